@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Every cap of the vault in one place (SQLite sqliteLimit.h, OpenSSH
+ * SSHBUF_SIZE_MAX). Input beyond a cap is refused with CXV_ERR_TOO_LARGE,
+ * never truncated silently.
+ */
+#ifndef CXV_CAPS_H
+#define CXV_CAPS_H
+
+/* Configuration file: whole size and one line. */
+#define CXV_CONFIG_MAX		(64 * 1024)
+#define CXV_CONFIG_LINE_MAX	1024
+
+/* One identifier as given (an email address is at most 254 octets). */
+#define CXV_IDENT_MAX		254
+/* E.164: at most 15 digits; shortest real numbers have 7. */
+#define CXV_PHONE_DIGITS_MIN	7
+#define CXV_PHONE_DIGITS_MAX	15
+/* Internal extensions: 2 to 6 digits. */
+#define CXV_EXT_DIGITS_MIN	2
+#define CXV_EXT_DIGITS_MAX	6
+
+/* Passphrase read on stdin. */
+#define CXV_PASSPHRASE_MAX	1024
+#define CXV_PASSPHRASE_MIN	12
+
+/* Identifiers per subject handled in one call. */
+#define CXV_SUBJECT_IDENTS_MAX	64
+/* Subjects returned by one find. */
+#define CXV_FIND_MAX		1000
+
+/* Audit entry text fields (actor, action, object type/id, field list). */
+#define CXV_AUDIT_TEXT_MAX	256
+
+/* One log line, and the message written for "why" by start-up code. */
+#define CXV_LOG_LINE_MAX	2048
+#define CXV_WHY_MAX		512
+
+/* Streamed content: plaintext bytes per sealed chunk. */
+#define CXV_STREAM_CHUNK	(64 * 1024)
+
+/* Milliseconds to wait for a database lock before CXV_ERR_BUSY. */
+#define CXV_DB_BUSY_MS		5000
+
+/* Subject ids are random positive integers below 2^53 (exact in JSON). */
+#define CXV_SUBJECT_ID_BITS	53
+
+_Static_assert(CXV_CONFIG_LINE_MAX < CXV_CONFIG_MAX, "config line cap");
+_Static_assert(CXV_EXT_DIGITS_MAX < CXV_PHONE_DIGITS_MIN,
+    "an extension must never look like a phone number");
+_Static_assert(CXV_PHONE_DIGITS_MAX + 5 < CXV_IDENT_MAX, "phone fits");
+_Static_assert(CXV_PASSPHRASE_MIN < CXV_PASSPHRASE_MAX, "passphrase caps");
+_Static_assert(CXV_STREAM_CHUNK >= 4096 && CXV_STREAM_CHUNK <= (1 << 24),
+    "stream chunk size");
+_Static_assert(CXV_SUBJECT_ID_BITS <= 62, "subject ids fit int64_t");
+_Static_assert(CXV_AUDIT_TEXT_MAX < CXV_LOG_LINE_MAX, "audit text fits a line");
+
+#endif

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Helpers shared by the subcommands; see cli.h. */
+#include "cli.h"
+
+#include <errno.h>
+#include <malloc.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "err.h"
+#include "caps.h"
+#include "vault.h"
+
+void
+cxv_cli_error(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "cxvault: %s: ", what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cxv_cli_usage_error(const struct cxv_cmd *cmd, const char *msg)
+{
+	cxv_cli_error(cmd->name, "%s", msg);
+	fprintf(stderr, "usage: %s\n(see 'cxvault %s --help')\n", cmd->usage,
+	    cmd->name);
+	return CXV_EXIT_USAGE;
+}
+
+int
+cxv_cli_help(const struct cxv_cmd *cmd)
+{
+	printf("usage: %s\n\n%s\n", cmd->usage, cmd->help);
+	return CXV_EXIT_OK;
+}
+
+const char *
+cxv_cli_data_dir(const char *opt)
+{
+	const char *env;
+
+	if (opt != NULL)
+		return opt;
+	if ((env = getenv("CXVAULT_DATA")) != NULL && *env != '\0')
+		return env;
+	return "./vault";
+}
+
+/* Read bytes up to '\n' or EOF with read(2): no stdio copy of the secret. */
+static int
+read_line_fd(int fd, char *buf, size_t cap, size_t *len)
+{
+	size_t n = 0;
+	ssize_t got;
+	char c;
+
+	for (;;) {
+		got = read(fd, &c, 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return CXV_ERR_IO;
+		if (got == 0 || c == '\n')
+			break;
+		if (n + 1 >= cap)
+			return CXV_ERR_TOO_LARGE;
+		buf[n++] = c;
+	}
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	*len = n;
+	return got == 0 && n == 0 ? CXV_ERR_NOT_FOUND : CXV_OK;
+}
+
+int
+cxv_cli_read_secret(const char *prompt, char **out, size_t *len)
+{
+	struct termios old, quiet;
+	int tty = isatty(STDIN_FILENO), r;
+	char *buf;
+
+	*out = NULL;
+	*len = 0;
+	if ((buf = sodium_malloc(CXV_PASSPHRASE_MAX + 1)) == NULL)
+		return CXV_ERR_NOMEM;
+	if (tty && tcgetattr(STDIN_FILENO, &old) == 0) {
+		fprintf(stderr, "%s: ", prompt);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	} else
+		tty = 0;
+	r = read_line_fd(STDIN_FILENO, buf, CXV_PASSPHRASE_MAX + 1, len);
+	if (tty) {
+		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (r != CXV_OK) {
+		sodium_free(buf);
+		return r;
+	}
+	*out = buf;
+	return CXV_OK;
+}
+
+void
+cxv_cli_free_secret(char *s)
+{
+	sodium_free(s);
+}
+
+static void
+local_actor(char *out, size_t cap)
+{
+	struct passwd *pw = getpwuid(geteuid());
+
+	if (pw != NULL && pw->pw_name != NULL && strlen(pw->pw_name) < 64)
+		snprintf(out, cap, "local:%s", pw->pw_name);
+	else
+		snprintf(out, cap, "local:uid%u", (unsigned)geteuid());
+}
+
+int
+cxv_cli_open(const char *dir, struct cxv_vault **out)
+{
+	char why[CXV_WHY_MAX] = "", actor[96];
+	enum cxv_key_source src;
+	char *pass = NULL;
+	size_t len = 0;
+	int r;
+
+	*out = NULL;
+	if ((r = cxv_vault_key_source(dir, &src, why, sizeof(why))) != CXV_OK) {
+		cxv_cli_error("open vault", "%s", why);
+		return CXV_EXIT_FAIL;
+	}
+	if (src == CXV_KEY_SOURCE_PASSPHRASE &&
+	    (r = cxv_cli_read_secret("vault passphrase", &pass, &len)) != CXV_OK) {
+		cxv_cli_error("open vault", "cannot read the passphrase on "
+		    "standard input: %s", cxv_strerror(r));
+		return CXV_EXIT_FAIL;
+	}
+	local_actor(actor, sizeof(actor));
+	r = cxv_vault_open(dir, pass, len, actor, out, why, sizeof(why));
+	cxv_cli_free_secret(pass);
+	if (r != CXV_OK) {
+		cxv_cli_error("open vault", "%s", why[0] ? why : cxv_strerror(r));
+		return CXV_EXIT_FAIL;
+	}
+	return CXV_EXIT_OK;
+}
+
+int
+cxv_cli_print_json(json_t *j)
+{
+	char *s;
+	int r = CXV_EXIT_FAIL;
+
+	if (j == NULL)
+		return r;
+	if ((s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII)) != NULL) {
+		if (puts(s) >= 0)
+			r = CXV_EXIT_OK;
+		sodium_memzero(s, strlen(s));
+		free(s);
+	}
+	json_decref(j);
+	return r;
+}
+
+static void
+wipe_free(void *p)
+{
+	if (p == NULL)
+		return;
+	sodium_memzero(p, malloc_usable_size(p));
+	free(p);
+}
+
+void
+cxv_cli_json_wipe_on_free(void)
+{
+	json_set_alloc_funcs(malloc, wipe_free);
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Helpers shared by the subcommands (src/cmd_*.c): error format
+ * "cxvault: <what>: <why>", exit codes, the data directory, passphrases
+ * from standard input, opening a vault as the local Unix user, JSON out.
+ */
+#ifndef CXV_CLI_H
+#define CXV_CLI_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#define CXV_EXIT_OK	0
+#define CXV_EXIT_FAIL	1
+#define CXV_EXIT_USAGE	2
+
+struct cxv_vault;
+
+/* One subcommand: run() gets argv with argv[0] = its name. */
+struct cxv_cmd {
+	const char *name;
+	const char *summary;	/* one line for 'cxvault --help' */
+	const char *usage;
+	const char *help;	/* what 'cxvault CMD --help' explains */
+	int (*run)(int argc, char **argv);
+};
+
+/* Print "cxvault: what: why" on stderr. */
+void cxv_cli_error(const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Print "cxvault: what: msg" and the usage hint; returns CXV_EXIT_USAGE. */
+int cxv_cli_usage_error(const struct cxv_cmd *cmd, const char *msg);
+
+/* Print the command's usage on stdout; returns CXV_EXIT_OK. */
+int cxv_cli_help(const struct cxv_cmd *cmd);
+
+/* --data, else $CXVAULT_DATA, else "./vault". */
+const char *cxv_cli_data_dir(const char *opt);
+
+/*
+ * Read one line from standard input (no echo on a terminal, prompt on
+ * stderr) into locked memory: *out is the caller's to cxv_cli_free_secret().
+ */
+int cxv_cli_read_secret(const char *prompt, char **out /* OUT */,
+    size_t *len /* OUT */);
+void cxv_cli_free_secret(char *s);
+
+/*
+ * Open the vault in dir as "local:<unix user>", reading the passphrase
+ * on stdin if the vault has one. Prints the error itself; returns
+ * CXV_EXIT_OK or CXV_EXIT_FAIL.
+ */
+int cxv_cli_open(const char *dir, struct cxv_vault **out /* OUT */);
+
+/* Print j as one compact JSON line on stdout, wiping the text; frees j. */
+int cxv_cli_print_json(json_t *j);
+
+/* Make jansson wipe every block it frees (output holds personal data). */
+void cxv_cli_json_wipe_on_free(void);
+
+#endif

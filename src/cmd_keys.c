@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cxvault keys rotate: re-wrap every key under a new master key (R5.5). */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "config.h"
+#include "err.h"
+#include "caps.h"
+#include "vault.h"
+
+static int run(int argc, char **argv);
+
+const struct cxv_cmd cxv_cmd_keys = {
+	"keys",
+	"rotate the master key",
+	"cxvault keys rotate [--data DIR]",
+	"  rotate  re-wrap the vault root and every subject key under a new\n"
+	"          master key, in one transaction. A key-file vault gets a\n"
+	"          new master.key (the old one stays as master.key.old until\n"
+	"          the commit); a passphrase vault reads the current and then\n"
+	"          the new passphrase (12+ characters) on standard input.",
+	run,
+};
+
+static int
+rotate(struct cxv_vault *v)
+{
+	char why[CXV_WHY_MAX] = "", *pass = NULL;
+	size_t len = 0;
+	int r;
+
+	if (cxv_vault_config(v)->key_source == CXV_KEY_SOURCE_PASSPHRASE) {
+		if ((r = cxv_cli_read_secret("new vault passphrase", &pass,
+		    &len)) != CXV_OK) {
+			cxv_cli_error("keys rotate", "cannot read the new "
+			    "passphrase: %s", cxv_strerror(r));
+			return CXV_EXIT_FAIL;
+		}
+		if (len < CXV_PASSPHRASE_MIN) {
+			cxv_cli_free_secret(pass);
+			cxv_cli_error("keys rotate", "passphrase must have at "
+			    "least %d characters", CXV_PASSPHRASE_MIN);
+			return CXV_EXIT_FAIL;
+		}
+	}
+	r = cxv_vault_rotate_keys(v, pass, len, why, sizeof(why));
+	cxv_cli_free_secret(pass);
+	if (r != CXV_OK) {
+		cxv_cli_error("keys rotate", "%s", why[0] ? why : cxv_strerror(r));
+		return CXV_EXIT_FAIL;
+	}
+	printf("master key rotated\n");
+	return CXV_EXIT_OK;
+}
+
+static int
+run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cxv_vault *v = NULL;
+	const char *dir = NULL;
+	int c, r;
+
+	if (argc < 2 || strcmp(argv[1], "rotate") != 0) {
+		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
+			return cxv_cli_help(&cxv_cmd_keys);
+		return cxv_cli_usage_error(&cxv_cmd_keys, "expected rotate");
+	}
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc - 1, argv + 1, "+", opts, NULL)) != -1) {
+		if (c == 'd')
+			dir = optarg;
+		else if (c == 'h')
+			return cxv_cli_help(&cxv_cmd_keys);
+		else
+			return cxv_cli_usage_error(&cxv_cmd_keys,
+			    "unknown option or missing value");
+	}
+	if (optind != argc - 1)
+		return cxv_cli_usage_error(&cxv_cmd_keys, "unexpected argument");
+	if ((r = cxv_cli_open(cxv_cli_data_dir(dir), &v)) != CXV_EXIT_OK)
+		return r;
+	r = rotate(v);
+	cxv_vault_close(v);
+	return r;
+}

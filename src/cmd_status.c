@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cxvault status: what a vault holds, as one JSON object. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cmds.h"
+#include "config.h"
+#include "err.h"
+#include "vault.h"
+
+static int run(int argc, char **argv);
+
+const struct cxv_cmd cxv_cmd_status = {
+	"status",
+	"show what a vault holds",
+	"cxvault status [--data DIR]",
+	"Print the vault's schema version, key source and counts as JSON.",
+	run,
+};
+
+static int
+run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cxv_vault_stats stats;
+	struct cxv_vault *v = NULL;
+	const char *dir = NULL;
+	int c, r;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (c == 'd')
+			dir = optarg;
+		else if (c == 'h')
+			return cxv_cli_help(&cxv_cmd_status);
+		else
+			return cxv_cli_usage_error(&cxv_cmd_status,
+			    "unknown option");
+	}
+	if (optind != argc)
+		return cxv_cli_usage_error(&cxv_cmd_status, "unexpected argument");
+	if ((r = cxv_cli_open(cxv_cli_data_dir(dir), &v)) != CXV_EXIT_OK)
+		return r;
+	if ((r = cxv_vault_stats(v, &stats)) != CXV_OK) {
+		cxv_cli_error("status", "%s", cxv_strerror(r));
+		cxv_vault_close(v);
+		return CXV_EXIT_FAIL;
+	}
+	r = cxv_cli_print_json(json_pack("{s:i, s:s, s:I, s:I}",
+	    "schema_version", stats.schema_version,
+	    "key_source", cxv_vault_config(v)->key_source ==
+	    CXV_KEY_SOURCE_FILE ? "file" : "passphrase",
+	    "subjects", (json_int_t)stats.subjects,
+	    "audit_entries", (json_int_t)stats.audit_entries));
+	cxv_vault_close(v);
+	return r;
+}

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cxvault subject add|find|show|merge: data subjects from the command line. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "err.h"
+#include "caps.h"
+#include "subject.h"
+#include "util.h"
+#include "vault.h"
+
+static int run(int argc, char **argv);
+
+const struct cxv_cmd cxv_cmd_subject = {
+	"subject",
+	"add, find, show and merge data subjects",
+	"cxvault subject add [--data DIR] IDENTIFIER...\n"
+	"       cxvault subject find [--data DIR] IDENTIFIER\n"
+	"       cxvault subject show [--data DIR] ID\n"
+	"       cxvault subject merge [--data DIR] KEEP OTHER",
+	"Manage data subjects (the people the vault holds data about).\n\n"
+	"  add    resolve-or-create a subject from identifiers; prints its id.\n"
+	"         Identifiers may repeat. A known phone, email, chat handle,\n"
+	"         account or logon id adds the rest to its subject.\n"
+	"  find   subject ids holding one identifier, as JSON lines (the\n"
+	"         lookup goes through the blind index; audited).\n"
+	"  show   a subject's decrypted identifiers as JSON (audited).\n"
+	"  merge  move OTHER's identifiers to KEEP and delete OTHER.\n\n"
+	"Identifiers: --phone P --email E --name N --chat H --account A\n"
+	"--logon L. Phones: +E.164, 00..., national 0... (default country\n"
+	"from cxvault.conf) or a 2-6 digit extension.",
+	run,
+};
+
+#define OPT_IDENT	1000	/* + enum cxv_ident_kind */
+
+struct args {
+	const char *dir;
+	struct cxv_ident_input ids[CXV_SUBJECT_IDENTS_MAX];
+	size_t nids;
+	char **pos;
+	int npos;
+};
+
+/* Parse options after the verb; returns -1 to go on, else an exit code. */
+static int
+parse(int argc, char **argv, struct args *a)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "phone", required_argument, NULL, OPT_IDENT + CXV_IDENT_PHONE },
+		{ "email", required_argument, NULL, OPT_IDENT + CXV_IDENT_EMAIL },
+		{ "chat", required_argument, NULL, OPT_IDENT + CXV_IDENT_CHAT },
+		{ "account", required_argument, NULL,
+		    OPT_IDENT + CXV_IDENT_ACCOUNT },
+		{ "logon", required_argument, NULL, OPT_IDENT + CXV_IDENT_LOGON },
+		{ "name", required_argument, NULL, OPT_IDENT + CXV_IDENT_NAME },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (c == 'd')
+			a->dir = optarg;
+		else if (c == 'h')
+			return cxv_cli_help(&cxv_cmd_subject);
+		else if (c >= OPT_IDENT && c < OPT_IDENT + CXV_IDENT__COUNT) {
+			if (a->nids == CXV_SUBJECT_IDENTS_MAX)
+				return cxv_cli_usage_error(&cxv_cmd_subject,
+				    "too many identifiers");
+			a->ids[a->nids].kind = (enum cxv_ident_kind)(c - OPT_IDENT);
+			a->ids[a->nids++].value = optarg;
+		} else
+			return cxv_cli_usage_error(&cxv_cmd_subject,
+			    "unknown option or missing value");
+	}
+	a->pos = argv + optind;
+	a->npos = argc - optind;
+	return -1;
+}
+
+static int
+parse_id(const char *s, int64_t *id)
+{
+	long long v;
+
+	if (cxv_strtonum(s, 1, (1LL << CXV_SUBJECT_ID_BITS) - 1, &v) != CXV_OK)
+		return cxv_cli_usage_error(&cxv_cmd_subject,
+		    "subject ids are positive integers");
+	*id = v;
+	return -1;
+}
+
+static int
+fail(const char *what, int r, const char *why)
+{
+	if (why != NULL)
+		cxv_cli_error(what, "%s: %s", cxv_strerror(r), why);
+	else if (r == CXV_ERR_NOT_FOUND)
+		cxv_cli_error(what, "no such subject");
+	else
+		cxv_cli_error(what, "%s", cxv_strerror(r));
+	return CXV_EXIT_FAIL;
+}
+
+static int
+do_add(struct cxv_vault *v, struct args *a)
+{
+	const char *why = NULL;
+	int64_t id = 0;
+	int created = 0, r;
+
+	r = cxv_subject_resolve(v, a->ids, a->nids, &id, &created, &why);
+	if (r == CXV_ERR_CONFLICT)
+		why = "they belong to different subjects; merge them first";
+	if (r != CXV_OK)
+		return fail("subject add", r, why);
+	printf("%lld\n", (long long)id);
+	return CXV_EXIT_OK;
+}
+
+static int
+do_find(struct cxv_vault *v, struct args *a)
+{
+	int64_t ids[CXV_FIND_MAX];
+	const char *why = NULL;
+	size_t n = 0, i;
+	int r;
+
+	r = cxv_subject_find(v, &a->ids[0], ids, CXV_FIND_MAX, &n, &why);
+	if (r != CXV_OK)
+		return fail("subject find", r, why);
+	for (i = 0; i < n && r == CXV_EXIT_OK; i++)
+		r = cxv_cli_print_json(json_pack("{s:I}", "subject",
+		    (json_int_t)ids[i]));
+	return r;
+}
+
+static int
+show_ident(void *ctx, enum cxv_ident_kind kind, const char *value)
+{
+	json_t *list = ctx;
+
+	if (json_array_append_new(list, json_pack("{s:s, s:s}", "kind",
+	    cxv_ident_kind_name(kind), "value", value)) != 0)
+		return CXV_ERR_NOMEM;
+	return CXV_OK;
+}
+
+static int
+do_show(struct cxv_vault *v, struct args *a)
+{
+	char created[CXV_TIME_STR];
+	json_t *list;
+	int64_t id = 0, created_ms = 0;
+	int r;
+
+	if ((r = parse_id(a->pos[0], &id)) != -1)
+		return r;
+	if ((list = json_array()) == NULL)
+		return fail("subject show", CXV_ERR_NOMEM, NULL);
+	if ((r = cxv_subject_show(v, id, &created_ms, show_ident, list))
+	    != CXV_OK) {
+		json_decref(list);
+		return fail("subject show", r, NULL);
+	}
+	cxv_time_format(created_ms, created);
+	return cxv_cli_print_json(json_pack("{s:I, s:s, s:o}", "subject",
+	    (json_int_t)id, "created", created, "identifiers", list));
+}
+
+static int
+do_merge(struct cxv_vault *v, struct args *a)
+{
+	int64_t keep = 0, other = 0;
+	int r;
+
+	if ((r = parse_id(a->pos[0], &keep)) != -1 ||
+	    (r = parse_id(a->pos[1], &other)) != -1)
+		return r;
+	if (keep == other)
+		return cxv_cli_usage_error(&cxv_cmd_subject,
+		    "cannot merge a subject into itself");
+	if ((r = cxv_subject_merge(v, keep, other)) != CXV_OK)
+		return fail("subject merge", r, NULL);
+	printf("%lld\n", (long long)keep);
+	return CXV_EXIT_OK;
+}
+
+static const struct verb {
+	const char *name;
+	int min_ids, max_ids, npos;
+	int (*fn)(struct cxv_vault *, struct args *);
+} verbs[] = {
+	{ "add", 1, CXV_SUBJECT_IDENTS_MAX, 0, do_add },
+	{ "find", 1, 1, 0, do_find },
+	{ "show", 0, 0, 1, do_show },
+	{ "merge", 0, 0, 2, do_merge },
+};
+
+static int
+run(int argc, char **argv)
+{
+	struct cxv_vault *v = NULL;
+	const struct verb *vb = NULL;
+	struct args a;
+	size_t i;
+	int r;
+
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0))
+		return cxv_cli_help(&cxv_cmd_subject);
+	for (i = 0; argc >= 2 && i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(argv[1], verbs[i].name) == 0)
+			vb = &verbs[i];
+	if (vb == NULL)
+		return cxv_cli_usage_error(&cxv_cmd_subject,
+		    "expected add, find, show or merge");
+	if ((r = parse(argc - 1, argv + 1, &a)) != -1)
+		return r;
+	if ((int)a.nids < vb->min_ids || (int)a.nids > vb->max_ids)
+		return cxv_cli_usage_error(&cxv_cmd_subject, vb->max_ids == 1 ?
+		    "give exactly one identifier" : vb->max_ids == 0 ?
+		    "identifiers are not taken here" : "give an identifier");
+	if (a.npos != vb->npos)
+		return cxv_cli_usage_error(&cxv_cmd_subject,
+		    "wrong number of arguments");
+	if ((r = cxv_cli_open(cxv_cli_data_dir(a.dir), &v)) != CXV_EXIT_OK)
+		return r;
+	r = vb->fn(v, &a);
+	cxv_vault_close(v);
+	return r;
+}

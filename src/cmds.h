@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The subcommands, one file each (src/cmd_*.c); main.c dispatches. */
+#ifndef CXV_CMDS_H
+#define CXV_CMDS_H
+
+#include "cli.h"
+
+extern const struct cxv_cmd cxv_cmd_init;
+extern const struct cxv_cmd cxv_cmd_status;
+extern const struct cxv_cmd cxv_cmd_subject;
+extern const struct cxv_cmd cxv_cmd_audit;
+extern const struct cxv_cmd cxv_cmd_keys;
+
+#endif

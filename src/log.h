@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The one logger of the program (R8.1, DESIGN 6). Lines are logfmt:
+ *   2026-11-25T03:48:08.123Z level=3 event=subject.create subject=42 phone=ps:1a2b..
+ * Values travel as typed fields. A PERSONAL value is written in clear
+ * only when the configured level is 7 or more; below, it is replaced by
+ * its keyed pseudonym (or "***" before the keyring is unlocked). A
+ * PROTECTED value (PINs, card numbers) is never written. Events are
+ * constant strings and carry no personal data by contract.
+ *
+ * Thread-safe: a mutex serializes lines.
+ */
+#ifndef CXV_LOG_H
+#define CXV_LOG_H
+
+#include <stddef.h>
+
+/* Levels 1-9; the default 3 writes no personal data. */
+#define CXV_LOG_ERROR		1
+#define CXV_LOG_WARN		2
+#define CXV_LOG_INFO		3
+#define CXV_LOG_DEBUG		6
+#define CXV_LOG_TRACE		9
+/* Lowest configured level at which personal values appear in clear. */
+#define CXV_LOG_PERSONAL_LEVEL	7
+
+enum cxv_log_kind {
+	CXV_LOG_PLAIN,		/* ids, counts, codes: never personal */
+	CXV_LOG_PERSONAL,	/* pseudonymized below CXV_LOG_PERSONAL_LEVEL */
+	CXV_LOG_PROTECTED,	/* never written */
+};
+
+struct cxv_log_field {
+	const char *key;
+	enum cxv_log_kind kind;
+	const char *value;
+};
+
+#define CXV_LF(k, v)		{ (k), CXV_LOG_PLAIN, (v) }
+#define CXV_LF_PERSONAL(k, v)	{ (k), CXV_LOG_PERSONAL, (v) }
+#define CXV_LF_PROTECTED(k, v)	{ (k), CXV_LOG_PROTECTED, (v) }
+
+/* Replaces a personal value by a pseudonym into out (cap bytes). */
+typedef void (*cxv_log_pseudonym_fn)(void *ctx, const char *value, char *out,
+    size_t cap);
+
+/*
+ * Open path for appending (created 0600) and log at level (1-9) from now
+ * on. Returns CXV_ERR_IO if it cannot be opened. Until called, logging
+ * is a no-op.
+ */
+int cxv_log_open(const char *path, int level);
+
+/* Use fn to pseudonymize personal values (NULL: write "***"). */
+void cxv_log_set_pseudonymizer(cxv_log_pseudonym_fn fn, void *ctx);
+
+/* Flush and close; logging becomes a no-op again. */
+void cxv_log_close(void);
+
+/* Whether a line at level would be written. */
+int cxv_log_enabled(int level);
+
+/*
+ * Write one line at level: event then the n fields. Never fails
+ * visibly: a line that cannot be written is dropped.
+ */
+void cxv_log(int level, const char *event, const struct cxv_log_field *fields,
+    size_t n);
+
+/* cxv_log() with fields as a brace list: CXV_LOG(3, "x", CXV_LF("a", b)). */
+#define CXV_LOG(level, event, ...) do {					\
+	const struct cxv_log_field cxv_lf_[] = { __VA_ARGS__ };		\
+	cxv_log((level), (event), cxv_lf_,				\
+	    sizeof(cxv_lf_) / sizeof(cxv_lf_[0]));			\
+} while (0)
+
+#endif

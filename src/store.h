@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The storage interface (DESIGN 4). Everything above it speaks in
+ * subjects, identifiers and audit rows; SQL and engine specifics stay in
+ * the engine (src/store/sqlite.c today; PostgreSQL joins behind the same
+ * functions). The store only ever sees sealed values and blind indexes.
+ *
+ * A store handle is used by one thread at a time. Writes of one
+ * operation go inside cxv_store_begin()/cxv_store_commit().
+ */
+#ifndef CXV_STORE_H
+#define CXV_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cxv_store;
+
+/* Highest schema version this build knows (its last migration). */
+int cxv_store_schema_latest(void);
+
+/*
+ * Open the database at path. With create, the file must not exist and
+ * is made (mode 0600) and migrated to the latest schema; without, it
+ * must exist. Fails with CXV_ERR_VERSION if the schema is newer than
+ * this build, CXV_ERR_CORRUPT if it is not a vault database. Does not
+ * migrate an existing database: see cxv_store_migrate().
+ */
+int cxv_store_open(const char *path, int create, struct cxv_store **out /* OUT */);
+
+/* Close and free; accepts NULL. Rolls back an open transaction. */
+void cxv_store_close(struct cxv_store *st);
+
+/* Schema version of the open database. */
+int cxv_store_schema_version(struct cxv_store *st, int *version /* OUT */);
+
+/* Apply pending forward migrations, each in its own transaction. */
+int cxv_store_migrate(struct cxv_store *st);
+
+/* Write transaction: BEGIN IMMEDIATE, so the audit chain never forks. */
+int cxv_store_begin(struct cxv_store *st);
+int cxv_store_commit(struct cxv_store *st);
+/* Roll back if a transaction is open; always safe to call. */
+void cxv_store_rollback(struct cxv_store *st);
+
+/* Named blobs of vault metadata (the wrapped vault root). */
+int cxv_store_meta_get(struct cxv_store *st, const char *key, uint8_t *buf,
+    size_t cap, size_t *len /* OUT */);
+int cxv_store_meta_set(struct cxv_store *st, const char *key,
+    const uint8_t *val, size_t len);
+
+/* Subjects: id, wrapped key, creation time. EXISTS if id is taken. */
+int cxv_store_subject_insert(struct cxv_store *st, int64_t id,
+    const uint8_t *wrapped, size_t len, int64_t created_ms);
+/* wrapped has room for cap bytes. NOT_FOUND if no such subject. */
+int cxv_store_subject_get(struct cxv_store *st, int64_t id, uint8_t *wrapped,
+    size_t cap, size_t *len /* OUT */, int64_t *created_ms /* OUT */);
+/* Delete a subject and its identifiers (physically: secure_delete). */
+int cxv_store_subject_delete(struct cxv_store *st, int64_t id);
+int cxv_store_subject_count(struct cxv_store *st, int64_t *n /* OUT */);
+
+/*
+ * Replace every subject's wrapped key with fn's output (key rotation).
+ * fn writes at most cap bytes to out and sets *outlen; a non-OK return
+ * stops and is returned. Call inside a transaction.
+ */
+typedef int (*cxv_store_rewrap_fn)(void *ctx, int64_t id, const uint8_t *in,
+    size_t inlen, uint8_t *out, size_t cap, size_t *outlen);
+int cxv_store_subject_rewrap(struct cxv_store *st, cxv_store_rewrap_fn fn,
+    void *ctx);
+
+/* Identifiers: sealed value and blind index. EXISTS if already held. */
+int cxv_store_ident_insert(struct cxv_store *st, int64_t subject_id, int kind,
+    const uint8_t bidx[32], const uint8_t *sealed, size_t len);
+
+/* Call fn for each subject holding (kind, bidx); non-OK from fn stops. */
+typedef int (*cxv_store_id_fn)(void *ctx, int64_t subject_id);
+int cxv_store_ident_find(struct cxv_store *st, int kind, const uint8_t bidx[32],
+    cxv_store_id_fn fn, void *ctx);
+
+/* Call fn for each identifier of a subject, in insertion order. */
+typedef int (*cxv_store_ident_fn)(void *ctx, int kind, const uint8_t *bidx,
+    const uint8_t *sealed, size_t len);
+int cxv_store_ident_list(struct cxv_store *st, int64_t subject_id,
+    cxv_store_ident_fn fn, void *ctx);
+
+/* One audit entry; strings valid only during a callback. */
+struct cxv_audit_row {
+	int64_t seq;
+	int64_t ts_ms;
+	const char *actor;
+	const char *action;
+	const char *object_type;
+	const char *object_id;
+	const char *fields;
+	const uint8_t *prev;	/* 32 bytes */
+	const uint8_t *hash;	/* 32 bytes */
+};
+
+/* Last seq and hash; seq 0 and a zero hash for an empty trail. */
+int cxv_store_audit_head(struct cxv_store *st, int64_t *seq /* OUT */,
+    uint8_t hash[32] /* OUT */);
+int cxv_store_audit_insert(struct cxv_store *st, const struct cxv_audit_row *row);
+/* Entries with ts_ms >= since_ms in seq order. */
+typedef int (*cxv_store_audit_fn)(void *ctx, const struct cxv_audit_row *row);
+int cxv_store_audit_scan(struct cxv_store *st, int64_t since_ms,
+    cxv_store_audit_fn fn, void *ctx);
+
+#endif

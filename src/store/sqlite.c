@@ -1,0 +1,651 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * SQLite engine of the store interface (store.h). WAL mode,
+ * secure_delete so freed pages are zeroed (DESIGN 3), foreign keys on,
+ * statements prepared once and reused, schema migrations in order.
+ */
+#include "store.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "err.h"
+#include "caps.h"
+
+/*
+ * Forward migrations; migration i takes the schema from version i to i+1.
+ * Append only: a shipped migration is never edited.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: the foundation. */
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+	"CREATE TABLE subject ("
+	"  id INTEGER PRIMARY KEY,"
+	"  wrapped_key BLOB NOT NULL,"
+	"  created_ms INTEGER NOT NULL);"
+	"CREATE TABLE subject_ident ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  kind INTEGER NOT NULL,"
+	"  bidx BLOB NOT NULL,"
+	"  sealed BLOB NOT NULL,"
+	"  UNIQUE (subject_id, kind, bidx));"
+	"CREATE INDEX subject_ident_bidx ON subject_ident (bidx, kind);"
+	"CREATE TABLE audit ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  ts_ms INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  object_type TEXT NOT NULL,"
+	"  object_id TEXT NOT NULL,"
+	"  fields TEXT NOT NULL,"
+	"  prev BLOB NOT NULL,"
+	"  hash BLOB NOT NULL);"
+	"CREATE INDEX audit_ts ON audit (ts_ms);",
+};
+#define SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+enum stmt_id {
+	S_META_GET, S_META_SET,
+	S_SUBJ_INSERT, S_SUBJ_GET, S_SUBJ_DELETE, S_SUBJ_COUNT,
+	S_SUBJ_ALL, S_SUBJ_REWRAP,
+	S_IDENT_INSERT, S_IDENT_FIND, S_IDENT_LIST,
+	S_AUDIT_HEAD, S_AUDIT_INSERT, S_AUDIT_SCAN,
+	S__COUNT
+};
+
+static const char *const stmt_sql[S__COUNT] = {
+	[S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[S_META_SET] = "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	[S_SUBJ_INSERT] = "INSERT INTO subject (id, wrapped_key, created_ms) "
+	    "VALUES (?1, ?2, ?3)",
+	[S_SUBJ_GET] = "SELECT wrapped_key, created_ms FROM subject WHERE id = ?1",
+	[S_SUBJ_DELETE] = "DELETE FROM subject WHERE id = ?1",
+	[S_SUBJ_COUNT] = "SELECT count(*) FROM subject",
+	[S_SUBJ_ALL] = "SELECT id, wrapped_key FROM subject ORDER BY id",
+	[S_SUBJ_REWRAP] = "UPDATE subject SET wrapped_key = ?2 WHERE id = ?1",
+	[S_IDENT_INSERT] = "INSERT INTO subject_ident "
+	    "(subject_id, kind, bidx, sealed) VALUES (?1, ?2, ?3, ?4)",
+	[S_IDENT_FIND] = "SELECT DISTINCT subject_id FROM subject_ident "
+	    "WHERE bidx = ?1 AND kind = ?2 ORDER BY subject_id",
+	[S_IDENT_LIST] = "SELECT kind, bidx, sealed FROM subject_ident "
+	    "WHERE subject_id = ?1 ORDER BY seq",
+	[S_AUDIT_HEAD] = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+	[S_AUDIT_INSERT] = "INSERT INTO audit (seq, ts_ms, actor, action, "
+	    "object_type, object_id, fields, prev, hash) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[S_AUDIT_SCAN] = "SELECT seq, ts_ms, actor, action, object_type, "
+	    "object_id, fields, prev, hash FROM audit WHERE ts_ms >= ?1 "
+	    "ORDER BY seq",
+};
+
+struct cxv_store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[S__COUNT];
+	int in_txn;
+};
+
+/* Map an SQLite result code to the vault's error. */
+static int
+map_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return CXV_OK;
+	case SQLITE_NOMEM:
+		return CXV_ERR_NOMEM;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_FORMAT:
+		return CXV_ERR_CORRUPT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return CXV_ERR_BUSY;
+	case SQLITE_CONSTRAINT:
+		return CXV_ERR_EXISTS;
+	case SQLITE_TOOBIG:
+		return CXV_ERR_TOO_LARGE;
+	case SQLITE_CANTOPEN:
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		return CXV_ERR_IO;
+	default:
+		return CXV_ERR_INTERNAL;
+	}
+}
+
+/* The prepared statement id, reset and unbound, ready for binding. */
+static int
+stmt(struct cxv_store *st, enum stmt_id id, sqlite3_stmt **out)
+{
+	int rc;
+
+	if (st->stmt[id] == NULL) {
+		rc = sqlite3_prepare_v3(st->db, stmt_sql[id], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->stmt[id], NULL);
+		if (rc != SQLITE_OK)
+			return map_rc(rc);
+	}
+	sqlite3_reset(st->stmt[id]);
+	sqlite3_clear_bindings(st->stmt[id]);
+	*out = st->stmt[id];
+	return CXV_OK;
+}
+
+/* Step a statement that returns no rows, then reset it. */
+static int
+step_done(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? CXV_OK : map_rc(rc);
+}
+
+static int
+exec(struct cxv_store *st, const char *sql)
+{
+	return map_rc(sqlite3_exec(st->db, sql, NULL, NULL, NULL));
+}
+
+static int
+user_version(struct cxv_store *st, int *v)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		*v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? CXV_OK : map_rc(rc);
+}
+
+int
+cxv_store_schema_latest(void)
+{
+	return SCHEMA_LATEST;
+}
+
+int
+cxv_store_schema_version(struct cxv_store *st, int *version)
+{
+	return user_version(st, version);
+}
+
+/* Per-connection settings; journal_mode=WAL is recorded in the file. */
+static int
+configure(struct cxv_store *st)
+{
+	int r;
+
+	sqlite3_extended_result_codes(st->db, 0);
+	if ((r = map_rc(sqlite3_busy_timeout(st->db, CXV_DB_BUSY_MS))) != CXV_OK)
+		return r;
+	if ((r = exec(st, "PRAGMA secure_delete = ON;"
+	    "PRAGMA foreign_keys = ON;"
+	    "PRAGMA synchronous = NORMAL;"
+	    "PRAGMA trusted_schema = OFF;")) != CXV_OK)
+		return r;
+	return CXV_OK;
+}
+
+/* Create the file ourselves so that it is 0600 from its first byte. */
+static int
+create_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+
+	if (fd < 0)
+		return CXV_ERR_EXISTS;
+	close(fd);
+	return CXV_OK;
+}
+
+static int
+check_version(struct cxv_store *st)
+{
+	int v = 0, r;
+
+	if ((r = user_version(st, &v)) != CXV_OK)
+		return r;
+	if (v > SCHEMA_LATEST)
+		return CXV_ERR_VERSION;
+	return CXV_OK;
+}
+
+int
+cxv_store_open(const char *path, int create, struct cxv_store **out)
+{
+	struct cxv_store *st = NULL;
+	int r, rc;
+
+	*out = NULL;
+	if (create && (r = create_file(path)) != CXV_OK)
+		return r;
+	if (!create && access(path, F_OK) != 0)
+		return CXV_ERR_NOT_FOUND;
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return CXV_ERR_NOMEM;
+	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX, NULL);
+	if ((r = map_rc(rc)) != CXV_OK)
+		goto fail;
+	if ((r = configure(st)) != CXV_OK || (r = check_version(st)) != CXV_OK)
+		goto fail;
+	if (create && ((r = exec(st, "PRAGMA journal_mode = WAL")) != CXV_OK ||
+	    (r = cxv_store_migrate(st)) != CXV_OK))
+		goto fail;
+	*out = st;
+	return CXV_OK;
+ fail:
+	cxv_store_close(st);
+	if (create)
+		(void)unlink(path);
+	return r;
+}
+
+void
+cxv_store_close(struct cxv_store *st)
+{
+	int i;
+
+	if (st == NULL)
+		return;
+	cxv_store_rollback(st);
+	for (i = 0; i < S__COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int
+cxv_store_begin(struct cxv_store *st)
+{
+	int r;
+
+	if (st->in_txn)
+		return CXV_ERR_INTERNAL;
+	if ((r = exec(st, "BEGIN IMMEDIATE")) == CXV_OK)
+		st->in_txn = 1;
+	return r;
+}
+
+int
+cxv_store_commit(struct cxv_store *st)
+{
+	int r;
+
+	if (!st->in_txn)
+		return CXV_ERR_INTERNAL;
+	if ((r = exec(st, "COMMIT")) != CXV_OK) {
+		cxv_store_rollback(st);
+		return r;
+	}
+	st->in_txn = 0;
+	return CXV_OK;
+}
+
+void
+cxv_store_rollback(struct cxv_store *st)
+{
+	if (st->in_txn && sqlite3_get_autocommit(st->db) == 0)
+		(void)exec(st, "ROLLBACK");
+	st->in_txn = 0;
+}
+
+static int
+migrate_one(struct cxv_store *st, int from)
+{
+	char sql[64];
+	int r;
+
+	if ((r = cxv_store_begin(st)) != CXV_OK)
+		return r;
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", from + 1);
+	if ((r = exec(st, migrations[from])) != CXV_OK ||
+	    (r = exec(st, sql)) != CXV_OK) {
+		cxv_store_rollback(st);
+		return r;
+	}
+	return cxv_store_commit(st);
+}
+
+int
+cxv_store_migrate(struct cxv_store *st)
+{
+	int v = 0, r;
+
+	if ((r = user_version(st, &v)) != CXV_OK)
+		return r;
+	if (v > SCHEMA_LATEST)
+		return CXV_ERR_VERSION;
+	for (; v < SCHEMA_LATEST; v++)
+		if ((r = migrate_one(st, v)) != CXV_OK)
+			return r;
+	return CXV_OK;
+}
+
+/* Copy a blob column into buf (cap bytes); CORRUPT if it does not fit. */
+static int
+column_blob(sqlite3_stmt *s, int col, uint8_t *buf, size_t cap, size_t *len)
+{
+	int n = sqlite3_column_bytes(s, col);
+	const void *p = sqlite3_column_blob(s, col);
+
+	if (n < 0 || (size_t)n > cap || (p == NULL && n > 0))
+		return CXV_ERR_CORRUPT;
+	if (n > 0)
+		memcpy(buf, p, (size_t)n);
+	*len = (size_t)n;
+	return CXV_OK;
+}
+
+/* Step a one-row query; NOT_FOUND if it returns none. */
+static int
+step_row(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_DONE)
+		return CXV_ERR_NOT_FOUND;
+	return rc == SQLITE_ROW ? CXV_OK : map_rc(rc);
+}
+
+int
+cxv_store_meta_get(struct cxv_store *st, const char *key, uint8_t *buf,
+    size_t cap, size_t *len)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	*len = 0;
+	if ((r = stmt(st, S_META_GET, &s)) != CXV_OK)
+		return r;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if ((r = step_row(s)) == CXV_OK)
+		r = column_blob(s, 0, buf, cap, len);
+	sqlite3_reset(s);
+	return r;
+}
+
+int
+cxv_store_meta_set(struct cxv_store *st, const char *key, const uint8_t *val,
+    size_t len)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = stmt(st, S_META_SET, &s)) != CXV_OK)
+		return r;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, val, (int)len, SQLITE_STATIC);
+	return step_done(s);
+}
+
+int
+cxv_store_subject_insert(struct cxv_store *st, int64_t id,
+    const uint8_t *wrapped, size_t len, int64_t created_ms)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = stmt(st, S_SUBJ_INSERT, &s)) != CXV_OK)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_blob(s, 2, wrapped, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, created_ms);
+	return step_done(s);
+}
+
+int
+cxv_store_subject_get(struct cxv_store *st, int64_t id, uint8_t *wrapped,
+    size_t cap, size_t *len, int64_t *created_ms)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	*len = 0;
+	if ((r = stmt(st, S_SUBJ_GET, &s)) != CXV_OK)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
+	if ((r = step_row(s)) == CXV_OK) {
+		r = column_blob(s, 0, wrapped, cap, len);
+		*created_ms = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return r;
+}
+
+int
+cxv_store_subject_delete(struct cxv_store *st, int64_t id)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = stmt(st, S_SUBJ_DELETE, &s)) != CXV_OK)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
+	if ((r = step_done(s)) != CXV_OK)
+		return r;
+	return sqlite3_changes(st->db) == 1 ? CXV_OK : CXV_ERR_NOT_FOUND;
+}
+
+int
+cxv_store_subject_count(struct cxv_store *st, int64_t *n)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	*n = 0;
+	if ((r = stmt(st, S_SUBJ_COUNT, &s)) != CXV_OK)
+		return r;
+	if ((r = step_row(s)) == CXV_OK)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return r;
+}
+
+static int
+rewrap_row(struct cxv_store *st, sqlite3_stmt *all, cxv_store_rewrap_fn fn,
+    void *ctx)
+{
+	uint8_t in[128], out[128];
+	size_t inlen = 0, outlen = 0;
+	sqlite3_stmt *up;
+	int64_t id = sqlite3_column_int64(all, 0);
+	int r;
+
+	if ((r = column_blob(all, 1, in, sizeof(in), &inlen)) != CXV_OK ||
+	    (r = fn(ctx, id, in, inlen, out, sizeof(out), &outlen)) != CXV_OK ||
+	    (r = stmt(st, S_SUBJ_REWRAP, &up)) != CXV_OK)
+		return r;
+	sqlite3_bind_int64(up, 1, id);
+	sqlite3_bind_blob(up, 2, out, (int)outlen, SQLITE_STATIC);
+	return step_done(up);
+}
+
+int
+cxv_store_subject_rewrap(struct cxv_store *st, cxv_store_rewrap_fn fn, void *ctx)
+{
+	sqlite3_stmt *all;
+	int r, rc;
+
+	if ((r = stmt(st, S_SUBJ_ALL, &all)) != CXV_OK)
+		return r;
+	/* Updating a non-indexed column while scanning is safe in SQLite. */
+	while ((rc = sqlite3_step(all)) == SQLITE_ROW)
+		if ((r = rewrap_row(st, all, fn, ctx)) != CXV_OK)
+			break;
+	if (rc != SQLITE_ROW)
+		r = map_rc(rc);
+	sqlite3_reset(all);
+	return r;
+}
+
+int
+cxv_store_ident_insert(struct cxv_store *st, int64_t subject_id, int kind,
+    const uint8_t bidx[32], const uint8_t *sealed, size_t len)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = stmt(st, S_IDENT_INSERT, &s)) != CXV_OK)
+		return r;
+	sqlite3_bind_int64(s, 1, subject_id);
+	sqlite3_bind_int(s, 2, kind);
+	sqlite3_bind_blob(s, 3, bidx, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 4, sealed, (int)len, SQLITE_STATIC);
+	return step_done(s);
+}
+
+int
+cxv_store_ident_find(struct cxv_store *st, int kind, const uint8_t bidx[32],
+    cxv_store_id_fn fn, void *ctx)
+{
+	sqlite3_stmt *s;
+	int r = CXV_OK, rc;
+
+	if ((r = stmt(st, S_IDENT_FIND, &s)) != CXV_OK)
+		return r;
+	sqlite3_bind_blob(s, 1, bidx, 32, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, kind);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if ((r = fn(ctx, sqlite3_column_int64(s, 0))) != CXV_OK)
+			break;
+	if (rc != SQLITE_ROW)
+		r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+int
+cxv_store_ident_list(struct cxv_store *st, int64_t subject_id,
+    cxv_store_ident_fn fn, void *ctx)
+{
+	sqlite3_stmt *s;
+	int r = CXV_OK, rc;
+
+	if ((r = stmt(st, S_IDENT_LIST, &s)) != CXV_OK)
+		return r;
+	sqlite3_bind_int64(s, 1, subject_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(s, 1) != 32) {
+			r = CXV_ERR_CORRUPT;
+			break;
+		}
+		r = fn(ctx, sqlite3_column_int(s, 0), sqlite3_column_blob(s, 1),
+		    sqlite3_column_blob(s, 2),
+		    (size_t)sqlite3_column_bytes(s, 2));
+		if (r != CXV_OK)
+			break;
+	}
+	if (rc != SQLITE_ROW)
+		r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+int
+cxv_store_audit_head(struct cxv_store *st, int64_t *seq, uint8_t hash[32])
+{
+	sqlite3_stmt *s;
+	size_t len = 0;
+	int r;
+
+	*seq = 0;
+	memset(hash, 0, 32);
+	if ((r = stmt(st, S_AUDIT_HEAD, &s)) != CXV_OK)
+		return r;
+	if ((r = step_row(s)) == CXV_OK) {
+		*seq = sqlite3_column_int64(s, 0);
+		if ((r = column_blob(s, 1, hash, 32, &len)) == CXV_OK &&
+		    len != 32)
+			r = CXV_ERR_CORRUPT;
+	} else if (r == CXV_ERR_NOT_FOUND)
+		r = CXV_OK;
+	sqlite3_reset(s);
+	return r;
+}
+
+int
+cxv_store_audit_insert(struct cxv_store *st, const struct cxv_audit_row *row)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = stmt(st, S_AUDIT_INSERT, &s)) != CXV_OK)
+		return r;
+	sqlite3_bind_int64(s, 1, row->seq);
+	sqlite3_bind_int64(s, 2, row->ts_ms);
+	sqlite3_bind_text(s, 3, row->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, row->action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, row->object_type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, row->object_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, row->fields, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 8, row->prev, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 9, row->hash, 32, SQLITE_STATIC);
+	return step_done(s);
+}
+
+/* Column text, "" for NULL, so that a tampered row cannot crash a reader. */
+static const char *
+text_or_empty(sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+
+	return t != NULL ? (const char *)t : "";
+}
+
+/* A wrong-sized hash reads as zeros, which the chain check reports. */
+static void
+audit_row_from(sqlite3_stmt *s, struct cxv_audit_row *row)
+{
+	static const uint8_t zero[32];
+
+	row->seq = sqlite3_column_int64(s, 0);
+	row->ts_ms = sqlite3_column_int64(s, 1);
+	row->actor = text_or_empty(s, 2);
+	row->action = text_or_empty(s, 3);
+	row->object_type = text_or_empty(s, 4);
+	row->object_id = text_or_empty(s, 5);
+	row->fields = text_or_empty(s, 6);
+	row->prev = sqlite3_column_bytes(s, 7) == 32 ?
+	    sqlite3_column_blob(s, 7) : zero;
+	row->hash = sqlite3_column_bytes(s, 8) == 32 ?
+	    sqlite3_column_blob(s, 8) : zero;
+}
+
+int
+cxv_store_audit_scan(struct cxv_store *st, int64_t since_ms,
+    cxv_store_audit_fn fn, void *ctx)
+{
+	struct cxv_audit_row row;
+	sqlite3_stmt *s;
+	int r = CXV_OK, rc;
+
+	if ((r = stmt(st, S_AUDIT_SCAN, &s)) != CXV_OK)
+		return r;
+	sqlite3_bind_int64(s, 1, since_ms);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		audit_row_from(s, &row);
+		if ((r = fn(ctx, &row)) != CXV_OK)
+			break;
+	}
+	if (rc != SQLITE_ROW)
+		r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}

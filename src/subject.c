@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Data subjects: resolve, find, show, merge; see subject.h. */
+#include "subject.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "err.h"
+#include "keyring.h"
+#include "caps.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+#include "vault.h"
+
+/* "ident:" id ":" kind ":" 64 hex digits */
+#define IDENT_AD_MAX	(6 + 20 + 1 + 4 + 1 + 2 * CXV_HASH_BYTES + 1)
+/* "phone,email,chat,account,logon,name" */
+#define KINDS_MAX	64
+
+/* An identifier ready to store; norm is personal and wiped after use. */
+struct prepared {
+	enum cxv_ident_kind kind;
+	char norm[CXV_IDENT_NORM_MAX];
+	uint8_t bidx[CXV_HASH_BYTES];
+};
+
+static void
+ident_ad(int64_t sid, int kind, const uint8_t *bidx, char ad[IDENT_AD_MAX])
+{
+	char hex[2 * CXV_HASH_BYTES + 1];
+
+	cxv_hex(bidx, CXV_HASH_BYTES, hex);
+	snprintf(ad, IDENT_AD_MAX, "ident:%lld:%d:%s", (long long)sid, kind, hex);
+}
+
+/* Comma-separated kind names of the bits set in mask. */
+static void
+kinds_text(unsigned mask, char out[KINDS_MAX])
+{
+	size_t len = 0;
+	int k;
+
+	out[0] = '\0';
+	for (k = 0; k < CXV_IDENT__COUNT; k++)
+		if (mask & (1u << k))
+			len += (size_t)snprintf(out + len, KINDS_MAX - len, "%s%s",
+			    len > 0 ? "," : "", cxv_ident_kind_name(k));
+}
+
+static int
+prepare(struct cxv_vault *v, const struct cxv_ident_input *in,
+    struct prepared *p, const char **why)
+{
+	char form[CXV_IDENT_NORM_MAX];
+	const char *kname = cxv_ident_kind_name(in->kind);
+	int r;
+
+	if (kname == NULL || in->value == NULL)
+		return *why = "unknown identifier kind", CXV_ERR_INVALID;
+	p->kind = in->kind;
+	r = cxv_ident_normalize(in->kind, in->value,
+	    cxv_vault_config(v)->country_code, p->norm, why);
+	if (r != CXV_OK)
+		return r;
+	cxv_ident_index_form(in->kind, p->norm, form);
+	cxv_keyring_blind_index(cxv_vault_keyring(v), kname, form, p->bidx);
+	sodium_memzero(form, sizeof(form));
+	return CXV_OK;
+}
+
+static int64_t
+random_subject_id(void)
+{
+	uint64_t x;
+
+	do {
+		randombytes_buf(&x, sizeof(x));
+		x &= (UINT64_C(1) << CXV_SUBJECT_ID_BITS) - 1;
+	} while (x == 0);
+	return (int64_t)x;
+}
+
+static int
+create_subject(struct cxv_vault *v, int64_t *sid, struct cxv_subject_key *key)
+{
+	uint8_t wrapped[CXV_WRAPPED_KEY_BYTES];
+	int tries, r = CXV_ERR_INTERNAL;
+
+	/* Random ids: collisions are rare, and retried. */
+	for (tries = 0; tries < 8; tries++) {
+		*sid = random_subject_id();
+		if ((r = cxv_keyring_new_subject_key(cxv_vault_keyring(v), *sid,
+		    key, wrapped)) != CXV_OK)
+			return r;
+		r = cxv_store_subject_insert(cxv_vault_store(v), *sid, wrapped,
+		    sizeof(wrapped), cxv_now_ms());
+		if (r != CXV_ERR_EXISTS)
+			break;
+		cxv_subject_key_wipe(key);
+	}
+	return r;
+}
+
+static int
+load_key(struct cxv_vault *v, int64_t sid, struct cxv_subject_key *key,
+    int64_t *created_ms)
+{
+	uint8_t wrapped[CXV_WRAPPED_KEY_BYTES + 1];
+	size_t len = 0;
+	int64_t created = 0;
+	int r;
+
+	r = cxv_store_subject_get(cxv_vault_store(v), sid, wrapped,
+	    sizeof(wrapped), &len, &created);
+	if (r != CXV_OK)
+		return r;
+	if (created_ms != NULL)
+		*created_ms = created;
+	return cxv_keyring_unwrap_subject_key(cxv_vault_keyring(v), sid, wrapped,
+	    len, key);
+}
+
+/* Seal and store one identifier; returns CXV_ERR_EXISTS if held already. */
+static int
+put_ident(struct cxv_vault *v, int64_t sid, const struct cxv_subject_key *key,
+    int kind, const uint8_t *bidx, const char *norm)
+{
+	uint8_t sealed[CXV_IDENT_NORM_MAX + CXV_SEAL_OVERHEAD];
+	char ad[IDENT_AD_MAX];
+	size_t len = strlen(norm);
+	int r;
+
+	ident_ad(sid, kind, bidx, ad);
+	if ((r = cxv_seal(key, ad, (const uint8_t *)norm, len, sealed)) != CXV_OK)
+		return r;
+	return cxv_store_ident_insert(cxv_vault_store(v), sid, kind, bidx,
+	    sealed, len + CXV_SEAL_OVERHEAD);
+}
+
+struct owner {
+	int64_t id;
+};
+
+static int
+owner_found(void *ctx, int64_t sid)
+{
+	struct owner *o = ctx;
+
+	if (o->id != 0 && o->id != sid)
+		return CXV_ERR_CONFLICT;
+	o->id = sid;
+	return CXV_OK;
+}
+
+/* The one subject holding any of the unique identifiers, or 0. */
+static int
+find_owner(struct cxv_vault *v, const struct prepared *p, size_t n,
+    int64_t *sid)
+{
+	struct owner o = { 0 };
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		if (!cxv_ident_is_unique(p[i].kind))
+			continue;
+		r = cxv_store_ident_find(cxv_vault_store(v), (int)p[i].kind,
+		    p[i].bidx, owner_found, &o);
+		if (r != CXV_OK)
+			return r;
+	}
+	*sid = o.id;
+	return CXV_OK;
+}
+
+/* Store every new identifier; *added gets a bit per kind added. */
+static int
+add_idents(struct cxv_vault *v, int64_t sid, const struct cxv_subject_key *key,
+    const struct prepared *p, size_t n, unsigned *added)
+{
+	size_t i;
+	int r;
+
+	*added = 0;
+	for (i = 0; i < n; i++) {
+		r = put_ident(v, sid, key, (int)p[i].kind, p[i].bidx, p[i].norm);
+		if (r == CXV_ERR_EXISTS)
+			continue;
+		if (r != CXV_OK)
+			return r;
+		*added |= 1u << p[i].kind;
+		CXV_LOG(CXV_LOG_DEBUG, "subject.ident.add",
+		    CXV_LF("kind", cxv_ident_kind_name(p[i].kind)),
+		    CXV_LF_PERSONAL("value", p[i].norm));
+	}
+	return CXV_OK;
+}
+
+/* The part of resolve that runs inside the transaction. */
+static int
+resolve_locked(struct cxv_vault *v, const struct prepared *p, size_t n,
+    int64_t *sid, int *created)
+{
+	struct cxv_subject_key key;
+	char idstr[24], kinds[KINDS_MAX];
+	unsigned added = 0;
+	int r;
+
+	if ((r = find_owner(v, p, n, sid)) != CXV_OK)
+		return r;
+	*created = *sid == 0;
+	r = *created ? create_subject(v, sid, &key) : load_key(v, *sid, &key, NULL);
+	if (r == CXV_OK)
+		r = add_idents(v, *sid, &key, p, n, &added);
+	cxv_subject_key_wipe(&key);
+	if (r != CXV_OK)
+		return r;
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)*sid);
+	kinds_text(added, kinds);
+	r = cxv_vault_audit(v, *created ? "subject.create" : added ?
+	    "subject.update" : "subject.resolve", "subject", idstr, kinds);
+	if (r == CXV_OK)
+		CXV_LOG(CXV_LOG_INFO, *created ? "subject.create" :
+		    "subject.resolve", CXV_LF("subject", idstr),
+		    CXV_LF("added", kinds));
+	return r;
+}
+
+int
+cxv_subject_resolve(struct cxv_vault *v, const struct cxv_ident_input *ids,
+    size_t n, int64_t *id, int *created, const char **why)
+{
+	struct prepared *p = NULL;
+	struct cxv_store *st = cxv_vault_store(v);
+	size_t i;
+	int r = CXV_OK;
+
+	*id = 0;
+	*created = 0;
+	*why = NULL;
+	if (n == 0 || n > CXV_SUBJECT_IDENTS_MAX)
+		return *why = "give 1 to 64 identifiers", CXV_ERR_INVALID;
+	if ((p = calloc(n, sizeof(*p))) == NULL)
+		return CXV_ERR_NOMEM;
+	for (i = 0; i < n && r == CXV_OK; i++)
+		r = prepare(v, &ids[i], &p[i], why);
+	if (r == CXV_OK && (r = cxv_store_begin(st)) == CXV_OK) {
+		if ((r = resolve_locked(v, p, n, id, created)) == CXV_OK)
+			r = cxv_store_commit(st);
+		if (r != CXV_OK) {
+			cxv_store_rollback(st);
+			*id = 0;
+		}
+	}
+	cxv_freezero(p, n * sizeof(*p));
+	return r;
+}
+
+struct collect {
+	int64_t *out;
+	size_t cap, n;
+};
+
+static int
+collect_id(void *ctx, int64_t sid)
+{
+	struct collect *c = ctx;
+
+	if (c->n == c->cap)
+		return CXV_ERR_TOO_LARGE;
+	c->out[c->n++] = sid;
+	return CXV_OK;
+}
+
+int
+cxv_subject_find(struct cxv_vault *v, const struct cxv_ident_input *ident,
+    int64_t *out, size_t cap, size_t *n, const char **why)
+{
+	struct prepared p;
+	struct collect c = { out, cap, 0 };
+	struct cxv_store *st = cxv_vault_store(v);
+	int r;
+
+	*n = 0;
+	*why = NULL;
+	r = prepare(v, ident, &p, why);
+	sodium_memzero(p.norm, sizeof(p.norm));
+	if (r != CXV_OK || (r = cxv_store_begin(st)) != CXV_OK)
+		return r;
+	if ((r = cxv_vault_audit(v, "subject.find", "subject", "*",
+	    cxv_ident_kind_name(p.kind))) == CXV_OK &&
+	    (r = cxv_store_ident_find(st, (int)p.kind, p.bidx, collect_id,
+	    &c)) == CXV_OK)
+		r = cxv_store_commit(st);
+	if (r != CXV_OK) {
+		cxv_store_rollback(st);
+		return r;
+	}
+	*n = c.n;
+	return CXV_OK;
+}
+
+static int
+kind_bit(void *ctx, int kind, const uint8_t *bidx, const uint8_t *sealed,
+    size_t len)
+{
+	unsigned *mask = ctx;
+
+	(void)bidx;
+	(void)sealed;
+	(void)len;
+	if (kind < 0 || kind >= CXV_IDENT__COUNT)
+		return CXV_ERR_CORRUPT;
+	*mask |= 1u << kind;
+	return CXV_OK;
+}
+
+/* Record the read before anything is revealed. */
+static int
+audit_read(struct cxv_vault *v, int64_t sid, int64_t *created_ms)
+{
+	struct cxv_store *st = cxv_vault_store(v);
+	uint8_t wrapped[CXV_WRAPPED_KEY_BYTES + 1];
+	char idstr[24], kinds[KINDS_MAX];
+	unsigned mask = 0;
+	size_t len = 0;
+	int r;
+
+	if ((r = cxv_store_begin(st)) != CXV_OK)
+		return r;
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)sid);
+	if ((r = cxv_store_subject_get(st, sid, wrapped, sizeof(wrapped), &len,
+	    created_ms)) == CXV_OK &&
+	    (r = cxv_store_ident_list(st, sid, kind_bit, &mask)) == CXV_OK) {
+		kinds_text(mask, kinds);
+		if ((r = cxv_vault_audit(v, "subject.read", "subject", idstr,
+		    kinds)) == CXV_OK)
+			r = cxv_store_commit(st);
+	}
+	if (r != CXV_OK)
+		cxv_store_rollback(st);
+	return r;
+}
+
+struct reveal {
+	int64_t sid;
+	const struct cxv_subject_key *key;
+	cxv_subject_ident_fn fn;
+	void *ctx;
+};
+
+static int
+reveal_one(void *ctx, int kind, const uint8_t *bidx, const uint8_t *sealed,
+    size_t len)
+{
+	struct reveal *rv = ctx;
+	uint8_t plain[CXV_IDENT_NORM_MAX];
+	char ad[IDENT_AD_MAX];
+	size_t mlen = 0;
+	int r;
+
+	if (kind < 0 || kind >= CXV_IDENT__COUNT ||
+	    len > CXV_IDENT_MAX + CXV_SEAL_OVERHEAD)
+		return CXV_ERR_CORRUPT;
+	ident_ad(rv->sid, kind, bidx, ad);
+	if ((r = cxv_open(rv->key, ad, sealed, len, plain, &mlen)) == CXV_OK) {
+		plain[mlen] = '\0';
+		r = rv->fn(rv->ctx, (enum cxv_ident_kind)kind,
+		    (const char *)plain);
+	}
+	sodium_memzero(plain, sizeof(plain));
+	return r;
+}
+
+int
+cxv_subject_show(struct cxv_vault *v, int64_t id, int64_t *created_ms,
+    cxv_subject_ident_fn fn, void *ctx)
+{
+	struct cxv_subject_key key;
+	struct reveal rv = { id, &key, fn, ctx };
+	int r;
+
+	*created_ms = 0;
+	if ((r = audit_read(v, id, created_ms)) != CXV_OK)
+		return r;
+	if ((r = load_key(v, id, &key, NULL)) == CXV_OK)
+		r = cxv_store_ident_list(cxv_vault_store(v), id, reveal_one, &rv);
+	cxv_subject_key_wipe(&key);
+	return r;
+}
+
+struct move {
+	struct cxv_vault *v;
+	int64_t from, to;
+	const struct cxv_subject_key *kfrom, *kto;
+	unsigned moved;
+};
+
+/* Re-seal one identifier of "from" under "to"'s key and id. */
+static int
+move_one(void *ctx, int kind, const uint8_t *bidx, const uint8_t *sealed,
+    size_t len)
+{
+	struct move *m = ctx;
+	uint8_t plain[CXV_IDENT_NORM_MAX];
+	char ad[IDENT_AD_MAX];
+	size_t mlen = 0;
+	int r;
+
+	if (kind < 0 || kind >= CXV_IDENT__COUNT ||
+	    len > CXV_IDENT_MAX + CXV_SEAL_OVERHEAD)
+		return CXV_ERR_CORRUPT;
+	ident_ad(m->from, kind, bidx, ad);
+	if ((r = cxv_open(m->kfrom, ad, sealed, len, plain, &mlen)) == CXV_OK) {
+		plain[mlen] = '\0';
+		/* New rows carry "to"'s id, outside the range being scanned. */
+		r = put_ident(m->v, m->to, m->kto, kind, bidx,
+		    (const char *)plain);
+		if (r == CXV_OK)
+			m->moved |= 1u << kind;
+		if (r == CXV_ERR_EXISTS)
+			r = CXV_OK;
+	}
+	sodium_memzero(plain, sizeof(plain));
+	return r;
+}
+
+static int
+merge_locked(struct cxv_vault *v, struct move *m)
+{
+	char keep[24], other[24], kinds[KINDS_MAX];
+	int r;
+
+	if ((r = cxv_store_ident_list(cxv_vault_store(v), m->from, move_one,
+	    m)) != CXV_OK ||
+	    (r = cxv_store_subject_delete(cxv_vault_store(v), m->from)) != CXV_OK)
+		return r;
+	snprintf(keep, sizeof(keep), "%lld", (long long)m->to);
+	snprintf(other, sizeof(other), "%lld", (long long)m->from);
+	kinds_text(m->moved, kinds);
+	if ((r = cxv_vault_audit(v, "subject.merge", "subject", keep,
+	    kinds)) != CXV_OK)
+		return r;
+	return cxv_vault_audit(v, "subject.delete", "subject", other,
+	    "merged");
+}
+
+int
+cxv_subject_merge(struct cxv_vault *v, int64_t keep, int64_t other)
+{
+	struct cxv_subject_key kkeep, kother;
+	struct move m = { v, other, keep, &kother, &kkeep, 0 };
+	struct cxv_store *st = cxv_vault_store(v);
+	int r;
+
+	if (keep == other)
+		return CXV_ERR_INVALID;
+	if ((r = cxv_store_begin(st)) != CXV_OK)
+		return r;
+	if ((r = load_key(v, keep, &kkeep, NULL)) == CXV_OK &&
+	    (r = load_key(v, other, &kother, NULL)) == CXV_OK &&
+	    (r = merge_locked(v, &m)) == CXV_OK)
+		r = cxv_store_commit(st);
+	if (r != CXV_OK)
+		cxv_store_rollback(st);
+	cxv_subject_key_wipe(&kkeep);
+	cxv_subject_key_wipe(&kother);
+	if (r == CXV_OK) {
+		char idstr[24];
+
+		snprintf(idstr, sizeof(idstr), "%lld", (long long)keep);
+		CXV_LOG(CXV_LOG_INFO, "subject.merge", CXV_LF("subject", idstr));
+	}
+	return r;
+}

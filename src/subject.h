@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Data subjects (DESIGN 1): the people the vault holds data about. A
+ * subject is an id, a wrapped data key and identifiers, each stored as
+ * a blind index (for lookup) and a value sealed under the subject's key
+ * with "ident:<subject>:<kind>:<index>" as associated data. Every
+ * operation is audited and runs in one transaction.
+ */
+#ifndef CXV_SUBJECT_H
+#define CXV_SUBJECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ident.h"
+
+struct cxv_vault;
+
+/* One identifier as given by a user or a feed. */
+struct cxv_ident_input {
+	enum cxv_ident_kind kind;
+	const char *value;
+};
+
+/*
+ * Resolve the identifiers to a subject, creating it if no unique
+ * identifier (phone, email, chat, account, logon) is known yet; new
+ * identifiers are added to it. n is 1..CXV_SUBJECT_IDENTS_MAX.
+ * CXV_ERR_INVALID (and *why, a static text naming no value) for a
+ * malformed identifier; CXV_ERR_CONFLICT if they belong to different
+ * subjects (merge them first). *created says whether it is new.
+ */
+int cxv_subject_resolve(struct cxv_vault *v, const struct cxv_ident_input *ids,
+    size_t n, int64_t *id /* OUT */, int *created /* OUT */,
+    const char **why /* OUT */);
+
+/*
+ * Subjects holding the identifier, through its blind index: ids into
+ * out (cap entries), count into *n. Audited as a search.
+ */
+int cxv_subject_find(struct cxv_vault *v, const struct cxv_ident_input *ident,
+    int64_t *out /* OUT */, size_t cap, size_t *n /* OUT */,
+    const char **why /* OUT */);
+
+/* One decrypted identifier; value is wiped after the callback returns. */
+typedef int (*cxv_subject_ident_fn)(void *ctx, enum cxv_ident_kind kind,
+    const char *value);
+
+/*
+ * Decrypt subject id's identifiers and hand each to fn, with its
+ * creation time in *created_ms. Audited as a read of personal data.
+ */
+int cxv_subject_show(struct cxv_vault *v, int64_t id,
+    int64_t *created_ms /* OUT */, cxv_subject_ident_fn fn, void *ctx);
+
+/*
+ * Merge subject other into keep (a caller turns out to be a known
+ * contact): other's identifiers are re-sealed under keep's key, then
+ * other and its key are deleted.
+ */
+int cxv_subject_merge(struct cxv_vault *v, int64_t keep, int64_t other);
+
+#endif

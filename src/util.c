@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Small safe helpers shared by every module; see util.h. */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "err.h"
+
+int
+cxv_strtonum(const char *s, long long min, long long max, long long *out)
+{
+	char *end = NULL;
+	long long v;
+
+	if (s == NULL || *s == '\0' || *s == ' ' || *s == '+')
+		return CXV_ERR_INVALID;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || *end != '\0')
+		return CXV_ERR_INVALID;
+	if (errno == ERANGE || v < min || v > max)
+		return CXV_ERR_TOO_LARGE;
+	*out = v;
+	return CXV_OK;
+}
+
+void
+cxv_freezero(void *p, size_t len)
+{
+	if (p == NULL)
+		return;
+	sodium_memzero(p, len);
+	free(p);
+}
+
+static int
+read_fd(int fd, size_t max, char **out, size_t *len)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t n = 0;
+	ssize_t got;
+
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return CXV_ERR_IO;
+	if ((uintmax_t)st.st_size > max)
+		return CXV_ERR_TOO_LARGE;
+	if ((buf = malloc(max + 1)) == NULL)
+		return CXV_ERR_NOMEM;
+	/* Read to EOF, not to st_size: the file may grow under us. */
+	while ((got = read(fd, buf + n, max + 1 - n)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 || (n += (size_t)got) > max) {
+			cxv_freezero(buf, max + 1);
+			return got < 0 ? CXV_ERR_IO : CXV_ERR_TOO_LARGE;
+		}
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return CXV_OK;
+}
+
+int
+cxv_read_file(const char *path, size_t max, char **out, size_t *len)
+{
+	int fd, r;
+
+	*out = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return errno == ENOENT ? CXV_ERR_NOT_FOUND : CXV_ERR_IO;
+	r = read_fd(fd, max, out, len);
+	close(fd);
+	return r;
+}
+
+static int
+write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	ssize_t w;
+
+	while (len > 0) {
+		if ((w = write(fd, p, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return CXV_ERR_IO;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return CXV_OK;
+}
+
+int
+cxv_write_file_atomic(const char *path, const void *data, size_t len,
+    unsigned mode, int replace)
+{
+	char tmp[PATH_MAX];
+	int fd, r = CXV_ERR_IO;
+
+	if (!replace && access(path, F_OK) == 0)
+		return CXV_ERR_EXISTS;
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return CXV_ERR_TOO_LARGE;
+	(void)unlink(tmp);	/* left over by a crash */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    (mode_t)mode);
+	if (fd < 0)
+		return CXV_ERR_IO;
+	if ((r = write_all(fd, data, len)) == CXV_OK && fsync(fd) != 0)
+		r = CXV_ERR_IO;
+	if (close(fd) != 0 && r == CXV_OK)
+		r = CXV_ERR_IO;
+	if (r == CXV_OK && rename(tmp, path) != 0)
+		r = CXV_ERR_IO;
+	if (r != CXV_OK)
+		(void)unlink(tmp);
+	return r;
+}
+
+void
+cxv_hex(const uint8_t *p, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 0xf];
+	}
+	out[2 * len] = '\0';
+}
+
+int
+cxv_unhex(const char *hex, uint8_t *out, size_t outlen)
+{
+	size_t binlen = 0;
+
+	if (strlen(hex) != 2 * outlen ||
+	    sodium_hex2bin(out, outlen, hex, 2 * outlen, NULL, &binlen,
+	    NULL) != 0 || binlen != outlen)
+		return CXV_ERR_INVALID;
+	return CXV_OK;
+}
+
+/* Length of the UTF-8 sequence starting at s (at most left bytes), 0 if bad. */
+static size_t
+utf8_seq(const unsigned char *s, size_t left)
+{
+	size_t n, i;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else
+		return 0;
+	if (n > left)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates, beyond U+10FFFF. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+int
+cxv_utf8_printable(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			return 0;
+		if ((n = utf8_seq(p + i, len - i)) == 0)
+			return 0;
+		/* C1 controls U+0080..U+009F. */
+		if (n == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+int64_t
+cxv_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+cxv_time_format(int64_t ms, char out[CXV_TIME_STR])
+{
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (gmtime_r(&secs, &tm) == NULL) {
+		snprintf(out, CXV_TIME_STR, "invalid-time");
+		return;
+	}
+	snprintf(out, CXV_TIME_STR, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+}
+
+int
+cxv_time_parse(const char *s, int64_t *ms)
+{
+	struct tm tm;
+	const char *end;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%Y-%m-%d", &tm)) == NULL)
+		return CXV_ERR_INVALID;
+	if (*end == 'T' &&
+	    ((end = strptime(end + 1, "%H:%M:%S", &tm)) == NULL ||
+	    strcmp(end, "Z") != 0))
+		return CXV_ERR_INVALID;
+	if (*end != '\0' && strcmp(end, "Z") != 0)
+		return CXV_ERR_INVALID;
+	if (tm.tm_year < 70 || tm.tm_year > 1100)
+		return CXV_ERR_INVALID;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return CXV_ERR_INVALID;
+	*ms = (int64_t)t * 1000;
+	return CXV_OK;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Small safe helpers shared by every module: bounded number parsing
+ * (OpenBSD strtonum), bounded file reads, wiping frees, hex, UTF-8
+ * checks and time formatting. No module state; all thread-safe.
+ */
+#ifndef CXV_UTIL_H
+#define CXV_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Parse the whole of s as a base-10 integer within [min, max] into *out.
+ * Returns CXV_OK, CXV_ERR_INVALID (not a number, trailing bytes) or
+ * CXV_ERR_TOO_LARGE (out of range). *out is untouched on error.
+ */
+int cxv_strtonum(const char *s, long long min, long long max,
+    long long *out /* OUT */);
+
+/* Wipe len bytes at p, then free(p). Accepts NULL. */
+void cxv_freezero(void *p, size_t len);
+
+/*
+ * Read the file at path into a new NUL-terminated buffer of at most max
+ * bytes (not counting the NUL). *out is the caller's to cxv_freezero()
+ * with *len + 1. Returns CXV_ERR_NOT_FOUND, CXV_ERR_TOO_LARGE, CXV_ERR_IO.
+ */
+int cxv_read_file(const char *path, size_t max, char **out /* OUT */,
+    size_t *len /* OUT */);
+
+/*
+ * Write len bytes to path atomically: a temporary file beside it with
+ * the given mode, fsync, rename. Fails with CXV_ERR_EXISTS if path exists
+ * and !replace.
+ */
+int cxv_write_file_atomic(const char *path, const void *data, size_t len,
+    unsigned mode, int replace);
+
+/* Lower-case hex of len bytes into out, which has room for 2*len+1. */
+void cxv_hex(const uint8_t *p, size_t len, char *out);
+
+/* Decode exactly outlen bytes of hex; CXV_ERR_INVALID otherwise. */
+int cxv_unhex(const char *hex, uint8_t *out, size_t outlen);
+
+/* 1 if the len bytes at s are valid UTF-8 without control characters. */
+int cxv_utf8_printable(const char *s, size_t len);
+
+/* Milliseconds since the Unix epoch (wall clock). */
+int64_t cxv_now_ms(void);
+
+/* Format ms since the epoch as "2026-11-25T03:48:08.123Z" (fits CXV_TIME_STR). */
+#define CXV_TIME_STR	64
+void cxv_time_format(int64_t ms, char out[CXV_TIME_STR]);
+
+/*
+ * Parse "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" (UTC) into ms since the
+ * epoch. Returns CXV_OK or CXV_ERR_INVALID.
+ */
+int cxv_time_parse(const char *s, int64_t *ms /* OUT */);
+
+#endif

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A vault is a data directory (cxvault.conf, vault.db, master.key,
+ * content/, logs/) opened with its master key: the handle every command
+ * and, later, the server work through. It owns the config, keyring,
+ * store and logger, and knows the actor named in audit entries.
+ *
+ * A handle is used by one thread at a time.
+ */
+#ifndef CXV_VAULT_H
+#define CXV_VAULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+struct cxv_vault;
+struct cxv_store;
+struct cxv_keyring;
+
+/*
+ * Create a vault in dir (made 0700; an existing dir must be empty).
+ * With pass non-NULL the master key is Argon2id(pass, new salt) and no
+ * key file is written; else master.key holds 32 random bytes (0600).
+ * On failure nothing is left behind and why says what went wrong.
+ */
+int cxv_vault_init(const char *dir, const char *pass, size_t passlen,
+    char *why, size_t whylen);
+
+/*
+ * Where dir's master key comes from (reads cxvault.conf), so a caller
+ * knows whether to ask for the passphrase before cxv_vault_open().
+ */
+int cxv_vault_key_source(const char *dir, enum cxv_key_source *src /* OUT */,
+    char *why, size_t whylen);
+
+/*
+ * Open the vault in dir, acting as actor (e.g. "local:alice"). pass is
+ * needed only by passphrase vaults. Checks the key before migrating, so
+ * a wrong key, missing/bad key file, corrupt or newer database changes
+ * no file. On success opens the log and applies pending migrations.
+ */
+int cxv_vault_open(const char *dir, const char *pass, size_t passlen,
+    const char *actor, struct cxv_vault **out /* OUT */, char *why,
+    size_t whylen);
+
+/* Close and free everything; accepts NULL. */
+void cxv_vault_close(struct cxv_vault *v);
+
+/* Borrowed parts, valid until cxv_vault_close(). */
+struct cxv_store *cxv_vault_store(struct cxv_vault *v);
+const struct cxv_keyring *cxv_vault_keyring(const struct cxv_vault *v);
+const struct cxv_config *cxv_vault_config(const struct cxv_vault *v);
+
+/* Append an audit entry as this vault's actor (inside a transaction). */
+int cxv_vault_audit(struct cxv_vault *v, const char *action,
+    const char *object_type, const char *object_id, const char *fields);
+
+/*
+ * Rotate the master key (R5.5): every subject key and the vault root are
+ * re-wrapped in one transaction. A key-file vault gets a new random
+ * master.key, the old one kept as master.key.old until the commit; a
+ * passphrase vault takes newpass.
+ */
+int cxv_vault_rotate_keys(struct cxv_vault *v, const char *newpass,
+    size_t newlen, char *why, size_t whylen);
+
+struct cxv_vault_stats {
+	int schema_version;
+	int64_t subjects;
+	int64_t audit_entries;
+};
+
+int cxv_vault_stats(struct cxv_vault *v, struct cxv_vault_stats *out /* OUT */);
+
+#endif
