@@ -40,9 +40,21 @@ struct args {
 	const char *dir;
 	struct cxv_ident_input ids[CXV_SUBJECT_IDENTS_MAX];
 	size_t nids;
-	char **pos;
+	int64_t idv[2];		/* positional subject ids */
 	int npos;
 };
+
+static int
+parse_id(const char *s, int64_t *id)
+{
+	long long v;
+
+	if (cxv_strtonum(s, 1, (1LL << CXV_SUBJECT_ID_BITS) - 1, &v) != CXV_OK)
+		return cxv_cli_usage_error(&cxv_cmd_subject,
+		    "subject ids are positive integers");
+	*id = v;
+	return -1;
+}
 
 /* Parse options after the verb; returns -1 to go on, else an exit code. */
 static int
@@ -60,7 +72,7 @@ parse(int argc, char **argv, struct args *a)
 		{ "name", required_argument, NULL, OPT_IDENT + CXV_IDENT_NAME },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, i, r;
 
 	memset(a, 0, sizeof(*a));
 	optind = 0;
@@ -80,20 +92,10 @@ parse(int argc, char **argv, struct args *a)
 			return cxv_cli_usage_error(&cxv_cmd_subject,
 			    "unknown option or missing value");
 	}
-	a->pos = argv + optind;
 	a->npos = argc - optind;
-	return -1;
-}
-
-static int
-parse_id(const char *s, int64_t *id)
-{
-	long long v;
-
-	if (cxv_strtonum(s, 1, (1LL << CXV_SUBJECT_ID_BITS) - 1, &v) != CXV_OK)
-		return cxv_cli_usage_error(&cxv_cmd_subject,
-		    "subject ids are positive integers");
-	*id = v;
+	for (i = 0; i < a->npos && i < 2; i++)
+		if ((r = parse_id(argv[optind + i], &a->idv[i])) != -1)
+			return r;
 	return -1;
 }
 
@@ -158,11 +160,9 @@ do_show(struct cxv_vault *v, struct args *a)
 {
 	char created[CXV_TIME_STR];
 	json_t *list;
-	int64_t id = 0, created_ms = 0;
+	int64_t id = a->idv[0], created_ms = 0;
 	int r;
 
-	if ((r = parse_id(a->pos[0], &id)) != -1)
-		return r;
 	if ((list = json_array()) == NULL)
 		return fail("subject show", CXV_ERR_NOMEM, NULL);
 	if ((r = cxv_subject_show(v, id, &created_ms, show_ident, list))
@@ -178,15 +178,9 @@ do_show(struct cxv_vault *v, struct args *a)
 static int
 do_merge(struct cxv_vault *v, struct args *a)
 {
-	int64_t keep = 0, other = 0;
+	int64_t keep = a->idv[0], other = a->idv[1];
 	int r;
 
-	if ((r = parse_id(a->pos[0], &keep)) != -1 ||
-	    (r = parse_id(a->pos[1], &other)) != -1)
-		return r;
-	if (keep == other)
-		return cxv_cli_usage_error(&cxv_cmd_subject,
-		    "cannot merge a subject into itself");
 	if ((r = cxv_subject_merge(v, keep, other)) != CXV_OK)
 		return fail("subject merge", r, NULL);
 	printf("%lld\n", (long long)keep);
@@ -231,6 +225,9 @@ run(int argc, char **argv)
 	if (a.npos != vb->npos)
 		return cxv_cli_usage_error(&cxv_cmd_subject,
 		    "wrong number of arguments");
+	if (vb->npos == 2 && a.idv[0] == a.idv[1])
+		return cxv_cli_usage_error(&cxv_cmd_subject,
+		    "cannot merge a subject into itself");
 	if ((r = cxv_cli_open(cxv_cli_data_dir(a.dir), &v)) != CXV_EXIT_OK)
 		return r;
 	r = vb->fn(v, &a);

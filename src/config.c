@@ -150,8 +150,10 @@ cxv_config_parse(const char *text, size_t len, const char *name,
 		}
 		pos += n + 1;
 	}
-	if (r == CXV_OK && (r = check_whole(cfg, &reason)) != CXV_OK)
-		lineno = 0;
+	if (r == CXV_OK && (r = check_whole(cfg, &reason)) != CXV_OK) {
+		snprintf(why, whylen, "%s: %s", name, reason);
+		return r;
+	}
 	if (r != CXV_OK) {
 		/* Keys are echoed only when printable and short: never garbage. */
 		if (key != NULL && strlen(key) <= 64 &&

@@ -44,6 +44,7 @@ main(int argc, char **argv)
 	}
 	cxv_cli_json_wipe_on_free();
 	if (argc < 2) {
+		fprintf(stderr, "cxvault: command: no command given\n");
 		usage(stderr);
 		return CXV_EXIT_USAGE;
 	}

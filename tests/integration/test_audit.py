@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: Apache-2.0
+"""R7.1-R7.3: every write and read is audited, by name and without
+values; altering one byte of the trail is caught and the entry named."""
+import json
+import os
+import sqlite3
+
+from harness import TempDir, cx, expect, fails, main, new_vault, ok, test
+
+
+def entries(d, *extra):
+    return [json.loads(l) for l in
+            ok("audit", "list", "--data", d, *extra).out.splitlines()]
+
+
+@test
+def operations_are_audited_without_values():
+    """R7.1/R7.2: create, find, read, merge, rotate each leave an entry"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        sid = ok("subject", "add", "--data", d, "--phone", "+4930123456789",
+                 "--email", "jane.doe@example.org").out.strip()
+        ok("subject", "find", "--data", d, "--phone", "030 123456789")
+        ok("subject", "show", "--data", d, sid)
+        other = ok("subject", "add", "--data", d, "--chat", "jd").out.strip()
+        ok("subject", "merge", "--data", d, sid, other)
+        ok("keys", "rotate", "--data", d)
+        got = [(e["action"], e["object_id"], e["fields"]) for e in entries(d)]
+        want = [("vault.init", "-", ""),
+                ("subject.create", sid, "phone,email"),
+                ("subject.find", "*", "phone"),
+                ("subject.read", sid, "phone,email"),
+                ("subject.create", other, "chat"),
+                ("subject.merge", sid, "chat"),
+                ("subject.delete", other, "merged"),
+                ("keys.rotate", "-", "master_key")]
+        expect(got == want, f"{got}")
+        user = entries(d)[1]["actor"]
+        expect(user.startswith("local:"), user)
+        text = ok("audit", "list", "--data", d).out
+        for v in ("4930123456789", "jane.doe", "example.org"):
+            expect(v not in text, f"{v} in audit trail")
+        expect(ok("audit", "verify", "--data", d).out.strip() ==
+               "audit trail intact: 8 entries", "verify")
+
+
+@test
+def one_byte_tamper_named():
+    """R7.3: one byte changed in vault.db makes verify fail naming the entry"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        ok("subject", "add", "--data", d, "--phone", "+4930123456789")
+        ok("subject", "add", "--data", d, "--phone", "+4930999999")
+        db = os.path.join(d, "vault.db")
+        data = bytearray(open(db, "rb").read())
+        # Entry 1 is vault.init: its action text occurs once in the file.
+        at = data.find(b"vault.init")
+        expect(at > 0 and data.find(b"vault.init", at + 1) < 0, "not unique")
+        data[at + 9] ^= 0x01  # vault.init -> vault.inih
+        open(db, "wb").write(bytes(data))
+        fails(cx("audit", "verify", "--data", d), 1, "entry 1 is broken",
+              "altered")
+
+
+@test
+def deleted_and_reordered_entries():
+    """R7.3: a removed middle entry or a swapped hash is caught"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        for i in range(4):
+            ok("subject", "add", "--data", d, "--account", f"ACC{i}")
+        db = os.path.join(d, "vault.db")
+        con = sqlite3.connect(db)
+        con.execute("DELETE FROM audit WHERE seq = 3")
+        con.commit()
+        con.close()
+        fails(cx("audit", "verify", "--data", d), 1, "entry 4 is broken",
+              "missing")
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        for i in range(3):
+            ok("subject", "add", "--data", d, "--account", f"ACC{i}")
+        con = sqlite3.connect(os.path.join(d, "vault.db"))
+        h2, = con.execute("SELECT hash FROM audit WHERE seq = 2").fetchone()
+        h3, = con.execute("SELECT hash FROM audit WHERE seq = 3").fetchone()
+        con.execute("UPDATE audit SET hash = ? WHERE seq = 2", (h3,))
+        con.execute("UPDATE audit SET hash = ? WHERE seq = 3", (h2,))
+        con.commit()
+        con.close()
+        fails(cx("audit", "verify", "--data", d), 1, "entry 2 is broken")
+
+
+@test
+def list_since():
+    """R7.4: audit list --since filters by time"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        ok("subject", "add", "--data", d, "--account", "A1")
+        expect(len(entries(d, "--since", "2000-01-01")) == 2, "since past")
+        expect(entries(d, "--since", "2999-01-01T00:00:00Z") == [], "future")
+
+
+if __name__ == "__main__":
+    main()

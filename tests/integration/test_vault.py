@@ -1,0 +1,227 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Opening a vault: every broken key, passphrase or database is a clear
+error with exit 1 that changes no file; key rotation; migrations."""
+import json
+import os
+import sqlite3
+
+from harness import (TempDir, cx, expect, fails, main, new_vault, ok,
+                     snapshot, test)
+
+PASS = "correct horse battery staple"
+
+
+def add_jane(d, stdin=b""):
+    return ok("subject", "add", "--data", d, "--phone", "+4930123456789",
+              "--email", "jane.doe@example.org", "--name", "Jane Doe",
+              stdin=stdin).out.strip()
+
+
+def show(d, sid, stdin=b""):
+    return json.loads(ok("subject", "show", "--data", d, sid,
+                         stdin=stdin).out)
+
+
+def unchanged(d, before):
+    after = snapshot(d)
+    expect(after == before, f"files changed: {set(after.items()) ^ set(before.items())}")
+
+
+@test
+def missing_key_file():
+    """missing master.key: exit 1, says so, no file changed"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        add_jane(d)
+        os.rename(os.path.join(d, "master.key"), os.path.join(tmp, "k"))
+        before = snapshot(d)
+        fails(cx("status", "--data", d), 1, "master.key", "is missing")
+        unchanged(d, before)
+
+
+@test
+def key_file_permissions():
+    """R5.5: a group/other-readable master.key is refused"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        os.chmod(os.path.join(d, "master.key"), 0o644)
+        before = snapshot(d)
+        fails(cx("status", "--data", d), 1, "0600")
+        unchanged(d, before)
+
+
+@test
+def corrupt_and_wrong_key_file():
+    """a truncated or foreign master.key: exit 1, no file changed"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        add_jane(d)
+        key = os.path.join(d, "master.key")
+        with open(key, "r+b") as f:
+            f.truncate(31)
+        before = snapshot(d)
+        fails(cx("status", "--data", d), 1, "not a 32-byte")
+        unchanged(d, before)
+        with open(key, "wb") as f:
+            f.write(os.urandom(32))
+        before = snapshot(d)
+        fails(cx("subject", "find", "--data", d, "--phone", "+4930123456789"),
+              1, "does not open this vault")
+        unchanged(d, before)
+
+
+@test
+def wrong_passphrase():
+    """wrong passphrase: exit 1, 'wrong passphrase', no file changed"""
+    with TempDir() as tmp:
+        d = new_vault(tmp, passphrase=PASS)
+        sid = add_jane(d, stdin=PASS.encode() + b"\n")
+        before = snapshot(d)
+        fails(cx("subject", "show", "--data", d, sid,
+                 stdin=b"not the passphrase\n"), 1, "wrong passphrase")
+        unchanged(d, before)
+        fails(cx("status", "--data", d, stdin=b""), 1, "passphrase")
+        unchanged(d, before)
+        got = show(d, sid, stdin=PASS.encode() + b"\n")
+        expect(got["identifiers"][0]["value"] == "+4930123456789", got)
+
+
+@test
+def corrupt_database():
+    """a corrupted vault.db: exit 1, clear message, no file changed"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        add_jane(d)
+        db = os.path.join(d, "vault.db")
+        with open(db, "r+b") as f:
+            f.write(b"\x00garbage\x00" * 12)
+        before = snapshot(d)
+        fails(cx("status", "--data", d), 1, "vault.db", "corrupt")
+        unchanged(d, before)
+
+
+@test
+def newer_schema():
+    """a database from a newer cxvault: exit 1, 'upgrade', not migrated"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        con = sqlite3.connect(os.path.join(d, "vault.db"))
+        con.execute("PRAGMA user_version = 999")
+        con.close()
+        before = snapshot(d)
+        fails(cx("status", "--data", d), 1, "newer cxvault", "upgrade")
+        unchanged(d, before)
+
+
+@test
+def config_errors_name_file_and_line():
+    """unknown config key: error names file:line, no file changed"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        conf = os.path.join(d, "cxvault.conf")
+        text = open(conf).read()
+        with open(conf, "a") as f:
+            f.write("colour = blue\n")
+        line = text.count("\n") + 1
+        before = snapshot(d)
+        fails(cx("status", "--data", d), 1, f"cxvault.conf:{line}: unknown key 'colour'")
+        unchanged(d, before)
+
+
+@test
+def rotate_key_file():
+    """R5.5: keys rotate gives a new master.key; data still opens"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        sid = add_jane(d)
+        key = os.path.join(d, "master.key")
+        old = open(key, "rb").read()
+        ok("keys", "rotate", "--data", d)
+        new = open(key, "rb").read()
+        expect(new != old and len(new) == 32, "key not replaced")
+        expect(not os.path.exists(key + ".old"), "master.key.old left")
+        expect(show(d, sid)["identifiers"][1]["value"] == "jane.doe@example.org",
+               "data lost")
+        # Blind indexes survive rotation: find still works.
+        r = ok("subject", "find", "--data", d, "--email", "Jane.Doe@example.org")
+        expect(json.loads(r.out)["subject"] == int(sid), r.out)
+        # The old key no longer opens the vault.
+        with open(key, "wb") as f:
+            f.write(old)
+        fails(cx("status", "--data", d), 1, "does not open")
+
+
+@test
+def interrupted_rotation_is_explained():
+    """a leftover master.key.old after a crash is pointed out"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        key = os.path.join(d, "master.key")
+        os.link(key, key + ".old")
+        fails(cx("keys", "rotate", "--data", d), 1, "rotation already")
+        os.unlink(key)
+        with open(key, "wb") as f:
+            f.write(os.urandom(32))
+        os.chmod(key, 0o600)
+        fails(cx("status", "--data", d), 1, "interrupted", "master.key.old")
+
+
+@test
+def rotate_passphrase():
+    """R5.5: a passphrase vault rotates to a new passphrase"""
+    with TempDir() as tmp:
+        d = new_vault(tmp, passphrase=PASS)
+        sid = add_jane(d, stdin=PASS.encode() + b"\n")
+        new = b"a much newer passphrase"
+        fails(cx("keys", "rotate", "--data", d, stdin=PASS.encode() + b"\nshort\n"),
+              1, "at least 12")
+        ok("keys", "rotate", "--data", d, stdin=PASS.encode() + b"\n" + new + b"\n")
+        fails(cx("status", "--data", d, stdin=PASS.encode() + b"\n"), 1,
+              "wrong passphrase")
+        got = show(d, sid, stdin=new + b"\n")
+        expect(got["identifiers"][2]["value"] == "Jane Doe", got)
+        ok("audit", "verify", "--data", d, stdin=new + b"\n")
+
+
+@test
+def merge_subjects():
+    """DESIGN 1: merging moves identifiers and deletes the other subject"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        a = ok("subject", "add", "--data", d, "--phone", "+4930111111").out.strip()
+        b = ok("subject", "add", "--data", d, "--email", "x@y.de",
+               "--name", "X Y").out.strip()
+        fails(cx("subject", "add", "--data", d, "--phone", "+4930111111",
+                 "--email", "x@y.de"), 1, "different subjects")
+        ok("subject", "merge", "--data", d, a, b)
+        vals = {i["kind"]: i["value"] for i in show(d, a)["identifiers"]}
+        expect(vals == {"phone": "+4930111111", "email": "x@y.de",
+                        "name": "X Y"}, vals)
+        fails(cx("subject", "show", "--data", d, b), 1, "no such subject")
+        r = ok("subject", "find", "--data", d, "--email", "x@y.de")
+        expect(json.loads(r.out)["subject"] == int(a), r.out)
+        fails(cx("subject", "merge", "--data", d, a, a), 2, "itself")
+        fails(cx("subject", "merge", "--data", d, a, "12345"), 1, "no such subject")
+
+
+@test
+def resolve_adds_to_known_subject():
+    """a known phone resolves to its subject; new identifiers join it"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        a = ok("subject", "add", "--data", d, "--phone", "030 123456").out.strip()
+        b = ok("subject", "add", "--data", d, "--phone", "+49 30 123456",
+               "--chat", "jd77").out.strip()
+        expect(a == b, f"{a} != {b}")
+        kinds = [i["kind"] for i in show(d, a)["identifiers"]]
+        expect(kinds == ["phone", "chat"], kinds)
+        # Names never resolve: two Jane Does are two people.
+        c = ok("subject", "add", "--data", d, "--name", "Jane Doe").out.strip()
+        e = ok("subject", "add", "--data", d, "--name", "Jane Doe").out.strip()
+        expect(c != e, "name resolved to a subject")
+        r = ok("subject", "find", "--data", d, "--name", "JANE  doe")
+        expect(len(r.out.splitlines()) == 2, r.out)
+
+
+if __name__ == "__main__":
+    main()

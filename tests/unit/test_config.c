@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of the cxvault.conf parser and writer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "caps.h"
+#include "config.h"
+#include "err.h"
+
+static int
+parse(const char *text, struct cxv_config *cfg, char *why, size_t whylen)
+{
+	return cxv_config_parse(text, strlen(text), "t.conf", cfg, why, whylen);
+}
+
+/* Every key has a default; an empty file is a valid config. */
+static void
+test_defaults(void **state)
+{
+	struct cxv_config cfg;
+	char why[256] = "";
+
+	(void)state;
+	assert_int_equal(parse("", &cfg, why, sizeof(why)), CXV_OK);
+	assert_int_equal(cfg.key_source, CXV_KEY_SOURCE_FILE);
+	assert_int_equal(cfg.country_code, 49);
+	assert_int_equal(cfg.log_level, 3);
+	assert_false(cfg.has_salt);
+}
+
+static void
+test_values(void **state)
+{
+	struct cxv_config cfg;
+	char why[256] = "";
+
+	(void)state;
+	assert_int_equal(parse("# comment\n  log_level = 7 \r\n\n"
+	    "default_country_code=44\nmaster_key = passphrase\n"
+	    "master_key_salt = 000102030405060708090a0b0c0d0e0f\n", &cfg, why,
+	    sizeof(why)), CXV_OK);
+	assert_int_equal(cfg.log_level, 7);
+	assert_int_equal(cfg.country_code, 44);
+	assert_int_equal(cfg.key_source, CXV_KEY_SOURCE_PASSPHRASE);
+	assert_true(cfg.has_salt);
+	assert_int_equal(cfg.salt[15], 15);
+}
+
+struct bad {
+	const char *text;
+	const char *why;	/* expected message */
+};
+
+static const struct bad bads[] = {
+	{ "log_level = 3\nfrobnicate = 1\n", "t.conf:2: unknown key 'frobnicate'" },
+	{ "log_level = 3\nlog_level = 4\n", "t.conf:2: key given twice 'log_level'" },
+	{ "log_level = 0\n", "t.conf:1: must be 1-9 'log_level'" },
+	{ "log_level = 10\n", "t.conf:1: must be 1-9 'log_level'" },
+	{ "log_level = 3x\n", "t.conf:1: must be 1-9 'log_level'" },
+	{ "log_level\n", "t.conf:1: expected 'key = value'" },
+	{ "default_country_code = 0\n",
+	    "t.conf:1: must be a country calling code 1-999 'default_country_code'" },
+	{ "master_key = hsm\n",
+	    "t.conf:1: must be 'file' or 'passphrase' 'master_key'" },
+	{ "master_key_salt = 00zz\n",
+	    "t.conf:1: must be 32 hex digits 'master_key_salt'" },
+	{ "master_key = passphrase\n",
+	    "t.conf: master_key = passphrase needs master_key_salt" },
+	{ "\x01\x02 = 3\n", "t.conf:1: unknown key" },
+};
+
+/* Errors name file:line and never echo garbage. */
+static void
+test_errors(void **state)
+{
+	struct cxv_config cfg;
+	char why[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
+		why[0] = '\0';
+		assert_int_not_equal(parse(bads[i].text, &cfg, why, sizeof(why)),
+		    CXV_OK);
+		assert_string_equal(why, bads[i].why);
+	}
+}
+
+/* Caps: a NUL byte, an over-long line, an over-large file. */
+static void
+test_caps(void **state)
+{
+	struct cxv_config cfg;
+	char why[256], *big;
+
+	(void)state;
+	assert_int_equal(cxv_config_parse("log_level = 3\0x\n", 16, "t.conf",
+	    &cfg, why, sizeof(why)), CXV_ERR_INVALID);
+	assert_string_equal(why, "t.conf:1: NUL byte in line");
+	big = malloc(CXV_CONFIG_MAX + 2);
+	assert_non_null(big);
+	memset(big, '#', CXV_CONFIG_MAX + 1);
+	big[CXV_CONFIG_MAX + 1] = '\0';
+	assert_int_equal(parse(big, &cfg, why, sizeof(why)), CXV_ERR_TOO_LARGE);
+	big[CXV_CONFIG_LINE_MAX + 1] = '\0';
+	assert_int_equal(parse(big, &cfg, why, sizeof(why)), CXV_ERR_TOO_LARGE);
+	assert_string_equal(why, "t.conf:1: line too long");
+	free(big);
+}
+
+/* What init writes parses back to the same settings. */
+static void
+test_render_round_trip(void **state)
+{
+	struct cxv_config a, b;
+	char why[256], *text = NULL;
+
+	(void)state;
+	cxv_config_defaults(&a);
+	a.key_source = CXV_KEY_SOURCE_PASSPHRASE;
+	a.has_salt = 1;
+	memset(a.salt, 0xab, sizeof(a.salt));
+	a.country_code = 1;
+	assert_int_equal(cxv_config_render(&a, &text), CXV_OK);
+	assert_int_equal(parse(text, &b, why, sizeof(why)), CXV_OK);
+	assert_memory_equal(&a, &b, sizeof(a));
+	free(text);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_caps),
+		cmocka_unit_test(test_render_round_trip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

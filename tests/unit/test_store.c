@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of the SQLite store engine (DESIGN 3-4). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "err.h"
+#include "store.h"
+#include "util.h"
+
+struct fx {
+	char dir[32];
+	char path[64];
+	struct cxv_store *st;
+};
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	snprintf(f->dir, sizeof(f->dir), "/tmp/cxv-st-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof(f->path), "%s/vault.db", f->dir);
+	assert_int_equal(cxv_store_open(f->path, 1, &f->st), CXV_OK);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	char p[80];
+
+	cxv_store_close(f->st);
+	unlink(f->path);
+	snprintf(p, sizeof(p), "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", f->path);
+	unlink(p);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static void
+raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* A new database is at the latest schema; create never overwrites. */
+static void
+test_create(void **state)
+{
+	struct fx *f = *state;
+	struct cxv_store *again = NULL;
+	int v = 0;
+
+	assert_int_equal(cxv_store_schema_version(f->st, &v), CXV_OK);
+	assert_int_equal(v, cxv_store_schema_latest());
+	assert_int_equal(cxv_store_open(f->path, 1, &again), CXV_ERR_EXISTS);
+	assert_null(again);
+	assert_int_equal(cxv_store_open("/nonexistent/x.db", 0, &again),
+	    CXV_ERR_NOT_FOUND);
+}
+
+/* A schema newer than the build is refused, and left untouched. */
+static void
+test_newer_schema(void **state)
+{
+	struct fx *f = *state;
+	struct cxv_store *st = NULL;
+
+	cxv_store_close(f->st);
+	f->st = NULL;
+	raw_exec(f->path, "PRAGMA user_version = 999");
+	assert_int_equal(cxv_store_open(f->path, 0, &st), CXV_ERR_VERSION);
+	assert_null(st);
+}
+
+/* A file that is not SQLite is CORRUPT, not a crash. */
+static void
+test_not_a_database(void **state)
+{
+	struct fx *f = *state;
+	struct cxv_store *st = NULL;
+	FILE *fp;
+
+	cxv_store_close(f->st);
+	f->st = NULL;
+	assert_non_null(fp = fopen(f->path, "r+"));
+	fputs("this is not a database, not at all..", fp);
+	fclose(fp);
+	assert_int_equal(cxv_store_open(f->path, 0, &st), CXV_ERR_CORRUPT);
+}
+
+static int
+count_id(void *ctx, int64_t id)
+{
+	int64_t *seen = ctx;
+
+	*seen = id;
+	return CXV_OK;
+}
+
+static int
+count_ident(void *ctx, int kind, const uint8_t *bidx, const uint8_t *sealed,
+    size_t len)
+{
+	int *n = ctx;
+
+	(void)kind;
+	(void)bidx;
+	(void)sealed;
+	(void)len;
+	(*n)++;
+	return CXV_OK;
+}
+
+/* Subjects and identifiers: insert, find, list, cascade delete. */
+static void
+test_subjects(void **state)
+{
+	struct fx *f = *state;
+	uint8_t w[73], bidx[32], buf[128];
+	size_t len = 0;
+	int64_t created = 0, n = 0, seen = 0;
+	int idents = 0;
+
+	memset(w, 7, sizeof(w));
+	memset(bidx, 9, sizeof(bidx));
+	assert_int_equal(cxv_store_begin(f->st), CXV_OK);
+	assert_int_equal(cxv_store_subject_insert(f->st, 5, w, sizeof(w), 1000),
+	    CXV_OK);
+	assert_int_equal(cxv_store_subject_insert(f->st, 5, w, sizeof(w), 1000),
+	    CXV_ERR_EXISTS);
+	assert_int_equal(cxv_store_ident_insert(f->st, 5, 0, bidx, w, 10), CXV_OK);
+	assert_int_equal(cxv_store_ident_insert(f->st, 5, 0, bidx, w, 10),
+	    CXV_ERR_EXISTS);
+	assert_int_equal(cxv_store_ident_insert(f->st, 5, 1, bidx, w, 10), CXV_OK);
+	/* An identifier of a subject that does not exist: refused. */
+	assert_int_not_equal(cxv_store_ident_insert(f->st, 6, 0, bidx, w, 10),
+	    CXV_OK);
+	assert_int_equal(cxv_store_commit(f->st), CXV_OK);
+	assert_int_equal(cxv_store_subject_get(f->st, 5, buf, sizeof(buf), &len,
+	    &created), CXV_OK);
+	assert_int_equal(len, sizeof(w));
+	assert_int_equal(created, 1000);
+	assert_int_equal(cxv_store_ident_find(f->st, 0, bidx, count_id, &seen),
+	    CXV_OK);
+	assert_int_equal(seen, 5);
+	assert_int_equal(cxv_store_ident_list(f->st, 5, count_ident, &idents),
+	    CXV_OK);
+	assert_int_equal(idents, 2);
+	assert_int_equal(cxv_store_subject_delete(f->st, 5), CXV_OK);
+	assert_int_equal(cxv_store_subject_delete(f->st, 5), CXV_ERR_NOT_FOUND);
+	idents = 0;
+	assert_int_equal(cxv_store_ident_list(f->st, 5, count_ident, &idents),
+	    CXV_OK);
+	assert_int_equal(idents, 0);
+	assert_int_equal(cxv_store_subject_count(f->st, &n), CXV_OK);
+	assert_int_equal(n, 0);
+}
+
+/* Rolled-back writes leave nothing. */
+static void
+test_rollback(void **state)
+{
+	struct fx *f = *state;
+	uint8_t w[73] = { 0 };
+	int64_t n = -1;
+
+	assert_int_equal(cxv_store_begin(f->st), CXV_OK);
+	assert_int_equal(cxv_store_begin(f->st), CXV_ERR_INTERNAL);
+	assert_int_equal(cxv_store_subject_insert(f->st, 8, w, sizeof(w), 1),
+	    CXV_OK);
+	cxv_store_rollback(f->st);
+	assert_int_equal(cxv_store_subject_count(f->st, &n), CXV_OK);
+	assert_int_equal(n, 0);
+}
+
+static int
+rewrap_xor(void *ctx, int64_t id, const uint8_t *in, size_t inlen,
+    uint8_t *out, size_t cap, size_t *outlen)
+{
+	(void)ctx;
+	(void)id;
+	assert_true(inlen <= cap);
+	for (size_t i = 0; i < inlen; i++)
+		out[i] = in[i] ^ 0xff;
+	*outlen = inlen;
+	return CXV_OK;
+}
+
+static void
+test_rewrap(void **state)
+{
+	struct fx *f = *state;
+	uint8_t w[73], buf[128];
+	size_t len = 0;
+	int64_t created, id;
+
+	memset(w, 0x0f, sizeof(w));
+	assert_int_equal(cxv_store_begin(f->st), CXV_OK);
+	for (id = 1; id <= 50; id++)
+		assert_int_equal(cxv_store_subject_insert(f->st, id, w,
+		    sizeof(w), 1), CXV_OK);
+	assert_int_equal(cxv_store_subject_rewrap(f->st, rewrap_xor, NULL),
+	    CXV_OK);
+	assert_int_equal(cxv_store_commit(f->st), CXV_OK);
+	for (id = 1; id <= 50; id++) {
+		assert_int_equal(cxv_store_subject_get(f->st, id, buf,
+		    sizeof(buf), &len, &created), CXV_OK);
+		assert_int_equal(buf[0], 0xf0);
+		assert_int_equal(buf[72], 0xf0);
+	}
+}
+
+/* Whether the file at path contains the bytes needle. */
+static int
+file_contains(const char *path, const uint8_t *needle, size_t n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int found;
+
+	if (cxv_read_file(path, 64 << 20, &text, &len) != CXV_OK)
+		return 0;
+	found = memmem(text, len, needle, n) != NULL;
+	free(text);
+	return found;
+}
+
+/* DESIGN 3: deleted rows are zeroed on disk (secure_delete), not freed. */
+static void
+test_secure_delete(void **state)
+{
+	struct fx *f = *state;
+	uint8_t w[73], mark[300], bidx[32] = { 1 };
+
+	memset(w, 1, sizeof(w));
+	memcpy(mark, "SECRET-MARK-", 12);
+	memset(mark + 12, 'Q', sizeof(mark) - 12);
+	assert_int_equal(cxv_store_begin(f->st), CXV_OK);
+	assert_int_equal(cxv_store_subject_insert(f->st, 77, w, sizeof(w), 1),
+	    CXV_OK);
+	assert_int_equal(cxv_store_ident_insert(f->st, 77, 0, bidx, mark,
+	    sizeof(mark)), CXV_OK);
+	assert_int_equal(cxv_store_commit(f->st), CXV_OK);
+	cxv_store_close(f->st);
+	assert_true(file_contains(f->path, mark, sizeof(mark)));
+	assert_int_equal(cxv_store_open(f->path, 0, &f->st), CXV_OK);
+	assert_int_equal(cxv_store_subject_delete(f->st, 77), CXV_OK);
+	cxv_store_close(f->st);
+	f->st = NULL;
+	assert_false(file_contains(f->path, mark, sizeof(mark)));
+	assert_false(file_contains(f->path, mark, 12));
+}
+
+static void
+test_meta(void **state)
+{
+	struct fx *f = *state;
+	uint8_t buf[8];
+	size_t len = 0;
+
+	assert_int_equal(cxv_store_meta_get(f->st, "k", buf, sizeof(buf), &len),
+	    CXV_ERR_NOT_FOUND);
+	assert_int_equal(cxv_store_meta_set(f->st, "k", (const uint8_t *)"abc",
+	    3), CXV_OK);
+	assert_int_equal(cxv_store_meta_set(f->st, "k", (const uint8_t *)"abcd",
+	    4), CXV_OK);
+	assert_int_equal(cxv_store_meta_get(f->st, "k", buf, sizeof(buf), &len),
+	    CXV_OK);
+	assert_int_equal(len, 4);
+	assert_int_equal(cxv_store_meta_get(f->st, "k", buf, 2, &len),
+	    CXV_ERR_CORRUPT);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_create, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_schema, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_database, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_subjects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rewrap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_secure_delete, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

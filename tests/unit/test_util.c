@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of the safe helpers: numbers, UTF-8, hex, time, files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "err.h"
+#include "util.h"
+
+static void
+test_strtonum(void **state)
+{
+	long long v = 0;
+
+	(void)state;
+	assert_int_equal(cxv_strtonum("42", 1, 100, &v), CXV_OK);
+	assert_int_equal(v, 42);
+	assert_int_equal(cxv_strtonum("-5", -10, 10, &v), CXV_OK);
+	assert_int_equal(v, -5);
+	assert_int_equal(cxv_strtonum("", 0, 10, &v), CXV_ERR_INVALID);
+	assert_int_equal(cxv_strtonum(" 1", 0, 10, &v), CXV_ERR_INVALID);
+	assert_int_equal(cxv_strtonum("+1", 0, 10, &v), CXV_ERR_INVALID);
+	assert_int_equal(cxv_strtonum("1 ", 0, 10, &v), CXV_ERR_INVALID);
+	assert_int_equal(cxv_strtonum("0x10", 0, 100, &v), CXV_ERR_INVALID);
+	assert_int_equal(cxv_strtonum("11", 0, 10, &v), CXV_ERR_TOO_LARGE);
+	assert_int_equal(cxv_strtonum("99999999999999999999", 0, 10, &v),
+	    CXV_ERR_TOO_LARGE);
+	assert_int_equal(v, -5);
+}
+
+static void
+test_utf8(void **state)
+{
+	(void)state;
+	assert_true(cxv_utf8_printable("abc", 3));
+	assert_true(cxv_utf8_printable("\xe2\x82\xac", 3));	/* euro */
+	assert_true(cxv_utf8_printable("\xf0\x9f\x98\x80", 4));	/* emoji */
+	assert_false(cxv_utf8_printable("\xe2\x82", 2));
+	assert_false(cxv_utf8_printable("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+	assert_false(cxv_utf8_printable("\xe0\x80\x80", 3));	/* overlong */
+	assert_false(cxv_utf8_printable("a\tb", 3));
+	assert_false(cxv_utf8_printable("a\0b", 3));
+	assert_false(cxv_utf8_printable("\xff", 1));
+}
+
+static void
+test_hex(void **state)
+{
+	const uint8_t in[3] = { 0x00, 0xab, 0xff };
+	uint8_t out[3];
+	char hex[7];
+
+	(void)state;
+	cxv_hex(in, 3, hex);
+	assert_string_equal(hex, "00abff");
+	assert_int_equal(cxv_unhex("00ABff", out, 3), CXV_OK);
+	assert_memory_equal(in, out, 3);
+	assert_int_equal(cxv_unhex("00abf", out, 3), CXV_ERR_INVALID);
+	assert_int_equal(cxv_unhex("00abfg", out, 3), CXV_ERR_INVALID);
+}
+
+static void
+test_time(void **state)
+{
+	char s[CXV_TIME_STR];
+	int64_t ms = 0;
+
+	(void)state;
+	assert_int_equal(cxv_time_parse("2026-11-25", &ms), CXV_OK);
+	assert_int_equal(ms, INT64_C(1795564800000));
+	assert_int_equal(cxv_time_parse("2026-11-25T03:48:08Z", &ms), CXV_OK);
+	cxv_time_format(ms + 123, s);
+	assert_string_equal(s, "2026-11-25T03:48:08.123Z");
+	assert_int_equal(cxv_time_parse("2026-11-25T03:48:08", &ms),
+	    CXV_ERR_INVALID);
+	assert_int_equal(cxv_time_parse("yesterday", &ms), CXV_ERR_INVALID);
+	assert_int_equal(cxv_time_parse("2026-11-25x", &ms), CXV_ERR_INVALID);
+}
+
+/* Atomic writes leave either the old or the new file, mode as asked. */
+static void
+test_files(void **state)
+{
+	char dir[] = "/tmp/cxv-util-XXXXXX", path[64], *text = NULL;
+	struct stat st;
+	size_t len = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f", dir);
+	assert_int_equal(cxv_read_file(path, 10, &text, &len), CXV_ERR_NOT_FOUND);
+	assert_int_equal(cxv_write_file_atomic(path, "hello", 5, 0600, 0), CXV_OK);
+	assert_int_equal(cxv_write_file_atomic(path, "x", 1, 0600, 0),
+	    CXV_ERR_EXISTS);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(cxv_read_file(path, 4, &text, &len), CXV_ERR_TOO_LARGE);
+	assert_int_equal(cxv_read_file(path, 5, &text, &len), CXV_OK);
+	assert_string_equal(text, "hello");
+	cxv_freezero(text, len + 1);
+	assert_int_equal(cxv_write_file_atomic(path, "bye", 3, 0600, 1), CXV_OK);
+	assert_int_equal(cxv_read_file(path, 5, &text, &len), CXV_OK);
+	assert_string_equal(text, "bye");
+	cxv_freezero(text, len + 1);
+	unlink(path);
+	rmdir(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strtonum),
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_files),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
