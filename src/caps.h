@@ -8,7 +8,7 @@
 #define CXV_CAPS_H
 
 /* Configuration file: whole size and one line. */
-#define CXV_CONFIG_MAX		(64 * 1024)
+#define CXV_CONFIG_MAX		65536
 #define CXV_CONFIG_LINE_MAX	1024
 
 /* One identifier as given (an email address is at most 254 octets). */
@@ -37,7 +37,7 @@
 #define CXV_WHY_MAX		512
 
 /* Streamed content: plaintext bytes per sealed chunk. */
-#define CXV_STREAM_CHUNK	(64 * 1024)
+#define CXV_STREAM_CHUNK	65536
 
 /* Milliseconds to wait for a database lock before CXV_ERR_BUSY. */
 #define CXV_DB_BUSY_MS		5000
@@ -50,7 +50,7 @@ _Static_assert(CXV_EXT_DIGITS_MAX < CXV_PHONE_DIGITS_MIN,
     "an extension must never look like a phone number");
 _Static_assert(CXV_PHONE_DIGITS_MAX + 5 < CXV_IDENT_MAX, "phone fits");
 _Static_assert(CXV_PASSPHRASE_MIN < CXV_PASSPHRASE_MAX, "passphrase caps");
-_Static_assert(CXV_STREAM_CHUNK >= 4096 && CXV_STREAM_CHUNK <= (1 << 24),
+_Static_assert(CXV_STREAM_CHUNK >= 4096 && CXV_STREAM_CHUNK <= 16777216,
     "stream chunk size");
 _Static_assert(CXV_SUBJECT_ID_BITS <= 62, "subject ids fit int64_t");
 _Static_assert(CXV_AUDIT_TEXT_MAX < CXV_LOG_LINE_MAX, "audit text fits a line");

@@ -143,7 +143,7 @@ cxv_cli_open(const char *dir, struct cxv_vault **out)
 	int r;
 
 	*out = NULL;
-	if ((r = cxv_vault_key_source(dir, &src, why, sizeof(why))) != CXV_OK) {
+	if (cxv_vault_key_source(dir, &src, why, sizeof(why)) != CXV_OK) {
 		cxv_cli_error("open vault", "%s", why);
 		return CXV_EXIT_FAIL;
 	}

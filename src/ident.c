@@ -142,13 +142,12 @@ national(const char *d, unsigned cc, char out[CXV_IDENT_NORM_MAX],
 	}
 	if (cc == 1 && n == 11 && d[0] == '1')
 		d++;
-	else if (cc == 39 || cc == 378 || cc == 1)
-		;
-	else if (d[0] == '0' && d[1] != '0')
+	else if (cc != 1 && cc != 39 && cc != 378) {
+		if (d[0] != '0' || d[1] == '0')
+			return *why = "national number must start with 0 "
+			    "(or give +country)", CXV_ERR_INVALID;
 		d++;
-	else
-		return *why = "national number must start with 0 (or give +country)",
-		    CXV_ERR_INVALID;
+	}
 	if (strlen(d) > CXV_PHONE_DIGITS_MAX)
 		return *why = "an E.164 number has 7 to 15 digits",
 		    CXV_ERR_INVALID;
@@ -161,7 +160,7 @@ static int
 normalize_phone(const char *in, unsigned cc, char out[CXV_IDENT_NORM_MAX],
     const char **why)
 {
-	char sq[CXV_IDENT_NORM_MAX], d[CXV_IDENT_NORM_MAX];
+	char sq[CXV_IDENT_NORM_MAX] = "", d[CXV_IDENT_NORM_MAX] = "";
 	int plus, r;
 
 	if ((r = squeeze(in, sq, why)) != CXV_OK)

@@ -436,7 +436,9 @@ cxv_keyring_pseudonym(const struct cxv_keyring *kr, const char *value,
 
 	crypto_generichash(h, sizeof(h), (const uint8_t *)value, strlen(value),
 	    kr->k_pseudonym, CXV_KEY_BYTES);
-	memcpy(out, "ps:", 3);
+	out[0] = 'p';
+	out[1] = 's';
+	out[2] = ':';
 	cxv_hex(h, sizeof(h), out + 3);
 }
 

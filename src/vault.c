@@ -69,7 +69,8 @@ make_dir(const char *dir, int *made, char *why, size_t whylen)
 		return CXV_ERR_IO;
 	}
 	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, ".."))
+		if (strcmp(e->d_name, ".") != 0 &&
+		    strcmp(e->d_name, "..") != 0)
 			empty = 0;
 	closedir(d);
 	if (!empty) {

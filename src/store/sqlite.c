@@ -125,22 +125,26 @@ map_rc(int rc)
 	}
 }
 
-/* The prepared statement id, reset and unbound, ready for binding. */
-static int
-stmt(struct cxv_store *st, enum stmt_id id, sqlite3_stmt **out)
+/*
+ * The prepared statement id, reset and unbound, ready for binding; NULL
+ * with *r set on failure.
+ */
+static sqlite3_stmt *
+stmt(struct cxv_store *st, enum stmt_id id, int *r)
 {
 	int rc;
 
 	if (st->stmt[id] == NULL) {
 		rc = sqlite3_prepare_v3(st->db, stmt_sql[id], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st->stmt[id], NULL);
-		if (rc != SQLITE_OK)
-			return map_rc(rc);
+		if (rc != SQLITE_OK || st->stmt[id] == NULL) {
+			*r = map_rc(rc) != CXV_OK ? map_rc(rc) : CXV_ERR_INTERNAL;
+			return NULL;
+		}
 	}
 	sqlite3_reset(st->stmt[id]);
 	sqlite3_clear_bindings(st->stmt[id]);
-	*out = st->stmt[id];
-	return CXV_OK;
+	return st->stmt[id];
 }
 
 /* Step a statement that returns no rows, then reset it. */
@@ -372,7 +376,7 @@ cxv_store_meta_get(struct cxv_store *st, const char *key, uint8_t *buf,
 	int r;
 
 	*len = 0;
-	if ((r = stmt(st, S_META_GET, &s)) != CXV_OK)
+	if ((s = stmt(st, S_META_GET, &r)) == NULL)
 		return r;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	if ((r = step_row(s)) == CXV_OK)
@@ -388,7 +392,7 @@ cxv_store_meta_set(struct cxv_store *st, const char *key, const uint8_t *val,
 	sqlite3_stmt *s;
 	int r;
 
-	if ((r = stmt(st, S_META_SET, &s)) != CXV_OK)
+	if ((s = stmt(st, S_META_SET, &r)) == NULL)
 		return r;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 2, val, (int)len, SQLITE_STATIC);
@@ -402,7 +406,7 @@ cxv_store_subject_insert(struct cxv_store *st, int64_t id,
 	sqlite3_stmt *s;
 	int r;
 
-	if ((r = stmt(st, S_SUBJ_INSERT, &s)) != CXV_OK)
+	if ((s = stmt(st, S_SUBJ_INSERT, &r)) == NULL)
 		return r;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_blob(s, 2, wrapped, (int)len, SQLITE_STATIC);
@@ -418,7 +422,7 @@ cxv_store_subject_get(struct cxv_store *st, int64_t id, uint8_t *wrapped,
 	int r;
 
 	*len = 0;
-	if ((r = stmt(st, S_SUBJ_GET, &s)) != CXV_OK)
+	if ((s = stmt(st, S_SUBJ_GET, &r)) == NULL)
 		return r;
 	sqlite3_bind_int64(s, 1, id);
 	if ((r = step_row(s)) == CXV_OK) {
@@ -435,7 +439,7 @@ cxv_store_subject_delete(struct cxv_store *st, int64_t id)
 	sqlite3_stmt *s;
 	int r;
 
-	if ((r = stmt(st, S_SUBJ_DELETE, &s)) != CXV_OK)
+	if ((s = stmt(st, S_SUBJ_DELETE, &r)) == NULL)
 		return r;
 	sqlite3_bind_int64(s, 1, id);
 	if ((r = step_done(s)) != CXV_OK)
@@ -450,7 +454,7 @@ cxv_store_subject_count(struct cxv_store *st, int64_t *n)
 	int r;
 
 	*n = 0;
-	if ((r = stmt(st, S_SUBJ_COUNT, &s)) != CXV_OK)
+	if ((s = stmt(st, S_SUBJ_COUNT, &r)) == NULL)
 		return r;
 	if ((r = step_row(s)) == CXV_OK)
 		*n = sqlite3_column_int64(s, 0);
@@ -470,7 +474,7 @@ rewrap_row(struct cxv_store *st, sqlite3_stmt *all, cxv_store_rewrap_fn fn,
 
 	if ((r = column_blob(all, 1, in, sizeof(in), &inlen)) != CXV_OK ||
 	    (r = fn(ctx, id, in, inlen, out, sizeof(out), &outlen)) != CXV_OK ||
-	    (r = stmt(st, S_SUBJ_REWRAP, &up)) != CXV_OK)
+	    (up = stmt(st, S_SUBJ_REWRAP, &r)) == NULL)
 		return r;
 	sqlite3_bind_int64(up, 1, id);
 	sqlite3_bind_blob(up, 2, out, (int)outlen, SQLITE_STATIC);
@@ -483,7 +487,7 @@ cxv_store_subject_rewrap(struct cxv_store *st, cxv_store_rewrap_fn fn, void *ctx
 	sqlite3_stmt *all;
 	int r, rc;
 
-	if ((r = stmt(st, S_SUBJ_ALL, &all)) != CXV_OK)
+	if ((all = stmt(st, S_SUBJ_ALL, &r)) == NULL)
 		return r;
 	/* Updating a non-indexed column while scanning is safe in SQLite. */
 	while ((rc = sqlite3_step(all)) == SQLITE_ROW)
@@ -502,7 +506,7 @@ cxv_store_ident_insert(struct cxv_store *st, int64_t subject_id, int kind,
 	sqlite3_stmt *s;
 	int r;
 
-	if ((r = stmt(st, S_IDENT_INSERT, &s)) != CXV_OK)
+	if ((s = stmt(st, S_IDENT_INSERT, &r)) == NULL)
 		return r;
 	sqlite3_bind_int64(s, 1, subject_id);
 	sqlite3_bind_int(s, 2, kind);
@@ -518,7 +522,7 @@ cxv_store_ident_find(struct cxv_store *st, int kind, const uint8_t bidx[32],
 	sqlite3_stmt *s;
 	int r = CXV_OK, rc;
 
-	if ((r = stmt(st, S_IDENT_FIND, &s)) != CXV_OK)
+	if ((s = stmt(st, S_IDENT_FIND, &r)) == NULL)
 		return r;
 	sqlite3_bind_blob(s, 1, bidx, 32, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, kind);
@@ -538,7 +542,7 @@ cxv_store_ident_list(struct cxv_store *st, int64_t subject_id,
 	sqlite3_stmt *s;
 	int r = CXV_OK, rc;
 
-	if ((r = stmt(st, S_IDENT_LIST, &s)) != CXV_OK)
+	if ((s = stmt(st, S_IDENT_LIST, &r)) == NULL)
 		return r;
 	sqlite3_bind_int64(s, 1, subject_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -567,7 +571,7 @@ cxv_store_audit_head(struct cxv_store *st, int64_t *seq, uint8_t hash[32])
 
 	*seq = 0;
 	memset(hash, 0, 32);
-	if ((r = stmt(st, S_AUDIT_HEAD, &s)) != CXV_OK)
+	if ((s = stmt(st, S_AUDIT_HEAD, &r)) == NULL)
 		return r;
 	if ((r = step_row(s)) == CXV_OK) {
 		*seq = sqlite3_column_int64(s, 0);
@@ -586,7 +590,7 @@ cxv_store_audit_insert(struct cxv_store *st, const struct cxv_audit_row *row)
 	sqlite3_stmt *s;
 	int r;
 
-	if ((r = stmt(st, S_AUDIT_INSERT, &s)) != CXV_OK)
+	if ((s = stmt(st, S_AUDIT_INSERT, &r)) == NULL)
 		return r;
 	sqlite3_bind_int64(s, 1, row->seq);
 	sqlite3_bind_int64(s, 2, row->ts_ms);
@@ -636,7 +640,7 @@ cxv_store_audit_scan(struct cxv_store *st, int64_t since_ms,
 	sqlite3_stmt *s;
 	int r = CXV_OK, rc;
 
-	if ((r = stmt(st, S_AUDIT_SCAN, &s)) != CXV_OK)
+	if ((s = stmt(st, S_AUDIT_SCAN, &r)) == NULL)
 		return r;
 	sqlite3_bind_int64(s, 1, since_ms);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

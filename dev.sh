@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The developer's and CI's one entry point (README quick start):
+#   ./dev.sh demo   install what is missing, build, make ./vault with demo
+#                   data and show it
+#   ./dev.sh test   install what is missing, then build and run every test:
+#                   gcc build (unit, integration, lint), clang ASan+UBSan
+#                   build (unit, integration), libFuzzer smoke runs.
+#                   Ends with "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Debian/Ubuntu packages, each needed (README "Dependencies" says why).
+PKGS=(build-essential meson ninja-build pkg-config python3 clang
+      libsodium-dev libsqlite3-dev libjansson-dev libcmocka-dev
+      cppcheck clang-tidy)
+
+install_deps() {
+	local missing=() p sudo=""
+	# libFuzzer's runtime: its own package on Debian 12, part of clang elsewhere.
+	if apt-cache show libclang-rt-14-dev >/dev/null 2>&1 ||
+	    dpkg-query -W libclang-rt-14-dev >/dev/null 2>&1; then
+		PKGS+=(libclang-rt-14-dev)
+	fi
+	for p in "${PKGS[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q "install ok installed" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" -ne 0 ] && sudo=sudo
+	echo "installing: ${missing[*]}"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+	    --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# setup DIR [meson options...]: configure once, then build.
+build() {
+	local dir=$1
+	shift
+	[ -f "$dir/build.ninja" ] || meson setup "$dir" "$@" >/dev/null
+	ninja -C "$dir" >/dev/null
+}
+
+demo() {
+	local cx=build/src/cxvault
+	build build
+	if [ ! -e vault ]; then
+		$cx init --data vault
+		$cx subject add --data vault --phone "+49 30 123456789" \
+		    --email jane.doe@example.org --name "Jane Doe" >/dev/null
+		$cx subject add --data vault --phone "(714) 555-1234" \
+		    --name "Lisa Bookworm" >/dev/null 2>&1 ||
+		    $cx subject add --data vault --phone "+17145551234" \
+		    --name "Lisa Bookworm" >/dev/null
+		$cx subject add --data vault --chat bo.stenlund \
+		    --email bo.stenlund@example.se --name "Bo Stenlund" >/dev/null
+		$cx subject add --data vault --logon A0003 --phone 2053 \
+		    --email laura@company.example --name "Laura Stevens" >/dev/null
+	fi
+	echo "== demo vault in ./vault"
+	$cx status --data vault
+	$cx audit verify --data vault
+	echo "== try:"
+	echo "  $cx subject find --data vault --phone '030 123456789'"
+	echo "  $cx subject show --data vault <id>"
+	echo "  $cx audit list --data vault"
+}
+
+run_tests() {
+	local rc=0
+	build build --buildtype=debugoptimized
+	meson test -C build --print-errorlogs >/dev/null || rc=1
+	CC=clang build build-asan --buildtype=debug \
+	    -Db_sanitize=address,undefined -Db_lundef=false
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	    meson test -C build-asan --suite unit --suite integration \
+	    --print-errorlogs >/dev/null || rc=1
+	CC=clang build build-fuzz --buildtype=debug -Dfuzz=true \
+	    -Db_sanitize=address,undefined -Db_lundef=false
+	meson test -C build-fuzz --suite fuzz --print-errorlogs >/dev/null || rc=1
+	python3 tests/summary.py build build-asan build-fuzz || rc=1
+	return $rc
+}
+
+case "${1:-}" in
+demo)	install_deps; demo ;;
+test)	install_deps; run_tests ;;
+*)	echo "usage: ./dev.sh demo | test" >&2; exit 2 ;;
+esac
