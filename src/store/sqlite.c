@@ -36,7 +36,7 @@ static const char *const migrations[] = {
 	"  bidx BLOB NOT NULL,"
 	"  sealed BLOB NOT NULL,"
 	"  UNIQUE (subject_id, kind, bidx));"
-	"CREATE INDEX subject_ident_bidx ON subject_ident (bidx, kind);"
+	"CREATE INDEX subject_ident_bidx ON subject_ident (bidx, kind, subject_id);"
 	"CREATE TABLE audit ("
 	"  seq INTEGER PRIMARY KEY,"
 	"  ts_ms INTEGER NOT NULL,"
