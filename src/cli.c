@@ -46,8 +46,8 @@ cxv_cli_help(const struct cxv_cmd *cmd)
 	return CXV_EXIT_OK;
 }
 
-const char *
-cxv_cli_data_dir(const char *opt)
+static const char *
+data_dir(const char *opt)
 {
 	const char *env;
 
@@ -56,6 +56,34 @@ cxv_cli_data_dir(const char *opt)
 	if ((env = getenv("CXVAULT_DATA")) != NULL && *env != '\0')
 		return env;
 	return "./vault";
+}
+
+int
+cxv_cli_parse(const struct cxv_cmd *cmd, int argc, char **argv,
+    const struct option *opts, cxv_cli_opt_fn fn, void *ctx,
+    struct cxv_cli_args *a)
+{
+	const char *dir = NULL;
+	int c, r;
+
+	memset(a, 0, sizeof(*a));
+	optind = 0;	/* glibc: full reset, argv differs per call */
+	opterr = 0;	/* we print our own errors */
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (c == 'd')
+			dir = optarg;
+		else if (c == 'h')
+			return cxv_cli_help(cmd);
+		else if (c == '?' || c == ':' || fn == NULL)
+			return cxv_cli_usage_error(cmd,
+			    "unknown option or missing value");
+		else if ((r = fn(ctx, c, optarg)) != -1)
+			return r;
+	}
+	a->dir = data_dir(dir);
+	a->pos = argv + optind;
+	a->npos = argc - optind;
+	return -1;
 }
 
 /* Read bytes up to '\n' or EOF with read(2): no stdio copy of the secret. */

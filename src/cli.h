@@ -7,6 +7,7 @@
 #ifndef CXV_CLI_H
 #define CXV_CLI_H
 
+#include <getopt.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -36,8 +37,31 @@ int cxv_cli_usage_error(const struct cxv_cmd *cmd, const char *msg);
 /* Print the command's usage on stdout; returns CXV_EXIT_OK. */
 int cxv_cli_help(const struct cxv_cmd *cmd);
 
-/* --data, else $CXVAULT_DATA, else "./vault". */
-const char *cxv_cli_data_dir(const char *opt);
+/* The options every command takes; end each command's table with them. */
+#define CXV_CLI_COMMON_OPTIONS						\
+	{ "data", required_argument, NULL, 'd' },			\
+	{ "help", no_argument, NULL, 'h' },				\
+	{ NULL, 0, NULL, 0 }
+
+/* Handles one command-specific option: -1 to go on, else an exit code. */
+typedef int (*cxv_cli_opt_fn)(void *ctx, int opt, const char *arg);
+
+/* What cxv_cli_parse() found. */
+struct cxv_cli_args {
+	const char *dir;	/* --data, else $CXVAULT_DATA, else ./vault */
+	char **pos;		/* positional arguments */
+	int npos;
+};
+
+/*
+ * getopt_long over argv (argv[0] names the command or verb) with opts,
+ * which ends with CXV_CLI_COMMON_OPTIONS. --help prints the command's
+ * help; other options go to fn (NULL if there are none). Returns -1 to go
+ * on with *a filled, else the exit code to return.
+ */
+int cxv_cli_parse(const struct cxv_cmd *cmd, int argc, char **argv,
+    const struct option *opts, cxv_cli_opt_fn fn, void *ctx,
+    struct cxv_cli_args *a /* OUT */);
 
 /*
  * Read one line from standard input (no echo on a terminal, prompt on

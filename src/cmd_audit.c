@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cxvault audit verify|list: check and read the hash-chained audit trail. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -79,18 +78,26 @@ do_list(struct cxv_vault *v, int64_t since)
 }
 
 static int
+audit_opt(void *ctx, int opt, const char *arg)
+{
+	if (opt != 's')
+		return CXV_EXIT_USAGE;
+	*(const char **)ctx = arg;
+	return -1;
+}
+
+static int
 run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
 		{ "since", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CXV_CLI_COMMON_OPTIONS
 	};
 	struct cxv_vault *v = NULL;
-	const char *dir = NULL, *since = NULL;
+	struct cxv_cli_args a;
+	const char *since = NULL;
 	int64_t since_ms = INT64_MIN;
-	int c, r, list;
+	int r, list;
 
 	if (argc < 2 || (strcmp(argv[1], "verify") != 0 &&
 	    strcmp(argv[1], "list") != 0)) {
@@ -100,25 +107,15 @@ run(int argc, char **argv)
 		    "expected verify or list");
 	}
 	list = strcmp(argv[1], "list") == 0;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc - 1, argv + 1, "+", opts, NULL)) != -1) {
-		if (c == 'd')
-			dir = optarg;
-		else if (c == 's' && list)
-			since = optarg;
-		else if (c == 'h')
-			return cxv_cli_help(&cxv_cmd_audit);
-		else
-			return cxv_cli_usage_error(&cxv_cmd_audit,
-			    "unknown option or missing value");
-	}
-	if (optind != argc - 1)
+	if ((r = cxv_cli_parse(&cxv_cmd_audit, argc - 1, argv + 1, opts,
+	    audit_opt, &since, &a)) != -1)
+		return r;
+	if (a.npos != 0)
 		return cxv_cli_usage_error(&cxv_cmd_audit, "unexpected argument");
-	if (since != NULL && cxv_time_parse(since, &since_ms) != CXV_OK)
+	if (since != NULL && (!list || cxv_time_parse(since, &since_ms) != CXV_OK))
 		return cxv_cli_usage_error(&cxv_cmd_audit,
-		    "--since takes YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
-	if ((r = cxv_cli_open(cxv_cli_data_dir(dir), &v)) != CXV_EXIT_OK)
+		    "--since (list only) takes YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+	if ((r = cxv_cli_open(a.dir, &v)) != CXV_EXIT_OK)
 		return r;
 	r = list ? do_list(v, since_ms) : do_verify(v);
 	cxv_vault_close(v);

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cxvault init: create a vault's data directory (config, key, database). */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,43 +46,37 @@ init_with_passphrase(const char *dir, char *why, size_t whylen)
 }
 
 static int
+init_opt(void *ctx, int opt, const char *arg)
+{
+	(void)arg;
+	if (opt != 'p')
+		return CXV_EXIT_USAGE;
+	*(int *)ctx = 1;
+	return -1;
+}
+
+static int
 run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
 		{ "passphrase-stdin", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CXV_CLI_COMMON_OPTIONS
 	};
 	char why[CXV_WHY_MAX] = "";
-	const char *dir = NULL;
-	int c, pass = 0, r;
+	struct cxv_cli_args a;
+	int pass = 0, r;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			dir = optarg;
-			break;
-		case 'p':
-			pass = 1;
-			break;
-		case 'h':
-			return cxv_cli_help(&cxv_cmd_init);
-		default:
-			return cxv_cli_usage_error(&cxv_cmd_init, "unknown option");
-		}
-	}
-	if (optind != argc)
+	if ((r = cxv_cli_parse(&cxv_cmd_init, argc, argv, opts, init_opt,
+	    &pass, &a)) != -1)
+		return r;
+	if (a.npos != 0)
 		return cxv_cli_usage_error(&cxv_cmd_init, "unexpected argument");
-	dir = cxv_cli_data_dir(dir);
-	r = pass ? init_with_passphrase(dir, why, sizeof(why)) :
-	    cxv_vault_init(dir, NULL, 0, why, sizeof(why));
+	r = pass ? init_with_passphrase(a.dir, why, sizeof(why)) :
+	    cxv_vault_init(a.dir, NULL, 0, why, sizeof(why));
 	if (r != CXV_OK) {
 		cxv_cli_error("init", "%s", why[0] ? why : cxv_strerror(r));
 		return CXV_EXIT_FAIL;
 	}
-	printf("vault created in %s\n", dir);
+	printf("vault created in %s\n", a.dir);
 	return CXV_EXIT_OK;
 }

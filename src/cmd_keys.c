@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cxvault keys rotate: re-wrap every key under a new master key (R5.5). */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,34 +57,22 @@ rotate(struct cxv_vault *v)
 static int
 run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	static const struct option opts[] = { CXV_CLI_COMMON_OPTIONS };
 	struct cxv_vault *v = NULL;
-	const char *dir = NULL;
-	int c, r;
+	struct cxv_cli_args a;
+	int r;
 
 	if (argc < 2 || strcmp(argv[1], "rotate") != 0) {
 		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
 			return cxv_cli_help(&cxv_cmd_keys);
 		return cxv_cli_usage_error(&cxv_cmd_keys, "expected rotate");
 	}
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc - 1, argv + 1, "+", opts, NULL)) != -1) {
-		if (c == 'd')
-			dir = optarg;
-		else if (c == 'h')
-			return cxv_cli_help(&cxv_cmd_keys);
-		else
-			return cxv_cli_usage_error(&cxv_cmd_keys,
-			    "unknown option or missing value");
-	}
-	if (optind != argc - 1)
+	if ((r = cxv_cli_parse(&cxv_cmd_keys, argc - 1, argv + 1, opts, NULL,
+	    NULL, &a)) != -1)
+		return r;
+	if (a.npos != 0)
 		return cxv_cli_usage_error(&cxv_cmd_keys, "unexpected argument");
-	if ((r = cxv_cli_open(cxv_cli_data_dir(dir), &v)) != CXV_EXIT_OK)
+	if ((r = cxv_cli_open(a.dir, &v)) != CXV_EXIT_OK)
 		return r;
 	r = rotate(v);
 	cxv_vault_close(v);

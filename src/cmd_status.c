@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cxvault status: what a vault holds, as one JSON object. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cmds.h"
@@ -21,30 +20,18 @@ const struct cxv_cmd cxv_cmd_status = {
 static int
 run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	static const struct option opts[] = { CXV_CLI_COMMON_OPTIONS };
 	struct cxv_vault_stats stats;
 	struct cxv_vault *v = NULL;
-	const char *dir = NULL;
-	int c, r;
+	struct cxv_cli_args a;
+	int r;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (c == 'd')
-			dir = optarg;
-		else if (c == 'h')
-			return cxv_cli_help(&cxv_cmd_status);
-		else
-			return cxv_cli_usage_error(&cxv_cmd_status,
-			    "unknown option");
-	}
-	if (optind != argc)
+	if ((r = cxv_cli_parse(&cxv_cmd_status, argc, argv, opts, NULL, NULL,
+	    &a)) != -1)
+		return r;
+	if (a.npos != 0)
 		return cxv_cli_usage_error(&cxv_cmd_status, "unexpected argument");
-	if ((r = cxv_cli_open(cxv_cli_data_dir(dir), &v)) != CXV_EXIT_OK)
+	if ((r = cxv_cli_open(a.dir, &v)) != CXV_EXIT_OK)
 		return r;
 	if ((r = cxv_vault_stats(v, &stats)) != CXV_OK) {
 		cxv_cli_error("status", "%s", cxv_strerror(r));

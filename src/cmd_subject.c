@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cxvault subject add|find|show|merge: data subjects from the command line. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,11 +36,10 @@ const struct cxv_cmd cxv_cmd_subject = {
 #define OPT_IDENT	1000	/* + enum cxv_ident_kind */
 
 struct args {
-	const char *dir;
+	struct cxv_cli_args cli;
 	struct cxv_ident_input ids[CXV_SUBJECT_IDENTS_MAX];
 	size_t nids;
 	int64_t idv[2];		/* positional subject ids */
-	int npos;
 };
 
 static int
@@ -56,13 +54,26 @@ parse_id(const char *s, int64_t *id)
 	return -1;
 }
 
+static int
+ident_opt(void *ctx, int opt, const char *arg)
+{
+	struct args *a = ctx;
+
+	if (opt < OPT_IDENT || opt >= OPT_IDENT + CXV_IDENT__COUNT)
+		return CXV_EXIT_USAGE;
+	if (a->nids == CXV_SUBJECT_IDENTS_MAX)
+		return cxv_cli_usage_error(&cxv_cmd_subject,
+		    "too many identifiers");
+	a->ids[a->nids].kind = (enum cxv_ident_kind)(opt - OPT_IDENT);
+	a->ids[a->nids++].value = arg;
+	return -1;
+}
+
 /* Parse options after the verb; returns -1 to go on, else an exit code. */
 static int
 parse(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "phone", required_argument, NULL, OPT_IDENT + CXV_IDENT_PHONE },
 		{ "email", required_argument, NULL, OPT_IDENT + CXV_IDENT_EMAIL },
 		{ "chat", required_argument, NULL, OPT_IDENT + CXV_IDENT_CHAT },
@@ -70,31 +81,16 @@ parse(int argc, char **argv, struct args *a)
 		    OPT_IDENT + CXV_IDENT_ACCOUNT },
 		{ "logon", required_argument, NULL, OPT_IDENT + CXV_IDENT_LOGON },
 		{ "name", required_argument, NULL, OPT_IDENT + CXV_IDENT_NAME },
-		{ NULL, 0, NULL, 0 },
+		CXV_CLI_COMMON_OPTIONS
 	};
-	int c, i, r;
+	int i, r;
 
 	memset(a, 0, sizeof(*a));
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (c == 'd')
-			a->dir = optarg;
-		else if (c == 'h')
-			return cxv_cli_help(&cxv_cmd_subject);
-		else if (c >= OPT_IDENT && c < OPT_IDENT + CXV_IDENT__COUNT) {
-			if (a->nids == CXV_SUBJECT_IDENTS_MAX)
-				return cxv_cli_usage_error(&cxv_cmd_subject,
-				    "too many identifiers");
-			a->ids[a->nids].kind = (enum cxv_ident_kind)(c - OPT_IDENT);
-			a->ids[a->nids++].value = optarg;
-		} else
-			return cxv_cli_usage_error(&cxv_cmd_subject,
-			    "unknown option or missing value");
-	}
-	a->npos = argc - optind;
-	for (i = 0; i < a->npos && i < 2; i++)
-		if ((r = parse_id(argv[optind + i], &a->idv[i])) != -1)
+	if ((r = cxv_cli_parse(&cxv_cmd_subject, argc, argv, opts, ident_opt,
+	    a, &a->cli)) != -1)
+		return r;
+	for (i = 0; i < a->cli.npos && i < 2; i++)
+		if ((r = parse_id(a->cli.pos[i], &a->idv[i])) != -1)
 			return r;
 	return -1;
 }
@@ -222,13 +218,13 @@ run(int argc, char **argv)
 		return cxv_cli_usage_error(&cxv_cmd_subject, vb->max_ids == 1 ?
 		    "give exactly one identifier" : vb->max_ids == 0 ?
 		    "identifiers are not taken here" : "give an identifier");
-	if (a.npos != vb->npos)
+	if (a.cli.npos != vb->npos)
 		return cxv_cli_usage_error(&cxv_cmd_subject,
 		    "wrong number of arguments");
 	if (vb->npos == 2 && a.idv[0] == a.idv[1])
 		return cxv_cli_usage_error(&cxv_cmd_subject,
 		    "cannot merge a subject into itself");
-	if ((r = cxv_cli_open(cxv_cli_data_dir(a.dir), &v)) != CXV_EXIT_OK)
+	if ((r = cxv_cli_open(a.cli.dir, &v)) != CXV_EXIT_OK)
 		return r;
 	r = vb->fn(v, &a);
 	cxv_vault_close(v);

@@ -346,6 +346,28 @@ audit_read(struct cxv_vault *v, int64_t sid, int64_t *created_ms)
 	return r;
 }
 
+/*
+ * Open one sealed identifier of subject sid into plain (NUL-terminated).
+ * The caller wipes plain.
+ */
+static int
+open_ident(const struct cxv_subject_key *key, int64_t sid, int kind,
+    const uint8_t *bidx, const uint8_t *sealed, size_t len,
+    uint8_t plain[CXV_IDENT_NORM_MAX])
+{
+	char ad[IDENT_AD_MAX];
+	size_t mlen = 0;
+	int r;
+
+	if (kind < 0 || kind >= CXV_IDENT__COUNT ||
+	    len > CXV_IDENT_MAX + CXV_SEAL_OVERHEAD)
+		return CXV_ERR_CORRUPT;
+	ident_ad(sid, kind, bidx, ad);
+	if ((r = cxv_open(key, ad, sealed, len, plain, &mlen)) == CXV_OK)
+		plain[mlen] = '\0';
+	return r;
+}
+
 struct reveal {
 	int64_t sid;
 	const struct cxv_subject_key *key;
@@ -359,19 +381,12 @@ reveal_one(void *ctx, int kind, const uint8_t *bidx, const uint8_t *sealed,
 {
 	struct reveal *rv = ctx;
 	uint8_t plain[CXV_IDENT_NORM_MAX];
-	char ad[IDENT_AD_MAX];
-	size_t mlen = 0;
 	int r;
 
-	if (kind < 0 || kind >= CXV_IDENT__COUNT ||
-	    len > CXV_IDENT_MAX + CXV_SEAL_OVERHEAD)
-		return CXV_ERR_CORRUPT;
-	ident_ad(rv->sid, kind, bidx, ad);
-	if ((r = cxv_open(rv->key, ad, sealed, len, plain, &mlen)) == CXV_OK) {
-		plain[mlen] = '\0';
+	r = open_ident(rv->key, rv->sid, kind, bidx, sealed, len, plain);
+	if (r == CXV_OK)
 		r = rv->fn(rv->ctx, (enum cxv_ident_kind)kind,
 		    (const char *)plain);
-	}
 	sodium_memzero(plain, sizeof(plain));
 	return r;
 }
@@ -407,16 +422,10 @@ move_one(void *ctx, int kind, const uint8_t *bidx, const uint8_t *sealed,
 {
 	struct move *m = ctx;
 	uint8_t plain[CXV_IDENT_NORM_MAX];
-	char ad[IDENT_AD_MAX];
-	size_t mlen = 0;
 	int r;
 
-	if (kind < 0 || kind >= CXV_IDENT__COUNT ||
-	    len > CXV_IDENT_MAX + CXV_SEAL_OVERHEAD)
-		return CXV_ERR_CORRUPT;
-	ident_ad(m->from, kind, bidx, ad);
-	if ((r = cxv_open(m->kfrom, ad, sealed, len, plain, &mlen)) == CXV_OK) {
-		plain[mlen] = '\0';
+	r = open_ident(m->kfrom, m->from, kind, bidx, sealed, len, plain);
+	if (r == CXV_OK) {
 		/* New rows carry "to"'s id, outside the range being scanned. */
 		r = put_ident(m->v, m->to, m->kto, kind, bidx,
 		    (const char *)plain);

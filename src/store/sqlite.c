@@ -218,23 +218,22 @@ create_file(const char *path)
 	return CXV_OK;
 }
 
+/* The schema version in *v; CXV_ERR_VERSION if newer than this build. */
 static int
-check_version(struct cxv_store *st)
+check_version(struct cxv_store *st, int *v)
 {
-	int v = 0, r;
+	int r;
 
-	if ((r = user_version(st, &v)) != CXV_OK)
+	if ((r = user_version(st, v)) != CXV_OK)
 		return r;
-	if (v > SCHEMA_LATEST)
-		return CXV_ERR_VERSION;
-	return CXV_OK;
+	return *v > SCHEMA_LATEST ? CXV_ERR_VERSION : CXV_OK;
 }
 
 int
 cxv_store_open(const char *path, int create, struct cxv_store **out)
 {
 	struct cxv_store *st = NULL;
-	int r, rc;
+	int r, rc, v = 0;
 
 	*out = NULL;
 	if (create && (r = create_file(path)) != CXV_OK)
@@ -247,7 +246,7 @@ cxv_store_open(const char *path, int create, struct cxv_store **out)
 	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX, NULL);
 	if ((r = map_rc(rc)) != CXV_OK)
 		goto fail;
-	if ((r = configure(st)) != CXV_OK || (r = check_version(st)) != CXV_OK)
+	if ((r = configure(st)) != CXV_OK || (r = check_version(st, &v)) != CXV_OK)
 		goto fail;
 	if (create && ((r = exec(st, "PRAGMA journal_mode = WAL")) != CXV_OK ||
 	    (r = cxv_store_migrate(st)) != CXV_OK))
@@ -332,10 +331,8 @@ cxv_store_migrate(struct cxv_store *st)
 {
 	int v = 0, r;
 
-	if ((r = user_version(st, &v)) != CXV_OK)
+	if ((r = check_version(st, &v)) != CXV_OK)
 		return r;
-	if (v > SCHEMA_LATEST)
-		return CXV_ERR_VERSION;
 	for (; v < SCHEMA_LATEST; v++)
 		if ((r = migrate_one(st, v)) != CXV_OK)
 			return r;
