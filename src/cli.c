@@ -150,8 +150,8 @@ cxv_cli_free_secret(char *s)
 	sodium_free(s);
 }
 
-static void
-local_actor(char *out, size_t cap)
+void
+cxv_cli_actor(char *out, size_t cap)
 {
 	struct passwd *pw = getpwuid(geteuid());
 
@@ -181,7 +181,7 @@ cxv_cli_open(const char *dir, struct cxv_vault **out)
 		    "standard input: %s", cxv_strerror(r));
 		return CXV_EXIT_FAIL;
 	}
-	local_actor(actor, sizeof(actor));
+	cxv_cli_actor(actor, sizeof(actor));
 	r = cxv_vault_open(dir, pass, len, actor, out, why, sizeof(why));
 	cxv_cli_free_secret(pass);
 	if (r != CXV_OK) {

@@ -71,8 +71,11 @@ int cxv_cli_read_secret(const char *prompt, char **out /* OUT */,
     size_t *len /* OUT */);
 void cxv_cli_free_secret(char *s);
 
+/* The audit actor of the command line: "local:<unix user>". */
+void cxv_cli_actor(char *out, size_t cap);
+
 /*
- * Open the vault in dir as "local:<unix user>", reading the passphrase
+ * Open the vault in dir as cxv_cli_actor(), reading the passphrase
  * on stdin if the vault has one. Prints the error itself; returns
  * CXV_EXIT_OK or CXV_EXIT_FAIL.
  */

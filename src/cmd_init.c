@@ -23,7 +23,8 @@ const struct cxv_cmd cxv_cmd_init = {
 };
 
 static int
-init_with_passphrase(const char *dir, char *why, size_t whylen)
+init_with_passphrase(const char *dir, const char *actor, char *why,
+    size_t whylen)
 {
 	char *pass = NULL;
 	size_t len = 0;
@@ -40,7 +41,7 @@ init_with_passphrase(const char *dir, char *why, size_t whylen)
 		    "characters", CXV_PASSPHRASE_MIN);
 		r = CXV_ERR_INVALID;
 	} else
-		r = cxv_vault_init(dir, pass, len, why, whylen);
+		r = cxv_vault_init(dir, pass, len, actor, why, whylen);
 	cxv_cli_free_secret(pass);
 	return r;
 }
@@ -62,7 +63,7 @@ run(int argc, char **argv)
 		{ "passphrase-stdin", no_argument, NULL, 'p' },
 		CXV_CLI_COMMON_OPTIONS
 	};
-	char why[CXV_WHY_MAX] = "";
+	char why[CXV_WHY_MAX] = "", actor[96];
 	struct cxv_cli_args a;
 	int pass = 0, r;
 
@@ -71,8 +72,9 @@ run(int argc, char **argv)
 		return r;
 	if (a.npos != 0)
 		return cxv_cli_usage_error(&cxv_cmd_init, "unexpected argument");
-	r = pass ? init_with_passphrase(a.dir, why, sizeof(why)) :
-	    cxv_vault_init(a.dir, NULL, 0, why, sizeof(why));
+	cxv_cli_actor(actor, sizeof(actor));
+	r = pass ? init_with_passphrase(a.dir, actor, why, sizeof(why)) :
+	    cxv_vault_init(a.dir, NULL, 0, actor, why, sizeof(why));
 	if (r != CXV_OK) {
 		cxv_cli_error("init", "%s", why[0] ? why : cxv_strerror(r));
 		return CXV_EXIT_FAIL;

@@ -156,11 +156,10 @@ init_key(const char *dir, struct cxv_config *cfg, const char *pass,
 
 /* The database of a new vault with its wrapped root and first entry. */
 static int
-init_db(const char *dir, struct cxv_keyring *kr)
+init_db(const char *dir, struct cxv_keyring *kr, const char *actor)
 {
 	uint8_t wrapped[CXV_WRAPPED_KEY_BYTES];
-	struct cxv_audit_event ev = { "local:init", "vault.init", "vault", "-",
-	    "" };
+	struct cxv_audit_event ev = { actor, "vault.init", "vault", "-", "" };
 	struct cxv_store *st = NULL;
 	char p[PATH_MAX];
 	int r;
@@ -180,8 +179,8 @@ init_db(const char *dir, struct cxv_keyring *kr)
 }
 
 int
-cxv_vault_init(const char *dir, const char *pass, size_t passlen, char *why,
-    size_t whylen)
+cxv_vault_init(const char *dir, const char *pass, size_t passlen,
+    const char *actor, char *why, size_t whylen)
 {
 	struct cxv_keyring *kr = NULL;
 	struct cxv_config cfg;
@@ -198,7 +197,7 @@ cxv_vault_init(const char *dir, const char *pass, size_t passlen, char *why,
 		snprintf(why, whylen, "master key: %s", cxv_strerror(r));
 	else if ((r = write_config(dir, &cfg)) != CXV_OK)
 		snprintf(why, whylen, "%s: %s", F_CONFIG, cxv_strerror(r));
-	else if ((r = init_db(dir, kr)) != CXV_OK)
+	else if ((r = init_db(dir, kr, actor)) != CXV_OK)
 		snprintf(why, whylen, "%s: %s", F_DB, cxv_strerror(r));
 	else if ((r = make_subdirs(dir)) != CXV_OK)
 		snprintf(why, whylen, "content/logs directories: %s",

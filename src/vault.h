@@ -23,10 +23,11 @@ struct cxv_keyring;
  * Create a vault in dir (made 0700; an existing dir must be empty).
  * With pass non-NULL the master key is Argon2id(pass, new salt) and no
  * key file is written; else master.key holds 32 random bytes (0600).
- * On failure nothing is left behind and why says what went wrong.
+ * actor is named in the first audit entry. On failure nothing is left
+ * behind and why says what went wrong.
  */
 int cxv_vault_init(const char *dir, const char *pass, size_t passlen,
-    char *why, size_t whylen);
+    const char *actor, char *why, size_t whylen);
 
 /*
  * Where dir's master key comes from (reads cxvault.conf), so a caller

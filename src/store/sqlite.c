@@ -365,6 +365,26 @@ step_row(sqlite3_stmt *s)
 	return rc == SQLITE_ROW ? CXV_OK : map_rc(rc);
 }
 
+/*
+ * Step s through its rows, calling row() on each; the first non-OK return
+ * stops the scan and is returned. s is reset either way.
+ */
+typedef int (*row_fn)(sqlite3_stmt *s, void *ctx);
+
+static int
+each_row(sqlite3_stmt *s, row_fn row, void *ctx)
+{
+	int r = CXV_OK, rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if ((r = row(s, ctx)) != CXV_OK)
+			break;
+	if (rc != SQLITE_ROW)
+		r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
 int
 cxv_store_meta_get(struct cxv_store *st, const char *key, uint8_t *buf,
     size_t cap, size_t *len)
@@ -459,10 +479,16 @@ cxv_store_subject_count(struct cxv_store *st, int64_t *n)
 	return r;
 }
 
+struct rewrap {
+	struct cxv_store *st;
+	cxv_store_rewrap_fn fn;
+	void *ctx;
+};
+
 static int
-rewrap_row(struct cxv_store *st, sqlite3_stmt *all, cxv_store_rewrap_fn fn,
-    void *ctx)
+rewrap_row(sqlite3_stmt *all, void *ctx)
 {
+	struct rewrap *rw = ctx;
 	uint8_t in[128], out[128];
 	size_t inlen = 0, outlen = 0;
 	sqlite3_stmt *up;
@@ -470,8 +496,8 @@ rewrap_row(struct cxv_store *st, sqlite3_stmt *all, cxv_store_rewrap_fn fn,
 	int r;
 
 	if ((r = column_blob(all, 1, in, sizeof(in), &inlen)) != CXV_OK ||
-	    (r = fn(ctx, id, in, inlen, out, sizeof(out), &outlen)) != CXV_OK ||
-	    (up = stmt(st, S_SUBJ_REWRAP, &r)) == NULL)
+	    (r = rw->fn(rw->ctx, id, in, inlen, out, sizeof(out), &outlen))
+	    != CXV_OK || (up = stmt(rw->st, S_SUBJ_REWRAP, &r)) == NULL)
 		return r;
 	sqlite3_bind_int64(up, 1, id);
 	sqlite3_bind_blob(up, 2, out, (int)outlen, SQLITE_STATIC);
@@ -481,19 +507,14 @@ rewrap_row(struct cxv_store *st, sqlite3_stmt *all, cxv_store_rewrap_fn fn,
 int
 cxv_store_subject_rewrap(struct cxv_store *st, cxv_store_rewrap_fn fn, void *ctx)
 {
+	struct rewrap rw = { st, fn, ctx };
 	sqlite3_stmt *all;
-	int r, rc;
+	int r;
 
 	if ((all = stmt(st, S_SUBJ_ALL, &r)) == NULL)
 		return r;
 	/* Updating a non-indexed column while scanning is safe in SQLite. */
-	while ((rc = sqlite3_step(all)) == SQLITE_ROW)
-		if ((r = rewrap_row(st, all, fn, ctx)) != CXV_OK)
-			break;
-	if (rc != SQLITE_ROW)
-		r = map_rc(rc);
-	sqlite3_reset(all);
-	return r;
+	return each_row(all, rewrap_row, &rw);
 }
 
 int
@@ -512,51 +533,63 @@ cxv_store_ident_insert(struct cxv_store *st, int64_t subject_id, int kind,
 	return step_done(s);
 }
 
+struct id_cb {
+	cxv_store_id_fn fn;
+	void *ctx;
+};
+
+static int
+id_row(sqlite3_stmt *s, void *ctx)
+{
+	struct id_cb *cb = ctx;
+
+	return cb->fn(cb->ctx, sqlite3_column_int64(s, 0));
+}
+
 int
 cxv_store_ident_find(struct cxv_store *st, int kind, const uint8_t bidx[32],
     cxv_store_id_fn fn, void *ctx)
 {
+	struct id_cb cb = { fn, ctx };
 	sqlite3_stmt *s;
-	int r = CXV_OK, rc;
+	int r;
 
 	if ((s = stmt(st, S_IDENT_FIND, &r)) == NULL)
 		return r;
 	sqlite3_bind_blob(s, 1, bidx, 32, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, kind);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if ((r = fn(ctx, sqlite3_column_int64(s, 0))) != CXV_OK)
-			break;
-	if (rc != SQLITE_ROW)
-		r = map_rc(rc);
-	sqlite3_reset(s);
-	return r;
+	return each_row(s, id_row, &cb);
+}
+
+struct ident_cb {
+	cxv_store_ident_fn fn;
+	void *ctx;
+};
+
+static int
+ident_row(sqlite3_stmt *s, void *ctx)
+{
+	struct ident_cb *cb = ctx;
+
+	if (sqlite3_column_bytes(s, 1) != 32)
+		return CXV_ERR_CORRUPT;
+	return cb->fn(cb->ctx, sqlite3_column_int(s, 0),
+	    sqlite3_column_blob(s, 1), sqlite3_column_blob(s, 2),
+	    (size_t)sqlite3_column_bytes(s, 2));
 }
 
 int
 cxv_store_ident_list(struct cxv_store *st, int64_t subject_id,
     cxv_store_ident_fn fn, void *ctx)
 {
+	struct ident_cb cb = { fn, ctx };
 	sqlite3_stmt *s;
-	int r = CXV_OK, rc;
+	int r;
 
 	if ((s = stmt(st, S_IDENT_LIST, &r)) == NULL)
 		return r;
 	sqlite3_bind_int64(s, 1, subject_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (sqlite3_column_bytes(s, 1) != 32) {
-			r = CXV_ERR_CORRUPT;
-			break;
-		}
-		r = fn(ctx, sqlite3_column_int(s, 0), sqlite3_column_blob(s, 1),
-		    sqlite3_column_blob(s, 2),
-		    (size_t)sqlite3_column_bytes(s, 2));
-		if (r != CXV_OK)
-			break;
-	}
-	if (rc != SQLITE_ROW)
-		r = map_rc(rc);
-	sqlite3_reset(s);
-	return r;
+	return each_row(s, ident_row, &cb);
 }
 
 int
@@ -610,43 +643,43 @@ text_or_empty(sqlite3_stmt *s, int col)
 	return t != NULL ? (const char *)t : "";
 }
 
+struct audit_cb {
+	cxv_store_audit_fn fn;
+	void *ctx;
+};
+
 /* A wrong-sized hash reads as zeros, which the chain check reports. */
-static void
-audit_row_from(sqlite3_stmt *s, struct cxv_audit_row *row)
+static int
+audit_row(sqlite3_stmt *s, void *ctx)
 {
 	static const uint8_t zero[32];
+	struct audit_cb *cb = ctx;
+	struct cxv_audit_row row;
 
-	row->seq = sqlite3_column_int64(s, 0);
-	row->ts_ms = sqlite3_column_int64(s, 1);
-	row->actor = text_or_empty(s, 2);
-	row->action = text_or_empty(s, 3);
-	row->object_type = text_or_empty(s, 4);
-	row->object_id = text_or_empty(s, 5);
-	row->fields = text_or_empty(s, 6);
-	row->prev = sqlite3_column_bytes(s, 7) == 32 ?
+	row.seq = sqlite3_column_int64(s, 0);
+	row.ts_ms = sqlite3_column_int64(s, 1);
+	row.actor = text_or_empty(s, 2);
+	row.action = text_or_empty(s, 3);
+	row.object_type = text_or_empty(s, 4);
+	row.object_id = text_or_empty(s, 5);
+	row.fields = text_or_empty(s, 6);
+	row.prev = sqlite3_column_bytes(s, 7) == 32 ?
 	    sqlite3_column_blob(s, 7) : zero;
-	row->hash = sqlite3_column_bytes(s, 8) == 32 ?
+	row.hash = sqlite3_column_bytes(s, 8) == 32 ?
 	    sqlite3_column_blob(s, 8) : zero;
+	return cb->fn(cb->ctx, &row);
 }
 
 int
 cxv_store_audit_scan(struct cxv_store *st, int64_t since_ms,
     cxv_store_audit_fn fn, void *ctx)
 {
-	struct cxv_audit_row row;
+	struct audit_cb cb = { fn, ctx };
 	sqlite3_stmt *s;
-	int r = CXV_OK, rc;
+	int r;
 
 	if ((s = stmt(st, S_AUDIT_SCAN, &r)) == NULL)
 		return r;
 	sqlite3_bind_int64(s, 1, since_ms);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		audit_row_from(s, &row);
-		if ((r = fn(ctx, &row)) != CXV_OK)
-			break;
-	}
-	if (rc != SQLITE_ROW)
-		r = map_rc(rc);
-	sqlite3_reset(s);
-	return r;
+	return each_row(s, audit_row, &cb);
 }
