@@ -39,11 +39,20 @@
 /* Streamed content: plaintext bytes per sealed chunk. */
 #define CXV_STREAM_CHUNK	65536
 
+/* One line of an imported file, and records per import transaction. */
+#define CXV_IMPORT_LINE_MAX	8192
+#define CXV_IMPORT_BATCH	500
+/* Fields of one CDR, and bytes of one field. */
+#define CXV_CDR_FIELDS_MAX	24
+#define CXV_CDR_FIELD_MAX	1024
+/* Sealed personal fields of one record: name, value pairs. */
+#define CXV_RECORD_SEALED_MAX	(CXV_IMPORT_LINE_MAX + 1024)
+
 /* Milliseconds to wait for a database lock before CXV_ERR_BUSY. */
 #define CXV_DB_BUSY_MS		5000
 
-/* Subject ids are random positive integers below 2^53 (exact in JSON). */
-#define CXV_SUBJECT_ID_BITS	53
+/* Record ids (subjects, interactions) are random, below 2^53 (exact in JSON). */
+#define CXV_ID_BITS	53
 
 _Static_assert(CXV_CONFIG_LINE_MAX < CXV_CONFIG_MAX, "config line cap");
 _Static_assert(CXV_EXT_DIGITS_MAX < CXV_PHONE_DIGITS_MIN,
@@ -52,7 +61,10 @@ _Static_assert(CXV_PHONE_DIGITS_MAX + 5 < CXV_IDENT_MAX, "phone fits");
 _Static_assert(CXV_PASSPHRASE_MIN < CXV_PASSPHRASE_MAX, "passphrase caps");
 _Static_assert(CXV_STREAM_CHUNK >= 4096 && CXV_STREAM_CHUNK <= 16777216,
     "stream chunk size");
-_Static_assert(CXV_SUBJECT_ID_BITS <= 62, "subject ids fit int64_t");
+_Static_assert(CXV_ID_BITS <= 62, "subject ids fit int64_t");
 _Static_assert(CXV_AUDIT_TEXT_MAX < CXV_LOG_LINE_MAX, "audit text fits a line");
+_Static_assert(CXV_CDR_FIELD_MAX < 65536, "field length fits 16 bits");
+_Static_assert(CXV_RECORD_SEALED_MAX > CXV_IMPORT_LINE_MAX + 3 * CXV_CDR_FIELDS_MAX,
+    "a whole line's fields fit a sealed record");
 
 #endif

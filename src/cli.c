@@ -16,6 +16,7 @@
 
 #include "err.h"
 #include "caps.h"
+#include "util.h"
 #include "vault.h"
 
 void
@@ -56,6 +57,35 @@ data_dir(const char *opt)
 	if ((env = getenv("CXVAULT_DATA")) != NULL && *env != '\0')
 		return env;
 	return "./vault";
+}
+
+_Static_assert(CXV_IDENT_PHONE == 0 && CXV_IDENT_EMAIL == 1 &&
+    CXV_IDENT_CHAT == 2 && CXV_IDENT_ACCOUNT == 3 && CXV_IDENT_LOGON == 4 &&
+    CXV_IDENT_NAME == 5, "CXV_CLI_IDENT_OPTIONS follows enum cxv_ident_kind");
+
+int
+cxv_cli_ident_opt(const struct cxv_cmd *cmd, struct cxv_cli_idents *ids,
+    int opt, const char *arg)
+{
+	if (opt < CXV_CLI_OPT_IDENT ||
+	    opt >= CXV_CLI_OPT_IDENT + CXV_IDENT__COUNT)
+		return 0;
+	if (ids->n == CXV_SUBJECT_IDENTS_MAX)
+		return cxv_cli_usage_error(cmd, "too many identifiers");
+	ids->ids[ids->n].kind = (enum cxv_ident_kind)(opt - CXV_CLI_OPT_IDENT);
+	ids->ids[ids->n++].value = arg;
+	return -1;
+}
+
+int
+cxv_cli_parse_id(const struct cxv_cmd *cmd, const char *s, int64_t *id)
+{
+	long long v;
+
+	if (cxv_strtonum(s, 1, (1LL << CXV_ID_BITS) - 1, &v) != CXV_OK)
+		return cxv_cli_usage_error(cmd, "ids are positive integers");
+	*id = v;
+	return -1;
 }
 
 int

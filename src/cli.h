@@ -9,8 +9,11 @@
 
 #include <getopt.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
+
+#include "subject.h"
 
 #define CXV_EXIT_OK	0
 #define CXV_EXIT_FAIL	1
@@ -42,6 +45,33 @@ int cxv_cli_help(const struct cxv_cmd *cmd);
 	{ "data", required_argument, NULL, 'd' },			\
 	{ "help", no_argument, NULL, 'h' },				\
 	{ NULL, 0, NULL, 0 }
+
+/* Identifier options (--phone ... --name), values CXV_CLI_OPT_IDENT + kind. */
+#define CXV_CLI_OPT_IDENT	1000
+#define CXV_CLI_IDENT_OPTIONS						\
+	{ "phone", required_argument, NULL, CXV_CLI_OPT_IDENT + 0 },	\
+	{ "email", required_argument, NULL, CXV_CLI_OPT_IDENT + 1 },	\
+	{ "chat", required_argument, NULL, CXV_CLI_OPT_IDENT + 2 },	\
+	{ "account", required_argument, NULL, CXV_CLI_OPT_IDENT + 3 },	\
+	{ "logon", required_argument, NULL, CXV_CLI_OPT_IDENT + 4 },	\
+	{ "name", required_argument, NULL, CXV_CLI_OPT_IDENT + 5 }
+
+/* Identifiers collected from the command line. */
+struct cxv_cli_idents {
+	struct cxv_ident_input ids[CXV_SUBJECT_IDENTS_MAX];
+	size_t n;
+};
+
+/*
+ * Collect an identifier option into ids: -1 if opt was one (or not an
+ * identifier option: 0 then), else an exit code (too many).
+ */
+int cxv_cli_ident_opt(const struct cxv_cmd *cmd, struct cxv_cli_idents *ids,
+    int opt, const char *arg);
+
+/* Parse a subject or record id; -1 if fine, else a usage exit code. */
+int cxv_cli_parse_id(const struct cxv_cmd *cmd, const char *s,
+    int64_t *id /* OUT */);
 
 /* Handles one command-specific option: -1 to go on, else an exit code. */
 typedef int (*cxv_cli_opt_fn)(void *ctx, int opt, const char *arg);

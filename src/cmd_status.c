@@ -38,11 +38,12 @@ run(int argc, char **argv)
 		cxv_vault_close(v);
 		return CXV_EXIT_FAIL;
 	}
-	r = cxv_cli_print_json(json_pack("{s:i, s:s, s:I, s:I}",
+	r = cxv_cli_print_json(json_pack("{s:i, s:s, s:I, s:I, s:I}",
 	    "schema_version", stats.schema_version,
 	    "key_source", cxv_vault_config(v)->key_source ==
 	    CXV_KEY_SOURCE_FILE ? "file" : "passphrase",
 	    "subjects", (json_int_t)stats.subjects,
+	    "interactions", (json_int_t)stats.interactions,
 	    "audit_entries", (json_int_t)stats.audit_entries));
 	cxv_vault_close(v);
 	return r;

@@ -33,40 +33,19 @@ const struct cxv_cmd cxv_cmd_subject = {
 	run,
 };
 
-#define OPT_IDENT	1000	/* + enum cxv_ident_kind */
-
 struct args {
 	struct cxv_cli_args cli;
-	struct cxv_ident_input ids[CXV_SUBJECT_IDENTS_MAX];
-	size_t nids;
+	struct cxv_cli_idents idents;
 	int64_t idv[2];		/* positional subject ids */
 };
-
-static int
-parse_id(const char *s, int64_t *id)
-{
-	long long v;
-
-	if (cxv_strtonum(s, 1, (1LL << CXV_SUBJECT_ID_BITS) - 1, &v) != CXV_OK)
-		return cxv_cli_usage_error(&cxv_cmd_subject,
-		    "subject ids are positive integers");
-	*id = v;
-	return -1;
-}
 
 static int
 ident_opt(void *ctx, int opt, const char *arg)
 {
 	struct args *a = ctx;
+	int r = cxv_cli_ident_opt(&cxv_cmd_subject, &a->idents, opt, arg);
 
-	if (opt < OPT_IDENT || opt >= OPT_IDENT + CXV_IDENT__COUNT)
-		return CXV_EXIT_USAGE;
-	if (a->nids == CXV_SUBJECT_IDENTS_MAX)
-		return cxv_cli_usage_error(&cxv_cmd_subject,
-		    "too many identifiers");
-	a->ids[a->nids].kind = (enum cxv_ident_kind)(opt - OPT_IDENT);
-	a->ids[a->nids++].value = arg;
-	return -1;
+	return r == 0 ? CXV_EXIT_USAGE : r;
 }
 
 /* Parse options after the verb; returns -1 to go on, else an exit code. */
@@ -74,13 +53,7 @@ static int
 parse(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
-		{ "phone", required_argument, NULL, OPT_IDENT + CXV_IDENT_PHONE },
-		{ "email", required_argument, NULL, OPT_IDENT + CXV_IDENT_EMAIL },
-		{ "chat", required_argument, NULL, OPT_IDENT + CXV_IDENT_CHAT },
-		{ "account", required_argument, NULL,
-		    OPT_IDENT + CXV_IDENT_ACCOUNT },
-		{ "logon", required_argument, NULL, OPT_IDENT + CXV_IDENT_LOGON },
-		{ "name", required_argument, NULL, OPT_IDENT + CXV_IDENT_NAME },
+		CXV_CLI_IDENT_OPTIONS,
 		CXV_CLI_COMMON_OPTIONS
 	};
 	int i, r;
@@ -90,7 +63,8 @@ parse(int argc, char **argv, struct args *a)
 	    a, &a->cli)) != -1)
 		return r;
 	for (i = 0; i < a->cli.npos && i < 2; i++)
-		if ((r = parse_id(a->cli.pos[i], &a->idv[i])) != -1)
+		if ((r = cxv_cli_parse_id(&cxv_cmd_subject, a->cli.pos[i],
+		    &a->idv[i])) != -1)
 			return r;
 	return -1;
 }
@@ -114,7 +88,7 @@ do_add(struct cxv_vault *v, struct args *a)
 	int64_t id = 0;
 	int created = 0, r;
 
-	r = cxv_subject_resolve(v, a->ids, a->nids, &id, &created, &why);
+	r = cxv_subject_resolve(v, a->idents.ids, a->idents.n, &id, &created, &why);
 	if (r == CXV_ERR_CONFLICT)
 		why = "they belong to different subjects; merge them first";
 	if (r != CXV_OK)
@@ -131,7 +105,7 @@ do_find(struct cxv_vault *v, struct args *a)
 	size_t n = 0, i;
 	int r;
 
-	r = cxv_subject_find(v, &a->ids[0], ids, CXV_FIND_MAX, &n, &why);
+	r = cxv_subject_find(v, &a->idents.ids[0], ids, CXV_FIND_MAX, &n, &why);
 	if (r != CXV_OK)
 		return fail("subject find", r, why);
 	for (i = 0; i < n && r == CXV_EXIT_OK; i++)
@@ -214,7 +188,7 @@ run(int argc, char **argv)
 		    "expected add, find, show or merge");
 	if ((r = parse(argc - 1, argv + 1, &a)) != -1)
 		return r;
-	if ((int)a.nids < vb->min_ids || (int)a.nids > vb->max_ids)
+	if ((int)a.idents.n < vb->min_ids || (int)a.idents.n > vb->max_ids)
 		return cxv_cli_usage_error(&cxv_cmd_subject, vb->max_ids == 1 ?
 		    "give exactly one identifier" : vb->max_ids == 0 ?
 		    "identifiers are not taken here" : "give an identifier");

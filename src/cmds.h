@@ -10,5 +10,7 @@ extern const struct cxv_cmd cxv_cmd_status;
 extern const struct cxv_cmd cxv_cmd_subject;
 extern const struct cxv_cmd cxv_cmd_audit;
 extern const struct cxv_cmd cxv_cmd_keys;
+extern const struct cxv_cmd cxv_cmd_import;
+extern const struct cxv_cmd cxv_cmd_interaction;
 
 #endif

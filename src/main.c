@@ -14,7 +14,7 @@
 
 static const struct cxv_cmd *const commands[] = {
 	&cxv_cmd_init, &cxv_cmd_status, &cxv_cmd_subject, &cxv_cmd_audit,
-	&cxv_cmd_keys,
+	&cxv_cmd_keys, &cxv_cmd_import, &cxv_cmd_interaction,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -26,7 +26,7 @@ usage(FILE *f)
 	fprintf(f, "usage: cxvault [--help | --version] <command> [args]\n\n"
 	    "The personal-data vault of a contact center.\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-9s %s\n", commands[i]->name,
+		fprintf(f, "  %-12s %s\n", commands[i]->name,
 		    commands[i]->summary);
 	fprintf(f, "\nEvery command but init takes --data DIR (default "
 	    "$CXVAULT_DATA, then ./vault).\n'cxvault <command> --help' "

@@ -106,4 +106,50 @@ typedef int (*cxv_store_audit_fn)(void *ctx, const struct cxv_audit_row *row);
 int cxv_store_audit_scan(struct cxv_store *st, int64_t since_ms,
     cxv_store_audit_fn fn, void *ctx);
 
+/*
+ * Savepoint "rec" inside a transaction: release keeps the record's
+ * writes, rollback_savepoint undoes only them.
+ */
+int cxv_store_savepoint(struct cxv_store *st);
+int cxv_store_release(struct cxv_store *st);
+void cxv_store_rollback_savepoint(struct cxv_store *st);
+
+/* One interaction (R1.3); strings and sealed valid during a callback. */
+struct cxv_interaction_row {
+	int64_t id;
+	int64_t subject_id;
+	int media;
+	const char *source;
+	const uint8_t *source_ref;	/* 32 bytes, insert only */
+	int64_t started_ms, answered_ms, ended_ms;	/* 0: did not happen */
+	const char *outcome;
+	const uint8_t *sealed;
+	size_t sealed_len;
+};
+
+/* EXISTS if (source, source_ref) or id is already stored. */
+int cxv_store_interaction_insert(struct cxv_store *st,
+    const struct cxv_interaction_row *row);
+int cxv_store_interaction_count(struct cxv_store *st, int64_t *n /* OUT */);
+/* CXV_OK if (source, ref) is stored, NOT_FOUND if not. */
+int cxv_store_interaction_exists(struct cxv_store *st, const char *source,
+    const uint8_t ref[32]);
+int cxv_store_interaction_step_insert(struct cxv_store *st, int64_t id,
+    int seq, int64_t ts_ms, int kind);
+
+typedef int (*cxv_store_interaction_fn)(void *ctx,
+    const struct cxv_interaction_row *row);
+/* NOT_FOUND if no such interaction. */
+int cxv_store_interaction_get(struct cxv_store *st, int64_t id,
+    cxv_store_interaction_fn fn, void *ctx);
+/* A subject's interactions started in [since_ms, until_ms), oldest first. */
+int cxv_store_interaction_by_subject(struct cxv_store *st, int64_t subject_id,
+    int64_t since_ms, int64_t until_ms, cxv_store_interaction_fn fn,
+    void *ctx);
+
+typedef int (*cxv_store_step_fn)(void *ctx, int seq, int64_t ts_ms, int kind);
+/* The trail of an interaction in order. */
+int cxv_store_interaction_steps(struct cxv_store *st, int64_t id,
+    cxv_store_step_fn fn, void *ctx);
+
 #endif

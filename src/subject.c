@@ -72,17 +72,6 @@ prepare(struct cxv_vault *v, const struct cxv_ident_input *in,
 	return CXV_OK;
 }
 
-static int64_t
-random_subject_id(void)
-{
-	uint64_t x;
-
-	do {
-		randombytes_buf(&x, sizeof(x));
-		x &= (UINT64_C(1) << CXV_SUBJECT_ID_BITS) - 1;
-	} while (x == 0);
-	return (int64_t)x;
-}
 
 static int
 create_subject(struct cxv_vault *v, int64_t *sid, struct cxv_subject_key *key)
@@ -92,7 +81,7 @@ create_subject(struct cxv_vault *v, int64_t *sid, struct cxv_subject_key *key)
 
 	/* Random ids: collisions are rare, and retried. */
 	for (tries = 0; tries < 8; tries++) {
-		*sid = random_subject_id();
+		*sid = cxv_random_id();
 		if ((r = cxv_keyring_new_subject_key(cxv_vault_keyring(v), *sid,
 		    key, wrapped)) != CXV_OK)
 			return r;
@@ -122,6 +111,12 @@ load_key(struct cxv_vault *v, int64_t sid, struct cxv_subject_key *key,
 		*created_ms = created;
 	return cxv_keyring_unwrap_subject_key(cxv_vault_keyring(v), sid, wrapped,
 	    len, key);
+}
+
+int
+cxv_subject_key(struct cxv_vault *v, int64_t id, struct cxv_subject_key *key)
+{
+	return load_key(v, id, key, NULL);
 }
 
 /* Seal and store one identifier; returns CXV_ERR_EXISTS if held already. */
@@ -230,9 +225,10 @@ resolve_locked(struct cxv_vault *v, const struct prepared *p, size_t n,
 	return r;
 }
 
-int
-cxv_subject_resolve(struct cxv_vault *v, const struct cxv_ident_input *ids,
-    size_t n, int64_t *id, int *created, const char **why)
+/* Resolve, inside a transaction the caller has (txn) or that we open. */
+static int
+resolve(struct cxv_vault *v, const struct cxv_ident_input *ids, size_t n,
+    int txn, int64_t *id, int *created, const char **why)
 {
 	struct prepared *p = NULL;
 	struct cxv_store *st = cxv_vault_store(v);
@@ -248,16 +244,31 @@ cxv_subject_resolve(struct cxv_vault *v, const struct cxv_ident_input *ids,
 		return CXV_ERR_NOMEM;
 	for (i = 0; i < n && r == CXV_OK; i++)
 		r = prepare(v, &ids[i], &p[i], why);
-	if (r == CXV_OK && (r = cxv_store_begin(st)) == CXV_OK) {
-		if ((r = resolve_locked(v, p, n, id, created)) == CXV_OK)
+	if (r == CXV_OK && (txn || (r = cxv_store_begin(st)) == CXV_OK)) {
+		r = resolve_locked(v, p, n, id, created);
+		if (!txn && r == CXV_OK)
 			r = cxv_store_commit(st);
-		if (r != CXV_OK) {
+		if (!txn && r != CXV_OK)
 			cxv_store_rollback(st);
+		if (r != CXV_OK)
 			*id = 0;
-		}
 	}
 	cxv_freezero(p, n * sizeof(*p));
 	return r;
+}
+
+int
+cxv_subject_resolve(struct cxv_vault *v, const struct cxv_ident_input *ids,
+    size_t n, int64_t *id, int *created, const char **why)
+{
+	return resolve(v, ids, n, 0, id, created, why);
+}
+
+int
+cxv_subject_resolve_tx(struct cxv_vault *v, const struct cxv_ident_input *ids,
+    size_t n, int64_t *id, int *created, const char **why)
+{
+	return resolve(v, ids, n, 1, id, created, why);
 }
 
 struct collect {

@@ -35,6 +35,22 @@ int cxv_subject_resolve(struct cxv_vault *v, const struct cxv_ident_input *ids,
     const char **why /* OUT */);
 
 /*
+ * Unwrap subject id's data key into *key, which the caller must
+ * cxv_subject_key_wipe(). NOT_FOUND if no such subject.
+ */
+struct cxv_subject_key;
+int cxv_subject_key(struct cxv_vault *v, int64_t id,
+    struct cxv_subject_key *key /* OUT */);
+
+/*
+ * cxv_subject_resolve() inside the caller's open transaction (imports
+ * that batch many records), with the same results.
+ */
+int cxv_subject_resolve_tx(struct cxv_vault *v,
+    const struct cxv_ident_input *ids, size_t n, int64_t *id /* OUT */,
+    int *created /* OUT */, const char **why /* OUT */);
+
+/*
  * Subjects holding the identifier, through its blind index: ids into
  * out (cap entries), count into *n. Audited as a search.
  */

@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "caps.h"
 #include "err.h"
 
 int
@@ -207,6 +208,18 @@ cxv_utf8_printable(const char *s, size_t len)
 		i += n;
 	}
 	return 1;
+}
+
+int64_t
+cxv_random_id(void)
+{
+	uint64_t x;
+
+	do {
+		randombytes_buf(&x, sizeof(x));
+		x &= (UINT64_C(1) << CXV_ID_BITS) - 1;
+	} while (x == 0);
+	return (int64_t)x;
 }
 
 int64_t

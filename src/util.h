@@ -46,6 +46,12 @@ int cxv_unhex(const char *hex, uint8_t *out, size_t outlen);
 /* 1 if the len bytes at s are valid UTF-8 without control characters. */
 int cxv_utf8_printable(const char *s, size_t len);
 
+/*
+ * A new random record id: positive, below 2^CXV_ID_BITS (exact
+ * in JSON), not guessable. Callers retry on the rare collision.
+ */
+int64_t cxv_random_id(void);
+
 /* Milliseconds since the Unix epoch (wall clock). */
 int64_t cxv_now_ms(void);
 

@@ -540,7 +540,9 @@ cxv_vault_stats(struct cxv_vault *v, struct cxv_vault_stats *out)
 
 	memset(out, 0, sizeof(*out));
 	if ((r = cxv_store_schema_version(v->st, &out->schema_version)) != CXV_OK ||
-	    (r = cxv_store_subject_count(v->st, &out->subjects)) != CXV_OK)
+	    (r = cxv_store_subject_count(v->st, &out->subjects)) != CXV_OK ||
+	    (r = cxv_store_interaction_count(v->st, &out->interactions))
+	    != CXV_OK)
 		return r;
 	return cxv_store_audit_head(v->st, &out->audit_entries, hash);
 }

@@ -70,6 +70,7 @@ int cxv_vault_rotate_keys(struct cxv_vault *v, const char *newpass,
 struct cxv_vault_stats {
 	int schema_version;
 	int64_t subjects;
+	int64_t interactions;
 	int64_t audit_entries;
 };
 

@@ -48,6 +48,33 @@ static const char *const migrations[] = {
 	"  prev BLOB NOT NULL,"
 	"  hash BLOB NOT NULL);"
 	"CREATE INDEX audit_ts ON audit (ts_ms);",
+	/*
+	 * 1 -> 2: interactions (R1.3). Every row carries its subject id so
+	 * that a distributed engine can shard by it; personal fields are one
+	 * sealed blob; the source reference is a keyed hash (idempotent
+	 * imports without storing the platform's id in clear).
+	 */
+	"CREATE TABLE interaction ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  media INTEGER NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  source_ref BLOB NOT NULL,"
+	"  started_ms INTEGER NOT NULL,"
+	"  answered_ms INTEGER NOT NULL,"
+	"  ended_ms INTEGER NOT NULL,"
+	"  outcome TEXT NOT NULL,"
+	"  sealed BLOB NOT NULL,"
+	"  UNIQUE (source, source_ref));"
+	"CREATE INDEX interaction_subject ON interaction (subject_id, started_ms);"
+	"CREATE INDEX interaction_started ON interaction (started_ms);"
+	"CREATE TABLE interaction_step ("
+	"  interaction_id INTEGER NOT NULL"
+	"    REFERENCES interaction(id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  ts_ms INTEGER NOT NULL,"
+	"  kind INTEGER NOT NULL,"
+	"  PRIMARY KEY (interaction_id, seq)) WITHOUT ROWID;",
 };
 #define SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -57,6 +84,7 @@ enum stmt_id {
 	S_SUBJ_ALL, S_SUBJ_REWRAP,
 	S_IDENT_INSERT, S_IDENT_FIND, S_IDENT_LIST,
 	S_AUDIT_HEAD, S_AUDIT_INSERT, S_AUDIT_SCAN,
+	S_IA_INSERT, S_IA_EXISTS, S_IA_COUNT, S_IA_STEP, S_IA_GET, S_IA_STEPS, S_IA_BY_SUBJECT,
 	S__COUNT
 };
 
@@ -84,6 +112,22 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_AUDIT_SCAN] = "SELECT seq, ts_ms, actor, action, object_type, "
 	    "object_id, fields, prev, hash FROM audit WHERE ts_ms >= ?1 "
 	    "ORDER BY seq",
+	[S_IA_INSERT] = "INSERT INTO interaction (id, subject_id, media, source, "
+	    "source_ref, started_ms, answered_ms, ended_ms, outcome, sealed) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[S_IA_COUNT] = "SELECT count(*) FROM interaction",
+	[S_IA_EXISTS] = "SELECT 1 FROM interaction WHERE source = ?1 AND "
+	    "source_ref = ?2",
+	[S_IA_STEP] = "INSERT INTO interaction_step (interaction_id, seq, ts_ms, "
+	    "kind) VALUES (?1, ?2, ?3, ?4)",
+	[S_IA_GET] = "SELECT id, subject_id, media, source, started_ms, "
+	    "answered_ms, ended_ms, outcome, sealed FROM interaction WHERE id = ?1",
+	[S_IA_STEPS] = "SELECT seq, ts_ms, kind FROM interaction_step "
+	    "WHERE interaction_id = ?1 ORDER BY seq",
+	[S_IA_BY_SUBJECT] = "SELECT id, subject_id, media, source, started_ms, "
+	    "answered_ms, ended_ms, outcome, sealed FROM interaction "
+	    "WHERE subject_id = ?1 AND started_ms >= ?2 AND started_ms < ?3 "
+	    "ORDER BY started_ms, id",
 };
 
 struct cxv_store {
@@ -464,19 +508,32 @@ cxv_store_subject_delete(struct cxv_store *st, int64_t id)
 	return sqlite3_changes(st->db) == 1 ? CXV_OK : CXV_ERR_NOT_FOUND;
 }
 
-int
-cxv_store_subject_count(struct cxv_store *st, int64_t *n)
+/* The single integer a count query returns. */
+static int
+count(struct cxv_store *st, enum stmt_id id, int64_t *n)
 {
 	sqlite3_stmt *s;
 	int r;
 
 	*n = 0;
-	if ((s = stmt(st, S_SUBJ_COUNT, &r)) == NULL)
+	if ((s = stmt(st, id, &r)) == NULL)
 		return r;
 	if ((r = step_row(s)) == CXV_OK)
 		*n = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return r;
+}
+
+int
+cxv_store_subject_count(struct cxv_store *st, int64_t *n)
+{
+	return count(st, S_SUBJ_COUNT, n);
+}
+
+int
+cxv_store_interaction_count(struct cxv_store *st, int64_t *n)
+{
+	return count(st, S_IA_COUNT, n);
 }
 
 struct rewrap {
@@ -682,4 +739,165 @@ cxv_store_audit_scan(struct cxv_store *st, int64_t since_ms,
 		return r;
 	sqlite3_bind_int64(s, 1, since_ms);
 	return each_row(s, audit_row, &cb);
+}
+
+/* Savepoints: one record of a batch can fail without undoing the batch. */
+int
+cxv_store_savepoint(struct cxv_store *st)
+{
+	return exec(st, "SAVEPOINT rec");
+}
+
+int
+cxv_store_release(struct cxv_store *st)
+{
+	return exec(st, "RELEASE rec");
+}
+
+void
+cxv_store_rollback_savepoint(struct cxv_store *st)
+{
+	(void)exec(st, "ROLLBACK TO rec");
+	(void)exec(st, "RELEASE rec");
+}
+
+int
+cxv_store_interaction_insert(struct cxv_store *st,
+    const struct cxv_interaction_row *row)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_IA_INSERT, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, row->id);
+	sqlite3_bind_int64(s, 2, row->subject_id);
+	sqlite3_bind_int(s, 3, row->media);
+	sqlite3_bind_text(s, 4, row->source, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 5, row->source_ref, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, row->started_ms);
+	sqlite3_bind_int64(s, 7, row->answered_ms);
+	sqlite3_bind_int64(s, 8, row->ended_ms);
+	sqlite3_bind_text(s, 9, row->outcome, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 10, row->sealed, (int)row->sealed_len,
+	    SQLITE_STATIC);
+	return step_done(s);
+}
+
+int
+cxv_store_interaction_exists(struct cxv_store *st, const char *source,
+    const uint8_t ref[32])
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_IA_EXISTS, &r)) == NULL)
+		return r;
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, ref, 32, SQLITE_STATIC);
+	r = step_row(s);
+	sqlite3_reset(s);
+	return r;
+}
+
+int
+cxv_store_interaction_step_insert(struct cxv_store *st, int64_t id, int seq,
+    int64_t ts_ms, int kind)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_IA_STEP, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, seq);
+	sqlite3_bind_int64(s, 3, ts_ms);
+	sqlite3_bind_int(s, 4, kind);
+	return step_done(s);
+}
+
+struct ia_cb {
+	cxv_store_interaction_fn fn;
+	void *ctx;
+};
+
+static int
+interaction_row(sqlite3_stmt *s, void *ctx)
+{
+	struct ia_cb *cb = ctx;
+	struct cxv_interaction_row row;
+
+	memset(&row, 0, sizeof(row));
+	row.id = sqlite3_column_int64(s, 0);
+	row.subject_id = sqlite3_column_int64(s, 1);
+	row.media = sqlite3_column_int(s, 2);
+	row.source = text_or_empty(s, 3);
+	row.started_ms = sqlite3_column_int64(s, 4);
+	row.answered_ms = sqlite3_column_int64(s, 5);
+	row.ended_ms = sqlite3_column_int64(s, 6);
+	row.outcome = text_or_empty(s, 7);
+	row.sealed = sqlite3_column_blob(s, 8);
+	row.sealed_len = (size_t)sqlite3_column_bytes(s, 8);
+	return cb->fn(cb->ctx, &row);
+}
+
+int
+cxv_store_interaction_get(struct cxv_store *st, int64_t id,
+    cxv_store_interaction_fn fn, void *ctx)
+{
+	struct ia_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_IA_GET, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
+	if ((r = step_row(s)) == CXV_OK)
+		r = interaction_row(s, &cb);
+	sqlite3_reset(s);
+	return r;
+}
+
+int
+cxv_store_interaction_by_subject(struct cxv_store *st, int64_t subject_id,
+    int64_t since_ms, int64_t until_ms, cxv_store_interaction_fn fn, void *ctx)
+{
+	struct ia_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_IA_BY_SUBJECT, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, subject_id);
+	sqlite3_bind_int64(s, 2, since_ms);
+	sqlite3_bind_int64(s, 3, until_ms);
+	return each_row(s, interaction_row, &cb);
+}
+
+struct step_cb {
+	cxv_store_step_fn fn;
+	void *ctx;
+};
+
+static int
+step_row_cb(sqlite3_stmt *s, void *ctx)
+{
+	struct step_cb *cb = ctx;
+
+	return cb->fn(cb->ctx, sqlite3_column_int(s, 0),
+	    sqlite3_column_int64(s, 1), sqlite3_column_int(s, 2));
+}
+
+int
+cxv_store_interaction_steps(struct cxv_store *st, int64_t id,
+    cxv_store_step_fn fn, void *ctx)
+{
+	struct step_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_IA_STEPS, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
+	return each_row(s, step_row_cb, &cb);
 }

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Asterisk cdr_csv (Master.csv) lines into struct cxv_cdr, with libcsv. */
+#include "cdr.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <csv.h>
+#include <sodium.h>
+
+#include "err.h"
+#include "util.h"
+
+enum col {
+	C_ACCOUNTCODE, C_SRC, C_DST, C_DCONTEXT, C_CLID, C_CHANNEL,
+	C_DSTCHANNEL, C_LASTAPP, C_LASTDATA, C_START, C_ANSWER, C_END,
+	C_DURATION, C_BILLSEC, C_DISPOSITION, C_AMAFLAGS, C_UNIQUEID,
+	C_USERFIELD, C__COUNT
+};
+#define C_MIN	C_UNIQUEID	/* without the two optional columns */
+
+static const char *const col_names[C__COUNT] = {
+	"accountcode", "src", "dst", "dcontext", "clid", "channel",
+	"dstchannel", "lastapp", "lastdata", "start", "answer", "end",
+	"duration", "billsec", "disposition", "amaflags", "uniqueid",
+	"userfield",
+};
+
+/* Columns kept only inside the sealed record. */
+static const enum col sealed_cols[] = { C_ACCOUNTCODE, C_SRC, C_DST,
+    C_DCONTEXT, C_CLID, C_CHANNEL, C_DSTCHANNEL, C_LASTAPP, C_LASTDATA,
+    C_AMAFLAGS, C_USERFIELD };
+
+static const struct {
+	const char *asterisk, *outcome;
+} dispositions[] = {
+	{ "ANSWERED", "answered" }, { "NO ANSWER", "no_answer" },
+	{ "BUSY", "busy" }, { "FAILED", "failed" },
+	{ "CONGESTION", "congestion" },
+};
+
+struct split {
+	struct cxv_cdr *cdr;
+	const char *col[C__COUNT];
+	size_t ncol;
+	int err;		/* CXV_OK or the first problem */
+	const char *why;
+};
+
+/* libcsv field callback: copy the field into the record's storage. */
+static void
+on_field(void *s, size_t len, void *data)
+{
+	struct split *sp = data;
+	struct cxv_cdr *c = sp->cdr;
+
+	if (sp->err != CXV_OK)
+		return;
+	if (sp->ncol == C__COUNT) {
+		sp->err = CXV_ERR_INVALID;
+		sp->why = "more than 18 columns";
+		return;
+	}
+	if (len > CXV_CDR_FIELD_MAX || len + 1 > sizeof(c->text) - c->used) {
+		sp->err = CXV_ERR_TOO_LARGE;
+		sp->why = "field too long";
+		return;
+	}
+	if (len > 0)
+		memcpy(c->text + c->used, s, len);
+	c->text[c->used + len] = '\0';
+	if (!cxv_utf8_printable(c->text + c->used, len)) {
+		sp->err = CXV_ERR_INVALID;
+		sp->why = "field is not printable UTF-8";
+		return;
+	}
+	sp->col[sp->ncol++] = c->text + c->used;
+	c->used += len + 1;
+}
+
+static void
+on_row(int term, void *data)
+{
+	(void)term;
+	(void)data;
+}
+
+/* "YYYY-MM-DD HH:MM:SS" (UTC) to ms; "" is 0 (did not happen). */
+static int
+parse_time(const char *s, int64_t *ms)
+{
+	struct tm tm;
+	const char *end;
+	time_t t;
+
+	*ms = 0;
+	if (*s == '\0')
+		return CXV_OK;
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%d %H:%M:%S", &tm);
+	if (end == NULL || *end != '\0' || tm.tm_year < 70 || tm.tm_year > 1100)
+		return CXV_ERR_INVALID;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return CXV_ERR_INVALID;
+	*ms = (int64_t)t * 1000;
+	return CXV_OK;
+}
+
+/* Split a CSV line into columns; strict quoting. */
+static int
+split_line(const char *line, size_t len, struct split *sp, const char **why)
+{
+	struct csv_parser p;
+	int r = CXV_OK;
+
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		return CXV_ERR_NOMEM;
+	if (csv_parse(&p, line, len, on_field, on_row, sp) != len ||
+	    csv_fini(&p, on_field, on_row, sp) != 0) {
+		r = csv_error(&p) == CSV_ENOMEM ? CXV_ERR_NOMEM : CXV_ERR_INVALID;
+		*why = "malformed CSV (quotes)";
+	}
+	csv_free(&p);
+	if (r == CXV_OK && sp->err != CXV_OK) {
+		r = sp->err;
+		*why = sp->why;
+	}
+	if (r == CXV_OK && sp->ncol < C_MIN) {
+		r = CXV_ERR_INVALID;
+		*why = "fewer than 16 columns";
+	}
+	return r;
+}
+
+static int
+check_numbers(const struct split *sp, const char **why)
+{
+	long long d, b;
+
+	if (cxv_strtonum(sp->col[C_DURATION], 0, 100000000, &d) != CXV_OK ||
+	    cxv_strtonum(sp->col[C_BILLSEC], 0, d, &b) != CXV_OK)
+		return *why = "duration/billsec not numbers (billsec <= duration)",
+		    CXV_ERR_INVALID;
+	return CXV_OK;
+}
+
+static int
+set_times(struct cxv_cdr *c, const struct split *sp, const char **why)
+{
+	if (parse_time(sp->col[C_START], &c->start_ms) != CXV_OK ||
+	    parse_time(sp->col[C_ANSWER], &c->answer_ms) != CXV_OK ||
+	    parse_time(sp->col[C_END], &c->end_ms) != CXV_OK)
+		return *why = "time not 'YYYY-MM-DD HH:MM:SS'", CXV_ERR_INVALID;
+	if (c->start_ms == 0)
+		return *why = "no start time", CXV_ERR_INVALID;
+	if ((c->answer_ms != 0 && c->answer_ms < c->start_ms) ||
+	    (c->end_ms != 0 && c->end_ms < c->start_ms) ||
+	    (c->answer_ms != 0 && c->end_ms != 0 && c->end_ms < c->answer_ms))
+		return *why = "times out of order", CXV_ERR_INVALID;
+	return CXV_OK;
+}
+
+static int
+set_outcome(struct cxv_cdr *c, const char *disp, const char **why)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(dispositions) / sizeof(dispositions[0]); i++) {
+		if (strcmp(disp, dispositions[i].asterisk) == 0) {
+			c->outcome = dispositions[i].outcome;
+			return CXV_OK;
+		}
+	}
+	return *why = "unknown disposition", CXV_ERR_INVALID;
+}
+
+/* Keep the string s in the record's storage; returns it, or NULL. */
+static const char *
+keep(struct cxv_cdr *c, const char *s, size_t n)
+{
+	char *p;
+
+	if (n + 1 > sizeof(c->text) - c->used)
+		return NULL;
+	p = c->text + c->used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	c->used += n + 1;
+	return p;
+}
+
+/*
+ * The caller's name from clid: "Jane Doe" <+4930...> gives Jane Doe; a
+ * clid that is just the number gives "".
+ */
+static const char *
+clid_name(struct cxv_cdr *c, const char *clid, const char *src)
+{
+	const char *lt = strchr(clid, '<'), *b = clid, *e;
+
+	e = lt != NULL ? lt : clid + strlen(clid);
+	while (b < e && (*b == ' ' || *b == '"'))
+		b++;
+	while (e > b && (e[-1] == ' ' || e[-1] == '"'))
+		e--;
+	if (e == b || ((size_t)(e - b) == strlen(src) &&
+	    strncmp(b, src, (size_t)(e - b)) == 0))
+		return "";
+	return keep(c, b, (size_t)(e - b));
+}
+
+/* No uniqueid logged: the record's own hash identifies it. */
+static const char *
+line_id(struct cxv_cdr *c, const char *line, size_t len)
+{
+	uint8_t h[16];
+	char hex[2 * sizeof(h) + 6];
+
+	crypto_generichash(h, sizeof(h), (const uint8_t *)line, len, NULL, 0);
+	snprintf(hex, sizeof(hex), "line:");
+	cxv_hex(h, sizeof(h), hex + 5);
+	return keep(c, hex, strlen(hex));
+}
+
+static int
+fill(struct cxv_cdr *c, const struct split *sp, const char *line, size_t len,
+    const char **why)
+{
+	size_t i;
+	int r;
+
+	if ((r = check_numbers(sp, why)) != CXV_OK ||
+	    (r = set_times(c, sp, why)) != CXV_OK ||
+	    (r = set_outcome(c, sp->col[C_DISPOSITION], why)) != CXV_OK)
+		return r;
+	c->caller = sp->col[C_SRC];
+	c->callee = sp->col[C_DST];
+	c->source_id = sp->ncol > C_UNIQUEID && *sp->col[C_UNIQUEID] != '\0' ?
+	    sp->col[C_UNIQUEID] : line_id(c, line, len);
+	c->caller_name = clid_name(c, sp->col[C_CLID], c->caller);
+	if (c->source_id == NULL || c->caller_name == NULL)
+		return *why = "record too large", CXV_ERR_TOO_LARGE;
+	for (i = 0; i < sizeof(sealed_cols) / sizeof(sealed_cols[0]); i++) {
+		if ((size_t)sealed_cols[i] >= sp->ncol)
+			continue;
+		c->fields[c->nfields].name = col_names[sealed_cols[i]];
+		c->fields[c->nfields++].value = sp->col[sealed_cols[i]];
+	}
+	return CXV_OK;
+}
+
+int
+cxv_cdr_parse_asterisk(const char *line, size_t len, struct cxv_cdr *out,
+    const char **why)
+{
+	struct split sp;
+	int r;
+
+	*why = NULL;
+	memset(&sp, 0, sizeof(sp));
+	out->source = "asterisk";
+	out->nfields = 0;
+	out->used = 0;
+	sp.cdr = out;
+	if (len > CXV_IMPORT_LINE_MAX)
+		return *why = "line too long", CXV_ERR_TOO_LARGE;
+	if ((r = split_line(line, len, &sp, why)) != CXV_OK)
+		return r;
+	return fill(out, &sp, line, len, why);
+}

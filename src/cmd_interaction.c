@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cxvault interaction list|show: a person's interactions and their trails. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "err.h"
+#include "interaction.h"
+#include "util.h"
+#include "vault.h"
+
+static int run(int argc, char **argv);
+
+const struct cxv_cmd cxv_cmd_interaction = {
+	"interaction",
+	"list and show interactions (call detail records)",
+	"cxvault interaction list [--data DIR] IDENTIFIER [--since T] [--until T]\n"
+	"       cxvault interaction show [--data DIR] ID",
+	"  list  interactions of the person holding IDENTIFIER (--phone,\n"
+	"        --email, --chat, --account, --logon or --name), started in\n"
+	"        [--since, --until) (YYYY-MM-DD[THH:MM:SSZ]), as JSON lines.\n"
+	"  show  one interaction with its decrypted fields and its trail.\n"
+	"Both are audited.",
+	run,
+};
+
+struct args {
+	struct cxv_cli_args cli;
+	struct cxv_cli_idents idents;
+	const char *since, *until;
+};
+
+static int
+opt(void *ctx, int o, const char *arg)
+{
+	struct args *a = ctx;
+	int r;
+
+	if (o == 's')
+		a->since = arg;
+	else if (o == 'u')
+		a->until = arg;
+	else if ((r = cxv_cli_ident_opt(&cxv_cmd_interaction, &a->idents, o,
+	    arg)) != -1)
+		return r == 0 ? CXV_EXIT_USAGE : r;
+	return -1;
+}
+
+/* The row's clear columns as a new JSON object (NULL on no memory). */
+static json_t *
+row_json(const struct cxv_interaction_row *row)
+{
+	char s[CXV_TIME_STR], a[CXV_TIME_STR], e[CXV_TIME_STR];
+
+	cxv_time_format(row->started_ms, s);
+	cxv_time_format(row->answered_ms, a);
+	cxv_time_format(row->ended_ms, e);
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s*, s:s*, s:s}",
+	    "interaction", (json_int_t)row->id,
+	    "subject", (json_int_t)row->subject_id,
+	    "media", cxv_media_name(row->media), "source", row->source,
+	    "started", s, "answered", row->answered_ms ? a : NULL,
+	    "ended", row->ended_ms ? e : NULL, "outcome", row->outcome);
+}
+
+static int
+print_row(void *ctx, const struct cxv_interaction_row *row)
+{
+	(void)ctx;
+	return cxv_cli_print_json(row_json(row)) == CXV_EXIT_OK ? CXV_OK :
+	    CXV_ERR_IO;
+}
+
+static int
+fail(const char *what, int r, const char *why)
+{
+	if (why != NULL)
+		cxv_cli_error(what, "%s: %s", cxv_strerror(r), why);
+	else if (r == CXV_ERR_NOT_FOUND)
+		cxv_cli_error(what, "no such interaction");
+	else
+		cxv_cli_error(what, "%s", cxv_strerror(r));
+	return CXV_EXIT_FAIL;
+}
+
+static int
+do_list(struct cxv_vault *v, struct args *a)
+{
+	int64_t since = INT64_MIN, until = INT64_MAX;
+	const char *why = NULL;
+	int r;
+
+	if (a->idents.n != 1)
+		return cxv_cli_usage_error(&cxv_cmd_interaction,
+		    "give exactly one identifier");
+	if ((a->since && cxv_time_parse(a->since, &since) != CXV_OK) ||
+	    (a->until && cxv_time_parse(a->until, &until) != CXV_OK))
+		return cxv_cli_usage_error(&cxv_cmd_interaction,
+		    "--since/--until take YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+	r = cxv_interaction_list(v, &a->idents.ids[0], since, until, print_row,
+	    NULL, &why);
+	return r == CXV_OK ? CXV_EXIT_OK : fail("interaction list", r, why);
+}
+
+struct show {
+	json_t *doc, *fields, *trail;
+};
+
+static int
+show_record(void *ctx, const struct cxv_interaction_row *row)
+{
+	struct show *sh = ctx;
+
+	return (sh->doc = row_json(row)) != NULL ? CXV_OK : CXV_ERR_NOMEM;
+}
+
+static int
+show_field(void *ctx, const char *name, const char *value)
+{
+	struct show *sh = ctx;
+
+	return json_object_set_new(sh->fields, name, json_string(value)) == 0 ?
+	    CXV_OK : CXV_ERR_CORRUPT;
+}
+
+static int
+show_step(void *ctx, int seq, int64_t ts_ms, int kind)
+{
+	struct show *sh = ctx;
+	char ts[CXV_TIME_STR];
+
+	cxv_time_format(ts_ms, ts);
+	return json_array_append_new(sh->trail, json_pack("{s:i, s:s, s:s}",
+	    "seq", seq, "time", ts, "step", cxv_step_name(kind))) == 0 ?
+	    CXV_OK : CXV_ERR_NOMEM;
+}
+
+static int
+do_show(struct cxv_vault *v, struct args *a)
+{
+	struct show sh = { NULL, NULL, NULL };
+	struct cxv_interaction_view view = { show_record, show_field,
+	    show_step, &sh };
+	int64_t id = 0;
+	int r;
+
+	if (a->idents.n != 0 || a->cli.npos != 1)
+		return cxv_cli_usage_error(&cxv_cmd_interaction,
+		    "show takes one interaction id");
+	if ((r = cxv_cli_parse_id(&cxv_cmd_interaction, a->cli.pos[0], &id))
+	    != -1)
+		return r;
+	sh.fields = json_object();
+	sh.trail = json_array();
+	r = sh.fields != NULL && sh.trail != NULL ?
+	    cxv_interaction_show(v, id, &view) : CXV_ERR_NOMEM;
+	if (r == CXV_OK && (json_object_set(sh.doc, "fields", sh.fields) != 0 ||
+	    json_object_set(sh.doc, "trail", sh.trail) != 0))
+		r = CXV_ERR_NOMEM;
+	json_decref(sh.fields);
+	json_decref(sh.trail);
+	if (r != CXV_OK) {
+		json_decref(sh.doc);
+		return fail("interaction show", r, NULL);
+	}
+	return cxv_cli_print_json(sh.doc);
+}
+
+static int
+run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		CXV_CLI_IDENT_OPTIONS,
+		CXV_CLI_COMMON_OPTIONS
+	};
+	struct cxv_vault *v = NULL;
+	struct args a;
+	int list, r;
+
+	if (argc < 2 || (strcmp(argv[1], "list") != 0 &&
+	    strcmp(argv[1], "show") != 0)) {
+		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
+			return cxv_cli_help(&cxv_cmd_interaction);
+		return cxv_cli_usage_error(&cxv_cmd_interaction,
+		    "expected list or show");
+	}
+	list = strcmp(argv[1], "list") == 0;
+	memset(&a, 0, sizeof(a));
+	if ((r = cxv_cli_parse(&cxv_cmd_interaction, argc - 1, argv + 1, opts,
+	    opt, &a, &a.cli)) != -1)
+		return r;
+	if (list && a.cli.npos != 0)
+		return cxv_cli_usage_error(&cxv_cmd_interaction,
+		    "unexpected argument");
+	if ((r = cxv_cli_open(a.cli.dir, &v)) != CXV_EXIT_OK)
+		return r;
+	r = list ? do_list(v, &a) : do_show(v, &a);
+	cxv_vault_close(v);
+	return r;
+}

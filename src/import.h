@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Importing records from platform files (R10.1): one line at a time,
+ * CXV_IMPORT_BATCH records per transaction, each record inside its own
+ * savepoint, so a bad line is rejected alone and never leaves a partial
+ * record, and a killed import keeps every committed batch. Re-importing a
+ * file adds nothing (records are keyed by the platform's unique id).
+ */
+#ifndef CXV_IMPORT_H
+#define CXV_IMPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct cxv_vault;
+
+struct cxv_import_stats {
+	uint64_t read;		/* non-empty lines */
+	uint64_t imported;
+	uint64_t duplicates;
+	uint64_t rejected;
+};
+
+/* A rejected line: its number and a static reason (never its content). */
+typedef void (*cxv_import_reject_fn)(void *ctx, uint64_t line,
+    const char *why);
+/* Called after each committed batch and at the end. */
+typedef void (*cxv_import_progress_fn)(void *ctx,
+    const struct cxv_import_stats *st);
+
+struct cxv_import_report {
+	cxv_import_reject_fn reject;
+	cxv_import_progress_fn progress;
+	void *ctx;
+};
+
+/* 1 if format names a CDR format this build reads ("asterisk-csv"). */
+int cxv_import_cdr_format_known(const char *format);
+
+/*
+ * Import the CDRs of in, written in format. Per-record problems are
+ * reported and counted; the return is not CXV_OK only for what stops the
+ * whole import (I/O, database), with earlier batches kept.
+ */
+int cxv_import_cdr(struct cxv_vault *v, const char *format, FILE *in,
+    const struct cxv_import_report *rep, struct cxv_import_stats *st /* OUT */);
+
+#endif

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Interactions: store parsed CDRs, list and show them; see interaction.h. */
+#include "interaction.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cdr.h"
+#include "err.h"
+#include "fields.h"
+#include "ident.h"
+#include "keyring.h"
+#include "log.h"
+#include "util.h"
+#include "vault.h"
+
+#define AD_MAX		48	/* "interaction:" + id */
+#define FIELDS_MAX	256	/* comma list of sealed field names */
+
+static const char *const media_names[CXV_MEDIA__COUNT] = {
+	"voice", "email", "chat", "sms", "open_media",
+};
+
+static const char *const step_names[CXV_STEP__COUNT] = {
+	"entered_service", "ivr_data", "queued", "message_played", "routed",
+	"alerting", "answered", "clerical_started", "clerical_ended",
+	"completed",
+};
+
+const char *
+cxv_media_name(int media)
+{
+	return media >= 0 && media < CXV_MEDIA__COUNT ? media_names[media] :
+	    "unknown";
+}
+
+const char *
+cxv_step_name(int step)
+{
+	return step >= 0 && step < CXV_STEP__COUNT ? step_names[step] :
+	    "unknown";
+}
+
+static void
+record_ad(int64_t id, char ad[AD_MAX])
+{
+	snprintf(ad, AD_MAX, "interaction:%lld", (long long)id);
+}
+
+/* Whether s is an outside number (E.164), not an extension or garbage. */
+static int
+is_outside(const char *s, unsigned cc)
+{
+	char norm[CXV_IDENT_NORM_MAX];
+	const char *why;
+
+	return *s != '\0' && cxv_ident_normalize(CXV_IDENT_PHONE, s, cc, norm,
+	    &why) == CXV_OK && norm[0] == '+';
+}
+
+/* The customer's identifiers: see cxv_interaction_add_cdr(). */
+static int
+customer(struct cxv_vault *v, const struct cxv_cdr *c,
+    struct cxv_ident_input ids[2], size_t *n, const char **why)
+{
+	unsigned cc = cxv_vault_config(v)->country_code;
+	int caller = 1;
+
+	*n = 0;
+	if (!is_outside(c->caller, cc) && is_outside(c->callee, cc))
+		caller = 0;
+	else if (*c->caller == '\0')
+		return *why = "no caller or called number", CXV_ERR_INVALID;
+	ids[(*n)++] = (struct cxv_ident_input){ CXV_IDENT_PHONE,
+	    caller ? c->caller : c->callee };
+	if (caller && *c->caller_name != '\0')
+		ids[(*n)++] = (struct cxv_ident_input){ CXV_IDENT_NAME,
+		    c->caller_name };
+	return CXV_OK;
+}
+
+/* Pack the record's columns; *names gets their comma list for the audit. */
+static int
+pack(const struct cxv_cdr *c, uint8_t *buf, size_t cap, size_t *len,
+    char names[FIELDS_MAX])
+{
+	size_t i, nl = 0;
+	int r;
+
+	*len = 0;
+	names[0] = '\0';
+	for (i = 0; i < c->nfields; i++) {
+		if ((r = cxv_fields_put(buf, cap, len, c->fields[i].name,
+		    c->fields[i].value)) != CXV_OK)
+			return r;
+		nl += (size_t)snprintf(names + nl, FIELDS_MAX - nl, "%s%s",
+		    nl ? "," : "", c->fields[i].name);
+		if (nl >= FIELDS_MAX)
+			return CXV_ERR_TOO_LARGE;
+	}
+	return CXV_OK;
+}
+
+/* Seal the packed fields under id and insert the row; retried on id clash. */
+static int
+insert_row(struct cxv_vault *v, struct cxv_interaction_row *row,
+    const struct cxv_subject_key *key, const uint8_t *plain, size_t len)
+{
+	uint8_t *sealed = malloc(len + CXV_SEAL_OVERHEAD);
+	char ad[AD_MAX];
+	int tries, r = CXV_ERR_NOMEM;
+
+	for (tries = 0; sealed != NULL && tries < 8; tries++) {
+		row->id = cxv_random_id();
+		record_ad(row->id, ad);
+		if ((r = cxv_seal(key, ad, plain, len, sealed)) != CXV_OK)
+			break;
+		row->sealed = sealed;
+		row->sealed_len = len + CXV_SEAL_OVERHEAD;
+		r = cxv_store_interaction_insert(cxv_vault_store(v), row);
+		if (r != CXV_ERR_EXISTS)
+			break;
+	}
+	free(sealed);
+	return r;
+}
+
+static int
+insert_steps(struct cxv_store *st, const struct cxv_cdr *c, int64_t id)
+{
+	const struct { int64_t ts; int kind; } steps[] = {
+		{ c->start_ms, CXV_STEP_ENTERED },
+		{ c->answer_ms, CXV_STEP_ANSWERED },
+		{ c->end_ms, CXV_STEP_COMPLETED },
+	};
+	size_t i;
+	int seq = 0, r;
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (steps[i].ts == 0)
+			continue;
+		if ((r = cxv_store_interaction_step_insert(st, id, ++seq,
+		    steps[i].ts, steps[i].kind)) != CXV_OK)
+			return r;
+	}
+	return CXV_OK;
+}
+
+/* Seal, insert, trail, audit: the writes of one new interaction. */
+static int
+store_new(struct cxv_vault *v, const struct cxv_cdr *c,
+    struct cxv_interaction_row *row, int64_t *id)
+{
+	uint8_t *plain = sodium_malloc(CXV_RECORD_SEALED_MAX);
+	struct cxv_subject_key key;
+	char names[FIELDS_MAX], idstr[24];
+	size_t len = 0;
+	int r;
+
+	if (plain == NULL)
+		return CXV_ERR_NOMEM;
+	if ((r = pack(c, plain, CXV_RECORD_SEALED_MAX, &len, names)) == CXV_OK &&
+	    (r = cxv_subject_key(v, row->subject_id, &key)) == CXV_OK) {
+		r = insert_row(v, row, &key, plain, len);
+		cxv_subject_key_wipe(&key);
+	}
+	sodium_free(plain);
+	if (r != CXV_OK ||
+	    (r = insert_steps(cxv_vault_store(v), c, row->id)) != CXV_OK)
+		return r;
+	*id = row->id;
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)row->id);
+	return cxv_vault_audit(v, "interaction.create", "interaction", idstr,
+	    names);
+}
+
+int
+cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *c,
+    int64_t *id, int *duplicate, const char **why)
+{
+	struct cxv_interaction_row row;
+	struct cxv_ident_input ids[2];
+	uint8_t ref[CXV_HASH_BYTES];
+	char kind[32];
+	size_t n = 0;
+	int created, r;
+
+	*id = 0;
+	*duplicate = 0;
+	*why = NULL;
+	/* The platform's id is kept only as a keyed hash: idempotence. */
+	snprintf(kind, sizeof(kind), "source:%s", c->source);
+	cxv_keyring_blind_index(cxv_vault_keyring(v), kind, c->source_id, ref);
+	r = cxv_store_interaction_exists(cxv_vault_store(v), c->source, ref);
+	if (r == CXV_OK)
+		return *duplicate = 1, CXV_OK;
+	if (r != CXV_ERR_NOT_FOUND)
+		return r;
+	memset(&row, 0, sizeof(row));
+	if ((r = customer(v, c, ids, &n, why)) != CXV_OK ||
+	    (r = cxv_subject_resolve_tx(v, ids, n, &row.subject_id, &created,
+	    why)) != CXV_OK)
+		return r;
+	row.media = CXV_MEDIA_VOICE;
+	row.source = c->source;
+	row.source_ref = ref;
+	row.started_ms = c->start_ms;
+	row.answered_ms = c->answer_ms;
+	row.ended_ms = c->end_ms;
+	row.outcome = c->outcome;
+	return store_new(v, c, &row, id);
+}
+
+int
+cxv_interaction_list(struct cxv_vault *v, const struct cxv_ident_input *ident,
+    int64_t since_ms, int64_t until_ms, cxv_store_interaction_fn fn,
+    void *ctx, const char **why)
+{
+	struct cxv_store *st = cxv_vault_store(v);
+	int64_t ids[CXV_FIND_MAX];
+	char idstr[24];
+	size_t n = 0, i;
+	int r;
+
+	if ((r = cxv_subject_find(v, ident, ids, CXV_FIND_MAX, &n, why))
+	    != CXV_OK)
+		return r;
+	for (i = 0; i < n; i++) {
+		snprintf(idstr, sizeof(idstr), "%lld", (long long)ids[i]);
+		if ((r = cxv_store_begin(st)) != CXV_OK)
+			return r;
+		if ((r = cxv_vault_audit(v, "interaction.list", "subject", idstr,
+		    "")) != CXV_OK || (r = cxv_store_commit(st)) != CXV_OK) {
+			cxv_store_rollback(st);
+			return r;
+		}
+		if ((r = cxv_store_interaction_by_subject(st, ids[i], since_ms,
+		    until_ms, fn, ctx)) != CXV_OK)
+			return r;
+	}
+	return CXV_OK;
+}
+
+/* A row copied out of the store callback, sealed blob included. */
+struct held {
+	struct cxv_interaction_row row;
+	char source[32], outcome[32];
+	uint8_t *sealed;
+};
+
+static int
+hold_row(void *ctx, const struct cxv_interaction_row *row)
+{
+	struct held *h = ctx;
+
+	h->row = *row;
+	snprintf(h->source, sizeof(h->source), "%s", row->source);
+	snprintf(h->outcome, sizeof(h->outcome), "%s", row->outcome);
+	h->row.source = h->source;
+	h->row.outcome = h->outcome;
+	if (row->sealed_len > CXV_RECORD_SEALED_MAX + CXV_SEAL_OVERHEAD ||
+	    row->sealed_len < CXV_SEAL_OVERHEAD)
+		return CXV_ERR_CORRUPT;
+	if ((h->sealed = malloc(row->sealed_len)) == NULL)
+		return CXV_ERR_NOMEM;
+	memcpy(h->sealed, row->sealed, row->sealed_len);
+	h->row.sealed = h->sealed;
+	return CXV_OK;
+}
+
+/* Fetch the row and record the read, before anything is revealed. */
+static int
+fetch_audited(struct cxv_vault *v, int64_t id, struct held *h)
+{
+	struct cxv_store *st = cxv_vault_store(v);
+	char idstr[24];
+	int r;
+
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)id);
+	if ((r = cxv_store_begin(st)) != CXV_OK)
+		return r;
+	if ((r = cxv_store_interaction_get(st, id, hold_row, h)) == CXV_OK &&
+	    (r = cxv_vault_audit(v, "interaction.read", "interaction", idstr,
+	    "fields,trail")) == CXV_OK)
+		r = cxv_store_commit(st);
+	if (r != CXV_OK)
+		cxv_store_rollback(st);
+	return r;
+}
+
+static int
+open_fields(struct cxv_vault *v, const struct held *h,
+    const struct cxv_interaction_view *view)
+{
+	struct cxv_subject_key key;
+	size_t len = h->row.sealed_len - CXV_SEAL_OVERHEAD, mlen = 0;
+	uint8_t *plain = sodium_malloc(len + 1);
+	char ad[AD_MAX];
+	int r;
+
+	if (plain == NULL)
+		return CXV_ERR_NOMEM;
+	record_ad(h->row.id, ad);
+	if ((r = cxv_subject_key(v, h->row.subject_id, &key)) == CXV_OK) {
+		r = cxv_open(&key, ad, h->sealed, h->row.sealed_len, plain, &mlen);
+		cxv_subject_key_wipe(&key);
+	}
+	if (r == CXV_OK)
+		r = cxv_fields_each(plain, mlen, view->field, view->ctx);
+	sodium_free(plain);
+	return r;
+}
+
+int
+cxv_interaction_show(struct cxv_vault *v, int64_t id,
+    const struct cxv_interaction_view *view)
+{
+	struct held h;
+	int r;
+
+	memset(&h, 0, sizeof(h));
+	if ((r = fetch_audited(v, id, &h)) == CXV_OK &&
+	    (r = view->record(view->ctx, &h.row)) == CXV_OK &&
+	    (r = open_fields(v, &h, view)) == CXV_OK)
+		r = cxv_store_interaction_steps(cxv_vault_store(v), id, view->step,
+		    view->ctx);
+	free(h.sealed);
+	return r;
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Interactions (R1.3): one record per customer session, tied to the
+ * customer's subject, with an ordered trail of time-stamped steps. The
+ * platform's columns are sealed as one blob under the subject's key with
+ * "interaction:<id>" as associated data; times, media and outcome stay
+ * in clear for reporting and retention. Writes and reads are audited.
+ */
+#ifndef CXV_INTERACTION_H
+#define CXV_INTERACTION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+#include "subject.h"
+
+struct cxv_vault;
+struct cxv_cdr;
+
+enum cxv_media {
+	CXV_MEDIA_VOICE, CXV_MEDIA_EMAIL, CXV_MEDIA_CHAT, CXV_MEDIA_SMS,
+	CXV_MEDIA_OPEN, CXV_MEDIA__COUNT
+};
+
+/* Trail steps (R1.3). Stored as numbers: never renumber. */
+enum cxv_step {
+	CXV_STEP_ENTERED, CXV_STEP_IVR_DATA, CXV_STEP_QUEUED,
+	CXV_STEP_MESSAGE_PLAYED, CXV_STEP_ROUTED, CXV_STEP_ALERTING,
+	CXV_STEP_ANSWERED, CXV_STEP_CLERICAL_STARTED, CXV_STEP_CLERICAL_ENDED,
+	CXV_STEP_COMPLETED, CXV_STEP__COUNT
+};
+
+/* Stable names ("voice", "answered", ...); "unknown" if out of range. */
+const char *cxv_media_name(int media);
+const char *cxv_step_name(int step);
+
+/*
+ * Store a parsed CDR as a voice interaction of its customer: the caller
+ * if the caller is an outside number, else the called outside number,
+ * else the calling extension. Runs inside the caller's transaction.
+ * *duplicate is set (and nothing written) if the platform's record was
+ * imported before. CXV_ERR_INVALID with *why (static text) if the record
+ * names no usable number.
+ */
+int cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *cdr,
+    int64_t *id /* OUT */, int *duplicate /* OUT */,
+    const char **why /* OUT */);
+
+/*
+ * Interactions of every subject holding ident, started in [since_ms,
+ * until_ms), per subject oldest first. Sealed fields are not opened.
+ * Audited as a search.
+ */
+int cxv_interaction_list(struct cxv_vault *v,
+    const struct cxv_ident_input *ident, int64_t since_ms, int64_t until_ms,
+    cxv_store_interaction_fn fn, void *ctx, const char **why /* OUT */);
+
+/* What cxv_interaction_show() hands over, in this order. */
+struct cxv_interaction_view {
+	cxv_store_interaction_fn record;	/* the row (sealed unopened) */
+	int (*field)(void *ctx, const char *name, const char *value);
+	cxv_store_step_fn step;
+	void *ctx;
+};
+
+/* One interaction with its opened fields and its trail. Audited read. */
+int cxv_interaction_show(struct cxv_vault *v, int64_t id,
+    const struct cxv_interaction_view *view);
+
+#endif

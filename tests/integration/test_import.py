@@ -1,0 +1,157 @@
+# SPDX-License-Identifier: Apache-2.0
+"""R10.1/R1.3: importing Asterisk cdr_csv files into interactions with
+trails, tied to the right subjects, idempotently, with precise rejects,
+and with nothing of the input left in clear on disk."""
+import json
+import os
+
+from harness import (TempDir, cx, expect, fails, files_containing, main,
+                     new_vault, ok, test)
+
+DATA = os.environ.get("CXVAULT_TESTDATA", os.path.join(
+    os.path.dirname(__file__), "..", "data"))
+MASTER = os.path.join(DATA, "asterisk", "Master.csv")
+
+REJECTS = {
+    6: "malformed CSV (quotes)",
+    7: "fewer than 16 columns",
+    8: "time not 'YYYY-MM-DD HH:MM:SS'",
+    9: "unknown disposition",
+    10: "phone numbers hold digits",
+    13: "times out of order",
+    14: "duration/billsec not numbers (billsec <= duration)",
+}
+
+
+def import_master(d, path=MASTER):
+    r = cx("import", "cdr", "--data", d, "--format", "asterisk-csv", path)
+    return r, json.loads(r.out)
+
+
+def listing(d, *args):
+    return [json.loads(l) for l in
+            ok("interaction", "list", "--data", d, *args).out.splitlines()]
+
+
+@test
+def counts_and_rejects():
+    """R10.1: read/imported/rejected counts; each reject names its line"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        r, rep = import_master(d)
+        expect(r.rc == 1, f"rejected lines must make exit 1: {r}")
+        expect((rep["read"], rep["imported"], rep["duplicates"],
+                rep["rejected"]) == (13, 6, 0, 7), rep)
+        for line, why in REJECTS.items():
+            expect(f"Master.csv:{line}: {why}" in r.err, f"line {line}: {r.err}")
+        expect(len(r.err.strip().splitlines()) == len(REJECTS), r.err)
+        # No partial records: only the 6 good lines are stored.
+        st = json.loads(ok("status", "--data", d).out)
+        expect(st["interactions"] == 6 and st["subjects"] == 5, st)
+
+
+@test
+def reimport_adds_nothing():
+    """re-importing the same file adds nothing (keyed by uniqueid or line)"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        import_master(d)
+        r, rep = import_master(d)
+        expect((rep["imported"], rep["duplicates"]) == (0, 6), rep)
+        st = json.loads(ok("status", "--data", d).out)
+        expect(st["interactions"] == 6, st)
+
+
+@test
+def customers_and_trails():
+    """R1.3: caller, outbound callee or extension is the subject; trail kept"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        import_master(d)
+        jane = listing(d, "--phone", "030 123456789")
+        expect([i["started"] for i in jane] ==
+               ["2026-11-02T09:15:01.000Z", "2026-11-03T08:00:00.000Z"], jane)
+        expect(len({i["subject"] for i in jane}) == 1, "two subjects for Jane")
+        expect(listing(d, "--name", "jane doe")[0]["subject"] ==
+               jane[0]["subject"], "name search")
+        max_ = listing(d, "--phone", "+49 30 98765432")
+        expect(len(max_) == 1 and max_[0]["outcome"] == "no_answer", max_)
+        expect(max_[0].get("answered") is None, max_)
+        uk = listing(d, "--phone", "+44 1632 960123")
+        expect(len(uk) == 1 and uk[0]["outcome"] == "answered", uk)
+        ext = listing(d, "--phone", "101")
+        expect([i["outcome"] for i in ext] == ["busy"], ext)
+        fr = listing(d, "--phone", "+33123456789")
+        expect(len(fr) == 1, fr)
+        show = json.loads(ok("interaction", "show", "--data", d,
+                             str(jane[0]["interaction"])).out)
+        expect(show["fields"]["clid"] == '"Jane Doe" <+4930123456789>', show)
+        expect(show["fields"]["userfield"] == "support", show)
+        expect([s["step"] for s in show["trail"]] ==
+               ["entered_service", "answered", "completed"], show)
+        only = listing(d, "--phone", "030 123456789", "--since", "2026-11-03")
+        expect(len(only) == 1, only)
+        until = listing(d, "--phone", "030 123456789", "--until", "2026-11-03")
+        expect(len(until) == 1 and until[0] != only[0], until)
+
+
+@test
+def nothing_in_clear_after_import():
+    """issue 3 must-show: no caller number, name or channel in clear on disk"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        import_master(d)
+        needles = [b"4930123456789", b"98765432", b"441632960123",
+                   b"123456789", b"Jane Doe", b"Max Mustermann",
+                   b"Claire Martin", b"Mustermann", b"PJSIP/100",
+                   b"1793610901.1"]
+        hits = files_containing(d, needles)
+        expect(hits == [], f"plaintext found: {hits}")
+
+
+@test
+def reads_are_audited():
+    """R7.2: list and show leave audit entries naming the records"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        import_master(d)
+        iid = listing(d, "--phone", "+4930123456789")[0]["interaction"]
+        ok("interaction", "show", "--data", d, str(iid))
+        acts = [json.loads(l) for l in
+                ok("audit", "list", "--data", d).out.splitlines()]
+        kinds = [(a["action"], a["object_id"]) for a in acts[-3:]]
+        expect(kinds[0][0] == "subject.find", kinds)
+        expect(kinds[1][0] == "interaction.list", kinds)
+        expect(kinds[2] == ("interaction.read", str(iid)), kinds)
+        creates = [a for a in acts if a["action"] == "interaction.create"]
+        expect(len(creates) == 6, len(creates))
+        expect("src" in creates[0]["fields"], creates[0])
+        ok("audit", "verify", "--data", d)
+
+
+@test
+def bad_invocations():
+    """unknown format, missing file, bad ids: precise errors"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        fails(cx("import", "cdr", "--data", d, "--format", "cisco", MASTER),
+              2, "--format")
+        fails(cx("import", "cdr", "--data", d, "--format", "asterisk-csv"),
+              2, "no file")
+        fails(cx("import", "cdr", "--data", d, "--format", "asterisk-csv",
+                 os.path.join(tmp, "nope.csv")), 1, "nope.csv",
+              "No such file")
+        fails(cx("interaction", "show", "--data", d, "12345"), 1,
+              "no such interaction")
+        fails(cx("interaction", "show", "--data", d, "x"), 2, "positive")
+        fails(cx("interaction", "list", "--data", d), 2, "exactly one")
+        long_line = os.path.join(tmp, "long.csv")
+        with open(long_line, "w") as f:
+            f.write('"' + "x" * 9000 + '"\n')
+        r = cx("import", "cdr", "--data", d, "--format", "asterisk-csv",
+               long_line)
+        fails(r, 1, "long.csv:1: line too long")
+
+
+if __name__ == "__main__":
+    main()

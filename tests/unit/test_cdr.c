@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of the Asterisk cdr_csv parser and of sealed field packing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cdr.h"
+#include "err.h"
+#include "fields.h"
+
+static struct cxv_cdr cdr;
+
+static int
+parse(const char *line, const char **why)
+{
+	return cxv_cdr_parse_asterisk(line, strlen(line), &cdr, why);
+}
+
+/* R10.1: an 18-column line with a quoted clid. */
+static void
+test_full_line(void **state)
+{
+	const char *why;
+
+	(void)state;
+	assert_int_equal(parse("\"acc\",\"+4930123\",\"100\",\"ctx\","
+	    "\"\"\"Jane Doe\"\" <+4930123>\",\"SIP/a\",\"SIP/b\",\"Dial\","
+	    "\"SIP/100,30\",\"2026-11-02 09:15:01\",\"2026-11-02 09:15:07\","
+	    "\"2026-11-02 09:21:44\",403,397,\"ANSWERED\",\"DOCUMENTATION\","
+	    "\"1793610901.1\",\"note\"", &why), CXV_OK);
+	assert_string_equal(cdr.caller, "+4930123");
+	assert_string_equal(cdr.callee, "100");
+	assert_string_equal(cdr.caller_name, "Jane Doe");
+	assert_string_equal(cdr.source_id, "1793610901.1");
+	assert_string_equal(cdr.outcome, "answered");
+	assert_int_equal(cdr.start_ms, INT64_C(1793610901000));
+	assert_int_equal(cdr.answer_ms - cdr.start_ms, 6000);
+	assert_int_equal(cdr.end_ms - cdr.start_ms, 403000);
+	assert_int_equal(cdr.nfields, 11);
+	assert_string_equal(cdr.fields[0].name, "accountcode");
+	assert_string_equal(cdr.fields[10].name, "userfield");
+	assert_string_equal(cdr.fields[10].value, "note");
+}
+
+/* 16 columns: no uniqueid, so the line's hash keys the record. */
+static void
+test_sixteen_columns(void **state)
+{
+	const char *line = "\"\",\"101\",\"102\",\"c\",\"101\",\"a\",\"b\",\"Dial\","
+	    "\"x\",\"2026-11-02 11:30:00\",\"\",\"2026-11-02 11:30:02\",2,0,"
+	    "\"BUSY\",\"DOCUMENTATION\"";
+	char first[64];
+	const char *why;
+
+	(void)state;
+	assert_int_equal(parse(line, &why), CXV_OK);
+	assert_int_equal(cdr.answer_ms, 0);
+	assert_string_equal(cdr.caller_name, "");
+	assert_int_equal(strncmp(cdr.source_id, "line:", 5), 0);
+	snprintf(first, sizeof(first), "%s", cdr.source_id);
+	assert_int_equal(parse(line, &why), CXV_OK);
+	assert_string_equal(cdr.source_id, first);
+}
+
+struct bad {
+	const char *line;
+	const char *why;
+};
+
+static const struct bad bads[] = {
+	{ "\"a\",\"b", "malformed CSV (quotes)" },
+	{ "\"a\",\"b\"x,\"c\"", "malformed CSV (quotes)" },
+	{ "1,2,3", "fewer than 16 columns" },
+	{ ",,,,,,,,,,,,,,,,,,,", "more than 18 columns" },
+	{ ",1,2,,,,,,,2026-01-01 00:00:00,,,x,0,ANSWERED,,,",
+	    "duration/billsec not numbers (billsec <= duration)" },
+	{ ",1,2,,,,,,,2026-01-01 00:00:00,,,5,6,ANSWERED,,,",
+	    "duration/billsec not numbers (billsec <= duration)" },
+	{ ",1,2,,,,,,,,,,5,5,ANSWERED,,,", "no start time" },
+	{ ",1,2,,,,,,,2026-13-01 00:00:00,,,5,5,ANSWERED,,,",
+	    "time not 'YYYY-MM-DD HH:MM:SS'" },
+	{ ",1,2,,,,,,,2026-01-01 00:00:00,,2025-01-01 00:00:00,5,5,ANSWERED,,,",
+	    "times out of order" },
+	{ ",1,2,,,,,,,2026-01-01 00:00:00,,,5,5,answered,,,",
+	    "unknown disposition" },
+	{ ",1\x01,2,,,,,,,2026-01-01 00:00:00,,,5,5,ANSWERED,,,",
+	    "field is not printable UTF-8" },
+};
+
+/* Every malformed line is refused with its reason, never its content. */
+static void
+test_bad_lines(void **state)
+{
+	const char *why;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
+		why = NULL;
+		if (parse(bads[i].line, &why) == CXV_OK)
+			fail_msg("case %zu accepted", i);
+		assert_non_null(why);
+		assert_string_equal(why, bads[i].why);
+	}
+}
+
+static int
+collect(void *ctx, const char *name, const char *value)
+{
+	char *out = ctx;
+	size_t n = strlen(out);
+
+	snprintf(out + n, 256 - n, "%s=%s;", name, value);
+	return CXV_OK;
+}
+
+/* Packing round-trips; truncated or overlong buffers are corrupt. */
+static void
+test_fields(void **state)
+{
+	uint8_t buf[64];
+	char out[256] = "";
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(cxv_fields_put(buf, sizeof(buf), &len, "src", "+49"),
+	    CXV_OK);
+	assert_int_equal(cxv_fields_put(buf, sizeof(buf), &len, "dst", ""),
+	    CXV_OK);
+	assert_int_equal(cxv_fields_each(buf, len, collect, out), CXV_OK);
+	assert_string_equal(out, "src=+49;dst=;");
+	assert_int_equal(cxv_fields_each(buf, len - 1, collect, out),
+	    CXV_ERR_CORRUPT);
+	assert_int_equal(cxv_fields_put(buf, sizeof(buf), &len, "big",
+	    "0123456789012345678901234567890123456789012345678901234567890"),
+	    CXV_ERR_TOO_LARGE);
+	assert_int_equal(cxv_fields_put(buf, sizeof(buf), &len, "", "x"),
+	    CXV_ERR_TOO_LARGE);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full_line),
+		cmocka_unit_test(test_sixteen_columns),
+		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_fields),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
