@@ -134,6 +134,7 @@ bench_stream(const struct cxv_subject_key *key, size_t len)
 	uint8_t *m = calloc(1, len);
 	char *sealed = NULL;
 	size_t slen = 0;
+	uint64_t n = 0;
 	FILE *in = fmemopen(m, len, "rb"), *out = fopen("/dev/null", "wb");
 	FILE *mem = open_memstream(&sealed, &slen);
 	double t, ours, raw;
@@ -141,13 +142,13 @@ bench_stream(const struct cxv_subject_key *key, size_t len)
 	/* Fault every page in first, so neither side pays for it. */
 	memset(m, 0x5a, len);
 	t = now();
-	if (cxv_seal_stream(key, "content:1", in, out) != CXV_OK)
+	if (cxv_seal_stream(key, "content:1", in, out, &n) != CXV_OK)
 		abort();
 	ours = mbps(1, len, now() - t);
 	raw = mbps(1, len, raw_stream(key->k, m, len, out));
 	report("seal stream 256 MiB", ours, raw);
 	rewind(in);
-	if (cxv_seal_stream(key, "content:1", in, mem) != CXV_OK)
+	if (cxv_seal_stream(key, "content:1", in, mem, &n) != CXV_OK)
 		abort();
 	fclose(mem);
 	fclose(in);

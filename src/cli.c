@@ -99,7 +99,7 @@ cxv_cli_parse(const struct cxv_cmd *cmd, int argc, char **argv,
 	memset(a, 0, sizeof(*a));
 	optind = 0;	/* glibc: full reset, argv differs per call */
 	opterr = 0;	/* we print our own errors */
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'd')
 			dir = optarg;
 		else if (c == 'h')

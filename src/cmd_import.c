@@ -7,6 +7,7 @@
 
 #include "cmds.h"
 #include "err.h"
+#include "content.h"
 #include "import.h"
 #include "vault.h"
 
@@ -14,15 +15,20 @@ static int run(int argc, char **argv);
 
 const struct cxv_cmd cxv_cmd_import = {
 	"import",
-	"import call detail records from PBX files",
-	"cxvault import cdr [--data DIR] --format asterisk-csv FILE...",
+	"import call detail records and content files",
+	"cxvault import cdr [--data DIR] --format asterisk-csv FILE...\n"
+	"       cxvault import content [--data DIR] --interaction ID --kind KIND FILE",
 	"  cdr  read call detail records and store each as an interaction of\n"
 	"       its customer (caller, or called outside number), with its trail.\n"
 	"       Formats: asterisk-csv (cdr_csv Master.csv, 16 or 18 columns,\n"
 	"       usegmtime=yes). Re-importing a file adds nothing. Rejected lines\n"
 	"       are named FILE:LINE with the reason (never their content); the\n"
 	"       others are imported. Prints one JSON summary per file. Exit 1 if\n"
-	"       any line was rejected or a file could not be read.",
+	"       any line was rejected or a file could not be read.\n"
+	"  content  seal FILE (a recording, voicemail, transcript...) into the\n"
+	"       content store as content of interaction ID, streamed in constant\n"
+	"       memory. KIND: recording, voicemail, greeting, chat_transcript,\n"
+	"       sms_transcript, email, case_note. Prints the content id (JSON).",
 	run,
 };
 
@@ -83,13 +89,97 @@ import_file(struct cxv_vault *v, const char *format, const char *path)
 	    CXV_EXIT_FAIL;
 }
 
+struct args {
+	struct cxv_cli_args cli;
+	const char *format, *kind, *interaction;
+};
+
 static int
-format_opt(void *ctx, int opt, const char *arg)
+opt(void *ctx, int o, const char *arg)
 {
-	if (opt != 'f')
+	struct args *a = ctx;
+
+	if (o == 'f')
+		a->format = arg;
+	else if (o == 'k')
+		a->kind = arg;
+	else if (o == 'i')
+		a->interaction = arg;
+	else
 		return CXV_EXIT_USAGE;
-	*(const char **)ctx = arg;
 	return -1;
+}
+
+static int
+import_cdrs(struct args *a)
+{
+	struct cxv_vault *v = NULL;
+	int i, r, rc = CXV_EXIT_OK;
+
+	if (a->format == NULL || !cxv_import_cdr_format_known(a->format))
+		return cxv_cli_usage_error(&cxv_cmd_import,
+		    "--format asterisk-csv is required");
+	if (a->cli.npos == 0)
+		return cxv_cli_usage_error(&cxv_cmd_import, "no file given");
+	if ((r = cxv_cli_open(a->cli.dir, &v)) != CXV_EXIT_OK)
+		return r;
+	for (i = 0; i < a->cli.npos; i++)
+		if (import_file(v, a->format, a->cli.pos[i]) != CXV_EXIT_OK)
+			rc = CXV_EXIT_FAIL;
+	cxv_vault_close(v);
+	return rc;
+}
+
+static int
+put_content(struct cxv_vault *v, int64_t interaction,
+    enum cxv_content_kind kind, const char *path)
+{
+	int64_t id = 0;
+	FILE *in;
+	int r;
+
+	if ((in = fopen(path, "rbe")) == NULL) {
+		cxv_cli_error("import content", "%s: %s", path, strerror(errno));
+		return CXV_EXIT_FAIL;
+	}
+	r = cxv_content_put(v, interaction, kind, in, &id);
+	fclose(in);
+	if (r != CXV_OK) {
+		cxv_cli_error("import content", "%s: %s", path,
+		    r == CXV_ERR_NOT_FOUND ? "no such interaction" :
+		    cxv_strerror(r));
+		return CXV_EXIT_FAIL;
+	}
+	return cxv_cli_print_json(json_pack("{s:I, s:s, s:s}", "content",
+	    (json_int_t)id, "kind", cxv_content_kind_name((int)kind), "file",
+	    path));
+}
+
+static int
+import_content(struct args *a)
+{
+	enum cxv_content_kind kind;
+	struct cxv_vault *v = NULL;
+	int64_t interaction = 0;
+	int r;
+
+	if (a->kind == NULL || cxv_content_kind_parse(a->kind, &kind) != CXV_OK)
+		return cxv_cli_usage_error(&cxv_cmd_import,
+		    "--kind recording|voicemail|greeting|chat_transcript|"
+		    "sms_transcript|email|case_note is required");
+	if (a->interaction == NULL)
+		return cxv_cli_usage_error(&cxv_cmd_import,
+		    "--interaction ID is required");
+	if ((r = cxv_cli_parse_id(&cxv_cmd_import, a->interaction,
+	    &interaction)) != -1)
+		return r;
+	if (a->cli.npos != 1)
+		return cxv_cli_usage_error(&cxv_cmd_import, "give one file");
+	if ((r = cxv_cli_open(a->cli.dir, &v)) != CXV_EXIT_OK)
+		return r;
+	r = put_content(v, interaction, kind, a->cli.pos[0]);
+	cxv_vault_close(v);
+	return r;
 }
 
 static int
@@ -97,31 +187,30 @@ run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "interaction", required_argument, NULL, 'i' },
 		CXV_CLI_COMMON_OPTIONS
 	};
-	struct cxv_vault *v = NULL;
-	struct cxv_cli_args a;
-	const char *format = NULL;
-	int i, r, rc = CXV_EXIT_OK;
+	struct args a;
+	int cdr, r;
 
-	if (argc < 2 || strcmp(argv[1], "cdr") != 0) {
+	if (argc < 2 || (strcmp(argv[1], "cdr") != 0 &&
+	    strcmp(argv[1], "content") != 0)) {
 		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
 			return cxv_cli_help(&cxv_cmd_import);
-		return cxv_cli_usage_error(&cxv_cmd_import, "expected cdr");
-	}
-	if ((r = cxv_cli_parse(&cxv_cmd_import, argc - 1, argv + 1, opts,
-	    format_opt, &format, &a)) != -1)
-		return r;
-	if (format == NULL || !cxv_import_cdr_format_known(format))
 		return cxv_cli_usage_error(&cxv_cmd_import,
-		    "--format asterisk-csv is required");
-	if (a.npos == 0)
-		return cxv_cli_usage_error(&cxv_cmd_import, "no file given");
-	if ((r = cxv_cli_open(a.dir, &v)) != CXV_EXIT_OK)
+		    "expected cdr or content");
+	}
+	cdr = strcmp(argv[1], "cdr") == 0;
+	memset(&a, 0, sizeof(a));
+	if ((r = cxv_cli_parse(&cxv_cmd_import, argc - 1, argv + 1, opts, opt,
+	    &a, &a.cli)) != -1)
 		return r;
-	for (i = 0; i < a.npos; i++)
-		if (import_file(v, format, a.pos[i]) != CXV_EXIT_OK)
-			rc = CXV_EXIT_FAIL;
-	cxv_vault_close(v);
-	return rc;
+	if (cdr && (a.kind != NULL || a.interaction != NULL))
+		return cxv_cli_usage_error(&cxv_cmd_import,
+		    "--kind and --interaction are for content");
+	if (!cdr && a.format != NULL)
+		return cxv_cli_usage_error(&cxv_cmd_import,
+		    "--format is for cdr");
+	return cdr ? import_cdrs(&a) : import_content(&a);
 }

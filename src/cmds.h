@@ -12,5 +12,6 @@ extern const struct cxv_cmd cxv_cmd_audit;
 extern const struct cxv_cmd cxv_cmd_keys;
 extern const struct cxv_cmd cxv_cmd_import;
 extern const struct cxv_cmd cxv_cmd_interaction;
+extern const struct cxv_cmd cxv_cmd_content;
 
 #endif

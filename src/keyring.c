@@ -316,7 +316,7 @@ read_full(FILE *in, uint8_t *buf, size_t cap, size_t *got)
 
 int
 cxv_seal_stream(const struct cxv_subject_key *key, const char *ad, FILE *in,
-    FILE *out)
+    FILE *out, uint64_t *nbytes)
 {
 	crypto_secretstream_xchacha20poly1305_state st;
 	uint8_t hdr[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
@@ -326,6 +326,7 @@ cxv_seal_stream(const struct cxv_subject_key *key, const char *ad, FILE *in,
 	uint8_t tag;
 	int r = CXV_ERR_NOMEM;
 
+	*nbytes = 0;
 	if ((m = sodium_malloc(CXV_STREAM_CHUNK)) == NULL ||
 	    (c = malloc(CHUNK_SEALED)) == NULL)
 		goto out;
@@ -337,6 +338,7 @@ cxv_seal_stream(const struct cxv_subject_key *key, const char *ad, FILE *in,
 	do {
 		if ((r = read_full(in, m, CXV_STREAM_CHUNK, &got)) != CXV_OK)
 			goto out;
+		*nbytes += got;
 		/* A short chunk is the last; an exact multiple ends empty. */
 		tag = got < CXV_STREAM_CHUNK ?
 		    crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0;

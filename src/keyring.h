@@ -124,7 +124,7 @@ int cxv_open(const struct cxv_subject_key *key, const char *ad,
  * Every chunk carries ad; the last is marked final so truncation is caught.
  */
 int cxv_seal_stream(const struct cxv_subject_key *key, const char *ad,
-    FILE *in, FILE *out);
+    FILE *in, FILE *out, uint64_t *nbytes /* OUT: plaintext bytes */);
 
 /*
  * Open a sealed stream. CXV_ERR_CRYPTO on tampering, reordering,

@@ -152,4 +152,25 @@ typedef int (*cxv_store_step_fn)(void *ctx, int seq, int64_t ts_ms, int kind);
 int cxv_store_interaction_steps(struct cxv_store *st, int64_t id,
     cxv_store_step_fn fn, void *ctx);
 
+/* One content item (R1.7); file is the sealed blob's name in DIR/content. */
+struct cxv_content_row {
+	int64_t id;
+	int64_t subject_id;
+	int64_t interaction_id;		/* 0: not tied to an interaction */
+	int kind;
+	const char *file;
+	int64_t size;			/* plaintext bytes */
+	int64_t created_ms;
+};
+
+int cxv_store_content_insert(struct cxv_store *st,
+    const struct cxv_content_row *row);
+typedef int (*cxv_store_content_fn)(void *ctx,
+    const struct cxv_content_row *row);
+/* NOT_FOUND if no such content. */
+int cxv_store_content_get(struct cxv_store *st, int64_t id,
+    cxv_store_content_fn fn, void *ctx);
+int cxv_store_content_by_interaction(struct cxv_store *st,
+    int64_t interaction_id, cxv_store_content_fn fn, void *ctx);
+
 #endif

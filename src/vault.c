@@ -387,6 +387,15 @@ cxv_vault_close(struct cxv_vault *v)
 	free(v);
 }
 
+int
+cxv_vault_path(const struct cxv_vault *v, const char *name, char *out,
+    size_t cap)
+{
+	if ((size_t)snprintf(out, cap, "%s/%s", v->dir, name) >= cap)
+		return CXV_ERR_TOO_LARGE;
+	return CXV_OK;
+}
+
 struct cxv_store *
 cxv_vault_store(struct cxv_vault *v)
 {

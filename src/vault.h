@@ -54,6 +54,13 @@ struct cxv_store *cxv_vault_store(struct cxv_vault *v);
 const struct cxv_keyring *cxv_vault_keyring(const struct cxv_vault *v);
 const struct cxv_config *cxv_vault_config(const struct cxv_vault *v);
 
+/*
+ * dir/name inside the vault's data directory into out (cap bytes);
+ * CXV_ERR_TOO_LARGE if it does not fit.
+ */
+int cxv_vault_path(const struct cxv_vault *v, const char *name, char *out,
+    size_t cap);
+
 /* Append an audit entry as this vault's actor (inside a transaction). */
 int cxv_vault_audit(struct cxv_vault *v, const char *action,
     const char *object_type, const char *object_id, const char *fields);

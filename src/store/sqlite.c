@@ -75,6 +75,21 @@ static const char *const migrations[] = {
 	"  ts_ms INTEGER NOT NULL,"
 	"  kind INTEGER NOT NULL,"
 	"  PRIMARY KEY (interaction_id, seq)) WITHOUT ROWID;",
+	/*
+	 * 2 -> 3: personal content (R1.7). The bytes live sealed in files
+	 * with random names under DIR/content; the row links them to their
+	 * subject and record.
+	 */
+	"CREATE TABLE content ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  interaction_id INTEGER REFERENCES interaction(id) ON DELETE CASCADE,"
+	"  kind INTEGER NOT NULL,"
+	"  file TEXT NOT NULL UNIQUE,"
+	"  size INTEGER NOT NULL,"
+	"  created_ms INTEGER NOT NULL);"
+	"CREATE INDEX content_subject ON content (subject_id);"
+	"CREATE INDEX content_interaction ON content (interaction_id);",
 };
 #define SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -84,6 +99,7 @@ enum stmt_id {
 	S_SUBJ_ALL, S_SUBJ_REWRAP,
 	S_IDENT_INSERT, S_IDENT_FIND, S_IDENT_LIST,
 	S_AUDIT_HEAD, S_AUDIT_INSERT, S_AUDIT_SCAN,
+	S_CT_INSERT, S_CT_GET, S_CT_BY_INTERACTION,
 	S_IA_INSERT, S_IA_EXISTS, S_IA_COUNT, S_IA_STEP, S_IA_GET, S_IA_STEPS, S_IA_BY_SUBJECT,
 	S__COUNT
 };
@@ -115,6 +131,13 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_IA_INSERT] = "INSERT INTO interaction (id, subject_id, media, source, "
 	    "source_ref, started_ms, answered_ms, ended_ms, outcome, sealed) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[S_CT_INSERT] = "INSERT INTO content (id, subject_id, interaction_id, "
+	    "kind, file, size, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_CT_GET] = "SELECT id, subject_id, interaction_id, kind, file, size, "
+	    "created_ms FROM content WHERE id = ?1",
+	[S_CT_BY_INTERACTION] = "SELECT id, subject_id, interaction_id, kind, "
+	    "file, size, created_ms FROM content WHERE interaction_id = ?1 "
+	    "ORDER BY created_ms, id",
 	[S_IA_COUNT] = "SELECT count(*) FROM interaction",
 	[S_IA_EXISTS] = "SELECT 1 FROM interaction WHERE source = ?1 AND "
 	    "source_ref = ?2",
@@ -900,4 +923,75 @@ cxv_store_interaction_steps(struct cxv_store *st, int64_t id,
 		return r;
 	sqlite3_bind_int64(s, 1, id);
 	return each_row(s, step_row_cb, &cb);
+}
+
+int
+cxv_store_content_insert(struct cxv_store *st, const struct cxv_content_row *row)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_CT_INSERT, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, row->id);
+	sqlite3_bind_int64(s, 2, row->subject_id);
+	if (row->interaction_id != 0)
+		sqlite3_bind_int64(s, 3, row->interaction_id);
+	sqlite3_bind_int(s, 4, row->kind);
+	sqlite3_bind_text(s, 5, row->file, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, row->size);
+	sqlite3_bind_int64(s, 7, row->created_ms);
+	return step_done(s);
+}
+
+struct ct_cb {
+	cxv_store_content_fn fn;
+	void *ctx;
+};
+
+static int
+content_row(sqlite3_stmt *s, void *ctx)
+{
+	struct ct_cb *cb = ctx;
+	struct cxv_content_row row;
+
+	row.id = sqlite3_column_int64(s, 0);
+	row.subject_id = sqlite3_column_int64(s, 1);
+	row.interaction_id = sqlite3_column_int64(s, 2);
+	row.kind = sqlite3_column_int(s, 3);
+	row.file = text_or_empty(s, 4);
+	row.size = sqlite3_column_int64(s, 5);
+	row.created_ms = sqlite3_column_int64(s, 6);
+	return cb->fn(cb->ctx, &row);
+}
+
+int
+cxv_store_content_get(struct cxv_store *st, int64_t id,
+    cxv_store_content_fn fn, void *ctx)
+{
+	struct ct_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_CT_GET, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
+	if ((r = step_row(s)) == CXV_OK)
+		r = content_row(s, &cb);
+	sqlite3_reset(s);
+	return r;
+}
+
+int
+cxv_store_content_by_interaction(struct cxv_store *st, int64_t interaction_id,
+    cxv_store_content_fn fn, void *ctx)
+{
+	struct ct_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_CT_BY_INTERACTION, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, interaction_id);
+	return each_row(s, content_row, &cb);
 }

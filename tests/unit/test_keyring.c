@@ -219,13 +219,16 @@ stream_round_trip(const struct cxv_subject_key *key, size_t len)
 {
 	uint8_t *data = malloc(len + 1), *back = malloc(len + 1);
 	FILE *in, *sealed = tmpfile(), *out = tmpfile();
+	uint64_t n = 0;
 
 	assert_non_null(data);
 	assert_non_null(back);
 	for (size_t i = 0; i < len; i++)
 		data[i] = (uint8_t)(i * 7 + 3);
 	in = stream_of(data, len);
-	assert_int_equal(cxv_seal_stream(key, "content:9", in, sealed), CXV_OK);
+	assert_int_equal(cxv_seal_stream(key, "content:9", in, sealed, &n),
+	    CXV_OK);
+	assert_int_equal(n, len);
 	rewind(sealed);
 	assert_int_equal(cxv_open_stream(key, "content:9", sealed, out), CXV_OK);
 	assert_int_equal(file_size(out), len);
@@ -259,12 +262,14 @@ stream_attack(const struct cxv_subject_key *key, const char *ad,
 	static uint8_t data[70000];
 	uint8_t *buf = malloc(200000);
 	FILE *in, *sealed = tmpfile(), *out;
+	uint64_t n = 0;
 	size_t len;
 
 	assert_non_null(buf);
 	memset(data, 'A', sizeof(data));
 	in = stream_of(data, sizeof(data));
-	assert_int_equal(cxv_seal_stream(key, "content:1", in, sealed), CXV_OK);
+	assert_int_equal(cxv_seal_stream(key, "content:1", in, sealed, &n),
+	    CXV_OK);
 	rewind(sealed);
 	len = fread(buf, 1, 200000, sealed);
 	edit(buf, &len);

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Personal content (R1.7, R5.1): recordings, voicemail, greetings,
+ * transcripts, emails, case notes. Each item is a file with a random name
+ * under DIR/content holding the bytes sealed as a stream under the
+ * owner's subject key ("content:<id>" as associated data), so neither the
+ * administrator nor a backup reader can play or read it. Streams run in
+ * constant memory whatever the size. Writes and reads are audited.
+ */
+#ifndef CXV_CONTENT_H
+#define CXV_CONTENT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct cxv_vault;
+
+/* Stored as numbers: never renumber. */
+enum cxv_content_kind {
+	CXV_CONTENT_RECORDING, CXV_CONTENT_VOICEMAIL, CXV_CONTENT_GREETING,
+	CXV_CONTENT_CHAT_TRANSCRIPT, CXV_CONTENT_SMS_TRANSCRIPT,
+	CXV_CONTENT_EMAIL, CXV_CONTENT_CASE_NOTE, CXV_CONTENT__COUNT
+};
+
+/* Stable names ("recording", ...); "unknown" if out of range. */
+const char *cxv_content_kind_name(int kind);
+/* Kind from its name; CXV_ERR_INVALID if unknown. */
+int cxv_content_kind_parse(const char *name, enum cxv_content_kind *kind /* OUT */);
+
+/*
+ * Seal everything readable from in as content of interaction_id (whose
+ * subject owns it). The file is complete and synced before its row
+ * commits, so a row never names a missing or partial file. *id is the
+ * new content id. NOT_FOUND if there is no such interaction.
+ */
+int cxv_content_put(struct cxv_vault *v, int64_t interaction_id,
+    enum cxv_content_kind kind, FILE *in, int64_t *id /* OUT */);
+
+/*
+ * Write content id, opened, to out (the read is audited first).
+ * CXV_ERR_CRYPTO if the sealed file was altered or truncated; out may
+ * then hold a prefix, which the caller must discard.
+ */
+int cxv_content_get(struct cxv_vault *v, int64_t id, FILE *out);
+
+#endif
