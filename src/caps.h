@@ -45,6 +45,8 @@
 /* Fields of one CDR, and bytes of one field. */
 #define CXV_CDR_FIELDS_MAX	24
 #define CXV_CDR_FIELD_MAX	1024
+/* One JSON document of an imported file (a mod_json_cdr CDR). */
+#define CXV_JSON_DOC_MAX	1048576
 /* Sealed personal fields of one record: name, value pairs. */
 #define CXV_RECORD_SEALED_MAX	(CXV_IMPORT_LINE_MAX + 1024)
 

@@ -33,6 +33,15 @@ struct cxv_cdr {
 	size_t used;
 };
 
+/* Empty out c for a record from source (a static name). */
+void cxv_cdr_reset(struct cxv_cdr *c, const char *source);
+
+/* Copy n bytes of s into c's storage; the copy, or NULL if full. */
+const char *cxv_cdr_keep(struct cxv_cdr *c, const char *s, size_t n);
+
+/* Add a sealed column (name static, value already in c's storage). */
+int cxv_cdr_add_field(struct cxv_cdr *c, const char *name, const char *value);
+
 /*
  * Parse one line of Asterisk cdr_csv Master.csv (16 columns, or 18 with
  * loguniqueid/loguserfield): accountcode, src, dst, dcontext, clid,
@@ -42,6 +51,21 @@ struct cxv_cdr {
  * a static reason in *why that never quotes the line.
  */
 int cxv_cdr_parse_asterisk(const char *line, size_t len, struct cxv_cdr *out,
+    const char **why /* OUT */);
+
+/*
+ * Parse one FreeSWITCH mod_json_cdr document (len bytes of JSON): the
+ * "variables" object gives uuid, caller_id_number/name,
+ * destination_number, start/answer/end_epoch, billsec, hangup_cause
+ * (values may be URL-encoded, as encode-values=true writes them);
+ * callflow's caller_profile fills numbers the variables lack.
+ */
+int cxv_cdr_parse_freeswitch(const char *buf, size_t len, struct cxv_cdr *out,
+    const char **why /* OUT */);
+
+/* The same from a document already parsed by jansson. */
+struct json_t;
+int cxv_cdr_from_freeswitch(const struct json_t *doc, struct cxv_cdr *out,
     const char **why /* OUT */);
 
 #endif

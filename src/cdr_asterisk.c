@@ -175,20 +175,6 @@ set_outcome(struct cxv_cdr *c, const char *disp, const char **why)
 	return *why = "unknown disposition", CXV_ERR_INVALID;
 }
 
-/* Keep the string s in the record's storage; returns it, or NULL. */
-static const char *
-keep(struct cxv_cdr *c, const char *s, size_t n)
-{
-	char *p;
-
-	if (n + 1 > sizeof(c->text) - c->used)
-		return NULL;
-	p = c->text + c->used;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	c->used += n + 1;
-	return p;
-}
 
 /*
  * The caller's name from clid: "Jane Doe" <+4930...> gives Jane Doe; a
@@ -207,7 +193,7 @@ clid_name(struct cxv_cdr *c, const char *clid, const char *src)
 	if (e == b || ((size_t)(e - b) == strlen(src) &&
 	    strncmp(b, src, (size_t)(e - b)) == 0))
 		return "";
-	return keep(c, b, (size_t)(e - b));
+	return cxv_cdr_keep(c, b, (size_t)(e - b));
 }
 
 /* No uniqueid logged: the record's own hash identifies it. */
@@ -220,7 +206,7 @@ line_id(struct cxv_cdr *c, const char *line, size_t len)
 	crypto_generichash(h, sizeof(h), (const uint8_t *)line, len, NULL, 0);
 	snprintf(hex, sizeof(hex), "line:");
 	cxv_hex(h, sizeof(h), hex + 5);
-	return keep(c, hex, strlen(hex));
+	return cxv_cdr_keep(c, hex, strlen(hex));
 }
 
 static int
@@ -244,8 +230,9 @@ fill(struct cxv_cdr *c, const struct split *sp, const char *line, size_t len,
 	for (i = 0; i < sizeof(sealed_cols) / sizeof(sealed_cols[0]); i++) {
 		if ((size_t)sealed_cols[i] >= sp->ncol)
 			continue;
-		c->fields[c->nfields].name = col_names[sealed_cols[i]];
-		c->fields[c->nfields++].value = sp->col[sealed_cols[i]];
+		if ((r = cxv_cdr_add_field(c, col_names[sealed_cols[i]],
+		    sp->col[sealed_cols[i]])) != CXV_OK)
+			return *why = "too many columns", r;
 	}
 	return CXV_OK;
 }
@@ -259,9 +246,7 @@ cxv_cdr_parse_asterisk(const char *line, size_t len, struct cxv_cdr *out,
 
 	*why = NULL;
 	memset(&sp, 0, sizeof(sp));
-	out->source = "asterisk";
-	out->nfields = 0;
-	out->used = 0;
+	cxv_cdr_reset(out, "asterisk");
 	sp.cdr = out;
 	if (len > CXV_IMPORT_LINE_MAX)
 		return *why = "line too long", CXV_ERR_TOO_LARGE;

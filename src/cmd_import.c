@@ -16,15 +16,17 @@ static int run(int argc, char **argv);
 const struct cxv_cmd cxv_cmd_import = {
 	"import",
 	"import call detail records and content files",
-	"cxvault import cdr [--data DIR] --format asterisk-csv FILE...\n"
+	"cxvault import cdr [--data DIR] --format FORMAT FILE...\n"
 	"       cxvault import content [--data DIR] --interaction ID --kind KIND FILE",
 	"  cdr  read call detail records and store each as an interaction of\n"
 	"       its customer (caller, or called outside number), with its trail.\n"
-	"       Formats: asterisk-csv (cdr_csv Master.csv, 16 or 18 columns,\n"
-	"       usegmtime=yes). Re-importing a file adds nothing. Rejected lines\n"
-	"       are named FILE:LINE with the reason (never their content); the\n"
-	"       others are imported. Prints one JSON summary per file. Exit 1 if\n"
-	"       any line was rejected or a file could not be read.\n"
+	"       FORMAT: asterisk-csv (cdr_csv Master.csv, 16 or 18 columns,\n"
+	"       usegmtime=yes) or freeswitch-json (mod_json_cdr documents, one\n"
+	"       per file or concatenated). Re-importing a file adds nothing.\n"
+	"       Rejected records are named FILE:LINE (or FILE: document N)\n"
+	"       with the reason, never their content; the others are imported.\n"
+	"       Prints one JSON summary per file. Exit 1 if any record was\n"
+	"       rejected or a file could not be read.\n"
 	"  content  seal FILE (a recording, voicemail, transcript...) into the\n"
 	"       content store as content of interaction ID, streamed in constant\n"
 	"       memory. KIND: recording, voicemail, greeting, chat_transcript,\n"
@@ -34,6 +36,7 @@ const struct cxv_cmd cxv_cmd_import = {
 
 struct report_ctx {
 	const char *file;
+	const char *unit;
 	int tty;
 };
 
@@ -44,8 +47,12 @@ on_reject(void *ctx, uint64_t line, const char *why)
 
 	if (rc->tty)
 		fputc('\n', stderr);
-	fprintf(stderr, "cxvault: import: %s:%llu: %s\n", rc->file,
-	    (unsigned long long)line, why);
+	if (strcmp(rc->unit, "line") == 0)
+		fprintf(stderr, "cxvault: import: %s:%llu: %s\n", rc->file,
+		    (unsigned long long)line, why);
+	else
+		fprintf(stderr, "cxvault: import: %s: %s %llu: %s\n", rc->file,
+		    rc->unit, (unsigned long long)line, why);
 }
 
 static void
@@ -62,7 +69,8 @@ on_progress(void *ctx, const struct cxv_import_stats *st)
 static int
 import_file(struct cxv_vault *v, const char *format, const char *path)
 {
-	struct report_ctx rc = { path, isatty(STDERR_FILENO) };
+	struct report_ctx rc = { path, cxv_import_cdr_unit(format),
+	    isatty(STDERR_FILENO) };
 	struct cxv_import_report rep = { on_reject, on_progress, &rc };
 	struct cxv_import_stats st;
 	FILE *in;
@@ -118,7 +126,7 @@ import_cdrs(struct args *a)
 
 	if (a->format == NULL || !cxv_import_cdr_format_known(a->format))
 		return cxv_cli_usage_error(&cxv_cmd_import,
-		    "--format asterisk-csv is required");
+		    "--format asterisk-csv|freeswitch-json is required");
 	if (a->cli.npos == 0)
 		return cxv_cli_usage_error(&cxv_cmd_import, "no file given");
 	if ((r = cxv_cli_open(a->cli.dir, &v)) != CXV_EXIT_OK)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Importing records from platform files (R10.1): one line at a time,
+ * Importing records from platform files (R10.1): one record at a time,
  * CXV_IMPORT_BATCH records per transaction, each record inside its own
  * savepoint, so a bad line is rejected alone and never leaves a partial
  * record, and a killed import keeps every committed batch. Re-importing a
@@ -21,7 +21,7 @@ struct cxv_import_stats {
 	uint64_t rejected;
 };
 
-/* A rejected line: its number and a static reason (never its content). */
+/* A rejected record: its line or document number and a static reason. */
 typedef void (*cxv_import_reject_fn)(void *ctx, uint64_t line,
     const char *why);
 /* Called after each committed batch and at the end. */
@@ -34,8 +34,14 @@ struct cxv_import_report {
 	void *ctx;
 };
 
-/* 1 if format names a CDR format this build reads ("asterisk-csv"). */
+/*
+ * 1 if format names a CDR format this build reads: "asterisk-csv" or
+ * "freeswitch-json".
+ */
 int cxv_import_cdr_format_known(const char *format);
+
+/* What the numbers given to the reject callback count: "line" or "document". */
+const char *cxv_import_cdr_unit(const char *format);
 
 /*
  * Import the CDRs of in, written in format. Per-record problems are

@@ -11,6 +11,9 @@ from harness import (TempDir, cx, expect, fails, files_containing, main,
 DATA = os.environ.get("CXVAULT_TESTDATA", os.path.join(
     os.path.dirname(__file__), "..", "data"))
 MASTER = os.path.join(DATA, "asterisk", "Master.csv")
+FS_DIR = os.path.join(DATA, "freeswitch")
+FS_JANE = os.path.join(FS_DIR, "a_5b1f0c3e-9d4e-4c1a-9a55-0f3e2d1c7a10.cdr.json")
+FS_BATCH = os.path.join(FS_DIR, "batch.json")
 
 REJECTS = {
     6: "malformed CSV (quotes)",
@@ -151,6 +154,55 @@ def bad_invocations():
         r = cx("import", "cdr", "--data", d, "--format", "asterisk-csv",
                long_line)
         fails(r, 1, "long.csv:1: line too long")
+
+
+def import_fs(d, *paths):
+    r = cx("import", "cdr", "--data", d, "--format", "freeswitch-json", *paths)
+    return r, [json.loads(l) for l in r.out.splitlines()]
+
+
+@test
+def freeswitch_documents():
+    """R10.1: mod_json_cdr files (URL-encoded values, callflow) import"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        r, reps = import_fs(d, FS_JANE, FS_BATCH)
+        expect(r.rc == 1, r)
+        expect([(x["read"], x["imported"], x["rejected"]) for x in reps] ==
+               [(1, 1, 0), (6, 2, 4)], reps)
+        for n, why in ((3, "start/answer/end_epoch not epoch seconds"),
+                       (4, "no uuid"), (5, "times out of order"),
+                       (6, "malformed JSON; rest of file skipped")):
+            expect(f"batch.json: document {n}: {why}" in r.err, r.err)
+        jane = listing(d, "--phone", "+4930123456789")
+        expect(len(jane) == 1 and jane[0]["source"] == "freeswitch", jane)
+        show = json.loads(ok("interaction", "show", "--data", d,
+                             str(jane[0]["interaction"])).out)
+        expect(show["fields"]["caller_id_name"] == "Jane Doe", show)
+        expect(show["fields"]["last_arg"] == "user/1000@example.org", show)
+        erika = listing(d, "--phone", "0711 555123")
+        expect([i["outcome"] for i in erika] == ["no_answer"], erika)
+        out = listing(d, "--phone", "+33 6 12 34 56 78")
+        expect([i["outcome"] for i in out] == ["busy"], out)
+        r, reps = import_fs(d, FS_JANE)
+        expect(reps[0]["duplicates"] == 1 and reps[0]["imported"] == 0, reps)
+        hits = files_containing(d, [b"4930123456789", b"Jane Doe",
+                                    b"Jane%20Doe", b"Musterfrau",
+                                    b"5b1f0c3e-9d4e"])
+        expect(hits == [], f"plaintext found: {hits}")
+
+
+@test
+def one_person_across_platforms():
+    """DESIGN 1: the same caller via Asterisk and FreeSWITCH is one subject"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        import_master(d)
+        import_fs(d, FS_JANE)
+        jane = listing(d, "--phone", "030 123456789")
+        expect(len(jane) == 3, jane)
+        expect(len({i["subject"] for i in jane}) == 1, jane)
+        expect({i["source"] for i in jane} == {"asterisk", "freeswitch"}, jane)
 
 
 if __name__ == "__main__":

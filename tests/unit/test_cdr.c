@@ -111,6 +111,71 @@ test_bad_lines(void **state)
 }
 
 static int
+parse_fs(const char *doc, const char **why)
+{
+	return cxv_cdr_parse_freeswitch(doc, strlen(doc), &cdr, why);
+}
+
+/* R10.1: a mod_json_cdr document with URL-encoded values. */
+static void
+test_freeswitch(void **state)
+{
+	const char *why;
+
+	(void)state;
+	assert_int_equal(parse_fs("{\"variables\":{\"uuid\":\"u-1\","
+	    "\"caller_id_number\":\"%2B4930123\",\"caller_id_name\":"
+	    "\"J%C3%BCrgen%20M\",\"destination_number\":\"100\","
+	    "\"start_epoch\":\"1793700000\",\"answer_epoch\":\"0\","
+	    "\"end_epoch\":\"1793700010\",\"hangup_cause\":\"USER_BUSY\"}}",
+	    &why), CXV_OK);
+	assert_string_equal(cdr.caller, "+4930123");
+	assert_string_equal(cdr.caller_name, "J\xc3\xbcrgen M");
+	assert_string_equal(cdr.source_id, "u-1");
+	assert_string_equal(cdr.outcome, "busy");
+	assert_int_equal(cdr.answer_ms, 0);
+	/* The callee comes from callflow when the variables lack it. */
+	assert_int_equal(parse_fs("{\"variables\":{\"uuid\":\"u-2\","
+	    "\"caller_id_number\":\"5\",\"start_epoch\":\"1\","
+	    "\"hangup_cause\":\"X\"},\"callflow\":[{\"caller_profile\":"
+	    "{\"destination_number\":\"0301\"}}]}", &why), CXV_OK);
+	assert_string_equal(cdr.callee, "0301");
+	assert_string_equal(cdr.outcome, "failed");
+}
+
+static const struct bad fs_bads[] = {
+	{ "[1]", "not a JSON object" },
+	{ "{\"variables\":[]}", "no \"variables\" object" },
+	{ "{\"variables\":{\"start_epoch\":\"1\"}}", "no uuid" },
+	{ "{\"variables\":{\"uuid\":\"u\",\"start_epoch\":1}}",
+	    "start/answer/end_epoch not epoch seconds" },
+	{ "{\"variables\":{\"uuid\":\"u\"}}", "no start_epoch" },
+	{ "{\"variables\":{\"uuid\":\"u\",\"start_epoch\":\"5\","
+	    "\"caller_id_number\":\"%01\"}}",
+	    "caller or destination not a printable string" },
+	{ "{\"variables\":{\"uuid\":\"u\",\"uuid\":\"v\"}}",
+	    "malformed JSON" },
+	{ "{", "malformed JSON" },
+};
+
+/* Malformed documents are refused with a reason. */
+static void
+test_freeswitch_bad(void **state)
+{
+	const char *why;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(fs_bads) / sizeof(fs_bads[0]); i++) {
+		why = NULL;
+		if (parse_fs(fs_bads[i].line, &why) == CXV_OK)
+			fail_msg("case %zu accepted", i);
+		assert_non_null(why);
+		assert_string_equal(why, fs_bads[i].why);
+	}
+}
+
+static int
 collect(void *ctx, const char *name, const char *value)
 {
 	char *out = ctx;
@@ -152,6 +217,8 @@ main(void)
 		cmocka_unit_test(test_sixteen_columns),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_freeswitch),
+		cmocka_unit_test(test_freeswitch_bad),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

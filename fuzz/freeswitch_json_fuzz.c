@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* libFuzzer target: one FreeSWITCH mod_json_cdr document into struct cxv_cdr. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "cdr.h"
+#include "err.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct cxv_cdr cdr;
+	const char *why = NULL;
+
+	if (cxv_cdr_parse_freeswitch((const char *)data, size, &cdr, &why)
+	    != CXV_OK && why == NULL)
+		abort();	/* every refusal has a reason */
+	return 0;
+}
