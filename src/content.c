@@ -143,7 +143,7 @@ cxv_content_put(struct cxv_vault *v, int64_t interaction_id,
 	    (r = content_path(v, file, "", path)) != CXV_OK ||
 	    (r = cxv_subject_key(v, row.subject_id, &key)) != CXV_OK)
 		return r;
-	row.id = cxv_random_id();
+	row.id = cxv_time_id();
 	content_ad(row.id, ad);
 	r = write_sealed(tmp, &key, ad, in, &size);
 	cxv_subject_key_wipe(&key);

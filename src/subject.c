@@ -195,10 +195,14 @@ add_idents(struct cxv_vault *v, int64_t sid, const struct cxv_subject_key *key,
 	return CXV_OK;
 }
 
-/* The part of resolve that runs inside the transaction. */
+/*
+ * The part of resolve that runs inside the transaction. A resolution
+ * that changes nothing is audited only when asked for on its own
+ * (audit_noop): inside an import it is part of the record's own entry.
+ */
 static int
 resolve_locked(struct cxv_vault *v, const struct prepared *p, size_t n,
-    int64_t *sid, int *created)
+    int audit_noop, int64_t *sid, int *created)
 {
 	struct cxv_subject_key key;
 	char idstr[24], kinds[KINDS_MAX];
@@ -214,6 +218,8 @@ resolve_locked(struct cxv_vault *v, const struct prepared *p, size_t n,
 	cxv_subject_key_wipe(&key);
 	if (r != CXV_OK)
 		return r;
+	if (!*created && !added && !audit_noop)
+		return CXV_OK;
 	snprintf(idstr, sizeof(idstr), "%lld", (long long)*sid);
 	kinds_text(added, kinds);
 	r = cxv_vault_audit(v, *created ? "subject.create" : added ?
@@ -245,7 +251,7 @@ resolve(struct cxv_vault *v, const struct cxv_ident_input *ids, size_t n,
 	for (i = 0; i < n && r == CXV_OK; i++)
 		r = prepare(v, &ids[i], &p[i], why);
 	if (r == CXV_OK && (txn || (r = cxv_store_begin(st)) == CXV_OK)) {
-		r = resolve_locked(v, p, n, id, created);
+		r = resolve_locked(v, p, n, !txn, id, created);
 		if (!txn && r == CXV_OK)
 			r = cxv_store_commit(st);
 		if (!txn && r != CXV_OK)

@@ -223,6 +223,22 @@ cxv_random_id(void)
 }
 
 int64_t
+cxv_time_id(void)
+{
+	static _Atomic uint32_t counter;
+	static _Atomic int seeded;
+	uint32_t c;
+
+	if (!seeded) {
+		counter = randombytes_random();
+		seeded = 1;
+	}
+	c = counter++;
+	return (int64_t)(((uint64_t)(cxv_now_ms() / 1000) << 21 |
+	    (c & 0x1fffff)) & ((UINT64_C(1) << CXV_ID_BITS) - 1));
+}
+
+int64_t
 cxv_now_ms(void)
 {
 	struct timespec ts;

@@ -52,6 +52,16 @@ int cxv_utf8_printable(const char *s, size_t len);
  */
 int64_t cxv_random_id(void);
 
+/*
+ * A new record id that grows with time: seconds since the epoch in the
+ * high bits, a per-process counter (random start) in the low 21, below
+ * 2^CXV_ID_BITS. Records written together sit together in the table's
+ * B-tree, which keeps bulk imports fast; ids reveal only the creation
+ * second, which the record holds anyway. Callers retry on a clash.
+ * Thread-safe.
+ */
+int64_t cxv_time_id(void);
+
 /* Milliseconds since the Unix epoch (wall clock). */
 int64_t cxv_now_ms(void);
 

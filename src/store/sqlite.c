@@ -265,6 +265,7 @@ configure(struct cxv_store *st)
 	if ((r = map_rc(sqlite3_busy_timeout(st->db, CXV_DB_BUSY_MS))) != CXV_OK)
 		return r;
 	if ((r = exec(st, "PRAGMA secure_delete = ON;"
+	    "PRAGMA cache_size = -32768;"
 	    "PRAGMA foreign_keys = ON;"
 	    "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA trusted_schema = OFF;")) != CXV_OK)
