@@ -193,7 +193,8 @@ cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *c,
 	/* The platform's id is kept only as a keyed hash: idempotence. */
 	snprintf(kind, sizeof(kind), "source:%s", c->source);
 	cxv_keyring_blind_index(cxv_vault_keyring(v), kind, c->source_id, ref);
-	r = cxv_store_interaction_exists(cxv_vault_store(v), c->source, ref);
+	r = cxv_store_interaction_exists(cxv_vault_store(v), c->source,
+	    c->start_ms, ref);
 	if (r == CXV_OK)
 		return *duplicate = 1, CXV_OK;
 	if (r != CXV_ERR_NOT_FOUND)

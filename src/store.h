@@ -127,13 +127,17 @@ struct cxv_interaction_row {
 	size_t sealed_len;
 };
 
-/* EXISTS if (source, source_ref) or id is already stored. */
+/* EXISTS if (source, started, source_ref) or id is already stored. */
 int cxv_store_interaction_insert(struct cxv_store *st,
     const struct cxv_interaction_row *row);
 int cxv_store_interaction_count(struct cxv_store *st, int64_t *n /* OUT */);
-/* CXV_OK if (source, ref) is stored, NOT_FOUND if not. */
+/*
+ * CXV_OK if (source, started, ref) is stored, NOT_FOUND if not. The start
+ * time leads the key so that imports, which run in time order, append to
+ * the index instead of touching a random page per record.
+ */
 int cxv_store_interaction_exists(struct cxv_store *st, const char *source,
-    const uint8_t ref[32]);
+    int64_t started_ms, const uint8_t ref[32]);
 int cxv_store_interaction_step_insert(struct cxv_store *st, int64_t id,
     int seq, int64_t ts_ms, int kind);
 

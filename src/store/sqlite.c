@@ -65,7 +65,7 @@ static const char *const migrations[] = {
 	"  ended_ms INTEGER NOT NULL,"
 	"  outcome TEXT NOT NULL,"
 	"  sealed BLOB NOT NULL,"
-	"  UNIQUE (source, source_ref));"
+	"  UNIQUE (source, started_ms, source_ref));"
 	"CREATE INDEX interaction_subject ON interaction (subject_id, started_ms);"
 	"CREATE INDEX interaction_started ON interaction (started_ms);"
 	"CREATE TABLE interaction_step ("
@@ -140,7 +140,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	    "ORDER BY created_ms, id",
 	[S_IA_COUNT] = "SELECT count(*) FROM interaction",
 	[S_IA_EXISTS] = "SELECT 1 FROM interaction WHERE source = ?1 AND "
-	    "source_ref = ?2",
+	    "started_ms = ?3 AND source_ref = ?2",
 	[S_IA_STEP] = "INSERT INTO interaction_step (interaction_id, seq, ts_ms, "
 	    "kind) VALUES (?1, ?2, ?3, ?4)",
 	[S_IA_GET] = "SELECT id, subject_id, media, source, started_ms, "
@@ -810,7 +810,7 @@ cxv_store_interaction_insert(struct cxv_store *st,
 
 int
 cxv_store_interaction_exists(struct cxv_store *st, const char *source,
-    const uint8_t ref[32])
+    int64_t started_ms, const uint8_t ref[32])
 {
 	sqlite3_stmt *s;
 	int r;
@@ -819,6 +819,7 @@ cxv_store_interaction_exists(struct cxv_store *st, const char *source,
 		return r;
 	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 2, ref, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, started_ms);
 	r = step_row(s);
 	sqlite3_reset(s);
 	return r;
