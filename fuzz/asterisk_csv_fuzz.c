@@ -27,7 +27,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    strlen(cdr.caller_name) > sizeof(cdr.text))
 		abort();
 	for (i = 0; i < cdr.nfields; i++)
-		if (strlen(cdr.fields[i].value) > CXV_CDR_FIELD_MAX)
+		if (strlen(cdr.fields[i].value) > CXV_FIELD_MAX)
 			abort();
 	return 0;
 }

@@ -42,9 +42,9 @@
 /* One line of an imported file, and records per import transaction. */
 #define CXV_IMPORT_LINE_MAX	8192
 #define CXV_IMPORT_BATCH	500
-/* Fields of one CDR, and bytes of one field. */
+/* Fields of one CDR, and bytes of one field of any record. */
 #define CXV_CDR_FIELDS_MAX	24
-#define CXV_CDR_FIELD_MAX	1024
+#define CXV_FIELD_MAX	1024
 /* One JSON document of an imported file (a mod_json_cdr CDR). */
 #define CXV_JSON_DOC_MAX	1048576
 /* Sealed personal fields of one record: name, value pairs. */
@@ -65,7 +65,7 @@ _Static_assert(CXV_STREAM_CHUNK >= 4096 && CXV_STREAM_CHUNK <= 16777216,
     "stream chunk size");
 _Static_assert(CXV_ID_BITS <= 62, "subject ids fit int64_t");
 _Static_assert(CXV_AUDIT_TEXT_MAX < CXV_LOG_LINE_MAX, "audit text fits a line");
-_Static_assert(CXV_CDR_FIELD_MAX < 65536, "field length fits 16 bits");
+_Static_assert(CXV_FIELD_MAX < 65536, "field length fits 16 bits");
 _Static_assert(CXV_RECORD_SEALED_MAX > CXV_IMPORT_LINE_MAX + 3 * CXV_CDR_FIELDS_MAX,
     "a whole line's fields fit a sealed record");
 

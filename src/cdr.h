@@ -12,11 +12,7 @@
 #include <stdint.h>
 
 #include "caps.h"
-
-struct cxv_cdr_field {
-	const char *name;	/* the platform's column name */
-	const char *value;
-};
+#include "fields.h"
 
 struct cxv_cdr {
 	const char *source;		/* "asterisk", ... (static) */
@@ -27,7 +23,7 @@ struct cxv_cdr {
 	int64_t start_ms, answer_ms, end_ms;	/* 0: did not happen */
 	const char *outcome;		/* answered, no_answer, busy, ... */
 	/* Every other column, sealed as a whole with the record. */
-	struct cxv_cdr_field fields[CXV_CDR_FIELDS_MAX];
+	struct cxv_field fields[CXV_CDR_FIELDS_MAX];	/* platform's names */
 	size_t nfields;
 	char text[2 * CXV_IMPORT_LINE_MAX];	/* storage of the strings */
 	size_t used;

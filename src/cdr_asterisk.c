@@ -62,7 +62,7 @@ on_field(void *s, size_t len, void *data)
 		sp->why = "more than 18 columns";
 		return;
 	}
-	if (len > CXV_CDR_FIELD_MAX || len + 1 > sizeof(c->text) - c->used) {
+	if (len > CXV_FIELD_MAX || len + 1 > sizeof(c->text) - c->used) {
 		sp->err = CXV_ERR_TOO_LARGE;
 		sp->why = "field too long";
 		return;

@@ -39,13 +39,13 @@ var(struct cxv_cdr *c, const json_t *vars, const char *name)
 {
 	const json_t *j = json_object_get(vars, name);
 	const char *s;
-	char buf[CXV_CDR_FIELD_MAX];
+	char buf[CXV_FIELD_MAX];
 	size_t n = 0, i, len;
 
 	if (j == NULL)
 		return "";
 	if (!json_is_string(j) ||
-	    (len = json_string_length(j)) > CXV_CDR_FIELD_MAX)
+	    (len = json_string_length(j)) > CXV_FIELD_MAX)
 		return NULL;
 	s = json_string_value(j);
 	for (i = 0; i < len; i++) {

@@ -13,5 +13,7 @@ extern const struct cxv_cmd cxv_cmd_keys;
 extern const struct cxv_cmd cxv_cmd_import;
 extern const struct cxv_cmd cxv_cmd_interaction;
 extern const struct cxv_cmd cxv_cmd_content;
+extern const struct cxv_cmd cxv_cmd_user;
+extern const struct cxv_cmd cxv_cmd_calllog;
 
 #endif

@@ -10,13 +10,15 @@
 #include "caps.h"
 #include "util.h"
 
-enum key_id { K_MASTER_KEY, K_SALT, K_COUNTRY, K_LOG_LEVEL, K__COUNT };
+enum key_id { K_MASTER_KEY, K_SALT, K_COUNTRY, K_LOG_LEVEL, K_CALL_LOG,
+	K__COUNT };
 
 static const char *const key_names[K__COUNT] = {
 	[K_MASTER_KEY] = "master_key",
 	[K_SALT] = "master_key_salt",
 	[K_COUNTRY] = "default_country_code",
 	[K_LOG_LEVEL] = "log_level",
+	[K_CALL_LOG] = "call_log_size",
 };
 
 void
@@ -26,6 +28,7 @@ cxv_config_defaults(struct cxv_config *cfg)
 	cfg->key_source = CXV_KEY_SOURCE_FILE;
 	cfg->country_code = 49;
 	cfg->log_level = 3;
+	cfg->call_log_size = 1000;
 }
 
 static int
@@ -62,6 +65,11 @@ set_value(struct cxv_config *cfg, enum key_id k, const char *v,
 		if (cxv_strtonum(v, 1, 9, &n) != CXV_OK)
 			return *reason = "must be 1-9", CXV_ERR_INVALID;
 		cfg->log_level = (int)n;
+		return CXV_OK;
+	case K_CALL_LOG:
+		if (cxv_strtonum(v, 1, 100000, &n) != CXV_OK)
+			return *reason = "must be 1-100000", CXV_ERR_INVALID;
+		cfg->call_log_size = (int)n;
 		return CXV_OK;
 	case K__COUNT:
 		break;
@@ -218,9 +226,13 @@ cxv_config_render(const struct cxv_config *cfg, char **out)
 	    "# Log level 1 (errors only) to 9 (trace). Personal values appear\n"
 	    "# in clear only at levels 7-9; below, they are pseudonymized.\n"
 	    "# Default: 3\n"
-	    "log_level = %d\n",
+	    "log_level = %d\n"
+	    "\n"
+	    "# Calls kept in each agent's call log (R1.5); older entries are\n"
+	    "# deleted as new ones arrive. Default: 1000\n"
+	    "call_log_size = %d\n",
 	    cfg->key_source == CXV_KEY_SOURCE_PASSPHRASE ? "passphrase" : "file",
-	    salt, cfg->country_code, cfg->log_level);
+	    salt, cfg->country_code, cfg->log_level, cfg->call_log_size);
 	if (n < 0)
 		return CXV_ERR_NOMEM;
 	*out = s;

@@ -24,6 +24,7 @@ struct cxv_config {
 	uint8_t salt[CXV_SALT_BYTES];
 	unsigned country_code;		/* for national phone numbers */
 	int log_level;			/* 1-9 */
+	int call_log_size;		/* entries per agent call log */
 };
 
 /* Fill *cfg with every default. */

@@ -11,6 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* One named value of a record (borrowed strings). */
+struct cxv_field {
+	const char *name;
+	const char *value;
+};
+
 /*
  * Append name = value to buf (cap bytes, *len used). CXV_ERR_TOO_LARGE
  * if it does not fit or a name/value exceeds its length field.

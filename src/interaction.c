@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "call_log.h"
 #include "cdr.h"
 #include "err.h"
 #include "fields.h"
@@ -61,22 +62,25 @@ is_outside(const char *s, unsigned cc)
 	    &why) == CXV_OK && norm[0] == '+';
 }
 
-/* The customer's identifiers: see cxv_interaction_add_cdr(). */
+/*
+ * The customer's identifiers: see cxv_interaction_add_cdr(). *caller
+ * says whether the customer is the calling party.
+ */
 static int
 customer(struct cxv_vault *v, const struct cxv_cdr *c,
-    struct cxv_ident_input ids[2], size_t *n, const char **why)
+    struct cxv_ident_input ids[2], size_t *n, int *caller, const char **why)
 {
 	unsigned cc = cxv_vault_config(v)->country_code;
-	int caller = 1;
 
 	*n = 0;
+	*caller = 1;
 	if (!is_outside(c->caller, cc) && is_outside(c->callee, cc))
-		caller = 0;
+		*caller = 0;
 	else if (*c->caller == '\0')
 		return *why = "no caller or called number", CXV_ERR_INVALID;
 	ids[(*n)++] = (struct cxv_ident_input){ CXV_IDENT_PHONE,
-	    caller ? c->caller : c->callee };
-	if (caller && *c->caller_name != '\0')
+	    *caller ? c->caller : c->callee };
+	if (*caller && *c->caller_name != '\0')
 		ids[(*n)++] = (struct cxv_ident_input){ CXV_IDENT_NAME,
 		    c->caller_name };
 	return CXV_OK;
@@ -176,6 +180,54 @@ store_new(struct cxv_vault *v, const struct cxv_cdr *c,
 	    names);
 }
 
+static int
+take_user(void *ctx, const struct cxv_user_row *row)
+{
+	*(int64_t *)ctx = row->id;
+	return CXV_OK;
+}
+
+/*
+ * R1.5: if the other party is the extension of a user, the call goes
+ * into that agent's call log: incoming, missed, or outgoing.
+ */
+static int
+agent_call_log(struct cxv_vault *v, const struct cxv_cdr *c, int caller,
+    int64_t customer_sid)
+{
+	struct cxv_ident_input agent = { CXV_IDENT_PHONE,
+	    caller ? c->callee : c->caller };
+	struct cxv_call_log_in in;
+	char norm[CXV_IDENT_NORM_MAX];
+	const char *why;
+	int64_t sid = 0, uid = 0;
+	int r;
+
+	if (cxv_ident_normalize(CXV_IDENT_PHONE, agent.value,
+	    cxv_vault_config(v)->country_code, norm, &why) != CXV_OK ||
+	    strncmp(norm, "ext:", 4) != 0)
+		return CXV_OK;
+	r = cxv_subject_lookup_tx(v, &agent, &sid, &why);
+	if (r == CXV_OK)
+		r = cxv_store_user_by_subject(cxv_vault_store(v), sid, take_user,
+		    &uid);
+	if (r == CXV_ERR_NOT_FOUND)
+		return CXV_OK;		/* an extension nobody holds */
+	if (r != CXV_OK)
+		return r;
+	memset(&in, 0, sizeof(in));
+	in.user_id = uid;
+	in.subject_id = customer_sid;
+	in.dir = !caller ? CXV_CALL_OUT : c->answer_ms ? CXV_CALL_IN :
+	    CXV_CALL_MISSED;
+	in.ts_ms = c->start_ms;
+	in.duration_s = c->answer_ms && c->end_ms ?
+	    (c->end_ms - c->answer_ms) / 1000 : 0;
+	in.name = caller ? c->caller_name : "";
+	in.number = caller ? c->caller : c->callee;
+	return cxv_call_log_add_tx(v, &in);
+}
+
 int
 cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *c,
     int64_t *id, int *duplicate, const char **why)
@@ -185,7 +237,7 @@ cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *c,
 	uint8_t ref[CXV_HASH_BYTES];
 	char kind[32];
 	size_t n = 0;
-	int created, r;
+	int created, caller, r;
 
 	*id = 0;
 	*duplicate = 0;
@@ -200,7 +252,7 @@ cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *c,
 	if (r != CXV_ERR_NOT_FOUND)
 		return r;
 	memset(&row, 0, sizeof(row));
-	if ((r = customer(v, c, ids, &n, why)) != CXV_OK ||
+	if ((r = customer(v, c, ids, &n, &caller, why)) != CXV_OK ||
 	    (r = cxv_subject_resolve_tx(v, ids, n, &row.subject_id, &created,
 	    why)) != CXV_OK)
 		return r;
@@ -211,7 +263,9 @@ cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *c,
 	row.answered_ms = c->answer_ms;
 	row.ended_ms = c->end_ms;
 	row.outcome = c->outcome;
-	return store_new(v, c, &row, id);
+	if ((r = store_new(v, c, &row, id)) != CXV_OK)
+		return r;
+	return agent_call_log(v, c, caller, row.subject_id);
 }
 
 int

@@ -177,4 +177,49 @@ int cxv_store_content_get(struct cxv_store *st, int64_t id,
 int cxv_store_content_by_interaction(struct cxv_store *st,
     int64_t interaction_id, cxv_store_content_fn fn, void *ctx);
 
+/* An internal user's account (R1.1); personal fields sealed. */
+struct cxv_user_row {
+	int64_t id;
+	int64_t subject_id;
+	int kind;
+	int status;
+	int64_t created_ms;
+	const uint8_t *sealed;
+	size_t sealed_len;
+};
+
+/* EXISTS if the logon id (its blind index) or id is taken. */
+int cxv_store_user_insert(struct cxv_store *st, const struct cxv_user_row *row,
+    const uint8_t logon_bidx[32]);
+typedef int (*cxv_store_user_fn)(void *ctx, const struct cxv_user_row *row);
+/* One user by id, logon index or subject; NOT_FOUND if none. */
+int cxv_store_user_get(struct cxv_store *st, int64_t id, cxv_store_user_fn fn,
+    void *ctx);
+int cxv_store_user_by_logon(struct cxv_store *st, const uint8_t bidx[32],
+    cxv_store_user_fn fn, void *ctx);
+int cxv_store_user_by_subject(struct cxv_store *st, int64_t subject_id,
+    cxv_store_user_fn fn, void *ctx);
+int cxv_store_user_all(struct cxv_store *st, cxv_store_user_fn fn, void *ctx);
+
+/* One entry of an agent's call log (R1.5), sealed under the customer's key. */
+struct cxv_call_log_row {
+	int64_t id;
+	int64_t user_id;
+	int64_t subject_id;
+	int direction;
+	int64_t ts_ms;
+	int64_t duration_s;
+	const uint8_t *sealed;
+	size_t sealed_len;
+};
+
+/* Insert, then keep only the user's newest keep entries. */
+int cxv_store_call_log_insert(struct cxv_store *st,
+    const struct cxv_call_log_row *row, int keep);
+typedef int (*cxv_store_call_log_fn)(void *ctx,
+    const struct cxv_call_log_row *row);
+/* A user's call log, newest first. */
+int cxv_store_call_log_by_user(struct cxv_store *st, int64_t user_id,
+    cxv_store_call_log_fn fn, void *ctx);
+
 #endif

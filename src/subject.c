@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "err.h"
+#include "fields.h"
 #include "keyring.h"
 #include "caps.h"
 #include "log.h"
@@ -117,6 +118,59 @@ int
 cxv_subject_key(struct cxv_vault *v, int64_t id, struct cxv_subject_key *key)
 {
 	return load_key(v, id, key, NULL);
+}
+
+int
+cxv_subject_seal_fields(struct cxv_vault *v, int64_t sid, const char *ad,
+    const struct cxv_field *fields, size_t n, uint8_t **out, size_t *outlen)
+{
+	uint8_t plain[CXV_RECORD_SEALED_MAX], *sealed = NULL;
+	struct cxv_subject_key key;
+	size_t len = 0, i;
+	int r = CXV_OK;
+
+	*out = NULL;
+	*outlen = 0;
+	for (i = 0; i < n && r == CXV_OK; i++)
+		r = cxv_fields_put(plain, sizeof(plain), &len, fields[i].name,
+		    fields[i].value);
+	if (r == CXV_OK && (sealed = malloc(len + CXV_SEAL_OVERHEAD)) == NULL)
+		r = CXV_ERR_NOMEM;
+	if (r == CXV_OK && (r = load_key(v, sid, &key, NULL)) == CXV_OK) {
+		r = cxv_seal(&key, ad, plain, len, sealed);
+		cxv_subject_key_wipe(&key);
+	}
+	sodium_memzero(plain, len);
+	if (r != CXV_OK) {
+		free(sealed);
+		return r;
+	}
+	*out = sealed;
+	*outlen = len + CXV_SEAL_OVERHEAD;
+	return CXV_OK;
+}
+
+int
+cxv_subject_open_fields(struct cxv_vault *v, int64_t sid, const char *ad,
+    const uint8_t *sealed, size_t len,
+    int (*fn)(void *ctx, const char *name, const char *value), void *ctx)
+{
+	uint8_t plain[CXV_RECORD_SEALED_MAX];
+	struct cxv_subject_key key;
+	size_t mlen = 0;
+	int r;
+
+	if (len < CXV_SEAL_OVERHEAD ||
+	    len - CXV_SEAL_OVERHEAD > sizeof(plain))
+		return CXV_ERR_CORRUPT;
+	if ((r = load_key(v, sid, &key, NULL)) != CXV_OK)
+		return r;
+	r = cxv_open(&key, ad, sealed, len, plain, &mlen);
+	cxv_subject_key_wipe(&key);
+	if (r == CXV_OK)
+		r = cxv_fields_each(plain, mlen, fn, ctx);
+	sodium_memzero(plain, sizeof(plain));
+	return r;
 }
 
 /* Seal and store one identifier; returns CXV_ERR_EXISTS if held already. */
@@ -275,6 +329,33 @@ cxv_subject_resolve_tx(struct cxv_vault *v, const struct cxv_ident_input *ids,
     size_t n, int64_t *id, int *created, const char **why)
 {
 	return resolve(v, ids, n, 1, id, created, why);
+}
+
+static int
+first_id(void *ctx, int64_t sid)
+{
+	*(int64_t *)ctx = sid;
+	return CXV_ERR_EXISTS;	/* stop at the first */
+}
+
+int
+cxv_subject_lookup_tx(struct cxv_vault *v, const struct cxv_ident_input *ident,
+    int64_t *id, const char **why)
+{
+	struct prepared p;
+	int r;
+
+	*id = 0;
+	*why = NULL;
+	r = prepare(v, ident, &p, why);
+	sodium_memzero(p.norm, sizeof(p.norm));
+	if (r != CXV_OK)
+		return r;
+	r = cxv_store_ident_find(cxv_vault_store(v), (int)p.kind, p.bidx,
+	    first_id, id);
+	if (r == CXV_ERR_EXISTS)
+		return CXV_OK;
+	return r == CXV_OK ? CXV_ERR_NOT_FOUND : r;
 }
 
 struct collect {

@@ -43,12 +43,36 @@ int cxv_subject_key(struct cxv_vault *v, int64_t id,
     struct cxv_subject_key *key /* OUT */);
 
 /*
+ * Pack fields and seal them under subject sid's key with ad (the record
+ * id): *out (malloc'd, *outlen bytes) is the caller's to free.
+ */
+struct cxv_field;
+int cxv_subject_seal_fields(struct cxv_vault *v, int64_t sid, const char *ad,
+    const struct cxv_field *fields, size_t n, uint8_t **out /* OUT */,
+    size_t *outlen /* OUT */);
+
+/* Open what cxv_subject_seal_fields() sealed and hand each field to fn. */
+int cxv_subject_open_fields(struct cxv_vault *v, int64_t sid, const char *ad,
+    const uint8_t *sealed, size_t len,
+    int (*fn)(void *ctx, const char *name, const char *value), void *ctx);
+
+/*
  * cxv_subject_resolve() inside the caller's open transaction (imports
  * that batch many records), with the same results.
  */
 int cxv_subject_resolve_tx(struct cxv_vault *v,
     const struct cxv_ident_input *ids, size_t n, int64_t *id /* OUT */,
     int *created /* OUT */, const char **why /* OUT */);
+
+/*
+ * The first subject holding ident, inside the caller's transaction and
+ * without an audit entry of its own: for records derived from one being
+ * written (an agent's call-log entry of an imported call). NOT_FOUND if
+ * none; CXV_ERR_INVALID (and *why) if ident is malformed.
+ */
+int cxv_subject_lookup_tx(struct cxv_vault *v,
+    const struct cxv_ident_input *ident, int64_t *id /* OUT */,
+    const char **why /* OUT */);
 
 /*
  * Subjects holding the identifier, through its blind index: ids into

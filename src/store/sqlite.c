@@ -90,6 +90,32 @@ static const char *const migrations[] = {
 	"  created_ms INTEGER NOT NULL);"
 	"CREATE INDEX content_subject ON content (subject_id);"
 	"CREATE INDEX content_interaction ON content (interaction_id);",
+	/*
+	 * 3 -> 4: internal users (R1.1) and agents' call logs (R1.5). A
+	 * user is also a subject; a call-log entry belongs to the customer's
+	 * subject (sealed under its key), so erasing the customer removes it
+	 * from every agent's log (R6.5).
+	 */
+	"CREATE TABLE user_account ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  logon_bidx BLOB NOT NULL UNIQUE,"
+	"  kind INTEGER NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  created_ms INTEGER NOT NULL,"
+	"  sealed BLOB NOT NULL);"
+	"CREATE INDEX user_subject ON user_account (subject_id);"
+	"CREATE TABLE call_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL"
+	"    REFERENCES user_account(id) ON DELETE CASCADE,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  direction INTEGER NOT NULL,"
+	"  ts_ms INTEGER NOT NULL,"
+	"  duration_s INTEGER NOT NULL,"
+	"  sealed BLOB NOT NULL);"
+	"CREATE INDEX call_log_user ON call_log (user_id, ts_ms);"
+	"CREATE INDEX call_log_subject ON call_log (subject_id);",
 };
 #define SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -100,6 +126,8 @@ enum stmt_id {
 	S_IDENT_INSERT, S_IDENT_FIND, S_IDENT_LIST,
 	S_AUDIT_HEAD, S_AUDIT_INSERT, S_AUDIT_SCAN,
 	S_CT_INSERT, S_CT_GET, S_CT_BY_INTERACTION,
+	S_US_INSERT, S_US_GET, S_US_BY_LOGON, S_US_BY_SUBJECT, S_US_ALL,
+	S_CL_INSERT, S_CL_TRIM, S_CL_BY_USER,
 	S_IA_INSERT, S_IA_EXISTS, S_IA_COUNT, S_IA_STEP, S_IA_GET, S_IA_STEPS, S_IA_BY_SUBJECT,
 	S__COUNT
 };
@@ -138,6 +166,25 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_CT_BY_INTERACTION] = "SELECT id, subject_id, interaction_id, kind, "
 	    "file, size, created_ms FROM content WHERE interaction_id = ?1 "
 	    "ORDER BY created_ms, id",
+	[S_US_INSERT] = "INSERT INTO user_account (id, subject_id, logon_bidx, "
+	    "kind, status, created_ms, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_US_GET] = "SELECT id, subject_id, kind, status, created_ms, sealed "
+	    "FROM user_account WHERE id = ?1",
+	[S_US_BY_LOGON] = "SELECT id, subject_id, kind, status, created_ms, "
+	    "sealed FROM user_account WHERE logon_bidx = ?1",
+	[S_US_BY_SUBJECT] = "SELECT id, subject_id, kind, status, created_ms, "
+	    "sealed FROM user_account WHERE subject_id = ?1",
+	[S_US_ALL] = "SELECT id, subject_id, kind, status, created_ms, sealed "
+	    "FROM user_account ORDER BY created_ms, id",
+	[S_CL_INSERT] = "INSERT INTO call_log (id, user_id, subject_id, "
+	    "direction, ts_ms, duration_s, sealed) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_CL_TRIM] = "DELETE FROM call_log WHERE user_id = ?1 AND id NOT IN "
+	    "(SELECT id FROM call_log WHERE user_id = ?1 "
+	    "ORDER BY ts_ms DESC, id DESC LIMIT ?2)",
+	[S_CL_BY_USER] = "SELECT id, user_id, subject_id, direction, ts_ms, "
+	    "duration_s, sealed FROM call_log WHERE user_id = ?1 "
+	    "ORDER BY ts_ms DESC, id DESC",
 	[S_IA_COUNT] = "SELECT count(*) FROM interaction",
 	[S_IA_EXISTS] = "SELECT 1 FROM interaction WHERE source = ?1 AND "
 	    "started_ms = ?3 AND source_ref = ?2",
@@ -996,4 +1043,160 @@ cxv_store_content_by_interaction(struct cxv_store *st, int64_t interaction_id,
 		return r;
 	sqlite3_bind_int64(s, 1, interaction_id);
 	return each_row(s, content_row, &cb);
+}
+
+int
+cxv_store_user_insert(struct cxv_store *st, const struct cxv_user_row *row,
+    const uint8_t logon_bidx[32])
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_US_INSERT, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, row->id);
+	sqlite3_bind_int64(s, 2, row->subject_id);
+	sqlite3_bind_blob(s, 3, logon_bidx, 32, SQLITE_STATIC);
+	sqlite3_bind_int(s, 4, row->kind);
+	sqlite3_bind_int(s, 5, row->status);
+	sqlite3_bind_int64(s, 6, row->created_ms);
+	sqlite3_bind_blob(s, 7, row->sealed, (int)row->sealed_len,
+	    SQLITE_STATIC);
+	return step_done(s);
+}
+
+struct us_cb {
+	cxv_store_user_fn fn;
+	void *ctx;
+};
+
+static int
+user_row(sqlite3_stmt *s, void *ctx)
+{
+	struct us_cb *cb = ctx;
+	struct cxv_user_row row;
+
+	row.id = sqlite3_column_int64(s, 0);
+	row.subject_id = sqlite3_column_int64(s, 1);
+	row.kind = sqlite3_column_int(s, 2);
+	row.status = sqlite3_column_int(s, 3);
+	row.created_ms = sqlite3_column_int64(s, 4);
+	row.sealed = sqlite3_column_blob(s, 5);
+	row.sealed_len = (size_t)sqlite3_column_bytes(s, 5);
+	return cb->fn(cb->ctx, &row);
+}
+
+/* Users selected by one key (id, logon index or subject); NOT_FOUND if none. */
+static int
+users_by(struct cxv_store *st, enum stmt_id id, int64_t key,
+    const uint8_t *bidx, cxv_store_user_fn fn, void *ctx)
+{
+	struct us_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, id, &r)) == NULL)
+		return r;
+	if (bidx != NULL)
+		sqlite3_bind_blob(s, 1, bidx, 32, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(s, 1, key);
+	if ((r = step_row(s)) == CXV_OK)
+		r = user_row(s, &cb);
+	sqlite3_reset(s);
+	return r;
+}
+
+int
+cxv_store_user_get(struct cxv_store *st, int64_t id, cxv_store_user_fn fn,
+    void *ctx)
+{
+	return users_by(st, S_US_GET, id, NULL, fn, ctx);
+}
+
+int
+cxv_store_user_by_logon(struct cxv_store *st, const uint8_t bidx[32],
+    cxv_store_user_fn fn, void *ctx)
+{
+	return users_by(st, S_US_BY_LOGON, 0, bidx, fn, ctx);
+}
+
+int
+cxv_store_user_by_subject(struct cxv_store *st, int64_t subject_id,
+    cxv_store_user_fn fn, void *ctx)
+{
+	return users_by(st, S_US_BY_SUBJECT, subject_id, NULL, fn, ctx);
+}
+
+int
+cxv_store_user_all(struct cxv_store *st, cxv_store_user_fn fn, void *ctx)
+{
+	struct us_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_US_ALL, &r)) == NULL)
+		return r;
+	return each_row(s, user_row, &cb);
+}
+
+int
+cxv_store_call_log_insert(struct cxv_store *st,
+    const struct cxv_call_log_row *row, int keep)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_CL_INSERT, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, row->id);
+	sqlite3_bind_int64(s, 2, row->user_id);
+	sqlite3_bind_int64(s, 3, row->subject_id);
+	sqlite3_bind_int(s, 4, row->direction);
+	sqlite3_bind_int64(s, 5, row->ts_ms);
+	sqlite3_bind_int64(s, 6, row->duration_s);
+	sqlite3_bind_blob(s, 7, row->sealed, (int)row->sealed_len,
+	    SQLITE_STATIC);
+	if ((r = step_done(s)) != CXV_OK ||
+	    (s = stmt(st, S_CL_TRIM, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, row->user_id);
+	sqlite3_bind_int(s, 2, keep);
+	return step_done(s);
+}
+
+struct cl_cb {
+	cxv_store_call_log_fn fn;
+	void *ctx;
+};
+
+static int
+call_log_row(sqlite3_stmt *s, void *ctx)
+{
+	struct cl_cb *cb = ctx;
+	struct cxv_call_log_row row;
+
+	row.id = sqlite3_column_int64(s, 0);
+	row.user_id = sqlite3_column_int64(s, 1);
+	row.subject_id = sqlite3_column_int64(s, 2);
+	row.direction = sqlite3_column_int(s, 3);
+	row.ts_ms = sqlite3_column_int64(s, 4);
+	row.duration_s = sqlite3_column_int64(s, 5);
+	row.sealed = sqlite3_column_blob(s, 6);
+	row.sealed_len = (size_t)sqlite3_column_bytes(s, 6);
+	return cb->fn(cb->ctx, &row);
+}
+
+int
+cxv_store_call_log_by_user(struct cxv_store *st, int64_t user_id,
+    cxv_store_call_log_fn fn, void *ctx)
+{
+	struct cl_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_CL_BY_USER, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, user_id);
+	return each_row(s, call_log_row, &cb);
 }

@@ -53,7 +53,7 @@ def init_layout_and_permissions():
             expect(os.path.isdir(os.path.join(d, sub)), sub)
         conf = open(os.path.join(d, "cxvault.conf")).read()
         for key in ("master_key", "master_key_salt", "default_country_code",
-                    "log_level"):
+                    "log_level", "call_log_size"):
             expect(f"\n{key} = " in conf, f"{key} not documented")
         st = ok("status", "--data", d).out
         expect('"subjects":0' in st and '"key_source":"file"' in st, st)

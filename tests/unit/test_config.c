@@ -31,6 +31,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg.key_source, CXV_KEY_SOURCE_FILE);
 	assert_int_equal(cfg.country_code, 49);
 	assert_int_equal(cfg.log_level, 3);
+	assert_int_equal(cfg.call_log_size, 1000);
 	assert_false(cfg.has_salt);
 }
 

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cxvault user add|show|list: internal users (R1.1). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "err.h"
+#include "fields.h"
+#include "user.h"
+#include "util.h"
+#include "vault.h"
+
+static int run(int argc, char **argv);
+
+const struct cxv_cmd cxv_cmd_user = {
+	"user",
+	"add, show and list internal users (agents, staff)",
+	"cxvault user add [--data DIR] --logon ID [--kind local|remote|api] FIELD...\n"
+	"       cxvault user show [--data DIR] LOGON\n"
+	"       cxvault user list [--data DIR]",
+	"  add   create a user; FIELDs: --first-name --middle-name --last-name\n"
+	"        --chat-name --extension --mobile --home-phone --work-phone --fax\n"
+	"        --email --location --department --organisation --title\n"
+	"        --address. The user is also a data subject: its logon id,\n"
+	"        extension, numbers, email and name find it. Prints its id.\n"
+	"  show  the user's fields, decrypted, as JSON (audited).\n"
+	"  list  every user's id, kind, status and creation time (no personal\n"
+	"        data) as JSON lines.",
+	run,
+};
+
+/* Field options: --first-name sets first_name, and so on. */
+static const char *const field_opts[] = {
+	"first-name", "middle-name", "last-name", "chat-name", "extension",
+	"mobile", "home-phone", "work-phone", "fax", "email", "location",
+	"department", "organisation", "title", "address",
+};
+#define NFIELD_OPTS	(sizeof(field_opts) / sizeof(field_opts[0]))
+#define OPT_FIELD	2000
+
+struct args {
+	struct cxv_cli_args cli;
+	const char *logon, *kind;
+	char names[NFIELD_OPTS][16];
+	struct cxv_field fields[NFIELD_OPTS];
+	size_t n;
+};
+
+static int
+opt(void *ctx, int o, const char *arg)
+{
+	struct args *a = ctx;
+	char *p;
+
+	if (o == 'l')
+		a->logon = arg;
+	else if (o == 'k')
+		a->kind = arg;
+	else if (o >= OPT_FIELD && o < OPT_FIELD + (int)NFIELD_OPTS &&
+	    a->n < NFIELD_OPTS) {
+		snprintf(a->names[a->n], sizeof(a->names[0]), "%s",
+		    field_opts[o - OPT_FIELD]);
+		for (p = a->names[a->n]; *p != '\0'; p++)
+			if (*p == '-')
+				*p = '_';
+		a->fields[a->n].name = a->names[a->n];
+		a->fields[a->n++].value = arg;
+	} else
+		return CXV_EXIT_USAGE;
+	return -1;
+}
+
+static int
+do_add(struct cxv_vault *v, struct args *a)
+{
+	enum cxv_user_kind kind = CXV_USER_LOCAL;
+	const char *why = NULL;
+	int64_t id = 0;
+	int r;
+
+	if (a->kind != NULL && cxv_user_kind_parse(a->kind, &kind) != CXV_OK)
+		return cxv_cli_usage_error(&cxv_cmd_user,
+		    "--kind takes local, remote or api");
+	r = cxv_user_add(v, a->logon, kind, a->fields, a->n, &id, &why);
+	if (r != CXV_OK) {
+		cxv_cli_error("user add", "%s%s%s", cxv_strerror(r),
+		    why ? ": " : "", why ? why : "");
+		return CXV_EXIT_FAIL;
+	}
+	printf("%lld\n", (long long)id);
+	return CXV_EXIT_OK;
+}
+
+static json_t *
+row_json(const struct cxv_user_row *row)
+{
+	char t[CXV_TIME_STR];
+
+	cxv_time_format(row->created_ms, t);
+	return json_pack("{s:I, s:I, s:s, s:s, s:s}", "user",
+	    (json_int_t)row->id, "subject", (json_int_t)row->subject_id,
+	    "kind", cxv_user_kind_name(row->kind), "status",
+	    cxv_user_status_name(row->status), "created", t);
+}
+
+static int
+print_row(void *ctx, const struct cxv_user_row *row)
+{
+	(void)ctx;
+	return cxv_cli_print_json(row_json(row)) == CXV_EXIT_OK ? CXV_OK :
+	    CXV_ERR_IO;
+}
+
+static int
+show_record(void *ctx, const struct cxv_user_row *row)
+{
+	json_t **doc = ctx;
+
+	return (*doc = row_json(row)) != NULL ? CXV_OK : CXV_ERR_NOMEM;
+}
+
+static int
+show_field(void *ctx, const char *name, const char *value)
+{
+	json_t **doc = ctx;
+
+	return json_object_set_new(*doc, name, json_string(value)) == 0 ?
+	    CXV_OK : CXV_ERR_CORRUPT;
+}
+
+static int
+do_show(struct cxv_vault *v, struct args *a)
+{
+	json_t *doc = NULL;
+	int64_t id = 0;
+	int r;
+
+	if ((r = cxv_user_lookup(v, a->cli.pos[0], &id)) == CXV_OK)
+		r = cxv_user_show(v, id, show_record, show_field, &doc);
+	if (r != CXV_OK) {
+		json_decref(doc);
+		cxv_cli_error("user show", "%s", r == CXV_ERR_NOT_FOUND ?
+		    "no such user" : cxv_strerror(r));
+		return CXV_EXIT_FAIL;
+	}
+	return cxv_cli_print_json(doc);
+}
+
+static int
+do_list(struct cxv_vault *v, struct args *a)
+{
+	int r;
+
+	(void)a;
+	if ((r = cxv_user_list(v, print_row, NULL)) != CXV_OK) {
+		cxv_cli_error("user list", "%s", cxv_strerror(r));
+		return CXV_EXIT_FAIL;
+	}
+	return CXV_EXIT_OK;
+}
+
+static const struct verb {
+	const char *name;
+	int npos;
+	int (*fn)(struct cxv_vault *, struct args *);
+} verbs[] = {
+	{ "add", 0, do_add }, { "show", 1, do_show }, { "list", 0, do_list },
+};
+
+static int
+run(int argc, char **argv)
+{
+	static struct option opts[NFIELD_OPTS + 5] = {
+		{ "logon", required_argument, NULL, 'l' },
+		{ "kind", required_argument, NULL, 'k' },
+	};
+	static const struct option common[] = { CXV_CLI_COMMON_OPTIONS };
+	const struct verb *vb = NULL;
+	struct cxv_vault *v = NULL;
+	struct args a;
+	size_t i;
+	int r;
+
+	for (i = 0; i < NFIELD_OPTS; i++)
+		opts[2 + i] = (struct option){ field_opts[i], required_argument,
+		    NULL, OPT_FIELD + (int)i };
+	memcpy(opts + 2 + NFIELD_OPTS, common, sizeof(common));
+	if (argc >= 2 && strcmp(argv[1], "--help") == 0)
+		return cxv_cli_help(&cxv_cmd_user);
+	for (i = 0; argc >= 2 && i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(argv[1], verbs[i].name) == 0)
+			vb = &verbs[i];
+	if (vb == NULL)
+		return cxv_cli_usage_error(&cxv_cmd_user,
+		    "expected add, show or list");
+	memset(&a, 0, sizeof(a));
+	if ((r = cxv_cli_parse(&cxv_cmd_user, argc - 1, argv + 1, opts, opt,
+	    &a, &a.cli)) != -1)
+		return r;
+	if (a.cli.npos != vb->npos)
+		return cxv_cli_usage_error(&cxv_cmd_user,
+		    "wrong number of arguments");
+	if (vb->fn == do_add ? a.logon == NULL :
+	    (a.logon != NULL || a.kind != NULL || a.n != 0))
+		return cxv_cli_usage_error(&cxv_cmd_user, vb->fn == do_add ?
+		    "--logon is required" : "fields are for add");
+	if ((r = cxv_cli_open(a.cli.dir, &v)) != CXV_EXIT_OK)
+		return r;
+	r = vb->fn(v, &a);
+	cxv_vault_close(v);
+	return r;
+}

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Internal users; see user.h. */
+#include "user.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "caps.h"
+#include "err.h"
+#include "fields.h"
+#include "ident.h"
+#include "keyring.h"
+#include "subject.h"
+#include "util.h"
+#include "vault.h"
+
+#define AD_MAX		32
+#define NO_IDENT	(-1)
+
+/* R1.1's fields, and the identifier kind each one also is. */
+static const struct {
+	const char *name;
+	int ident;
+} user_fields[] = {
+	{ "first_name", NO_IDENT }, { "middle_name", NO_IDENT },
+	{ "last_name", NO_IDENT }, { "chat_name", NO_IDENT },
+	{ "extension", CXV_IDENT_PHONE }, { "mobile", CXV_IDENT_PHONE },
+	{ "home_phone", CXV_IDENT_PHONE }, { "work_phone", CXV_IDENT_PHONE },
+	{ "fax", CXV_IDENT_PHONE }, { "email", CXV_IDENT_EMAIL },
+	{ "location", NO_IDENT }, { "department", NO_IDENT },
+	{ "organisation", NO_IDENT }, { "title", NO_IDENT },
+	{ "address", NO_IDENT },
+};
+#define NFIELDS (sizeof(user_fields) / sizeof(user_fields[0]))
+
+static const char *const kind_names[CXV_USER_KIND__COUNT] = {
+	"local", "remote", "api",
+};
+static const char *const status_names[CXV_USER_STATUS__COUNT] = {
+	"active", "disabled",
+};
+
+const char *
+cxv_user_kind_name(int kind)
+{
+	return kind >= 0 && kind < CXV_USER_KIND__COUNT ? kind_names[kind] :
+	    "unknown";
+}
+
+int
+cxv_user_kind_parse(const char *name, enum cxv_user_kind *kind)
+{
+	int i;
+
+	for (i = 0; i < CXV_USER_KIND__COUNT; i++) {
+		if (strcmp(name, kind_names[i]) == 0) {
+			*kind = (enum cxv_user_kind)i;
+			return CXV_OK;
+		}
+	}
+	return CXV_ERR_INVALID;
+}
+
+const char *
+cxv_user_status_name(int status)
+{
+	return status >= 0 && status < CXV_USER_STATUS__COUNT ?
+	    status_names[status] : "unknown";
+}
+
+static int
+field_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NFIELDS; i++)
+		if (strcmp(name, user_fields[i].name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+cxv_user_field_known(const char *name)
+{
+	return field_index(name) >= 0;
+}
+
+static void
+user_ad(int64_t id, char ad[AD_MAX])
+{
+	snprintf(ad, AD_MAX, "user:%lld", (long long)id);
+}
+
+/* Check the fields; *why names the first bad one. */
+static int
+check_fields(const struct cxv_field *f, size_t n, unsigned cc,
+    const char **why)
+{
+	char norm[CXV_IDENT_NORM_MAX];
+	unsigned seen = 0;
+	const char *w;
+	size_t i;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		if ((k = field_index(f[i].name)) < 0)
+			return *why = "unknown user field", CXV_ERR_INVALID;
+		if (seen & (1u << k))
+			return *why = "a user field is given twice",
+			    CXV_ERR_INVALID;
+		seen |= 1u << k;
+		if (strlen(f[i].value) > CXV_FIELD_MAX ||
+		    !cxv_utf8_printable(f[i].value, strlen(f[i].value)))
+			return *why = "a user field is not printable text",
+			    CXV_ERR_INVALID;
+		if (strcmp(f[i].name, "extension") == 0 &&
+		    (cxv_ident_normalize(CXV_IDENT_PHONE, f[i].value, cc, norm,
+		    &w) != CXV_OK || strncmp(norm, "ext:", 4) != 0))
+			return *why = "extension must be 2 to 6 digits",
+			    CXV_ERR_INVALID;
+	}
+	return CXV_OK;
+}
+
+/* The user's identifiers: logon, numbers, email, and its full name. */
+static size_t
+user_idents(const char *logon, const struct cxv_field *f, size_t n,
+    struct cxv_ident_input *ids, char *name, size_t namecap)
+{
+	const char *first = NULL, *last = NULL;
+	size_t i, k = 0;
+	int x;
+
+	ids[k++] = (struct cxv_ident_input){ CXV_IDENT_LOGON, logon };
+	for (i = 0; i < n; i++) {
+		x = user_fields[field_index(f[i].name)].ident;
+		if (x != NO_IDENT && *f[i].value != '\0')
+			ids[k++] = (struct cxv_ident_input){
+			    (enum cxv_ident_kind)x, f[i].value };
+		if (strcmp(f[i].name, "first_name") == 0)
+			first = f[i].value;
+		if (strcmp(f[i].name, "last_name") == 0)
+			last = f[i].value;
+	}
+	if (first != NULL || last != NULL) {
+		snprintf(name, namecap, "%s %s", first ? first : "",
+		    last ? last : "");
+		ids[k++] = (struct cxv_ident_input){ CXV_IDENT_NAME, name };
+	}
+	return k;
+}
+
+/* The writes of cxv_user_add(), inside its transaction. */
+static int
+add_locked(struct cxv_vault *v, const char *logon, enum cxv_user_kind kind,
+    const struct cxv_field *f, size_t n, int64_t *id, const char **why)
+{
+	struct cxv_ident_input ids[NFIELDS + 2];
+	struct cxv_field all[NFIELDS + 1];
+	struct cxv_user_row row = { 0 };
+	char name[2 * CXV_FIELD_MAX + 2], ad[AD_MAX], norm[CXV_IDENT_NORM_MAX];
+	char idstr[24];
+	uint8_t bidx[CXV_HASH_BYTES], *sealed = NULL;
+	int created, r;
+
+	r = cxv_subject_resolve_tx(v, ids, user_idents(logon, f, n, ids, name,
+	    sizeof(name)), &row.subject_id, &created, why);
+	sodium_memzero(name, sizeof(name));
+	if (r != CXV_OK)
+		return r;
+	/* The same blind index the subject's logon identifier has. */
+	if ((r = cxv_ident_normalize(CXV_IDENT_LOGON, logon, 0, norm, why))
+	    != CXV_OK)
+		return r;
+	cxv_keyring_blind_index(cxv_vault_keyring(v), "logon", norm, bidx);
+	all[0] = (struct cxv_field){ "logon", logon };
+	memcpy(all + 1, f, n * sizeof(*f));
+	row.id = cxv_random_id();
+	user_ad(row.id, ad);
+	if ((r = cxv_subject_seal_fields(v, row.subject_id, ad, all, n + 1,
+	    &sealed, &row.sealed_len)) != CXV_OK)
+		return r;
+	row.sealed = sealed;
+	row.kind = (int)kind;
+	row.status = CXV_USER_ACTIVE;
+	row.created_ms = cxv_now_ms();
+	r = cxv_store_user_insert(cxv_vault_store(v), &row, bidx);
+	free(sealed);
+	if (r == CXV_ERR_EXISTS)
+		*why = "logon id already in use";
+	if (r != CXV_OK)
+		return r;
+	*id = row.id;
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)row.id);
+	return cxv_vault_audit(v, "user.create", "user", idstr, "fields");
+}
+
+int
+cxv_user_add(struct cxv_vault *v, const char *logon, enum cxv_user_kind kind,
+    const struct cxv_field *f, size_t n, int64_t *id, const char **why)
+{
+	struct cxv_store *st = cxv_vault_store(v);
+	int r;
+
+	*id = 0;
+	*why = NULL;
+	if ((unsigned)kind >= CXV_USER_KIND__COUNT || n > NFIELDS)
+		return *why = "bad kind or too many fields", CXV_ERR_INVALID;
+	if ((r = check_fields(f, n, cxv_vault_config(v)->country_code, why))
+	    != CXV_OK || (r = cxv_store_begin(st)) != CXV_OK)
+		return r;
+	if ((r = add_locked(v, logon, kind, f, n, id, why)) == CXV_OK)
+		r = cxv_store_commit(st);
+	if (r != CXV_OK) {
+		cxv_store_rollback(st);
+		*id = 0;
+	}
+	return r;
+}
+
+static int
+take_id(void *ctx, const struct cxv_user_row *row)
+{
+	*(int64_t *)ctx = row->id;
+	return CXV_OK;
+}
+
+int
+cxv_user_lookup(struct cxv_vault *v, const char *logon, int64_t *id)
+{
+	char norm[CXV_IDENT_NORM_MAX];
+	uint8_t bidx[CXV_HASH_BYTES];
+	const char *why;
+
+	*id = 0;
+	if (cxv_ident_normalize(CXV_IDENT_LOGON, logon, 0, norm, &why) != CXV_OK)
+		return CXV_ERR_NOT_FOUND;
+	cxv_keyring_blind_index(cxv_vault_keyring(v), "logon", norm, bidx);
+	sodium_memzero(norm, sizeof(norm));
+	return cxv_store_user_by_logon(cxv_vault_store(v), bidx, take_id, id);
+}
+
+int
+cxv_user_list(struct cxv_vault *v, cxv_store_user_fn fn, void *ctx)
+{
+	return cxv_store_user_all(cxv_vault_store(v), fn, ctx);
+}
+
+/* A user row copied out of the store callback. */
+struct held {
+	struct cxv_user_row row;
+	uint8_t *sealed;
+};
+
+static int
+hold(void *ctx, const struct cxv_user_row *row)
+{
+	struct held *h = ctx;
+
+	h->row = *row;
+	if ((h->sealed = malloc(row->sealed_len + 1)) == NULL)
+		return CXV_ERR_NOMEM;
+	memcpy(h->sealed, row->sealed, row->sealed_len);
+	h->row.sealed = h->sealed;
+	return CXV_OK;
+}
+
+int
+cxv_user_show(struct cxv_vault *v, int64_t id, cxv_store_user_fn record,
+    int (*field)(void *ctx, const char *name, const char *value), void *ctx)
+{
+	struct cxv_store *st = cxv_vault_store(v);
+	struct held h = { { 0 }, NULL };
+	char idstr[24], ad[AD_MAX];
+	int r;
+
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)id);
+	if ((r = cxv_store_begin(st)) != CXV_OK)
+		return r;
+	if ((r = cxv_store_user_get(st, id, hold, &h)) == CXV_OK &&
+	    (r = cxv_vault_audit(v, "user.read", "user", idstr, "fields"))
+	    == CXV_OK)
+		r = cxv_store_commit(st);
+	if (r != CXV_OK)
+		cxv_store_rollback(st);
+	user_ad(id, ad);
+	if (r == CXV_OK && (r = record(ctx, &h.row)) == CXV_OK)
+		r = cxv_subject_open_fields(v, h.row.subject_id, ad, h.sealed,
+		    h.row.sealed_len, field, ctx);
+	free(h.sealed);
+	return r;
+}
