@@ -6,9 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <csv.h>
 #include <sodium.h>
 
+#include "csv_line.h"
 #include "err.h"
 #include "util.h"
 
@@ -41,50 +41,9 @@ static const struct {
 };
 
 struct split {
-	struct cxv_cdr *cdr;
 	const char *col[C__COUNT];
 	size_t ncol;
-	int err;		/* CXV_OK or the first problem */
-	const char *why;
 };
-
-/* libcsv field callback: copy the field into the record's storage. */
-static void
-on_field(void *s, size_t len, void *data)
-{
-	struct split *sp = data;
-	struct cxv_cdr *c = sp->cdr;
-
-	if (sp->err != CXV_OK)
-		return;
-	if (sp->ncol == C__COUNT) {
-		sp->err = CXV_ERR_INVALID;
-		sp->why = "more than 18 columns";
-		return;
-	}
-	if (len > CXV_FIELD_MAX || len + 1 > sizeof(c->text) - c->used) {
-		sp->err = CXV_ERR_TOO_LARGE;
-		sp->why = "field too long";
-		return;
-	}
-	if (len > 0)
-		memcpy(c->text + c->used, s, len);
-	c->text[c->used + len] = '\0';
-	if (!cxv_utf8_printable(c->text + c->used, len)) {
-		sp->err = CXV_ERR_INVALID;
-		sp->why = "field is not printable UTF-8";
-		return;
-	}
-	sp->col[sp->ncol++] = c->text + c->used;
-	c->used += len + 1;
-}
-
-static void
-on_row(int term, void *data)
-{
-	(void)term;
-	(void)data;
-}
 
 /* "YYYY-MM-DD HH:MM:SS" (UTC) to ms; "" is 0 (did not happen). */
 static int
@@ -107,30 +66,22 @@ parse_time(const char *s, int64_t *ms)
 	return CXV_OK;
 }
 
-/* Split a CSV line into columns; strict quoting. */
+/* Split a CSV line into the record's columns. */
 static int
-split_line(const char *line, size_t len, struct split *sp, const char **why)
+split_line(struct cxv_cdr *c, const char *line, size_t len, struct split *sp,
+    const char **why)
 {
-	struct csv_parser p;
-	int r = CXV_OK;
+	size_t used = 0;
+	int r;
 
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
-		return CXV_ERR_NOMEM;
-	if (csv_parse(&p, line, len, on_field, on_row, sp) != len ||
-	    csv_fini(&p, on_field, on_row, sp) != 0) {
-		r = csv_error(&p) == CSV_ENOMEM ? CXV_ERR_NOMEM : CXV_ERR_INVALID;
-		*why = "malformed CSV (quotes)";
-	}
-	csv_free(&p);
-	if (r == CXV_OK && sp->err != CXV_OK) {
-		r = sp->err;
-		*why = sp->why;
-	}
-	if (r == CXV_OK && sp->ncol < C_MIN) {
-		r = CXV_ERR_INVALID;
-		*why = "fewer than 16 columns";
-	}
-	return r;
+	r = cxv_csv_split(line, len, sp->col, C__COUNT, &sp->ncol,
+	    c->text + c->used, sizeof(c->text) - c->used, &used, why);
+	if (r != CXV_OK)
+		return r;
+	c->used += used;
+	if (sp->ncol < C_MIN)
+		return *why = "fewer than 16 columns", CXV_ERR_INVALID;
+	return CXV_OK;
 }
 
 static int
@@ -247,10 +198,9 @@ cxv_cdr_parse_asterisk(const char *line, size_t len, struct cxv_cdr *out,
 	*why = NULL;
 	memset(&sp, 0, sizeof(sp));
 	cxv_cdr_reset(out, "asterisk");
-	sp.cdr = out;
 	if (len > CXV_IMPORT_LINE_MAX)
 		return *why = "line too long", CXV_ERR_TOO_LARGE;
-	if ((r = split_line(line, len, &sp, why)) != CXV_OK)
+	if ((r = split_line(out, line, len, &sp, why)) != CXV_OK)
 		return r;
 	return fill(out, &sp, line, len, why);
 }

@@ -77,7 +77,7 @@ static const struct bad bads[] = {
 	{ "\"a\",\"b", "malformed CSV (quotes)" },
 	{ "\"a\",\"b\"x,\"c\"", "malformed CSV (quotes)" },
 	{ "1,2,3", "fewer than 16 columns" },
-	{ ",,,,,,,,,,,,,,,,,,,", "more than 18 columns" },
+	{ ",,,,,,,,,,,,,,,,,,,", "too many columns" },
 	{ ",1,2,,,,,,,2026-01-01 00:00:00,,,x,0,ANSWERED,,,",
 	    "duration/billsec not numbers (billsec <= duration)" },
 	{ ",1,2,,,,,,,2026-01-01 00:00:00,,,5,6,ANSWERED,,,",
