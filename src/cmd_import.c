@@ -7,6 +7,7 @@
 
 #include "cmds.h"
 #include "err.h"
+#include "campaign.h"
 #include "content.h"
 #include "import.h"
 #include "vault.h"
@@ -17,7 +18,8 @@ const struct cxv_cmd cxv_cmd_import = {
 	"import",
 	"import call detail records and content files",
 	"cxvault import cdr [--data DIR] --format FORMAT FILE...\n"
-	"       cxvault import content [--data DIR] --interaction ID --kind KIND FILE",
+	"       cxvault import content [--data DIR] --interaction ID --kind KIND FILE\n"
+	"       cxvault import campaign [--data DIR] --campaign NAME FILE.csv",
 	"  cdr  read call detail records and store each as an interaction of\n"
 	"       its customer (caller, or called outside number), with its trail.\n"
 	"       FORMAT: asterisk-csv (cdr_csv Master.csv, 16 or 18 columns,\n"
@@ -30,7 +32,10 @@ const struct cxv_cmd cxv_cmd_import = {
 	"  content  seal FILE (a recording, voicemail, transcript...) into the\n"
 	"       content store as content of interaction ID, streamed in constant\n"
 	"       memory. KIND: recording, voicemail, greeting, chat_transcript,\n"
-	"       sms_transcript, email, case_note. Prints the content id (JSON).",
+	"       sms_transcript, email, case_note. Prints the content id (JSON).\n"
+	"  campaign  load a calling list: a CSV header row naming 'name' and\n"
+	"       'number' and up to 10 custom columns, then one person per line.\n"
+	"       Numbers on the do-not-call list are skipped and counted.",
 	run,
 };
 
@@ -99,7 +104,7 @@ import_file(struct cxv_vault *v, const char *format, const char *path)
 
 struct args {
 	struct cxv_cli_args cli;
-	const char *format, *kind, *interaction;
+	const char *format, *kind, *interaction, *campaign;
 };
 
 static int
@@ -113,6 +118,8 @@ opt(void *ctx, int o, const char *arg)
 		a->kind = arg;
 	else if (o == 'i')
 		a->interaction = arg;
+	else if (o == 'c')
+		a->campaign = arg;
 	else
 		return CXV_EXIT_USAGE;
 	return -1;
@@ -191,23 +198,91 @@ import_content(struct args *a)
 }
 
 static int
+take_campaign(void *ctx, const struct cxv_campaign_row *row)
+{
+	*(int64_t *)ctx = row->id;
+	return CXV_OK;
+}
+
+static int
+list_file(struct cxv_vault *v, int64_t cid, const char *path)
+{
+	struct report_ctx rc = { path, "line", isatty(STDERR_FILENO) };
+	struct cxv_import_report rep = { on_reject, on_progress, &rc };
+	struct cxv_import_stats st;
+	FILE *in;
+	int r;
+
+	if ((in = fopen(path, "rbe")) == NULL) {
+		cxv_cli_error("import", "%s: %s", path, strerror(errno));
+		return CXV_EXIT_FAIL;
+	}
+	r = cxv_import_campaign(v, cid, in, &rep, &st);
+	fclose(in);
+	if (r != CXV_OK) {
+		if (r != CXV_ERR_INVALID)
+			cxv_cli_error("import", "%s: %s", path, cxv_strerror(r));
+		return CXV_EXIT_FAIL;
+	}
+	r = cxv_cli_print_json(json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}",
+	    "file", path, "read", (json_int_t)st.read, "imported",
+	    (json_int_t)st.imported, "duplicates", (json_int_t)st.duplicates,
+	    "dnc_skipped", (json_int_t)st.dnc, "rejected",
+	    (json_int_t)st.rejected));
+	return r == CXV_EXIT_OK && st.rejected == 0 ? CXV_EXIT_OK :
+	    CXV_EXIT_FAIL;
+}
+
+static int
+import_list(int argc, char **argv, const struct option *opts)
+{
+	struct cxv_vault *v = NULL;
+	int64_t cid = 0;
+	struct args a;
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	if ((r = cxv_cli_parse(&cxv_cmd_import, argc - 1, argv + 1, opts, opt,
+	    &a, &a.cli)) != -1)
+		return r;
+	if (a.campaign == NULL || a.cli.npos != 1 || a.format || a.kind ||
+	    a.interaction)
+		return cxv_cli_usage_error(&cxv_cmd_import,
+		    "import campaign takes --campaign NAME and one file");
+	if ((r = cxv_cli_open(a.cli.dir, &v)) != CXV_EXIT_OK)
+		return r;
+	if ((r = cxv_campaign_find(v, a.campaign, take_campaign, &cid))
+	    != CXV_OK) {
+		cxv_cli_error("import campaign", "%s", r == CXV_ERR_NOT_FOUND ?
+		    "no such campaign" : cxv_strerror(r));
+		r = CXV_EXIT_FAIL;
+	} else
+		r = list_file(v, cid, a.cli.pos[0]);
+	cxv_vault_close(v);
+	return r;
+}
+
+static int
 run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "kind", required_argument, NULL, 'k' },
 		{ "interaction", required_argument, NULL, 'i' },
+		{ "campaign", required_argument, NULL, 'c' },
 		CXV_CLI_COMMON_OPTIONS
 	};
 	struct args a;
 	int cdr, r;
 
+	if (argc >= 2 && strcmp(argv[1], "campaign") == 0)
+		return import_list(argc, argv, opts);
 	if (argc < 2 || (strcmp(argv[1], "cdr") != 0 &&
 	    strcmp(argv[1], "content") != 0)) {
 		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
 			return cxv_cli_help(&cxv_cmd_import);
 		return cxv_cli_usage_error(&cxv_cmd_import,
-		    "expected cdr or content");
+		    "expected cdr, content or campaign");
 	}
 	cdr = strcmp(argv[1], "cdr") == 0;
 	memset(&a, 0, sizeof(a));

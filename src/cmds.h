@@ -15,5 +15,7 @@ extern const struct cxv_cmd cxv_cmd_interaction;
 extern const struct cxv_cmd cxv_cmd_content;
 extern const struct cxv_cmd cxv_cmd_user;
 extern const struct cxv_cmd cxv_cmd_calllog;
+extern const struct cxv_cmd cxv_cmd_campaign;
+extern const struct cxv_cmd cxv_cmd_dnc;
 
 #endif

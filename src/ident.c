@@ -80,19 +80,22 @@ squeeze(const char *in, char out[CXV_IDENT_NORM_MAX], const char **why)
 
 /*
  * Keep the digits of a phone number, dropping the separators people
- * write; "(0)" after a country code ("+49 (0)30 ...") is the national
- * trunk prefix and goes too. Sets *plus if the number starts with '+'.
+ * write; "(0)" in an international number ("+49 (0)30 ...", "0049 (0)30
+ * ...") is the national trunk prefix and goes too. Sets *plus if the
+ * number starts with '+'.
  */
 static int
 phone_digits(const char *s, char *d, size_t cap, int *plus, const char **why)
 {
 	size_t n = 0;
+	int intl;
 
 	*plus = (*s == '+');
+	intl = *plus || strncmp(s, "00", 2) == 0;
 	if (*plus)
 		s++;
 	for (; *s != '\0'; s++) {
-		if (*plus && strncmp(s, "(0)", 3) == 0) {
+		if (intl && strncmp(s, "(0)", 3) == 0) {
 			s += 2;
 			continue;
 		}

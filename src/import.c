@@ -4,12 +4,16 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 #include <sodium.h>
 
+#include "campaign.h"
 #include "caps.h"
 #include "cdr.h"
+#include "csv_line.h"
+#include "fields.h"
 #include "err.h"
 #include "interaction.h"
 #include "log.h"
@@ -165,12 +169,25 @@ cxv_import_cdr_unit(const char *format)
 	return i >= 0 ? formats[i].unit : "record";
 }
 
+/* A calling list's columns: which is the name, the number, the rest. */
+struct list_cols {
+	const char *col[2 + CXV_CAMPAIGN_CUSTOM_MAX];
+	size_t ncol;
+	int name, number;			/* column numbers */
+	char header[2 + CXV_CAMPAIGN_CUSTOM_MAX][65];
+	char store[CXV_IMPORT_LINE_MAX + 2 + CXV_CAMPAIGN_CUSTOM_MAX];
+	int64_t campaign_id;
+};
+
 struct run {
 	struct cxv_vault *v;
 	const struct cxv_import_report *rep;
 	struct cxv_import_stats *st;
 	struct reader rd;
-	struct cxv_cdr *cdr;
+	struct cxv_cdr *cdr;		/* CDR imports */
+	struct list_cols *list;		/* calling-list imports */
+	enum got (*next)(struct run *ru, const char **why, int *r);
+	int (*store)(struct run *ru, int *dup, const char **why);
 	int in_batch;
 };
 
@@ -182,24 +199,40 @@ reject(struct run *ru, const char *why)
 		ru->rep->reject(ru->rep->ctx, ru->rd.where, why);
 }
 
+static enum got
+next_cdr(struct run *ru, const char **why, int *r)
+{
+	return ru->rd.next(&ru->rd, ru->cdr, why, r);
+}
+
+static int
+store_cdr(struct run *ru, int *dup, const char **why)
+{
+	int64_t id = 0;
+
+	return cxv_interaction_add_cdr(ru->v, ru->cdr, &id, dup, why);
+}
+
 /* Store one parsed record inside its savepoint. */
 static int
 store_record(struct run *ru)
 {
 	struct cxv_store *db = cxv_vault_store(ru->v);
 	const char *why = NULL;
-	int64_t id = 0;
 	int dup = 0, r;
 
 	if ((r = cxv_store_savepoint(db)) != CXV_OK)
 		return r;
-	r = cxv_interaction_add_cdr(ru->v, ru->cdr, &id, &dup, &why);
-	if (r == CXV_OK) {
+	if ((r = ru->store(ru, &dup, &why)) == CXV_OK) {
 		ru->st->duplicates += dup;
 		ru->st->imported += !dup;
 		return cxv_store_release(db);
 	}
 	cxv_store_rollback_savepoint(db);
+	if (r == CXV_ERR_DENIED) {
+		ru->st->dnc++;		/* skipped and counted, R1.6 */
+		return CXV_OK;
+	}
 	if (r == CXV_ERR_INVALID || r == CXV_ERR_CONFLICT ||
 	    r == CXV_ERR_TOO_LARGE) {
 		reject(ru, why != NULL ? why : cxv_strerror(r));
@@ -231,7 +264,7 @@ import_records(struct run *ru)
 	enum got got;
 	int r = CXV_OK;
 
-	while ((got = ru->rd.next(&ru->rd, ru->cdr, &why, &r)) != GOT_END) {
+	while ((got = ru->next(ru, &why, &r)) != GOT_END) {
 		if (got == GOT_FAIL)
 			return r;
 		ru->st->read++;
@@ -297,6 +330,8 @@ cxv_import_cdr(struct cxv_vault *v, const char *format, FILE *in,
 	ru.v = v;
 	ru.rep = rep;
 	ru.st = st;
+	ru.next = next_cdr;
+	ru.store = store_cdr;
 	/* Parsed records hold personal data: locked memory, wiped. */
 	if ((r = reader_open(&ru.rd, format, in)) == CXV_OK &&
 	    (ru.cdr = sodium_malloc(sizeof(*ru.cdr))) == NULL)
@@ -309,5 +344,110 @@ cxv_import_cdr(struct cxv_vault *v, const char *format, FILE *in,
 	sodium_free(ru.cdr);
 	CXV_LOG(CXV_LOG_INFO, "import.cdr", CXV_LF("format", format),
 	    CXV_LF("result", cxv_errcode(r)));
+	return r;
+}
+
+/* The header row: "name" and "number" (any case), then custom fields. */
+static int
+list_header(struct run *ru, const char **why)
+{
+	struct list_cols *l = ru->list;
+	size_t len = 0, used = 0, i;
+	int got;
+
+	l->name = l->number = -1;
+	if ((got = read_line(ru->rd.in, ru->rd.buf, &len)) <= 0)
+		return *why = got < 0 ? "header line too long" : "empty file",
+		    CXV_ERR_INVALID;
+	ru->rd.where = 1;
+	if (cxv_csv_split(ru->rd.buf, len, l->col, 2 + CXV_CAMPAIGN_CUSTOM_MAX,
+	    &l->ncol, l->store, sizeof(l->store), &used, why) != CXV_OK)
+		return *why = "header: more than 10 custom fields or malformed",
+		    CXV_ERR_INVALID;
+	for (i = 0; i < l->ncol; i++) {
+		if (*l->col[i] == '\0' || strlen(l->col[i]) >= sizeof(l->header[0]))
+			return *why = "header: empty or over-long column name",
+			    CXV_ERR_INVALID;
+		snprintf(l->header[i], sizeof(l->header[0]), "%s", l->col[i]);
+		if (strcasecmp(l->header[i], "name") == 0)
+			l->name = (int)i;
+		else if (strcasecmp(l->header[i], "number") == 0)
+			l->number = (int)i;
+	}
+	if (l->name < 0 || l->number < 0)
+		return *why = "header needs 'name' and 'number' columns",
+		    CXV_ERR_INVALID;
+	return CXV_OK;
+}
+
+static enum got
+next_list_line(struct run *ru, const char **why, int *r)
+{
+	struct list_cols *l = ru->list;
+	size_t len = 0, used = 0, n = 0;
+	int got;
+
+	do {
+		if ((got = read_line(ru->rd.in, ru->rd.buf, &len)) == 0)
+			return ferror(ru->rd.in) ? (*r = CXV_ERR_IO, GOT_FAIL) :
+			    GOT_END;
+		ru->rd.where++;
+	} while (got > 0 && len == 0);
+	if (got < 0)
+		return *why = "line too long", GOT_REJECT;
+	if (cxv_csv_split(ru->rd.buf, len, l->col, 2 + CXV_CAMPAIGN_CUSTOM_MAX,
+	    &n, l->store, sizeof(l->store), &used, why) != CXV_OK)
+		return GOT_REJECT;
+	if (n != l->ncol)
+		return *why = "column count differs from the header", GOT_REJECT;
+	return GOT_RECORD;
+}
+
+static int
+store_list_entry(struct run *ru, int *dup, const char **why)
+{
+	struct list_cols *l = ru->list;
+	struct cxv_field custom[CXV_CAMPAIGN_CUSTOM_MAX];
+	size_t i, n = 0;
+
+	for (i = 0; i < l->ncol; i++)
+		if ((int)i != l->name && (int)i != l->number)
+			custom[n++] = (struct cxv_field){ l->header[i], l->col[i] };
+	return cxv_campaign_add_entry_tx(ru->v, l->campaign_id, l->col[l->name],
+	    l->col[l->number], custom, n, dup, why);
+}
+
+int
+cxv_import_campaign(struct cxv_vault *v, int64_t campaign_id, FILE *in,
+    const struct cxv_import_report *rep, struct cxv_import_stats *st)
+{
+	const char *why = NULL;
+	struct run ru;
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	memset(&ru, 0, sizeof(ru));
+	ru.v = v;
+	ru.rep = rep;
+	ru.st = st;
+	ru.next = next_list_line;
+	ru.store = store_list_entry;
+	ru.rd.in = in;
+	if ((ru.rd.buf = sodium_malloc(CXV_IMPORT_LINE_MAX + 1)) == NULL ||
+	    (ru.list = sodium_malloc(sizeof(*ru.list))) == NULL)
+		r = CXV_ERR_NOMEM;
+	else {
+		ru.list->campaign_id = campaign_id;
+		if ((r = list_header(&ru, &why)) != CXV_OK && rep->reject)
+			rep->reject(rep->ctx, 1, why);
+		if (r == CXV_OK)
+			r = import_records(&ru);
+		else
+			st->rejected++;
+	}
+	if (r != CXV_OK)
+		cxv_store_rollback(cxv_vault_store(v));
+	sodium_free(ru.rd.buf);
+	sodium_free(ru.list);
 	return r;
 }

@@ -19,6 +19,7 @@ struct cxv_import_stats {
 	uint64_t imported;
 	uint64_t duplicates;
 	uint64_t rejected;
+	uint64_t dnc;		/* skipped: on the do-not-call list */
 };
 
 /* A rejected record: its line or document number and a static reason. */
@@ -49,6 +50,16 @@ const char *cxv_import_cdr_unit(const char *format);
  * whole import (I/O, database), with earlier batches kept.
  */
 int cxv_import_cdr(struct cxv_vault *v, const char *format, FILE *in,
+    const struct cxv_import_report *rep, struct cxv_import_stats *st /* OUT */);
+
+/*
+ * Import a campaign's calling list from CSV: a header row naming "name"
+ * and "number" (any order, any case) and up to 10 custom columns, then
+ * one entry per line. Numbers on the do-not-call list are skipped and
+ * counted (st->dnc). A bad header fails the file (CXV_ERR_INVALID, one
+ * rejected record at line 1).
+ */
+int cxv_import_campaign(struct cxv_vault *v, int64_t campaign_id, FILE *in,
     const struct cxv_import_report *rep, struct cxv_import_stats *st /* OUT */);
 
 #endif

@@ -222,4 +222,51 @@ typedef int (*cxv_store_call_log_fn)(void *ctx,
 int cxv_store_call_log_by_user(struct cxv_store *st, int64_t user_id,
     cxv_store_call_log_fn fn, void *ctx);
 
+/* An outbound campaign (R1.6); its name is a business name, in clear. */
+struct cxv_campaign_row {
+	int64_t id;
+	const char *name;
+	int state;
+	int64_t created_ms;
+	int64_t entries, results;	/* counts, on reads */
+};
+
+/* EXISTS if the name or id is taken. */
+int cxv_store_campaign_insert(struct cxv_store *st,
+    const struct cxv_campaign_row *row);
+typedef int (*cxv_store_campaign_fn)(void *ctx,
+    const struct cxv_campaign_row *row);
+/* NOT_FOUND if no campaign has that name. */
+int cxv_store_campaign_by_name(struct cxv_store *st, const char *name,
+    cxv_store_campaign_fn fn, void *ctx);
+int cxv_store_campaign_all(struct cxv_store *st, cxv_store_campaign_fn fn,
+    void *ctx);
+
+/* A calling-list entry or a result (result != 0); sealed per subject. */
+struct cxv_campaign_item {
+	int64_t id;
+	int64_t campaign_id;
+	int64_t subject_id;
+	int64_t ts_ms;
+	const char *outcome;		/* results only */
+	const uint8_t *sealed;
+	size_t sealed_len;
+};
+
+/* EXISTS if the subject is already on this calling list. */
+int cxv_store_campaign_item_insert(struct cxv_store *st, int result,
+    const struct cxv_campaign_item *it);
+typedef int (*cxv_store_campaign_item_fn)(void *ctx,
+    const struct cxv_campaign_item *it);
+int cxv_store_campaign_items(struct cxv_store *st, int64_t campaign_id,
+    int result, cxv_store_campaign_item_fn fn, void *ctx);
+/* Delete a campaign's calling list (results stay); *n entries deleted. */
+int cxv_store_campaign_clear_list(struct cxv_store *st, int64_t campaign_id,
+    int64_t *n /* OUT */);
+
+/* The do-not-call list: blind indexes only. dnc_has: OK or NOT_FOUND. */
+int cxv_store_dnc_add(struct cxv_store *st, const uint8_t bidx[32],
+    int64_t ts_ms);
+int cxv_store_dnc_has(struct cxv_store *st, const uint8_t bidx[32]);
+
 #endif

@@ -116,6 +116,36 @@ static const char *const migrations[] = {
 	"  sealed BLOB NOT NULL);"
 	"CREATE INDEX call_log_user ON call_log (user_id, ts_ms);"
 	"CREATE INDEX call_log_subject ON call_log (subject_id);",
+	/*
+	 * 4 -> 5: outbound campaigns (R1.6). Calling-list entries and
+	 * results are separate tables, so clearing a list keeps the results
+	 * and the other way round. The do-not-call list holds blind indexes
+	 * only (their own key domain, so they do not join to subjects).
+	 */
+	"CREATE TABLE campaign ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  state INTEGER NOT NULL,"
+	"  created_ms INTEGER NOT NULL);"
+	"CREATE TABLE campaign_entry ("
+	"  id INTEGER PRIMARY KEY,"
+	"  campaign_id INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  created_ms INTEGER NOT NULL,"
+	"  sealed BLOB NOT NULL,"
+	"  UNIQUE (campaign_id, subject_id));"
+	"CREATE INDEX campaign_entry_subject ON campaign_entry (subject_id);"
+	"CREATE TABLE campaign_result ("
+	"  id INTEGER PRIMARY KEY,"
+	"  campaign_id INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  ts_ms INTEGER NOT NULL,"
+	"  outcome TEXT NOT NULL,"
+	"  sealed BLOB NOT NULL);"
+	"CREATE INDEX campaign_result_campaign ON campaign_result (campaign_id);"
+	"CREATE INDEX campaign_result_subject ON campaign_result (subject_id);"
+	"CREATE TABLE dnc (bidx BLOB PRIMARY KEY, created_ms INTEGER NOT NULL)"
+	"  WITHOUT ROWID;",
 };
 #define SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -128,6 +158,8 @@ enum stmt_id {
 	S_CT_INSERT, S_CT_GET, S_CT_BY_INTERACTION,
 	S_US_INSERT, S_US_GET, S_US_BY_LOGON, S_US_BY_SUBJECT, S_US_ALL,
 	S_CL_INSERT, S_CL_TRIM, S_CL_BY_USER,
+	S_CP_INSERT, S_CP_BY_NAME, S_CP_ALL, S_CE_INSERT, S_CE_BY_CAMPAIGN,
+	S_CE_CLEAR, S_CR_INSERT, S_CR_BY_CAMPAIGN, S_DNC_INSERT, S_DNC_GET,
 	S_IA_INSERT, S_IA_EXISTS, S_IA_COUNT, S_IA_STEP, S_IA_GET, S_IA_STEPS, S_IA_BY_SUBJECT,
 	S__COUNT
 };
@@ -185,6 +217,29 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_CL_BY_USER] = "SELECT id, user_id, subject_id, direction, ts_ms, "
 	    "duration_s, sealed FROM call_log WHERE user_id = ?1 "
 	    "ORDER BY ts_ms DESC, id DESC",
+	[S_CP_INSERT] = "INSERT INTO campaign (id, name, state, created_ms) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[S_CP_BY_NAME] = "SELECT id, name, state, created_ms, "
+	    "(SELECT count(*) FROM campaign_entry e WHERE e.campaign_id = c.id), "
+	    "(SELECT count(*) FROM campaign_result r WHERE r.campaign_id = c.id) "
+	    "FROM campaign c WHERE name = ?1",
+	[S_CP_ALL] = "SELECT id, name, state, created_ms, "
+	    "(SELECT count(*) FROM campaign_entry e WHERE e.campaign_id = c.id), "
+	    "(SELECT count(*) FROM campaign_result r WHERE r.campaign_id = c.id) "
+	    "FROM campaign c ORDER BY created_ms, id",
+	[S_CE_INSERT] = "INSERT INTO campaign_entry (id, campaign_id, "
+	    "subject_id, created_ms, sealed) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_CE_BY_CAMPAIGN] = "SELECT id, campaign_id, subject_id, created_ms, "
+	    "sealed FROM campaign_entry WHERE campaign_id = ?1 ORDER BY id",
+	[S_CE_CLEAR] = "DELETE FROM campaign_entry WHERE campaign_id = ?1",
+	[S_CR_INSERT] = "INSERT INTO campaign_result (id, campaign_id, "
+	    "subject_id, ts_ms, outcome, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_CR_BY_CAMPAIGN] = "SELECT id, campaign_id, subject_id, ts_ms, "
+	    "sealed, outcome FROM campaign_result WHERE campaign_id = ?1 "
+	    "ORDER BY ts_ms, id",
+	[S_DNC_INSERT] = "INSERT INTO dnc (bidx, created_ms) VALUES (?1, ?2) "
+	    "ON CONFLICT (bidx) DO NOTHING",
+	[S_DNC_GET] = "SELECT 1 FROM dnc WHERE bidx = ?1",
 	[S_IA_COUNT] = "SELECT count(*) FROM interaction",
 	[S_IA_EXISTS] = "SELECT 1 FROM interaction WHERE source = ?1 AND "
 	    "started_ms = ?3 AND source_ref = ?2",
@@ -1199,4 +1254,173 @@ cxv_store_call_log_by_user(struct cxv_store *st, int64_t user_id,
 		return r;
 	sqlite3_bind_int64(s, 1, user_id);
 	return each_row(s, call_log_row, &cb);
+}
+
+int
+cxv_store_campaign_insert(struct cxv_store *st,
+    const struct cxv_campaign_row *row)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_CP_INSERT, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, row->id);
+	sqlite3_bind_text(s, 2, row->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, row->state);
+	sqlite3_bind_int64(s, 4, row->created_ms);
+	return step_done(s);
+}
+
+struct cp_cb {
+	cxv_store_campaign_fn fn;
+	void *ctx;
+};
+
+static int
+campaign_row(sqlite3_stmt *s, void *ctx)
+{
+	struct cp_cb *cb = ctx;
+	struct cxv_campaign_row row;
+
+	row.id = sqlite3_column_int64(s, 0);
+	row.name = text_or_empty(s, 1);
+	row.state = sqlite3_column_int(s, 2);
+	row.created_ms = sqlite3_column_int64(s, 3);
+	row.entries = sqlite3_column_int64(s, 4);
+	row.results = sqlite3_column_int64(s, 5);
+	return cb->fn(cb->ctx, &row);
+}
+
+int
+cxv_store_campaign_by_name(struct cxv_store *st, const char *name,
+    cxv_store_campaign_fn fn, void *ctx)
+{
+	struct cp_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_CP_BY_NAME, &r)) == NULL)
+		return r;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if ((r = step_row(s)) == CXV_OK)
+		r = campaign_row(s, &cb);
+	sqlite3_reset(s);
+	return r;
+}
+
+int
+cxv_store_campaign_all(struct cxv_store *st, cxv_store_campaign_fn fn,
+    void *ctx)
+{
+	struct cp_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_CP_ALL, &r)) == NULL)
+		return r;
+	return each_row(s, campaign_row, &cb);
+}
+
+int
+cxv_store_campaign_item_insert(struct cxv_store *st, int result,
+    const struct cxv_campaign_item *it)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, result ? S_CR_INSERT : S_CE_INSERT, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, it->id);
+	sqlite3_bind_int64(s, 2, it->campaign_id);
+	sqlite3_bind_int64(s, 3, it->subject_id);
+	sqlite3_bind_int64(s, 4, it->ts_ms);
+	if (result) {
+		sqlite3_bind_text(s, 5, it->outcome, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 6, it->sealed, (int)it->sealed_len,
+		    SQLITE_STATIC);
+	} else
+		sqlite3_bind_blob(s, 5, it->sealed, (int)it->sealed_len,
+		    SQLITE_STATIC);
+	return step_done(s);
+}
+
+struct ci_cb {
+	cxv_store_campaign_item_fn fn;
+	void *ctx;
+	int result;
+};
+
+static int
+campaign_item_row(sqlite3_stmt *s, void *ctx)
+{
+	struct ci_cb *cb = ctx;
+	struct cxv_campaign_item it;
+
+	it.id = sqlite3_column_int64(s, 0);
+	it.campaign_id = sqlite3_column_int64(s, 1);
+	it.subject_id = sqlite3_column_int64(s, 2);
+	it.ts_ms = sqlite3_column_int64(s, 3);
+	it.sealed = sqlite3_column_blob(s, 4);
+	it.sealed_len = (size_t)sqlite3_column_bytes(s, 4);
+	it.outcome = cb->result ? text_or_empty(s, 5) : "";
+	return cb->fn(cb->ctx, &it);
+}
+
+int
+cxv_store_campaign_items(struct cxv_store *st, int64_t campaign_id, int result,
+    cxv_store_campaign_item_fn fn, void *ctx)
+{
+	struct ci_cb cb = { fn, ctx, result };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, result ? S_CR_BY_CAMPAIGN : S_CE_BY_CAMPAIGN, &r))
+	    == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, campaign_id);
+	return each_row(s, campaign_item_row, &cb);
+}
+
+int
+cxv_store_campaign_clear_list(struct cxv_store *st, int64_t campaign_id,
+    int64_t *n)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	*n = 0;
+	if ((s = stmt(st, S_CE_CLEAR, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, campaign_id);
+	if ((r = step_done(s)) == CXV_OK)
+		*n = sqlite3_changes(st->db);
+	return r;
+}
+
+int
+cxv_store_dnc_add(struct cxv_store *st, const uint8_t bidx[32], int64_t ts_ms)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_DNC_INSERT, &r)) == NULL)
+		return r;
+	sqlite3_bind_blob(s, 1, bidx, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, ts_ms);
+	return step_done(s);
+}
+
+int
+cxv_store_dnc_has(struct cxv_store *st, const uint8_t bidx[32])
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_DNC_GET, &r)) == NULL)
+		return r;
+	sqlite3_bind_blob(s, 1, bidx, 32, SQLITE_STATIC);
+	r = step_row(s);
+	sqlite3_reset(s);
+	return r;
 }

@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Outbound campaigns, calling lists, results, do-not-call; see campaign.h. */
+#include "campaign.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "caps.h"
+#include "err.h"
+#include "fields.h"
+#include "ident.h"
+#include "keyring.h"
+#include "subject.h"
+#include "util.h"
+#include "vault.h"
+
+#define AD_MAX		48
+#define NAME_MAX_LEN	128
+
+static const char *const state_names[CXV_CAMPAIGN_STATE__COUNT] = {
+	"future", "ongoing", "completed",
+};
+
+const char *
+cxv_campaign_state_name(int state)
+{
+	return state >= 0 && state < CXV_CAMPAIGN_STATE__COUNT ?
+	    state_names[state] : "unknown";
+}
+
+int
+cxv_campaign_state_parse(const char *name, enum cxv_campaign_state *state)
+{
+	int i;
+
+	for (i = 0; i < CXV_CAMPAIGN_STATE__COUNT; i++) {
+		if (strcmp(name, state_names[i]) == 0) {
+			*state = (enum cxv_campaign_state)i;
+			return CXV_OK;
+		}
+	}
+	return CXV_ERR_INVALID;
+}
+
+static void
+item_ad(int result, int64_t id, char ad[AD_MAX])
+{
+	snprintf(ad, AD_MAX, "%s:%lld", result ? "campaign_result" :
+	    "campaign_entry", (long long)id);
+}
+
+/* Run one audited write in its own transaction. */
+static int
+audited(struct cxv_vault *v, int (*fn)(struct cxv_vault *, void *), void *arg)
+{
+	struct cxv_store *st = cxv_vault_store(v);
+	int r;
+
+	if ((r = cxv_store_begin(st)) != CXV_OK)
+		return r;
+	if ((r = fn(v, arg)) == CXV_OK)
+		r = cxv_store_commit(st);
+	if (r != CXV_OK)
+		cxv_store_rollback(st);
+	return r;
+}
+
+struct create {
+	struct cxv_campaign_row row;
+};
+
+static int
+create_locked(struct cxv_vault *v, void *arg)
+{
+	struct create *c = arg;
+	char idstr[24];
+	int r;
+
+	if ((r = cxv_store_campaign_insert(cxv_vault_store(v), &c->row))
+	    != CXV_OK)
+		return r;
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)c->row.id);
+	return cxv_vault_audit(v, "campaign.create", "campaign", idstr,
+	    "name,state");
+}
+
+int
+cxv_campaign_create(struct cxv_vault *v, const char *name,
+    enum cxv_campaign_state state, int64_t *id)
+{
+	struct create c;
+	int r;
+
+	*id = 0;
+	if (*name == '\0' || strlen(name) > NAME_MAX_LEN ||
+	    !cxv_utf8_printable(name, strlen(name)) ||
+	    (unsigned)state >= CXV_CAMPAIGN_STATE__COUNT)
+		return CXV_ERR_INVALID;
+	memset(&c, 0, sizeof(c));
+	c.row.id = cxv_random_id();
+	c.row.name = name;
+	c.row.state = (int)state;
+	c.row.created_ms = cxv_now_ms();
+	if ((r = audited(v, create_locked, &c)) == CXV_OK)
+		*id = c.row.id;
+	return r;
+}
+
+int
+cxv_campaign_find(struct cxv_vault *v, const char *name,
+    cxv_store_campaign_fn fn, void *ctx)
+{
+	return cxv_store_campaign_by_name(cxv_vault_store(v), name, fn, ctx);
+}
+
+int
+cxv_campaign_list(struct cxv_vault *v, cxv_store_campaign_fn fn, void *ctx)
+{
+	return cxv_store_campaign_all(cxv_vault_store(v), fn, ctx);
+}
+
+/* The do-not-call blind index of a number (its own key domain). */
+static int
+dnc_index(struct cxv_vault *v, const char *number, uint8_t bidx[CXV_HASH_BYTES],
+    const char **why)
+{
+	char norm[CXV_IDENT_NORM_MAX];
+	int r;
+
+	r = cxv_ident_normalize(CXV_IDENT_PHONE, number,
+	    cxv_vault_config(v)->country_code, norm, why);
+	if (r == CXV_OK)
+		cxv_keyring_blind_index(cxv_vault_keyring(v), "dnc", norm, bidx);
+	sodium_memzero(norm, sizeof(norm));
+	return r;
+}
+
+/* Seal and insert one entry or result of subject sid. */
+static int
+put_item(struct cxv_vault *v, int result, struct cxv_campaign_item *it,
+    const struct cxv_field *f, size_t n)
+{
+	char ad[AD_MAX], idstr[24];
+	uint8_t *sealed = NULL;
+	int r;
+
+	it->id = cxv_time_id();
+	item_ad(result, it->id, ad);
+	if ((r = cxv_subject_seal_fields(v, it->subject_id, ad, f, n, &sealed,
+	    &it->sealed_len)) != CXV_OK)
+		return r;
+	it->sealed = sealed;
+	r = cxv_store_campaign_item_insert(cxv_vault_store(v), result, it);
+	free(sealed);
+	if (r != CXV_OK)
+		return r;
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)it->id);
+	return cxv_vault_audit(v, result ? "campaign_result.create" :
+	    "campaign_entry.create", result ? "campaign_result" :
+	    "campaign_entry", idstr, result ? "number,note" : "name,number,custom");
+}
+
+int
+cxv_campaign_add_entry_tx(struct cxv_vault *v, int64_t campaign_id,
+    const char *name, const char *number, const struct cxv_field *custom,
+    size_t ncustom, int *duplicate, const char **why)
+{
+	struct cxv_field f[2 + CXV_CAMPAIGN_CUSTOM_MAX];
+	struct cxv_ident_input ids[2] = { { CXV_IDENT_PHONE, number },
+	    { CXV_IDENT_NAME, name } };
+	struct cxv_campaign_item it;
+	uint8_t bidx[CXV_HASH_BYTES];
+	int created, r;
+
+	*duplicate = 0;
+	*why = NULL;
+	if (ncustom > CXV_CAMPAIGN_CUSTOM_MAX)
+		return *why = "more than 10 custom fields", CXV_ERR_INVALID;
+	if ((r = dnc_index(v, number, bidx, why)) != CXV_OK)
+		return r;
+	if ((r = cxv_store_dnc_has(cxv_vault_store(v), bidx)) == CXV_OK)
+		return *why = "number is on the do-not-call list", CXV_ERR_DENIED;
+	if (r != CXV_ERR_NOT_FOUND)
+		return r;
+	memset(&it, 0, sizeof(it));
+	if ((r = cxv_subject_resolve_tx(v, ids, *name != '\0' ? 2 : 1,
+	    &it.subject_id, &created, why)) != CXV_OK)
+		return r;
+	f[0] = (struct cxv_field){ "name", name };
+	f[1] = (struct cxv_field){ "number", number };
+	memcpy(f + 2, custom, ncustom * sizeof(*custom));
+	it.campaign_id = campaign_id;
+	it.ts_ms = cxv_now_ms();
+	r = put_item(v, 0, &it, f, 2 + ncustom);
+	if (r == CXV_ERR_EXISTS)
+		return *duplicate = 1, CXV_OK;
+	return r;
+}
+
+struct result {
+	int64_t campaign_id;
+	const char *number, *outcome, *note;
+	const char **why;
+};
+
+static int
+result_locked(struct cxv_vault *v, void *arg)
+{
+	struct result *rs = arg;
+	struct cxv_ident_input id = { CXV_IDENT_PHONE, rs->number };
+	const struct cxv_field f[2] = { { "number", rs->number },
+	    { "note", rs->note } };
+	struct cxv_campaign_item it;
+	int r;
+
+	memset(&it, 0, sizeof(it));
+	if ((r = cxv_subject_lookup_tx(v, &id, &it.subject_id, rs->why))
+	    != CXV_OK)
+		return r;
+	it.campaign_id = rs->campaign_id;
+	it.ts_ms = cxv_now_ms();
+	it.outcome = rs->outcome;
+	return put_item(v, 1, &it, f, 2);
+}
+
+int
+cxv_campaign_add_result(struct cxv_vault *v, int64_t campaign_id,
+    const char *number, const char *outcome, const char *note,
+    const char **why)
+{
+	struct result rs = { campaign_id, number, outcome, note, why };
+
+	*why = NULL;
+	if (*outcome == '\0' || strlen(outcome) > 64 ||
+	    !cxv_utf8_printable(outcome, strlen(outcome)) ||
+	    strlen(note) > CXV_FIELD_MAX)
+		return *why = "outcome: 1-64 printable characters", CXV_ERR_INVALID;
+	return audited(v, result_locked, &rs);
+}
+
+struct clear {
+	int64_t campaign_id, deleted;
+};
+
+static int
+clear_locked(struct cxv_vault *v, void *arg)
+{
+	struct clear *c = arg;
+	char idstr[24];
+	int r;
+
+	if ((r = cxv_store_campaign_clear_list(cxv_vault_store(v),
+	    c->campaign_id, &c->deleted)) != CXV_OK)
+		return r;
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)c->campaign_id);
+	return cxv_vault_audit(v, "campaign.clear_list", "campaign", idstr,
+	    "entries");
+}
+
+int
+cxv_campaign_clear_list(struct cxv_vault *v, int64_t campaign_id,
+    int64_t *deleted)
+{
+	struct clear c = { campaign_id, 0 };
+	int r;
+
+	r = audited(v, clear_locked, &c);
+	*deleted = r == CXV_OK ? c.deleted : 0;
+	return r;
+}
+
+static int
+read_locked(struct cxv_vault *v, void *arg)
+{
+	char idstr[24];
+
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)*(int64_t *)arg);
+	return cxv_vault_audit(v, "campaign.read", "campaign", idstr,
+	    "entries,results");
+}
+
+struct show {
+	struct cxv_vault *v;
+	const struct cxv_campaign_view *view;
+	int result;
+};
+
+static int
+show_item(void *ctx, const struct cxv_campaign_item *it)
+{
+	struct show *sh = ctx;
+	char ad[AD_MAX];
+	int r;
+
+	if ((r = sh->view->item(sh->view->ctx, sh->result, it)) != CXV_OK)
+		return r;
+	item_ad(sh->result, it->id, ad);
+	return cxv_subject_open_fields(sh->v, it->subject_id, ad, it->sealed,
+	    it->sealed_len, sh->view->field, sh->view->ctx);
+}
+
+int
+cxv_campaign_show(struct cxv_vault *v, int64_t campaign_id,
+    const struct cxv_campaign_view *view)
+{
+	struct show sh = { v, view, 0 };
+	int r;
+
+	/* The read is recorded before anything is revealed. */
+	if ((r = audited(v, read_locked, &campaign_id)) != CXV_OK ||
+	    (r = cxv_store_campaign_items(cxv_vault_store(v), campaign_id, 0,
+	    show_item, &sh)) != CXV_OK)
+		return r;
+	sh.result = 1;
+	return cxv_store_campaign_items(cxv_vault_store(v), campaign_id, 1,
+	    show_item, &sh);
+}
+
+struct dnc {
+	uint8_t bidx[CXV_HASH_BYTES];
+	int listed, add;
+};
+
+static int
+dnc_locked(struct cxv_vault *v, void *arg)
+{
+	struct dnc *d = arg;
+	int r;
+
+	if (d->add)
+		r = cxv_store_dnc_add(cxv_vault_store(v), d->bidx, cxv_now_ms());
+	else {
+		r = cxv_store_dnc_has(cxv_vault_store(v), d->bidx);
+		d->listed = r == CXV_OK;
+		if (r == CXV_ERR_NOT_FOUND)
+			r = CXV_OK;
+	}
+	if (r != CXV_OK)
+		return r;
+	return cxv_vault_audit(v, d->add ? "dnc.add" : "dnc.check", "dnc", "-",
+	    "number");
+}
+
+int
+cxv_dnc_add(struct cxv_vault *v, const char *number, const char **why)
+{
+	struct dnc d = { { 0 }, 0, 1 };
+	int r;
+
+	if ((r = dnc_index(v, number, d.bidx, why)) != CXV_OK)
+		return r;
+	return audited(v, dnc_locked, &d);
+}
+
+int
+cxv_dnc_check(struct cxv_vault *v, const char *number, int *listed,
+    const char **why)
+{
+	struct dnc d = { { 0 }, 0, 0 };
+	int r;
+
+	*listed = 0;
+	if ((r = dnc_index(v, number, d.bidx, why)) != CXV_OK ||
+	    (r = audited(v, dnc_locked, &d)) != CXV_OK)
+		return r;
+	*listed = d.listed;
+	return CXV_OK;
+}
