@@ -17,5 +17,6 @@ extern const struct cxv_cmd cxv_cmd_user;
 extern const struct cxv_cmd cxv_cmd_calllog;
 extern const struct cxv_cmd cxv_cmd_campaign;
 extern const struct cxv_cmd cxv_cmd_dnc;
+extern const struct cxv_cmd cxv_cmd_export;
 
 #endif

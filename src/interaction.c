@@ -94,8 +94,16 @@ pack(const struct cxv_cdr *c, uint8_t *buf, size_t cap, size_t *len,
 	size_t i, nl = 0;
 	int r;
 
+	const struct cxv_field common[3] = { { "caller", c->caller },
+	    { "caller_name", c->caller_name }, { "callee", c->callee } };
+
 	*len = 0;
 	names[0] = '\0';
+	/* The parties under platform-neutral names first (exports). */
+	for (i = 0; i < 3; i++)
+		if ((r = cxv_fields_put(buf, cap, len, common[i].name,
+		    common[i].value)) != CXV_OK)
+			return r;
 	for (i = 0; i < c->nfields; i++) {
 		if ((r = cxv_fields_put(buf, cap, len, c->fields[i].name,
 		    c->fields[i].value)) != CXV_OK)
@@ -345,42 +353,109 @@ fetch_audited(struct cxv_vault *v, int64_t id, struct held *h)
 	return r;
 }
 
-static int
-open_fields(struct cxv_vault *v, const struct held *h,
-    const struct cxv_interaction_view *view)
-{
-	struct cxv_subject_key key;
-	size_t len = h->row.sealed_len - CXV_SEAL_OVERHEAD, mlen = 0;
-	uint8_t *plain = sodium_malloc(len + 1);
-	char ad[AD_MAX];
-	int r;
-
-	if (plain == NULL)
-		return CXV_ERR_NOMEM;
-	record_ad(h->row.id, ad);
-	if ((r = cxv_subject_key(v, h->row.subject_id, &key)) == CXV_OK) {
-		r = cxv_open(&key, ad, h->sealed, h->row.sealed_len, plain, &mlen);
-		cxv_subject_key_wipe(&key);
-	}
-	if (r == CXV_OK)
-		r = cxv_fields_each(plain, mlen, view->field, view->ctx);
-	sodium_free(plain);
-	return r;
-}
-
 int
 cxv_interaction_show(struct cxv_vault *v, int64_t id,
     const struct cxv_interaction_view *view)
 {
 	struct held h;
+	char ad[AD_MAX];
 	int r;
 
 	memset(&h, 0, sizeof(h));
+	record_ad(id, ad);
 	if ((r = fetch_audited(v, id, &h)) == CXV_OK &&
 	    (r = view->record(view->ctx, &h.row)) == CXV_OK &&
-	    (r = open_fields(v, &h, view)) == CXV_OK)
+	    (r = cxv_subject_open_fields(v, h.row.subject_id, ad, h.sealed,
+	    h.row.sealed_len, view->field, view->ctx)) == CXV_OK)
 		r = cxv_store_interaction_steps(cxv_vault_store(v), id, view->step,
 		    view->ctx);
 	free(h.sealed);
+	return r;
+}
+
+struct export {
+	struct cxv_vault *v;
+	int pseudonymize;
+	cxv_interaction_export_fn fn;
+	void *ctx;
+	char caller[CXV_FIELD_MAX + 1], callee[CXV_FIELD_MAX + 1];
+};
+
+static int
+export_field(void *ctx, const char *name, const char *value)
+{
+	struct export *ex = ctx;
+
+	if (strcmp(name, "caller") == 0)
+		snprintf(ex->caller, sizeof(ex->caller), "%s", value);
+	else if (strcmp(name, "callee") == 0)
+		snprintf(ex->callee, sizeof(ex->callee), "%s", value);
+	return CXV_OK;
+}
+
+/* Replace a number by the pseudonym of its normal form, in place. */
+static void
+pseudonymize(struct cxv_vault *v, char *num, size_t cap)
+{
+	char norm[CXV_IDENT_NORM_MAX], ps[CXV_PSEUDONYM_LEN + 1];
+	const char *why;
+
+	if (*num == '\0')
+		return;
+	if (cxv_ident_normalize(CXV_IDENT_PHONE, num,
+	    cxv_vault_config(v)->country_code, norm, &why) != CXV_OK)
+		snprintf(norm, sizeof(norm), "%.*s", CXV_IDENT_MAX, num);
+	cxv_keyring_pseudonym(cxv_vault_keyring(v), norm, ps);
+	sodium_memzero(norm, sizeof(norm));
+	snprintf(num, cap, "%s", ps);
+}
+
+static int
+export_row(void *ctx, const struct cxv_interaction_row *row)
+{
+	struct export *ex = ctx;
+	char ad[AD_MAX];
+	int r;
+
+	ex->caller[0] = ex->callee[0] = '\0';
+	record_ad(row->id, ad);
+	r = cxv_subject_open_fields(ex->v, row->subject_id, ad, row->sealed,
+	    row->sealed_len, export_field, ex);
+	if (r == CXV_OK && ex->pseudonymize) {
+		pseudonymize(ex->v, ex->caller, sizeof(ex->caller));
+		pseudonymize(ex->v, ex->callee, sizeof(ex->callee));
+	}
+	if (r == CXV_OK)
+		r = ex->fn(ex->ctx, row, ex->caller, ex->callee);
+	sodium_memzero(ex->caller, sizeof(ex->caller));
+	sodium_memzero(ex->callee, sizeof(ex->callee));
+	return r;
+}
+
+int
+cxv_interaction_export(struct cxv_vault *v, int64_t since_ms, int64_t until_ms,
+    int pseudo, cxv_interaction_export_fn fn, void *ctx)
+{
+	struct cxv_store *st = cxv_vault_store(v);
+	struct export *ex;
+	int r;
+
+	if ((r = cxv_store_begin(st)) != CXV_OK)
+		return r;
+	if ((r = cxv_vault_audit(v, "interaction.export", "interaction", "*",
+	    pseudo ? "pseudonyms" : "caller,callee")) == CXV_OK)
+		r = cxv_store_commit(st);
+	if (r != CXV_OK) {
+		cxv_store_rollback(st);
+		return r;
+	}
+	if ((ex = calloc(1, sizeof(*ex))) == NULL)
+		return CXV_ERR_NOMEM;
+	ex->v = v;
+	ex->pseudonymize = pseudo;
+	ex->fn = fn;
+	ex->ctx = ctx;
+	r = cxv_store_interaction_by_time(st, since_ms, until_ms, export_row, ex);
+	cxv_freezero(ex, sizeof(*ex));
 	return r;
 }

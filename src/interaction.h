@@ -68,4 +68,20 @@ struct cxv_interaction_view {
 int cxv_interaction_show(struct cxv_vault *v, int64_t id,
     const struct cxv_interaction_view *view);
 
+/* One exported CDR: the clear columns and the two parties. */
+typedef int (*cxv_interaction_export_fn)(void *ctx,
+    const struct cxv_interaction_row *row, const char *caller,
+    const char *callee);
+
+/*
+ * Every interaction started in [since_ms, until_ms) for an external
+ * call-accounting system (R10.2), oldest first. With pseudonymize the
+ * numbers are replaced by their keyed pseudonyms (of the normalized
+ * number, so one person has one pseudonym across platforms). The export
+ * is audited before anything is revealed.
+ */
+int cxv_interaction_export(struct cxv_vault *v, int64_t since_ms,
+    int64_t until_ms, int pseudonymize, cxv_interaction_export_fn fn,
+    void *ctx);
+
 #endif

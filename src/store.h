@@ -151,6 +151,10 @@ int cxv_store_interaction_by_subject(struct cxv_store *st, int64_t subject_id,
     int64_t since_ms, int64_t until_ms, cxv_store_interaction_fn fn,
     void *ctx);
 
+/* Every interaction started in [since_ms, until_ms), oldest first. */
+int cxv_store_interaction_by_time(struct cxv_store *st, int64_t since_ms,
+    int64_t until_ms, cxv_store_interaction_fn fn, void *ctx);
+
 typedef int (*cxv_store_step_fn)(void *ctx, int seq, int64_t ts_ms, int kind);
 /* The trail of an interaction in order. */
 int cxv_store_interaction_steps(struct cxv_store *st, int64_t id,

@@ -160,7 +160,7 @@ enum stmt_id {
 	S_CL_INSERT, S_CL_TRIM, S_CL_BY_USER,
 	S_CP_INSERT, S_CP_BY_NAME, S_CP_ALL, S_CE_INSERT, S_CE_BY_CAMPAIGN,
 	S_CE_CLEAR, S_CR_INSERT, S_CR_BY_CAMPAIGN, S_DNC_INSERT, S_DNC_GET,
-	S_IA_INSERT, S_IA_EXISTS, S_IA_COUNT, S_IA_STEP, S_IA_GET, S_IA_STEPS, S_IA_BY_SUBJECT,
+	S_IA_INSERT, S_IA_EXISTS, S_IA_COUNT, S_IA_BY_TIME, S_IA_STEP, S_IA_GET, S_IA_STEPS, S_IA_BY_SUBJECT,
 	S__COUNT
 };
 
@@ -241,6 +241,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	    "ON CONFLICT (bidx) DO NOTHING",
 	[S_DNC_GET] = "SELECT 1 FROM dnc WHERE bidx = ?1",
 	[S_IA_COUNT] = "SELECT count(*) FROM interaction",
+	[S_IA_BY_TIME] = "SELECT id, subject_id, media, source, started_ms, "
+	    "answered_ms, ended_ms, outcome, sealed FROM interaction "
+	    "WHERE started_ms >= ?1 AND started_ms < ?2 ORDER BY started_ms, id",
 	[S_IA_EXISTS] = "SELECT 1 FROM interaction WHERE source = ?1 AND "
 	    "started_ms = ?3 AND source_ref = ?2",
 	[S_IA_STEP] = "INSERT INTO interaction_step (interaction_id, seq, ts_ms, "
@@ -998,6 +1001,21 @@ cxv_store_interaction_by_subject(struct cxv_store *st, int64_t subject_id,
 	sqlite3_bind_int64(s, 1, subject_id);
 	sqlite3_bind_int64(s, 2, since_ms);
 	sqlite3_bind_int64(s, 3, until_ms);
+	return each_row(s, interaction_row, &cb);
+}
+
+int
+cxv_store_interaction_by_time(struct cxv_store *st, int64_t since_ms,
+    int64_t until_ms, cxv_store_interaction_fn fn, void *ctx)
+{
+	struct ia_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_IA_BY_TIME, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, since_ms);
+	sqlite3_bind_int64(s, 2, until_ms);
 	return each_row(s, interaction_row, &cb);
 }
 

@@ -205,5 +205,40 @@ def one_person_across_platforms():
         expect({i["source"] for i in jane} == {"asterisk", "freeswitch"}, jane)
 
 
+@test
+def export_for_call_accounting():
+    """R10.2: CSV/JSON export by time range, optionally pseudonymized"""
+    import csv
+    import io
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        import_master(d)
+        import_fs(d, FS_JANE)
+        rows = list(csv.DictReader(io.StringIO(
+            ok("export", "cdr", "--data", d).out)))
+        expect(len(rows) == 7, rows)
+        expect(rows[0]["caller"] == "+4930123456789" and
+               rows[0]["duration_s"] == "403" and
+               rows[0]["billsec_s"] == "397", rows[0])
+        expect([r["outcome"] for r in rows].count("answered") == 5, rows)
+        day = [json.loads(l) for l in ok(
+            "export", "cdr", "--data", d, "--format", "json", "--since",
+            "2026-11-03", "--until", "2026-11-04").out.splitlines()]
+        expect(len(day) == 2, day)
+        ps = [json.loads(l) for l in ok(
+            "export", "cdr", "--data", d, "--format", "json", "--since",
+            "2026-11-03", "--pseudonymize").out.splitlines()]
+        text = json.dumps(ps)
+        expect("4930123456789" not in text and "1000" not in text, text)
+        expect(ps[0]["caller"].startswith("ps:") and
+               ps[0]["caller"] == ps[1]["caller"], "one person, one pseudonym")
+        acts = [json.loads(l) for l in
+                ok("audit", "list", "--data", d).out.splitlines()]
+        exp = [a["fields"] for a in acts if a["action"] == "interaction.export"]
+        expect(exp == ["caller,callee", "caller,callee", "pseudonyms"], exp)
+        fails(cx("export", "cdr", "--data", d, "--format", "xml"), 2,
+              "--format")
+
+
 if __name__ == "__main__":
     main()
