@@ -273,4 +273,22 @@ int cxv_store_dnc_add(struct cxv_store *st, const uint8_t bidx[32],
     int64_t ts_ms);
 int cxv_store_dnc_has(struct cxv_store *st, const uint8_t bidx[32]);
 
+/* A directory contact (R1.2); owner 0: the shared directory. */
+struct cxv_contact_row {
+	int64_t id;
+	int64_t subject_id;
+	int64_t owner_user_id;
+	int64_t created_ms;
+	const uint8_t *sealed;
+	size_t sealed_len;
+};
+
+int cxv_store_contact_insert(struct cxv_store *st,
+    const struct cxv_contact_row *row);
+typedef int (*cxv_store_contact_fn)(void *ctx,
+    const struct cxv_contact_row *row);
+/* The contacts of one owner's list, or of the shared directory (0). */
+int cxv_store_contacts(struct cxv_store *st, int64_t owner_user_id,
+    cxv_store_contact_fn fn, void *ctx);
+
 #endif

@@ -13,28 +13,26 @@
 #include "fields.h"
 #include "ident.h"
 #include "keyring.h"
+#include "person.h"
 #include "subject.h"
 #include "util.h"
 #include "vault.h"
 
 #define AD_MAX		32
-#define NO_IDENT	(-1)
 
 /* R1.1's fields, and the identifier kind each one also is. */
-static const struct {
-	const char *name;
-	int ident;
-} user_fields[] = {
-	{ "first_name", NO_IDENT }, { "middle_name", NO_IDENT },
-	{ "last_name", NO_IDENT }, { "chat_name", NO_IDENT },
+static const struct cxv_field_spec user_fields[] = {
+	{ "first_name", CXV_NO_IDENT }, { "middle_name", CXV_NO_IDENT },
+	{ "last_name", CXV_NO_IDENT }, { "chat_name", CXV_NO_IDENT },
 	{ "extension", CXV_IDENT_PHONE }, { "mobile", CXV_IDENT_PHONE },
 	{ "home_phone", CXV_IDENT_PHONE }, { "work_phone", CXV_IDENT_PHONE },
 	{ "fax", CXV_IDENT_PHONE }, { "email", CXV_IDENT_EMAIL },
-	{ "location", NO_IDENT }, { "department", NO_IDENT },
-	{ "organisation", NO_IDENT }, { "title", NO_IDENT },
-	{ "address", NO_IDENT },
+	{ "location", CXV_NO_IDENT }, { "department", CXV_NO_IDENT },
+	{ "organisation", CXV_NO_IDENT }, { "title", CXV_NO_IDENT },
+	{ "address", CXV_NO_IDENT },
 };
 #define NFIELDS (sizeof(user_fields) / sizeof(user_fields[0]))
+static const struct cxv_person_spec spec = { user_fields, NFIELDS };
 
 static const char *const kind_names[CXV_USER_KIND__COUNT] = {
 	"local", "remote", "api",
@@ -71,21 +69,10 @@ cxv_user_status_name(int status)
 	    status_names[status] : "unknown";
 }
 
-static int
-field_index(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < NFIELDS; i++)
-		if (strcmp(name, user_fields[i].name) == 0)
-			return (int)i;
-	return -1;
-}
-
 int
 cxv_user_field_known(const char *name)
 {
-	return field_index(name) >= 0;
+	return cxv_person_field_known(&spec, name);
 }
 
 static void
@@ -94,63 +81,25 @@ user_ad(int64_t id, char ad[AD_MAX])
 	snprintf(ad, AD_MAX, "user:%lld", (long long)id);
 }
 
-/* Check the fields; *why names the first bad one. */
+/* The fields' shared checks, and the extension's own. */
 static int
 check_fields(const struct cxv_field *f, size_t n, unsigned cc,
     const char **why)
 {
 	char norm[CXV_IDENT_NORM_MAX];
-	unsigned seen = 0;
 	const char *w;
 	size_t i;
-	int k;
+	int r;
 
-	for (i = 0; i < n; i++) {
-		if ((k = field_index(f[i].name)) < 0)
-			return *why = "unknown user field", CXV_ERR_INVALID;
-		if (seen & (1u << k))
-			return *why = "a user field is given twice",
-			    CXV_ERR_INVALID;
-		seen |= 1u << k;
-		if (strlen(f[i].value) > CXV_FIELD_MAX ||
-		    !cxv_utf8_printable(f[i].value, strlen(f[i].value)))
-			return *why = "a user field is not printable text",
-			    CXV_ERR_INVALID;
+	if ((r = cxv_person_check(&spec, f, n, why)) != CXV_OK)
+		return r;
+	for (i = 0; i < n; i++)
 		if (strcmp(f[i].name, "extension") == 0 &&
 		    (cxv_ident_normalize(CXV_IDENT_PHONE, f[i].value, cc, norm,
 		    &w) != CXV_OK || strncmp(norm, "ext:", 4) != 0))
 			return *why = "extension must be 2 to 6 digits",
 			    CXV_ERR_INVALID;
-	}
 	return CXV_OK;
-}
-
-/* The user's identifiers: logon, numbers, email, and its full name. */
-static size_t
-user_idents(const char *logon, const struct cxv_field *f, size_t n,
-    struct cxv_ident_input *ids, char *name, size_t namecap)
-{
-	const char *first = NULL, *last = NULL;
-	size_t i, k = 0;
-	int x;
-
-	ids[k++] = (struct cxv_ident_input){ CXV_IDENT_LOGON, logon };
-	for (i = 0; i < n; i++) {
-		x = user_fields[field_index(f[i].name)].ident;
-		if (x != NO_IDENT && *f[i].value != '\0')
-			ids[k++] = (struct cxv_ident_input){
-			    (enum cxv_ident_kind)x, f[i].value };
-		if (strcmp(f[i].name, "first_name") == 0)
-			first = f[i].value;
-		if (strcmp(f[i].name, "last_name") == 0)
-			last = f[i].value;
-	}
-	if (first != NULL || last != NULL) {
-		snprintf(name, namecap, "%s %s", first ? first : "",
-		    last ? last : "");
-		ids[k++] = (struct cxv_ident_input){ CXV_IDENT_NAME, name };
-	}
-	return k;
 }
 
 /* The writes of cxv_user_add(), inside its transaction. */
@@ -166,8 +115,10 @@ add_locked(struct cxv_vault *v, const char *logon, enum cxv_user_kind kind,
 	uint8_t bidx[CXV_HASH_BYTES], *sealed = NULL;
 	int created, r;
 
-	r = cxv_subject_resolve_tx(v, ids, user_idents(logon, f, n, ids, name,
-	    sizeof(name)), &row.subject_id, &created, why);
+	ids[0] = (struct cxv_ident_input){ CXV_IDENT_LOGON, logon };
+	r = cxv_subject_resolve_tx(v, ids, cxv_person_idents(&spec, f, n, ids,
+	    1, NFIELDS + 2, name, sizeof(name)), &row.subject_id, &created,
+	    why);
 	sodium_memzero(name, sizeof(name));
 	if (r != CXV_OK)
 		return r;

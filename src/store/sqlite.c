@@ -146,6 +146,18 @@ static const char *const migrations[] = {
 	"CREATE INDEX campaign_result_subject ON campaign_result (subject_id);"
 	"CREATE TABLE dnc (bidx BLOB PRIMARY KEY, created_ms INTEGER NOT NULL)"
 	"  WITHOUT ROWID;",
+	/*
+	 * 5 -> 6: directory contacts and personal contact lists (R1.2); a
+	 * contact without owner is in the shared directory.
+	 */
+	"CREATE TABLE contact ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  owner_user_id INTEGER REFERENCES user_account(id) ON DELETE CASCADE,"
+	"  created_ms INTEGER NOT NULL,"
+	"  sealed BLOB NOT NULL);"
+	"CREATE INDEX contact_subject ON contact (subject_id);"
+	"CREATE INDEX contact_owner ON contact (owner_user_id);",
 };
 #define SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -160,6 +172,7 @@ enum stmt_id {
 	S_CL_INSERT, S_CL_TRIM, S_CL_BY_USER,
 	S_CP_INSERT, S_CP_BY_NAME, S_CP_ALL, S_CE_INSERT, S_CE_BY_CAMPAIGN,
 	S_CE_CLEAR, S_CR_INSERT, S_CR_BY_CAMPAIGN, S_DNC_INSERT, S_DNC_GET,
+	S_CO_INSERT, S_CO_BY_OWNER, S_CO_SHARED,
 	S_IA_INSERT, S_IA_EXISTS, S_IA_COUNT, S_IA_BY_TIME, S_IA_STEP, S_IA_GET, S_IA_STEPS, S_IA_BY_SUBJECT,
 	S__COUNT
 };
@@ -240,6 +253,12 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_DNC_INSERT] = "INSERT INTO dnc (bidx, created_ms) VALUES (?1, ?2) "
 	    "ON CONFLICT (bidx) DO NOTHING",
 	[S_DNC_GET] = "SELECT 1 FROM dnc WHERE bidx = ?1",
+	[S_CO_INSERT] = "INSERT INTO contact (id, subject_id, owner_user_id, "
+	    "created_ms, sealed) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_CO_BY_OWNER] = "SELECT id, subject_id, owner_user_id, created_ms, "
+	    "sealed FROM contact WHERE owner_user_id = ?1 ORDER BY id",
+	[S_CO_SHARED] = "SELECT id, subject_id, owner_user_id, created_ms, "
+	    "sealed FROM contact WHERE owner_user_id IS NULL ORDER BY id",
 	[S_IA_COUNT] = "SELECT count(*) FROM interaction",
 	[S_IA_BY_TIME] = "SELECT id, subject_id, media, source, started_ms, "
 	    "answered_ms, ended_ms, outcome, sealed FROM interaction "
@@ -1441,4 +1460,58 @@ cxv_store_dnc_has(struct cxv_store *st, const uint8_t bidx[32])
 	r = step_row(s);
 	sqlite3_reset(s);
 	return r;
+}
+
+int
+cxv_store_contact_insert(struct cxv_store *st, const struct cxv_contact_row *row)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_CO_INSERT, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, row->id);
+	sqlite3_bind_int64(s, 2, row->subject_id);
+	if (row->owner_user_id != 0)
+		sqlite3_bind_int64(s, 3, row->owner_user_id);
+	sqlite3_bind_int64(s, 4, row->created_ms);
+	sqlite3_bind_blob(s, 5, row->sealed, (int)row->sealed_len,
+	    SQLITE_STATIC);
+	return step_done(s);
+}
+
+struct co_cb {
+	cxv_store_contact_fn fn;
+	void *ctx;
+};
+
+static int
+contact_row(sqlite3_stmt *s, void *ctx)
+{
+	struct co_cb *cb = ctx;
+	struct cxv_contact_row row;
+
+	row.id = sqlite3_column_int64(s, 0);
+	row.subject_id = sqlite3_column_int64(s, 1);
+	row.owner_user_id = sqlite3_column_int64(s, 2);
+	row.created_ms = sqlite3_column_int64(s, 3);
+	row.sealed = sqlite3_column_blob(s, 4);
+	row.sealed_len = (size_t)sqlite3_column_bytes(s, 4);
+	return cb->fn(cb->ctx, &row);
+}
+
+int
+cxv_store_contacts(struct cxv_store *st, int64_t owner_user_id,
+    cxv_store_contact_fn fn, void *ctx)
+{
+	struct co_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, owner_user_id ? S_CO_BY_OWNER : S_CO_SHARED, &r))
+	    == NULL)
+		return r;
+	if (owner_user_id != 0)
+		sqlite3_bind_int64(s, 1, owner_user_id);
+	return each_row(s, contact_row, &cb);
 }

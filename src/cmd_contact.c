@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cxvault contact add|list: the shared directory and personal lists (R1.2). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "contact.h"
+#include "err.h"
+#include "fields.h"
+#include "user.h"
+#include "util.h"
+#include "vault.h"
+
+static int run(int argc, char **argv);
+
+const struct cxv_cmd cxv_cmd_contact = {
+	"contact",
+	"directory contacts and personal contact lists",
+	"cxvault contact add [--data DIR] [--owner LOGON] FIELD...\n"
+	"       cxvault contact list [--data DIR] [--owner LOGON]",
+	"  add   a contact in the shared directory, or in the personal list of\n"
+	"        user LOGON. FIELDs: --first-name --last-name --phone --mobile\n"
+	"        --email --organisation --phonetic --keywords --activities.\n"
+	"        Its numbers, email and name find its subject. Prints its id.\n"
+	"  list  a list's contacts with their fields, as JSON lines (audited).",
+	run,
+};
+
+static const char *const field_opts[] = {
+	"first-name", "last-name", "phone", "mobile", "email", "organisation",
+	"phonetic", "keywords", "activities",
+};
+#define NFIELD_OPTS	(sizeof(field_opts) / sizeof(field_opts[0]))
+#define OPT_FIELD	2000
+
+struct args {
+	struct cxv_cli_args cli;
+	const char *owner;
+	char names[NFIELD_OPTS][16];
+	struct cxv_field fields[NFIELD_OPTS];
+	size_t n;
+};
+
+static int
+opt(void *ctx, int o, const char *arg)
+{
+	struct args *a = ctx;
+	char *p;
+
+	if (o == 'o')
+		a->owner = arg;
+	else if (o >= OPT_FIELD && o < OPT_FIELD + (int)NFIELD_OPTS &&
+	    a->n < NFIELD_OPTS) {
+		snprintf(a->names[a->n], sizeof(a->names[0]), "%s",
+		    field_opts[o - OPT_FIELD]);
+		for (p = a->names[a->n]; *p != '\0'; p++)
+			if (*p == '-')
+				*p = '_';
+		a->fields[a->n].name = a->names[a->n];
+		a->fields[a->n++].value = arg;
+	} else
+		return CXV_EXIT_USAGE;
+	return -1;
+}
+
+static int
+print_record(void *ctx, const struct cxv_contact_row *row)
+{
+	json_t **cur = ctx;
+
+	if (*cur != NULL && cxv_cli_print_json(*cur) != CXV_EXIT_OK) {
+		*cur = NULL;
+		return CXV_ERR_IO;
+	}
+	*cur = json_pack("{s:I, s:I}", "contact", (json_int_t)row->id,
+	    "subject", (json_int_t)row->subject_id);
+	return *cur != NULL ? CXV_OK : CXV_ERR_NOMEM;
+}
+
+static int
+print_field(void *ctx, const char *name, const char *value)
+{
+	json_t **cur = ctx;
+
+	return json_object_set_new(*cur, name, json_string(value)) == 0 ?
+	    CXV_OK : CXV_ERR_CORRUPT;
+}
+
+static int
+act(struct cxv_vault *v, int add, struct args *a)
+{
+	const char *why = NULL;
+	json_t *cur = NULL;
+	int64_t owner = 0, id = 0;
+	int r = CXV_OK;
+
+	if (a->owner != NULL && (r = cxv_user_lookup(v, a->owner, &owner))
+	    != CXV_OK)
+		why = "no such user";
+	else if (add && (r = cxv_contact_add(v, owner, a->fields, a->n, &id,
+	    &why)) == CXV_OK)
+		printf("%lld\n", (long long)id);
+	else if (!add && (r = cxv_contact_list(v, owner, print_record,
+	    print_field, &cur)) == CXV_OK && cur != NULL &&
+	    cxv_cli_print_json(cur) != CXV_EXIT_OK)
+		r = CXV_ERR_IO;
+	else if (!add && r != CXV_OK)
+		json_decref(cur);
+	if (r != CXV_OK) {
+		cxv_cli_error(add ? "contact add" : "contact list", "%s%s%s",
+		    cxv_strerror(r), why ? ": " : "", why ? why : "");
+		return CXV_EXIT_FAIL;
+	}
+	return CXV_EXIT_OK;
+}
+
+static int
+run(int argc, char **argv)
+{
+	static struct option opts[NFIELD_OPTS + 4] = {
+		{ "owner", required_argument, NULL, 'o' },
+	};
+	static const struct option common[] = { CXV_CLI_COMMON_OPTIONS };
+	struct cxv_vault *v = NULL;
+	struct args a;
+	size_t i;
+	int add, r;
+
+	for (i = 0; i < NFIELD_OPTS; i++)
+		opts[1 + i] = (struct option){ field_opts[i], required_argument,
+		    NULL, OPT_FIELD + (int)i };
+	memcpy(opts + 1 + NFIELD_OPTS, common, sizeof(common));
+	if (argc >= 2 && strcmp(argv[1], "--help") == 0)
+		return cxv_cli_help(&cxv_cmd_contact);
+	if (argc < 2 || (strcmp(argv[1], "add") != 0 &&
+	    strcmp(argv[1], "list") != 0))
+		return cxv_cli_usage_error(&cxv_cmd_contact,
+		    "expected add or list");
+	add = strcmp(argv[1], "add") == 0;
+	memset(&a, 0, sizeof(a));
+	if ((r = cxv_cli_parse(&cxv_cmd_contact, argc - 1, argv + 1, opts, opt,
+	    &a, &a.cli)) != -1)
+		return r;
+	if (a.cli.npos != 0 || (!add && a.n != 0))
+		return cxv_cli_usage_error(&cxv_cmd_contact, add ?
+		    "unexpected argument" : "fields are for add");
+	if ((r = cxv_cli_open(a.cli.dir, &v)) != CXV_EXIT_OK)
+		return r;
+	r = act(v, add, &a);
+	cxv_vault_close(v);
+	return r;
+}
