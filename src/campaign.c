@@ -52,22 +52,6 @@ item_ad(int result, int64_t id, char ad[AD_MAX])
 	    "campaign_entry", (long long)id);
 }
 
-/* Run one audited write in its own transaction. */
-static int
-audited(struct cxv_vault *v, int (*fn)(struct cxv_vault *, void *), void *arg)
-{
-	struct cxv_store *st = cxv_vault_store(v);
-	int r;
-
-	if ((r = cxv_store_begin(st)) != CXV_OK)
-		return r;
-	if ((r = fn(v, arg)) == CXV_OK)
-		r = cxv_store_commit(st);
-	if (r != CXV_OK)
-		cxv_store_rollback(st);
-	return r;
-}
-
 struct create {
 	struct cxv_campaign_row row;
 };
@@ -104,7 +88,7 @@ cxv_campaign_create(struct cxv_vault *v, const char *name,
 	c.row.name = name;
 	c.row.state = (int)state;
 	c.row.created_ms = cxv_now_ms();
-	if ((r = audited(v, create_locked, &c)) == CXV_OK)
+	if ((r = cxv_vault_in_txn(v, create_locked, &c)) == CXV_OK)
 		*id = c.row.id;
 	return r;
 }
@@ -238,7 +222,7 @@ cxv_campaign_add_result(struct cxv_vault *v, int64_t campaign_id,
 	    !cxv_utf8_printable(outcome, strlen(outcome)) ||
 	    strlen(note) > CXV_FIELD_MAX)
 		return *why = "outcome: 1-64 printable characters", CXV_ERR_INVALID;
-	return audited(v, result_locked, &rs);
+	return cxv_vault_in_txn(v, result_locked, &rs);
 }
 
 struct clear {
@@ -267,7 +251,7 @@ cxv_campaign_clear_list(struct cxv_vault *v, int64_t campaign_id,
 	struct clear c = { campaign_id, 0 };
 	int r;
 
-	r = audited(v, clear_locked, &c);
+	r = cxv_vault_in_txn(v, clear_locked, &c);
 	*deleted = r == CXV_OK ? c.deleted : 0;
 	return r;
 }
@@ -310,7 +294,7 @@ cxv_campaign_show(struct cxv_vault *v, int64_t campaign_id,
 	int r;
 
 	/* The read is recorded before anything is revealed. */
-	if ((r = audited(v, read_locked, &campaign_id)) != CXV_OK ||
+	if ((r = cxv_vault_in_txn(v, read_locked, &campaign_id)) != CXV_OK ||
 	    (r = cxv_store_campaign_items(cxv_vault_store(v), campaign_id, 0,
 	    show_item, &sh)) != CXV_OK)
 		return r;
@@ -352,7 +336,7 @@ cxv_dnc_add(struct cxv_vault *v, const char *number, const char **why)
 
 	if ((r = dnc_index(v, number, d.bidx, why)) != CXV_OK)
 		return r;
-	return audited(v, dnc_locked, &d);
+	return cxv_vault_in_txn(v, dnc_locked, &d);
 }
 
 int
@@ -364,7 +348,7 @@ cxv_dnc_check(struct cxv_vault *v, const char *number, int *listed,
 
 	*listed = 0;
 	if ((r = dnc_index(v, number, d.bidx, why)) != CXV_OK ||
-	    (r = audited(v, dnc_locked, &d)) != CXV_OK)
+	    (r = cxv_vault_in_txn(v, dnc_locked, &d)) != CXV_OK)
 		return r;
 	*listed = d.listed;
 	return CXV_OK;

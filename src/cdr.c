@@ -41,3 +41,13 @@ cxv_cdr_add_field(struct cxv_cdr *c, const char *name, const char *value)
 	c->fields[c->nfields++].value = value;
 	return CXV_OK;
 }
+
+int
+cxv_cdr_check_times(const struct cxv_cdr *c, const char **why)
+{
+	if ((c->answer_ms != 0 && c->answer_ms < c->start_ms) ||
+	    (c->end_ms != 0 && c->end_ms < c->start_ms) ||
+	    (c->answer_ms != 0 && c->end_ms != 0 && c->end_ms < c->answer_ms))
+		return *why = "times out of order", CXV_ERR_INVALID;
+	return CXV_OK;
+}

@@ -38,6 +38,9 @@ const char *cxv_cdr_keep(struct cxv_cdr *c, const char *s, size_t n);
 /* Add a sealed column (name static, value already in c's storage). */
 int cxv_cdr_add_field(struct cxv_cdr *c, const char *name, const char *value);
 
+/* Answer and end, when set, not before the start or each other. */
+int cxv_cdr_check_times(const struct cxv_cdr *c, const char **why /* OUT */);
+
 /*
  * Parse one line of Asterisk cdr_csv Master.csv (16 columns, or 18 with
  * loguniqueid/loguserfield): accountcode, src, dst, dcontext, clid,

@@ -105,11 +105,7 @@ set_times(struct cxv_cdr *c, const struct split *sp, const char **why)
 		return *why = "time not 'YYYY-MM-DD HH:MM:SS'", CXV_ERR_INVALID;
 	if (c->start_ms == 0)
 		return *why = "no start time", CXV_ERR_INVALID;
-	if ((c->answer_ms != 0 && c->answer_ms < c->start_ms) ||
-	    (c->end_ms != 0 && c->end_ms < c->start_ms) ||
-	    (c->answer_ms != 0 && c->end_ms != 0 && c->end_ms < c->answer_ms))
-		return *why = "times out of order", CXV_ERR_INVALID;
-	return CXV_OK;
+	return cxv_cdr_check_times(c, why);
 }
 
 static int

@@ -114,11 +114,7 @@ times(struct cxv_cdr *c, const json_t *vars, const char **why)
 		    CXV_ERR_INVALID;
 	if (c->start_ms == 0)
 		return *why = "no start_epoch", CXV_ERR_INVALID;
-	if ((c->answer_ms != 0 && c->answer_ms < c->start_ms) ||
-	    (c->end_ms != 0 && c->end_ms < c->start_ms) ||
-	    (c->answer_ms != 0 && c->end_ms != 0 && c->end_ms < c->answer_ms))
-		return *why = "times out of order", CXV_ERR_INVALID;
-	return CXV_OK;
+	return cxv_cdr_check_times(c, why);
 }
 
 /* Numbers from variables, else from the caller profile. */

@@ -77,6 +77,34 @@ cxv_cli_ident_opt(const struct cxv_cmd *cmd, struct cxv_cli_idents *ids,
 	return -1;
 }
 
+void
+cxv_cli_field_options(const char *const *names, size_t n, struct option *opts)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < CXV_CLI_FIELDS_MAX; i++)
+		opts[i] = (struct option){ names[i], required_argument, NULL,
+		    CXV_CLI_OPT_FIELD + (int)i };
+}
+
+int
+cxv_cli_field_opt(struct cxv_cli_fields *fs, const char *const *names,
+    size_t n, int o, const char *arg)
+{
+	size_t k = (size_t)(o - CXV_CLI_OPT_FIELD);
+	char *p;
+
+	if (o < CXV_CLI_OPT_FIELD || k >= n || fs->n == CXV_CLI_FIELDS_MAX)
+		return 0;
+	snprintf(fs->names[fs->n], sizeof(fs->names[0]), "%s", names[k]);
+	for (p = fs->names[fs->n]; *p != '\0'; p++)
+		if (*p == '-')
+			*p = '_';
+	fs->f[fs->n].name = fs->names[fs->n];
+	fs->f[fs->n++].value = arg;
+	return -1;
+}
+
 int
 cxv_cli_parse_id(const struct cxv_cmd *cmd, const char *s, int64_t *id)
 {

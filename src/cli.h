@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "fields.h"
 #include "subject.h"
 
 #define CXV_EXIT_OK	0
@@ -68,6 +69,26 @@ struct cxv_cli_idents {
  */
 int cxv_cli_ident_opt(const struct cxv_cmd *cmd, struct cxv_cli_idents *ids,
     int opt, const char *arg);
+
+/*
+ * Record fields given as options: --first-name X sets first_name. The
+ * option values are CXV_CLI_OPT_FIELD + the name's index.
+ */
+#define CXV_CLI_OPT_FIELD	2000
+#define CXV_CLI_FIELDS_MAX	32
+struct cxv_cli_fields {
+	char names[CXV_CLI_FIELDS_MAX][24];
+	struct cxv_field f[CXV_CLI_FIELDS_MAX];
+	size_t n;
+};
+
+/* opts[i] becomes the option for names[i], i < n <= CXV_CLI_FIELDS_MAX. */
+void cxv_cli_field_options(const char *const *names, size_t n,
+    struct option *opts /* OUT */);
+
+/* Record option o as a field: -1 if it was one, 0 if not. */
+int cxv_cli_field_opt(struct cxv_cli_fields *fs, const char *const *names,
+    size_t n, int o, const char *arg);
 
 /* Parse a subject or record id; -1 if fine, else a usage exit code. */
 int cxv_cli_parse_id(const struct cxv_cmd *cmd, const char *s,

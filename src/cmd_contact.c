@@ -31,34 +31,22 @@ static const char *const field_opts[] = {
 	"phonetic", "keywords", "activities",
 };
 #define NFIELD_OPTS	(sizeof(field_opts) / sizeof(field_opts[0]))
-#define OPT_FIELD	2000
 
 struct args {
 	struct cxv_cli_args cli;
 	const char *owner;
-	char names[NFIELD_OPTS][16];
-	struct cxv_field fields[NFIELD_OPTS];
-	size_t n;
+	struct cxv_cli_fields fs;
 };
 
 static int
 opt(void *ctx, int o, const char *arg)
 {
 	struct args *a = ctx;
-	char *p;
 
 	if (o == 'o')
 		a->owner = arg;
-	else if (o >= OPT_FIELD && o < OPT_FIELD + (int)NFIELD_OPTS &&
-	    a->n < NFIELD_OPTS) {
-		snprintf(a->names[a->n], sizeof(a->names[0]), "%s",
-		    field_opts[o - OPT_FIELD]);
-		for (p = a->names[a->n]; *p != '\0'; p++)
-			if (*p == '-')
-				*p = '_';
-		a->fields[a->n].name = a->names[a->n];
-		a->fields[a->n++].value = arg;
-	} else
+	else if (cxv_cli_field_opt(&a->fs, field_opts, NFIELD_OPTS, o, arg)
+	    == 0)
 		return CXV_EXIT_USAGE;
 	return -1;
 }
@@ -97,7 +85,7 @@ act(struct cxv_vault *v, int add, struct args *a)
 	if (a->owner != NULL && (r = cxv_user_lookup(v, a->owner, &owner))
 	    != CXV_OK)
 		why = "no such user";
-	else if (add && (r = cxv_contact_add(v, owner, a->fields, a->n, &id,
+	else if (add && (r = cxv_contact_add(v, owner, a->fs.f, a->fs.n, &id,
 	    &why)) == CXV_OK)
 		printf("%lld\n", (long long)id);
 	else if (!add && (r = cxv_contact_list(v, owner, print_record,
@@ -123,12 +111,9 @@ run(int argc, char **argv)
 	static const struct option common[] = { CXV_CLI_COMMON_OPTIONS };
 	struct cxv_vault *v = NULL;
 	struct args a;
-	size_t i;
 	int add, r;
 
-	for (i = 0; i < NFIELD_OPTS; i++)
-		opts[1 + i] = (struct option){ field_opts[i], required_argument,
-		    NULL, OPT_FIELD + (int)i };
+	cxv_cli_field_options(field_opts, NFIELD_OPTS, opts + 1);
 	memcpy(opts + 1 + NFIELD_OPTS, common, sizeof(common));
 	if (argc >= 2 && strcmp(argv[1], "--help") == 0)
 		return cxv_cli_help(&cxv_cmd_contact);
@@ -141,7 +126,7 @@ run(int argc, char **argv)
 	if ((r = cxv_cli_parse(&cxv_cmd_contact, argc - 1, argv + 1, opts, opt,
 	    &a, &a.cli)) != -1)
 		return r;
-	if (a.cli.npos != 0 || (!add && a.n != 0))
+	if (a.cli.npos != 0 || (!add && a.fs.n != 0))
 		return cxv_cli_usage_error(&cxv_cmd_contact, add ?
 		    "unexpected argument" : "fields are for add");
 	if ((r = cxv_cli_open(a.cli.dir, &v)) != CXV_EXIT_OK)

@@ -71,11 +71,16 @@ on_progress(void *ctx, const struct cxv_import_stats *st)
 		    (unsigned long long)st->imported);
 }
 
+/*
+ * Import one file: CDRs in format, or (format NULL) a calling list of
+ * campaign cid. Prints the JSON summary; exit 1 if anything was rejected.
+ */
 static int
-import_file(struct cxv_vault *v, const char *format, const char *path)
+import_file(struct cxv_vault *v, const char *format, int64_t cid,
+    const char *path)
 {
-	struct report_ctx rc = { path, cxv_import_cdr_unit(format),
-	    isatty(STDERR_FILENO) };
+	struct report_ctx rc = { path, format ? cxv_import_cdr_unit(format) :
+	    "line", isatty(STDERR_FILENO) };
 	struct cxv_import_report rep = { on_reject, on_progress, &rc };
 	struct cxv_import_stats st;
 	FILE *in;
@@ -85,19 +90,23 @@ import_file(struct cxv_vault *v, const char *format, const char *path)
 		cxv_cli_error("import", "%s: %s", path, strerror(errno));
 		return CXV_EXIT_FAIL;
 	}
-	r = cxv_import_cdr(v, format, in, &rep, &st);
+	r = format ? cxv_import_cdr(v, format, in, &rep, &st) :
+	    cxv_import_campaign(v, cid, in, &rep, &st);
 	fclose(in);
 	if (rc.tty)
 		fputc('\n', stderr);
+	if (r == CXV_ERR_INVALID && format == NULL)
+		return CXV_EXIT_FAIL;	/* the header was reported */
 	if (r != CXV_OK) {
 		cxv_cli_error("import", "%s: stopped after %llu records: %s",
 		    path, (unsigned long long)st.imported, cxv_strerror(r));
 		return CXV_EXIT_FAIL;
 	}
-	r = cxv_cli_print_json(json_pack("{s:s, s:I, s:I, s:I, s:I}", "file",
-	    path, "read", (json_int_t)st.read, "imported",
+	r = cxv_cli_print_json(json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}",
+	    "file", path, "read", (json_int_t)st.read, "imported",
 	    (json_int_t)st.imported, "duplicates", (json_int_t)st.duplicates,
-	    "rejected", (json_int_t)st.rejected));
+	    "dnc_skipped", (json_int_t)st.dnc, "rejected",
+	    (json_int_t)st.rejected));
 	return r == CXV_EXIT_OK && st.rejected == 0 ? CXV_EXIT_OK :
 	    CXV_EXIT_FAIL;
 }
@@ -139,7 +148,7 @@ import_cdrs(struct args *a)
 	if ((r = cxv_cli_open(a->cli.dir, &v)) != CXV_EXIT_OK)
 		return r;
 	for (i = 0; i < a->cli.npos; i++)
-		if (import_file(v, a->format, a->cli.pos[i]) != CXV_EXIT_OK)
+		if (import_file(v, a->format, 0, a->cli.pos[i]) != CXV_EXIT_OK)
 			rc = CXV_EXIT_FAIL;
 	cxv_vault_close(v);
 	return rc;
@@ -205,35 +214,6 @@ take_campaign(void *ctx, const struct cxv_campaign_row *row)
 }
 
 static int
-list_file(struct cxv_vault *v, int64_t cid, const char *path)
-{
-	struct report_ctx rc = { path, "line", isatty(STDERR_FILENO) };
-	struct cxv_import_report rep = { on_reject, on_progress, &rc };
-	struct cxv_import_stats st;
-	FILE *in;
-	int r;
-
-	if ((in = fopen(path, "rbe")) == NULL) {
-		cxv_cli_error("import", "%s: %s", path, strerror(errno));
-		return CXV_EXIT_FAIL;
-	}
-	r = cxv_import_campaign(v, cid, in, &rep, &st);
-	fclose(in);
-	if (r != CXV_OK) {
-		if (r != CXV_ERR_INVALID)
-			cxv_cli_error("import", "%s: %s", path, cxv_strerror(r));
-		return CXV_EXIT_FAIL;
-	}
-	r = cxv_cli_print_json(json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}",
-	    "file", path, "read", (json_int_t)st.read, "imported",
-	    (json_int_t)st.imported, "duplicates", (json_int_t)st.duplicates,
-	    "dnc_skipped", (json_int_t)st.dnc, "rejected",
-	    (json_int_t)st.rejected));
-	return r == CXV_EXIT_OK && st.rejected == 0 ? CXV_EXIT_OK :
-	    CXV_EXIT_FAIL;
-}
-
-static int
 import_list(int argc, char **argv, const struct option *opts)
 {
 	struct cxv_vault *v = NULL;
@@ -257,7 +237,7 @@ import_list(int argc, char **argv, const struct option *opts)
 		    "no such campaign" : cxv_strerror(r));
 		r = CXV_EXIT_FAIL;
 	} else
-		r = list_file(v, cid, a.cli.pos[0]);
+		r = import_file(v, NULL, cid, a.cli.pos[0]);
 	cxv_vault_close(v);
 	return r;
 }

@@ -36,36 +36,24 @@ static const char *const field_opts[] = {
 	"department", "organisation", "title", "address",
 };
 #define NFIELD_OPTS	(sizeof(field_opts) / sizeof(field_opts[0]))
-#define OPT_FIELD	2000
 
 struct args {
 	struct cxv_cli_args cli;
 	const char *logon, *kind;
-	char names[NFIELD_OPTS][16];
-	struct cxv_field fields[NFIELD_OPTS];
-	size_t n;
+	struct cxv_cli_fields fs;
 };
 
 static int
 opt(void *ctx, int o, const char *arg)
 {
 	struct args *a = ctx;
-	char *p;
 
 	if (o == 'l')
 		a->logon = arg;
 	else if (o == 'k')
 		a->kind = arg;
-	else if (o >= OPT_FIELD && o < OPT_FIELD + (int)NFIELD_OPTS &&
-	    a->n < NFIELD_OPTS) {
-		snprintf(a->names[a->n], sizeof(a->names[0]), "%s",
-		    field_opts[o - OPT_FIELD]);
-		for (p = a->names[a->n]; *p != '\0'; p++)
-			if (*p == '-')
-				*p = '_';
-		a->fields[a->n].name = a->names[a->n];
-		a->fields[a->n++].value = arg;
-	} else
+	else if (cxv_cli_field_opt(&a->fs, field_opts, NFIELD_OPTS, o, arg)
+	    == 0)
 		return CXV_EXIT_USAGE;
 	return -1;
 }
@@ -81,7 +69,7 @@ do_add(struct cxv_vault *v, struct args *a)
 	if (a->kind != NULL && cxv_user_kind_parse(a->kind, &kind) != CXV_OK)
 		return cxv_cli_usage_error(&cxv_cmd_user,
 		    "--kind takes local, remote or api");
-	r = cxv_user_add(v, a->logon, kind, a->fields, a->n, &id, &why);
+	r = cxv_user_add(v, a->logon, kind, a->fs.f, a->fs.n, &id, &why);
 	if (r != CXV_OK) {
 		cxv_cli_error("user add", "%s%s%s", cxv_strerror(r),
 		    why ? ": " : "", why ? why : "");
@@ -181,9 +169,7 @@ run(int argc, char **argv)
 	size_t i;
 	int r;
 
-	for (i = 0; i < NFIELD_OPTS; i++)
-		opts[2 + i] = (struct option){ field_opts[i], required_argument,
-		    NULL, OPT_FIELD + (int)i };
+	cxv_cli_field_options(field_opts, NFIELD_OPTS, opts + 2);
 	memcpy(opts + 2 + NFIELD_OPTS, common, sizeof(common));
 	if (argc >= 2 && strcmp(argv[1], "--help") == 0)
 		return cxv_cli_help(&cxv_cmd_user);
@@ -201,7 +187,7 @@ run(int argc, char **argv)
 		return cxv_cli_usage_error(&cxv_cmd_user,
 		    "wrong number of arguments");
 	if (vb->fn == do_add ? a.logon == NULL :
-	    (a.logon != NULL || a.kind != NULL || a.n != 0))
+	    (a.logon != NULL || a.kind != NULL || a.fs.n != 0))
 		return cxv_cli_usage_error(&cxv_cmd_user, vb->fn == do_add ?
 		    "--logon is required" : "fields are for add");
 	if ((r = cxv_cli_open(a.cli.dir, &v)) != CXV_EXIT_OK)

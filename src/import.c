@@ -58,21 +58,32 @@ read_line(FILE *in, char *buf, size_t *len)
 	return over ? -1 : 1;
 }
 
+/* The next non-empty line into rd->buf (*len bytes), counted in rd->where. */
+static enum got
+next_line(struct reader *rd, size_t *len, const char **why, int *r)
+{
+	int got;
+
+	do {
+		if ((got = read_line(rd->in, rd->buf, len)) == 0)
+			return ferror(rd->in) ? (*r = CXV_ERR_IO, GOT_FAIL) :
+			    GOT_END;
+		rd->where++;
+	} while (got > 0 && *len == 0);
+	if (got < 0)
+		return *why = "line too long", GOT_REJECT;
+	return GOT_RECORD;
+}
+
 /* Asterisk cdr_csv: one record per non-empty line. */
 static enum got
 next_asterisk(struct reader *rd, struct cxv_cdr *c, const char **why, int *r)
 {
 	size_t len = 0;
-	int got;
+	enum got got;
 
-	do {
-		if ((got = read_line(rd->in, rd->buf, &len)) == 0)
-			return ferror(rd->in) ? (*r = CXV_ERR_IO, GOT_FAIL) :
-			    GOT_END;
-		rd->where++;
-	} while (got > 0 && len == 0);
-	if (got < 0)
-		return *why = "line too long", GOT_REJECT;
+	if ((got = next_line(rd, &len, why, r)) != GOT_RECORD)
+		return got;
 	return cxv_cdr_parse_asterisk(rd->buf, len, c, why) == CXV_OK ?
 	    GOT_RECORD : GOT_REJECT;
 }
@@ -385,16 +396,10 @@ next_list_line(struct run *ru, const char **why, int *r)
 {
 	struct list_cols *l = ru->list;
 	size_t len = 0, used = 0, n = 0;
-	int got;
+	enum got got;
 
-	do {
-		if ((got = read_line(ru->rd.in, ru->rd.buf, &len)) == 0)
-			return ferror(ru->rd.in) ? (*r = CXV_ERR_IO, GOT_FAIL) :
-			    GOT_END;
-		ru->rd.where++;
-	} while (got > 0 && len == 0);
-	if (got < 0)
-		return *why = "line too long", GOT_REJECT;
+	if ((got = next_line(&ru->rd, &len, why, r)) != GOT_RECORD)
+		return got;
 	if (cxv_csv_split(ru->rd.buf, len, l->col, 2 + CXV_CAMPAIGN_CUSTOM_MAX,
 	    &n, l->store, sizeof(l->store), &used, why) != CXV_OK)
 		return GOT_REJECT;

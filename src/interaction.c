@@ -333,24 +333,33 @@ hold_row(void *ctx, const struct cxv_interaction_row *row)
 	return CXV_OK;
 }
 
+struct fetch {
+	int64_t id;
+	struct held *h;
+};
+
+static int
+fetch_locked(struct cxv_vault *v, void *arg)
+{
+	struct fetch *f = arg;
+	char idstr[24];
+	int r;
+
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)f->id);
+	if ((r = cxv_store_interaction_get(cxv_vault_store(v), f->id, hold_row,
+	    f->h)) != CXV_OK)
+		return r;
+	return cxv_vault_audit(v, "interaction.read", "interaction", idstr,
+	    "fields,trail");
+}
+
 /* Fetch the row and record the read, before anything is revealed. */
 static int
 fetch_audited(struct cxv_vault *v, int64_t id, struct held *h)
 {
-	struct cxv_store *st = cxv_vault_store(v);
-	char idstr[24];
-	int r;
+	struct fetch f = { id, h };
 
-	snprintf(idstr, sizeof(idstr), "%lld", (long long)id);
-	if ((r = cxv_store_begin(st)) != CXV_OK)
-		return r;
-	if ((r = cxv_store_interaction_get(st, id, hold_row, h)) == CXV_OK &&
-	    (r = cxv_vault_audit(v, "interaction.read", "interaction", idstr,
-	    "fields,trail")) == CXV_OK)
-		r = cxv_store_commit(st);
-	if (r != CXV_OK)
-		cxv_store_rollback(st);
-	return r;
+	return cxv_vault_in_txn(v, fetch_locked, &f);
 }
 
 int

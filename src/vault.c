@@ -415,6 +415,21 @@ cxv_vault_config(const struct cxv_vault *v)
 }
 
 int
+cxv_vault_in_txn(struct cxv_vault *v, int (*fn)(struct cxv_vault *, void *),
+    void *arg)
+{
+	int r;
+
+	if ((r = cxv_store_begin(v->st)) != CXV_OK)
+		return r;
+	if ((r = fn(v, arg)) == CXV_OK)
+		r = cxv_store_commit(v->st);
+	if (r != CXV_OK)
+		cxv_store_rollback(v->st);
+	return r;
+}
+
+int
 cxv_vault_audit(struct cxv_vault *v, const char *action,
     const char *object_type, const char *object_id, const char *fields)
 {

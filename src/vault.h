@@ -61,6 +61,13 @@ const struct cxv_config *cxv_vault_config(const struct cxv_vault *v);
 int cxv_vault_path(const struct cxv_vault *v, const char *name, char *out,
     size_t cap);
 
+/*
+ * Run fn(v, arg) inside one write transaction: commit if it returns
+ * CXV_OK, else roll back. For an operation and its audit entry.
+ */
+int cxv_vault_in_txn(struct cxv_vault *v,
+    int (*fn)(struct cxv_vault *v, void *arg), void *arg);
+
 /* Append an audit entry as this vault's actor (inside a transaction). */
 int cxv_vault_audit(struct cxv_vault *v, const char *action,
     const char *object_type, const char *object_id, const char *fields);
