@@ -203,6 +203,21 @@ struct run {
 };
 
 static void
+run_init(struct run *ru, struct cxv_vault *v,
+    const struct cxv_import_report *rep, struct cxv_import_stats *st,
+    enum got (*next)(struct run *, const char **, int *),
+    int (*store)(struct run *, int *, const char **))
+{
+	memset(st, 0, sizeof(*st));
+	memset(ru, 0, sizeof(*ru));
+	ru->v = v;
+	ru->rep = rep;
+	ru->st = st;
+	ru->next = next;
+	ru->store = store;
+}
+
+static void
 reject(struct run *ru, const char *why)
 {
 	ru->st->rejected++;
@@ -336,13 +351,7 @@ cxv_import_cdr(struct cxv_vault *v, const char *format, FILE *in,
 	struct run ru;
 	int r;
 
-	memset(st, 0, sizeof(*st));
-	memset(&ru, 0, sizeof(ru));
-	ru.v = v;
-	ru.rep = rep;
-	ru.st = st;
-	ru.next = next_cdr;
-	ru.store = store_cdr;
+	run_init(&ru, v, rep, st, next_cdr, store_cdr);
 	/* Parsed records hold personal data: locked memory, wiped. */
 	if ((r = reader_open(&ru.rd, format, in)) == CXV_OK &&
 	    (ru.cdr = sodium_malloc(sizeof(*ru.cdr))) == NULL)
@@ -430,13 +439,7 @@ cxv_import_campaign(struct cxv_vault *v, int64_t campaign_id, FILE *in,
 	struct run ru;
 	int r;
 
-	memset(st, 0, sizeof(*st));
-	memset(&ru, 0, sizeof(ru));
-	ru.v = v;
-	ru.rep = rep;
-	ru.st = st;
-	ru.next = next_list_line;
-	ru.store = store_list_entry;
+	run_init(&ru, v, rep, st, next_list_line, store_list_entry);
 	ru.rd.in = in;
 	if ((ru.rd.buf = sodium_malloc(CXV_IMPORT_LINE_MAX + 1)) == NULL ||
 	    (ru.list = sodium_malloc(sizeof(*ru.list))) == NULL)
