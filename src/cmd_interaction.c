@@ -15,19 +15,25 @@ const struct cxv_cmd cxv_cmd_interaction = {
 	"interaction",
 	"list and show interactions (call detail records)",
 	"cxvault interaction list [--data DIR] IDENTIFIER [--since T] [--until T]\n"
-	"       cxvault interaction show [--data DIR] ID",
+	"       cxvault interaction show [--data DIR] ID [--reveal]\n"
+	"       cxvault interaction item [--data DIR] ID --name N --value V "
+	"[--protected] [--to agent,cdr,ivr_report]",
 	"  list  interactions of the person holding IDENTIFIER (--phone,\n"
 	"        --email, --chat, --account, --logon or --name), started in\n"
 	"        [--since, --until) (YYYY-MM-DD[THH:MM:SSZ]), as JSON lines.\n"
-	"  show  one interaction with its decrypted fields and its trail.\n"
-	"Both are audited.",
+	"  show  one interaction with its decrypted fields, its trail and its\n"
+	"        data items; protected items' values only with --reveal.\n"
+	"  item  attach a data item (IVR input, a tagged value); --protected\n"
+	"        ones are never logged and hidden unless revealed.\n"
+	"All are audited.",
 	run,
 };
 
 struct args {
 	struct cxv_cli_args cli;
 	struct cxv_cli_idents idents;
-	const char *since, *until;
+	const char *since, *until, *name, *value, *to;
+	int reveal, protected_;
 };
 
 static int
@@ -40,6 +46,16 @@ opt(void *ctx, int o, const char *arg)
 		a->since = arg;
 	else if (o == 'u')
 		a->until = arg;
+	else if (o == 'r')
+		a->reveal = 1;
+	else if (o == 'P')
+		a->protected_ = 1;
+	else if (o == 'n')
+		a->name = arg;
+	else if (o == 'v')
+		a->value = arg;
+	else if (o == 't')
+		a->to = arg;
 	else if ((r = cxv_cli_ident_opt(&cxv_cmd_interaction, &a->idents, o,
 	    arg)) != -1)
 		return r == 0 ? CXV_EXIT_USAGE : r;
@@ -90,6 +106,10 @@ do_list(struct cxv_vault *v, struct args *a)
 	const char *why = NULL;
 	int r;
 
+	/* --name is the person's name here, the item's name for "item". */
+	if (a->name != NULL && (r = cxv_cli_ident_opt(&cxv_cmd_interaction,
+	    &a->idents, CXV_CLI_OPT_IDENT + CXV_IDENT_NAME, a->name)) != -1)
+		return r;
 	if (a->idents.n != 1)
 		return cxv_cli_usage_error(&cxv_cmd_interaction,
 		    "give exactly one identifier");
@@ -103,7 +123,7 @@ do_list(struct cxv_vault *v, struct args *a)
 }
 
 struct show {
-	json_t *doc, *fields, *trail;
+	json_t *doc, *fields, *trail, *items;
 };
 
 static int
@@ -136,11 +156,23 @@ show_step(void *ctx, int seq, int64_t ts_ms, int kind)
 }
 
 static int
+show_item(void *ctx, const struct cxv_item_row *row, const char *value)
+{
+	struct show *sh = ctx;
+
+	return json_array_append_new(sh->items, json_pack("{s:I, s:s, s:b, "
+	    "s:i, s:s}", "item", (json_int_t)row->id, "name", row->name,
+	    "protected", row->protected_, "destinations", row->destinations,
+	    "value", value != NULL ? value : "[protected]")) == 0 ? CXV_OK :
+	    CXV_ERR_NOMEM;
+}
+
+static int
 do_show(struct cxv_vault *v, struct args *a)
 {
-	struct show sh = { NULL, NULL, NULL };
+	struct show sh = { NULL, NULL, NULL, NULL };
 	struct cxv_interaction_view view = { show_record, show_field,
-	    show_step, &sh };
+	    show_step, show_item, &sh };
 	int64_t id = 0;
 	int r;
 
@@ -152,13 +184,16 @@ do_show(struct cxv_vault *v, struct args *a)
 		return r;
 	sh.fields = json_object();
 	sh.trail = json_array();
-	r = sh.fields != NULL && sh.trail != NULL ?
-	    cxv_interaction_show(v, id, &view) : CXV_ERR_NOMEM;
+	sh.items = json_array();
+	r = sh.fields != NULL && sh.trail != NULL && sh.items != NULL ?
+	    cxv_interaction_show(v, id, a->reveal, &view) : CXV_ERR_NOMEM;
 	if (r == CXV_OK && (json_object_set(sh.doc, "fields", sh.fields) != 0 ||
-	    json_object_set(sh.doc, "trail", sh.trail) != 0))
+	    json_object_set(sh.doc, "trail", sh.trail) != 0 ||
+	    json_object_set(sh.doc, "items", sh.items) != 0))
 		r = CXV_ERR_NOMEM;
 	json_decref(sh.fields);
 	json_decref(sh.trail);
+	json_decref(sh.items);
 	if (r != CXV_OK) {
 		json_decref(sh.doc);
 		return fail("interaction show", r, NULL);
@@ -167,26 +202,60 @@ do_show(struct cxv_vault *v, struct args *a)
 }
 
 static int
+do_item(struct cxv_vault *v, struct args *a)
+{
+	const char *why = NULL;
+	int64_t ia = 0, id = 0;
+	int dest = CXV_ITEM_TO_AGENT | CXV_ITEM_TO_CDR, r;
+
+	if (a->cli.npos != 1 || a->name == NULL || a->value == NULL)
+		return cxv_cli_usage_error(&cxv_cmd_interaction,
+		    "item takes an interaction id, --name and --value");
+	if ((r = cxv_cli_parse_id(&cxv_cmd_interaction, a->cli.pos[0], &ia))
+	    != -1)
+		return r;
+	if (a->to != NULL && cxv_item_dest_parse(a->to, &dest) != CXV_OK)
+		return cxv_cli_usage_error(&cxv_cmd_interaction,
+		    "--to takes agent, cdr, ivr_report, comma-separated");
+	r = cxv_interaction_add_item(v, ia, a->name, a->value, a->protected_,
+	    dest, &id, &why);
+	if (r != CXV_OK)
+		return fail("interaction item", r, why);
+	printf("%lld\n", (long long)id);
+	return CXV_EXIT_OK;
+}
+
+static int
 run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "since", required_argument, NULL, 's' },
 		{ "until", required_argument, NULL, 'u' },
-		CXV_CLI_IDENT_OPTIONS,
+		{ "reveal", no_argument, NULL, 'r' },
+		{ "protected", no_argument, NULL, 'P' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "value", required_argument, NULL, 'v' },
+		{ "to", required_argument, NULL, 't' },
+		{ "phone", required_argument, NULL, CXV_CLI_OPT_IDENT + 0 },
+		{ "email", required_argument, NULL, CXV_CLI_OPT_IDENT + 1 },
+		{ "chat", required_argument, NULL, CXV_CLI_OPT_IDENT + 2 },
+		{ "account", required_argument, NULL, CXV_CLI_OPT_IDENT + 3 },
+		{ "logon", required_argument, NULL, CXV_CLI_OPT_IDENT + 4 },
 		CXV_CLI_COMMON_OPTIONS
 	};
 	struct cxv_vault *v = NULL;
 	struct args a;
-	int list, r;
+	int list, item, r;
 
 	if (argc < 2 || (strcmp(argv[1], "list") != 0 &&
-	    strcmp(argv[1], "show") != 0)) {
+	    strcmp(argv[1], "show") != 0 && strcmp(argv[1], "item") != 0)) {
 		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
 			return cxv_cli_help(&cxv_cmd_interaction);
 		return cxv_cli_usage_error(&cxv_cmd_interaction,
-		    "expected list or show");
+		    "expected list, show or item");
 	}
 	list = strcmp(argv[1], "list") == 0;
+	item = strcmp(argv[1], "item") == 0;
 	memset(&a, 0, sizeof(a));
 	if ((r = cxv_cli_parse(&cxv_cmd_interaction, argc - 1, argv + 1, opts,
 	    opt, &a, &a.cli)) != -1)
@@ -196,7 +265,7 @@ run(int argc, char **argv)
 		    "unexpected argument");
 	if ((r = cxv_cli_open(a.cli.dir, &v)) != CXV_EXIT_OK)
 		return r;
-	r = list ? do_list(v, &a) : do_show(v, &a);
+	r = list ? do_list(v, &a) : item ? do_item(v, &a) : do_show(v, &a);
 	cxv_vault_close(v);
 	return r;
 }

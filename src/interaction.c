@@ -188,6 +188,36 @@ store_new(struct cxv_vault *v, const struct cxv_cdr *c,
 	    names);
 }
 
+/*
+ * The pseudonym of a number's normal form (R5.2): one person, one
+ * pseudonym, whatever the platform wrote.
+ */
+static void
+number_pseudonym(struct cxv_vault *v, const char *num,
+    char ps[CXV_PSEUDONYM_LEN + 1])
+{
+	char norm[CXV_IDENT_NORM_MAX];
+	const char *why;
+
+	if (cxv_ident_normalize(CXV_IDENT_PHONE, num,
+	    cxv_vault_config(v)->country_code, norm, &why) != CXV_OK)
+		snprintf(norm, sizeof(norm), "%.*s", CXV_IDENT_MAX, num);
+	cxv_keyring_pseudonym(cxv_vault_keyring(v), norm, ps);
+	sodium_memzero(norm, sizeof(norm));
+}
+
+/* R1.8: the call's statistics row, with a pseudonym and no subject. */
+static int
+traffic_stat(struct cxv_vault *v, const struct cxv_cdr *c, int caller)
+{
+	char ps[CXV_PSEUDONYM_LEN + 1];
+
+	number_pseudonym(v, caller ? c->caller : c->callee, ps);
+	return cxv_store_stat_insert(cxv_vault_store(v), c->start_ms,
+	    c->end_ms > c->start_ms ? (c->end_ms - c->start_ms) / 1000 : 0,
+	    c->answer_ms != 0, ps);
+}
+
 static int
 take_user(void *ctx, const struct cxv_user_row *row)
 {
@@ -271,7 +301,8 @@ cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *c,
 	row.answered_ms = c->answer_ms;
 	row.ended_ms = c->end_ms;
 	row.outcome = c->outcome;
-	if ((r = store_new(v, c, &row, id)) != CXV_OK)
+	if ((r = store_new(v, c, &row, id)) != CXV_OK ||
+	    (r = traffic_stat(v, c, caller)) != CXV_OK)
 		return r;
 	return agent_call_log(v, c, caller, row.subject_id);
 }
@@ -336,6 +367,7 @@ hold_row(void *ctx, const struct cxv_interaction_row *row)
 struct fetch {
 	int64_t id;
 	struct held *h;
+	int reveal;
 };
 
 static int
@@ -350,34 +382,72 @@ fetch_locked(struct cxv_vault *v, void *arg)
 	    f->h)) != CXV_OK)
 		return r;
 	return cxv_vault_audit(v, "interaction.read", "interaction", idstr,
-	    "fields,trail");
+	    f->reveal ? "fields,trail,items,protected" : "fields,trail,items");
 }
 
 /* Fetch the row and record the read, before anything is revealed. */
 static int
-fetch_audited(struct cxv_vault *v, int64_t id, struct held *h)
+fetch_audited(struct cxv_vault *v, int64_t id, int reveal, struct held *h)
 {
-	struct fetch f = { id, h };
+	struct fetch f = { id, h, reveal };
 
 	return cxv_vault_in_txn(v, fetch_locked, &f);
 }
 
+struct items {
+	struct cxv_vault *v;
+	const struct cxv_interaction_view *view;
+	int reveal;
+	char value[CXV_FIELD_MAX + 1];
+};
+
+static int
+item_value(void *ctx, const char *name, const char *value)
+{
+	struct items *it = ctx;
+
+	if (strcmp(name, "value") == 0)
+		snprintf(it->value, sizeof(it->value), "%s", value);
+	return CXV_OK;
+}
+
+static int
+show_item(void *ctx, const struct cxv_item_row *row)
+{
+	struct items *it = ctx;
+	char ad[AD_MAX];
+	int r;
+
+	if (row->protected_ && !it->reveal)
+		return it->view->item(it->view->ctx, row, NULL);
+	snprintf(ad, sizeof(ad), "item:%lld", (long long)row->id);
+	r = cxv_subject_open_fields(it->v, row->subject_id, ad, row->sealed,
+	    row->sealed_len, item_value, it);
+	if (r == CXV_OK)
+		r = it->view->item(it->view->ctx, row, it->value);
+	sodium_memzero(it->value, sizeof(it->value));
+	return r;
+}
+
 int
-cxv_interaction_show(struct cxv_vault *v, int64_t id,
+cxv_interaction_show(struct cxv_vault *v, int64_t id, int reveal,
     const struct cxv_interaction_view *view)
 {
+	struct items it = { v, view, reveal, "" };
 	struct held h;
 	char ad[AD_MAX];
 	int r;
 
 	memset(&h, 0, sizeof(h));
 	record_ad(id, ad);
-	if ((r = fetch_audited(v, id, &h)) == CXV_OK &&
+	if ((r = fetch_audited(v, id, reveal, &h)) == CXV_OK &&
 	    (r = view->record(view->ctx, &h.row)) == CXV_OK &&
 	    (r = cxv_subject_open_fields(v, h.row.subject_id, ad, h.sealed,
 	    h.row.sealed_len, view->field, view->ctx)) == CXV_OK)
 		r = cxv_store_interaction_steps(cxv_vault_store(v), id, view->step,
 		    view->ctx);
+	if (r == CXV_OK)
+		r = cxv_store_items(cxv_vault_store(v), id, show_item, &it);
 	free(h.sealed);
 	return r;
 }
@@ -406,16 +476,11 @@ export_field(void *ctx, const char *name, const char *value)
 static void
 pseudonymize(struct cxv_vault *v, char *num, size_t cap)
 {
-	char norm[CXV_IDENT_NORM_MAX], ps[CXV_PSEUDONYM_LEN + 1];
-	const char *why;
+	char ps[CXV_PSEUDONYM_LEN + 1];
 
 	if (*num == '\0')
 		return;
-	if (cxv_ident_normalize(CXV_IDENT_PHONE, num,
-	    cxv_vault_config(v)->country_code, norm, &why) != CXV_OK)
-		snprintf(norm, sizeof(norm), "%.*s", CXV_IDENT_MAX, num);
-	cxv_keyring_pseudonym(cxv_vault_keyring(v), norm, ps);
-	sodium_memzero(norm, sizeof(norm));
+	number_pseudonym(v, num, ps);
 	snprintf(num, cap, "%s", ps);
 }
 
@@ -467,4 +532,102 @@ cxv_interaction_export(struct cxv_vault *v, int64_t since_ms, int64_t until_ms,
 	r = cxv_store_interaction_by_time(st, since_ms, until_ms, export_row, ex);
 	cxv_freezero(ex, sizeof(*ex));
 	return r;
+}
+
+int
+cxv_item_dest_parse(const char *s, int *dest)
+{
+	static const struct { const char *name; int bit; } d[] = {
+		{ "agent", CXV_ITEM_TO_AGENT }, { "cdr", CXV_ITEM_TO_CDR },
+		{ "ivr_report", CXV_ITEM_TO_IVR_REPORT },
+	};
+	size_t i, n;
+
+	*dest = 0;
+	while (*s != '\0') {
+		n = strcspn(s, ",");
+		for (i = 0; i < sizeof(d) / sizeof(d[0]); i++)
+			if (strlen(d[i].name) == n && strncmp(s, d[i].name, n) == 0)
+				break;
+		if (i == sizeof(d) / sizeof(d[0]))
+			return CXV_ERR_INVALID;
+		*dest |= d[i].bit;
+		s += n + (s[n] == ',');
+	}
+	return CXV_OK;
+}
+
+struct add_item {
+	struct cxv_item_row row;
+	const char *value;
+	int64_t *id;
+};
+
+static int
+take_subject(void *ctx, const struct cxv_interaction_row *row)
+{
+	*(int64_t *)ctx = row->subject_id;
+	return CXV_OK;
+}
+
+static int
+add_item_locked(struct cxv_vault *v, void *arg)
+{
+	struct add_item *a = arg;
+	const struct cxv_field f = { "value", a->value };
+	char ad[AD_MAX], idstr[24];
+	uint8_t *sealed = NULL;
+	int r;
+
+	if ((r = cxv_store_interaction_get(cxv_vault_store(v),
+	    a->row.interaction_id, take_subject, &a->row.subject_id)) != CXV_OK)
+		return r;
+	a->row.id = cxv_time_id();
+	a->row.created_ms = cxv_now_ms();
+	snprintf(ad, sizeof(ad), "item:%lld", (long long)a->row.id);
+	if ((r = cxv_subject_seal_fields(v, a->row.subject_id, ad, &f, 1,
+	    &sealed, &a->row.sealed_len)) != CXV_OK)
+		return r;
+	a->row.sealed = sealed;
+	r = cxv_store_item_insert(cxv_vault_store(v), &a->row);
+	free(sealed);
+	if (r != CXV_OK)
+		return r;
+	*a->id = a->row.id;
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)a->row.id);
+	/* R5.3: a protected value is typed so, and never reaches a log. */
+	if (a->row.protected_)
+		CXV_LOG(CXV_LOG_DEBUG, "interaction.item.add",
+		    CXV_LF("item", idstr), CXV_LF_PROTECTED("value", a->value));
+	else
+		CXV_LOG(CXV_LOG_DEBUG, "interaction.item.add",
+		    CXV_LF("item", idstr), CXV_LF_PERSONAL("value", a->value));
+	return cxv_vault_audit(v, "interaction_item.create", "interaction_item",
+	    idstr, "value");
+}
+
+int
+cxv_interaction_add_item(struct cxv_vault *v, int64_t interaction_id,
+    const char *name, const char *value, int protected_, int destinations,
+    int64_t *id, const char **why)
+{
+	struct add_item a;
+
+	*id = 0;
+	*why = NULL;
+	if (*name == '\0' || strlen(name) > 64 ||
+	    !cxv_utf8_printable(name, strlen(name)))
+		return *why = "item name: 1-64 printable characters",
+		    CXV_ERR_INVALID;
+	if (strlen(value) > CXV_FIELD_MAX ||
+	    !cxv_utf8_printable(value, strlen(value)))
+		return *why = "item value: printable text", CXV_ERR_INVALID;
+	memset(&a, 0, sizeof(a));
+	a.row.interaction_id = interaction_id;
+	a.row.name = name;
+	a.row.protected_ = protected_ != 0;
+	a.row.destinations = destinations;
+	a.value = value;
+	a.id = id;
+	return cxv_vault_in_txn(v, add_item_locked, &a);
 }

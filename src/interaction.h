@@ -56,16 +56,39 @@ int cxv_interaction_list(struct cxv_vault *v,
     const struct cxv_ident_input *ident, int64_t since_ms, int64_t until_ms,
     cxv_store_interaction_fn fn, void *ctx, const char **why /* OUT */);
 
+/* Where a data item may go (R1.4); a bit set. */
+enum cxv_item_dest { CXV_ITEM_TO_AGENT = 1, CXV_ITEM_TO_CDR = 2,
+	CXV_ITEM_TO_IVR_REPORT = 4 };
+
+/* "agent,cdr,ivr_report" (any subset, comma-separated) into a bit set. */
+int cxv_item_dest_parse(const char *s, int *dest /* OUT */);
+
+/*
+ * Attach a data item (IVR input, a value tagged by an external system)
+ * to interaction id: value sealed under its subject's key. A protected
+ * item is never written to any log and is shown only when revealed.
+ */
+int cxv_interaction_add_item(struct cxv_vault *v, int64_t interaction_id,
+    const char *name, const char *value, int protected_, int destinations,
+    int64_t *id /* OUT */, const char **why /* OUT */);
+
 /* What cxv_interaction_show() hands over, in this order. */
 struct cxv_interaction_view {
 	cxv_store_interaction_fn record;	/* the row (sealed unopened) */
 	int (*field)(void *ctx, const char *name, const char *value);
 	cxv_store_step_fn step;
+	/* value NULL: protected and not revealed */
+	int (*item)(void *ctx, const struct cxv_item_row *row,
+	    const char *value);
 	void *ctx;
 };
 
-/* One interaction with its opened fields and its trail. Audited read. */
-int cxv_interaction_show(struct cxv_vault *v, int64_t id,
+/*
+ * One interaction with its opened fields, trail and data items; protected
+ * items' values only with reveal. Audited read (naming "protected" when
+ * revealed).
+ */
+int cxv_interaction_show(struct cxv_vault *v, int64_t id, int reveal,
     const struct cxv_interaction_view *view);
 
 /* One exported CDR: the clear columns and the two parties. */

@@ -291,4 +291,35 @@ typedef int (*cxv_store_contact_fn)(void *ctx,
 int cxv_store_contacts(struct cxv_store *st, int64_t owner_user_id,
     cxv_store_contact_fn fn, void *ctx);
 
+/* A data item of an interaction (R1.4): IVR input, tagged values. */
+struct cxv_item_row {
+	int64_t id;
+	int64_t interaction_id;
+	int64_t subject_id;
+	const char *name;		/* the item's name, in clear */
+	int protected_;
+	int destinations;		/* bit set of enum cxv_item_dest */
+	int64_t created_ms;
+	const uint8_t *sealed;		/* the value */
+	size_t sealed_len;
+};
+
+int cxv_store_item_insert(struct cxv_store *st, const struct cxv_item_row *row);
+typedef int (*cxv_store_item_fn)(void *ctx, const struct cxv_item_row *row);
+int cxv_store_items(struct cxv_store *st, int64_t interaction_id,
+    cxv_store_item_fn fn, void *ctx);
+
+/* Traffic statistics (R1.8): pseudonymized number, time, duration. */
+int cxv_store_stat_insert(struct cxv_store *st, int64_t ts_ms,
+    int64_t duration_s, int answered, const char *number_ps);
+
+struct cxv_stat_day {
+	int64_t day_ms;			/* midnight UTC */
+	int64_t calls, answered, duration_s, numbers;
+};
+typedef int (*cxv_store_stat_day_fn)(void *ctx, const struct cxv_stat_day *d);
+/* Per-day totals of the statistics in [since_ms, until_ms). */
+int cxv_store_stat_days(struct cxv_store *st, int64_t since_ms,
+    int64_t until_ms, cxv_store_stat_day_fn fn, void *ctx);
+
 #endif

@@ -158,6 +158,29 @@ static const char *const migrations[] = {
 	"  sealed BLOB NOT NULL);"
 	"CREATE INDEX contact_subject ON contact (subject_id);"
 	"CREATE INDEX contact_owner ON contact (owner_user_id);",
+	/*
+	 * 6 -> 7: data items of interactions (R1.4), and traffic statistics
+	 * (R1.8) that hold a pseudonym instead of a number and no subject.
+	 */
+	"CREATE TABLE interaction_item ("
+	"  id INTEGER PRIMARY KEY,"
+	"  interaction_id INTEGER NOT NULL"
+	"    REFERENCES interaction(id) ON DELETE CASCADE,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  protected INTEGER NOT NULL,"
+	"  destinations INTEGER NOT NULL,"
+	"  created_ms INTEGER NOT NULL,"
+	"  sealed BLOB NOT NULL);"
+	"CREATE INDEX interaction_item_ia ON interaction_item (interaction_id);"
+	"CREATE INDEX interaction_item_subject ON interaction_item (subject_id);"
+	"CREATE TABLE traffic_stat ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ts_ms INTEGER NOT NULL,"
+	"  duration_s INTEGER NOT NULL,"
+	"  answered INTEGER NOT NULL,"
+	"  number_ps TEXT NOT NULL);"
+	"CREATE INDEX traffic_stat_ts ON traffic_stat (ts_ms);",
 };
 #define SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -173,6 +196,7 @@ enum stmt_id {
 	S_CP_INSERT, S_CP_BY_NAME, S_CP_ALL, S_CE_INSERT, S_CE_BY_CAMPAIGN,
 	S_CE_CLEAR, S_CR_INSERT, S_CR_BY_CAMPAIGN, S_DNC_INSERT, S_DNC_GET,
 	S_CO_INSERT, S_CO_BY_OWNER, S_CO_SHARED,
+	S_IT_INSERT, S_IT_BY_IA, S_TS_INSERT, S_TS_DAYS,
 	S_IA_INSERT, S_IA_EXISTS, S_IA_COUNT, S_IA_BY_TIME, S_IA_STEP, S_IA_GET, S_IA_STEPS, S_IA_BY_SUBJECT,
 	S__COUNT
 };
@@ -243,7 +267,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_CE_INSERT] = "INSERT INTO campaign_entry (id, campaign_id, "
 	    "subject_id, created_ms, sealed) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_CE_BY_CAMPAIGN] = "SELECT id, campaign_id, subject_id, created_ms, "
-	    "sealed FROM campaign_entry WHERE campaign_id = ?1 ORDER BY id",
+	    "sealed FROM campaign_entry WHERE campaign_id = ?1 "
+	    "ORDER BY created_ms, id",
 	[S_CE_CLEAR] = "DELETE FROM campaign_entry WHERE campaign_id = ?1",
 	[S_CR_INSERT] = "INSERT INTO campaign_result (id, campaign_id, "
 	    "subject_id, ts_ms, outcome, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -256,9 +281,21 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_CO_INSERT] = "INSERT INTO contact (id, subject_id, owner_user_id, "
 	    "created_ms, sealed) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_CO_BY_OWNER] = "SELECT id, subject_id, owner_user_id, created_ms, "
-	    "sealed FROM contact WHERE owner_user_id = ?1 ORDER BY id",
+	    "sealed FROM contact WHERE owner_user_id = ?1 ORDER BY created_ms, id",
 	[S_CO_SHARED] = "SELECT id, subject_id, owner_user_id, created_ms, "
-	    "sealed FROM contact WHERE owner_user_id IS NULL ORDER BY id",
+	    "sealed FROM contact WHERE owner_user_id IS NULL "
+	    "ORDER BY created_ms, id",
+	[S_IT_INSERT] = "INSERT INTO interaction_item (id, interaction_id, "
+	    "subject_id, name, protected, destinations, created_ms, sealed) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_IT_BY_IA] = "SELECT id, interaction_id, subject_id, name, protected, "
+	    "destinations, created_ms, sealed FROM interaction_item "
+	    "WHERE interaction_id = ?1 ORDER BY created_ms, id",
+	[S_TS_INSERT] = "INSERT INTO traffic_stat (ts_ms, duration_s, answered, "
+	    "number_ps) VALUES (?1, ?2, ?3, ?4)",
+	[S_TS_DAYS] = "SELECT ts_ms / 86400000, count(*), sum(answered), "
+	    "sum(duration_s), count(DISTINCT number_ps) FROM traffic_stat "
+	    "WHERE ts_ms >= ?1 AND ts_ms < ?2 GROUP BY 1 ORDER BY 1",
 	[S_IA_COUNT] = "SELECT count(*) FROM interaction",
 	[S_IA_BY_TIME] = "SELECT id, subject_id, media, source, started_ms, "
 	    "answered_ms, ended_ms, outcome, sealed FROM interaction "
@@ -1514,4 +1551,111 @@ cxv_store_contacts(struct cxv_store *st, int64_t owner_user_id,
 	if (owner_user_id != 0)
 		sqlite3_bind_int64(s, 1, owner_user_id);
 	return each_row(s, contact_row, &cb);
+}
+
+int
+cxv_store_item_insert(struct cxv_store *st, const struct cxv_item_row *row)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_IT_INSERT, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, row->id);
+	sqlite3_bind_int64(s, 2, row->interaction_id);
+	sqlite3_bind_int64(s, 3, row->subject_id);
+	sqlite3_bind_text(s, 4, row->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, row->protected_);
+	sqlite3_bind_int(s, 6, row->destinations);
+	sqlite3_bind_int64(s, 7, row->created_ms);
+	sqlite3_bind_blob(s, 8, row->sealed, (int)row->sealed_len,
+	    SQLITE_STATIC);
+	return step_done(s);
+}
+
+struct it_cb {
+	cxv_store_item_fn fn;
+	void *ctx;
+};
+
+static int
+item_row(sqlite3_stmt *s, void *ctx)
+{
+	struct it_cb *cb = ctx;
+	struct cxv_item_row row;
+
+	row.id = sqlite3_column_int64(s, 0);
+	row.interaction_id = sqlite3_column_int64(s, 1);
+	row.subject_id = sqlite3_column_int64(s, 2);
+	row.name = text_or_empty(s, 3);
+	row.protected_ = sqlite3_column_int(s, 4);
+	row.destinations = sqlite3_column_int(s, 5);
+	row.created_ms = sqlite3_column_int64(s, 6);
+	row.sealed = sqlite3_column_blob(s, 7);
+	row.sealed_len = (size_t)sqlite3_column_bytes(s, 7);
+	return cb->fn(cb->ctx, &row);
+}
+
+int
+cxv_store_items(struct cxv_store *st, int64_t interaction_id,
+    cxv_store_item_fn fn, void *ctx)
+{
+	struct it_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_IT_BY_IA, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, interaction_id);
+	return each_row(s, item_row, &cb);
+}
+
+int
+cxv_store_stat_insert(struct cxv_store *st, int64_t ts_ms, int64_t duration_s,
+    int answered, const char *number_ps)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_TS_INSERT, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, ts_ms);
+	sqlite3_bind_int64(s, 2, duration_s);
+	sqlite3_bind_int(s, 3, answered);
+	sqlite3_bind_text(s, 4, number_ps, -1, SQLITE_STATIC);
+	return step_done(s);
+}
+
+struct day_cb {
+	cxv_store_stat_day_fn fn;
+	void *ctx;
+};
+
+static int
+day_row(sqlite3_stmt *s, void *ctx)
+{
+	struct day_cb *cb = ctx;
+	struct cxv_stat_day d;
+
+	d.day_ms = sqlite3_column_int64(s, 0) * 86400000;
+	d.calls = sqlite3_column_int64(s, 1);
+	d.answered = sqlite3_column_int64(s, 2);
+	d.duration_s = sqlite3_column_int64(s, 3);
+	d.numbers = sqlite3_column_int64(s, 4);
+	return cb->fn(cb->ctx, &d);
+}
+
+int
+cxv_store_stat_days(struct cxv_store *st, int64_t since_ms, int64_t until_ms,
+    cxv_store_stat_day_fn fn, void *ctx)
+{
+	struct day_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_TS_DAYS, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, since_ms);
+	sqlite3_bind_int64(s, 2, until_ms);
+	return each_row(s, day_row, &cb);
 }

@@ -240,5 +240,68 @@ def export_for_call_accounting():
               "--format")
 
 
+@test
+def data_items_and_protection():
+    """R1.4/R5.3: items sealed; protected ones hidden, never logged"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        conf = os.path.join(d, "cxvault.conf")
+        text = open(conf).read().replace("log_level = 3", "log_level = 9")
+        open(conf, "w").write(text)
+        import_master(d)
+        iid = str(listing(d, "--phone", "+4930123456789")[0]["interaction"])
+        ok("interaction", "item", "--data", d, iid, "--name", "account",
+           "--value", "DE44500105175407324931", "--to", "agent,cdr")
+        ok("interaction", "item", "--data", d, iid, "--name", "card_pin",
+           "--value", "90817263", "--protected", "--to", "ivr_report")
+        items = json.loads(ok("interaction", "show", "--data", d,
+                              iid).out)["items"]
+        expect([(i["name"], i["value"], i["destinations"]) for i in items] ==
+               [("account", "DE44500105175407324931", 3),
+                ("card_pin", "[protected]", 4)], items)
+        shown = json.loads(ok("interaction", "show", "--data", d, iid,
+                              "--reveal").out)["items"]
+        expect(shown[1]["value"] == "90817263", shown)
+        log = open(os.path.join(d, "logs", "cxvault.log")).read()
+        expect("90817263" not in log and "value=[protected]" in log, log[-500:])
+        expect(files_containing(d, [b"DE445001", b"90817263"]) ==
+               [(os.path.join("logs", "cxvault.log"), b"DE445001")],
+               "item in clear outside the level-9 log")
+        reads = [json.loads(l)["fields"] for l in ok(
+            "audit", "list", "--data", d).out.splitlines()
+            if '"interaction.read"' in l]
+        expect(reads == ["fields,trail,items",
+                         "fields,trail,items,protected"], reads)
+        fails(cx("interaction", "item", "--data", d, iid, "--name", "x",
+                 "--value", "y", "--to", "fax"), 2, "--to")
+        fails(cx("interaction", "item", "--data", d, "99", "--name", "x",
+                 "--value", "y"), 1, "no such interaction")
+
+
+@test
+def traffic_statistics():
+    """R1.8: per-day statistics from pseudonymized rows, no numbers"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        import_master(d)
+        days = [json.loads(l) for l in
+                ok("stats", "--data", d).out.splitlines()]
+        expect(days == [
+            {"day": "2026-11-02", "calls": 5, "answered": 3,
+             "duration_s": 930, "numbers": 5},
+            {"day": "2026-11-03", "calls": 1, "answered": 1,
+             "duration_s": 244, "numbers": 1}], days)
+        one = [json.loads(l) for l in ok("stats", "--data", d, "--since",
+                                         "2026-11-03").out.splitlines()]
+        expect(len(one) == 1, one)
+        import sqlite3
+        con = sqlite3.connect(os.path.join(d, "vault.db"))
+        cols = [r[1] for r in con.execute("PRAGMA table_info(traffic_stat)")]
+        ps = {r[0] for r in con.execute("SELECT number_ps FROM traffic_stat")}
+        con.close()
+        expect("subject_id" not in cols, cols)
+        expect(all(p.startswith("ps:") for p in ps) and len(ps) == 5, ps)
+
+
 if __name__ == "__main__":
     main()
