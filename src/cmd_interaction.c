@@ -6,6 +6,7 @@
 #include "cmds.h"
 #include "err.h"
 #include "interaction.h"
+#include "user.h"
 #include "util.h"
 #include "vault.h"
 
@@ -14,13 +15,15 @@ static int run(int argc, char **argv);
 const struct cxv_cmd cxv_cmd_interaction = {
 	"interaction",
 	"list and show interactions (call detail records)",
-	"cxvault interaction list [--data DIR] IDENTIFIER [--since T] [--until T]\n"
+	"cxvault interaction list [--data DIR] IDENTIFIER|--agent LOGON "
+	"[--since T] [--until T]\n"
 	"       cxvault interaction show [--data DIR] ID [--reveal]\n"
 	"       cxvault interaction item [--data DIR] ID --name N --value V "
 	"[--protected] [--to agent,cdr,ivr_report]",
 	"  list  interactions of the person holding IDENTIFIER (--phone,\n"
-	"        --email, --chat, --account, --logon or --name), started in\n"
-	"        [--since, --until) (YYYY-MM-DD[THH:MM:SSZ]), as JSON lines.\n"
+	"        --email, --chat, --account, --logon or --name), or handled by\n"
+	"        agent LOGON, started in [--since, --until)\n"
+	"        (YYYY-MM-DD[THH:MM:SSZ]), as JSON lines.\n"
 	"  show  one interaction with its decrypted fields, its trail and its\n"
 	"        data items; protected items' values only with --reveal.\n"
 	"  item  attach a data item (IVR input, a tagged value); --protected\n"
@@ -32,7 +35,7 @@ const struct cxv_cmd cxv_cmd_interaction = {
 struct args {
 	struct cxv_cli_args cli;
 	struct cxv_cli_idents idents;
-	const char *since, *until, *name, *value, *to;
+	const char *since, *until, *name, *value, *to, *agent;
 	int reveal, protected_;
 };
 
@@ -56,6 +59,8 @@ opt(void *ctx, int o, const char *arg)
 		a->value = arg;
 	else if (o == 't')
 		a->to = arg;
+	else if (o == 'a')
+		a->agent = arg;
 	else if ((r = cxv_cli_ident_opt(&cxv_cmd_interaction, &a->idents, o,
 	    arg)) != -1)
 		return r == 0 ? CXV_EXIT_USAGE : r;
@@ -71,12 +76,14 @@ row_json(const struct cxv_interaction_row *row)
 	cxv_time_format(row->started_ms, s);
 	cxv_time_format(row->answered_ms, a);
 	cxv_time_format(row->ended_ms, e);
-	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s*, s:s*, s:s}",
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s*, s:s*, s:s, s:o}",
 	    "interaction", (json_int_t)row->id,
 	    "subject", (json_int_t)row->subject_id,
 	    "media", cxv_media_name(row->media), "source", row->source,
 	    "started", s, "answered", row->answered_ms ? a : NULL,
-	    "ended", row->ended_ms ? e : NULL, "outcome", row->outcome);
+	    "ended", row->ended_ms ? e : NULL, "outcome", row->outcome,
+	    "agent", row->agent_user_id ? json_integer(row->agent_user_id) :
+	    json_null());
 }
 
 static int
@@ -110,13 +117,22 @@ do_list(struct cxv_vault *v, struct args *a)
 	if (a->name != NULL && (r = cxv_cli_ident_opt(&cxv_cmd_interaction,
 	    &a->idents, CXV_CLI_OPT_IDENT + CXV_IDENT_NAME, a->name)) != -1)
 		return r;
-	if (a->idents.n != 1)
+	if (a->idents.n + (a->agent != NULL) != 1)
 		return cxv_cli_usage_error(&cxv_cmd_interaction,
-		    "give exactly one identifier");
+		    "give exactly one identifier or --agent");
 	if ((a->since && cxv_time_parse(a->since, &since) != CXV_OK) ||
 	    (a->until && cxv_time_parse(a->until, &until) != CXV_OK))
 		return cxv_cli_usage_error(&cxv_cmd_interaction,
 		    "--since/--until take YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+	if (a->agent != NULL) {
+		int64_t uid = 0;
+
+		if ((r = cxv_user_lookup(v, a->agent, &uid)) == CXV_OK)
+			r = cxv_interaction_list_agent(v, uid, since, until,
+			    print_row, NULL);
+		return r == CXV_OK ? CXV_EXIT_OK : fail("interaction list", r,
+		    r == CXV_ERR_NOT_FOUND ? "no such agent" : NULL);
+	}
 	r = cxv_interaction_list(v, &a->idents.ids[0], since, until, print_row,
 	    NULL, &why);
 	return r == CXV_OK ? CXV_EXIT_OK : fail("interaction list", r, why);
@@ -236,6 +252,7 @@ run(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "value", required_argument, NULL, 'v' },
 		{ "to", required_argument, NULL, 't' },
+		{ "agent", required_argument, NULL, 'a' },
 		{ "phone", required_argument, NULL, CXV_CLI_OPT_IDENT + 0 },
 		{ "email", required_argument, NULL, CXV_CLI_OPT_IDENT + 1 },
 		{ "chat", required_argument, NULL, CXV_CLI_OPT_IDENT + 2 },

@@ -226,21 +226,21 @@ take_user(void *ctx, const struct cxv_user_row *row)
 }
 
 /*
- * R1.5: if the other party is the extension of a user, the call goes
- * into that agent's call log: incoming, missed, or outgoing.
+ * The agent: the user whose extension is the other party of the call
+ * (*uid 0 if it is no extension, or one nobody holds).
  */
 static int
-agent_call_log(struct cxv_vault *v, const struct cxv_cdr *c, int caller,
-    int64_t customer_sid)
+find_agent(struct cxv_vault *v, const struct cxv_cdr *c, int caller,
+    int64_t *uid)
 {
 	struct cxv_ident_input agent = { CXV_IDENT_PHONE,
 	    caller ? c->callee : c->caller };
-	struct cxv_call_log_in in;
 	char norm[CXV_IDENT_NORM_MAX];
 	const char *why;
-	int64_t sid = 0, uid = 0;
+	int64_t sid = 0;
 	int r;
 
+	*uid = 0;
 	if (cxv_ident_normalize(CXV_IDENT_PHONE, agent.value,
 	    cxv_vault_config(v)->country_code, norm, &why) != CXV_OK ||
 	    strncmp(norm, "ext:", 4) != 0)
@@ -248,11 +248,22 @@ agent_call_log(struct cxv_vault *v, const struct cxv_cdr *c, int caller,
 	r = cxv_subject_lookup_tx(v, &agent, &sid, &why);
 	if (r == CXV_OK)
 		r = cxv_store_user_by_subject(cxv_vault_store(v), sid, take_user,
-		    &uid);
-	if (r == CXV_ERR_NOT_FOUND)
-		return CXV_OK;		/* an extension nobody holds */
-	if (r != CXV_OK)
-		return r;
+		    uid);
+	return r == CXV_ERR_NOT_FOUND ? CXV_OK : r;
+}
+
+/*
+ * R1.5: a call with an agent goes into that agent's call log: incoming,
+ * missed, or outgoing.
+ */
+static int
+agent_call_log(struct cxv_vault *v, const struct cxv_cdr *c, int caller,
+    int64_t uid, int64_t customer_sid)
+{
+	struct cxv_call_log_in in;
+
+	if (uid == 0)
+		return CXV_OK;
 	memset(&in, 0, sizeof(in));
 	in.user_id = uid;
 	in.subject_id = customer_sid;
@@ -301,10 +312,11 @@ cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *c,
 	row.answered_ms = c->answer_ms;
 	row.ended_ms = c->end_ms;
 	row.outcome = c->outcome;
-	if ((r = store_new(v, c, &row, id)) != CXV_OK ||
+	if ((r = find_agent(v, c, caller, &row.agent_user_id)) != CXV_OK ||
+	    (r = store_new(v, c, &row, id)) != CXV_OK ||
 	    (r = traffic_stat(v, c, caller)) != CXV_OK)
 		return r;
-	return agent_call_log(v, c, caller, row.subject_id);
+	return agent_call_log(v, c, caller, row.agent_user_id, row.subject_id);
 }
 
 int
@@ -630,4 +642,25 @@ cxv_interaction_add_item(struct cxv_vault *v, int64_t interaction_id,
 	a.value = value;
 	a.id = id;
 	return cxv_vault_in_txn(v, add_item_locked, &a);
+}
+
+static int
+agent_list_audit(struct cxv_vault *v, void *arg)
+{
+	char idstr[24];
+
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)*(int64_t *)arg);
+	return cxv_vault_audit(v, "interaction.list", "user", idstr, "agent");
+}
+
+int
+cxv_interaction_list_agent(struct cxv_vault *v, int64_t user_id,
+    int64_t since_ms, int64_t until_ms, cxv_store_interaction_fn fn, void *ctx)
+{
+	int r;
+
+	if ((r = cxv_vault_in_txn(v, agent_list_audit, &user_id)) != CXV_OK)
+		return r;
+	return cxv_store_interaction_by_agent(cxv_vault_store(v), user_id,
+	    since_ms, until_ms, fn, ctx);
 }

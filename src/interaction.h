@@ -56,6 +56,15 @@ int cxv_interaction_list(struct cxv_vault *v,
     const struct cxv_ident_input *ident, int64_t since_ms, int64_t until_ms,
     cxv_store_interaction_fn fn, void *ctx, const char **why /* OUT */);
 
+/*
+ * Interactions agent user_id took part in, started in [since_ms,
+ * until_ms), oldest first (R3.3: what an agent may be limited to).
+ * Audited as a listing of that agent's sessions.
+ */
+int cxv_interaction_list_agent(struct cxv_vault *v, int64_t user_id,
+    int64_t since_ms, int64_t until_ms, cxv_store_interaction_fn fn,
+    void *ctx);
+
 /* Where a data item may go (R1.4); a bit set. */
 enum cxv_item_dest { CXV_ITEM_TO_AGENT = 1, CXV_ITEM_TO_CDR = 2,
 	CXV_ITEM_TO_IVR_REPORT = 4 };

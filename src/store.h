@@ -122,6 +122,7 @@ struct cxv_interaction_row {
 	const char *source;
 	const uint8_t *source_ref;	/* 32 bytes, insert only */
 	int64_t started_ms, answered_ms, ended_ms;	/* 0: did not happen */
+	int64_t agent_user_id;		/* 0: no agent known */
 	const char *outcome;
 	const uint8_t *sealed;
 	size_t sealed_len;
@@ -148,6 +149,11 @@ int cxv_store_interaction_get(struct cxv_store *st, int64_t id,
     cxv_store_interaction_fn fn, void *ctx);
 /* A subject's interactions started in [since_ms, until_ms), oldest first. */
 int cxv_store_interaction_by_subject(struct cxv_store *st, int64_t subject_id,
+    int64_t since_ms, int64_t until_ms, cxv_store_interaction_fn fn,
+    void *ctx);
+
+/* The interactions agent user_id took part in, started in the range. */
+int cxv_store_interaction_by_agent(struct cxv_store *st, int64_t user_id,
     int64_t since_ms, int64_t until_ms, cxv_store_interaction_fn fn,
     void *ctx);
 

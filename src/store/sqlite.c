@@ -181,6 +181,10 @@ static const char *const migrations[] = {
 	"  answered INTEGER NOT NULL,"
 	"  number_ps TEXT NOT NULL);"
 	"CREATE INDEX traffic_stat_ts ON traffic_stat (ts_ms);",
+	/* 7 -> 8: the agent of an interaction (R1.3, R3.3). */
+	"ALTER TABLE interaction ADD COLUMN agent_user_id INTEGER"
+	"  REFERENCES user_account(id) ON DELETE SET NULL;"
+	"CREATE INDEX interaction_agent ON interaction (agent_user_id, started_ms);",
 };
 #define SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -197,7 +201,7 @@ enum stmt_id {
 	S_CE_CLEAR, S_CR_INSERT, S_CR_BY_CAMPAIGN, S_DNC_INSERT, S_DNC_GET,
 	S_CO_INSERT, S_CO_BY_OWNER, S_CO_SHARED,
 	S_IT_INSERT, S_IT_BY_IA, S_TS_INSERT, S_TS_DAYS,
-	S_IA_INSERT, S_IA_EXISTS, S_IA_COUNT, S_IA_BY_TIME, S_IA_STEP, S_IA_GET, S_IA_STEPS, S_IA_BY_SUBJECT,
+	S_IA_INSERT, S_IA_EXISTS, S_IA_COUNT, S_IA_BY_TIME, S_IA_BY_AGENT, S_IA_STEP, S_IA_GET, S_IA_STEPS, S_IA_BY_SUBJECT,
 	S__COUNT
 };
 
@@ -226,8 +230,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	    "object_id, fields, prev, hash FROM audit WHERE ts_ms >= ?1 "
 	    "ORDER BY seq",
 	[S_IA_INSERT] = "INSERT INTO interaction (id, subject_id, media, source, "
-	    "source_ref, started_ms, answered_ms, ended_ms, outcome, sealed) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	    "source_ref, started_ms, answered_ms, ended_ms, outcome, sealed, "
+	    "agent_user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[S_CT_INSERT] = "INSERT INTO content (id, subject_id, interaction_id, "
 	    "kind, file, size, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[S_CT_GET] = "SELECT id, subject_id, interaction_id, kind, file, size, "
@@ -297,19 +301,24 @@ static const char *const stmt_sql[S__COUNT] = {
 	    "sum(duration_s), count(DISTINCT number_ps) FROM traffic_stat "
 	    "WHERE ts_ms >= ?1 AND ts_ms < ?2 GROUP BY 1 ORDER BY 1",
 	[S_IA_COUNT] = "SELECT count(*) FROM interaction",
+	[S_IA_BY_AGENT] = "SELECT id, subject_id, media, source, started_ms, "
+	    "answered_ms, ended_ms, outcome, sealed, agent_user_id FROM "
+	    "interaction WHERE agent_user_id = ?1 AND started_ms >= ?2 AND "
+	    "started_ms < ?3 ORDER BY started_ms, id",
 	[S_IA_BY_TIME] = "SELECT id, subject_id, media, source, started_ms, "
-	    "answered_ms, ended_ms, outcome, sealed FROM interaction "
+	    "answered_ms, ended_ms, outcome, sealed, agent_user_id FROM interaction "
 	    "WHERE started_ms >= ?1 AND started_ms < ?2 ORDER BY started_ms, id",
 	[S_IA_EXISTS] = "SELECT 1 FROM interaction WHERE source = ?1 AND "
 	    "started_ms = ?3 AND source_ref = ?2",
 	[S_IA_STEP] = "INSERT INTO interaction_step (interaction_id, seq, ts_ms, "
 	    "kind) VALUES (?1, ?2, ?3, ?4)",
 	[S_IA_GET] = "SELECT id, subject_id, media, source, started_ms, "
-	    "answered_ms, ended_ms, outcome, sealed FROM interaction WHERE id = ?1",
+	    "answered_ms, ended_ms, outcome, sealed, agent_user_id "
+	    "FROM interaction WHERE id = ?1",
 	[S_IA_STEPS] = "SELECT seq, ts_ms, kind FROM interaction_step "
 	    "WHERE interaction_id = ?1 ORDER BY seq",
 	[S_IA_BY_SUBJECT] = "SELECT id, subject_id, media, source, started_ms, "
-	    "answered_ms, ended_ms, outcome, sealed FROM interaction "
+	    "answered_ms, ended_ms, outcome, sealed, agent_user_id FROM interaction "
 	    "WHERE subject_id = ?1 AND started_ms >= ?2 AND started_ms < ?3 "
 	    "ORDER BY started_ms, id",
 };
@@ -966,6 +975,8 @@ cxv_store_interaction_insert(struct cxv_store *st,
 	sqlite3_bind_text(s, 9, row->outcome, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 10, row->sealed, (int)row->sealed_len,
 	    SQLITE_STATIC);
+	if (row->agent_user_id != 0)
+		sqlite3_bind_int64(s, 11, row->agent_user_id);
 	return step_done(s);
 }
 
@@ -1024,6 +1035,7 @@ interaction_row(sqlite3_stmt *s, void *ctx)
 	row.outcome = text_or_empty(s, 7);
 	row.sealed = sqlite3_column_blob(s, 8);
 	row.sealed_len = (size_t)sqlite3_column_bytes(s, 8);
+	row.agent_user_id = sqlite3_column_int64(s, 9);
 	return cb->fn(cb->ctx, &row);
 }
 
@@ -1055,6 +1067,22 @@ cxv_store_interaction_by_subject(struct cxv_store *st, int64_t subject_id,
 	if ((s = stmt(st, S_IA_BY_SUBJECT, &r)) == NULL)
 		return r;
 	sqlite3_bind_int64(s, 1, subject_id);
+	sqlite3_bind_int64(s, 2, since_ms);
+	sqlite3_bind_int64(s, 3, until_ms);
+	return each_row(s, interaction_row, &cb);
+}
+
+int
+cxv_store_interaction_by_agent(struct cxv_store *st, int64_t user_id,
+    int64_t since_ms, int64_t until_ms, cxv_store_interaction_fn fn, void *ctx)
+{
+	struct ia_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_IA_BY_AGENT, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, user_id);
 	sqlite3_bind_int64(s, 2, since_ms);
 	sqlite3_bind_int64(s, 3, until_ms);
 	return each_row(s, interaction_row, &cb);

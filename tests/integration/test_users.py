@@ -94,6 +94,14 @@ def import_fills_agent_call_logs():
         expect(acts[-1] == "call_log.read", acts[-1])
         fails(cx("calllog", "show", "--data", d, "--agent", "A9"), 1,
               "no such agent")
+        # R1.3/R3.3: interactions carry their agent.
+        anna = json.loads(ok("user", "show", "--data", d, "A0100").out)
+        handled = [json.loads(l) for l in ok(
+            "interaction", "list", "--data", d, "--agent", "A0100")
+            .out.splitlines()]
+        expect([i["agent"] for i in handled] == [anna["user"]] * 4, handled)
+        fails(cx("interaction", "list", "--data", d, "--agent", "A0100",
+                 "--phone", "100"), 2, "exactly one identifier or --agent")
 
 
 @test
