@@ -10,6 +10,7 @@
 #include "campaign.h"
 #include "content.h"
 #include "import.h"
+#include "user.h"
 #include "vault.h"
 
 static int run(int argc, char **argv);
@@ -18,7 +19,8 @@ const struct cxv_cmd cxv_cmd_import = {
 	"import",
 	"import call detail records and content files",
 	"cxvault import cdr [--data DIR] --format FORMAT FILE...\n"
-	"       cxvault import content [--data DIR] --interaction ID --kind KIND FILE\n"
+	"       cxvault import content [--data DIR] --interaction ID|--user LOGON "
+	"--kind KIND FILE\n"
 	"       cxvault import campaign [--data DIR] --campaign NAME FILE.csv",
 	"  cdr  read call detail records and store each as an interaction of\n"
 	"       its customer (caller, or called outside number), with its trail.\n"
@@ -30,8 +32,8 @@ const struct cxv_cmd cxv_cmd_import = {
 	"       Prints one JSON summary per file. Exit 1 if any record was\n"
 	"       rejected or a file could not be read.\n"
 	"  content  seal FILE (a recording, voicemail, transcript...) into the\n"
-	"       content store as content of interaction ID, streamed in constant\n"
-	"       memory. KIND: recording, voicemail, greeting, chat_transcript,\n"
+	"       content store as content of interaction ID, or of user LOGON\n"
+	"       (greetings, voicemail box), streamed in constant memory. KIND: recording, voicemail, greeting, chat_transcript,\n"
 	"       sms_transcript, email, case_note. Prints the content id (JSON).\n"
 	"  campaign  load a calling list: a CSV header row naming 'name' and\n"
 	"       'number' and up to 10 custom columns, then one person per line.\n"
@@ -113,7 +115,7 @@ import_file(struct cxv_vault *v, const char *format, int64_t cid,
 
 struct args {
 	struct cxv_cli_args cli;
-	const char *format, *kind, *interaction, *campaign;
+	const char *format, *kind, *interaction, *campaign, *user;
 };
 
 static int
@@ -129,6 +131,8 @@ opt(void *ctx, int o, const char *arg)
 		a->interaction = arg;
 	else if (o == 'c')
 		a->campaign = arg;
+	else if (o == 'u')
+		a->user = arg;
 	else
 		return CXV_EXIT_USAGE;
 	return -1;
@@ -155,18 +159,22 @@ import_cdrs(struct args *a)
 }
 
 static int
-put_content(struct cxv_vault *v, int64_t interaction,
+put_content(struct cxv_vault *v, int64_t interaction, const char *user,
     enum cxv_content_kind kind, const char *path)
 {
-	int64_t id = 0;
+	int64_t id = 0, uid = 0;
 	FILE *in;
 	int r;
 
+	if (user != NULL && cxv_user_lookup(v, user, &uid) != CXV_OK) {
+		cxv_cli_error("import content", "no such user");
+		return CXV_EXIT_FAIL;
+	}
 	if ((in = fopen(path, "rbe")) == NULL) {
 		cxv_cli_error("import content", "%s: %s", path, strerror(errno));
 		return CXV_EXIT_FAIL;
 	}
-	r = cxv_content_put(v, interaction, kind, in, &id);
+	r = cxv_content_put(v, interaction, uid, kind, in, &id);
 	fclose(in);
 	if (r != CXV_OK) {
 		cxv_cli_error("import content", "%s: %s", path,
@@ -191,17 +199,17 @@ import_content(struct args *a)
 		return cxv_cli_usage_error(&cxv_cmd_import,
 		    "--kind recording|voicemail|greeting|chat_transcript|"
 		    "sms_transcript|email|case_note is required");
-	if (a->interaction == NULL)
+	if ((a->interaction == NULL) == (a->user == NULL))
 		return cxv_cli_usage_error(&cxv_cmd_import,
-		    "--interaction ID is required");
-	if ((r = cxv_cli_parse_id(&cxv_cmd_import, a->interaction,
-	    &interaction)) != -1)
+		    "give --interaction ID or --user LOGON");
+	if (a->interaction != NULL && (r = cxv_cli_parse_id(&cxv_cmd_import,
+	    a->interaction, &interaction)) != -1)
 		return r;
 	if (a->cli.npos != 1)
 		return cxv_cli_usage_error(&cxv_cmd_import, "give one file");
 	if ((r = cxv_cli_open(a->cli.dir, &v)) != CXV_EXIT_OK)
 		return r;
-	r = put_content(v, interaction, kind, a->cli.pos[0]);
+	r = put_content(v, interaction, a->user, kind, a->cli.pos[0]);
 	cxv_vault_close(v);
 	return r;
 }
@@ -250,6 +258,7 @@ run(int argc, char **argv)
 		{ "kind", required_argument, NULL, 'k' },
 		{ "interaction", required_argument, NULL, 'i' },
 		{ "campaign", required_argument, NULL, 'c' },
+		{ "user", required_argument, NULL, 'u' },
 		CXV_CLI_COMMON_OPTIONS
 	};
 	struct args a;
@@ -269,9 +278,9 @@ run(int argc, char **argv)
 	if ((r = cxv_cli_parse(&cxv_cmd_import, argc - 1, argv + 1, opts, opt,
 	    &a, &a.cli)) != -1)
 		return r;
-	if (cdr && (a.kind != NULL || a.interaction != NULL))
+	if (cdr && (a.kind != NULL || a.interaction != NULL || a.user != NULL))
 		return cxv_cli_usage_error(&cxv_cmd_import,
-		    "--kind and --interaction are for content");
+		    "--kind, --interaction and --user are for content");
 	if (!cdr && a.format != NULL)
 		return cxv_cli_usage_error(&cxv_cmd_import,
 		    "--format is for cdr");

@@ -75,6 +75,13 @@ subject_of(void *ctx, const struct cxv_interaction_row *row)
 	return CXV_OK;
 }
 
+static int
+user_subject(void *ctx, const struct cxv_user_row *row)
+{
+	*(int64_t *)ctx = row->subject_id;
+	return CXV_OK;
+}
+
 /* Seal in to a new file tmp (0600, synced); *size gets the plain bytes. */
 static int
 write_sealed(const char *tmp, const struct cxv_subject_key *key,
@@ -120,7 +127,7 @@ commit_row(struct cxv_vault *v, const struct cxv_content_row *row)
 }
 
 int
-cxv_content_put(struct cxv_vault *v, int64_t interaction_id,
+cxv_content_put(struct cxv_vault *v, int64_t interaction_id, int64_t user_id,
     enum cxv_content_kind kind, FILE *in, int64_t *id)
 {
 	struct cxv_content_row row = { 0 };
@@ -134,8 +141,11 @@ cxv_content_put(struct cxv_vault *v, int64_t interaction_id,
 	*id = 0;
 	if ((unsigned)kind >= CXV_CONTENT__COUNT)
 		return CXV_ERR_INVALID;
-	if ((r = cxv_store_interaction_get(cxv_vault_store(v), interaction_id,
-	    subject_of, &row.subject_id)) != CXV_OK)
+	r = interaction_id != 0 ? cxv_store_interaction_get(cxv_vault_store(v),
+	    interaction_id, subject_of, &row.subject_id) :
+	    cxv_store_user_get(cxv_vault_store(v), user_id, user_subject,
+	    &row.subject_id);
+	if (r != CXV_OK)
 		return r;
 	randombytes_buf(name, sizeof(name));
 	cxv_hex(name, sizeof(name), file);

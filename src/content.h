@@ -29,12 +29,14 @@ int cxv_content_kind_parse(const char *name, enum cxv_content_kind *kind /* OUT 
 
 /*
  * Seal everything readable from in as content of interaction_id (whose
- * subject owns it). The file is complete and synced before its row
- * commits, so a row never names a missing or partial file. *id is the
- * new content id. NOT_FOUND if there is no such interaction.
+ * subject owns it), or, with interaction_id 0, of user user_id (its
+ * greetings, voicemail box). The file is complete and synced before its
+ * row commits, so a row never names a missing or partial file. *id is
+ * the new content id. NOT_FOUND if there is no such interaction or user.
  */
 int cxv_content_put(struct cxv_vault *v, int64_t interaction_id,
-    enum cxv_content_kind kind, FILE *in, int64_t *id /* OUT */);
+    int64_t user_id, enum cxv_content_kind kind, FILE *in,
+    int64_t *id /* OUT */);
 
 /*
  * Write content id, opened, to out (the read is audited first).

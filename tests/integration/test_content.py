@@ -129,5 +129,25 @@ def content_audit_and_errors():
                "failed imports left files")
 
 
+@test
+def user_greeting():
+    """R1.7: content of a user (a greeting), sealed under the user's key"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        ok("user", "add", "--data", d, "--logon", "A1", "--first-name", "Ann")
+        f = os.path.join(tmp, "greeting.wav")
+        open(f, "wb").write(b"Hello, this is Ann's voicemail" * 10)
+        cid = str(json.loads(ok("import", "content", "--data", d, "--user",
+                                "A1", "--kind", "greeting", f).out)["content"])
+        out = os.path.join(tmp, "back.wav")
+        ok("content", "get", "--data", d, cid, "--out", out)
+        expect(open(out, "rb").read() == open(f, "rb").read(), "round trip")
+        expect(files_containing(d, [b"voicemail"]) == [], "greeting in clear")
+        fails(cx("import", "content", "--data", d, "--user", "nobody",
+                 "--kind", "greeting", f), 1, "no such user")
+        fails(cx("import", "content", "--data", d, "--kind", "greeting", f),
+              2, "--interaction ID or --user LOGON")
+
+
 if __name__ == "__main__":
     main()
