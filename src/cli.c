@@ -128,9 +128,9 @@ cxv_cli_parse(const struct cxv_cmd *cmd, int argc, char **argv,
 	optind = 0;	/* glibc: full reset, argv differs per call */
 	opterr = 0;	/* we print our own errors */
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd')
+		if (c == CXV_CLI_OPT_DATA)
 			dir = optarg;
-		else if (c == 'h')
+		else if (c == CXV_CLI_OPT_HELP)
 			return cxv_cli_help(cmd);
 		else if (c == '?' || c == ':' || fn == NULL)
 			return cxv_cli_usage_error(cmd,

@@ -41,10 +41,15 @@ int cxv_cli_usage_error(const struct cxv_cmd *cmd, const char *msg);
 /* Print the command's usage on stdout; returns CXV_EXIT_OK. */
 int cxv_cli_help(const struct cxv_cmd *cmd);
 
-/* The options every command takes; end each command's table with them. */
+/*
+ * The options every command takes; end each command's table with them.
+ * Their values lie outside the letters commands use for their own.
+ */
+#define CXV_CLI_OPT_DATA	900
+#define CXV_CLI_OPT_HELP	901
 #define CXV_CLI_COMMON_OPTIONS						\
-	{ "data", required_argument, NULL, 'd' },			\
-	{ "help", no_argument, NULL, 'h' },				\
+	{ "data", required_argument, NULL, CXV_CLI_OPT_DATA },		\
+	{ "help", no_argument, NULL, CXV_CLI_OPT_HELP },		\
 	{ NULL, 0, NULL, 0 }
 
 /* Identifier options (--phone ... --name), values CXV_CLI_OPT_IDENT + kind. */

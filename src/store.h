@@ -328,4 +328,23 @@ typedef int (*cxv_store_stat_day_fn)(void *ctx, const struct cxv_stat_day *d);
 int cxv_store_stat_days(struct cxv_store *st, int64_t since_ms,
     int64_t until_ms, cxv_store_stat_day_fn fn, void *ctx);
 
+/* A guest's call charge (R1.9); the room in clear for invoicing. */
+struct cxv_charge_row {
+	int64_t id;
+	int64_t subject_id;
+	const char *room;
+	int64_t ts_ms;
+	int64_t duration_s;
+	int64_t amount_cents;
+	const uint8_t *sealed;		/* guest name, dialled number */
+	size_t sealed_len;
+};
+
+int cxv_store_charge_insert(struct cxv_store *st,
+    const struct cxv_charge_row *row);
+typedef int (*cxv_store_charge_fn)(void *ctx, const struct cxv_charge_row *row);
+/* A room's charges in [since_ms, until_ms), oldest first. */
+int cxv_store_charges(struct cxv_store *st, const char *room, int64_t since_ms,
+    int64_t until_ms, cxv_store_charge_fn fn, void *ctx);
+
 #endif

@@ -185,6 +185,17 @@ static const char *const migrations[] = {
 	"ALTER TABLE interaction ADD COLUMN agent_user_id INTEGER"
 	"  REFERENCES user_account(id) ON DELETE SET NULL;"
 	"CREATE INDEX interaction_agent ON interaction (agent_user_id, started_ms);",
+	/* 8 -> 9: hospitality call charges for guest invoices (R1.9). */
+	"CREATE TABLE charge ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  room TEXT NOT NULL,"
+	"  ts_ms INTEGER NOT NULL,"
+	"  duration_s INTEGER NOT NULL,"
+	"  amount_cents INTEGER NOT NULL,"
+	"  sealed BLOB NOT NULL);"
+	"CREATE INDEX charge_room ON charge (room, ts_ms);"
+	"CREATE INDEX charge_subject ON charge (subject_id);",
 };
 #define SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -200,7 +211,8 @@ enum stmt_id {
 	S_CP_INSERT, S_CP_BY_NAME, S_CP_ALL, S_CE_INSERT, S_CE_BY_CAMPAIGN,
 	S_CE_CLEAR, S_CR_INSERT, S_CR_BY_CAMPAIGN, S_DNC_INSERT, S_DNC_GET,
 	S_CO_INSERT, S_CO_BY_OWNER, S_CO_SHARED,
-	S_IT_INSERT, S_IT_BY_IA, S_TS_INSERT, S_TS_DAYS,
+	S_IT_INSERT, S_IT_BY_IA, S_TS_INSERT, S_TS_DAYS, S_CH_INSERT,
+	S_CH_BY_ROOM,
 	S_IA_INSERT, S_IA_EXISTS, S_IA_COUNT, S_IA_BY_TIME, S_IA_BY_AGENT, S_IA_STEP, S_IA_GET, S_IA_STEPS, S_IA_BY_SUBJECT,
 	S__COUNT
 };
@@ -300,6 +312,11 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_TS_DAYS] = "SELECT ts_ms / 86400000, count(*), sum(answered), "
 	    "sum(duration_s), count(DISTINCT number_ps) FROM traffic_stat "
 	    "WHERE ts_ms >= ?1 AND ts_ms < ?2 GROUP BY 1 ORDER BY 1",
+	[S_CH_INSERT] = "INSERT INTO charge (id, subject_id, room, ts_ms, "
+	    "duration_s, amount_cents, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_CH_BY_ROOM] = "SELECT id, subject_id, room, ts_ms, duration_s, "
+	    "amount_cents, sealed FROM charge WHERE room = ?1 AND ts_ms >= ?2 "
+	    "AND ts_ms < ?3 ORDER BY ts_ms, id",
 	[S_IA_COUNT] = "SELECT count(*) FROM interaction",
 	[S_IA_BY_AGENT] = "SELECT id, subject_id, media, source, started_ms, "
 	    "answered_ms, ended_ms, outcome, sealed, agent_user_id FROM "
@@ -1686,4 +1703,61 @@ cxv_store_stat_days(struct cxv_store *st, int64_t since_ms, int64_t until_ms,
 	sqlite3_bind_int64(s, 1, since_ms);
 	sqlite3_bind_int64(s, 2, until_ms);
 	return each_row(s, day_row, &cb);
+}
+
+int
+cxv_store_charge_insert(struct cxv_store *st, const struct cxv_charge_row *row)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_CH_INSERT, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, row->id);
+	sqlite3_bind_int64(s, 2, row->subject_id);
+	sqlite3_bind_text(s, 3, row->room, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, row->ts_ms);
+	sqlite3_bind_int64(s, 5, row->duration_s);
+	sqlite3_bind_int64(s, 6, row->amount_cents);
+	sqlite3_bind_blob(s, 7, row->sealed, (int)row->sealed_len,
+	    SQLITE_STATIC);
+	return step_done(s);
+}
+
+struct ch_cb {
+	cxv_store_charge_fn fn;
+	void *ctx;
+};
+
+static int
+charge_row(sqlite3_stmt *s, void *ctx)
+{
+	struct ch_cb *cb = ctx;
+	struct cxv_charge_row row;
+
+	row.id = sqlite3_column_int64(s, 0);
+	row.subject_id = sqlite3_column_int64(s, 1);
+	row.room = text_or_empty(s, 2);
+	row.ts_ms = sqlite3_column_int64(s, 3);
+	row.duration_s = sqlite3_column_int64(s, 4);
+	row.amount_cents = sqlite3_column_int64(s, 5);
+	row.sealed = sqlite3_column_blob(s, 6);
+	row.sealed_len = (size_t)sqlite3_column_bytes(s, 6);
+	return cb->fn(cb->ctx, &row);
+}
+
+int
+cxv_store_charges(struct cxv_store *st, const char *room, int64_t since_ms,
+    int64_t until_ms, cxv_store_charge_fn fn, void *ctx)
+{
+	struct ch_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_CH_BY_ROOM, &r)) == NULL)
+		return r;
+	sqlite3_bind_text(s, 1, room, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, since_ms);
+	sqlite3_bind_int64(s, 3, until_ms);
+	return each_row(s, charge_row, &cb);
 }
