@@ -225,6 +225,37 @@ cxv_campaign_add_result(struct cxv_vault *v, int64_t campaign_id,
 	return cxv_vault_in_txn(v, result_locked, &rs);
 }
 
+struct state {
+	int64_t id;
+	int state;
+};
+
+static int
+state_locked(struct cxv_vault *v, void *arg)
+{
+	struct state *s = arg;
+	char idstr[24];
+	int r;
+
+	if ((r = cxv_store_campaign_set_state(cxv_vault_store(v), s->id,
+	    s->state)) != CXV_OK)
+		return r;
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)s->id);
+	return cxv_vault_audit(v, "campaign.update", "campaign", idstr,
+	    "state");
+}
+
+int
+cxv_campaign_set_state(struct cxv_vault *v, int64_t campaign_id,
+    enum cxv_campaign_state state)
+{
+	struct state s = { campaign_id, (int)state };
+
+	if ((unsigned)state >= CXV_CAMPAIGN_STATE__COUNT)
+		return CXV_ERR_INVALID;
+	return cxv_vault_in_txn(v, state_locked, &s);
+}
+
 struct clear {
 	int64_t campaign_id, deleted;
 };

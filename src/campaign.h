@@ -53,6 +53,10 @@ int cxv_campaign_add_result(struct cxv_vault *v, int64_t campaign_id,
     const char *number, const char *outcome, const char *note,
     const char **why /* OUT */);
 
+/* Move a campaign to another state (future, ongoing, completed). */
+int cxv_campaign_set_state(struct cxv_vault *v, int64_t campaign_id,
+    enum cxv_campaign_state state);
+
 /* Delete a campaign's calling list; its results stay (R1.6). */
 int cxv_campaign_clear_list(struct cxv_vault *v, int64_t campaign_id,
     int64_t *deleted /* OUT */);

@@ -19,12 +19,14 @@ const struct cxv_cmd cxv_cmd_campaign = {
 	"       cxvault campaign list [--data DIR]\n"
 	"       cxvault campaign show [--data DIR] NAME\n"
 	"       cxvault campaign result [--data DIR] NAME --phone P --outcome O [--note N]\n"
-	"       cxvault campaign clear-list [--data DIR] NAME",
+	"       cxvault campaign clear-list [--data DIR] NAME\n"
+	"       cxvault campaign state [--data DIR] NAME --state STATE",
 	"  create      a campaign (default state: future); prints its id.\n"
 	"  list        campaigns with state and counts (no personal data).\n"
 	"  show        calling-list entries and results, decrypted (audited).\n"
 	"  result      record a call result for the person with that number.\n"
 	"  clear-list  delete the calling list; results are kept.\n"
+	"  state       move the campaign to future, ongoing or completed.\n"
 	"Calling lists are loaded with 'cxvault import campaign'.",
 	run_campaign,
 };
@@ -183,6 +185,14 @@ do_verb(struct cxv_vault *v, const char *verb, struct args *a)
 		return fail(verb, r, "no such campaign");
 	if (strcmp(verb, "show") == 0)
 		return do_show(v, id);
+	if (strcmp(verb, "state") == 0) {
+		if (a->state == NULL ||
+		    cxv_campaign_state_parse(a->state, &state) != CXV_OK)
+			return cxv_cli_usage_error(&cxv_cmd_campaign,
+			    "--state takes future, ongoing or completed");
+		return (r = cxv_campaign_set_state(v, id, state)) == CXV_OK ?
+		    CXV_EXIT_OK : fail("campaign state", r, NULL);
+	}
 	if (strcmp(verb, "clear-list") == 0) {
 		if ((r = cxv_campaign_clear_list(v, id, &n)) != CXV_OK)
 			return fail("campaign clear-list", r, NULL);
@@ -202,7 +212,7 @@ static int
 run_campaign(int argc, char **argv)
 {
 	static const char *const verbs[] = { "create", "list", "show",
-	    "result", "clear-list" };
+	    "result", "clear-list", "state" };
 	struct cxv_vault *v = NULL;
 	struct args a;
 	size_t i;
@@ -214,7 +224,7 @@ run_campaign(int argc, char **argv)
 		found |= strcmp(argv[1], verbs[i]) == 0;
 	if (!found)
 		return cxv_cli_usage_error(&cxv_cmd_campaign,
-		    "expected create, list, show, result or clear-list");
+		    "expected create, list, show, result, clear-list or state");
 	if ((r = parse(&cxv_cmd_campaign, argc - 1, argv + 1, &a)) != -1)
 		return r;
 	if (a.cli.npos != (strcmp(argv[1], "list") == 0 ? 0 : 1))

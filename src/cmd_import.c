@@ -34,7 +34,8 @@ const struct cxv_cmd cxv_cmd_import = {
 	"  content  seal FILE (a recording, voicemail, transcript...) into the\n"
 	"       content store as content of interaction ID, or of user LOGON\n"
 	"       (greetings, voicemail box), streamed in constant memory. KIND: recording, voicemail, greeting, chat_transcript,\n"
-	"       sms_transcript, email, case_note. Prints the content id (JSON).\n"
+	"       sms_transcript, email, case_note, photo (a user's). Prints the\n"
+	"       content id (JSON).\n"
 	"  campaign  load a calling list: a CSV header row naming 'name' and\n"
 	"       'number' and up to 10 custom columns, then one person per line.\n"
 	"       Numbers on the do-not-call list are skipped and counted.",
@@ -45,6 +46,7 @@ struct report_ctx {
 	const char *file;
 	const char *unit;
 	int tty;
+	unsigned batches;
 };
 
 static void
@@ -62,6 +64,7 @@ on_reject(void *ctx, uint64_t line, const char *why)
 		    rc->unit, (unsigned long long)line, why);
 }
 
+/* A progress bar on a terminal; elsewhere a plain line every 10 batches. */
 static void
 on_progress(void *ctx, const struct cxv_import_stats *st)
 {
@@ -70,6 +73,10 @@ on_progress(void *ctx, const struct cxv_import_stats *st)
 	if (rc->tty)
 		fprintf(stderr, "\r%s: %llu read, %llu imported", rc->file,
 		    (unsigned long long)st->read,
+		    (unsigned long long)st->imported);
+	else if (++rc->batches % 10 == 0)
+		fprintf(stderr, "cxvault: import: %s: %llu read, %llu imported\n",
+		    rc->file, (unsigned long long)st->read,
 		    (unsigned long long)st->imported);
 }
 
@@ -82,7 +89,7 @@ import_file(struct cxv_vault *v, const char *format, int64_t cid,
     const char *path)
 {
 	struct report_ctx rc = { path, format ? cxv_import_cdr_unit(format) :
-	    "line", isatty(STDERR_FILENO) };
+	    "line", isatty(STDERR_FILENO), 0 };
 	struct cxv_import_report rep = { on_reject, on_progress, &rc };
 	struct cxv_import_stats st;
 	FILE *in;
@@ -198,7 +205,7 @@ import_content(struct args *a)
 	if (a->kind == NULL || cxv_content_kind_parse(a->kind, &kind) != CXV_OK)
 		return cxv_cli_usage_error(&cxv_cmd_import,
 		    "--kind recording|voicemail|greeting|chat_transcript|"
-		    "sms_transcript|email|case_note is required");
+		    "sms_transcript|email|case_note|photo is required");
 	if ((a->interaction == NULL) == (a->user == NULL))
 		return cxv_cli_usage_error(&cxv_cmd_import,
 		    "give --interaction ID or --user LOGON");

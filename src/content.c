@@ -24,7 +24,7 @@
 
 static const char *const kind_names[CXV_CONTENT__COUNT] = {
 	"recording", "voicemail", "greeting", "chat_transcript",
-	"sms_transcript", "email", "case_note",
+	"sms_transcript", "email", "case_note", "photo",
 };
 
 const char *

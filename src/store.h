@@ -270,6 +270,8 @@ typedef int (*cxv_store_campaign_item_fn)(void *ctx,
     const struct cxv_campaign_item *it);
 int cxv_store_campaign_items(struct cxv_store *st, int64_t campaign_id,
     int result, cxv_store_campaign_item_fn fn, void *ctx);
+/* Change a campaign's state; NOT_FOUND if no such campaign. */
+int cxv_store_campaign_set_state(struct cxv_store *st, int64_t id, int state);
 /* Delete a campaign's calling list (results stay); *n entries deleted. */
 int cxv_store_campaign_clear_list(struct cxv_store *st, int64_t campaign_id,
     int64_t *n /* OUT */);

@@ -212,7 +212,7 @@ enum stmt_id {
 	S_CE_CLEAR, S_CR_INSERT, S_CR_BY_CAMPAIGN, S_DNC_INSERT, S_DNC_GET,
 	S_CO_INSERT, S_CO_BY_OWNER, S_CO_SHARED,
 	S_IT_INSERT, S_IT_BY_IA, S_TS_INSERT, S_TS_DAYS, S_CH_INSERT,
-	S_CH_BY_ROOM,
+	S_CH_BY_ROOM, S_CP_STATE,
 	S_IA_INSERT, S_IA_EXISTS, S_IA_COUNT, S_IA_BY_TIME, S_IA_BY_AGENT, S_IA_STEP, S_IA_GET, S_IA_STEPS, S_IA_BY_SUBJECT,
 	S__COUNT
 };
@@ -312,6 +312,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_TS_DAYS] = "SELECT ts_ms / 86400000, count(*), sum(answered), "
 	    "sum(duration_s), count(DISTINCT number_ps) FROM traffic_stat "
 	    "WHERE ts_ms >= ?1 AND ts_ms < ?2 GROUP BY 1 ORDER BY 1",
+	[S_CP_STATE] = "UPDATE campaign SET state = ?2 WHERE id = ?1",
 	[S_CH_INSERT] = "INSERT INTO charge (id, subject_id, room, ts_ms, "
 	    "duration_s, amount_cents, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[S_CH_BY_ROOM] = "SELECT id, subject_id, room, ts_ms, duration_s, "
@@ -1760,4 +1761,19 @@ cxv_store_charges(struct cxv_store *st, const char *room, int64_t since_ms,
 	sqlite3_bind_int64(s, 2, since_ms);
 	sqlite3_bind_int64(s, 3, until_ms);
 	return each_row(s, charge_row, &cb);
+}
+
+int
+cxv_store_campaign_set_state(struct cxv_store *st, int64_t id, int state)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_CP_STATE, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, state);
+	if ((r = step_done(s)) != CXV_OK)
+		return r;
+	return sqlite3_changes(st->db) == 1 ? CXV_OK : CXV_ERR_NOT_FOUND;
 }

@@ -68,6 +68,11 @@ def results_survive_list_deletion():
         expect(show["entries"] == [], show)
         expect([(x["outcome"], x["note"]) for x in show["results"]] ==
                [("sold", "2 copies")], show)
+        ok("campaign", "state", "--data", d, "Book sale", "--state",
+           "completed")
+        expect(campaign(d)["state"] == "completed", campaign(d))
+        fails(cx("campaign", "state", "--data", d, "Book sale", "--state",
+                 "done"), 2, "--state")
         # A new list after clearing: results still there.
         cx("import", "campaign", "--data", d, "--campaign", "Book sale", LIST)
         expect(campaign(d)["entries"] == 3 and campaign(d)["results"] == 1,
