@@ -27,12 +27,6 @@ static const struct cxv_field_spec contact_fields[] = {
 #define NFIELDS (sizeof(contact_fields) / sizeof(contact_fields[0]))
 static const struct cxv_person_spec spec = { contact_fields, NFIELDS };
 
-int
-cxv_contact_field_known(const char *name)
-{
-	return cxv_person_field_known(&spec, name);
-}
-
 static void
 contact_ad(int64_t id, char ad[AD_MAX])
 {

@@ -18,9 +18,6 @@
 struct cxv_vault;
 struct cxv_field;
 
-/* 1 if name is a field a contact holds ("first_name", "phone", ...). */
-int cxv_contact_field_known(const char *name);
-
 /*
  * Add a contact to the shared directory (owner 0) or to user owner's
  * list. CXV_ERR_INVALID (*why) for a bad field, CXV_ERR_CONFLICT if its

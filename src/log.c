@@ -61,17 +61,6 @@ cxv_log_close(void)
 	pthread_mutex_unlock(&lg.mu);
 }
 
-int
-cxv_log_enabled(int level)
-{
-	int on;
-
-	pthread_mutex_lock(&lg.mu);
-	on = lg.fd >= 0 && level <= lg.level;
-	pthread_mutex_unlock(&lg.mu);
-	return on;
-}
-
 /* A line under construction; overflow truncates, never overruns. */
 struct line {
 	char buf[CXV_LOG_LINE_MAX];

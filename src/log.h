@@ -57,9 +57,6 @@ void cxv_log_set_pseudonymizer(cxv_log_pseudonym_fn fn, void *ctx);
 /* Flush and close; logging becomes a no-op again. */
 void cxv_log_close(void);
 
-/* Whether a line at level would be written. */
-int cxv_log_enabled(int level);
-
 /*
  * Write one line at level: event then the n fields. Never fails
  * visibly: a line that cannot be written is dropped.

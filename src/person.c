@@ -21,12 +21,6 @@ field_index(const struct cxv_person_spec *spec, const char *name)
 }
 
 int
-cxv_person_field_known(const struct cxv_person_spec *spec, const char *name)
-{
-	return field_index(spec, name) >= 0;
-}
-
-int
 cxv_person_check(const struct cxv_person_spec *spec, const struct cxv_field *f,
     size_t n, const char **why)
 {

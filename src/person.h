@@ -25,10 +25,6 @@ struct cxv_person_spec {
 	size_t n;		/* at most 32 */
 };
 
-/* 1 if spec has a field of this name. */
-int cxv_person_field_known(const struct cxv_person_spec *spec,
-    const char *name);
-
 /*
  * Every field known, given once, printable text of at most CXV_FIELD_MAX
  * bytes; else CXV_ERR_INVALID with *why (static, no value quoted).

@@ -184,8 +184,6 @@ typedef int (*cxv_store_content_fn)(void *ctx,
 /* NOT_FOUND if no such content. */
 int cxv_store_content_get(struct cxv_store *st, int64_t id,
     cxv_store_content_fn fn, void *ctx);
-int cxv_store_content_by_interaction(struct cxv_store *st,
-    int64_t interaction_id, cxv_store_content_fn fn, void *ctx);
 
 /* An internal user's account (R1.1); personal fields sealed. */
 struct cxv_user_row {

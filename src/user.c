@@ -69,12 +69,6 @@ cxv_user_status_name(int status)
 	    status_names[status] : "unknown";
 }
 
-int
-cxv_user_field_known(const char *name)
-{
-	return cxv_person_field_known(&spec, name);
-}
-
 static void
 user_ad(int64_t id, char ad[AD_MAX])
 {

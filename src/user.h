@@ -28,9 +28,6 @@ const char *cxv_user_kind_name(int kind);
 int cxv_user_kind_parse(const char *name, enum cxv_user_kind *kind /* OUT */);
 const char *cxv_user_status_name(int status);
 
-/* 1 if name is a personal field a user record holds ("first_name", ...). */
-int cxv_user_field_known(const char *name);
-
 /*
  * Create a user with logon id logon and the n fields (names known to
  * cxv_user_field_known(), each at most once). CXV_ERR_EXISTS if the logon

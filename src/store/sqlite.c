@@ -205,7 +205,7 @@ enum stmt_id {
 	S_SUBJ_ALL, S_SUBJ_REWRAP,
 	S_IDENT_INSERT, S_IDENT_FIND, S_IDENT_LIST,
 	S_AUDIT_HEAD, S_AUDIT_INSERT, S_AUDIT_SCAN,
-	S_CT_INSERT, S_CT_GET, S_CT_BY_INTERACTION,
+	S_CT_INSERT, S_CT_GET,
 	S_US_INSERT, S_US_GET, S_US_BY_LOGON, S_US_BY_SUBJECT, S_US_ALL,
 	S_CL_INSERT, S_CL_TRIM, S_CL_BY_USER,
 	S_CP_INSERT, S_CP_BY_NAME, S_CP_ALL, S_CE_INSERT, S_CE_BY_CAMPAIGN,
@@ -248,9 +248,6 @@ static const char *const stmt_sql[S__COUNT] = {
 	    "kind, file, size, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[S_CT_GET] = "SELECT id, subject_id, interaction_id, kind, file, size, "
 	    "created_ms FROM content WHERE id = ?1",
-	[S_CT_BY_INTERACTION] = "SELECT id, subject_id, interaction_id, kind, "
-	    "file, size, created_ms FROM content WHERE interaction_id = ?1 "
-	    "ORDER BY created_ms, id",
 	[S_US_INSERT] = "INSERT INTO user_account (id, subject_id, logon_bidx, "
 	    "kind, status, created_ms, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[S_US_GET] = "SELECT id, subject_id, kind, status, created_ms, sealed "
@@ -1204,20 +1201,6 @@ cxv_store_content_get(struct cxv_store *st, int64_t id,
 		r = content_row(s, &cb);
 	sqlite3_reset(s);
 	return r;
-}
-
-int
-cxv_store_content_by_interaction(struct cxv_store *st, int64_t interaction_id,
-    cxv_store_content_fn fn, void *ctx)
-{
-	struct ct_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
-	int r;
-
-	if ((s = stmt(st, S_CT_BY_INTERACTION, &r)) == NULL)
-		return r;
-	sqlite3_bind_int64(s, 1, interaction_id);
-	return each_row(s, content_row, &cb);
 }
 
 int
