@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "caps.h"
 #include "err.h"
+#include "fields.h"
 #include "interaction.h"
 #include "user.h"
 #include "util.h"
@@ -19,7 +21,9 @@ const struct cxv_cmd cxv_cmd_interaction = {
 	"[--since T] [--until T]\n"
 	"       cxvault interaction show [--data DIR] ID [--reveal]\n"
 	"       cxvault interaction item [--data DIR] ID --name N --value V "
-	"[--protected] [--to agent,cdr,ivr_report]",
+	"[--protected] [--to agent,cdr,ivr_report]\n"
+	"       cxvault interaction add [--data DIR] --media M IDENTIFIER... "
+	"--start T [--answer T] [--end T] --outcome O [--field NAME=VALUE]...",
 	"  list  interactions of the person holding IDENTIFIER (--phone,\n"
 	"        --email, --chat, --account, --logon or --name), or handled by\n"
 	"        agent LOGON, started in [--since, --until)\n"
@@ -28,6 +32,10 @@ const struct cxv_cmd cxv_cmd_interaction = {
 	"        data items; protected items' values only with --reveal.\n"
 	"  item  attach a data item (IVR input, a tagged value); --protected\n"
 	"        ones are never logged and hidden unless revealed.\n"
+	"  add   a session of any media (voice, email, chat, sms, open_media)\n"
+	"        for the customer with these identifiers (first a number,\n"
+	"        email, chat handle...; --name may follow), times as\n"
+	"        YYYY-MM-DDTHH:MM:SSZ. Prints its id.\n"
 	"All are audited.",
 	run,
 };
@@ -36,8 +44,30 @@ struct args {
 	struct cxv_cli_args cli;
 	struct cxv_cli_idents idents;
 	const char *since, *until, *name, *value, *to, *agent;
+	const char *media, *start, *answer, *end, *outcome;
+	struct cxv_field fields[8];
+	char fbuf[8][CXV_FIELD_MAX + 66];
+	size_t nfields;
 	int reveal, protected_;
 };
+
+/* --field NAME=VALUE, kept in the args' own buffer. */
+static int
+field_opt(struct args *a, const char *arg)
+{
+	char *eq;
+
+	if (a->nfields == 8 || strlen(arg) >= sizeof(a->fbuf[0]) ||
+	    (eq = strchr(arg, '=')) == NULL)
+		return cxv_cli_usage_error(&cxv_cmd_interaction,
+		    "--field takes NAME=VALUE (at most 8)");
+	snprintf(a->fbuf[a->nfields], sizeof(a->fbuf[0]), "%s", arg);
+	eq = a->fbuf[a->nfields] + (eq - arg);
+	*eq = '\0';
+	a->fields[a->nfields].name = a->fbuf[a->nfields];
+	a->fields[a->nfields++].value = eq + 1;
+	return -1;
+}
 
 static int
 opt(void *ctx, int o, const char *arg)
@@ -61,6 +91,18 @@ opt(void *ctx, int o, const char *arg)
 		a->to = arg;
 	else if (o == 'a')
 		a->agent = arg;
+	else if (o == 'm')
+		a->media = arg;
+	else if (o == 'S')
+		a->start = arg;
+	else if (o == 'A')
+		a->answer = arg;
+	else if (o == 'E')
+		a->end = arg;
+	else if (o == 'O')
+		a->outcome = arg;
+	else if (o == 'F')
+		return field_opt(a, arg);
 	else if ((r = cxv_cli_ident_opt(&cxv_cmd_interaction, &a->idents, o,
 	    arg)) != -1)
 		return r == 0 ? CXV_EXIT_USAGE : r;
@@ -242,6 +284,37 @@ do_item(struct cxv_vault *v, struct args *a)
 }
 
 static int
+do_add(struct cxv_vault *v, struct args *a)
+{
+	struct cxv_session_in in;
+	const char *why = NULL;
+	int64_t id = 0;
+	int r;
+
+	memset(&in, 0, sizeof(in));
+	if (a->name != NULL && (r = cxv_cli_ident_opt(&cxv_cmd_interaction,
+	    &a->idents, CXV_CLI_OPT_IDENT + CXV_IDENT_NAME, a->name)) != -1)
+		return r;
+	if (a->media == NULL || cxv_media_parse(a->media, &in.media) != CXV_OK)
+		return cxv_cli_usage_error(&cxv_cmd_interaction, "--media takes "
+		    "voice, email, chat, sms or open_media");
+	if (a->start == NULL || cxv_time_parse(a->start, &in.start_ms) ||
+	    (a->answer && cxv_time_parse(a->answer, &in.answer_ms)) ||
+	    (a->end && cxv_time_parse(a->end, &in.end_ms)) || !a->outcome)
+		return cxv_cli_usage_error(&cxv_cmd_interaction, "add needs "
+		    "--start, --outcome and times as YYYY-MM-DDTHH:MM:SSZ");
+	in.customer = a->idents.ids;
+	in.ncustomer = a->idents.n;
+	in.outcome = a->outcome;
+	in.fields = a->fields;
+	in.nfields = a->nfields;
+	if ((r = cxv_interaction_add(v, &in, &id, &why)) != CXV_OK)
+		return fail("interaction add", r, why);
+	printf("%lld\n", (long long)id);
+	return CXV_EXIT_OK;
+}
+
+static int
 run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -253,6 +326,12 @@ run(int argc, char **argv)
 		{ "value", required_argument, NULL, 'v' },
 		{ "to", required_argument, NULL, 't' },
 		{ "agent", required_argument, NULL, 'a' },
+		{ "media", required_argument, NULL, 'm' },
+		{ "start", required_argument, NULL, 'S' },
+		{ "answer", required_argument, NULL, 'A' },
+		{ "end", required_argument, NULL, 'E' },
+		{ "outcome", required_argument, NULL, 'O' },
+		{ "field", required_argument, NULL, 'F' },
 		{ "phone", required_argument, NULL, CXV_CLI_OPT_IDENT + 0 },
 		{ "email", required_argument, NULL, CXV_CLI_OPT_IDENT + 1 },
 		{ "chat", required_argument, NULL, CXV_CLI_OPT_IDENT + 2 },
@@ -262,27 +341,30 @@ run(int argc, char **argv)
 	};
 	struct cxv_vault *v = NULL;
 	struct args a;
-	int list, item, r;
+	int list, item, add, r;
 
 	if (argc < 2 || (strcmp(argv[1], "list") != 0 &&
-	    strcmp(argv[1], "show") != 0 && strcmp(argv[1], "item") != 0)) {
+	    strcmp(argv[1], "show") != 0 && strcmp(argv[1], "item") != 0 &&
+	    strcmp(argv[1], "add") != 0)) {
 		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
 			return cxv_cli_help(&cxv_cmd_interaction);
 		return cxv_cli_usage_error(&cxv_cmd_interaction,
-		    "expected list, show or item");
+		    "expected list, show, item or add");
 	}
 	list = strcmp(argv[1], "list") == 0;
 	item = strcmp(argv[1], "item") == 0;
+	add = strcmp(argv[1], "add") == 0;
 	memset(&a, 0, sizeof(a));
 	if ((r = cxv_cli_parse(&cxv_cmd_interaction, argc - 1, argv + 1, opts,
 	    opt, &a, &a.cli)) != -1)
 		return r;
-	if (list && a.cli.npos != 0)
+	if ((list || add) && a.cli.npos != 0)
 		return cxv_cli_usage_error(&cxv_cmd_interaction,
 		    "unexpected argument");
 	if ((r = cxv_cli_open(a.cli.dir, &v)) != CXV_EXIT_OK)
 		return r;
-	r = list ? do_list(v, &a) : item ? do_item(v, &a) : do_show(v, &a);
+	r = list ? do_list(v, &a) : item ? do_item(v, &a) : add ? do_add(v, &a) :
+	    do_show(v, &a);
 	cxv_vault_close(v);
 	return r;
 }

@@ -38,6 +38,20 @@ cxv_media_name(int media)
 	    "unknown";
 }
 
+int
+cxv_media_parse(const char *name, enum cxv_media *media)
+{
+	int i;
+
+	for (i = 0; i < CXV_MEDIA__COUNT; i++) {
+		if (strcmp(name, media_names[i]) == 0) {
+			*media = (enum cxv_media)i;
+			return CXV_OK;
+		}
+	}
+	return CXV_ERR_INVALID;
+}
+
 const char *
 cxv_step_name(int step)
 {
@@ -277,16 +291,46 @@ agent_call_log(struct cxv_vault *v, const struct cxv_cdr *c, int caller,
 	return cxv_call_log_add_tx(v, &in);
 }
 
+/*
+ * Store c as an interaction of media for the customer holding ids (the
+ * calling party if caller): subject, row, trail, statistics, agent's
+ * call log. Inside the caller's transaction.
+ */
+static int
+add_record(struct cxv_vault *v, const struct cxv_cdr *c, int media,
+    const struct cxv_ident_input *ids, size_t n, int caller,
+    const uint8_t ref[CXV_HASH_BYTES], int64_t *id, const char **why)
+{
+	struct cxv_interaction_row row;
+	int created, r;
+
+	memset(&row, 0, sizeof(row));
+	if ((r = cxv_subject_resolve_tx(v, ids, n, &row.subject_id, &created,
+	    why)) != CXV_OK)
+		return r;
+	row.media = media;
+	row.source = c->source;
+	row.source_ref = ref;
+	row.started_ms = c->start_ms;
+	row.answered_ms = c->answer_ms;
+	row.ended_ms = c->end_ms;
+	row.outcome = c->outcome;
+	if ((r = find_agent(v, c, caller, &row.agent_user_id)) != CXV_OK ||
+	    (r = store_new(v, c, &row, id)) != CXV_OK ||
+	    (r = traffic_stat(v, c, caller)) != CXV_OK)
+		return r;
+	return agent_call_log(v, c, caller, row.agent_user_id, row.subject_id);
+}
+
 int
 cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *c,
     int64_t *id, int *duplicate, const char **why)
 {
-	struct cxv_interaction_row row;
 	struct cxv_ident_input ids[2];
 	uint8_t ref[CXV_HASH_BYTES];
 	char kind[32];
 	size_t n = 0;
-	int created, caller, r;
+	int caller, r;
 
 	*id = 0;
 	*duplicate = 0;
@@ -300,23 +344,84 @@ cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *c,
 		return *duplicate = 1, CXV_OK;
 	if (r != CXV_ERR_NOT_FOUND)
 		return r;
-	memset(&row, 0, sizeof(row));
-	if ((r = customer(v, c, ids, &n, &caller, why)) != CXV_OK ||
-	    (r = cxv_subject_resolve_tx(v, ids, n, &row.subject_id, &created,
-	    why)) != CXV_OK)
+	if ((r = customer(v, c, ids, &n, &caller, why)) != CXV_OK)
 		return r;
-	row.media = CXV_MEDIA_VOICE;
-	row.source = c->source;
-	row.source_ref = ref;
-	row.started_ms = c->start_ms;
-	row.answered_ms = c->answer_ms;
-	row.ended_ms = c->end_ms;
-	row.outcome = c->outcome;
-	if ((r = find_agent(v, c, caller, &row.agent_user_id)) != CXV_OK ||
-	    (r = store_new(v, c, &row, id)) != CXV_OK ||
-	    (r = traffic_stat(v, c, caller)) != CXV_OK)
-		return r;
-	return agent_call_log(v, c, caller, row.agent_user_id, row.subject_id);
+	return add_record(v, c, CXV_MEDIA_VOICE, ids, n, caller, ref, id, why);
+}
+
+struct add_session {
+	const struct cxv_session_in *in;
+	struct cxv_cdr *c;
+	int64_t *id;
+	const char **why;
+};
+
+static int
+add_session_locked(struct cxv_vault *v, void *arg)
+{
+	struct add_session *a = arg;
+	uint8_t ref[CXV_HASH_BYTES];
+
+	/* Entered by hand: a random reference, nothing to de-duplicate. */
+	randombytes_buf(ref, sizeof(ref));
+	return add_record(v, a->c, (int)a->in->media, a->in->customer,
+	    a->in->ncustomer, 1, ref, a->id, a->why);
+}
+
+/* The session as the record the import path stores. */
+static int
+session_record(const struct cxv_session_in *in, struct cxv_cdr *c,
+    const char **why)
+{
+	size_t i;
+
+	cxv_cdr_reset(c, "manual");
+	c->caller = in->customer[0].value;
+	for (i = 0; i < in->ncustomer; i++)
+		if (in->customer[i].kind == CXV_IDENT_NAME)
+			c->caller_name = in->customer[i].value;
+	c->start_ms = in->start_ms;
+	c->answer_ms = in->answer_ms;
+	c->end_ms = in->end_ms;
+	c->outcome = in->outcome;
+	for (i = 0; i < in->nfields; i++) {
+		const struct cxv_field *f = &in->fields[i];
+		size_t nl = strlen(f->name), vl = strlen(f->value);
+
+		if (nl == 0 || nl > 64 || !cxv_utf8_printable(f->name, nl) ||
+		    vl > CXV_FIELD_MAX || !cxv_utf8_printable(f->value, vl))
+			return *why = "field: a name of 1-64 and a value of "
+			    "printable text", CXV_ERR_INVALID;
+		if (cxv_cdr_add_field(c, f->name, f->value) != CXV_OK)
+			return *why = "too many fields", CXV_ERR_TOO_LARGE;
+	}
+	return cxv_cdr_check_times(c, why);
+}
+
+int
+cxv_interaction_add(struct cxv_vault *v, const struct cxv_session_in *in,
+    int64_t *id, const char **why)
+{
+	struct add_session a = { in, NULL, id, why };
+	size_t n = strlen(in->outcome);
+	int r;
+
+	*id = 0;
+	*why = NULL;
+	if ((unsigned)in->media >= CXV_MEDIA__COUNT || in->ncustomer == 0 ||
+	    in->customer[0].kind == CXV_IDENT_NAME)
+		return *why = "a session needs the customer's number, email, "
+		    "chat handle, account or logon first", CXV_ERR_INVALID;
+	if (in->start_ms == 0 || n == 0 || n > 32 ||
+	    strspn(in->outcome, "abcdefghijklmnopqrstuvwxyz_") != n)
+		return *why = "a session needs a start time and an outcome "
+		    "(lower-case word)", CXV_ERR_INVALID;
+	if ((a.c = sodium_malloc(sizeof(*a.c))) == NULL)
+		return CXV_ERR_NOMEM;
+	if ((r = session_record(in, a.c, why)) == CXV_OK)
+		r = cxv_vault_in_txn(v, add_session_locked, &a);
+	sodium_free(a.c);
+	return r;
 }
 
 int

@@ -17,6 +17,7 @@
 
 struct cxv_vault;
 struct cxv_cdr;
+struct cxv_field;
 
 enum cxv_media {
 	CXV_MEDIA_VOICE, CXV_MEDIA_EMAIL, CXV_MEDIA_CHAT, CXV_MEDIA_SMS,
@@ -34,6 +35,7 @@ enum cxv_step {
 /* Stable names ("voice", "answered", ...); "unknown" if out of range. */
 const char *cxv_media_name(int media);
 const char *cxv_step_name(int step);
+int cxv_media_parse(const char *name, enum cxv_media *media /* OUT */);
 
 /*
  * Store a parsed CDR as a voice interaction of its customer: the caller
@@ -46,6 +48,26 @@ const char *cxv_step_name(int step);
 int cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *cdr,
     int64_t *id /* OUT */, int *duplicate /* OUT */,
     const char **why /* OUT */);
+
+/* A session entered by hand or by a channel without a CDR feed. */
+struct cxv_session_in {
+	enum cxv_media media;
+	/* customer[0] a number, email, chat handle...; a name may follow */
+	const struct cxv_ident_input *customer;
+	size_t ncustomer;
+	int64_t start_ms, answer_ms, end_ms;	/* 0: did not happen */
+	const char *outcome;			/* "answered", "abandoned"... */
+	const struct cxv_field *fields;		/* queue, subject line... */
+	size_t nfields;
+};
+
+/*
+ * Store a session of any media (email, chat, SMS, open media, voice)
+ * for the customer it names, with its trail, in its own transaction.
+ * CXV_ERR_INVALID with *why (static) if malformed.
+ */
+int cxv_interaction_add(struct cxv_vault *v, const struct cxv_session_in *in,
+    int64_t *id /* OUT */, const char **why /* OUT */);
 
 /*
  * Interactions of every subject holding ident, started in [since_ms,

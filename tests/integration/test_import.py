@@ -279,6 +279,44 @@ def data_items_and_protection():
 
 
 @test
+def sessions_of_every_media():
+    """R1.3: chat, email, SMS sessions with trail and fields, no CDR feed"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        ok("interaction", "add", "--data", d, "--media", "chat", "--chat",
+           "bo.stenlund", "--name", "Bo Stenlund", "--start",
+           "2026-11-24T10:00:00Z", "--answer", "2026-11-24T10:00:30Z",
+           "--end", "2026-11-24T10:10:00Z", "--outcome", "answered",
+           "--field", "queue=Banking", "--field", "subject=card lost")
+        ok("interaction", "add", "--data", d, "--media", "email", "--email",
+           "Bo.Stenlund@example.se", "--start", "2026-11-24T11:00:00Z",
+           "--outcome", "abandoned")
+        chats = listing(d, "--chat", "bo.stenlund")
+        expect([c["media"] for c in chats] == ["chat"], chats)
+        show = json.loads(ok("interaction", "show", "--data", d,
+                             str(chats[0]["interaction"])).out)
+        expect(show["fields"]["queue"] == "Banking" and
+               show["fields"]["subject"] == "card lost", show)
+        expect([s["step"] for s in show["trail"]] ==
+               ["entered_service", "answered", "completed"], show)
+        mails = listing(d, "--email", "bo.stenlund@example.se")
+        expect([(m["media"], m["outcome"]) for m in mails] ==
+               [("email", "abandoned")], mails)
+        expect(files_containing(d, [b"Stenlund", b"card lost"]) == [],
+               "session data in clear")
+        fails(cx("interaction", "add", "--data", d, "--media", "fax",
+                 "--chat", "x", "--start", "2026-11-24T10:00:00Z",
+                 "--outcome", "answered"), 2, "--media")
+        fails(cx("interaction", "add", "--data", d, "--media", "sms",
+                 "--phone", "+4930111222", "--start", "2026-11-24T10:00:00Z",
+                 "--end", "2026-11-24T09:00:00Z", "--outcome", "answered"),
+              1, "times out of order")
+        fails(cx("interaction", "add", "--data", d, "--media", "sms",
+                 "--phone", "+4930111222", "--start", "2026-11-24T10:00:00Z",
+                 "--outcome", "Answered!"), 1, "outcome")
+
+
+@test
 def traffic_statistics():
     """R1.8: per-day statistics from pseudonymized rows, no numbers"""
     with TempDir() as tmp:
