@@ -16,7 +16,7 @@ static int run(int argc, char **argv);
 
 const struct cxv_cmd cxv_cmd_interaction = {
 	"interaction",
-	"list and show interactions (call detail records)",
+	"record, list and show interactions (sessions, CDRs)",
 	"cxvault interaction list [--data DIR] IDENTIFIER|--agent LOGON "
 	"[--since T] [--until T]\n"
 	"       cxvault interaction show [--data DIR] ID [--reveal]\n"
