@@ -360,6 +360,17 @@ dnc_locked(struct cxv_vault *v, void *arg)
 }
 
 int
+cxv_dnc_add_tx(struct cxv_vault *v, const char *number, const char **why)
+{
+	uint8_t bidx[CXV_HASH_BYTES];
+	int r;
+
+	if ((r = dnc_index(v, number, bidx, why)) != CXV_OK)
+		return r;
+	return cxv_store_dnc_add(cxv_vault_store(v), bidx, cxv_now_ms());
+}
+
+int
 cxv_dnc_add(struct cxv_vault *v, const char *number, const char **why)
 {
 	struct dnc d = { { 0 }, 0, 1 };

@@ -73,6 +73,9 @@ int cxv_campaign_show(struct cxv_vault *v, int64_t campaign_id,
 /* Put a number on the do-not-call list (idempotent); audited. */
 int cxv_dnc_add(struct cxv_vault *v, const char *number,
     const char **why /* OUT */);
+/* Put a number on the list inside the caller's transaction, unaudited. */
+int cxv_dnc_add_tx(struct cxv_vault *v, const char *number,
+    const char **why /* OUT */);
 /* *listed = 1 if the number is on the do-not-call list; audited. */
 int cxv_dnc_check(struct cxv_vault *v, const char *number,
     int *listed /* OUT */, const char **why /* OUT */);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cxvault subject add|find|show|merge: data subjects from the command line. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmds.h"
+#include "erase.h"
 #include "err.h"
 #include "caps.h"
 #include "subject.h"
@@ -18,7 +20,8 @@ const struct cxv_cmd cxv_cmd_subject = {
 	"cxvault subject add [--data DIR] IDENTIFIER...\n"
 	"       cxvault subject find [--data DIR] IDENTIFIER\n"
 	"       cxvault subject show [--data DIR] ID\n"
-	"       cxvault subject merge [--data DIR] KEEP OTHER",
+	"       cxvault subject merge [--data DIR] KEEP OTHER\n"
+	"       cxvault subject erase [--data DIR] ID [--dnc]",
 	"Manage data subjects (the people the vault holds data about).\n\n"
 	"  add    resolve-or-create a subject from identifiers; prints its id.\n"
 	"         Identifiers may repeat. A known phone, email, chat handle,\n"
@@ -26,7 +29,11 @@ const struct cxv_cmd cxv_cmd_subject = {
 	"  find   subject ids holding one identifier, as JSON lines (the\n"
 	"         lookup goes through the blind index; audited).\n"
 	"  show   a subject's decrypted identifiers as JSON (audited).\n"
-	"  merge  move OTHER's identifiers to KEEP and delete OTHER.\n\n"
+	"  merge  move OTHER's identifiers to KEEP and delete OTHER.\n"
+	"  erase  remove the person and everything held about them from every\n"
+	"         store, destroy their key, record the erasure; prints the\n"
+	"         receipt (JSON, counts per store, no personal data). With\n"
+	"         --dnc their numbers go on the do-not-call list first.\n\n"
 	"Identifiers: --phone P --email E --name N --chat H --account A\n"
 	"--logon L. Phones: +E.164, 00..., national 0... (default country\n"
 	"from cxvault.conf) or a 2-6 digit extension.",
@@ -37,14 +44,18 @@ struct args {
 	struct cxv_cli_args cli;
 	struct cxv_cli_idents idents;
 	int64_t idv[2];		/* positional subject ids */
+	int dnc;
 };
 
 static int
 ident_opt(void *ctx, int opt, const char *arg)
 {
 	struct args *a = ctx;
-	int r = cxv_cli_ident_opt(&cxv_cmd_subject, &a->idents, opt, arg);
+	int r;
 
+	if (opt == 'D')
+		return a->dnc = 1, -1;
+	r = cxv_cli_ident_opt(&cxv_cmd_subject, &a->idents, opt, arg);
 	return r == 0 ? CXV_EXIT_USAGE : r;
 }
 
@@ -54,6 +65,7 @@ parse(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
 		CXV_CLI_IDENT_OPTIONS,
+		{ "dnc", no_argument, NULL, 'D' },
 		CXV_CLI_COMMON_OPTIONS
 	};
 	int i, r;
@@ -157,6 +169,19 @@ do_merge(struct cxv_vault *v, struct args *a)
 	return CXV_EXIT_OK;
 }
 
+static int
+do_erase(struct cxv_vault *v, struct args *a)
+{
+	char *receipt = NULL;
+	int r;
+
+	if ((r = cxv_subject_erase(v, a->idv[0], a->dnc, &receipt)) != CXV_OK)
+		return fail("subject erase", r, NULL);
+	r = puts(receipt) >= 0 ? CXV_EXIT_OK : CXV_EXIT_FAIL;
+	free(receipt);
+	return r;
+}
+
 static const struct verb {
 	const char *name;
 	int min_ids, max_ids, npos;
@@ -166,6 +191,7 @@ static const struct verb {
 	{ "find", 1, 1, 0, do_find },
 	{ "show", 0, 0, 1, do_show },
 	{ "merge", 0, 0, 2, do_merge },
+	{ "erase", 0, 0, 1, do_erase },
 };
 
 static int
@@ -185,7 +211,7 @@ run(int argc, char **argv)
 			vb = &verbs[i];
 	if (vb == NULL)
 		return cxv_cli_usage_error(&cxv_cmd_subject,
-		    "expected add, find, show or merge");
+		    "expected add, find, show, merge or erase");
 	if ((r = parse(argc - 1, argv + 1, &a)) != -1)
 		return r;
 	if ((int)a.idents.n < vb->min_ids || (int)a.idents.n > vb->max_ids)
@@ -195,6 +221,9 @@ run(int argc, char **argv)
 	if (a.cli.npos != vb->npos)
 		return cxv_cli_usage_error(&cxv_cmd_subject,
 		    "wrong number of arguments");
+	if (a.dnc && vb->fn != do_erase)
+		return cxv_cli_usage_error(&cxv_cmd_subject,
+		    "--dnc is for erase");
 	if (vb->npos == 2 && a.idv[0] == a.idv[1])
 		return cxv_cli_usage_error(&cxv_cmd_subject,
 		    "cannot merge a subject into itself");

@@ -347,4 +347,21 @@ typedef int (*cxv_store_charge_fn)(void *ctx, const struct cxv_charge_row *row);
 int cxv_store_charges(struct cxv_store *st, const char *room, int64_t since_ms,
     int64_t until_ms, cxv_store_charge_fn fn, void *ctx);
 
+/* Erasure (DESIGN 3): what a subject's erasure removes, per store. */
+typedef int (*cxv_store_count_fn)(void *ctx, const char *store, int64_t n);
+int cxv_store_erase_counts(struct cxv_store *st, int64_t subject_id,
+    cxv_store_count_fn fn, void *ctx);
+/* The content files of a subject, with their plaintext sizes. */
+typedef int (*cxv_store_file_fn)(void *ctx, const char *file, int64_t size);
+int cxv_store_subject_files(struct cxv_store *st, int64_t subject_id,
+    cxv_store_file_fn fn, void *ctx);
+/* Delete the statistics rows of one pseudonym; *n rows deleted. */
+int cxv_store_stat_delete(struct cxv_store *st, const char *number_ps,
+    int64_t *n /* OUT */);
+/* Record an erased subject id and its receipt (EXISTS if recorded). */
+int cxv_store_erasure_insert(struct cxv_store *st, int64_t subject_id,
+    int64_t erased_ms, const char *receipt);
+/* Checkpoint and truncate the write-ahead log. */
+int cxv_store_checkpoint(struct cxv_store *st);
+
 #endif

@@ -490,20 +490,29 @@ reveal_one(void *ctx, int kind, const uint8_t *bidx, const uint8_t *sealed,
 }
 
 int
-cxv_subject_show(struct cxv_vault *v, int64_t id, int64_t *created_ms,
+cxv_subject_identifiers_tx(struct cxv_vault *v, int64_t id,
     cxv_subject_ident_fn fn, void *ctx)
 {
 	struct cxv_subject_key key;
 	struct reveal rv = { id, &key, fn, ctx };
 	int r;
 
-	*created_ms = 0;
-	if ((r = audit_read(v, id, created_ms)) != CXV_OK)
-		return r;
 	if ((r = load_key(v, id, &key, NULL)) == CXV_OK)
 		r = cxv_store_ident_list(cxv_vault_store(v), id, reveal_one, &rv);
 	cxv_subject_key_wipe(&key);
 	return r;
+}
+
+int
+cxv_subject_show(struct cxv_vault *v, int64_t id, int64_t *created_ms,
+    cxv_subject_ident_fn fn, void *ctx)
+{
+	int r;
+
+	*created_ms = 0;
+	if ((r = audit_read(v, id, created_ms)) != CXV_OK)
+		return r;
+	return cxv_subject_identifiers_tx(v, id, fn, ctx);
 }
 
 struct move {

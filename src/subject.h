@@ -94,6 +94,13 @@ int cxv_subject_show(struct cxv_vault *v, int64_t id,
     int64_t *created_ms /* OUT */, cxv_subject_ident_fn fn, void *ctx);
 
 /*
+ * Decrypt subject id's identifiers for fn without an audit entry of its
+ * own: for an operation that records itself (erasure).
+ */
+int cxv_subject_identifiers_tx(struct cxv_vault *v, int64_t id,
+    cxv_subject_ident_fn fn, void *ctx);
+
+/*
  * Merge subject other into keep (a caller turns out to be a known
  * contact): other's identifiers are re-sealed under keep's key, then
  * other and its key are deleted.

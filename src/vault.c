@@ -396,6 +396,12 @@ cxv_vault_path(const struct cxv_vault *v, const char *name, char *out,
 	return CXV_OK;
 }
 
+const char *
+cxv_vault_actor(const struct cxv_vault *v)
+{
+	return v->actor;
+}
+
 struct cxv_store *
 cxv_vault_store(struct cxv_vault *v)
 {

@@ -50,6 +50,7 @@ int cxv_vault_open(const char *dir, const char *pass, size_t passlen,
 void cxv_vault_close(struct cxv_vault *v);
 
 /* Borrowed parts, valid until cxv_vault_close(). */
+const char *cxv_vault_actor(const struct cxv_vault *v);
 struct cxv_store *cxv_vault_store(struct cxv_vault *v);
 const struct cxv_keyring *cxv_vault_keyring(const struct cxv_vault *v);
 const struct cxv_config *cxv_vault_config(const struct cxv_vault *v);

@@ -196,6 +196,15 @@ static const char *const migrations[] = {
 	"  sealed BLOB NOT NULL);"
 	"CREATE INDEX charge_room ON charge (room, ts_ms);"
 	"CREATE INDEX charge_subject ON charge (subject_id);",
+	/*
+	 * 9 -> 10: the erasure register (DESIGN 3): erased subject ids and
+	 * their receipts, no personal data; re-applied after a restore.
+	 */
+	"CREATE TABLE erasure ("
+	"  subject_id INTEGER PRIMARY KEY,"
+	"  erased_ms INTEGER NOT NULL,"
+	"  receipt TEXT NOT NULL);"
+	"CREATE INDEX traffic_stat_ps ON traffic_stat (number_ps);",
 };
 #define SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -212,7 +221,7 @@ enum stmt_id {
 	S_CE_CLEAR, S_CR_INSERT, S_CR_BY_CAMPAIGN, S_DNC_INSERT, S_DNC_GET,
 	S_CO_INSERT, S_CO_BY_OWNER, S_CO_SHARED,
 	S_IT_INSERT, S_IT_BY_IA, S_TS_INSERT, S_TS_DAYS, S_CH_INSERT,
-	S_CH_BY_ROOM, S_CP_STATE,
+	S_CH_BY_ROOM, S_CP_STATE, S_ER_INSERT, S_ER_FILES, S_TS_DELETE,
 	S_IA_INSERT, S_IA_EXISTS, S_IA_COUNT, S_IA_BY_TIME, S_IA_BY_AGENT, S_IA_STEP, S_IA_GET, S_IA_STEPS, S_IA_BY_SUBJECT,
 	S__COUNT
 };
@@ -309,6 +318,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_TS_DAYS] = "SELECT ts_ms / 86400000, count(*), sum(answered), "
 	    "sum(duration_s), count(DISTINCT number_ps) FROM traffic_stat "
 	    "WHERE ts_ms >= ?1 AND ts_ms < ?2 GROUP BY 1 ORDER BY 1",
+	[S_ER_INSERT] = "INSERT INTO erasure (subject_id, erased_ms, receipt) "
+	    "VALUES (?1, ?2, ?3)",
+	[S_ER_FILES] = "SELECT file, size FROM content WHERE subject_id = ?1",
+	[S_TS_DELETE] = "DELETE FROM traffic_stat WHERE number_ps = ?1",
 	[S_CP_STATE] = "UPDATE campaign SET state = ?2 WHERE id = ?1",
 	[S_CH_INSERT] = "INSERT INTO charge (id, subject_id, room, ts_ms, "
 	    "duration_s, amount_cents, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -1759,4 +1772,120 @@ cxv_store_campaign_set_state(struct cxv_store *st, int64_t id, int state)
 	if ((r = step_done(s)) != CXV_OK)
 		return r;
 	return sqlite3_changes(st->db) == 1 ? CXV_OK : CXV_ERR_NOT_FOUND;
+}
+
+/* What erasing one subject removes, table by table (cascades included). */
+static const struct {
+	const char *store;
+	const char *sql;
+} erase_counts[] = {
+	{ "identifiers", "SELECT count(*) FROM subject_ident WHERE subject_id = ?1" },
+	{ "interactions", "SELECT count(*) FROM interaction WHERE subject_id = ?1" },
+	{ "interaction_steps", "SELECT count(*) FROM interaction_step s JOIN "
+	    "interaction i ON i.id = s.interaction_id WHERE i.subject_id = ?1" },
+	{ "data_items", "SELECT count(*) FROM interaction_item WHERE "
+	    "subject_id = ?1" },
+	{ "content", "SELECT count(*) FROM content WHERE subject_id = ?1" },
+	{ "users", "SELECT count(*) FROM user_account WHERE subject_id = ?1" },
+	{ "call_log_entries", "SELECT count(*) FROM call_log WHERE "
+	    "subject_id = ?1 OR user_id IN (SELECT id FROM user_account "
+	    "WHERE subject_id = ?1)" },
+	{ "contacts", "SELECT count(*) FROM contact WHERE subject_id = ?1 OR "
+	    "owner_user_id IN (SELECT id FROM user_account WHERE "
+	    "subject_id = ?1)" },
+	{ "campaign_entries", "SELECT count(*) FROM campaign_entry WHERE "
+	    "subject_id = ?1" },
+	{ "campaign_results", "SELECT count(*) FROM campaign_result WHERE "
+	    "subject_id = ?1" },
+	{ "charges", "SELECT count(*) FROM charge WHERE subject_id = ?1" },
+};
+
+int
+cxv_store_erase_counts(struct cxv_store *st, int64_t subject_id,
+    cxv_store_count_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	int r = CXV_OK, rc;
+
+	for (i = 0; i < sizeof(erase_counts) / sizeof(erase_counts[0]) &&
+	    r == CXV_OK; i++) {
+		rc = sqlite3_prepare_v2(st->db, erase_counts[i].sql, -1, &s,
+		    NULL);
+		if (rc == SQLITE_OK) {
+			sqlite3_bind_int64(s, 1, subject_id);
+			rc = sqlite3_step(s);
+		}
+		if (rc == SQLITE_ROW)
+			r = fn(ctx, erase_counts[i].store,
+			    sqlite3_column_int64(s, 0));
+		else
+			r = map_rc(rc) != CXV_OK ? map_rc(rc) : CXV_ERR_INTERNAL;
+		sqlite3_finalize(s);
+		s = NULL;
+	}
+	return r;
+}
+
+struct file_cb {
+	cxv_store_file_fn fn;
+	void *ctx;
+};
+
+static int
+file_row(sqlite3_stmt *s, void *ctx)
+{
+	struct file_cb *cb = ctx;
+
+	return cb->fn(cb->ctx, text_or_empty(s, 0), sqlite3_column_int64(s, 1));
+}
+
+int
+cxv_store_subject_files(struct cxv_store *st, int64_t subject_id,
+    cxv_store_file_fn fn, void *ctx)
+{
+	struct file_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_ER_FILES, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, subject_id);
+	return each_row(s, file_row, &cb);
+}
+
+int
+cxv_store_stat_delete(struct cxv_store *st, const char *number_ps, int64_t *n)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	*n = 0;
+	if ((s = stmt(st, S_TS_DELETE, &r)) == NULL)
+		return r;
+	sqlite3_bind_text(s, 1, number_ps, -1, SQLITE_STATIC);
+	if ((r = step_done(s)) == CXV_OK)
+		*n = sqlite3_changes(st->db);
+	return r;
+}
+
+int
+cxv_store_erasure_insert(struct cxv_store *st, int64_t subject_id,
+    int64_t erased_ms, const char *receipt)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_ER_INSERT, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, subject_id);
+	sqlite3_bind_int64(s, 2, erased_ms);
+	sqlite3_bind_text(s, 3, receipt, -1, SQLITE_STATIC);
+	return step_done(s);
+}
+
+int
+cxv_store_checkpoint(struct cxv_store *st)
+{
+	return exec(st, "PRAGMA wal_checkpoint(TRUNCATE)");
 }

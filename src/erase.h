@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Erasure of a data subject (R6.1-R6.5, R6.8, DESIGN 3): one request
+ * removes every record tied to the person in every store (interactions
+ * and their trails and items, content files, call-log entries in every
+ * agent's log, campaign entries and results, contacts, charges, a user
+ * account with its own list and log), the statistics rows of the
+ * person's numbers, and the subject with its key, so every copy left in
+ * free pages, WAL frames or backups is unreadable (crypto-shredding).
+ * The subject id goes into the erasure register with a receipt that
+ * holds no personal data; the receipt is returned and audited.
+ */
+#ifndef CXV_ERASE_H
+#define CXV_ERASE_H
+
+#include <stdint.h>
+
+struct cxv_vault;
+
+/*
+ * Erase subject id; with add_dnc its phone numbers go on the do-not-call
+ * list first (as blind indexes). *receipt is a JSON text the caller
+ * frees. NOT_FOUND if there is no such subject (already erased or never
+ * there).
+ */
+int cxv_subject_erase(struct cxv_vault *v, int64_t id, int add_dnc,
+    char **receipt /* OUT */);
+
+#endif

@@ -1,0 +1,170 @@
+# SPDX-License-Identifier: Apache-2.0
+"""R6.1-R6.5, R6.8, DESIGN 3: one request erases a person from every
+store, physically, with a receipt whose counts match, and the key is
+destroyed so that a copy of their content kept aside cannot be opened."""
+import json
+import os
+import shutil
+
+from harness import (TempDir, cx, expect, fails, files_containing, main,
+                     new_vault, ok, test)
+
+DATA = os.environ.get("CXVAULT_TESTDATA", os.path.join(
+    os.path.dirname(__file__), "..", "data"))
+MASTER = os.path.join(DATA, "asterisk", "Master.csv")
+
+
+def person_everywhere(d, tmp):
+    """Jane: calls (Asterisk), a chat, a recording, a protected item,
+    call-log entries of two agents, a campaign entry and result, a
+    directory contact, a hotel charge, statistics."""
+    for logon, ext in (("A0100", "100"), ("A0101", "101")):
+        ok("user", "add", "--data", d, "--logon", logon, "--extension", ext)
+    cx("import", "cdr", "--data", d, "--format", "asterisk-csv", MASTER)
+    extra = os.path.join(tmp, "out.csv")
+    open(extra, "w").write(
+        '"","101","030123456789","from-internal","","a","b","Dial","x",'
+        '"2026-11-04 10:00:00","2026-11-04 10:00:05","2026-11-04 10:01:05",'
+        '65,60,"ANSWERED","BILLING","out-1",""\n')
+    ok("import", "cdr", "--data", d, "--format", "asterisk-csv", extra)
+    sid = json.loads(ok("subject", "find", "--data", d, "--phone",
+                        "+4930123456789").out)["subject"]
+    ok("interaction", "add", "--data", d, "--media", "chat", "--phone",
+       "+4930123456789", "--start", "2026-11-05T10:00:00Z", "--outcome",
+       "answered", "--field", "queue=Cards")
+    calls = [json.loads(l) for l in ok("interaction", "list", "--data", d,
+                                       "--phone", "+4930123456789")
+             .out.splitlines()]
+    rec = os.path.join(tmp, "rec.wav")
+    open(rec, "wb").write(b"RIFF-Jane-Doe-recording" * 4096)
+    ok("import", "content", "--data", d, "--interaction",
+       str(calls[0]["interaction"]), "--kind", "recording", rec)
+    ok("interaction", "item", "--data", d, str(calls[0]["interaction"]),
+       "--name", "card_pin", "--value", "90817263", "--protected")
+    ok("campaign", "create", "--data", d, "Winback")
+    lst = os.path.join(tmp, "list.csv")
+    open(lst, "w").write("name,number\nJane Doe,+4930123456789\n"
+                         "Max Mustermann,030 98765432\n")
+    ok("import", "campaign", "--data", d, "--campaign", "Winback", lst)
+    ok("campaign", "result", "--data", d, "Winback", "--phone",
+       "030 123456789", "--outcome", "declined")
+    ok("contact", "add", "--data", d, "--first-name", "Jane", "--last-name",
+       "Doe", "--phone", "+4930123456789")
+    ok("charge", "add", "--data", d, "--room", "7", "--guest", "Jane Doe",
+       "--guest-phone", "+4930123456789", "--dialled", "112", "--time",
+       "2026-11-06T10:00:00Z", "--duration", "10", "--amount", "0.10")
+    return sid, calls
+
+
+@test
+def erase_everywhere_with_receipt():
+    """R6.3-R6.5/R6.8: every store, counts in the receipt, nothing left"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        sid, calls = person_everywhere(d, tmp)
+        sealed = os.listdir(os.path.join(d, "content"))
+        aside = os.path.join(tmp, "aside")
+        shutil.copy(os.path.join(d, "content", sealed[0]), aside)
+        r = ok("subject", "erase", "--data", d, str(sid), "--dnc")
+        rc = json.loads(r.out)
+        got = rc["erased"]
+        expect(rc["subject"] == sid and rc["actor"].startswith("local:"), rc)
+        expect(got["interactions"] == 4 and got["interaction_steps"] == 10,
+               got)   # 2 inbound + 1 outbound call + 1 chat session
+        expect(got["content"] == 1 and
+               got["content_bytes"] == len(b"RIFF-Jane-Doe-recording") * 4096,
+               got)
+        expect(got["data_items"] == 1 and got["call_log_entries"] == 3, got)
+        expect(got["campaign_entries"] == 1 and got["campaign_results"] == 1,
+               got)
+        expect(got["contacts"] == 1 and got["charges"] == 1, got)
+        expect(got["statistics"] == 4 and got["identifiers"] == 2, got)
+        # Nothing of her is left anywhere.
+        fails(cx("subject", "show", "--data", d, str(sid)), 1,
+              "no such subject")
+        expect(ok("interaction", "list", "--data", d, "--phone",
+                  "+4930123456789").out == "", "interactions left")
+        expect(os.listdir(os.path.join(d, "content")) == [], "file left")
+        for agent in ("A0100", "A0101"):
+            log = ok("calllog", "show", "--data", d, "--agent", agent).out
+            expect("Jane" not in log and "4930123456789" not in log, log)
+        show = json.loads(ok("campaign", "show", "--data", d, "Winback").out)
+        expect([e["name"] for e in show["entries"]] == ["Max Mustermann"] and
+               show["results"] == [], show)
+        expect(ok("contact", "list", "--data", d).out == "", "contact left")
+        expect(json.loads(ok("charge", "list", "--data", d, "--room", "7")
+                          .out)["calls"] == 0, "charge left")
+        stats = sum(json.loads(l)["calls"] for l in
+                    ok("stats", "--data", d).out.splitlines())
+        expect(stats == 7 - 4 + 1, stats)    # others' calls remain
+        # DNC keeps her number as a blind index only.
+        expect(json.loads(ok("dnc", "check", "--data", d, "--phone",
+                             "030 123456789").out)["listed"], "not on DNC")
+        r = cx("import", "campaign", "--data", d, "--campaign", "Winback",
+               lst_path(tmp))
+        expect(json.loads(r.out)["dnc_skipped"] == 1, r.out)
+        # The audit trail holds the receipt's act, and still verifies.
+        acts = [json.loads(l) for l in
+                ok("audit", "list", "--data", d).out.splitlines()]
+        expect(any(a["action"] == "subject.erase" and
+                   a["object_id"] == str(sid) for a in acts), "no audit")
+        ok("audit", "verify", "--data", d)
+        # No byte of her in any file.
+        hits = files_containing(d, [b"4930123456789", b"Jane", b"90817263",
+                                    b"RIFF-Jane"])
+        expect(hits == [], f"left on disk: {hits}")
+        # Erasing twice: clear error, no second receipt.
+        fails(cx("subject", "erase", "--data", d, str(sid)), 1,
+              "no such subject")
+
+
+def lst_path(tmp):
+    return os.path.join(tmp, "list.csv")
+
+
+@test
+def copy_aside_is_unreadable():
+    """DESIGN 3: content copied aside before erasure cannot be read after"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        sid, calls = person_everywhere(d, tmp)
+        name = os.listdir(os.path.join(d, "content"))[0]
+        cid = [json.loads(l) for l in ok("audit", "list", "--data", d)
+               .out.splitlines() if '"content.create"' in l][0]["object_id"]
+        aside = os.path.join(tmp, "aside")
+        shutil.copy(os.path.join(d, "content", name), aside)
+        ok("subject", "erase", "--data", d, str(sid))
+        # Put the old file back, as an attacker with a backup would.
+        shutil.copy(aside, os.path.join(d, "content", name))
+        fails(cx("content", "get", "--data", d, cid, "--out", "-"), 1,
+              "no such content")
+        # Even given the old row, the key is gone: nothing opens it.
+        expect(files_containing(d, [b"RIFF-Jane"]) == [], "plaintext")
+
+
+@test
+def erase_an_agent():
+    """R6.1: erasing a user removes the account, its own list and log"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        ok("user", "add", "--data", d, "--logon", "A0100", "--first-name",
+           "Anna", "--extension", "100")
+        ok("contact", "add", "--data", d, "--owner", "A0100", "--first-name",
+           "Friend", "--phone", "+4930777777")
+        cx("import", "cdr", "--data", d, "--format", "asterisk-csv", MASTER)
+        anna = json.loads(ok("user", "show", "--data", d, "A0100").out)
+        rc = json.loads(ok("subject", "erase", "--data", d,
+                           str(anna["subject"])).out)["erased"]
+        expect(rc["users"] == 1 and rc["call_log_entries"] == 4 and
+               rc["contacts"] == 1, rc)
+        fails(cx("user", "show", "--data", d, "A0100"), 1, "no such user")
+        # The customers' calls stay, without their agent.
+        calls = [json.loads(l) for l in ok(
+            "interaction", "list", "--data", d, "--phone", "+4930123456789")
+            .out.splitlines()]
+        expect(len(calls) == 2 and all(c["agent"] is None for c in calls),
+               calls)
+
+
+if __name__ == "__main__":
+    main()
