@@ -18,7 +18,7 @@ const struct cxv_cmd cxv_cmd_subject = {
 	"subject",
 	"add, find, show and merge data subjects",
 	"cxvault subject add [--data DIR] IDENTIFIER...\n"
-	"       cxvault subject find [--data DIR] IDENTIFIER\n"
+	"       cxvault subject find [--data DIR] IDENTIFIER [--records]\n"
 	"       cxvault subject show [--data DIR] ID\n"
 	"       cxvault subject merge [--data DIR] KEEP OTHER\n"
 	"       cxvault subject erase [--data DIR] ID [--dnc]",
@@ -27,7 +27,9 @@ const struct cxv_cmd cxv_cmd_subject = {
 	"         Identifiers may repeat. A known phone, email, chat handle,\n"
 	"         account or logon id adds the rest to its subject.\n"
 	"  find   subject ids holding one identifier, as JSON lines (the\n"
-	"         lookup goes through the blind index; audited).\n"
+	"         lookup goes through the blind index; audited). With\n"
+	"         --records, every record held about each one in every store\n"
+	"         (store, id, time) follows its line.\n"
 	"  show   a subject's decrypted identifiers as JSON (audited).\n"
 	"  merge  move OTHER's identifiers to KEEP and delete OTHER.\n"
 	"  erase  remove the person and everything held about them from every\n"
@@ -44,7 +46,7 @@ struct args {
 	struct cxv_cli_args cli;
 	struct cxv_cli_idents idents;
 	int64_t idv[2];		/* positional subject ids */
-	int dnc;
+	int dnc, records;
 };
 
 static int
@@ -55,6 +57,8 @@ ident_opt(void *ctx, int opt, const char *arg)
 
 	if (opt == 'D')
 		return a->dnc = 1, -1;
+	if (opt == 'R')
+		return a->records = 1, -1;
 	r = cxv_cli_ident_opt(&cxv_cmd_subject, &a->idents, opt, arg);
 	return r == 0 ? CXV_EXIT_USAGE : r;
 }
@@ -66,6 +70,7 @@ parse(int argc, char **argv, struct args *a)
 	static const struct option opts[] = {
 		CXV_CLI_IDENT_OPTIONS,
 		{ "dnc", no_argument, NULL, 'D' },
+		{ "records", no_argument, NULL, 'R' },
 		CXV_CLI_COMMON_OPTIONS
 	};
 	int i, r;
@@ -110,19 +115,35 @@ do_add(struct cxv_vault *v, struct args *a)
 }
 
 static int
+print_record(void *ctx, const char *store, int64_t id, int64_t ts_ms)
+{
+	char ts[CXV_TIME_STR];
+
+	cxv_time_format(ts_ms, ts);
+	return cxv_cli_print_json(json_pack("{s:I, s:s, s:I, s:s}", "subject",
+	    (json_int_t)*(int64_t *)ctx, "store", store, "record",
+	    (json_int_t)id, "time", ts)) == CXV_EXIT_OK ? CXV_OK : CXV_ERR_IO;
+}
+
+static int
 do_find(struct cxv_vault *v, struct args *a)
 {
 	int64_t ids[CXV_FIND_MAX];
 	const char *why = NULL;
 	size_t n = 0, i;
-	int r;
+	int r, rr;
 
 	r = cxv_subject_find(v, &a->idents.ids[0], ids, CXV_FIND_MAX, &n, &why);
 	if (r != CXV_OK)
 		return fail("subject find", r, why);
-	for (i = 0; i < n && r == CXV_EXIT_OK; i++)
+	for (i = 0; i < n && r == CXV_EXIT_OK; i++) {
 		r = cxv_cli_print_json(json_pack("{s:I}", "subject",
 		    (json_int_t)ids[i]));
+		if (r == CXV_EXIT_OK && a->records &&
+		    (rr = cxv_subject_records(v, ids[i], print_record, &ids[i]))
+		    != CXV_OK)
+			r = fail("subject find", rr, NULL);
+	}
 	return r;
 }
 
@@ -221,9 +242,9 @@ run(int argc, char **argv)
 	if (a.cli.npos != vb->npos)
 		return cxv_cli_usage_error(&cxv_cmd_subject,
 		    "wrong number of arguments");
-	if (a.dnc && vb->fn != do_erase)
+	if ((a.dnc && vb->fn != do_erase) || (a.records && vb->fn != do_find))
 		return cxv_cli_usage_error(&cxv_cmd_subject,
-		    "--dnc is for erase");
+		    "--dnc is for erase, --records for find");
 	if (vb->npos == 2 && a.idv[0] == a.idv[1])
 		return cxv_cli_usage_error(&cxv_cmd_subject,
 		    "cannot merge a subject into itself");

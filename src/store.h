@@ -347,6 +347,12 @@ typedef int (*cxv_store_charge_fn)(void *ctx, const struct cxv_charge_row *row);
 int cxv_store_charges(struct cxv_store *st, const char *room, int64_t since_ms,
     int64_t until_ms, cxv_store_charge_fn fn, void *ctx);
 
+/* Every record of a subject in every store: (store, id, time), by time. */
+typedef int (*cxv_store_record_fn)(void *ctx, const char *store, int64_t id,
+    int64_t ts_ms);
+int cxv_store_subject_records(struct cxv_store *st, int64_t subject_id,
+    cxv_store_record_fn fn, void *ctx);
+
 /* Erasure (DESIGN 3): what a subject's erasure removes, per store. */
 typedef int (*cxv_store_count_fn)(void *ctx, const char *store, int64_t n);
 int cxv_store_erase_counts(struct cxv_store *st, int64_t subject_id,

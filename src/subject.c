@@ -593,3 +593,28 @@ cxv_subject_merge(struct cxv_vault *v, int64_t keep, int64_t other)
 	}
 	return r;
 }
+
+static int
+records_audit(struct cxv_vault *v, void *arg)
+{
+	char idstr[24];
+
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)*(int64_t *)arg);
+	return cxv_vault_audit(v, "subject.records", "subject", idstr, "");
+}
+
+int
+cxv_subject_records(struct cxv_vault *v, int64_t id, cxv_store_record_fn fn,
+    void *ctx)
+{
+	uint8_t wrapped[CXV_WRAPPED_KEY_BYTES + 1];
+	size_t len = 0;
+	int64_t created = 0;
+	int r;
+
+	if ((r = cxv_store_subject_get(cxv_vault_store(v), id, wrapped,
+	    sizeof(wrapped), &len, &created)) != CXV_OK ||
+	    (r = cxv_vault_in_txn(v, records_audit, &id)) != CXV_OK)
+		return r;
+	return cxv_store_subject_records(cxv_vault_store(v), id, fn, ctx);
+}

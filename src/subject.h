@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "ident.h"
+#include "store.h"
 
 struct cxv_vault;
 
@@ -81,6 +82,13 @@ int cxv_subject_lookup_tx(struct cxv_vault *v,
 int cxv_subject_find(struct cxv_vault *v, const struct cxv_ident_input *ident,
     int64_t *out /* OUT */, size_t cap, size_t *n /* OUT */,
     const char **why /* OUT */);
+
+/*
+ * Every record held about subject id, in every store, oldest first
+ * (R9.1): store name, record id, time. Audited as a search.
+ */
+int cxv_subject_records(struct cxv_vault *v, int64_t id,
+    cxv_store_record_fn fn, void *ctx);
 
 /* One decrypted identifier; value is wiped after the callback returns. */
 typedef int (*cxv_subject_ident_fn)(void *ctx, enum cxv_ident_kind kind,

@@ -222,6 +222,7 @@ enum stmt_id {
 	S_CO_INSERT, S_CO_BY_OWNER, S_CO_SHARED,
 	S_IT_INSERT, S_IT_BY_IA, S_TS_INSERT, S_TS_DAYS, S_CH_INSERT,
 	S_CH_BY_ROOM, S_CP_STATE, S_ER_INSERT, S_ER_FILES, S_TS_DELETE,
+	S_SUBJ_RECORDS,
 	S_IA_INSERT, S_IA_EXISTS, S_IA_COUNT, S_IA_BY_TIME, S_IA_BY_AGENT, S_IA_STEP, S_IA_GET, S_IA_STEPS, S_IA_BY_SUBJECT,
 	S__COUNT
 };
@@ -318,6 +319,25 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_TS_DAYS] = "SELECT ts_ms / 86400000, count(*), sum(answered), "
 	    "sum(duration_s), count(DISTINCT number_ps) FROM traffic_stat "
 	    "WHERE ts_ms >= ?1 AND ts_ms < ?2 GROUP BY 1 ORDER BY 1",
+	[S_SUBJ_RECORDS] =
+	    "SELECT 'interaction', id, started_ms FROM interaction "
+	    "WHERE subject_id = ?1 "
+	    "UNION ALL SELECT 'data_item', id, created_ms FROM interaction_item "
+	    "WHERE subject_id = ?1 "
+	    "UNION ALL SELECT 'content', id, created_ms FROM content "
+	    "WHERE subject_id = ?1 "
+	    "UNION ALL SELECT 'user', id, created_ms FROM user_account "
+	    "WHERE subject_id = ?1 "
+	    "UNION ALL SELECT 'call_log', id, ts_ms FROM call_log "
+	    "WHERE subject_id = ?1 "
+	    "UNION ALL SELECT 'contact', id, created_ms FROM contact "
+	    "WHERE subject_id = ?1 "
+	    "UNION ALL SELECT 'campaign_entry', id, created_ms FROM "
+	    "campaign_entry WHERE subject_id = ?1 "
+	    "UNION ALL SELECT 'campaign_result', id, ts_ms FROM campaign_result "
+	    "WHERE subject_id = ?1 "
+	    "UNION ALL SELECT 'charge', id, ts_ms FROM charge "
+	    "WHERE subject_id = ?1 ORDER BY 3, 2",
 	[S_ER_INSERT] = "INSERT INTO erasure (subject_id, erased_ms, receipt) "
 	    "VALUES (?1, ?2, ?3)",
 	[S_ER_FILES] = "SELECT file, size FROM content WHERE subject_id = ?1",
@@ -1888,4 +1908,32 @@ int
 cxv_store_checkpoint(struct cxv_store *st)
 {
 	return exec(st, "PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+struct rec_cb {
+	cxv_store_record_fn fn;
+	void *ctx;
+};
+
+static int
+record_row(sqlite3_stmt *s, void *ctx)
+{
+	struct rec_cb *cb = ctx;
+
+	return cb->fn(cb->ctx, text_or_empty(s, 0), sqlite3_column_int64(s, 1),
+	    sqlite3_column_int64(s, 2));
+}
+
+int
+cxv_store_subject_records(struct cxv_store *st, int64_t subject_id,
+    cxv_store_record_fn fn, void *ctx)
+{
+	struct rec_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_SUBJ_RECORDS, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, subject_id);
+	return each_row(s, record_row, &cb);
 }

@@ -62,9 +62,17 @@ def erase_everywhere_with_receipt():
     with TempDir() as tmp:
         d = new_vault(tmp)
         sid, calls = person_everywhere(d, tmp)
-        sealed = os.listdir(os.path.join(d, "content"))
-        aside = os.path.join(tmp, "aside")
-        shutil.copy(os.path.join(d, "content", sealed[0]), aside)
+        # R9.1: find lists every record in every store.
+        hits = [json.loads(l) for l in ok(
+            "subject", "find", "--data", d, "--phone", "030 123456789",
+            "--records").out.splitlines()]
+        stores = {}
+        for h in hits[1:]:
+            stores[h["store"]] = stores.get(h["store"], 0) + 1
+        expect(hits[0] == {"subject": sid}, hits[0])
+        expect(stores == {"interaction": 4, "data_item": 1, "content": 1,
+                          "call_log": 3, "contact": 1, "campaign_entry": 1,
+                          "campaign_result": 1, "charge": 1}, stores)
         r = ok("subject", "erase", "--data", d, str(sid), "--dnc")
         rc = json.loads(r.out)
         got = rc["erased"]
@@ -82,6 +90,8 @@ def erase_everywhere_with_receipt():
         # Nothing of her is left anywhere.
         fails(cx("subject", "show", "--data", d, str(sid)), 1,
               "no such subject")
+        expect(ok("subject", "find", "--data", d, "--phone", "030 123456789",
+                  "--records").out == "", "find still finds her")
         expect(ok("interaction", "list", "--data", d, "--phone",
                   "+4930123456789").out == "", "interactions left")
         expect(os.listdir(os.path.join(d, "content")) == [], "file left")
