@@ -12,26 +12,40 @@ cd "$(dirname "$0")"
 
 # Debian/Ubuntu packages, each needed (README "Dependencies" says why).
 PKGS=(build-essential meson ninja-build pkg-config python3 clang
-      libsodium-dev libsqlite3-dev libjansson-dev libcmocka-dev
+      libsodium-dev libsqlite3-dev libjansson-dev libcmocka-dev libcsv-dev
       cppcheck clang-tidy)
 
+installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null |
+	    grep -q "install ok installed"
+}
+
+# libFuzzer's runtime, which some distributions ship apart from clang.
+fuzzer_runtime() {
+	local d
+	d=$(clang -print-resource-dir 2>/dev/null) &&
+	    compgen -G "$d/lib/linux/libclang_rt.fuzzer-*.a" >/dev/null
+}
+
 install_deps() {
-	local missing=() p sudo=""
-	# libFuzzer's runtime: its own package on Debian 12, part of clang elsewhere.
-	if apt-cache show libclang-rt-14-dev >/dev/null 2>&1 ||
-	    dpkg-query -W libclang-rt-14-dev >/dev/null 2>&1; then
-		PKGS+=(libclang-rt-14-dev)
-	fi
-	for p in "${PKGS[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-		    grep -q "install ok installed" || missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
+	local missing=() p sudo="" updated=0 major
 	[ "$(id -u)" -ne 0 ] && sudo=sudo
-	echo "installing: ${missing[*]}"
-	$sudo apt-get update -qq
+	for p in "${PKGS[@]}"; do
+		installed "$p" || missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		echo "installing: ${missing[*]}"
+		$sudo apt-get update -qq
+		updated=1
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+		    --no-install-recommends "${missing[@]}" >/dev/null
+	fi
+	fuzzer_runtime && return 0
+	major=$(clang -dumpversion | cut -d. -f1)
+	[ $updated -eq 1 ] || $sudo apt-get update -qq
+	echo "installing: libclang-rt-$major-dev"
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
-	    --no-install-recommends "${missing[@]}" >/dev/null
+	    --no-install-recommends "libclang-rt-$major-dev" >/dev/null
 }
 
 # setup DIR [meson options...]: configure once, then build.
