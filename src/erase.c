@@ -71,7 +71,10 @@ struct numbers {
 	struct erase *e;
 };
 
-/* Per phone number: drop its statistics rows, maybe list it do-not-call. */
+/*
+ * Per identifier (numbers, emails, chat handles...): drop the statistics
+ * rows of its pseudonym; list phone numbers do-not-call if asked.
+ */
 static int
 per_number(void *ctx, enum cxv_ident_kind kind, const char *value)
 {
@@ -80,14 +83,15 @@ per_number(void *ctx, enum cxv_ident_kind kind, const char *value)
 	int64_t n = 0;
 	int r;
 
-	if (kind != CXV_IDENT_PHONE)
+	if (kind == CXV_IDENT_NAME)
 		return CXV_OK;
 	cxv_keyring_pseudonym(cxv_vault_keyring(pn->v), value, ps);
 	if ((r = cxv_store_stat_delete(cxv_vault_store(pn->v), ps, &n))
 	    != CXV_OK)
 		return r;
 	pn->e->stats += n;
-	if (pn->e->add_dnc && strncmp(value, "ext:", 4) != 0)
+	if (pn->e->add_dnc && kind == CXV_IDENT_PHONE &&
+	    strncmp(value, "ext:", 4) != 0)
 		return cxv_dnc_add_tx(pn->v, value, &pn->e->why);
 	return CXV_OK;
 }

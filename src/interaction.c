@@ -370,13 +370,18 @@ add_session_locked(struct cxv_vault *v, void *arg)
 
 /* The session as the record the import path stores. */
 static int
-session_record(const struct cxv_session_in *in, struct cxv_cdr *c,
-    const char **why)
+session_record(const struct cxv_session_in *in, unsigned cc,
+    struct cxv_cdr *c, const char **why)
 {
+	char norm[CXV_IDENT_NORM_MAX];
 	size_t i;
 
 	cxv_cdr_reset(c, "manual");
-	c->caller = in->customer[0].value;
+	/* The normal form, so that statistics pseudonyms match erasure's. */
+	if (cxv_ident_normalize(in->customer[0].kind, in->customer[0].value,
+	    cc, norm, why) != CXV_OK ||
+	    (c->caller = cxv_cdr_keep(c, norm, strlen(norm))) == NULL)
+		return CXV_ERR_INVALID;
 	for (i = 0; i < in->ncustomer; i++)
 		if (in->customer[i].kind == CXV_IDENT_NAME)
 			c->caller_name = in->customer[i].value;
@@ -418,7 +423,8 @@ cxv_interaction_add(struct cxv_vault *v, const struct cxv_session_in *in,
 		    "(lower-case word)", CXV_ERR_INVALID;
 	if ((a.c = sodium_malloc(sizeof(*a.c))) == NULL)
 		return CXV_ERR_NOMEM;
-	if ((r = session_record(in, a.c, why)) == CXV_OK)
+	if ((r = session_record(in, cxv_vault_config(v)->country_code, a.c,
+	    why)) == CXV_OK)
 		r = cxv_vault_in_txn(v, add_session_locked, &a);
 	sodium_free(a.c);
 	return r;

@@ -30,8 +30,12 @@ def person_everywhere(d, tmp):
     sid = json.loads(ok("subject", "find", "--data", d, "--phone",
                         "+4930123456789").out)["subject"]
     ok("interaction", "add", "--data", d, "--media", "chat", "--phone",
-       "+4930123456789", "--start", "2026-11-05T10:00:00Z", "--outcome",
-       "answered", "--field", "queue=Cards")
+       "+4930123456789", "--chat", "Jane.D", "--start",
+       "2026-11-05T10:00:00Z", "--outcome", "answered", "--field",
+       "queue=Cards")
+    ok("interaction", "add", "--data", d, "--media", "email", "--email",
+       "Jane.Doe@Example.org", "--phone", "+4930123456789", "--start",
+       "2026-11-05T11:00:00Z", "--outcome", "answered")
     calls = [json.loads(l) for l in ok("interaction", "list", "--data", d,
                                        "--phone", "+4930123456789")
              .out.splitlines()]
@@ -70,15 +74,15 @@ def erase_everywhere_with_receipt():
         for h in hits[1:]:
             stores[h["store"]] = stores.get(h["store"], 0) + 1
         expect(hits[0] == {"subject": sid}, hits[0])
-        expect(stores == {"interaction": 4, "data_item": 1, "content": 1,
+        expect(stores == {"interaction": 5, "data_item": 1, "content": 1,
                           "call_log": 3, "contact": 1, "campaign_entry": 1,
                           "campaign_result": 1, "charge": 1}, stores)
         r = ok("subject", "erase", "--data", d, str(sid), "--dnc")
         rc = json.loads(r.out)
         got = rc["erased"]
         expect(rc["subject"] == sid and rc["actor"].startswith("local:"), rc)
-        expect(got["interactions"] == 4 and got["interaction_steps"] == 10,
-               got)   # 2 inbound + 1 outbound call + 1 chat session
+        expect(got["interactions"] == 5 and got["interaction_steps"] == 11,
+               got)   # 2 inbound + 1 outbound call, a chat, an email
         expect(got["content"] == 1 and
                got["content_bytes"] == len(b"RIFF-Jane-Doe-recording") * 4096,
                got)
@@ -86,7 +90,7 @@ def erase_everywhere_with_receipt():
         expect(got["campaign_entries"] == 1 and got["campaign_results"] == 1,
                got)
         expect(got["contacts"] == 1 and got["charges"] == 1, got)
-        expect(got["statistics"] == 4 and got["identifiers"] == 2, got)
+        expect(got["statistics"] == 5 and got["identifiers"] == 4, got)
         # Nothing of her is left anywhere.
         fails(cx("subject", "show", "--data", d, str(sid)), 1,
               "no such subject")
@@ -120,8 +124,8 @@ def erase_everywhere_with_receipt():
                    a["object_id"] == str(sid) for a in acts), "no audit")
         ok("audit", "verify", "--data", d)
         # No byte of her in any file.
-        hits = files_containing(d, [b"4930123456789", b"Jane", b"90817263",
-                                    b"RIFF-Jane"])
+        hits = files_containing(d, [b"4930123456789", b"Jane", b"jane",
+                                    b"90817263", b"RIFF-Jane"])
         expect(hits == [], f"left on disk: {hits}")
         # Erasing twice: clear error, no second receipt.
         fails(cx("subject", "erase", "--data", d, str(sid)), 1,
