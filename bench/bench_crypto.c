@@ -11,17 +11,9 @@
 
 #include <sodium.h>
 
+#include "bench.h"
 #include "err.h"
 #include "keyring.h"
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* MB/s of n operations on len bytes taking secs. */
 static double
@@ -48,30 +40,30 @@ bench_values(const struct cxv_subject_key *key, size_t len, size_t n)
 	double t, seal, rawseal, open, rawopen;
 	char name[64];
 
-	t = now();
+	t = bench_now();
 	for (i = 0; i < n; i++)
 		cxv_seal(key, "ident:1234567890:0:abcdef", m, len, c);
-	seal = mbps(n, len, now() - t);
-	t = now();
+	seal = mbps(n, len, bench_now() - t);
+	t = bench_now();
 	for (i = 0; i < n; i++) {
 		randombytes_buf(nonce, sizeof(nonce));
 		crypto_aead_xchacha20poly1305_ietf_encrypt(c + 25, &clen, m, len,
 		    (const uint8_t *)"ident:1234567890:0:abcdef", 25, NULL,
 		    nonce, key->k);
 	}
-	rawseal = mbps(n, len, now() - t);
+	rawseal = mbps(n, len, bench_now() - t);
 	cxv_seal(key, "ad", m, len, c);
-	t = now();
+	t = bench_now();
 	for (i = 0; i < n; i++)
 		if (cxv_open(key, "ad", c, len + CXV_SEAL_OVERHEAD, o, &olen))
 			abort();
-	open = mbps(n, len, now() - t);
-	t = now();
+	open = mbps(n, len, bench_now() - t);
+	t = bench_now();
 	for (i = 0; i < n; i++)
 		if (crypto_aead_xchacha20poly1305_ietf_decrypt(o, NULL, NULL,
 		    c + 25, len + 16, (const uint8_t *)"ad", 2, c + 1, key->k))
 			abort();
-	rawopen = mbps(n, len, now() - t);
+	rawopen = mbps(n, len, bench_now() - t);
 	snprintf(name, sizeof(name), "seal %zu B", len);
 	report(name, seal, rawseal);
 	snprintf(name, sizeof(name), "open %zu B", len);
@@ -90,7 +82,7 @@ raw_stream(const uint8_t key[32], const uint8_t *m, size_t len, FILE *out)
 	uint8_t *c = malloc(65536 + 17);
 	unsigned long long clen;
 	size_t off, n;
-	double t = now();
+	double t = bench_now();
 
 	crypto_secretstream_xchacha20poly1305_init_push(&st, hdr, key);
 	fwrite(hdr, 1, sizeof(hdr), out);
@@ -103,7 +95,7 @@ raw_stream(const uint8_t key[32], const uint8_t *m, size_t len, FILE *out)
 	}
 	fflush(out);
 	free(c);
-	return now() - t;
+	return bench_now() - t;
 }
 
 /* Raw secretstream pull over an in-memory sealed stream (cxvault layout). */
@@ -114,7 +106,7 @@ raw_pull(const uint8_t key[32], const uint8_t *c, size_t clen)
 	uint8_t *m = malloc(65536), tag = 0;
 	unsigned long long mlen;
 	size_t off = 6 + crypto_secretstream_xchacha20poly1305_HEADERBYTES, n;
-	double t = now();
+	double t = bench_now();
 
 	crypto_secretstream_xchacha20poly1305_init_pull(&st, c + 6, key);
 	for (; off < clen; off += n) {
@@ -123,7 +115,7 @@ raw_pull(const uint8_t key[32], const uint8_t *c, size_t clen)
 		    c + off, n, (const uint8_t *)"content:1", 9) != 0)
 			abort();
 	}
-	t = now() - t;
+	t = bench_now() - t;
 	free(m);
 	return t;
 }
@@ -141,10 +133,10 @@ bench_stream(const struct cxv_subject_key *key, size_t len)
 
 	/* Fault every page in first, so neither side pays for it. */
 	memset(m, 0x5a, len);
-	t = now();
+	t = bench_now();
 	if (cxv_seal_stream(key, "content:1", in, out, &n) != CXV_OK)
 		abort();
-	ours = mbps(1, len, now() - t);
+	ours = mbps(1, len, bench_now() - t);
 	raw = mbps(1, len, raw_stream(key->k, m, len, out));
 	report("seal stream 256 MiB", ours, raw);
 	rewind(in);
@@ -153,10 +145,10 @@ bench_stream(const struct cxv_subject_key *key, size_t len)
 	fclose(mem);
 	fclose(in);
 	in = fmemopen(sealed, slen, "rb");
-	t = now();
+	t = bench_now();
 	if (cxv_open_stream(key, "content:1", in, out) != CXV_OK)
 		abort();
-	ours = mbps(1, len, now() - t);
+	ours = mbps(1, len, bench_now() - t);
 	raw = mbps(1, len, raw_pull(key->k, (const uint8_t *)sealed, slen));
 	report("open stream 256 MiB", ours, raw);
 	fclose(in);

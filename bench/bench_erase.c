@@ -14,29 +14,13 @@
 
 #include "content.h"
 #include "erase.h"
+#include "bench.h"
 #include "err.h"
 #include "interaction.h"
 #include "vault.h"
 
 #define RECORDS	100
 #define CONTENT	(10 * 1024 * 1024)
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 /* One person: RECORDS chat sessions, the first with 10 MB of content. */
 static int64_t
@@ -99,13 +83,13 @@ main(int argc, char **argv)
 	for (int p = 0; p < people; p++)
 		sid[p] = make_person(v, p, blob);
 	for (int p = 0; p < people; p++) {
-		t = now();
+		t = bench_now();
 		if (cxv_subject_erase(v, sid[p], 0, &receipt) != CXV_OK)
 			abort();
-		lat[p] = now() - t;
+		lat[p] = bench_now() - t;
 		free(receipt);
 	}
-	qsort(lat, (size_t)people, sizeof(*lat), cmp);
+	bench_sort(lat, (size_t)people);
 	printf("erase (%d records, 10 MiB content) p50 %.1f ms  p99 %.1f ms "
 	    "(%d people)\n", RECORDS, lat[people / 2] * 1e3,
 	    lat[(people * 99) / 100] * 1e3, people);

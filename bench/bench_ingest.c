@@ -15,18 +15,10 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "bench.h"
 #include "err.h"
 #include "import.h"
 #include "vault.h"
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* The 18 columns of row i, as the Asterisk line and the raw insert use. */
 static void
@@ -101,7 +93,7 @@ raw_insert(const char *path, long rows, long callers)
 	    != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, sql, -1, &ins, NULL) != SQLITE_OK)
 		abort();
-	t = now();
+	t = bench_now();
 	for (long i = 0; i < rows; i++) {
 		if (i % 500 == 0)
 			sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
@@ -114,7 +106,7 @@ raw_insert(const char *path, long rows, long callers)
 		if (i % 500 == 499 || i == rows - 1)
 			sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	}
-	t = now() - t;
+	t = bench_now() - t;
 	sqlite3_finalize(ins);
 	sqlite3_close(db);
 	return t;
@@ -143,11 +135,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench: %s\n", why);
 		return 1;
 	}
-	t = now();
+	t = bench_now();
 	if (cxv_import_cdr(v, "asterisk-csv", csv, &rep, &st) != CXV_OK ||
 	    st.imported != (uint64_t)rows)
 		abort();
-	t = now() - t;
+	t = bench_now() - t;
 	cxv_vault_close(v);
 	traw = raw_insert(raw, rows, callers);
 	printf("cxvault import  %9.0f rows/s (%ld rows, %ld callers, %.1f s)\n",

@@ -14,6 +14,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "bench.h"
 #include "err.h"
 #include "ident.h"
 #include "keyring.h"
@@ -23,27 +24,10 @@
 
 #define LOOKUPS	20000
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static void
 report(const char *name, double *lat, size_t n)
 {
-	qsort(lat, n, sizeof(lat[0]), cmp_double);
+	bench_sort(lat, n);
 	printf("%-34s p50 %7.1f us   p99 %7.1f us\n", name, lat[n / 2] * 1e6,
 	    lat[n * 99 / 100] * 1e6);
 }
@@ -56,7 +40,7 @@ load_vault(struct cxv_vault *v, long n)
 	const char *why;
 	int64_t sid;
 	int created;
-	double t = now();
+	double t = bench_now();
 
 	id.value = phone;
 	for (long i = 0; i < n; i++) {
@@ -65,7 +49,7 @@ load_vault(struct cxv_vault *v, long n)
 		    || !created)
 			abort();
 	}
-	t = now() - t;
+	t = bench_now() - t;
 	printf("%-34s %9.0f subjects/s (%ld in %.1f s)\n",
 	    "resolve-or-create (new subjects)", (double)n / t, n, t);
 }
@@ -85,11 +69,11 @@ find_vault(struct cxv_vault *v, long n, double *lat)
 		/* National format, so normalization is part of the cost. */
 		snprintf(phone, sizeof(phone), "0301 %07ld",
 		    (long)randombytes_uniform((uint32_t)n));
-		t = now();
+		t = bench_now();
 		if (cxv_subject_find(v, &id, out, 4, &found, &why) != CXV_OK ||
 		    found != 1)
 			abort();
-		lat[i] = now() - t;
+		lat[i] = bench_now() - t;
 	}
 	report("cxvault find --phone (audited)", lat, LOOKUPS);
 }
@@ -117,7 +101,7 @@ lookup_vault(struct cxv_vault *v, long n, double *lat)
 	for (size_t i = 0; i < LOOKUPS; i++) {
 		snprintf(phone, sizeof(phone), "0301 %07ld",
 		    (long)randombytes_uniform((uint32_t)n));
-		t = now();
+		t = bench_now();
 		sid = 0;
 		if (cxv_ident_normalize(CXV_IDENT_PHONE, phone, 49, norm, &why)
 		    != CXV_OK)
@@ -126,7 +110,7 @@ lookup_vault(struct cxv_vault *v, long n, double *lat)
 		if (cxv_store_ident_find(cxv_vault_store(v), CXV_IDENT_PHONE,
 		    bidx, first_id, &sid) != CXV_OK || sid == 0)
 			abort();
-		lat[i] = now() - t;
+		lat[i] = bench_now() - t;
 	}
 	report("blind-index lookup (no audit)", lat, LOOKUPS);
 }
@@ -160,12 +144,12 @@ raw_sqlite(const char *path, long n, double *lat)
 	for (size_t i = 0; i < LOOKUPS; i++) {
 		snprintf(phone, sizeof(phone), "+49301%07ld",
 		    (long)randombytes_uniform((uint32_t)n));
-		t = now();
+		t = bench_now();
 		sqlite3_bind_text(sel, 1, phone, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(sel) != SQLITE_ROW)
 			abort();
 		sqlite3_reset(sel);
-		lat[i] = now() - t;
+		lat[i] = bench_now() - t;
 	}
 	report("raw SQLite indexed lookup", lat, LOOKUPS);
 	sqlite3_finalize(ins);

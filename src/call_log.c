@@ -24,8 +24,7 @@ static const char *const dir_names[CXV_CALL_DIR__COUNT] = {
 const char *
 cxv_call_dir_name(int dir)
 {
-	return dir >= 0 && dir < CXV_CALL_DIR__COUNT ? dir_names[dir] :
-	    "unknown";
+	return cxv_name_of(dir_names, CXV_CALL_DIR__COUNT, dir);
 }
 
 static void

@@ -27,22 +27,18 @@ static const char *const state_names[CXV_CAMPAIGN_STATE__COUNT] = {
 const char *
 cxv_campaign_state_name(int state)
 {
-	return state >= 0 && state < CXV_CAMPAIGN_STATE__COUNT ?
-	    state_names[state] : "unknown";
+	return cxv_name_of(state_names, CXV_CAMPAIGN_STATE__COUNT, state);
 }
 
 int
 cxv_campaign_state_parse(const char *name, enum cxv_campaign_state *state)
 {
-	int i;
+	int i = cxv_name_index(state_names, CXV_CAMPAIGN_STATE__COUNT, name);
 
-	for (i = 0; i < CXV_CAMPAIGN_STATE__COUNT; i++) {
-		if (strcmp(name, state_names[i]) == 0) {
-			*state = (enum cxv_campaign_state)i;
-			return CXV_OK;
-		}
-	}
-	return CXV_ERR_INVALID;
+	if (i < 0)
+		return CXV_ERR_INVALID;
+	*state = (enum cxv_campaign_state)i;
+	return CXV_OK;
 }
 
 static void

@@ -32,6 +32,18 @@ cxv_cli_error(const char *what, const char *fmt, ...)
 }
 
 int
+cxv_cli_fail(const char *what, int r, const char *why, const char *not_found)
+{
+	if (why != NULL)
+		cxv_cli_error(what, "%s: %s", cxv_strerror(r), why);
+	else if (r == CXV_ERR_NOT_FOUND)
+		cxv_cli_error(what, "%s", not_found);
+	else
+		cxv_cli_error(what, "%s", cxv_strerror(r));
+	return CXV_EXIT_FAIL;
+}
+
+int
 cxv_cli_usage_error(const struct cxv_cmd *cmd, const char *msg)
 {
 	cxv_cli_error(cmd->name, "%s", msg);

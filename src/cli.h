@@ -35,6 +35,14 @@ struct cxv_cmd {
 void cxv_cli_error(const char *what, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * Report a failed operation as "cxvault: what: <error>: why", or, without
+ * why, not_found for CXV_ERR_NOT_FOUND and the error's text otherwise.
+ * Returns CXV_EXIT_FAIL.
+ */
+int cxv_cli_fail(const char *what, int r, const char *why,
+    const char *not_found);
+
 /* Print "cxvault: what: msg" and the usage hint; returns CXV_EXIT_USAGE. */
 int cxv_cli_usage_error(const struct cxv_cmd *cmd, const char *msg);
 

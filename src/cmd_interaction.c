@@ -139,13 +139,7 @@ print_row(void *ctx, const struct cxv_interaction_row *row)
 static int
 fail(const char *what, int r, const char *why)
 {
-	if (why != NULL)
-		cxv_cli_error(what, "%s: %s", cxv_strerror(r), why);
-	else if (r == CXV_ERR_NOT_FOUND)
-		cxv_cli_error(what, "no such interaction");
-	else
-		cxv_cli_error(what, "%s", cxv_strerror(r));
-	return CXV_EXIT_FAIL;
+	return cxv_cli_fail(what, r, why, "no such interaction");
 }
 
 static int

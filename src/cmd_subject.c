@@ -89,13 +89,7 @@ parse(int argc, char **argv, struct args *a)
 static int
 fail(const char *what, int r, const char *why)
 {
-	if (why != NULL)
-		cxv_cli_error(what, "%s: %s", cxv_strerror(r), why);
-	else if (r == CXV_ERR_NOT_FOUND)
-		cxv_cli_error(what, "no such subject");
-	else
-		cxv_cli_error(what, "%s", cxv_strerror(r));
-	return CXV_EXIT_FAIL;
+	return cxv_cli_fail(what, r, why, "no such subject");
 }
 
 static int

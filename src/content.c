@@ -30,22 +30,18 @@ static const char *const kind_names[CXV_CONTENT__COUNT] = {
 const char *
 cxv_content_kind_name(int kind)
 {
-	return kind >= 0 && kind < CXV_CONTENT__COUNT ? kind_names[kind] :
-	    "unknown";
+	return cxv_name_of(kind_names, CXV_CONTENT__COUNT, kind);
 }
 
 int
 cxv_content_kind_parse(const char *name, enum cxv_content_kind *kind)
 {
-	int i;
+	int i = cxv_name_index(kind_names, CXV_CONTENT__COUNT, name);
 
-	for (i = 0; i < CXV_CONTENT__COUNT; i++) {
-		if (strcmp(name, kind_names[i]) == 0) {
-			*kind = (enum cxv_content_kind)i;
-			return CXV_OK;
-		}
-	}
-	return CXV_ERR_INVALID;
+	if (i < 0)
+		return CXV_ERR_INVALID;
+	*kind = (enum cxv_content_kind)i;
+	return CXV_OK;
 }
 
 static void

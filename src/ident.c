@@ -28,15 +28,12 @@ cxv_ident_kind_name(enum cxv_ident_kind kind)
 int
 cxv_ident_kind_parse(const char *name, enum cxv_ident_kind *kind)
 {
-	int i;
+	int i = cxv_name_index(kind_names, CXV_IDENT__COUNT, name);
 
-	for (i = 0; i < CXV_IDENT__COUNT; i++) {
-		if (strcmp(name, kind_names[i]) == 0) {
-			*kind = (enum cxv_ident_kind)i;
-			return CXV_OK;
-		}
-	}
-	return CXV_ERR_INVALID;
+	if (i < 0)
+		return CXV_ERR_INVALID;
+	*kind = (enum cxv_ident_kind)i;
+	return CXV_OK;
 }
 
 int

@@ -34,29 +34,24 @@ static const char *const step_names[CXV_STEP__COUNT] = {
 const char *
 cxv_media_name(int media)
 {
-	return media >= 0 && media < CXV_MEDIA__COUNT ? media_names[media] :
-	    "unknown";
+	return cxv_name_of(media_names, CXV_MEDIA__COUNT, media);
 }
 
 int
 cxv_media_parse(const char *name, enum cxv_media *media)
 {
-	int i;
+	int i = cxv_name_index(media_names, CXV_MEDIA__COUNT, name);
 
-	for (i = 0; i < CXV_MEDIA__COUNT; i++) {
-		if (strcmp(name, media_names[i]) == 0) {
-			*media = (enum cxv_media)i;
-			return CXV_OK;
-		}
-	}
-	return CXV_ERR_INVALID;
+	if (i < 0)
+		return CXV_ERR_INVALID;
+	*media = (enum cxv_media)i;
+	return CXV_OK;
 }
 
 const char *
 cxv_step_name(int step)
 {
-	return step >= 0 && step < CXV_STEP__COUNT ? step_names[step] :
-	    "unknown";
+	return cxv_name_of(step_names, CXV_STEP__COUNT, step);
 }
 
 static void

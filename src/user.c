@@ -44,29 +44,24 @@ static const char *const status_names[CXV_USER_STATUS__COUNT] = {
 const char *
 cxv_user_kind_name(int kind)
 {
-	return kind >= 0 && kind < CXV_USER_KIND__COUNT ? kind_names[kind] :
-	    "unknown";
+	return cxv_name_of(kind_names, CXV_USER_KIND__COUNT, kind);
 }
 
 int
 cxv_user_kind_parse(const char *name, enum cxv_user_kind *kind)
 {
-	int i;
+	int i = cxv_name_index(kind_names, CXV_USER_KIND__COUNT, name);
 
-	for (i = 0; i < CXV_USER_KIND__COUNT; i++) {
-		if (strcmp(name, kind_names[i]) == 0) {
-			*kind = (enum cxv_user_kind)i;
-			return CXV_OK;
-		}
-	}
-	return CXV_ERR_INVALID;
+	if (i < 0)
+		return CXV_ERR_INVALID;
+	*kind = (enum cxv_user_kind)i;
+	return CXV_OK;
 }
 
 const char *
 cxv_user_status_name(int status)
 {
-	return status >= 0 && status < CXV_USER_STATUS__COUNT ?
-	    status_names[status] : "unknown";
+	return cxv_name_of(status_names, CXV_USER_STATUS__COUNT, status);
 }
 
 static void

@@ -35,6 +35,23 @@ cxv_strtonum(const char *s, long long min, long long max, long long *out)
 	return CXV_OK;
 }
 
+const char *
+cxv_name_of(const char *const *names, int n, int i)
+{
+	return i >= 0 && i < n ? names[i] : "unknown";
+}
+
+int
+cxv_name_index(const char *const *names, int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	return -1;
+}
+
 void
 cxv_freezero(void *p, size_t len)
 {

@@ -18,6 +18,13 @@
 int cxv_strtonum(const char *s, long long min, long long max,
     long long *out /* OUT */);
 
+/*
+ * Stable names of enum values: names[i] if 0 <= i < n, else "unknown";
+ * and the value named name, or -1.
+ */
+const char *cxv_name_of(const char *const *names, int n, int i);
+int cxv_name_index(const char *const *names, int n, const char *name);
+
 /* Wipe len bytes at p, then free(p). Accepts NULL. */
 void cxv_freezero(void *p, size_t len);
 
