@@ -73,6 +73,10 @@ int cxv_store_subject_rewrap(struct cxv_store *st, cxv_store_rewrap_fn fn,
 int cxv_store_ident_insert(struct cxv_store *st, int64_t subject_id, int kind,
     const uint8_t bidx[32], const uint8_t *sealed, size_t len);
 
+/* OK if the subject holds (kind, bidx), else CXV_ERR_NOT_FOUND. */
+int cxv_store_ident_held(struct cxv_store *st, int64_t subject_id, int kind,
+    const uint8_t bidx[32]);
+
 /* Call fn for each subject holding (kind, bidx); non-OK from fn stops. */
 typedef int (*cxv_store_id_fn)(void *ctx, int64_t subject_id);
 int cxv_store_ident_find(struct cxv_store *st, int kind, const uint8_t bidx[32],

@@ -27,6 +27,7 @@ struct prepared {
 	enum cxv_ident_kind kind;
 	char norm[CXV_IDENT_NORM_MAX];
 	uint8_t bidx[CXV_HASH_BYTES];
+	int held;	/* by the resolved subject already */
 };
 
 static void
@@ -226,7 +227,31 @@ find_owner(struct cxv_vault *v, const struct prepared *p, size_t n,
 	return CXV_OK;
 }
 
-/* Store every new identifier; *added gets a bit per kind added. */
+/*
+ * Mark the identifiers sid holds already, so that resolving a known
+ * person (every CDR of a repeat caller) neither unwraps its key nor
+ * seals anything. Returns the number of identifiers still to add.
+ */
+static int
+mark_held(struct cxv_vault *v, int64_t sid, struct prepared *p, size_t n,
+    size_t *missing)
+{
+	size_t i;
+	int r;
+
+	*missing = 0;
+	for (i = 0; i < n; i++) {
+		r = cxv_store_ident_held(cxv_vault_store(v), sid, (int)p[i].kind,
+		    p[i].bidx);
+		if (r != CXV_OK && r != CXV_ERR_NOT_FOUND)
+			return r;
+		p[i].held = r == CXV_OK;
+		*missing += !p[i].held;
+	}
+	return CXV_OK;
+}
+
+/* Store every identifier not held; *added gets a bit per kind added. */
 static int
 add_idents(struct cxv_vault *v, int64_t sid, const struct cxv_subject_key *key,
     const struct prepared *p, size_t n, unsigned *added)
@@ -236,9 +261,11 @@ add_idents(struct cxv_vault *v, int64_t sid, const struct cxv_subject_key *key,
 
 	*added = 0;
 	for (i = 0; i < n; i++) {
+		if (p[i].held)
+			continue;
 		r = put_ident(v, sid, key, (int)p[i].kind, p[i].bidx, p[i].norm);
 		if (r == CXV_ERR_EXISTS)
-			continue;
+			continue;	/* the same identifier given twice */
 		if (r != CXV_OK)
 			return r;
 		*added |= 1u << p[i].kind;
@@ -255,23 +282,29 @@ add_idents(struct cxv_vault *v, int64_t sid, const struct cxv_subject_key *key,
  * (audit_noop): inside an import it is part of the record's own entry.
  */
 static int
-resolve_locked(struct cxv_vault *v, const struct prepared *p, size_t n,
+resolve_locked(struct cxv_vault *v, struct prepared *p, size_t n,
     int audit_noop, int64_t *sid, int *created)
 {
 	struct cxv_subject_key key;
 	char idstr[24], kinds[KINDS_MAX];
 	unsigned added = 0;
+	size_t missing = n;
 	int r;
 
 	if ((r = find_owner(v, p, n, sid)) != CXV_OK)
 		return r;
 	*created = *sid == 0;
-	r = *created ? create_subject(v, sid, &key) : load_key(v, *sid, &key, NULL);
-	if (r == CXV_OK)
-		r = add_idents(v, *sid, &key, p, n, &added);
-	cxv_subject_key_wipe(&key);
-	if (r != CXV_OK)
+	if (!*created && (r = mark_held(v, *sid, p, n, &missing)) != CXV_OK)
 		return r;
+	if (missing > 0) {
+		r = *created ? create_subject(v, sid, &key) :
+		    load_key(v, *sid, &key, NULL);
+		if (r == CXV_OK)
+			r = add_idents(v, *sid, &key, p, n, &added);
+		cxv_subject_key_wipe(&key);
+		if (r != CXV_OK)
+			return r;
+	}
 	if (!*created && !added && !audit_noop)
 		return CXV_OK;
 	snprintf(idstr, sizeof(idstr), "%lld", (long long)*sid);

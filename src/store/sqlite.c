@@ -212,7 +212,7 @@ enum stmt_id {
 	S_META_GET, S_META_SET,
 	S_SUBJ_INSERT, S_SUBJ_GET, S_SUBJ_DELETE, S_SUBJ_COUNT,
 	S_SUBJ_ALL, S_SUBJ_REWRAP,
-	S_IDENT_INSERT, S_IDENT_FIND, S_IDENT_LIST,
+	S_IDENT_INSERT, S_IDENT_FIND, S_IDENT_LIST, S_IDENT_HELD,
 	S_AUDIT_HEAD, S_AUDIT_INSERT, S_AUDIT_SCAN,
 	S_CT_INSERT, S_CT_GET,
 	S_US_INSERT, S_US_GET, S_US_BY_LOGON, S_US_BY_SUBJECT, S_US_ALL,
@@ -242,6 +242,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	    "(subject_id, kind, bidx, sealed) VALUES (?1, ?2, ?3, ?4)",
 	[S_IDENT_FIND] = "SELECT DISTINCT subject_id FROM subject_ident "
 	    "WHERE bidx = ?1 AND kind = ?2 ORDER BY subject_id",
+	[S_IDENT_HELD] = "SELECT 1 FROM subject_ident WHERE subject_id = ?1 "
+	    "AND kind = ?2 AND bidx = ?3",
 	[S_IDENT_LIST] = "SELECT kind, bidx, sealed FROM subject_ident "
 	    "WHERE subject_id = ?1 ORDER BY seq",
 	[S_AUDIT_HEAD] = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
@@ -830,6 +832,23 @@ cxv_store_ident_insert(struct cxv_store *st, int64_t subject_id, int kind,
 	sqlite3_bind_blob(s, 3, bidx, 32, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 4, sealed, (int)len, SQLITE_STATIC);
 	return step_done(s);
+}
+
+int
+cxv_store_ident_held(struct cxv_store *st, int64_t subject_id, int kind,
+    const uint8_t bidx[32])
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_IDENT_HELD, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, subject_id);
+	sqlite3_bind_int(s, 2, kind);
+	sqlite3_bind_blob(s, 3, bidx, 32, SQLITE_STATIC);
+	r = step_row(s);
+	sqlite3_reset(s);
+	return r;
 }
 
 struct id_cb {
