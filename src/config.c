@@ -2,79 +2,192 @@
 /* Parser and writer of cxvault.conf; see config.h. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
 #include "caps.h"
+#include "buf.h"
 #include "util.h"
 
-enum key_id { K_MASTER_KEY, K_SALT, K_COUNTRY, K_LOG_LEVEL, K_CALL_LOG,
-	K__COUNT };
-
-static const char *const key_names[K__COUNT] = {
-	[K_MASTER_KEY] = "master_key",
-	[K_SALT] = "master_key_salt",
-	[K_COUNTRY] = "default_country_code",
-	[K_LOG_LEVEL] = "log_level",
-	[K_CALL_LOG] = "call_log_size",
+enum type {
+	T_INT,		/* an int within [min, max] */
+	T_LLONG,	/* a long long within [min, max] */
+	T_ENUM,		/* one of names, stored as its index (an int) */
+	T_SALT,		/* hex, or empty */
+	T_STR,		/* printable text, at most CXV_CONFIG_STR_MAX - 1 */
+	T_NETS,		/* CIDR list: the text and the parsed list */
 };
+
+/*
+ * One key: its type, where it lives, its default (as it is written in
+ * the file: cxv_config_defaults() parses it, so there is one source),
+ * the complaint about a bad value, and the comment rendered above it.
+ */
+struct key {
+	const char *name;
+	enum type type;
+	size_t off;
+	long long min, max;
+	const char *const *names;	/* T_ENUM, NULL-ended */
+	const char *def;
+	const char *reason;
+	const char *doc;
+};
+
+static const char *const key_sources[] = { "file", "passphrase", NULL };
+static const char *const session_policies[] = { "refuse_new", "drop_oldest",
+    NULL };
+
+#define F(field)	offsetof(struct cxv_config, field)
+
+static const struct key keys[] = {
+	{ "master_key", T_ENUM, F(key_source), 0, 0, key_sources, "file",
+	  "must be 'file' or 'passphrase'",
+	  "Where the master key comes from: 'file' (master.key beside this\n"
+	  "file, mode 0600) or 'passphrase' (Argon2id of a passphrase read\n"
+	  "on standard input)." },
+	{ "master_key_salt", T_SALT, F(salt), 0, 0, NULL, "",
+	  "must be 32 hex digits",
+	  "Argon2id salt (32 hex digits), needed when master_key = passphrase.\n"
+	  "Written by 'cxvault init'; changing it makes the vault unopenable." },
+	{ "default_country_code", T_INT, F(country_code), 1, 999, NULL, "49",
+	  "must be a country calling code 1-999",
+	  "Country calling code for national phone numbers: with 49,\n"
+	  "030 123456 becomes +4930123456." },
+	{ "log_level", T_INT, F(log_level), 1, 9, NULL, "3", "must be 1-9",
+	  "Log level 1 (errors only) to 9 (trace). Personal values appear\n"
+	  "in clear only at levels 7-9; below, they are pseudonymized." },
+	{ "call_log_size", T_INT, F(call_log_size), 1, 100000, NULL, "1000",
+	  "must be 1-100000",
+	  "Calls kept in each agent's call log (R1.5); older entries are\n"
+	  "deleted as new ones arrive." },
+	{ "listen", T_STR, F(listen), 0, 0, NULL, "127.0.0.1:8443",
+	  "must be printable text",
+	  "Address and port 'cxvault serve' listens on (HTTPS only);\n"
+	  "[::1]:8443 for IPv6." },
+	{ "tls_cert", T_STR, F(tls_cert), 0, 0, NULL, "",
+	  "must be a file path",
+	  "Server certificate chain (PEM). Empty: tls/cert.pem in the data\n"
+	  "directory, the self-signed one 'cxvault init' made. Reloaded on\n"
+	  "SIGHUP." },
+	{ "tls_key", T_STR, F(tls_key), 0, 0, NULL, "",
+	  "must be a file path",
+	  "Private key of tls_cert (PEM, mode 0600). Empty: tls/key.pem." },
+	{ "http_workers", T_INT, F(http_workers), 1, 64, NULL, "2",
+	  "must be 1-64", "Server threads (each with its own database handle)." },
+	{ "http_max_connections", T_INT, F(http_max_connections), 1, 100000,
+	  NULL, "512", "must be 1-100000", "Open connections at most." },
+	{ "http_max_connections_per_ip", T_INT,
+	  F(http_max_connections_per_ip), 1, 100000, NULL, "64",
+	  "must be 1-100000", "Open connections from one address at most." },
+	{ "http_timeout_seconds", T_INT, F(http_timeout_s), 1, 3600, NULL, "30",
+	  "must be 1-3600",
+	  "A connection that sends nothing for this long is closed (slow\n"
+	  "clients cannot hold connections)." },
+	{ "http_body_max", T_INT, F(http_body_max), 1024, 67108864, NULL,
+	  "1048576", "must be 1024-67108864",
+	  "Bytes of one JSON request body; larger ones get 413." },
+	{ "upload_max", T_LLONG, F(upload_max), 1, 1LL << 40, NULL,
+	  "4294967296", "must be 1-1099511627776",
+	  "Bytes of one uploaded recording, voicemail or transcript." },
+	{ "trusted_networks", T_NETS, F(trusted_networks_text), 0, 0, NULL, "",
+	  "must be a comma-separated list of ADDR/PREFIX (at most 16)",
+	  "Local networks (ADDR/PREFIX, comma-separated) from which end users\n"
+	  "may log in with extension + PIN (R2.3). Empty: PIN logins off." },
+	{ "lockout_failures", T_INT, F(lockout_failures), 1, 1000, NULL, "15",
+	  "must be 1-1000",
+	  "Failed logins in a row that lock an account (R2.4); counted for\n"
+	  "unknown names too, so locking reveals nothing." },
+	{ "lockout_seconds", T_INT, F(lockout_s), 1, 604800, NULL, "600",
+	  "must be 1-604800", "How long a locked account stays locked." },
+	{ "lockout_remote_seconds", T_INT, F(lockout_remote_s), 1, 604800, NULL,
+	  "1800", "must be 1-604800",
+	  "The same for remote (teleworker) accounts." },
+	{ "password_min_length", T_INT, F(password_min_length), 8, 128, NULL,
+	  "12", "must be 8-128",
+	  "Shortest password of staff, remote and API accounts (R2.2)." },
+	{ "password_history", T_INT, F(password_history), 0, 24, NULL, "5",
+	  "must be 0-24", "Recent passwords that may not be used again." },
+	{ "password_max_age_days", T_INT, F(password_max_age_days), 0, 3650,
+	  NULL, "0", "must be 0-3650",
+	  "Days after which a password must be changed; 0: never." },
+	{ "session_idle_seconds", T_INT, F(session_idle_s), 60, 86400, NULL,
+	  "900", "must be 60-86400", "A session unused this long ends." },
+	{ "session_max_seconds", T_INT, F(session_max_s), 60, 604800, NULL,
+	  "28800", "must be 60-604800", "A session ends this long after login." },
+	{ "config_sessions_max", T_INT, F(config_sessions_max), 1, 100, NULL,
+	  "2", "must be 1-100",
+	  "Parallel sessions of an account that may change the system\n"
+	  "configuration (R2.5)." },
+	{ "config_sessions_policy", T_ENUM, F(config_sessions_policy), 0, 0,
+	  session_policies, "refuse_new",
+	  "must be 'refuse_new' or 'drop_oldest'",
+	  "When such an account logs in once more: 'refuse_new' refuses the\n"
+	  "login, 'drop_oldest' ends its oldest session." },
+};
+#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+
+/* A T_STR value: printable, short enough. */
+static int
+set_text(char *p, const char *v)
+{
+	size_t len = strlen(v);
+
+	if (len >= CXV_CONFIG_STR_MAX || !cxv_utf8_printable(v, len))
+		return CXV_ERR_INVALID;
+	memcpy(p, v, len + 1);
+	return CXV_OK;
+}
+
+static int
+set_value(struct cxv_config *cfg, const struct key *k, const char *v)
+{
+	char *p = (char *)cfg + k->off;
+	long long n;
+	int i;
+
+	switch (k->type) {
+	case T_INT:
+	case T_LLONG:
+		if (cxv_strtonum(v, k->min, k->max, &n) != CXV_OK)
+			return CXV_ERR_INVALID;
+		if (k->type == T_INT)
+			*(int *)(void *)p = (int)n;
+		else
+			*(long long *)(void *)p = n;
+		return CXV_OK;
+	case T_ENUM:
+		for (i = 0; k->names[i] != NULL; i++)
+			if (strcmp(v, k->names[i]) == 0)
+				return *(int *)(void *)p = i, CXV_OK;
+		return CXV_ERR_INVALID;
+	case T_SALT:
+		if (*v == '\0')
+			return cfg->has_salt = 0, CXV_OK;
+		if (cxv_unhex(v, cfg->salt, sizeof(cfg->salt)) != CXV_OK)
+			return CXV_ERR_INVALID;
+		return cfg->has_salt = 1, CXV_OK;
+	case T_NETS:
+		if (cxv_netmask_parse(v, &cfg->trusted_networks) != CXV_OK)
+			return CXV_ERR_INVALID;
+		return set_text(p, v);	/* kept for rendering */
+	case T_STR:
+		return set_text(p, v);
+	}
+	return CXV_ERR_INTERNAL;
+}
 
 void
 cxv_config_defaults(struct cxv_config *cfg)
 {
+	size_t i;
+
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->key_source = CXV_KEY_SOURCE_FILE;
-	cfg->country_code = 49;
-	cfg->log_level = 3;
-	cfg->call_log_size = 1000;
-}
-
-static int
-set_value(struct cxv_config *cfg, enum key_id k, const char *v,
-    const char **reason)
-{
-	long long n;
-
-	switch (k) {
-	case K_MASTER_KEY:
-		if (strcmp(v, "file") == 0)
-			cfg->key_source = CXV_KEY_SOURCE_FILE;
-		else if (strcmp(v, "passphrase") == 0)
-			cfg->key_source = CXV_KEY_SOURCE_PASSPHRASE;
-		else
-			return *reason = "must be 'file' or 'passphrase'",
-			    CXV_ERR_INVALID;
-		return CXV_OK;
-	case K_SALT:
-		if (*v == '\0')
-			return cfg->has_salt = 0, CXV_OK;
-		if (cxv_unhex(v, cfg->salt, sizeof(cfg->salt)) != CXV_OK)
-			return *reason = "must be 32 hex digits",
-			    CXV_ERR_INVALID;
-		cfg->has_salt = 1;
-		return CXV_OK;
-	case K_COUNTRY:
-		if (cxv_strtonum(v, 1, 999, &n) != CXV_OK)
-			return *reason = "must be a country calling code 1-999",
-			    CXV_ERR_INVALID;
-		cfg->country_code = (unsigned)n;
-		return CXV_OK;
-	case K_LOG_LEVEL:
-		if (cxv_strtonum(v, 1, 9, &n) != CXV_OK)
-			return *reason = "must be 1-9", CXV_ERR_INVALID;
-		cfg->log_level = (int)n;
-		return CXV_OK;
-	case K_CALL_LOG:
-		if (cxv_strtonum(v, 1, 100000, &n) != CXV_OK)
-			return *reason = "must be 1-100000", CXV_ERR_INVALID;
-		cfg->call_log_size = (int)n;
-		return CXV_OK;
-	case K__COUNT:
-		break;
-	}
-	return CXV_ERR_INTERNAL;
+	for (i = 0; i < NKEYS; i++)
+		(void)set_value(cfg, &keys[i], keys[i].def);
 }
 
 static char *
@@ -92,11 +205,11 @@ trim(char *s)
 
 /* Parse one line (NUL-terminated, no newline); seen[] catches repeats. */
 static int
-parse_line(struct cxv_config *cfg, char *line, int seen[K__COUNT],
+parse_line(struct cxv_config *cfg, char *line, int seen[NKEYS],
     const char **reason, const char **key)
 {
 	char *eq, *k, *v;
-	int i;
+	size_t i;
 
 	line = trim(line);
 	if (*line == '\0' || *line == '#')
@@ -106,22 +219,30 @@ parse_line(struct cxv_config *cfg, char *line, int seen[K__COUNT],
 	*eq = '\0';
 	k = trim(line);
 	v = trim(eq + 1);
-	for (i = 0; i < K__COUNT; i++)
-		if (strcmp(k, key_names[i]) == 0)
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(k, keys[i].name) == 0)
 			break;
 	*key = k;
-	if (i == K__COUNT)
+	if (i == NKEYS)
 		return *reason = "unknown key", CXV_ERR_INVALID;
 	if (seen[i]++)
 		return *reason = "key given twice", CXV_ERR_INVALID;
-	return set_value(cfg, (enum key_id)i, v, reason);
+	if (set_value(cfg, &keys[i], v) != CXV_OK)
+		return *reason = keys[i].reason, CXV_ERR_INVALID;
+	return CXV_OK;
 }
 
 static int
 check_whole(const struct cxv_config *cfg, const char **reason)
 {
+	struct sockaddr_storage ss;
+	socklen_t len;
+
 	if (cfg->key_source == CXV_KEY_SOURCE_PASSPHRASE && !cfg->has_salt)
 		return *reason = "master_key = passphrase needs master_key_salt",
+		    CXV_ERR_INVALID;
+	if (cxv_net_listen_parse(cfg->listen, &ss, &len) != CXV_OK)
+		return *reason = "listen must be ADDR:PORT or [ADDR]:PORT",
 		    CXV_ERR_INVALID;
 	return CXV_OK;
 }
@@ -133,7 +254,7 @@ cxv_config_parse(const char *text, size_t len, const char *name,
 	char line[CXV_CONFIG_LINE_MAX + 1];
 	const char *reason = NULL, *key = NULL, *nl;
 	size_t pos = 0, n, lineno = 0;
-	int seen[K__COUNT] = { 0 };
+	int seen[NKEYS] = { 0 };
 	int r = CXV_OK;
 
 	cxv_config_defaults(cfg);
@@ -194,47 +315,77 @@ cxv_config_load(const char *path, struct cxv_config *cfg, char *why,
 	return r;
 }
 
+/* The current value of k in cfg as the file writes it, into out. */
+static void
+value_text(const struct cxv_config *cfg, const struct key *k, char *out,
+    size_t cap)
+{
+	const char *p = (const char *)cfg + k->off;
+
+	switch (k->type) {
+	case T_INT:
+		snprintf(out, cap, "%d", *(const int *)(const void *)p);
+		break;
+	case T_LLONG:
+		snprintf(out, cap, "%lld", *(const long long *)(const void *)p);
+		break;
+	case T_ENUM:
+		snprintf(out, cap, "%s", k->names[*(const int *)(const void *)p]);
+		break;
+	case T_SALT:
+		out[0] = '\0';
+		if (cfg->has_salt)
+			cxv_hex(cfg->salt, sizeof(cfg->salt), out);
+		break;
+	case T_NETS:
+	case T_STR:
+		snprintf(out, cap, "%s", p);
+		break;
+	}
+}
+
+/* Append "# line" for each line of text to b. */
+static int
+put_comment(struct cxv_buf *b, const char *text)
+{
+	const char *nl;
+	int r = CXV_OK;
+
+	while (r == CXV_OK && *text != '\0') {
+		nl = strchr(text, '\n');
+		if (nl == NULL)
+			nl = text + strlen(text);
+		r = cxv_buf_printf(b, "# %.*s\n", (int)(nl - text), text);
+		text = *nl ? nl + 1 : nl;
+	}
+	return r;
+}
+
 int
 cxv_config_render(const struct cxv_config *cfg, char **out)
 {
-	char salt[2 * CXV_SALT_BYTES + 1] = "";
-	char *s = NULL;
-	int n;
+	char val[CXV_CONFIG_STR_MAX];
+	struct cxv_buf b;
+	size_t i;
+	int r;
 
 	*out = NULL;
-	if (cfg->has_salt)
-		cxv_hex(cfg->salt, sizeof(cfg->salt), salt);
-	n = asprintf(&s,
-	    "# cxvault configuration. Lines are 'key = value'; '#' starts a\n"
-	    "# comment. Every key is listed with its default; unknown keys are\n"
-	    "# an error.\n"
-	    "\n"
-	    "# Where the master key comes from: 'file' (master.key beside this\n"
-	    "# file, mode 0600) or 'passphrase' (Argon2id of a passphrase read\n"
-	    "# on standard input). Default: file\n"
-	    "master_key = %s\n"
-	    "\n"
-	    "# Argon2id salt (32 hex digits), needed when master_key = passphrase.\n"
-	    "# Written by 'cxvault init'; changing it makes the vault unopenable.\n"
-	    "# Default: empty\n"
-	    "master_key_salt = %s\n"
-	    "\n"
-	    "# Country calling code for national phone numbers: with 49,\n"
-	    "# 030 123456 becomes +4930123456. Default: 49\n"
-	    "default_country_code = %u\n"
-	    "\n"
-	    "# Log level 1 (errors only) to 9 (trace). Personal values appear\n"
-	    "# in clear only at levels 7-9; below, they are pseudonymized.\n"
-	    "# Default: 3\n"
-	    "log_level = %d\n"
-	    "\n"
-	    "# Calls kept in each agent's call log (R1.5); older entries are\n"
-	    "# deleted as new ones arrive. Default: 1000\n"
-	    "call_log_size = %d\n",
-	    cfg->key_source == CXV_KEY_SOURCE_PASSPHRASE ? "passphrase" : "file",
-	    salt, cfg->country_code, cfg->log_level, cfg->call_log_size);
-	if (n < 0)
-		return CXV_ERR_NOMEM;
-	*out = s;
+	cxv_buf_init(&b, CXV_CONFIG_MAX);
+	r = cxv_buf_printf(&b, "# cxvault configuration. Lines are 'key = "
+	    "value'; '#' starts a\n# comment. Every key is listed with its "
+	    "default; unknown keys are\n# an error.\n");
+	for (i = 0; i < NKEYS && r == CXV_OK; i++) {
+		value_text(cfg, &keys[i], val, sizeof(val));
+		if ((r = cxv_buf_printf(&b, "\n")) == CXV_OK &&
+		    (r = put_comment(&b, keys[i].doc)) == CXV_OK)
+			r = cxv_buf_printf(&b, "# Default: %s\n%s = %s\n",
+			    *keys[i].def ? keys[i].def : "empty", keys[i].name,
+			    val);
+	}
+	if (r != CXV_OK) {
+		cxv_buf_free(&b);
+		return r;
+	}
+	*out = cxv_buf_take(&b);
 	return CXV_OK;
 }

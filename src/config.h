@@ -11,12 +11,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "net.h"
+
 #define CXV_SALT_BYTES	16
 
 enum cxv_key_source {
 	CXV_KEY_SOURCE_FILE,		/* master.key in the data directory */
 	CXV_KEY_SOURCE_PASSPHRASE,	/* Argon2id of a passphrase + salt */
 };
+
+/* What to do when a third session of a limited account starts (R2.5). */
+enum cxv_session_policy {
+	CXV_SESSIONS_REFUSE_NEW,	/* the new login is refused */
+	CXV_SESSIONS_DROP_OLDEST,	/* the oldest session ends */
+};
+
+#define CXV_CONFIG_STR_MAX	256
 
 struct cxv_config {
 	enum cxv_key_source key_source;
@@ -25,6 +35,31 @@ struct cxv_config {
 	unsigned country_code;		/* for national phone numbers */
 	int log_level;			/* 1-9 */
 	int call_log_size;		/* entries per agent call log */
+
+	/* The HTTPS server (cxvault serve). */
+	char listen[CXV_CONFIG_STR_MAX];	/* ADDR:PORT */
+	char tls_cert[CXV_CONFIG_STR_MAX];	/* PEM; "" = DIR/tls/cert.pem */
+	char tls_key[CXV_CONFIG_STR_MAX];	/* PEM; "" = DIR/tls/key.pem */
+	int http_workers;		/* threads, each with a vault handle */
+	int http_max_connections;
+	int http_max_connections_per_ip;
+	int http_timeout_s;		/* a connection idle this long is cut */
+	int http_body_max;		/* bytes of a JSON request body */
+	long long upload_max;		/* bytes of one content upload */
+
+	/* Accounts and sessions (R2). */
+	char trusted_networks_text[CXV_CONFIG_STR_MAX];
+	struct cxv_netmask_list trusted_networks;	/* PIN logins, R2.3 */
+	int lockout_failures;		/* R2.4 */
+	int lockout_s;
+	int lockout_remote_s;
+	int password_min_length;	/* R2.2, staff accounts */
+	int password_history;		/* recent passwords not reused */
+	int password_max_age_days;	/* 0: no ageing */
+	int session_idle_s;
+	int session_max_s;
+	int config_sessions_max;	/* R2.5 */
+	enum cxv_session_policy config_sessions_policy;
 };
 
 /* Fill *cfg with every default. */

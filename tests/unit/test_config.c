@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,15 @@ test_defaults(void **state)
 	assert_int_equal(cfg.log_level, 3);
 	assert_int_equal(cfg.call_log_size, 1000);
 	assert_false(cfg.has_salt);
+	/* R2.4, R2.2, R2.5 defaults */
+	assert_int_equal(cfg.lockout_failures, 15);
+	assert_int_equal(cfg.lockout_s, 600);
+	assert_int_equal(cfg.lockout_remote_s, 1800);
+	assert_int_equal(cfg.password_min_length, 12);
+	assert_int_equal(cfg.password_history, 5);
+	assert_int_equal(cfg.config_sessions_max, 2);
+	assert_string_equal(cfg.listen, "127.0.0.1:8443");
+	assert_int_equal(cfg.trusted_networks.n, 0);
 }
 
 static void
@@ -74,6 +84,13 @@ static const struct bad bads[] = {
 	{ "master_key = passphrase\n",
 	    "t.conf: master_key = passphrase needs master_key_salt" },
 	{ "\x01\x02 = 3\n", "t.conf:1: unknown key" },
+	{ "trusted_networks = 10.0.0.1/8\n", "t.conf:1: must be a "
+	    "comma-separated list of ADDR/PREFIX (at most 16) 'trusted_networks'" },
+	{ "listen = localhost:8443\n",
+	    "t.conf: listen must be ADDR:PORT or [ADDR]:PORT" },
+	{ "lockout_failures = 0\n", "t.conf:1: must be 1-1000 'lockout_failures'" },
+	{ "config_sessions_policy = random\n", "t.conf:1: must be "
+	    "'refuse_new' or 'drop_oldest' 'config_sessions_policy'" },
 };
 
 /* Errors name file:line and never echo garbage. */
@@ -128,6 +145,11 @@ test_render_round_trip(void **state)
 	a.has_salt = 1;
 	memset(a.salt, 0xab, sizeof(a.salt));
 	a.country_code = 1;
+	a.config_sessions_policy = CXV_SESSIONS_DROP_OLDEST;
+	snprintf(a.trusted_networks_text, sizeof(a.trusted_networks_text),
+	    "10.0.0.0/8, ::1");
+	assert_int_equal(cxv_netmask_parse(a.trusted_networks_text,
+	    &a.trusted_networks), CXV_OK);
 	assert_int_equal(cxv_config_render(&a, &text), CXV_OK);
 	assert_int_equal(parse(text, &b, why, sizeof(why)), CXV_OK);
 	assert_memory_equal(&a, &b, sizeof(a));
