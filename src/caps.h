@@ -50,6 +50,9 @@
 /* Sealed personal fields of one record: name, value pairs. */
 #define CXV_RECORD_SEALED_MAX	(CXV_IMPORT_LINE_MAX + 1024)
 
+/* A PEM certificate chain or key file. */
+#define CXV_TLS_FILE_MAX	1048576
+
 /* Milliseconds to wait for a database lock before CXV_ERR_BUSY. */
 #define CXV_DB_BUSY_MS		5000
 

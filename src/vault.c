@@ -23,6 +23,7 @@
 #include "caps.h"
 #include "log.h"
 #include "store.h"
+#include "tls.h"
 #include "util.h"
 
 #define F_CONFIG	"cxvault.conf"
@@ -33,6 +34,7 @@
 #define D_CONTENT	"content"
 #define D_LOGS		"logs"
 #define F_LOG		"logs/cxvault.log"
+#define D_TLS		"tls"
 #define META_ROOT	"vault_root"
 
 struct cxv_vault {
@@ -90,8 +92,9 @@ static void
 init_cleanup(const char *dir, int made_dir)
 {
 	static const char *const files[] = { F_CONFIG, F_KEY, F_DB,
-	    F_DB "-wal", F_DB "-shm", F_LOG };
-	static const char *const dirs[] = { D_LOGS, D_CONTENT };
+	    F_DB "-wal", F_DB "-shm", F_LOG, CXV_VAULT_TLS_CERT,
+	    CXV_VAULT_TLS_KEY };
+	static const char *const dirs[] = { D_LOGS, D_CONTENT, D_TLS };
 	char p[PATH_MAX];
 	size_t i;
 
@@ -122,16 +125,31 @@ write_config(const char *dir, const struct cxv_config *cfg)
 static int
 make_subdirs(const char *dir)
 {
+	static const char *const dirs[] = { D_CONTENT, D_LOGS, D_TLS };
 	char p[PATH_MAX];
+	size_t i;
 	int r;
 
-	if ((r = path_in(dir, D_CONTENT, p)) != CXV_OK)
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if ((r = path_in(dir, dirs[i], p)) != CXV_OK)
+			return r;
+		if (mkdir(p, 0700) != 0)
+			return CXV_ERR_IO;
+	}
+	return CXV_OK;
+}
+
+/* The self-signed certificate HTTPS starts with (R4.1). */
+static int
+make_tls(const char *dir, char *why, size_t whylen)
+{
+	char cert[PATH_MAX], key[PATH_MAX];
+	int r;
+
+	if ((r = path_in(dir, CXV_VAULT_TLS_CERT, cert)) != CXV_OK ||
+	    (r = path_in(dir, CXV_VAULT_TLS_KEY, key)) != CXV_OK)
 		return r;
-	if (mkdir(p, 0700) != 0)
-		return CXV_ERR_IO;
-	if ((r = path_in(dir, D_LOGS, p)) != CXV_OK)
-		return r;
-	return mkdir(p, 0700) == 0 ? CXV_OK : CXV_ERR_IO;
+	return cxv_tls_make_self_signed(cert, key, why, whylen);
 }
 
 /* Master key of a new vault: a passphrase or a fresh key file. */
@@ -200,8 +218,10 @@ cxv_vault_init(const char *dir, const char *pass, size_t passlen,
 	else if ((r = init_db(dir, kr, actor)) != CXV_OK)
 		snprintf(why, whylen, "%s: %s", F_DB, cxv_strerror(r));
 	else if ((r = make_subdirs(dir)) != CXV_OK)
-		snprintf(why, whylen, "content/logs directories: %s",
+		snprintf(why, whylen, "content/logs/tls directories: %s",
 		    cxv_strerror(r));
+	else
+		r = make_tls(dir, why, whylen);
 	cxv_keyring_free(kr);
 	if (r != CXV_OK)
 		init_cleanup(dir, made);

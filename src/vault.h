@@ -15,12 +15,17 @@
 
 #include "config.h"
 
+/* The self-signed TLS certificate and key init makes, inside the vault. */
+#define CXV_VAULT_TLS_CERT	"tls/cert.pem"
+#define CXV_VAULT_TLS_KEY	"tls/key.pem"
+
 struct cxv_vault;
 struct cxv_store;
 struct cxv_keyring;
 
 /*
- * Create a vault in dir (made 0700; an existing dir must be empty).
+ * Create a vault in dir (made 0700; an existing dir must be empty),
+ * with a self-signed TLS certificate for the server in tls/.
  * With pass non-NULL the master key is Argon2id(pass, new salt) and no
  * key file is written; else master.key holds 32 random bytes (0600).
  * actor is named in the first audit entry. On failure nothing is left
