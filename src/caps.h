@@ -20,6 +20,9 @@
 #define CXV_EXT_DIGITS_MIN	2
 #define CXV_EXT_DIGITS_MAX	6
 
+/* An account password (bytes). */
+#define CXV_PASSWORD_MAX	1024
+
 /* Passphrase read on stdin. */
 #define CXV_PASSPHRASE_MAX	1024
 #define CXV_PASSPHRASE_MIN	12
