@@ -92,7 +92,7 @@ static const struct key keys[] = {
 	  "Bytes of one JSON request body; larger ones get 413." },
 	{ "upload_max", T_LLONG, F(upload_max), 1, 1LL << 40, NULL,
 	  "4294967296", "must be 1-1099511627776",
-	  "Bytes of one uploaded recording, voicemail or transcript." },
+	  "Bytes of one uploaded content item (a recording, a message...)." },
 	{ "trusted_networks", T_NETS, F(trusted_networks_text), 0, 0, NULL, "",
 	  "must be a comma-separated list of ADDR/PREFIX (at most 16)",
 	  "Local networks (ADDR/PREFIX, comma-separated) from which end users\n"

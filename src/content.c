@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -78,30 +79,6 @@ user_subject(void *ctx, const struct cxv_user_row *row)
 	return CXV_OK;
 }
 
-/* Seal in to a new file tmp (0600, synced); *size gets the plain bytes. */
-static int
-write_sealed(const char *tmp, const struct cxv_subject_key *key,
-    const char *ad, FILE *in, uint64_t *size)
-{
-	int fd, r;
-	FILE *f;
-
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd < 0)
-		return CXV_ERR_IO;
-	if ((f = fdopen(fd, "wb")) == NULL) {
-		close(fd);
-		return CXV_ERR_IO;
-	}
-	r = cxv_seal_stream(key, ad, in, f, size);
-	if (r == CXV_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0))
-		r = CXV_ERR_IO;
-	if (fclose(f) != 0 && r == CXV_OK)
-		r = CXV_ERR_IO;
-	return r;
-}
-
 /* The row and its audit entry, in one transaction. */
 static int
 commit_row(struct cxv_vault *v, const struct cxv_content_row *row)
@@ -122,125 +99,289 @@ commit_row(struct cxv_vault *v, const struct cxv_content_row *row)
 	return r;
 }
 
-int
-cxv_content_put(struct cxv_vault *v, int64_t interaction_id, int64_t user_id,
-    enum cxv_content_kind kind, FILE *in, int64_t *id)
-{
-	struct cxv_content_row row = { 0 };
-	struct cxv_subject_key key;
-	uint8_t name[NAME_BYTES];
-	char file[NAME_LEN + 1], ad[AD_MAX];
+/* An item being sealed into DIR/content/<file>.tmp. */
+struct cxv_content_upload {
+	struct cxv_content_row row;
+	char file[NAME_LEN + 1];
 	char tmp[PATH_MAX], path[PATH_MAX];
+	FILE *f;
+	struct cxv_stream *s;
+	uint64_t max, seen;
+};
+
+void
+cxv_content_upload_abort(struct cxv_content_upload *up)
+{
+	if (up == NULL)
+		return;
+	cxv_stream_free(up->s);
+	if (up->f != NULL)
+		fclose(up->f);
+	(void)unlink(up->tmp);
+	free(up);
+}
+
+/* The temporary file (0600, never an existing one) and its stream. */
+static int
+upload_open(struct cxv_vault *v, struct cxv_content_upload *up)
+{
+	struct cxv_subject_key key;
+	char ad[AD_MAX];
+	int fd, r;
+
+	fd = open(up->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd < 0)
+		return CXV_ERR_IO;
+	if ((up->f = fdopen(fd, "wb")) == NULL) {
+		close(fd);
+		(void)unlink(up->tmp);
+		return CXV_ERR_IO;
+	}
+	if ((r = cxv_subject_key(v, up->row.subject_id, &key)) != CXV_OK)
+		return r;
+	content_ad(up->row.id, ad);
+	r = cxv_stream_seal_begin(&key, ad, up->f, &up->s);
+	cxv_subject_key_wipe(&key);
+	return r;
+}
+
+int
+cxv_content_upload_begin(struct cxv_vault *v, int64_t interaction_id,
+    int64_t user_id, enum cxv_content_kind kind, uint64_t max,
+    struct cxv_content_upload **out)
+{
+	struct cxv_content_upload *up;
+	uint8_t name[NAME_BYTES];
+	int r;
+
+	*out = NULL;
+	if ((unsigned)kind >= CXV_CONTENT__COUNT)
+		return CXV_ERR_INVALID;
+	if ((up = calloc(1, sizeof(*up))) == NULL)
+		return CXV_ERR_NOMEM;
+	r = interaction_id != 0 ? cxv_store_interaction_get(cxv_vault_store(v),
+	    interaction_id, subject_of, &up->row.subject_id) :
+	    cxv_store_user_get(cxv_vault_store(v), user_id, user_subject,
+	    &up->row.subject_id);
+	randombytes_buf(name, sizeof(name));
+	cxv_hex(name, sizeof(name), up->file);
+	if (r == CXV_OK && (r = content_path(v, up->file, ".tmp", up->tmp)) ==
+	    CXV_OK && (r = content_path(v, up->file, "", up->path)) == CXV_OK) {
+		up->row.id = cxv_time_id();
+		up->row.interaction_id = interaction_id;
+		up->row.kind = (int)kind;
+		up->row.file = up->file;
+		up->max = max;
+		r = upload_open(v, up);
+	}
+	if (r != CXV_OK) {
+		cxv_content_upload_abort(up);
+		return r;
+	}
+	*out = up;
+	return CXV_OK;
+}
+
+int
+cxv_content_upload_write(struct cxv_content_upload *up, const void *data,
+    size_t len)
+{
+	if (len > up->max - up->seen)
+		return CXV_ERR_TOO_LARGE;
+	up->seen += len;
+	return cxv_stream_seal_write(up->s, data, len);
+}
+
+int
+cxv_content_upload_commit(struct cxv_vault *v, struct cxv_content_upload *up,
+    int64_t *id)
+{
 	uint64_t size = 0;
 	int r;
 
 	*id = 0;
-	if ((unsigned)kind >= CXV_CONTENT__COUNT)
-		return CXV_ERR_INVALID;
-	r = interaction_id != 0 ? cxv_store_interaction_get(cxv_vault_store(v),
-	    interaction_id, subject_of, &row.subject_id) :
-	    cxv_store_user_get(cxv_vault_store(v), user_id, user_subject,
-	    &row.subject_id);
-	if (r != CXV_OK)
-		return r;
-	randombytes_buf(name, sizeof(name));
-	cxv_hex(name, sizeof(name), file);
-	if ((r = content_path(v, file, ".tmp", tmp)) != CXV_OK ||
-	    (r = content_path(v, file, "", path)) != CXV_OK ||
-	    (r = cxv_subject_key(v, row.subject_id, &key)) != CXV_OK)
-		return r;
-	row.id = cxv_time_id();
-	content_ad(row.id, ad);
-	r = write_sealed(tmp, &key, ad, in, &size);
-	cxv_subject_key_wipe(&key);
-	if (r == CXV_OK && rename(tmp, path) != 0)
+	if ((r = cxv_stream_seal_end(up->s, &size)) == CXV_OK &&
+	    fsync(fileno(up->f)) != 0)
 		r = CXV_ERR_IO;
-	if (r != CXV_OK) {
-		(void)unlink(tmp);
-		return r;
+	if (fclose(up->f) != 0 && r == CXV_OK)
+		r = CXV_ERR_IO;
+	up->f = NULL;
+	/* Synced before its row commits: a row never names a missing file. */
+	if (r == CXV_OK && rename(up->tmp, up->path) != 0)
+		r = CXV_ERR_IO;
+	if (r == CXV_OK) {
+		up->row.size = (int64_t)size;
+		up->row.created_ms = cxv_now_ms();
+		if ((r = commit_row(v, &up->row)) != CXV_OK)
+			(void)unlink(up->path);
+		else
+			*id = up->row.id;
 	}
-	row.interaction_id = interaction_id;
-	row.kind = (int)kind;
-	row.file = file;
-	row.size = (int64_t)size;
-	row.created_ms = cxv_now_ms();
-	if ((r = commit_row(v, &row)) != CXV_OK) {
-		(void)unlink(path);
-		return r;
-	}
-	*id = row.id;
-	return CXV_OK;
+	cxv_content_upload_abort(up);
+	return r;
 }
 
-struct held {
-	int64_t subject_id;
-	char file[NAME_LEN + 1];
-};
+int
+cxv_content_put(struct cxv_vault *v, int64_t interaction_id, int64_t user_id,
+    enum cxv_content_kind kind, FILE *in, int64_t *id)
+{
+	struct cxv_content_upload *up = NULL;
+	uint8_t *buf;
+	size_t got;
+	int r;
+
+	*id = 0;
+	if ((buf = malloc(CXV_STREAM_CHUNK)) == NULL)
+		return CXV_ERR_NOMEM;
+	if ((r = cxv_content_upload_begin(v, interaction_id, user_id, kind,
+	    UINT64_MAX, &up)) == CXV_OK) {
+		while (r == CXV_OK && (got = fread(buf, 1, CXV_STREAM_CHUNK,
+		    in)) > 0)
+			r = cxv_content_upload_write(up, buf, got);
+		if (r == CXV_OK && ferror(in))
+			r = CXV_ERR_IO;
+		if (r == CXV_OK)
+			r = cxv_content_upload_commit(v, up, id);
+		else
+			cxv_content_upload_abort(up);
+	}
+	cxv_freezero(buf, CXV_STREAM_CHUNK);
+	return r;
+}
 
 static int
-hold(void *ctx, const struct cxv_content_row *row)
+take_row(void *ctx, const struct cxv_content_row *row)
 {
-	struct held *h = ctx;
+	struct cxv_content_info *info = ctx;
 
-	h->subject_id = row->subject_id;
 	if (strlen(row->file) != NAME_LEN)
 		return CXV_ERR_CORRUPT;
-	memcpy(h->file, row->file, sizeof(h->file));
+	info->id = row->id;
+	info->subject_id = row->subject_id;
+	info->interaction_id = row->interaction_id;
+	info->kind = row->kind;
+	info->size = row->size;
+	info->created_ms = row->created_ms;
+	memcpy(info->file, row->file, sizeof(info->file));
 	return CXV_OK;
 }
 
-struct fetch {
-	int64_t id;
-	struct held *h;
-};
+int
+cxv_content_info(struct cxv_vault *v, int64_t id,
+    struct cxv_content_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	return cxv_store_content_get(cxv_vault_store(v), id, take_row, info);
+}
 
 static int
 fetch_locked(struct cxv_vault *v, void *arg)
 {
-	struct fetch *f = arg;
+	struct cxv_content_info *info = arg;
 	char idstr[24];
 	int r;
 
-	snprintf(idstr, sizeof(idstr), "%lld", (long long)f->id);
-	if ((r = cxv_store_content_get(cxv_vault_store(v), f->id, hold, f->h))
-	    != CXV_OK)
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)info->id);
+	if ((r = cxv_store_content_get(cxv_vault_store(v), info->id, take_row,
+	    info)) != CXV_OK)
 		return r;
 	return cxv_vault_audit(v, "content.read", "content", idstr, "bytes");
 }
 
-/* Look the item up and record the read before anything is revealed. */
-static int
-fetch_audited(struct cxv_vault *v, int64_t id, struct held *h)
-{
-	struct fetch f = { id, h };
+/* An item being read back: its file and the authenticated stream. */
+struct cxv_content_reader {
+	FILE *f;
+	struct cxv_stream *s;
+};
 
-	return cxv_vault_in_txn(v, fetch_locked, &f);
+void
+cxv_content_close(struct cxv_content_reader *rd)
+{
+	if (rd == NULL)
+		return;
+	cxv_stream_free(rd->s);
+	if (rd->f != NULL)
+		fclose(rd->f);
+	free(rd);
+}
+
+/* The file of info opened as an authenticated stream. */
+static int
+reader_open(struct cxv_vault *v, const struct cxv_content_info *info,
+    struct cxv_content_reader *rd)
+{
+	struct cxv_subject_key key;
+	char path[PATH_MAX], ad[AD_MAX];
+	int fd, r;
+
+	if ((r = content_path(v, info->file, "", path)) != CXV_OK)
+		return r;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return errno == ENOENT ? CXV_ERR_CORRUPT : CXV_ERR_IO;
+	if ((rd->f = fdopen(fd, "rb")) == NULL) {
+		close(fd);
+		return CXV_ERR_IO;
+	}
+	content_ad(info->id, ad);
+	if ((r = cxv_subject_key(v, info->subject_id, &key)) != CXV_OK)
+		return r;
+	r = cxv_stream_open_begin(&key, ad, rd->f, &rd->s);
+	cxv_subject_key_wipe(&key);
+	return r;
+}
+
+int
+cxv_content_open(struct cxv_vault *v, int64_t id,
+    struct cxv_content_reader **out, struct cxv_content_info *info)
+{
+	struct cxv_content_reader *rd;
+	int r;
+
+	*out = NULL;
+	memset(info, 0, sizeof(*info));
+	info->id = id;
+	/* The read is recorded before anything is revealed (R7.2). */
+	if ((r = cxv_vault_in_txn(v, fetch_locked, info)) != CXV_OK)
+		return r;
+	if ((rd = calloc(1, sizeof(*rd))) == NULL)
+		return CXV_ERR_NOMEM;
+	if ((r = reader_open(v, info, rd)) != CXV_OK) {
+		cxv_content_close(rd);
+		return r;
+	}
+	*out = rd;
+	return CXV_OK;
+}
+
+int
+cxv_content_read(struct cxv_content_reader *rd, uint8_t *buf, size_t cap,
+    size_t *got)
+{
+	return cxv_stream_open_read(rd->s, buf, cap, got);
 }
 
 int
 cxv_content_get(struct cxv_vault *v, int64_t id, FILE *out)
 {
-	struct cxv_subject_key key;
-	struct held h;
-	char path[PATH_MAX], ad[AD_MAX];
-	FILE *in;
-	int fd, r;
+	struct cxv_content_reader *rd = NULL;
+	struct cxv_content_info info;
+	uint8_t *buf;
+	size_t got = 0;
+	int r;
 
-	memset(&h, 0, sizeof(h));
-	if ((r = fetch_audited(v, id, &h)) != CXV_OK ||
-	    (r = content_path(v, h.file, "", path)) != CXV_OK)
-		return r;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
-		return errno == ENOENT ? CXV_ERR_CORRUPT : CXV_ERR_IO;
-	if ((in = fdopen(fd, "rb")) == NULL) {
-		close(fd);
-		return CXV_ERR_IO;
-	}
-	content_ad(id, ad);
-	if ((r = cxv_subject_key(v, h.subject_id, &key)) == CXV_OK) {
-		r = cxv_open_stream(&key, ad, in, out);
-		cxv_subject_key_wipe(&key);
-	}
-	fclose(in);
+	if ((buf = sodium_malloc(CXV_STREAM_CHUNK)) == NULL)
+		return CXV_ERR_NOMEM;
+	if ((r = cxv_content_open(v, id, &rd, &info)) == CXV_OK)
+		do {
+			if ((r = cxv_content_read(rd, buf, CXV_STREAM_CHUNK,
+			    &got)) == CXV_OK && got > 0 &&
+			    fwrite(buf, 1, got, out) != got)
+				r = CXV_ERR_IO;
+		} while (r == CXV_OK && got > 0);
+	if (r == CXV_OK && fflush(out) != 0)
+		r = CXV_ERR_IO;
+	cxv_content_close(rd);
+	sodium_free(buf);
 	return r;
 }

@@ -46,4 +46,51 @@ int cxv_content_put(struct cxv_vault *v, int64_t interaction_id,
  */
 int cxv_content_get(struct cxv_vault *v, int64_t id, FILE *out);
 
+/*
+ * Push-style upload (the HTTP API receives bodies in pieces): begin
+ * makes the sealed temporary file for an interaction's item (or a
+ * user's, interaction_id 0) of at most max bytes; write takes any
+ * amounts (CXV_ERR_TOO_LARGE past max); commit seals the end, syncs,
+ * renames and records the item (audited), giving its id; abort removes
+ * everything. commit and abort free the upload.
+ */
+struct cxv_content_upload;
+int cxv_content_upload_begin(struct cxv_vault *v, int64_t interaction_id,
+    int64_t user_id, enum cxv_content_kind kind, uint64_t max,
+    struct cxv_content_upload **out /* OUT */);
+int cxv_content_upload_write(struct cxv_content_upload *up, const void *data,
+    size_t len);
+int cxv_content_upload_commit(struct cxv_vault *v,
+    struct cxv_content_upload *up, int64_t *id /* OUT */);
+void cxv_content_upload_abort(struct cxv_content_upload *up);
+
+/* What is known of an item without reading it. */
+struct cxv_content_info {
+	int64_t id;
+	int64_t subject_id;
+	int64_t interaction_id;		/* 0: a user's item */
+	int kind;
+	int64_t size;			/* plaintext bytes */
+	int64_t created_ms;
+	char file[33];
+};
+
+/* The item's row, unaudited (for authorization decisions). */
+int cxv_content_info(struct cxv_vault *v, int64_t id,
+    struct cxv_content_info *info /* OUT */);
+
+/*
+ * Pull-style read: open records the read in the audit trail (R7.2),
+ * then gives a reader and the item's info; read gives up to cap
+ * authenticated bytes, *got 0 at the verified end, CXV_ERR_CRYPTO on
+ * tampering. The reader needs no vault; close accepts NULL.
+ */
+struct cxv_content_reader;
+int cxv_content_open(struct cxv_vault *v, int64_t id,
+    struct cxv_content_reader **out /* OUT */,
+    struct cxv_content_info *info /* OUT */);
+int cxv_content_read(struct cxv_content_reader *rd, uint8_t *buf, size_t cap,
+    size_t *got /* OUT */);
+void cxv_content_close(struct cxv_content_reader *rd);
+
 #endif

@@ -27,6 +27,11 @@ static const struct {
 	[CXV_ERR_BUSY] = { "busy", "vault is busy (locked by another process)" },
 	[CXV_ERR_CONFLICT] = { "conflict",
 	    "identifiers belong to different subjects" },
+	[CXV_ERR_AUTH] = { "bad_credentials",
+	    "wrong name or password, PIN or token" },
+	[CXV_ERR_LOCKED] = { "account_locked",
+	    "too many failed logins; locked for a while" },
+	[CXV_ERR_LIMIT] = { "limit_reached", "a configured limit is reached" },
 };
 
 const char *

@@ -23,6 +23,9 @@ enum cxv_err {
 	CXV_ERR_IO,		/* file system or database I/O failure */
 	CXV_ERR_BUSY,		/* database locked by another process too long */
 	CXV_ERR_CONFLICT,	/* identifiers belong to different subjects */
+	CXV_ERR_AUTH,		/* wrong name, password, PIN or token */
+	CXV_ERR_LOCKED,		/* too many failed logins: locked for a while */
+	CXV_ERR_LIMIT,		/* a configured limit (sessions, ...) reached */
 	CXV_ERR__COUNT
 };
 

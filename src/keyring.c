@@ -314,63 +314,220 @@ read_full(FILE *in, uint8_t *buf, size_t cap, size_t *got)
 #define CHUNK_SEALED	(CXV_STREAM_CHUNK + \
     crypto_secretstream_xchacha20poly1305_ABYTES)
 
+/*
+ * A stream in either direction: the secretstream state, one chunk of
+ * plaintext (locked memory) and one of ciphertext.
+ */
+struct cxv_stream {
+	crypto_secretstream_xchacha20poly1305_state st;
+	FILE *f;
+	char ad[CXV_STREAM_AD_MAX];
+	uint8_t *m, *c;
+	size_t mlen, mpos;	/* plaintext held; read position */
+	uint64_t total;
+	int final, failed;
+};
+
+static int
+stream_new(FILE *f, const char *ad, struct cxv_stream **out)
+{
+	struct cxv_stream *s;
+
+	*out = NULL;
+	if (strlen(ad) >= CXV_STREAM_AD_MAX)
+		return CXV_ERR_TOO_LARGE;
+	if ((s = sodium_malloc(sizeof(*s))) == NULL)
+		return CXV_ERR_NOMEM;
+	memset(s, 0, sizeof(*s));
+	if ((s->m = sodium_malloc(CXV_STREAM_CHUNK)) == NULL ||
+	    (s->c = malloc(CHUNK_SEALED)) == NULL) {
+		cxv_stream_free(s);
+		return CXV_ERR_NOMEM;
+	}
+	s->f = f;
+	memcpy(s->ad, ad, strlen(ad) + 1);
+	*out = s;
+	return CXV_OK;
+}
+
+void
+cxv_stream_free(struct cxv_stream *s)
+{
+	if (s == NULL)
+		return;
+	sodium_free(s->m);
+	free(s->c);
+	sodium_free(s);		/* wipes the state */
+}
+
+int
+cxv_stream_seal_begin(const struct cxv_subject_key *key, const char *ad,
+    FILE *out, struct cxv_stream **s)
+{
+	uint8_t hdr[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+	int r;
+
+	if ((r = stream_new(out, ad, s)) != CXV_OK)
+		return r;
+	crypto_secretstream_xchacha20poly1305_init_push(&(*s)->st, hdr, key->k);
+	if (fwrite(STREAM_MAGIC, 1, STREAM_MAGIC_LEN, out) != STREAM_MAGIC_LEN ||
+	    fwrite(hdr, 1, sizeof(hdr), out) != sizeof(hdr)) {
+		cxv_stream_free(*s);
+		*s = NULL;
+		return CXV_ERR_IO;
+	}
+	return CXV_OK;
+}
+
+/* Seal and write the chunk held; tag FINAL for the last one. */
+static int
+push_chunk(struct cxv_stream *s, uint8_t tag)
+{
+	unsigned long long clen;
+
+	crypto_secretstream_xchacha20poly1305_push(&s->st, s->c, &clen, s->m,
+	    s->mlen, (const uint8_t *)s->ad, strlen(s->ad), tag);
+	sodium_memzero(s->m, s->mlen);
+	s->mlen = 0;
+	if (fwrite(s->c, 1, (size_t)clen, s->f) != (size_t)clen)
+		return s->failed = 1, CXV_ERR_IO;
+	return CXV_OK;
+}
+
+int
+cxv_stream_seal_write(struct cxv_stream *s, const uint8_t *data, size_t len)
+{
+	size_t n;
+	int r;
+
+	if (s->failed || s->final)
+		return CXV_ERR_INTERNAL;
+	while (len > 0) {
+		/* A full chunk is sealed only once more data shows it is not
+		 * the last: a short chunk is the last, a multiple ends empty. */
+		if (s->mlen == CXV_STREAM_CHUNK && (r = push_chunk(s, 0)) !=
+		    CXV_OK)
+			return r;
+		n = CXV_STREAM_CHUNK - s->mlen < len ?
+		    CXV_STREAM_CHUNK - s->mlen : len;
+		memcpy(s->m + s->mlen, data, n);
+		s->mlen += n;
+		s->total += n;
+		data += n;
+		len -= n;
+	}
+	return CXV_OK;
+}
+
+int
+cxv_stream_seal_end(struct cxv_stream *s, uint64_t *nbytes)
+{
+	int r;
+
+	if (s->failed || s->final)
+		return CXV_ERR_INTERNAL;
+	if (s->mlen == CXV_STREAM_CHUNK && (r = push_chunk(s, 0)) != CXV_OK)
+		return r;
+	if ((r = push_chunk(s,
+	    crypto_secretstream_xchacha20poly1305_TAG_FINAL)) != CXV_OK)
+		return r;
+	s->final = 1;
+	*nbytes = s->total;
+	return fflush(s->f) == 0 ? CXV_OK : CXV_ERR_IO;
+}
+
 int
 cxv_seal_stream(const struct cxv_subject_key *key, const char *ad, FILE *in,
     FILE *out, uint64_t *nbytes)
 {
-	crypto_secretstream_xchacha20poly1305_state st;
-	uint8_t hdr[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
-	uint8_t *m = NULL, *c = NULL;
+	struct cxv_stream *s = NULL;
+	uint8_t *buf = NULL;
 	size_t got = 0;
-	unsigned long long clen;
-	uint8_t tag;
-	int r = CXV_ERR_NOMEM;
+	int r;
 
 	*nbytes = 0;
-	if ((m = sodium_malloc(CXV_STREAM_CHUNK)) == NULL ||
-	    (c = malloc(CHUNK_SEALED)) == NULL)
-		goto out;
-	crypto_secretstream_xchacha20poly1305_init_push(&st, hdr, key->k);
-	r = CXV_ERR_IO;
-	if (fwrite(STREAM_MAGIC, 1, STREAM_MAGIC_LEN, out) != STREAM_MAGIC_LEN ||
-	    fwrite(hdr, 1, sizeof(hdr), out) != sizeof(hdr))
-		goto out;
-	do {
-		if ((r = read_full(in, m, CXV_STREAM_CHUNK, &got)) != CXV_OK)
-			goto out;
-		*nbytes += got;
-		/* A short chunk is the last; an exact multiple ends empty. */
-		tag = got < CXV_STREAM_CHUNK ?
-		    crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0;
-		crypto_secretstream_xchacha20poly1305_push(&st, c, &clen, m,
-		    got, (const uint8_t *)ad, strlen(ad), tag);
-		if (fwrite(c, 1, (size_t)clen, out) != (size_t)clen) {
-			r = CXV_ERR_IO;
-			goto out;
-		}
-	} while (got == CXV_STREAM_CHUNK);
-	r = fflush(out) == 0 ? CXV_OK : CXV_ERR_IO;
- out:
-	sodium_memzero(&st, sizeof(st));
-	sodium_free(m);
-	free(c);
+	if ((buf = sodium_malloc(CXV_STREAM_CHUNK)) == NULL)
+		return CXV_ERR_NOMEM;
+	if ((r = cxv_stream_seal_begin(key, ad, out, &s)) == CXV_OK) {
+		do {
+			if ((r = read_full(in, buf, CXV_STREAM_CHUNK, &got)) ==
+			    CXV_OK)
+				r = cxv_stream_seal_write(s, buf, got);
+		} while (r == CXV_OK && got == CXV_STREAM_CHUNK);
+		if (r == CXV_OK)
+			r = cxv_stream_seal_end(s, nbytes);
+	}
+	cxv_stream_free(s);
+	sodium_free(buf);
 	return r;
 }
 
-static int
-open_stream_header(const struct cxv_subject_key *key, FILE *in,
-    crypto_secretstream_xchacha20poly1305_state *st)
+int
+cxv_stream_open_begin(const struct cxv_subject_key *key, const char *ad,
+    FILE *in, struct cxv_stream **s)
 {
 	uint8_t hdr[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
 	char magic[STREAM_MAGIC_LEN];
+	int r;
 
+	if ((r = stream_new(in, ad, s)) != CXV_OK)
+		return r;
 	if (fread(magic, 1, sizeof(magic), in) != sizeof(magic) ||
 	    memcmp(magic, STREAM_MAGIC, sizeof(magic)) != 0 ||
-	    fread(hdr, 1, sizeof(hdr), in) != sizeof(hdr))
+	    fread(hdr, 1, sizeof(hdr), in) != sizeof(hdr) ||
+	    crypto_secretstream_xchacha20poly1305_init_pull(&(*s)->st, hdr,
+	    key->k) != 0) {
+		cxv_stream_free(*s);
+		*s = NULL;
 		return CXV_ERR_CRYPTO;
-	if (crypto_secretstream_xchacha20poly1305_init_pull(st, hdr, key->k)
-	    != 0)
+	}
+	return CXV_OK;
+}
+
+/* Read and authenticate the next chunk into s->m. */
+static int
+pull_chunk(struct cxv_stream *s)
+{
+	unsigned long long mlen;
+	size_t got = 0;
+	uint8_t tag = 0;
+	int r;
+
+	if ((r = read_full(s->f, s->c, CHUNK_SEALED, &got)) != CXV_OK)
+		return r;
+	if (crypto_secretstream_xchacha20poly1305_pull(&s->st, s->m, &mlen,
+	    &tag, s->c, got, (const uint8_t *)s->ad, strlen(s->ad)) != 0)
 		return CXV_ERR_CRYPTO;
+	s->final = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+	/* Only the last chunk may be short, and nothing may follow it. */
+	if ((got < CHUNK_SEALED && !s->final) ||
+	    (s->final && fgetc(s->f) != EOF))
+		return CXV_ERR_CRYPTO;
+	s->mlen = (size_t)mlen;
+	s->mpos = 0;
+	return CXV_OK;
+}
+
+int
+cxv_stream_open_read(struct cxv_stream *s, uint8_t *buf, size_t cap,
+    size_t *got)
+{
+	size_t n;
+	int r;
+
+	*got = 0;
+	if (s->failed)
+		return CXV_ERR_CRYPTO;
+	while (s->mpos == s->mlen && !s->final)
+		if ((r = pull_chunk(s)) != CXV_OK) {
+			s->failed = 1;
+			sodium_memzero(s->m, CXV_STREAM_CHUNK);
+			return r;
+		}
+	n = s->mlen - s->mpos < cap ? s->mlen - s->mpos : cap;
+	memcpy(buf, s->m + s->mpos, n);
+	s->mpos += n;
+	*got = n;
 	return CXV_OK;
 }
 
@@ -378,41 +535,24 @@ int
 cxv_open_stream(const struct cxv_subject_key *key, const char *ad, FILE *in,
     FILE *out)
 {
-	crypto_secretstream_xchacha20poly1305_state st;
-	uint8_t *m = NULL, *c = NULL;
-	unsigned long long mlen;
+	struct cxv_stream *s = NULL;
+	uint8_t *buf = NULL;
 	size_t got = 0;
-	uint8_t tag = 0;
-	int r = CXV_ERR_NOMEM;
+	int r;
 
-	if ((m = sodium_malloc(CXV_STREAM_CHUNK)) == NULL ||
-	    (c = malloc(CHUNK_SEALED)) == NULL)
-		goto out;
-	if ((r = open_stream_header(key, in, &st)) != CXV_OK)
-		goto out;
-	while (tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
-		if ((r = read_full(in, c, CHUNK_SEALED, &got)) != CXV_OK)
-			goto out;
-		r = CXV_ERR_CRYPTO;
-		if (crypto_secretstream_xchacha20poly1305_pull(&st, m, &mlen,
-		    &tag, c, got, (const uint8_t *)ad, strlen(ad)) != 0)
-			goto out;
-		/* Only the last chunk may be short. */
-		if (got < CHUNK_SEALED &&
-		    tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL)
-			goto out;
-		if (fwrite(m, 1, (size_t)mlen, out) != (size_t)mlen) {
-			r = CXV_ERR_IO;
-			goto out;
-		}
-	}
-	r = fgetc(in) == EOF ? CXV_OK : CXV_ERR_CRYPTO;
+	if ((buf = sodium_malloc(CXV_STREAM_CHUNK)) == NULL)
+		return CXV_ERR_NOMEM;
+	if ((r = cxv_stream_open_begin(key, ad, in, &s)) == CXV_OK)
+		do {
+			if ((r = cxv_stream_open_read(s, buf, CXV_STREAM_CHUNK,
+			    &got)) == CXV_OK && got > 0 &&
+			    fwrite(buf, 1, got, out) != got)
+				r = CXV_ERR_IO;
+		} while (r == CXV_OK && got > 0);
 	if (r == CXV_OK && fflush(out) != 0)
 		r = CXV_ERR_IO;
- out:
-	sodium_memzero(&st, sizeof(st));
-	sodium_free(m);
-	free(c);
+	cxv_stream_free(s);
+	sodium_free(buf);
 	return r;
 }
 

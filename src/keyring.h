@@ -119,17 +119,38 @@ int cxv_open(const struct cxv_subject_key *key, const char *ad,
     size_t *mlen /* OUT */);
 
 /*
- * Streamed content (recordings, transcripts): read in to EOF, write the
- * sealed stream to out in chunks of CXV_STREAM_CHUNK (constant memory).
- * Every chunk carries ad; the last is marked final so truncation is caught.
+ * Streamed content (recordings, transcripts): sealed in chunks of
+ * CXV_STREAM_CHUNK plaintext bytes (constant memory, any size). Every
+ * chunk carries ad; the last is marked final so truncation is caught.
+ *
+ * Push-style sealing: begin writes the header to out; write takes any
+ * amounts; end seals the last chunk, flushes out and gives the
+ * plaintext size. Pull-style opening: begin checks the header of in;
+ * read gives up to cap authenticated bytes, *got 0 at the (verified)
+ * end; CXV_ERR_CRYPTO on tampering, reordering, truncation, trailing
+ * bytes, wrong key or wrong ad. A stream is freed with cxv_stream_free()
+ * (accepts NULL), which wipes it; the FILE stays the caller's.
  */
+#define CXV_STREAM_AD_MAX	64
+struct cxv_stream;
+int cxv_stream_seal_begin(const struct cxv_subject_key *key, const char *ad,
+    FILE *out, struct cxv_stream **s /* OUT */);
+int cxv_stream_seal_write(struct cxv_stream *s, const uint8_t *data,
+    size_t len);
+int cxv_stream_seal_end(struct cxv_stream *s, uint64_t *nbytes /* OUT */);
+int cxv_stream_open_begin(const struct cxv_subject_key *key, const char *ad,
+    FILE *in, struct cxv_stream **s /* OUT */);
+int cxv_stream_open_read(struct cxv_stream *s, uint8_t *buf, size_t cap,
+    size_t *got /* OUT */);
+void cxv_stream_free(struct cxv_stream *s);
+
+/* The whole of in sealed to out; *nbytes plaintext bytes. */
 int cxv_seal_stream(const struct cxv_subject_key *key, const char *ad,
-    FILE *in, FILE *out, uint64_t *nbytes /* OUT: plaintext bytes */);
+    FILE *in, FILE *out, uint64_t *nbytes /* OUT */);
 
 /*
- * Open a sealed stream. CXV_ERR_CRYPTO on tampering, reordering,
- * truncation, trailing bytes, wrong key or wrong ad. out may have
- * received the authenticated chunks before the failing one.
+ * The whole stream in opened to out. out may have received the
+ * authenticated chunks before a failing one.
  */
 int cxv_open_stream(const struct cxv_subject_key *key, const char *ad,
     FILE *in, FILE *out);

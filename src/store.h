@@ -204,7 +204,7 @@ struct cxv_user_row {
 int cxv_store_user_insert(struct cxv_store *st, const struct cxv_user_row *row,
     const uint8_t logon_bidx[32]);
 typedef int (*cxv_store_user_fn)(void *ctx, const struct cxv_user_row *row);
-/* One user by id, logon index or subject; NOT_FOUND if none. */
+/* One user by id, logon index or subject; NOT_FOUND if none (fn may be NULL). */
 int cxv_store_user_get(struct cxv_store *st, int64_t id, cxv_store_user_fn fn,
     void *ctx);
 int cxv_store_user_by_logon(struct cxv_store *st, const uint8_t bidx[32],
@@ -371,6 +371,99 @@ int cxv_store_stat_delete(struct cxv_store *st, const char *number_ps,
 /* Record an erased subject id and its receipt (EXISTS if recorded). */
 int cxv_store_erasure_insert(struct cxv_store *st, int64_t subject_id,
     int64_t erased_ms, const char *receipt);
+/* A custom profile (R3.2): predefined ones live in code. */
+struct cxv_profile_row {
+	int64_t id;
+	const char *name;
+	uint64_t perms;
+};
+/* EXISTS if the name is taken. */
+int cxv_store_profile_insert(struct cxv_store *st,
+    const struct cxv_profile_row *row);
+/* NOT_FOUND if no such id, EXISTS if the name is taken. */
+int cxv_store_profile_update(struct cxv_store *st,
+    const struct cxv_profile_row *row);
+int cxv_store_profile_delete(struct cxv_store *st, int64_t id);
+typedef int (*cxv_store_profile_fn)(void *ctx,
+    const struct cxv_profile_row *row);
+/* By id (name NULL) or by name (id 0); NOT_FOUND if none. */
+int cxv_store_profile_get(struct cxv_store *st, int64_t id, const char *name,
+    cxv_store_profile_fn fn, void *ctx);
+int cxv_store_profile_all(struct cxv_store *st, cxv_store_profile_fn fn,
+    void *ctx);
+/* Accounts holding profile id, into *n. */
+int cxv_store_profile_users(struct cxv_store *st, int64_t id,
+    int64_t *n /* OUT */);
+
+/* A user's login credentials and lockout state (R2.2-R2.4). */
+struct cxv_credential_row {
+	int64_t user_id;
+	int64_t profile_id;
+	const char *pw_hash;		/* NULL: no password */
+	int64_t pw_changed_ms;
+	const char *pin_hash;		/* NULL: no PIN */
+	int must_change;
+	int failures;
+	int64_t locked_until_ms;
+};
+/* Insert or replace the whole row. */
+int cxv_store_credential_put(struct cxv_store *st,
+    const struct cxv_credential_row *row);
+typedef int (*cxv_store_credential_fn)(void *ctx,
+    const struct cxv_credential_row *row);
+/* NOT_FOUND if the user has no credentials. */
+int cxv_store_credential_get(struct cxv_store *st, int64_t user_id,
+    cxv_store_credential_fn fn, void *ctx);
+/*
+ * Count one failed login: failures + 1, and when that reaches limit,
+ * lock until locked_until_ms and start counting afresh. *locked says
+ * whether this failure locked. Atomic against parallel attempts.
+ */
+int cxv_store_credential_fail(struct cxv_store *st, int64_t user_id,
+    int limit, int64_t locked_until_ms, int *locked /* OUT */);
+/* A successful login or an unlock: no failures, no lock. */
+int cxv_store_credential_clear(struct cxv_store *st, int64_t user_id);
+
+/* Failed logins of names no account has (no enumeration, R2.4). */
+int cxv_store_login_failure_get(struct cxv_store *st, const uint8_t bidx[32],
+    int64_t *locked_until_ms /* OUT */);
+int cxv_store_login_failure_add(struct cxv_store *st, const uint8_t bidx[32],
+    int limit, int64_t locked_until_ms, int *locked /* OUT */);
+
+/* Recent password hashes of a user, newest first, at most n. */
+typedef int (*cxv_store_text_fn)(void *ctx, const char *text);
+int cxv_store_password_history(struct cxv_store *st, int64_t user_id, int n,
+    cxv_store_text_fn fn, void *ctx);
+/* Add a hash and keep only the newest keep entries. */
+int cxv_store_password_history_add(struct cxv_store *st, int64_t user_id,
+    const char *hash, int64_t changed_ms, int keep);
+
+/* Login sessions and API tokens, by the hash of their secret. */
+struct cxv_session_row {
+	const uint8_t *token_hash;	/* 32 bytes */
+	int64_t user_id;
+	int kind;			/* enum cxv_auth_kind */
+	uint64_t scope;			/* permissions it may use */
+	int64_t created_ms, last_ms, expires_ms;
+};
+int cxv_store_session_insert(struct cxv_store *st,
+    const struct cxv_session_row *row);
+typedef int (*cxv_store_session_fn)(void *ctx,
+    const struct cxv_session_row *row);
+int cxv_store_session_get(struct cxv_store *st, const uint8_t hash[32],
+    cxv_store_session_fn fn, void *ctx);
+int cxv_store_session_touch(struct cxv_store *st, const uint8_t hash[32],
+    int64_t last_ms);
+int cxv_store_session_delete(struct cxv_store *st, const uint8_t hash[32]);
+/* A user's unexpired sessions of kind, oldest first. */
+int cxv_store_session_live(struct cxv_store *st, int64_t user_id, int kind,
+    int64_t now_ms, cxv_store_session_fn fn, void *ctx);
+/* End every session and token of a user; *n ended. */
+int cxv_store_session_delete_user(struct cxv_store *st, int64_t user_id,
+    int64_t *n /* OUT */);
+/* Delete sessions past their absolute expiry. */
+int cxv_store_session_expire(struct cxv_store *st, int64_t now_ms);
+
 /* Checkpoint and truncate the write-ahead log. */
 int cxv_store_checkpoint(struct cxv_store *st);
 

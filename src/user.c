@@ -208,28 +208,49 @@ hold(void *ctx, const struct cxv_user_row *row)
 	return CXV_OK;
 }
 
-int
-cxv_user_show(struct cxv_vault *v, int64_t id, cxv_store_user_fn record,
+/* The row to record(), then each decrypted field to field(). */
+static int
+open_user(struct cxv_vault *v, int64_t id, cxv_store_user_fn record,
     int (*field)(void *ctx, const char *name, const char *value), void *ctx)
 {
-	struct cxv_store *st = cxv_vault_store(v);
 	struct held h = { { 0 }, NULL };
-	char idstr[24], ad[AD_MAX];
+	char ad[AD_MAX];
 	int r;
 
-	snprintf(idstr, sizeof(idstr), "%lld", (long long)id);
-	if ((r = cxv_store_begin(st)) != CXV_OK)
-		return r;
-	if ((r = cxv_store_user_get(st, id, hold, &h)) == CXV_OK &&
-	    (r = cxv_vault_audit(v, "user.read", "user", idstr, "fields"))
-	    == CXV_OK)
-		r = cxv_store_commit(st);
-	if (r != CXV_OK)
-		cxv_store_rollback(st);
 	user_ad(id, ad);
-	if (r == CXV_OK && (r = record(ctx, &h.row)) == CXV_OK)
+	if ((r = cxv_store_user_get(cxv_vault_store(v), id, hold, &h)) ==
+	    CXV_OK && (record == NULL || (r = record(ctx, &h.row)) == CXV_OK))
 		r = cxv_subject_open_fields(v, h.row.subject_id, ad, h.sealed,
 		    h.row.sealed_len, field, ctx);
 	free(h.sealed);
 	return r;
+}
+
+static int
+audit_read(struct cxv_vault *v, void *arg)
+{
+	char idstr[24];
+
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)*(int64_t *)arg);
+	return cxv_vault_audit(v, "user.read", "user", idstr, "fields");
+}
+
+int
+cxv_user_show(struct cxv_vault *v, int64_t id, cxv_store_user_fn record,
+    int (*field)(void *ctx, const char *name, const char *value), void *ctx)
+{
+	int r;
+
+	/* Recorded before anything is revealed (R7.2). */
+	if ((r = cxv_store_user_get(cxv_vault_store(v), id, NULL, NULL)) ==
+	    CXV_OK)
+		r = cxv_vault_in_txn(v, audit_read, &id);
+	return r == CXV_OK ? open_user(v, id, record, field, ctx) : r;
+}
+
+int
+cxv_user_fields_internal(struct cxv_vault *v, int64_t id,
+    int (*field)(void *ctx, const char *name, const char *value), void *ctx)
+{
+	return open_user(v, id, NULL, field, ctx);
 }

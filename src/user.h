@@ -50,4 +50,12 @@ int cxv_user_list(struct cxv_vault *v, cxv_store_user_fn fn, void *ctx);
 int cxv_user_show(struct cxv_vault *v, int64_t id, cxv_store_user_fn record,
     int (*field)(void *ctx, const char *name, const char *value), void *ctx);
 
+/*
+ * Each decrypted field of user id to field(), without an audit entry:
+ * for checks inside the vault (a new password must not contain the
+ * user's names), never for output.
+ */
+int cxv_user_fields_internal(struct cxv_vault *v, int64_t id,
+    int (*field)(void *ctx, const char *name, const char *value), void *ctx);
+
 #endif

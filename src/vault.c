@@ -416,6 +416,15 @@ cxv_vault_path(const struct cxv_vault *v, const char *name, char *out,
 	return CXV_OK;
 }
 
+int
+cxv_vault_set_actor(struct cxv_vault *v, const char *actor)
+{
+	if ((size_t)snprintf(v->actor, sizeof(v->actor), "%s", actor) >=
+	    sizeof(v->actor))
+		return CXV_ERR_TOO_LARGE;
+	return CXV_OK;
+}
+
 const char *
 cxv_vault_actor(const struct cxv_vault *v)
 {

@@ -54,6 +54,12 @@ int cxv_vault_open(const char *dir, const char *pass, size_t passlen,
 /* Close and free everything; accepts NULL. */
 void cxv_vault_close(struct cxv_vault *v);
 
+/*
+ * Act as actor from now on (the server names the account of each
+ * request: "user:<id>"); CXV_ERR_TOO_LARGE if it does not fit.
+ */
+int cxv_vault_set_actor(struct cxv_vault *v, const char *actor);
+
 /* Borrowed parts, valid until cxv_vault_close(). */
 const char *cxv_vault_actor(const struct cxv_vault *v);
 struct cxv_store *cxv_vault_store(struct cxv_vault *v);
