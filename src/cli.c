@@ -3,7 +3,6 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <malloc.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -279,17 +278,9 @@ cxv_cli_print_json(json_t *j)
 	return r;
 }
 
-static void
-wipe_free(void *p)
+int
+cxv_cli_print_doc(void *ctx, json_t *doc)
 {
-	if (p == NULL)
-		return;
-	sodium_memzero(p, malloc_usable_size(p));
-	free(p);
-}
-
-void
-cxv_cli_json_wipe_on_free(void)
-{
-	json_set_alloc_funcs(malloc, wipe_free);
+	(void)ctx;
+	return cxv_cli_print_json(doc) == CXV_EXIT_OK ? CXV_OK : CXV_ERR_IO;
 }

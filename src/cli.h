@@ -148,7 +148,7 @@ int cxv_cli_open(const char *dir, struct cxv_vault **out /* OUT */);
 /* Print j as one compact JSON line on stdout, wiping the text; frees j. */
 int cxv_cli_print_json(json_t *j);
 
-/* Make jansson wipe every block it frees (output holds personal data). */
-void cxv_cli_json_wipe_on_free(void);
+/* cxv_cli_print_json() as a cxv_view_fn: each document on its own line. */
+int cxv_cli_print_doc(void *ctx, json_t *doc);
 
 #endif

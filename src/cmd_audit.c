@@ -9,6 +9,7 @@
 #include "keyring.h"
 #include "util.h"
 #include "vault.h"
+#include "view.h"
 
 static int run(int argc, char **argv);
 
@@ -51,18 +52,7 @@ do_verify(struct cxv_vault *v)
 static int
 print_entry(void *ctx, const struct cxv_audit_row *row)
 {
-	char ts[CXV_TIME_STR], hash[2 * CXV_HASH_BYTES + 1];
-
-	(void)ctx;
-	cxv_time_format(row->ts_ms, ts);
-	cxv_hex(row->hash, CXV_HASH_BYTES, hash);
-	if (cxv_cli_print_json(json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, "
-	    "s:s}", "seq", (json_int_t)row->seq, "time", ts, "actor",
-	    row->actor, "action", row->action, "object_type", row->object_type,
-	    "object_id", row->object_id, "fields", row->fields, "hash", hash))
-	    != CXV_EXIT_OK)
-		return CXV_ERR_IO;
-	return CXV_OK;
+	return cxv_cli_print_doc(ctx, cxv_view_audit_row(row));
 }
 
 static int

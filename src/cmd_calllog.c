@@ -9,6 +9,7 @@
 #include "user.h"
 #include "util.h"
 #include "vault.h"
+#include "view.h"
 
 static int run(int argc, char **argv);
 
@@ -22,21 +23,6 @@ const struct cxv_cmd cxv_cmd_calllog = {
 	"        keeps call_log_size entries (cxvault.conf).",
 	run,
 };
-
-static int
-print_entry(void *ctx, const struct cxv_call_log_row *row, const char *name,
-    const char *number)
-{
-	char t[CXV_TIME_STR];
-
-	(void)ctx;
-	cxv_time_format(row->ts_ms, t);
-	return cxv_cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}",
-	    "time", t, "direction", cxv_call_dir_name(row->direction), "name",
-	    name, "number", number, "duration_s", (json_int_t)row->duration_s,
-	    "subject", (json_int_t)row->subject_id)) == CXV_EXIT_OK ? CXV_OK :
-	    CXV_ERR_IO;
-}
 
 static int
 agent_opt(void *ctx, int o, const char *arg)
@@ -74,7 +60,7 @@ run(int argc, char **argv)
 	if ((r = cxv_cli_open(a.dir, &v)) != CXV_EXIT_OK)
 		return r;
 	if ((r = cxv_user_lookup(v, agent, &uid)) == CXV_OK)
-		r = cxv_call_log_show(v, uid, print_entry, NULL);
+		r = cxv_view_call_log(v, uid, cxv_cli_print_doc, NULL);
 	cxv_vault_close(v);
 	if (r != CXV_OK) {
 		cxv_cli_error("calllog show", "%s", r == CXV_ERR_NOT_FOUND ?

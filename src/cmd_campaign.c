@@ -8,6 +8,7 @@
 #include "err.h"
 #include "util.h"
 #include "vault.h"
+#include "view.h"
 
 static int run_campaign(int argc, char **argv);
 static int run_dnc(int argc, char **argv);
@@ -85,24 +86,10 @@ fail(const char *what, int r, const char *why)
 	return CXV_EXIT_FAIL;
 }
 
-static json_t *
-campaign_json(const struct cxv_campaign_row *row)
-{
-	char t[CXV_TIME_STR];
-
-	cxv_time_format(row->created_ms, t);
-	return json_pack("{s:I, s:s, s:s, s:s, s:I, s:I}", "campaign",
-	    (json_int_t)row->id, "name", row->name, "state",
-	    cxv_campaign_state_name(row->state), "created", t, "entries",
-	    (json_int_t)row->entries, "results", (json_int_t)row->results);
-}
-
 static int
 print_campaign(void *ctx, const struct cxv_campaign_row *row)
 {
-	(void)ctx;
-	return cxv_cli_print_json(campaign_json(row)) == CXV_EXIT_OK ?
-	    CXV_OK : CXV_ERR_IO;
+	return cxv_cli_print_doc(ctx, cxv_view_campaign_row(row));
 }
 
 static int
@@ -112,52 +99,15 @@ take_id(void *ctx, const struct cxv_campaign_row *row)
 	return CXV_OK;
 }
 
-struct show {
-	json_t *entries, *results, *cur;
-};
-
-static int
-show_item(void *ctx, int result, const struct cxv_campaign_item *it)
-{
-	struct show *sh = ctx;
-	char t[CXV_TIME_STR];
-
-	cxv_time_format(it->ts_ms, t);
-	sh->cur = result ? json_pack("{s:I, s:s, s:s}", "subject",
-	    (json_int_t)it->subject_id, "time", t, "outcome", it->outcome) :
-	    json_pack("{s:I, s:s}", "subject", (json_int_t)it->subject_id,
-	    "added", t);
-	if (sh->cur == NULL || json_array_append_new(result ? sh->results :
-	    sh->entries, sh->cur) != 0)
-		return CXV_ERR_NOMEM;
-	return CXV_OK;
-}
-
-static int
-show_field(void *ctx, const char *name, const char *value)
-{
-	struct show *sh = ctx;
-
-	return json_object_set_new(sh->cur, name, json_string(value)) == 0 ?
-	    CXV_OK : CXV_ERR_CORRUPT;
-}
-
 static int
 do_show(struct cxv_vault *v, int64_t id)
 {
-	struct show sh = { json_array(), json_array(), NULL };
-	struct cxv_campaign_view view = { show_item, show_field, &sh };
+	json_t *doc = NULL;
 	int r;
 
-	r = sh.entries && sh.results ? cxv_campaign_show(v, id, &view) :
-	    CXV_ERR_NOMEM;
-	if (r != CXV_OK) {
-		json_decref(sh.entries);
-		json_decref(sh.results);
+	if ((r = cxv_view_campaign(v, id, &doc)) != CXV_OK)
 		return fail("campaign show", r, NULL);
-	}
-	return cxv_cli_print_json(json_pack("{s:I, s:o, s:o}", "campaign",
-	    (json_int_t)id, "entries", sh.entries, "results", sh.results));
+	return cxv_cli_print_json(doc);
 }
 
 static int

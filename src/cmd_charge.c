@@ -8,6 +8,7 @@
 #include "err.h"
 #include "util.h"
 #include "vault.h"
+#include "view.h"
 
 static int run(int argc, char **argv);
 
@@ -104,35 +105,10 @@ do_add(struct cxv_vault *v, struct args *a)
 	return CXV_EXIT_OK;
 }
 
-struct total {
-	int64_t calls, cents;
-};
-
-static int
-print_charge(void *ctx, const struct cxv_charge_row *row, const char *guest,
-    const char *dialled)
-{
-	struct total *t = ctx;
-	char ts[CXV_TIME_STR], amount[32];
-
-	cxv_time_format(row->ts_ms, ts);
-	snprintf(amount, sizeof(amount), "%lld.%02lld",
-	    (long long)(row->amount_cents / 100),
-	    (long long)(row->amount_cents % 100));
-	t->calls++;
-	t->cents += row->amount_cents;
-	return cxv_cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}",
-	    "room", row->room, "guest", guest, "time", ts, "dialled", dialled,
-	    "duration_s", (json_int_t)row->duration_s, "amount", amount)) ==
-	    CXV_EXIT_OK ? CXV_OK : CXV_ERR_IO;
-}
-
 static int
 do_list(struct cxv_vault *v, struct args *a)
 {
 	int64_t since = INT64_MIN, until = INT64_MAX;
-	struct total t = { 0, 0 };
-	char total[32];
 	int r;
 
 	if (a->room == NULL ||
@@ -140,15 +116,12 @@ do_list(struct cxv_vault *v, struct args *a)
 	    (a->until && cxv_time_parse(a->until, &until) != CXV_OK))
 		return cxv_cli_usage_error(&cxv_cmd_charge,
 		    "list needs --room (and dates as YYYY-MM-DD)");
-	if ((r = cxv_charge_list(v, a->room, since, until, print_charge, &t))
-	    != CXV_OK) {
+	if ((r = cxv_view_charges(v, a->room, since, until, cxv_cli_print_doc,
+	    NULL)) != CXV_OK) {
 		cxv_cli_error("charge list", "%s", cxv_strerror(r));
 		return CXV_EXIT_FAIL;
 	}
-	snprintf(total, sizeof(total), "%lld.%02lld", (long long)(t.cents / 100),
-	    (long long)(t.cents % 100));
-	return cxv_cli_print_json(json_pack("{s:s, s:I, s:s}", "room", a->room,
-	    "calls", (json_int_t)t.calls, "total", total));
+	return CXV_EXIT_OK;
 }
 
 static int

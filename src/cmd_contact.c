@@ -10,6 +10,7 @@
 #include "user.h"
 #include "util.h"
 #include "vault.h"
+#include "view.h"
 
 static int run(int argc, char **argv);
 
@@ -52,33 +53,9 @@ opt(void *ctx, int o, const char *arg)
 }
 
 static int
-print_record(void *ctx, const struct cxv_contact_row *row)
-{
-	json_t **cur = ctx;
-
-	if (*cur != NULL && cxv_cli_print_json(*cur) != CXV_EXIT_OK) {
-		*cur = NULL;
-		return CXV_ERR_IO;
-	}
-	*cur = json_pack("{s:I, s:I}", "contact", (json_int_t)row->id,
-	    "subject", (json_int_t)row->subject_id);
-	return *cur != NULL ? CXV_OK : CXV_ERR_NOMEM;
-}
-
-static int
-print_field(void *ctx, const char *name, const char *value)
-{
-	json_t **cur = ctx;
-
-	return json_object_set_new(*cur, name, json_string(value)) == 0 ?
-	    CXV_OK : CXV_ERR_CORRUPT;
-}
-
-static int
 act(struct cxv_vault *v, int add, struct args *a)
 {
 	const char *why = NULL;
-	json_t *cur = NULL;
 	int64_t owner = 0, id = 0;
 	int r = CXV_OK;
 
@@ -88,12 +65,8 @@ act(struct cxv_vault *v, int add, struct args *a)
 	else if (add && (r = cxv_contact_add(v, owner, a->fs.f, a->fs.n, &id,
 	    &why)) == CXV_OK)
 		printf("%lld\n", (long long)id);
-	else if (!add && (r = cxv_contact_list(v, owner, print_record,
-	    print_field, &cur)) == CXV_OK && cur != NULL &&
-	    cxv_cli_print_json(cur) != CXV_EXIT_OK)
-		r = CXV_ERR_IO;
-	else if (!add && r != CXV_OK)
-		json_decref(cur);
+	else if (!add)
+		r = cxv_view_contacts(v, owner, cxv_cli_print_doc, NULL);
 	if (r != CXV_OK) {
 		cxv_cli_error(add ? "contact add" : "contact list", "%s%s%s",
 		    cxv_strerror(r), why ? ": " : "", why ? why : "");

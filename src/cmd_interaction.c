@@ -11,6 +11,7 @@
 #include "user.h"
 #include "util.h"
 #include "vault.h"
+#include "view.h"
 
 static int run(int argc, char **argv);
 
@@ -109,31 +110,10 @@ opt(void *ctx, int o, const char *arg)
 	return -1;
 }
 
-/* The row's clear columns as a new JSON object (NULL on no memory). */
-static json_t *
-row_json(const struct cxv_interaction_row *row)
-{
-	char s[CXV_TIME_STR], a[CXV_TIME_STR], e[CXV_TIME_STR];
-
-	cxv_time_format(row->started_ms, s);
-	cxv_time_format(row->answered_ms, a);
-	cxv_time_format(row->ended_ms, e);
-	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s*, s:s*, s:s, s:o}",
-	    "interaction", (json_int_t)row->id,
-	    "subject", (json_int_t)row->subject_id,
-	    "media", cxv_media_name(row->media), "source", row->source,
-	    "started", s, "answered", row->answered_ms ? a : NULL,
-	    "ended", row->ended_ms ? e : NULL, "outcome", row->outcome,
-	    "agent", row->agent_user_id ? json_integer(row->agent_user_id) :
-	    json_null());
-}
-
 static int
 print_row(void *ctx, const struct cxv_interaction_row *row)
 {
-	(void)ctx;
-	return cxv_cli_print_json(row_json(row)) == CXV_EXIT_OK ? CXV_OK :
-	    CXV_ERR_IO;
+	return cxv_cli_print_doc(ctx, cxv_view_interaction_row(row));
 }
 
 static int
@@ -174,57 +154,10 @@ do_list(struct cxv_vault *v, struct args *a)
 	return r == CXV_OK ? CXV_EXIT_OK : fail("interaction list", r, why);
 }
 
-struct show {
-	json_t *doc, *fields, *trail, *items;
-};
-
-static int
-show_record(void *ctx, const struct cxv_interaction_row *row)
-{
-	struct show *sh = ctx;
-
-	return (sh->doc = row_json(row)) != NULL ? CXV_OK : CXV_ERR_NOMEM;
-}
-
-static int
-show_field(void *ctx, const char *name, const char *value)
-{
-	struct show *sh = ctx;
-
-	return json_object_set_new(sh->fields, name, json_string(value)) == 0 ?
-	    CXV_OK : CXV_ERR_CORRUPT;
-}
-
-static int
-show_step(void *ctx, int seq, int64_t ts_ms, int kind)
-{
-	struct show *sh = ctx;
-	char ts[CXV_TIME_STR];
-
-	cxv_time_format(ts_ms, ts);
-	return json_array_append_new(sh->trail, json_pack("{s:i, s:s, s:s}",
-	    "seq", seq, "time", ts, "step", cxv_step_name(kind))) == 0 ?
-	    CXV_OK : CXV_ERR_NOMEM;
-}
-
-static int
-show_item(void *ctx, const struct cxv_item_row *row, const char *value)
-{
-	struct show *sh = ctx;
-
-	return json_array_append_new(sh->items, json_pack("{s:I, s:s, s:b, "
-	    "s:i, s:s}", "item", (json_int_t)row->id, "name", row->name,
-	    "protected", row->protected_, "destinations", row->destinations,
-	    "value", value != NULL ? value : "[protected]")) == 0 ? CXV_OK :
-	    CXV_ERR_NOMEM;
-}
-
 static int
 do_show(struct cxv_vault *v, struct args *a)
 {
-	struct show sh = { NULL, NULL, NULL, NULL };
-	struct cxv_interaction_view view = { show_record, show_field,
-	    show_step, show_item, &sh };
+	json_t *doc = NULL;
 	int64_t id = 0;
 	int r;
 
@@ -234,23 +167,9 @@ do_show(struct cxv_vault *v, struct args *a)
 	if ((r = cxv_cli_parse_id(&cxv_cmd_interaction, a->cli.pos[0], &id))
 	    != -1)
 		return r;
-	sh.fields = json_object();
-	sh.trail = json_array();
-	sh.items = json_array();
-	r = sh.fields != NULL && sh.trail != NULL && sh.items != NULL ?
-	    cxv_interaction_show(v, id, a->reveal, &view) : CXV_ERR_NOMEM;
-	if (r == CXV_OK && (json_object_set(sh.doc, "fields", sh.fields) != 0 ||
-	    json_object_set(sh.doc, "trail", sh.trail) != 0 ||
-	    json_object_set(sh.doc, "items", sh.items) != 0))
-		r = CXV_ERR_NOMEM;
-	json_decref(sh.fields);
-	json_decref(sh.trail);
-	json_decref(sh.items);
-	if (r != CXV_OK) {
-		json_decref(sh.doc);
+	if ((r = cxv_view_interaction(v, id, a->reveal, &doc)) != CXV_OK)
 		return fail("interaction show", r, NULL);
-	}
-	return cxv_cli_print_json(sh.doc);
+	return cxv_cli_print_json(doc);
 }
 
 static int

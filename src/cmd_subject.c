@@ -11,6 +11,7 @@
 #include "subject.h"
 #include "util.h"
 #include "vault.h"
+#include "view.h"
 
 static int run(int argc, char **argv);
 
@@ -142,34 +143,14 @@ do_find(struct cxv_vault *v, struct args *a)
 }
 
 static int
-show_ident(void *ctx, enum cxv_ident_kind kind, const char *value)
-{
-	json_t *list = ctx;
-
-	if (json_array_append_new(list, json_pack("{s:s, s:s}", "kind",
-	    cxv_ident_kind_name(kind), "value", value)) != 0)
-		return CXV_ERR_NOMEM;
-	return CXV_OK;
-}
-
-static int
 do_show(struct cxv_vault *v, struct args *a)
 {
-	char created[CXV_TIME_STR];
-	json_t *list;
-	int64_t id = a->idv[0], created_ms = 0;
+	json_t *doc = NULL;
 	int r;
 
-	if ((list = json_array()) == NULL)
-		return fail("subject show", CXV_ERR_NOMEM, NULL);
-	if ((r = cxv_subject_show(v, id, &created_ms, show_ident, list))
-	    != CXV_OK) {
-		json_decref(list);
+	if ((r = cxv_view_subject(v, a->idv[0], &doc)) != CXV_OK)
 		return fail("subject show", r, NULL);
-	}
-	cxv_time_format(created_ms, created);
-	return cxv_cli_print_json(json_pack("{s:I, s:s, s:o}", "subject",
-	    (json_int_t)id, "created", created, "identifiers", list));
+	return cxv_cli_print_json(doc);
 }
 
 static int

@@ -9,6 +9,7 @@
 #include "user.h"
 #include "util.h"
 #include "vault.h"
+#include "view.h"
 
 static int run(int argc, char **argv);
 
@@ -79,41 +80,10 @@ do_add(struct cxv_vault *v, struct args *a)
 	return CXV_EXIT_OK;
 }
 
-static json_t *
-row_json(const struct cxv_user_row *row)
-{
-	char t[CXV_TIME_STR];
-
-	cxv_time_format(row->created_ms, t);
-	return json_pack("{s:I, s:I, s:s, s:s, s:s}", "user",
-	    (json_int_t)row->id, "subject", (json_int_t)row->subject_id,
-	    "kind", cxv_user_kind_name(row->kind), "status",
-	    cxv_user_status_name(row->status), "created", t);
-}
-
 static int
 print_row(void *ctx, const struct cxv_user_row *row)
 {
-	(void)ctx;
-	return cxv_cli_print_json(row_json(row)) == CXV_EXIT_OK ? CXV_OK :
-	    CXV_ERR_IO;
-}
-
-static int
-show_record(void *ctx, const struct cxv_user_row *row)
-{
-	json_t **doc = ctx;
-
-	return (*doc = row_json(row)) != NULL ? CXV_OK : CXV_ERR_NOMEM;
-}
-
-static int
-show_field(void *ctx, const char *name, const char *value)
-{
-	json_t **doc = ctx;
-
-	return json_object_set_new(*doc, name, json_string(value)) == 0 ?
-	    CXV_OK : CXV_ERR_CORRUPT;
+	return cxv_cli_print_doc(ctx, cxv_view_user_row(row));
 }
 
 static int
@@ -124,9 +94,8 @@ do_show(struct cxv_vault *v, struct args *a)
 	int r;
 
 	if ((r = cxv_user_lookup(v, a->cli.pos[0], &id)) == CXV_OK)
-		r = cxv_user_show(v, id, show_record, show_field, &doc);
+		r = cxv_view_user(v, id, &doc);
 	if (r != CXV_OK) {
-		json_decref(doc);
 		cxv_cli_error("user show", "%s", r == CXV_ERR_NOT_FOUND ?
 		    "no such user" : cxv_strerror(r));
 		return CXV_EXIT_FAIL;

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "view.h"
 #include "cmds.h"
 #include "cxv_version.h"
 
@@ -45,7 +46,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "cxvault: start: cannot initialize libsodium\n");
 		return CXV_EXIT_FAIL;
 	}
-	cxv_cli_json_wipe_on_free();
+	cxv_view_wipe_on_free();
 	if (argc < 2) {
 		fprintf(stderr, "cxvault: command: no command given\n");
 		usage(stderr);

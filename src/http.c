@@ -1,0 +1,489 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The HTTPS server on libmicrohttpd; see http.h. */
+#include "http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "buf.h"
+#include "caps.h"
+#include "err.h"
+#include "tls.h"
+#include "util.h"
+
+#define MAX_HEADERS	8
+
+enum body_mode { BODY_NONE, BODY_BUFFER, BODY_STREAM };
+
+struct cxv_http {
+	struct MHD_Daemon *d;
+	struct cxv_http_app app;
+	int64_t time_limit_ms;		/* a whole request, body included */
+};
+
+struct cxv_http_req {
+	struct cxv_http *h;
+	struct MHD_Connection *c;
+	const char *method, *path;
+	enum body_mode mode;
+	struct cxv_buf body;
+	int64_t started_ms;
+	struct MHD_Response *resp;
+	unsigned status;
+	int queued;
+	char *hname[MAX_HEADERS], *hvalue[MAX_HEADERS];
+	size_t nheaders;
+	void *data;
+};
+
+/* A body to wipe when MHD is done with it. */
+struct owned {
+	char *p;
+	size_t len;
+};
+
+static void
+free_owned(void *cls)
+{
+	struct owned *o = cls;
+
+	cxv_freezero(o->p, o->len);
+	free(o);
+}
+
+/* Headers every response carries (R4.1, and no caching of personal data). */
+static const char *const security_headers[][2] = {
+	{ "Strict-Transport-Security", "max-age=63072000; includeSubDomains" },
+	{ "X-Content-Type-Options", "nosniff" },
+	{ "X-Frame-Options", "DENY" },
+	{ "Referrer-Policy", "no-referrer" },
+	{ "Cache-Control", "no-store" },
+	{ "Cross-Origin-Opener-Policy", "same-origin" },
+	{ "Cross-Origin-Resource-Policy", "same-origin" },
+	{ "Permissions-Policy", "camera=(), microphone=(), geolocation=()" },
+};
+
+static int
+has_header(const struct cxv_http_req *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nheaders; i++)
+		if (strcasecmp(r->hname[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* The application's headers, then the security ones it did not set. */
+static void
+decorate(struct cxv_http_req *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nheaders; i++)
+		(void)MHD_add_response_header(r->resp, r->hname[i], r->hvalue[i]);
+	for (i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]);
+	    i++)
+		if (!has_header(r, security_headers[i][0]))
+			(void)MHD_add_response_header(r->resp,
+			    security_headers[i][0], security_headers[i][1]);
+	if (!has_header(r, "Content-Security-Policy"))
+		(void)MHD_add_response_header(r->resp, "Content-Security-Policy",
+		    "default-src 'none'; frame-ancestors 'none'");
+}
+
+static void
+set_response(struct cxv_http_req *r, unsigned status, struct MHD_Response *resp,
+    const char *type)
+{
+	if (resp == NULL) {
+		/* Out of memory: a bare 500 from a static body. */
+		resp = MHD_create_response_from_buffer(0, NULL,
+		    MHD_RESPMEM_PERSISTENT);
+		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		type = NULL;
+	}
+	r->resp = resp;
+	r->status = status;
+	if (resp != NULL && type != NULL)
+		(void)MHD_add_response_header(resp, "Content-Type", type);
+	if (resp != NULL)
+		decorate(r);
+}
+
+void
+cxv_http_respond(struct cxv_http_req *r, unsigned status, const char *type,
+    char *body, size_t len)
+{
+	struct MHD_Response *resp = NULL;
+	struct owned *o;
+
+	if (r->resp != NULL) {
+		cxv_freezero(body, len);
+		return;
+	}
+	if ((o = malloc(sizeof(*o))) != NULL) {
+		o->p = body;
+		o->len = len;
+		resp = MHD_create_response_from_buffer_with_free_callback_cls(len,
+		    body, free_owned, o);
+		if (resp == NULL)
+			free(o);
+	}
+	if (resp == NULL)
+		cxv_freezero(body, len);
+	set_response(r, status, resp, type);
+}
+
+struct stream {
+	cxv_http_read_fn read;
+	void (*fin)(void *);
+	void *cls;
+};
+
+static ssize_t
+stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream *s = cls;
+	ssize_t n;
+
+	(void)pos;
+	n = s->read(s->cls, buf, max);
+	if (n < 0)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : n;
+}
+
+static void
+stream_free(void *cls)
+{
+	struct stream *s = cls;
+
+	s->fin(s->cls);
+	free(s);
+}
+
+void
+cxv_http_respond_stream(struct cxv_http_req *r, unsigned status,
+    const char *type, uint64_t size, cxv_http_read_fn read, void *cls,
+    void (*fin)(void *cls))
+{
+	struct MHD_Response *resp = NULL;
+	struct stream *s;
+
+	if (r->resp != NULL || (s = malloc(sizeof(*s))) == NULL) {
+		fin(cls);
+		if (r->resp == NULL)
+			set_response(r, 0, NULL, NULL);
+		return;
+	}
+	*s = (struct stream){ read, fin, cls };
+	resp = MHD_create_response_from_callback(size == UINT64_MAX ?
+	    MHD_SIZE_UNKNOWN : size, CXV_STREAM_CHUNK, stream_read, s,
+	    stream_free);
+	if (resp == NULL)
+		stream_free(s);
+	set_response(r, status, resp, type);
+}
+
+void
+cxv_http_add_header(struct cxv_http_req *r, const char *name,
+    const char *value)
+{
+	if (r->nheaders == MAX_HEADERS)
+		return;
+	if ((r->hname[r->nheaders] = strdup(name)) == NULL)
+		return;
+	if ((r->hvalue[r->nheaders] = strdup(value)) == NULL) {
+		free(r->hname[r->nheaders]);
+		return;
+	}
+	r->nheaders++;
+}
+
+/* A JSON error from the server itself (limits), before the application. */
+static void
+refuse(struct cxv_http_req *r, unsigned status, const char *code,
+    const char *message)
+{
+	char *body = NULL;
+	int n;
+
+	/* Whatever the client still sends is not read: close after this. */
+	cxv_http_add_header(r, "Connection", "close");
+	n = asprintf(&body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}",
+	    code, message);
+	if (n < 0)
+		set_response(r, 0, NULL, NULL);
+	else
+		cxv_http_respond(r, status, "application/json", body,
+		    (size_t)n);
+}
+
+static enum MHD_Result
+queue(struct cxv_http_req *r)
+{
+	enum MHD_Result ok;
+
+	if (r->queued || r->resp == NULL)
+		return r->queued ? MHD_YES : MHD_NO;
+	r->queued = 1;
+	ok = MHD_queue_response(r->c, r->status, r->resp);
+	MHD_destroy_response(r->resp);
+	r->resp = NULL;
+	return ok;
+}
+
+/* Content-Length above max: refused before a byte of the body is read. */
+static int
+length_over(struct cxv_http_req *r, size_t max)
+{
+	const char *cl = cxv_http_header(r, "Content-Length");
+	const char *te = cxv_http_header(r, "Transfer-Encoding");
+	long long n;
+
+	if (cl != NULL && cxv_strtonum(cl, 0, INT64_MAX, &n) == CXV_OK)
+		return (unsigned long long)n > max;
+	return max == 0 && te != NULL;
+}
+
+static struct cxv_http_req *
+req_new(struct cxv_http *h, struct MHD_Connection *c, const char *url,
+    const char *method)
+{
+	struct cxv_http_req *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->h = h;
+	r->c = c;
+	r->path = url;
+	r->method = method;
+	r->started_ms = cxv_now_ms();
+	cxv_buf_init(&r->body, 0);
+	return r;
+}
+
+/* The first call: headers only. */
+static enum MHD_Result
+on_headers(struct cxv_http *h, struct cxv_http_req *r)
+{
+	h->app.begin(h->app.ctx, r);
+	if (r->resp == NULL && r->mode != BODY_STREAM &&
+	    length_over(r, r->body.max))
+		refuse(r, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
+		    r->mode == BODY_NONE ? "this request takes no body" :
+		    "request body too large");
+	return r->resp != NULL ? queue(r) : MHD_YES;
+}
+
+/* A piece of the body. */
+static enum MHD_Result
+on_piece(struct cxv_http *h, struct cxv_http_req *r, const char *data,
+    size_t len)
+{
+	int rc;
+
+	if (r->queued || r->resp != NULL)
+		return queue(r);
+	if (cxv_now_ms() - r->started_ms > h->time_limit_ms)
+		refuse(r, MHD_HTTP_REQUEST_TIMEOUT, "timeout",
+		    "request body too slow");
+	else if (r->mode == BODY_STREAM)
+		h->app.piece(h->app.ctx, r, data, len);
+	else if ((rc = cxv_buf_add(&r->body, data, len)) != CXV_OK)
+		refuse(r, rc == CXV_ERR_TOO_LARGE ? MHD_HTTP_CONTENT_TOO_LARGE :
+		    MHD_HTTP_INTERNAL_SERVER_ERROR, cxv_errcode(rc),
+		    rc == CXV_ERR_TOO_LARGE ? "request body too large" :
+		    "out of memory");
+	return r->resp != NULL ? queue(r) : MHD_YES;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct cxv_http *h = cls;
+	struct cxv_http_req *r = *con_cls;
+	size_t n;
+
+	(void)version;
+	if (r == NULL) {
+		if ((r = req_new(h, c, url, method)) == NULL)
+			return MHD_NO;
+		*con_cls = r;
+		return on_headers(h, r);
+	}
+	if (*upload_size > 0) {
+		n = *upload_size;
+		*upload_size = 0;
+		return on_piece(h, r, upload, n);
+	}
+	if (r->queued)
+		return MHD_YES;
+	if (r->resp == NULL)
+		h->app.end(h->app.ctx, r);
+	if (r->resp == NULL)
+		refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+		    "no response");
+	return queue(r);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct cxv_http *h = cls;
+	struct cxv_http_req *r = *con_cls;
+	size_t i;
+
+	(void)c;
+	(void)toe;
+	if (r == NULL)
+		return;
+	h->app.done(h->app.ctx, r);
+	if (r->resp != NULL)
+		MHD_destroy_response(r->resp);
+	for (i = 0; i < r->nheaders; i++) {
+		free(r->hname[i]);
+		free(r->hvalue[i]);
+	}
+	cxv_buf_free(&r->body);
+	free(r);
+	*con_cls = NULL;
+}
+
+int
+cxv_http_start(const struct cxv_http_opts *o, const struct cxv_http_app *app,
+    struct cxv_http **out, char *why, size_t whylen)
+{
+	struct cxv_http *h;
+
+	*out = NULL;
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return CXV_ERR_NOMEM;
+	h->app = *app;
+	h->time_limit_ms = 4000LL * o->timeout_s;
+	h->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
+	    MHD_USE_TLS, 0, NULL, NULL, on_request, h,
+	    MHD_OPTION_LISTEN_SOCKET, o->listen_fd,
+	    MHD_OPTION_HTTPS_MEM_CERT, o->cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, o->key,
+	    MHD_OPTION_HTTPS_PRIORITIES, cxv_tls_priorities,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->workers,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)o->max_connections_per_ip,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->header_mem,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+	    MHD_OPTION_STRICT_FOR_CLIENT, 1,
+	    MHD_OPTION_END);
+	if (h->d == NULL) {
+		snprintf(why, whylen, "cannot start the HTTPS server (TLS "
+		    "certificate and key, or options)");
+		free(h);
+		return CXV_ERR_INVALID;
+	}
+	*out = h;
+	return CXV_OK;
+}
+
+void
+cxv_http_quiesce(struct cxv_http *h)
+{
+	(void)MHD_quiesce_daemon(h->d);
+}
+
+unsigned
+cxv_http_connections(struct cxv_http *h)
+{
+	const union MHD_DaemonInfo *i = MHD_get_daemon_info(h->d,
+	    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+
+	return i != NULL ? i->num_connections : 0;
+}
+
+void
+cxv_http_stop(struct cxv_http *h)
+{
+	if (h == NULL)
+		return;
+	MHD_stop_daemon(h->d);
+	free(h);
+}
+
+const char *
+cxv_http_method(const struct cxv_http_req *r)
+{
+	return r->method;
+}
+
+const char *
+cxv_http_path(const struct cxv_http_req *r)
+{
+	return r->path;
+}
+
+const char *
+cxv_http_query(struct cxv_http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *
+cxv_http_header(struct cxv_http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->c, MHD_HEADER_KIND, name);
+}
+
+const struct sockaddr *
+cxv_http_client(struct cxv_http_req *r)
+{
+	const union MHD_ConnectionInfo *i = MHD_get_connection_info(r->c,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	return i != NULL ? i->client_addr : NULL;
+}
+
+void
+cxv_http_set_data(struct cxv_http_req *r, void *data)
+{
+	r->data = data;
+}
+
+void *
+cxv_http_data(struct cxv_http_req *r)
+{
+	return r->data;
+}
+
+void
+cxv_http_buffer_body(struct cxv_http_req *r, size_t max)
+{
+	r->mode = BODY_BUFFER;
+	cxv_buf_init(&r->body, max);
+}
+
+void
+cxv_http_stream_body(struct cxv_http_req *r)
+{
+	r->mode = BODY_STREAM;
+}
+
+const char *
+cxv_http_body(struct cxv_http_req *r, size_t *len)
+{
+	*len = r->body.len;
+	return r->body.p != NULL ? r->body.p : "";
+}
+
+int
+cxv_http_responded(const struct cxv_http_req *r)
+{
+	return r->resp != NULL || r->queued;
+}

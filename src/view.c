@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* JSON documents of records for the CLI and the API; see view.h. */
+#include "view.h"
+
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "call_log.h"
+#include "campaign.h"
+#include "charge.h"
+#include "contact.h"
+#include "err.h"
+#include "interaction.h"
+#include "keyring.h"
+#include "subject.h"
+#include "user.h"
+#include "util.h"
+
+/* jansson frees without a size; the allocator knows it. */
+static void
+wipe_free(void *p)
+{
+	if (p == NULL)
+		return;
+	sodium_memzero(p, malloc_usable_size(p));
+	free(p);
+}
+
+void
+cxv_view_wipe_on_free(void)
+{
+	json_set_alloc_funcs(malloc, wipe_free);
+}
+
+json_t *
+cxv_view_time(int64_t ms)
+{
+	char t[CXV_TIME_STR];
+
+	if (ms == 0)
+		return json_null();
+	cxv_time_format(ms, t);
+	return json_string(t);
+}
+
+/* Set name to value (a string) in doc; decrypted fields of records. */
+static int
+set_field(void *ctx, const char *name, const char *value)
+{
+	json_t *doc = ctx;
+
+	return json_object_set_new(doc, name, json_string(value)) == 0 ?
+	    CXV_OK : CXV_ERR_CORRUPT;
+}
+
+json_t *
+cxv_view_interaction_row(const struct cxv_interaction_row *row)
+{
+	return json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:o, s:s, s:o}",
+	    "interaction", (json_int_t)row->id,
+	    "subject", (json_int_t)row->subject_id,
+	    "media", cxv_media_name(row->media), "source", row->source,
+	    "started", cxv_view_time(row->started_ms),
+	    "answered", cxv_view_time(row->answered_ms),
+	    "ended", cxv_view_time(row->ended_ms), "outcome", row->outcome,
+	    "agent", row->agent_user_id ? json_integer(row->agent_user_id) :
+	    json_null());
+}
+
+struct ia_doc {
+	json_t *doc, *fields, *trail, *items;
+};
+
+static int
+ia_record(void *ctx, const struct cxv_interaction_row *row)
+{
+	struct ia_doc *d = ctx;
+
+	return (d->doc = cxv_view_interaction_row(row)) != NULL ? CXV_OK :
+	    CXV_ERR_NOMEM;
+}
+
+static int
+ia_field(void *ctx, const char *name, const char *value)
+{
+	return set_field(((struct ia_doc *)ctx)->fields, name, value);
+}
+
+static int
+ia_step(void *ctx, int seq, int64_t ts_ms, int kind)
+{
+	struct ia_doc *d = ctx;
+
+	return json_array_append_new(d->trail, json_pack("{s:i, s:o, s:s}",
+	    "seq", seq, "time", cxv_view_time(ts_ms), "step",
+	    cxv_step_name(kind))) == 0 ? CXV_OK : CXV_ERR_NOMEM;
+}
+
+static int
+ia_item(void *ctx, const struct cxv_item_row *row, const char *value)
+{
+	struct ia_doc *d = ctx;
+
+	return json_array_append_new(d->items, json_pack("{s:I, s:s, s:b, "
+	    "s:i, s:s}", "item", (json_int_t)row->id, "name", row->name,
+	    "protected", row->protected_, "destinations", row->destinations,
+	    "value", value != NULL ? value : "[protected]")) == 0 ? CXV_OK :
+	    CXV_ERR_NOMEM;
+}
+
+int
+cxv_view_interaction(struct cxv_vault *v, int64_t id, int reveal,
+    json_t **out)
+{
+	struct ia_doc d = { NULL, json_object(), json_array(), json_array() };
+	struct cxv_interaction_view view = { ia_record, ia_field, ia_step,
+	    ia_item, &d };
+	int r;
+
+	*out = NULL;
+	r = d.fields && d.trail && d.items ?
+	    cxv_interaction_show(v, id, reveal, &view) : CXV_ERR_NOMEM;
+	if (r == CXV_OK && (json_object_set(d.doc, "fields", d.fields) != 0 ||
+	    json_object_set(d.doc, "trail", d.trail) != 0 ||
+	    json_object_set(d.doc, "items", d.items) != 0))
+		r = CXV_ERR_NOMEM;
+	json_decref(d.fields);
+	json_decref(d.trail);
+	json_decref(d.items);
+	if (r != CXV_OK) {
+		json_decref(d.doc);
+		return r;
+	}
+	*out = d.doc;
+	return CXV_OK;
+}
+
+json_t *
+cxv_view_user_row(const struct cxv_user_row *row)
+{
+	return json_pack("{s:I, s:I, s:s, s:s, s:o}", "user",
+	    (json_int_t)row->id, "subject", (json_int_t)row->subject_id,
+	    "kind", cxv_user_kind_name(row->kind), "status",
+	    cxv_user_status_name(row->status), "created",
+	    cxv_view_time(row->created_ms));
+}
+
+static int
+user_record(void *ctx, const struct cxv_user_row *row)
+{
+	json_t **doc = ctx;
+
+	return (*doc = cxv_view_user_row(row)) != NULL ? CXV_OK :
+	    CXV_ERR_NOMEM;
+}
+
+static int
+user_field(void *ctx, const char *name, const char *value)
+{
+	return set_field(*(json_t **)ctx, name, value);
+}
+
+int
+cxv_view_user(struct cxv_vault *v, int64_t id, json_t **out)
+{
+	int r;
+
+	*out = NULL;
+	if ((r = cxv_user_show(v, id, user_record, user_field, out)) != CXV_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return r;
+}
+
+/* Records made of a row and then its fields: each goes out once whole. */
+struct each {
+	cxv_view_fn fn;
+	void *ctx;
+	json_t *cur;
+};
+
+/* Hand the finished document on; the next one starts. */
+static int
+each_flush(struct each *e)
+{
+	json_t *doc = e->cur;
+
+	e->cur = NULL;
+	return doc != NULL ? e->fn(e->ctx, doc) : CXV_OK;
+}
+
+static int
+contact_record(void *ctx, const struct cxv_contact_row *row)
+{
+	struct each *e = ctx;
+	int r;
+
+	if ((r = each_flush(e)) != CXV_OK)
+		return r;
+	e->cur = json_pack("{s:I, s:I}", "contact", (json_int_t)row->id,
+	    "subject", (json_int_t)row->subject_id);
+	return e->cur != NULL ? CXV_OK : CXV_ERR_NOMEM;
+}
+
+static int
+each_field(void *ctx, const char *name, const char *value)
+{
+	return set_field(((struct each *)ctx)->cur, name, value);
+}
+
+int
+cxv_view_contacts(struct cxv_vault *v, int64_t owner, cxv_view_fn fn,
+    void *ctx)
+{
+	struct each e = { fn, ctx, NULL };
+	int r;
+
+	if ((r = cxv_contact_list(v, owner, contact_record, each_field, &e)) ==
+	    CXV_OK)
+		return each_flush(&e);
+	json_decref(e.cur);
+	return r;
+}
+
+static int
+call_log_entry(void *ctx, const struct cxv_call_log_row *row,
+    const char *name, const char *number)
+{
+	struct each *e = ctx;
+	json_t *doc = json_pack("{s:o, s:s, s:s, s:s, s:I, s:I}", "time",
+	    cxv_view_time(row->ts_ms), "direction",
+	    cxv_call_dir_name(row->direction), "name", name, "number", number,
+	    "duration_s", (json_int_t)row->duration_s, "subject",
+	    (json_int_t)row->subject_id);
+
+	return doc != NULL ? e->fn(e->ctx, doc) : CXV_ERR_NOMEM;
+}
+
+int
+cxv_view_call_log(struct cxv_vault *v, int64_t user_id, cxv_view_fn fn,
+    void *ctx)
+{
+	struct each e = { fn, ctx, NULL };
+
+	return cxv_call_log_show(v, user_id, call_log_entry, &e);
+}
+
+struct charges {
+	struct each e;
+	const char *room;
+	int64_t calls, cents;
+};
+
+static json_t *
+money(int64_t cents)
+{
+	char s[32];
+
+	snprintf(s, sizeof(s), "%lld.%02lld", (long long)(cents / 100),
+	    (long long)(cents % 100));
+	return json_string(s);
+}
+
+static int
+charge_entry(void *ctx, const struct cxv_charge_row *row, const char *guest,
+    const char *dialled)
+{
+	struct charges *c = ctx;
+	json_t *doc = json_pack("{s:s, s:s, s:o, s:s, s:I, s:o}", "room",
+	    row->room, "guest", guest, "time", cxv_view_time(row->ts_ms),
+	    "dialled", dialled, "duration_s", (json_int_t)row->duration_s,
+	    "amount", money(row->amount_cents));
+
+	c->calls++;
+	c->cents += row->amount_cents;
+	return doc != NULL ? c->e.fn(c->e.ctx, doc) : CXV_ERR_NOMEM;
+}
+
+int
+cxv_view_charges(struct cxv_vault *v, const char *room, int64_t since_ms,
+    int64_t until_ms, cxv_view_fn fn, void *ctx)
+{
+	struct charges c = { { fn, ctx, NULL }, room, 0, 0 };
+	json_t *total;
+	int r;
+
+	if ((r = cxv_charge_list(v, room, since_ms, until_ms, charge_entry, &c))
+	    != CXV_OK)
+		return r;
+	total = json_pack("{s:s, s:I, s:o}", "room", room, "calls",
+	    (json_int_t)c.calls, "total", money(c.cents));
+	return total != NULL ? fn(ctx, total) : CXV_ERR_NOMEM;
+}
+
+json_t *
+cxv_view_campaign_row(const struct cxv_campaign_row *row)
+{
+	return json_pack("{s:I, s:s, s:s, s:o, s:I, s:I}", "campaign",
+	    (json_int_t)row->id, "name", row->name, "state",
+	    cxv_campaign_state_name(row->state), "created",
+	    cxv_view_time(row->created_ms), "entries",
+	    (json_int_t)row->entries, "results", (json_int_t)row->results);
+}
+
+struct campaign_doc {
+	json_t *entries, *results, *cur;
+};
+
+static int
+campaign_item(void *ctx, int result, const struct cxv_campaign_item *it)
+{
+	struct campaign_doc *d = ctx;
+
+	d->cur = result ? json_pack("{s:I, s:o, s:s}", "subject",
+	    (json_int_t)it->subject_id, "time", cxv_view_time(it->ts_ms),
+	    "outcome", it->outcome) : json_pack("{s:I, s:o}", "subject",
+	    (json_int_t)it->subject_id, "added", cxv_view_time(it->ts_ms));
+	if (d->cur == NULL || json_array_append_new(result ? d->results :
+	    d->entries, d->cur) != 0)
+		return CXV_ERR_NOMEM;
+	return CXV_OK;
+}
+
+static int
+campaign_field(void *ctx, const char *name, const char *value)
+{
+	return set_field(((struct campaign_doc *)ctx)->cur, name, value);
+}
+
+int
+cxv_view_campaign(struct cxv_vault *v, int64_t id, json_t **out)
+{
+	struct campaign_doc d = { json_array(), json_array(), NULL };
+	struct cxv_campaign_view view = { campaign_item, campaign_field, &d };
+	int r;
+
+	*out = NULL;
+	r = d.entries && d.results ? cxv_campaign_show(v, id, &view) :
+	    CXV_ERR_NOMEM;
+	if (r != CXV_OK) {
+		json_decref(d.entries);
+		json_decref(d.results);
+		return r;
+	}
+	*out = json_pack("{s:I, s:o, s:o}", "campaign", (json_int_t)id,
+	    "entries", d.entries, "results", d.results);
+	return *out != NULL ? CXV_OK : CXV_ERR_NOMEM;
+}
+
+json_t *
+cxv_view_audit_row(const struct cxv_audit_row *row)
+{
+	char hash[2 * CXV_HASH_BYTES + 1];
+
+	cxv_hex(row->hash, CXV_HASH_BYTES, hash);
+	return json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:s, s:s}", "seq",
+	    (json_int_t)row->seq, "time", cxv_view_time(row->ts_ms), "actor",
+	    row->actor, "action", row->action, "object_type", row->object_type,
+	    "object_id", row->object_id, "fields", row->fields, "hash", hash);
+}
+
+static int
+subject_ident(void *ctx, enum cxv_ident_kind kind, const char *value)
+{
+	return json_array_append_new(ctx, json_pack("{s:s, s:s}", "kind",
+	    cxv_ident_kind_name(kind), "value", value)) == 0 ? CXV_OK :
+	    CXV_ERR_NOMEM;
+}
+
+int
+cxv_view_subject(struct cxv_vault *v, int64_t id, json_t **out)
+{
+	json_t *list = json_array();
+	int64_t created_ms = 0;
+	int r;
+
+	*out = NULL;
+	if (list == NULL)
+		return CXV_ERR_NOMEM;
+	if ((r = cxv_subject_show(v, id, &created_ms, subject_ident, list))
+	    != CXV_OK) {
+		json_decref(list);
+		return r;
+	}
+	*out = json_pack("{s:I, s:o, s:o}", "subject", (json_int_t)id,
+	    "created", cxv_view_time(created_ms), "identifiers", list);
+	return *out != NULL ? CXV_OK : CXV_ERR_NOMEM;
+}
