@@ -53,6 +53,9 @@
 /* Sealed personal fields of one record: name, value pairs. */
 #define CXV_RECORD_SEALED_MAX	(CXV_IMPORT_LINE_MAX + 1024)
 
+/* Items in one page of an API list. */
+#define CXV_API_PAGE_MAX	1000
+
 /* A PEM certificate chain or key file. */
 #define CXV_TLS_FILE_MAX	1048576
 

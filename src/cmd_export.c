@@ -10,6 +10,7 @@
 #include "interaction.h"
 #include "util.h"
 #include "vault.h"
+#include "view.h"
 
 static int run(int argc, char **argv);
 
@@ -49,12 +50,6 @@ opt(void *ctx, int o, const char *arg)
 	return -1;
 }
 
-static int64_t
-secs(int64_t from, int64_t to)
-{
-	return from != 0 && to >= from ? (to - from) / 1000 : 0;
-}
-
 static int
 csv_text(const char *s, int last)
 {
@@ -82,8 +77,8 @@ put_csv(void *ctx, const struct cxv_interaction_row *row, const char *caller,
 	    (r = csv_text(s, 0)) != CXV_OK || (r = csv_text(a, 0)) != CXV_OK ||
 	    (r = csv_text(e, 0)) != CXV_OK)
 		return r;
-	if (printf("%lld,%lld,", (long long)secs(row->started_ms, row->ended_ms),
-	    (long long)secs(row->answered_ms, row->ended_ms)) < 0)
+	if (printf("%lld,%lld,", (long long)cxv_view_secs(row->started_ms, row->ended_ms),
+	    (long long)cxv_view_secs(row->answered_ms, row->ended_ms)) < 0)
 		return CXV_ERR_IO;
 	if ((r = csv_text(row->outcome, 0)) != CXV_OK ||
 	    (r = csv_text(caller, 0)) != CXV_OK)
@@ -95,21 +90,7 @@ static int
 put_json(void *ctx, const struct cxv_interaction_row *row, const char *caller,
     const char *callee)
 {
-	char s[CXV_TIME_STR], a[CXV_TIME_STR], e[CXV_TIME_STR];
-
-	(void)ctx;
-	cxv_time_format(row->started_ms, s);
-	cxv_time_format(row->answered_ms, a);
-	cxv_time_format(row->ended_ms, e);
-	return cxv_cli_print_json(json_pack("{s:I, s:s, s:s, s:s*, s:s*, s:I, "
-	    "s:I, s:s, s:s, s:s}", "interaction", (json_int_t)row->id,
-	    "source", row->source, "started", s,
-	    "answered", row->answered_ms ? a : NULL,
-	    "ended", row->ended_ms ? e : NULL,
-	    "duration_s", (json_int_t)secs(row->started_ms, row->ended_ms),
-	    "billsec_s", (json_int_t)secs(row->answered_ms, row->ended_ms),
-	    "outcome", row->outcome, "caller", caller, "callee", callee)) ==
-	    CXV_EXIT_OK ? CXV_OK : CXV_ERR_IO;
+	return cxv_cli_print_doc(ctx, cxv_view_export_row(row, caller, callee));
 }
 
 static int

@@ -8,6 +8,7 @@
 #include "store.h"
 #include "util.h"
 #include "vault.h"
+#include "view.h"
 
 static int run(int argc, char **argv);
 
@@ -42,16 +43,7 @@ opt(void *ctx, int o, const char *arg)
 static int
 print_day(void *ctx, const struct cxv_stat_day *d)
 {
-	char day[CXV_TIME_STR];
-
-	(void)ctx;
-	cxv_time_format(d->day_ms, day);
-	day[10] = '\0';
-	return cxv_cli_print_json(json_pack("{s:s, s:I, s:I, s:I, s:I}", "day",
-	    day, "calls", (json_int_t)d->calls, "answered",
-	    (json_int_t)d->answered, "duration_s", (json_int_t)d->duration_s,
-	    "numbers", (json_int_t)d->numbers)) == CXV_EXIT_OK ? CXV_OK :
-	    CXV_ERR_IO;
+	return cxv_cli_print_doc(ctx, cxv_view_stat_day(d));
 }
 
 static int

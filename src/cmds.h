@@ -21,5 +21,6 @@ extern const struct cxv_cmd cxv_cmd_export;
 extern const struct cxv_cmd cxv_cmd_contact;
 extern const struct cxv_cmd cxv_cmd_stats;
 extern const struct cxv_cmd cxv_cmd_charge;
+extern const struct cxv_cmd cxv_cmd_serve;
 
 #endif

@@ -770,3 +770,18 @@ cxv_interaction_list_agent(struct cxv_vault *v, int64_t user_id,
 	return cxv_store_interaction_by_agent(cxv_vault_store(v), user_id,
 	    since_ms, until_ms, fn, ctx);
 }
+
+static int
+take_agent(void *ctx, const struct cxv_interaction_row *row)
+{
+	*(int64_t *)ctx = row->agent_user_id;
+	return CXV_OK;
+}
+
+int
+cxv_interaction_agent(struct cxv_vault *v, int64_t id, int64_t *agent)
+{
+	*agent = 0;
+	return cxv_store_interaction_get(cxv_vault_store(v), id, take_agent,
+	    agent);
+}

@@ -138,4 +138,11 @@ int cxv_interaction_export(struct cxv_vault *v, int64_t since_ms,
     int64_t until_ms, int pseudonymize, cxv_interaction_export_fn fn,
     void *ctx);
 
+/*
+ * The agent (user id, 0 if none) of interaction id, unaudited: for
+ * deciding whether an agent may see it (R3.3). NOT_FOUND if none.
+ */
+int cxv_interaction_agent(struct cxv_vault *v, int64_t id,
+    int64_t *agent /* OUT */);
+
 #endif

@@ -73,6 +73,17 @@ cxv_keyring_free(struct cxv_keyring *kr)
 }
 
 int
+cxv_keyring_dup(const struct cxv_keyring *kr, struct cxv_keyring **out)
+{
+	int r;
+
+	if ((r = keyring_new(out)) != CXV_OK)
+		return r;
+	memcpy(*out, kr, sizeof(*kr));
+	return CXV_OK;
+}
+
+int
 cxv_keyring_generate(struct cxv_keyring **out)
 {
 	int r;

@@ -57,6 +57,10 @@ int cxv_keyring_from_file(const char *path, struct cxv_keyring **out /* OUT */);
 int cxv_keyring_from_passphrase(const char *pass, size_t passlen,
     const uint8_t salt[CXV_SALT_BYTES], struct cxv_keyring **out /* OUT */);
 
+/* A copy in its own locked memory (one per server thread's vault). */
+int cxv_keyring_dup(const struct cxv_keyring *kr,
+    struct cxv_keyring **out /* OUT */);
+
 /* A new random master key (init, rotation). */
 int cxv_keyring_generate(struct cxv_keyring **out /* OUT */);
 

@@ -395,6 +395,29 @@ cxv_vault_open(const char *dir, const char *pass, size_t passlen,
 	return r;
 }
 
+int
+cxv_vault_clone(const struct cxv_vault *v, struct cxv_vault **out)
+{
+	struct cxv_vault *c;
+	char p[PATH_MAX];
+	int r;
+
+	*out = NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return CXV_ERR_NOMEM;
+	memcpy(c->dir, v->dir, sizeof(c->dir));
+	c->cfg = v->cfg;
+	memcpy(c->actor, v->actor, sizeof(c->actor));
+	if ((r = cxv_keyring_dup(v->kr, &c->kr)) != CXV_OK ||
+	    (r = path_in(v->dir, F_DB, p)) != CXV_OK ||
+	    (r = cxv_store_open(p, 0, &c->st)) != CXV_OK) {
+		cxv_vault_close(c);
+		return r;
+	}
+	*out = c;
+	return CXV_OK;
+}
+
 void
 cxv_vault_close(struct cxv_vault *v)
 {

@@ -51,6 +51,13 @@ int cxv_vault_open(const char *dir, const char *pass, size_t passlen,
     const char *actor, struct cxv_vault **out /* OUT */, char *why,
     size_t whylen);
 
+/*
+ * Another handle on the same open vault (its own database connection and
+ * keyring copy; the log stays the first handle's), for another thread.
+ * Close clones before the handle they came from.
+ */
+int cxv_vault_clone(const struct cxv_vault *v, struct cxv_vault **out /* OUT */);
+
 /* Close and free everything; accepts NULL. */
 void cxv_vault_close(struct cxv_vault *v);
 

@@ -364,6 +364,40 @@ cxv_view_audit_row(const struct cxv_audit_row *row)
 	    "object_id", row->object_id, "fields", row->fields, "hash", hash);
 }
 
+int64_t
+cxv_view_secs(int64_t from, int64_t to)
+{
+	return from != 0 && to >= from ? (to - from) / 1000 : 0;
+}
+
+json_t *
+cxv_view_export_row(const struct cxv_interaction_row *row, const char *caller,
+    const char *callee)
+{
+	return json_pack("{s:I, s:s, s:o, s:o, s:o, s:I, s:I, s:s, s:s, s:s}",
+	    "interaction", (json_int_t)row->id, "source", row->source,
+	    "started", cxv_view_time(row->started_ms),
+	    "answered", cxv_view_time(row->answered_ms),
+	    "ended", cxv_view_time(row->ended_ms),
+	    "duration_s", (json_int_t)cxv_view_secs(row->started_ms,
+	    row->ended_ms), "billsec_s", (json_int_t)cxv_view_secs(
+	    row->answered_ms, row->ended_ms), "outcome", row->outcome,
+	    "caller", caller, "callee", callee);
+}
+
+json_t *
+cxv_view_stat_day(const struct cxv_stat_day *d)
+{
+	char day[CXV_TIME_STR];
+
+	cxv_time_format(d->day_ms, day);
+	day[10] = '\0';
+	return json_pack("{s:s, s:I, s:I, s:I, s:I}", "day", day, "calls",
+	    (json_int_t)d->calls, "answered", (json_int_t)d->answered,
+	    "duration_s", (json_int_t)d->duration_s, "numbers",
+	    (json_int_t)d->numbers);
+}
+
 static int
 subject_ident(void *ctx, enum cxv_ident_kind kind, const char *value)
 {

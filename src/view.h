@@ -52,6 +52,14 @@ int cxv_view_campaign(struct cxv_vault *v, int64_t id, json_t **out /* OUT */);
 
 json_t *cxv_view_audit_row(const struct cxv_audit_row *row);
 
+/* Seconds from from to to; 0 if either did not happen. */
+int64_t cxv_view_secs(int64_t from_ms, int64_t to_ms);
+/* A CDR for call accounting (R10.2): caller and callee as exported. */
+json_t *cxv_view_export_row(const struct cxv_interaction_row *row,
+    const char *caller, const char *callee);
+/* One day of traffic statistics (R1.8). */
+json_t *cxv_view_stat_day(const struct cxv_stat_day *d);
+
 /* A subject with its identifiers (audited read). */
 int cxv_view_subject(struct cxv_vault *v, int64_t id, json_t **out /* OUT */);
 

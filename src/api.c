@@ -1,0 +1,722 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The REST API: routes, authentication, permissions, JSON; see api.h. */
+#include "api.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "api_int.h"
+#include "caps.h"
+#include "config.h"
+#include "err.h"
+#include "log.h"
+#include "util.h"
+#include "vault.h"
+
+enum body { B_NONE, B_JSON, B_STREAM };
+
+struct route {
+	const char *method;
+	const char *path;
+	int perm, alt;
+	enum body body;
+	handler_fn fn;
+};
+
+#define P(x)	CXV_PERM_##x
+#define NONE	(-1)
+
+static void api_health(struct call *c);
+static void api_openapi(struct call *c);
+
+/* Every route, with the permission it needs (R3.3); docs/openapi.json. */
+static const struct route routes[] = {
+	{ "GET", "/v1/health", CXV_API_PUBLIC, NONE, B_NONE, api_health },
+	{ "GET", "/v1/openapi.json", CXV_API_PUBLIC, NONE, B_NONE, api_openapi },
+	{ "POST", "/v1/sessions", CXV_API_PUBLIC, NONE, B_JSON, api_login },
+	{ "GET", "/v1/session", CXV_API_SIGNED, NONE, B_NONE, api_session_get },
+	{ "DELETE", "/v1/session", CXV_API_SIGNED, NONE, B_NONE, api_logout },
+	{ "POST", "/v1/session/password", CXV_API_SIGNED, NONE, B_JSON,
+	  api_password },
+	{ "GET", "/v1/profiles", P(ACCOUNTS), NONE, B_NONE, api_profiles_list },
+	{ "POST", "/v1/profiles", P(ACCOUNTS), NONE, B_JSON, api_profile_create },
+	{ "PUT", "/v1/profiles/{id}", P(ACCOUNTS), NONE, B_JSON,
+	  api_profile_update },
+	{ "DELETE", "/v1/profiles/{id}", P(ACCOUNTS), NONE, B_NONE,
+	  api_profile_delete },
+	{ "GET", "/v1/users", P(USERS_READ), NONE, B_NONE, api_users_list },
+	{ "POST", "/v1/users", P(USERS_WRITE), NONE, B_JSON, api_user_create },
+	{ "GET", "/v1/users/{id}", P(USERS_READ), NONE, B_NONE, api_user_get },
+	{ "GET", "/v1/users/{id}/login", P(ACCOUNTS), NONE, B_NONE,
+	  api_login_get },
+	{ "PUT", "/v1/users/{id}/login", P(ACCOUNTS), NONE, B_JSON,
+	  api_login_put },
+	{ "POST", "/v1/users/{id}/unlock", P(ACCOUNTS), NONE, B_NONE,
+	  api_unlock },
+	{ "POST", "/v1/users/{id}/tokens", P(ACCOUNTS), NONE, B_JSON,
+	  api_token_create },
+	{ "DELETE", "/v1/users/{id}/sessions", P(ACCOUNTS), NONE, B_NONE,
+	  api_sessions_revoke },
+	{ "GET", "/v1/users/{id}/calllog", P(CALLLOG_READ), NONE, B_NONE,
+	  api_calllog_get },
+	{ "GET", "/v1/contacts", P(CONTACTS_READ), NONE, B_NONE,
+	  api_contacts_list },
+	{ "POST", "/v1/contacts", P(CONTACTS_WRITE), NONE, B_JSON,
+	  api_contact_create },
+	{ "GET", "/v1/subjects", P(SUBJECTS_READ), NONE, B_NONE,
+	  api_subjects_find },
+	{ "GET", "/v1/subjects/{id}", P(SUBJECTS_READ), NONE, B_NONE,
+	  api_subject_get },
+	{ "GET", "/v1/subjects/{id}/records", P(SUBJECTS_READ), NONE, B_NONE,
+	  api_subject_records },
+	{ "GET", "/v1/interactions", P(INTERACTIONS_READ), P(INTERACTIONS_OWN),
+	  B_NONE, api_interactions_list },
+	{ "POST", "/v1/interactions", P(INTERACTIONS_WRITE), NONE, B_JSON,
+	  api_interaction_create },
+	{ "GET", "/v1/interactions/{id}", P(INTERACTIONS_READ),
+	  P(INTERACTIONS_OWN), B_NONE, api_interaction_get },
+	{ "POST", "/v1/interactions/{id}/items", P(INTERACTIONS_WRITE), NONE,
+	  B_JSON, api_item_create },
+	{ "POST", "/v1/interactions/{id}/content", P(CONTENT_WRITE), NONE,
+	  B_STREAM, api_content_upload },
+	{ "GET", "/v1/content/{id}", P(CONTENT_READ), P(INTERACTIONS_OWN),
+	  B_NONE, api_content_get },
+	{ "POST", "/v1/cdr", P(CDR_INGEST), NONE, B_JSON, api_cdr_ingest },
+	{ "POST", "/v1/cdr/freeswitch", P(CDR_INGEST), NONE, B_JSON,
+	  api_cdr_freeswitch },
+	{ "GET", "/v1/cdr/export", P(CDR_EXPORT), NONE, B_NONE, api_cdr_export },
+	{ "GET", "/v1/campaigns", P(CAMPAIGNS_READ), NONE, B_NONE,
+	  api_campaigns_list },
+	{ "POST", "/v1/campaigns", P(CAMPAIGNS_WRITE), NONE, B_JSON,
+	  api_campaign_create },
+	{ "GET", "/v1/campaigns/{id}", P(CAMPAIGNS_READ), NONE, B_NONE,
+	  api_campaign_get },
+	{ "POST", "/v1/campaigns/{id}/entries", P(CAMPAIGNS_WRITE), NONE,
+	  B_JSON, api_campaign_entry },
+	{ "DELETE", "/v1/campaigns/{id}/entries", P(CAMPAIGNS_WRITE), NONE,
+	  B_NONE, api_campaign_clear },
+	{ "POST", "/v1/campaigns/{id}/results", P(CAMPAIGNS_WRITE), NONE,
+	  B_JSON, api_campaign_result },
+	{ "PUT", "/v1/campaigns/{id}/state", P(CAMPAIGNS_WRITE), NONE, B_JSON,
+	  api_campaign_state },
+	{ "POST", "/v1/dnc", P(CAMPAIGNS_WRITE), NONE, B_JSON, api_dnc_add },
+	{ "GET", "/v1/stats", P(STATS_READ), NONE, B_NONE, api_stats },
+	{ "GET", "/v1/charges", P(CHARGES_READ), NONE, B_NONE,
+	  api_charges_list },
+	{ "POST", "/v1/charges", P(CHARGES_WRITE), NONE, B_JSON,
+	  api_charge_create },
+	{ "GET", "/v1/audit", P(AUDIT_READ), NONE, B_NONE, api_audit_list },
+	{ "GET", "/v1/audit/verify", P(AUDIT_READ), NONE, B_NONE,
+	  api_audit_verify },
+	{ "GET", "/v1/me", P(SELF), NONE, B_NONE, api_me },
+	{ "GET", "/v1/me/calllog", P(SELF), NONE, B_NONE, api_me_calllog },
+	{ "GET", "/v1/me/contacts", P(SELF), NONE, B_NONE, api_me_contacts },
+	{ "POST", "/v1/me/contacts", P(SELF), NONE, B_JSON,
+	  api_me_contact_create },
+};
+#define NROUTES	(sizeof(routes) / sizeof(routes[0]))
+
+struct cxv_api {
+	struct cxv_vault **v;
+	int *busy;
+	size_t n;
+	pthread_mutex_t mu;
+	size_t body_max;
+};
+
+size_t
+cxv_api_route_count(void)
+{
+	return NROUTES;
+}
+
+void
+cxv_api_route(size_t i, struct cxv_api_route_info *out)
+{
+	out->method = routes[i].method;
+	out->path = routes[i].path;
+	out->perm = routes[i].perm;
+	out->alt_perm = routes[i].alt;
+}
+
+int
+cxv_api_new(struct cxv_vault **vaults, size_t n, struct cxv_api **out)
+{
+	struct cxv_api *api;
+
+	*out = NULL;
+	if (n == 0 || (api = calloc(1, sizeof(*api))) == NULL)
+		return n == 0 ? CXV_ERR_INVALID : CXV_ERR_NOMEM;
+	if ((api->busy = calloc(n, sizeof(*api->busy))) == NULL) {
+		free(api);
+		return CXV_ERR_NOMEM;
+	}
+	api->v = vaults;
+	api->n = n;
+	api->body_max = (size_t)cxv_vault_config(vaults[0])->http_body_max;
+	pthread_mutex_init(&api->mu, NULL);
+	*out = api;
+	return CXV_OK;
+}
+
+void
+cxv_api_free(struct cxv_api *api)
+{
+	if (api == NULL)
+		return;
+	pthread_mutex_destroy(&api->mu);
+	free(api->busy);
+	free(api);
+}
+
+/* A free vault handle for this call, or 503. */
+static int
+acquire(struct call *c)
+{
+	struct cxv_api *api = c->api;
+	size_t i;
+
+	pthread_mutex_lock(&api->mu);
+	for (i = 0; i < api->n && api->busy[i]; i++)
+		;
+	if (i < api->n) {
+		api->busy[i] = 1;
+		c->v = api->v[i];
+	}
+	pthread_mutex_unlock(&api->mu);
+	if (c->v == NULL) {
+		api_error(c, 503, "busy", "the server is busy; try again");
+		return 0;
+	}
+	(void)cxv_vault_set_actor(c->v, c->who.user_id ? c->who.actor :
+	    "anonymous");
+	return 1;
+}
+
+static void
+release(struct call *c)
+{
+	struct cxv_api *api = c->api;
+	size_t i;
+
+	if (c->v == NULL)
+		return;
+	pthread_mutex_lock(&api->mu);
+	for (i = 0; i < api->n; i++)
+		if (api->v[i] == c->v)
+			api->busy[i] = 0;
+	pthread_mutex_unlock(&api->mu);
+	c->v = NULL;
+}
+
+void
+api_reply(struct call *c, unsigned status, json_t *doc)
+{
+	char *s = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
+
+	json_decref(doc);
+	if (s == NULL) {
+		api_error(c, 503, "no_memory", "out of memory");
+		return;
+	}
+	cxv_http_respond(c->req, status, "application/json", s, strlen(s));
+}
+
+void
+api_error(struct call *c, unsigned status, const char *code,
+    const char *message)
+{
+	char *s = NULL;
+	json_t *doc = json_pack("{s:{s:s, s:s}}", "error", "code", code,
+	    "message", message);
+
+	if (doc != NULL)
+		s = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	cxv_http_respond(c->req, status, "application/json", s,
+	    s != NULL ? strlen(s) : 0);
+}
+
+static unsigned
+status_of(int r)
+{
+	switch (r) {
+	case CXV_ERR_INVALID:
+		return 400;
+	case CXV_ERR_AUTH:
+		return 401;
+	case CXV_ERR_DENIED:
+		return 403;
+	case CXV_ERR_NOT_FOUND:
+		return 404;
+	case CXV_ERR_EXISTS:
+	case CXV_ERR_CONFLICT:
+	case CXV_ERR_LIMIT:
+		return 409;
+	case CXV_ERR_TOO_LARGE:
+		return 413;
+	case CXV_ERR_LOCKED:
+		return 429;
+	case CXV_ERR_NOMEM:
+	case CXV_ERR_BUSY:
+		return 503;
+	default:
+		return 500;
+	}
+}
+
+void
+api_fail(struct call *c, int r, const char *why)
+{
+	unsigned status = status_of(r);
+
+	if (status == 500) {
+		/* No internals to the client; the code reaches the log. */
+		CXV_LOG(CXV_LOG_ERROR, "api.error", CXV_LF("route",
+		    c->route != NULL ? c->route->path : "?"),
+		    CXV_LF("result", cxv_errcode(r)));
+		why = "internal error";
+	}
+	api_error(c, status, cxv_errcode(r), why != NULL ? why :
+	    cxv_strerror(r));
+}
+
+int
+api_may(const struct call *c, int p)
+{
+	return p >= 0 && (c->who.perms & CXV_PERM_BIT(p)) != 0;
+}
+
+/* The path's segments against a pattern's; {id} takes a record id. */
+static int
+match_path(const char *pattern, const char *path, int64_t id[2])
+{
+	size_t pl, sl, nid = 0;
+	long long n;
+	char seg[24];
+
+	while (*pattern == '/' && *path == '/') {
+		pattern++;
+		path++;
+		pl = strcspn(pattern, "/");
+		sl = strcspn(path, "/");
+		if (pl == 4 && strncmp(pattern, "{id}", 4) == 0) {
+			if (sl == 0 || sl >= sizeof(seg) || nid == 2)
+				return 0;
+			memcpy(seg, path, sl);
+			seg[sl] = '\0';
+			if (cxv_strtonum(seg, 1, (1LL << CXV_ID_BITS) - 1, &n) !=
+			    CXV_OK)
+				return 0;
+			id[nid++] = n;
+		} else if (pl != sl || strncmp(pattern, path, pl) != 0)
+			return 0;
+		pattern += pl;
+		path += sl;
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
+/* The route for the request; else 404, or 405 naming the methods. */
+static const struct route *
+find_route(struct call *c)
+{
+	const char *method = cxv_http_method(c->req);
+	char allow[64] = "";
+	size_t i;
+
+	for (i = 0; i < NROUTES; i++) {
+		if (!match_path(routes[i].path, cxv_http_path(c->req), c->id))
+			continue;
+		if (strcmp(routes[i].method, method) == 0)
+			return &routes[i];
+		snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow),
+		    "%s%s", *allow ? ", " : "", routes[i].method);
+	}
+	if (*allow == '\0') {
+		api_error(c, 404, "no_route", "no such resource");
+		return NULL;
+	}
+	cxv_http_add_header(c->req, "Allow", allow);
+	api_error(c, 405, "method_not_allowed", "method not allowed here");
+	return NULL;
+}
+
+/* "Authorization: Bearer <token>"; NULL if absent. */
+static const char *
+bearer(struct call *c)
+{
+	const char *h = cxv_http_header(c->req, "Authorization");
+
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	return h + 7;
+}
+
+/* Authenticate and authorize (R3.3); responds itself when refused. */
+static int
+admit(struct call *c)
+{
+	const struct route *rt = c->route;
+	int r;
+
+	if (rt->perm == CXV_API_PUBLIC)
+		return 1;
+	if (!acquire(c))
+		return 0;
+	r = cxv_auth_check(c->v, bearer(c), &c->who);
+	release(c);
+	if (r == CXV_ERR_AUTH) {
+		cxv_http_add_header(c->req, "WWW-Authenticate", "Bearer");
+		api_error(c, 401, "unauthorized", "log in first: no valid "
+		    "session or token");
+		return 0;
+	}
+	if (r != CXV_OK) {
+		api_fail(c, r, NULL);
+		return 0;
+	}
+	if (rt->perm == CXV_API_SIGNED || api_may(c, rt->perm) ||
+	    api_may(c, rt->alt))
+		return 1;
+	if (c->who.must_change)
+		api_error(c, 403, "password_change_required", "change your "
+		    "password first (POST /v1/session/password)");
+	else
+		api_error(c, 403, "forbidden", "your profile does not allow "
+		    "this");
+	return 0;
+}
+
+static void
+on_begin(void *ctx, struct cxv_http_req *req)
+{
+	struct call *c = calloc(1, sizeof(*c));
+
+	if (c == NULL) {
+		cxv_http_respond(req, 503, NULL, NULL, 0);
+		return;
+	}
+	c->api = ctx;
+	c->req = req;
+	cxv_http_set_data(req, c);
+	if ((c->route = find_route(c)) == NULL || !admit(c))
+		return;
+	if (c->route->body == B_JSON)
+		cxv_http_buffer_body(req, c->api->body_max);
+	else if (c->route->body == B_STREAM && acquire(c)) {
+		cxv_http_stream_body(req);
+		api_content_start(c);
+		release(c);
+	}
+}
+
+static void
+on_piece(void *ctx, struct cxv_http_req *req, const char *data, size_t len)
+{
+	(void)ctx;
+	api_content_piece(cxv_http_data(req), data, len);
+}
+
+/* The JSON body as an object; 400 otherwise (never echoing it). */
+static int
+parse_body(struct call *c)
+{
+	json_error_t err;
+	const char *body;
+	char msg[96];
+	size_t len;
+
+	body = cxv_http_body(c->req, &len);
+	c->in = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+	if (c->in != NULL && json_is_object(c->in))
+		return 1;
+	snprintf(msg, sizeof(msg), "the body must be a JSON object (line %d, "
+	    "column %d)", err.line, err.column);
+	api_error(c, 400, "invalid_json", c->in != NULL ?
+	    "the body must be a JSON object" : msg);
+	return 0;
+}
+
+static void
+on_end(void *ctx, struct cxv_http_req *req)
+{
+	struct call *c = cxv_http_data(req);
+
+	(void)ctx;
+	if (c == NULL || cxv_http_responded(req))
+		return;
+	if (c->route->body == B_JSON && !parse_body(c))
+		return;
+	if (!acquire(c))
+		return;
+	c->route->fn(c);
+	release(c);
+}
+
+static void
+on_done(void *ctx, struct cxv_http_req *req)
+{
+	struct call *c = cxv_http_data(req);
+
+	(void)ctx;
+	if (c == NULL)
+		return;
+	release(c);
+	json_decref(c->in);
+	if (c->stream != NULL)
+		c->stream_free(c->stream);
+	sodium_memzero(c, sizeof(*c));
+	free(c);
+}
+
+void
+cxv_api_app(struct cxv_api *api, struct cxv_http_app *out)
+{
+	*out = (struct cxv_http_app){ on_begin, on_piece, on_end, on_done, api };
+}
+
+static void
+api_health(struct call *c)
+{
+	api_reply(c, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+static void
+api_openapi(struct call *c)
+{
+	char *doc = strdup(cxv_openapi_json);
+
+	if (doc == NULL)
+		api_error(c, 503, "no_memory", "out of memory");
+	else
+		cxv_http_respond(c->req, 200, "application/json", doc,
+		    strlen(doc));
+}
+
+int
+api_query_time(struct call *c, const char *name, int64_t dflt, int64_t *out)
+{
+	const char *s = cxv_http_query(c->req, name);
+	char msg[96];
+
+	*out = dflt;
+	if (s == NULL || cxv_time_parse(s, out) == CXV_OK)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s takes YYYY-MM-DD or "
+	    "YYYY-MM-DDTHH:MM:SSZ", name);
+	api_error(c, 400, "invalid", msg);
+	return 1;
+}
+
+int
+api_query_int(struct call *c, const char *name, long long min, long long max,
+    long long dflt, long long *out)
+{
+	const char *s = cxv_http_query(c->req, name);
+	char msg[96];
+
+	*out = dflt;
+	if (s == NULL || cxv_strtonum(s, min, max, out) == CXV_OK)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s takes a number from %lld to %lld", name,
+	    min, max);
+	api_error(c, 400, "invalid", msg);
+	return 1;
+}
+
+int
+api_query_bool(struct call *c, const char *name, int *out)
+{
+	const char *s = cxv_http_query(c->req, name);
+	char msg[96];
+
+	*out = 0;
+	if (s == NULL || strcmp(s, "false") == 0)
+		return 0;
+	if (strcmp(s, "true") == 0)
+		return *out = 1, 0;
+	snprintf(msg, sizeof(msg), "%s takes true or false", name);
+	api_error(c, 400, "invalid", msg);
+	return 1;
+}
+
+int
+api_keys(struct call *c, const char *const *allowed)
+{
+	const char *key;
+	json_t *val;
+	size_t i;
+
+	json_object_foreach(c->in, key, val) {
+		for (i = 0; allowed[i] != NULL && strcmp(allowed[i], key) != 0;
+		    i++)
+			;
+		if (allowed[i] == NULL) {
+			/* Names only under 64 bytes of printable text. */
+			char msg[128];
+
+			if (strlen(key) < 64 && cxv_utf8_printable(key,
+			    strlen(key)))
+				snprintf(msg, sizeof(msg), "unknown member '%s'",
+				    key);
+			else
+				snprintf(msg, sizeof(msg), "unknown member");
+			api_error(c, 400, "invalid", msg);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* 400 naming the member and what it takes. */
+static int
+bad_member(struct call *c, const char *name, const char *takes)
+{
+	char msg[128];
+
+	snprintf(msg, sizeof(msg), "'%s' %s", name, takes);
+	api_error(c, 400, "invalid", msg);
+	return 1;
+}
+
+int
+api_str(struct call *c, const char *name, int required, const char **out)
+{
+	json_t *j = json_object_get(c->in, name);
+
+	if (j == NULL || json_is_null(j))
+		return required ? bad_member(c, name, "is required") : 0;
+	if (!json_is_string(j) || strlen(json_string_value(j)) !=
+	    json_string_length(j))
+		return bad_member(c, name, "must be a string");
+	*out = json_string_value(j);
+	return 0;
+}
+
+int
+api_int(struct call *c, const char *name, int required, long long min,
+    long long max, long long *out)
+{
+	json_t *j = json_object_get(c->in, name);
+	char takes[96];
+
+	if (j == NULL || json_is_null(j))
+		return required ? bad_member(c, name, "is required") : 0;
+	if (!json_is_integer(j) || json_integer_value(j) < min ||
+	    json_integer_value(j) > max) {
+		snprintf(takes, sizeof(takes), "must be a whole number from "
+		    "%lld to %lld", min, max);
+		return bad_member(c, name, takes);
+	}
+	*out = json_integer_value(j);
+	return 0;
+}
+
+int
+api_bool(struct call *c, const char *name, int *out)
+{
+	json_t *j = json_object_get(c->in, name);
+
+	if (j == NULL || json_is_null(j))
+		return 0;
+	if (!json_is_boolean(j))
+		return bad_member(c, name, "must be true or false");
+	*out = json_is_true(j);
+	return 0;
+}
+
+int
+api_time(struct call *c, const char *name, int required, int64_t *out)
+{
+	const char *s = NULL;
+
+	if (api_str(c, name, required, &s) != 0)
+		return 1;
+	if (s != NULL && cxv_time_parse(s, out) != CXV_OK)
+		return bad_member(c, name, "must be YYYY-MM-DDTHH:MM:SSZ");
+	return 0;
+}
+
+json_t *
+api_perm_list(uint64_t perms)
+{
+	json_t *a = json_array();
+	int p;
+
+	for (p = 0; a != NULL && p < CXV_PERM__COUNT; p++)
+		if ((perms & CXV_PERM_BIT(p)) != 0 &&
+		    json_array_append_new(a, json_string(cxv_perm_name(p))) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+int
+api_perm_mask(struct call *c, const char *name, uint64_t *out)
+{
+	json_t *a = json_object_get(c->in, name), *e;
+	size_t i;
+	int p;
+
+	*out = 0;
+	if (!json_is_array(a))
+		return bad_member(c, name, "must be a list of permission names");
+	json_array_foreach(a, i, e) {
+		if (!json_is_string(e) ||
+		    (p = cxv_perm_parse(json_string_value(e))) < 0)
+			return bad_member(c, name, "names an unknown permission");
+		*out |= CXV_PERM_BIT(p);
+	}
+	return 0;
+}
+
+int
+api_page_init(struct call *c, struct page *p)
+{
+	long long limit = 0;
+
+	p->more = 0;
+	p->items = NULL;
+	if (api_query_int(c, "limit", 1, CXV_API_PAGE_MAX, 100, &limit) != 0)
+		return 1;
+	p->limit = (size_t)limit;
+	if ((p->items = json_array()) == NULL) {
+		api_error(c, 503, "no_memory", "out of memory");
+		return 1;
+	}
+	return 0;
+}
+
+int
+api_collect(void *ctx, json_t *doc)
+{
+	struct page *p = ctx;
+
+	if (doc == NULL)
+		return CXV_ERR_NOMEM;
+	if (json_array_size(p->items) == p->limit) {
+		json_decref(doc);
+		p->more = 1;
+		return CXV_ERR_LIMIT;
+	}
+	return json_array_append_new(p->items, doc) == 0 ? CXV_OK :
+	    CXV_ERR_NOMEM;
+}
+
+void
+api_page_reply(struct call *c, struct page *p, int r)
+{
+	if (r != CXV_OK && r != CXV_ERR_LIMIT) {
+		json_decref(p->items);
+		api_fail(c, r, NULL);
+		return;
+	}
+	api_reply(c, 200, json_pack("{s:o, s:b}", "items", p->items, "more",
+	    p->more));
+}
