@@ -17,7 +17,7 @@
 #include "util.h"
 #include "vault.h"
 
-enum body { B_NONE, B_JSON, B_STREAM };
+enum body { B_NONE, B_JSON, B_RAW, B_STREAM };
 
 struct route {
 	const char *method;
@@ -86,7 +86,7 @@ static const struct route routes[] = {
 	{ "GET", "/v1/content/{id}", P(CONTENT_READ), P(INTERACTIONS_OWN),
 	  B_NONE, api_content_get },
 	{ "POST", "/v1/cdr", P(CDR_INGEST), NONE, B_JSON, api_cdr_ingest },
-	{ "POST", "/v1/cdr/freeswitch", P(CDR_INGEST), NONE, B_JSON,
+	{ "POST", "/v1/cdr/freeswitch", P(CDR_INGEST), NONE, B_RAW,
 	  api_cdr_freeswitch },
 	{ "GET", "/v1/cdr/export", P(CDR_EXPORT), NONE, B_NONE, api_cdr_export },
 	{ "GET", "/v1/campaigns", P(CAMPAIGNS_READ), NONE, B_NONE,
@@ -346,15 +346,32 @@ find_route(struct call *c)
 	return NULL;
 }
 
-/* "Authorization: Bearer <token>"; NULL if absent. */
-static const char *
-bearer(struct call *c)
+/*
+ * The token of "Authorization: Bearer <token>", or of "Basic" with the
+ * token as the password (what FreeSWITCH's mod_json_cdr can send);
+ * into out (CXV_TOKEN_STR bytes), "" if absent or malformed.
+ */
+static void
+credential(struct call *c, char out[CXV_TOKEN_STR])
 {
 	const char *h = cxv_http_header(c->req, "Authorization");
+	char plain[128], *colon;
+	size_t len = 0;
 
-	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
-		return NULL;
-	return h + 7;
+	out[0] = '\0';
+	if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0 &&
+	    strlen(h + 7) < CXV_TOKEN_STR)
+		snprintf(out, CXV_TOKEN_STR, "%s", h + 7);
+	else if (h != NULL && strncasecmp(h, "Basic ", 6) == 0 &&
+	    sodium_base642bin((unsigned char *)plain, sizeof(plain) - 1, h + 6,
+	    strlen(h + 6), NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) ==
+	    0) {
+		plain[len] = '\0';
+		if ((colon = strchr(plain, ':')) != NULL &&
+		    strlen(colon + 1) < CXV_TOKEN_STR)
+			snprintf(out, CXV_TOKEN_STR, "%s", colon + 1);
+		sodium_memzero(plain, sizeof(plain));
+	}
 }
 
 /* Authenticate and authorize (R3.3); responds itself when refused. */
@@ -362,13 +379,16 @@ static int
 admit(struct call *c)
 {
 	const struct route *rt = c->route;
+	char token[CXV_TOKEN_STR];
 	int r;
 
 	if (rt->perm == CXV_API_PUBLIC)
 		return 1;
 	if (!acquire(c))
 		return 0;
-	r = cxv_auth_check(c->v, bearer(c), &c->who);
+	credential(c, token);
+	r = cxv_auth_check(c->v, token, &c->who);
+	sodium_memzero(token, sizeof(token));
 	release(c);
 	if (r == CXV_ERR_AUTH) {
 		cxv_http_add_header(c->req, "WWW-Authenticate", "Bearer");
@@ -406,7 +426,7 @@ on_begin(void *ctx, struct cxv_http_req *req)
 	cxv_http_set_data(req, c);
 	if ((c->route = find_route(c)) == NULL || !admit(c))
 		return;
-	if (c->route->body == B_JSON)
+	if (c->route->body == B_JSON || c->route->body == B_RAW)
 		cxv_http_buffer_body(req, c->api->body_max);
 	else if (c->route->body == B_STREAM && acquire(c)) {
 		cxv_http_stream_body(req);

@@ -550,21 +550,91 @@ api_cdr_ingest(struct call *c)
 	sodium_free(cdr);
 }
 
-/* POST /v1/cdr/freeswitch: a mod_json_cdr document (encode=false). */
+/* Decode %XX and '+' of a form value in place; 0 if malformed. */
+static int
+form_decode(char *s)
+{
+	char *o = s, hex[3] = "";
+	uint8_t b;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '+')
+			*o++ = ' ';
+		else if (*s != '%')
+			*o++ = *s;
+		else {
+			if (s[1] == '\0' || s[2] == '\0')
+				return 0;
+			memcpy(hex, s + 1, 2);
+			if (cxv_unhex(hex, &b, 1) != CXV_OK)
+				return 0;
+			*o++ = (char)b;
+			s += 2;
+		}
+	}
+	*o = '\0';
+	return 1;
+}
+
+/*
+ * The mod_json_cdr document as FreeSWITCH posts it: plain JSON
+ * (encode=false), a form field cdr= (encode=true) or base64
+ * (encode=base64). NULL after a 400.
+ */
+static json_t *
+freeswitch_doc(struct call *c)
+{
+	const char *body = cxv_http_body(c->req, &(size_t){ 0 });
+	size_t len = strlen(body), n = 0;
+	json_error_t err;
+	json_t *doc = NULL;
+	char *buf;
+
+	if ((buf = malloc(len + 1)) == NULL) {
+		api_error(c, 503, "no_memory", "out of memory");
+		return NULL;
+	}
+	if (*body == '{')
+		memcpy(buf, body, len + 1);
+	else if (strncmp(body, "cdr=", 4) == 0) {
+		memcpy(buf, body + 4, len - 3);
+		if (!form_decode(buf))
+			*buf = '\0';
+	} else if (sodium_base642bin((unsigned char *)buf, len, body, len,
+	    "\r\n", &n, NULL, sodium_base64_VARIANT_ORIGINAL) == 0)
+		buf[n] = '\0';
+	else
+		*buf = '\0';
+	doc = json_loads(buf, JSON_REJECT_DUPLICATES, &err);
+	cxv_freezero(buf, len + 1);
+	if (doc == NULL || !json_is_object(doc)) {
+		json_decref(doc);
+		api_error(c, 400, "invalid_json", "the body is not a mod_json_cdr "
+		    "document (JSON, cdr=<form-encoded JSON> or base64)");
+		return NULL;
+	}
+	return doc;
+}
+
+/* POST /v1/cdr/freeswitch: a mod_json_cdr document. */
 void
 api_cdr_freeswitch(struct call *c)
 {
-	struct cxv_cdr *cdr = sodium_malloc(sizeof(*cdr));
+	struct cxv_cdr *cdr;
 	const char *why = NULL;
+	json_t *doc;
 
-	if (cdr == NULL)
+	if ((doc = freeswitch_doc(c)) == NULL)
+		return;
+	if ((cdr = sodium_malloc(sizeof(*cdr))) == NULL)
 		api_error(c, 503, "no_memory", "out of memory");
-	else if (cxv_cdr_from_freeswitch(c->in, cdr, &why) != CXV_OK)
+	else if (cxv_cdr_from_freeswitch(doc, cdr, &why) != CXV_OK)
 		api_error(c, 400, "invalid", why != NULL ? why :
 		    "not a mod_json_cdr document");
 	else
 		store_cdr(c, cdr);
 	sodium_free(cdr);
+	json_decref(doc);
 }
 
 static int
@@ -830,7 +900,7 @@ api_charge_create(struct call *c)
 	    api_str(c, "guest_phone", 0, &in.guest_phone) ||
 	    api_str(c, "dialled", 1, &in.dialled) ||
 	    api_time(c, "time", 1, &in.ts_ms) ||
-	    api_int(c, "duration_s", 1, 0, 86400 * 7, &dur) ||
+	    api_int(c, "duration_s", 1, 0, 604800, &dur) ||
 	    api_int(c, "amount_cents", 1, 0, 100000000, &cents))
 		return;
 	in.duration_s = dur;

@@ -53,7 +53,7 @@ new_token(char token[CXV_TOKEN_STR], uint8_t hash[CXV_HASH_BYTES])
 	uint8_t raw[TOKEN_RAW];
 
 	randombytes_buf(raw, sizeof(raw));
-	memcpy(token, TOKEN_PREFIX, 4);
+	memcpy(token, TOKEN_PREFIX, sizeof(TOKEN_PREFIX));
 	sodium_bin2base64(token + 4, CXV_TOKEN_STR - 4, raw, sizeof(raw),
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof(raw));
@@ -343,10 +343,11 @@ start_session(struct cxv_vault *v, const struct account *a,
 
 	if (a->status != CXV_USER_ACTIVE)
 		return refuse(v, a->user_id, src, "disabled", CXV_ERR_DENIED);
-	if ((r = cxv_profile_get(v, a->profile_id, &prof)) != CXV_OK)
+	if (cxv_profile_get(v, a->profile_id, &prof) != CXV_OK)
 		return refuse(v, a->user_id, src, "no_profile", CXV_ERR_DENIED);
 	s.limited = cxv_perms_configure(prof.perms);
-	if ((r = cxv_vault_in_txn(v, start_locked, &s)) == CXV_ERR_LIMIT)
+	r = cxv_vault_in_txn(v, start_locked, &s);
+	if (r == CXV_ERR_LIMIT)
 		return refuse(v, a->user_id, src, "sessions", CXV_ERR_LIMIT);
 	if (r != CXV_OK)
 		return r;
@@ -475,7 +476,7 @@ int
 cxv_auth_check(struct cxv_vault *v, const char *token, struct cxv_principal *p)
 {
 	const struct cxv_config *cfg = cxv_vault_config(v);
-	struct held_session h;
+	struct held_session h = { { 0 }, 0, 0, 0, 0, 0 };
 	uint8_t hash[CXV_HASH_BYTES];
 	int64_t now = cxv_now_ms();
 	int r;
@@ -502,7 +503,7 @@ cxv_auth_check(struct cxv_vault *v, const char *token, struct cxv_principal *p)
 static int
 logout_locked(struct cxv_vault *v, void *arg)
 {
-	const struct cxv_principal *p = arg;
+	struct cxv_principal *p = arg;
 	int r;
 
 	if ((r = cxv_store_session_delete(cxv_vault_store(v), p->token_hash))
@@ -515,7 +516,11 @@ logout_locked(struct cxv_vault *v, void *arg)
 int
 cxv_auth_logout(struct cxv_vault *v, const struct cxv_principal *p)
 {
-	return cxv_vault_in_txn(v, logout_locked, (void *)(uintptr_t)p);
+	struct cxv_principal copy = *p;
+	int r = cxv_vault_in_txn(v, logout_locked, &copy);
+
+	sodium_memzero(&copy, sizeof(copy));
+	return r;
 }
 
 /* The user's logon id and names: a password may contain none (R2.2). */
@@ -759,12 +764,13 @@ cxv_auth_unlock(struct cxv_vault *v, int64_t user_id)
 {
 	struct admin_op o = { user_id, 0, 1 };
 	struct account a;
-	int r;
+	int found, r;
 
 	if ((r = load_account(v, user_id, &a)) != CXV_OK)
 		return r;
+	found = a.found;
 	sodium_memzero(&a, sizeof(a));
-	return a.found ? cxv_vault_in_txn(v, admin_op_locked, &o) :
+	return found ? cxv_vault_in_txn(v, admin_op_locked, &o) :
 	    CXV_ERR_NOT_FOUND;
 }
 
@@ -810,15 +816,16 @@ cxv_auth_token_create(struct cxv_vault *v, int64_t user_id, uint64_t scope,
 {
 	struct token_new t = { user_id, scope & CXV_PERMS_ALL, 0, token };
 	struct account a;
-	int r;
+	int found, r;
 
 	*expires_ms = 0;
 	if (days < 1 || days > 3650 || t.scope == 0)
 		return CXV_ERR_INVALID;
 	if ((r = load_account(v, user_id, &a)) != CXV_OK)
 		return r;
+	found = a.found;
 	sodium_memzero(&a, sizeof(a));
-	if (!a.found)
+	if (!found)
 		return CXV_ERR_NOT_FOUND;
 	t.expires_ms = cxv_now_ms() + days * DAY_MS;
 	if ((r = cxv_vault_in_txn(v, token_locked, &t)) != CXV_OK)

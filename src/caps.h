@@ -20,8 +20,9 @@
 #define CXV_EXT_DIGITS_MIN	2
 #define CXV_EXT_DIGITS_MAX	6
 
-/* An account password (bytes). */
+/* An account password (bytes), and the default shortest (characters). */
 #define CXV_PASSWORD_MAX	1024
+#define CXV_PASSWORD_MIN_DEFAULT	12
 
 /* Passphrase read on stdin. */
 #define CXV_PASSPHRASE_MAX	1024

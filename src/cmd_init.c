@@ -6,6 +6,10 @@
 #include "cmds.h"
 #include "err.h"
 #include "caps.h"
+#include "auth.h"
+#include "password.h"
+#include "profile.h"
+#include "user.h"
 #include "vault.h"
 
 static int run(int argc, char **argv);
@@ -13,47 +17,101 @@ static int run(int argc, char **argv);
 const struct cxv_cmd cxv_cmd_init = {
 	"init",
 	"create a new vault",
-	"cxvault init [--data DIR] [--passphrase-stdin]",
+	"cxvault init [--data DIR] [--passphrase-stdin] "
+	"[--admin NAME --password-stdin]",
 	"Create a new vault: DIR (0700) with cxvault.conf, vault.db, content/,\n"
-	"logs/ and master.key (0600, 32 random bytes); with --passphrase-stdin\n"
-	"no key file: the master key is derived with Argon2id from a\n"
-	"passphrase (at least 12 characters) read on standard input.\n"
+	"logs/, tls/ (a self-signed certificate for 'serve') and master.key\n"
+	"(0600, 32 random bytes); with --passphrase-stdin no key file: the\n"
+	"master key is derived with Argon2id from a passphrase (at least 12\n"
+	"characters) read on standard input.\n"
+	"--admin NAME makes the first administrator (R2.7: there are no\n"
+	"default credentials), with the password read on standard input\n"
+	"(after the passphrase, if any); the password policy applies.\n"
 	"Refuses to touch an existing, non-empty directory.",
 	run,
 };
 
-static int
-init_with_passphrase(const char *dir, const char *actor, char *why,
-    size_t whylen)
-{
-	char *pass = NULL;
-	size_t len = 0;
-	int r;
-
-	if ((r = cxv_cli_read_secret("new vault passphrase", &pass, &len))
-	    != CXV_OK) {
-		snprintf(why, whylen, "cannot read the passphrase on standard "
-		    "input: %s", cxv_strerror(r));
-		return r;
-	}
-	if (len < CXV_PASSPHRASE_MIN) {
-		snprintf(why, whylen, "passphrase must have at least %d "
-		    "characters", CXV_PASSPHRASE_MIN);
-		r = CXV_ERR_INVALID;
-	} else
-		r = cxv_vault_init(dir, pass, len, actor, why, whylen);
-	cxv_cli_free_secret(pass);
-	return r;
-}
+struct args {
+	int pass, pw;
+	const char *admin;
+};
 
 static int
 init_opt(void *ctx, int opt, const char *arg)
 {
-	(void)arg;
-	if (opt != 'p')
+	struct args *a = ctx;
+
+	if (opt == 'p')
+		a->pass = 1;
+	else if (opt == 'w')
+		a->pw = 1;
+	else if (opt == 'a')
+		a->admin = arg;
+	else
 		return CXV_EXIT_USAGE;
-	*(int *)ctx = 1;
 	return -1;
+}
+
+/* The secrets on standard input, in order: passphrase, then password. */
+struct secrets {
+	char *pass, *pw;
+	size_t passlen, pwlen;
+};
+
+static int
+read_secrets(const struct args *a, struct secrets *s, char *why, size_t whylen)
+{
+	const char *w = NULL;
+	int r;
+
+	if (a->pass && (r = cxv_cli_read_secret("new vault passphrase",
+	    &s->pass, &s->passlen)) != CXV_OK) {
+		snprintf(why, whylen, "cannot read the passphrase on standard "
+		    "input: %s", cxv_strerror(r));
+		return r;
+	}
+	if (a->pass && s->passlen < CXV_PASSPHRASE_MIN) {
+		snprintf(why, whylen, "passphrase must have at least %d "
+		    "characters", CXV_PASSPHRASE_MIN);
+		return CXV_ERR_INVALID;
+	}
+	if (a->admin == NULL)
+		return CXV_OK;
+	if ((r = cxv_cli_read_secret("administrator password", &s->pw,
+	    &s->pwlen)) != CXV_OK) {
+		snprintf(why, whylen, "cannot read the password on standard "
+		    "input: %s", cxv_strerror(r));
+		return r;
+	}
+	/* Checked before anything is made: a refusal leaves nothing. */
+	if ((r = cxv_password_check(s->pw, s->pwlen, CXV_PASSWORD_MIN_DEFAULT,
+	    &a->admin, 1, &w)) != CXV_OK)
+		snprintf(why, whylen, "administrator password: %s", w);
+	return r;
+}
+
+/* The first administrator (R2.7): a user with a login and a password. */
+static int
+make_admin(const char *dir, const struct args *a, const struct secrets *s,
+    const char *actor, char *why, size_t whylen)
+{
+	struct cxv_vault *v = NULL;
+	const char *w = NULL;
+	int64_t id = 0;
+	int r;
+
+	if ((r = cxv_vault_open(dir, s->pass, s->passlen, actor, &v, why,
+	    whylen)) != CXV_OK)
+		return r;
+	if ((r = cxv_user_add(v, a->admin, CXV_USER_LOCAL, NULL, 0, &id, &w))
+	    == CXV_OK && (r = cxv_auth_grant(v, id,
+	    CXV_PROFILE_ADMINISTRATOR)) == CXV_OK)
+		r = cxv_auth_set_password(v, id, s->pw, s->pwlen, 0, &w);
+	if (r != CXV_OK)
+		snprintf(why, whylen, "administrator %s: %s%s%s", a->admin,
+		    cxv_strerror(r), w ? ": " : "", w ? w : "");
+	cxv_vault_close(v);
+	return r;
 }
 
 static int
@@ -61,24 +119,35 @@ run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "passphrase-stdin", no_argument, NULL, 'p' },
+		{ "admin", required_argument, NULL, 'a' },
+		{ "password-stdin", no_argument, NULL, 'w' },
 		CXV_CLI_COMMON_OPTIONS
 	};
 	char why[CXV_WHY_MAX] = "", actor[96];
-	struct cxv_cli_args a;
-	int pass = 0, r;
+	struct secrets s = { NULL, NULL, 0, 0 };
+	struct cxv_cli_args cli;
+	struct args a = { 0, 0, NULL };
+	int r;
 
-	if ((r = cxv_cli_parse(&cxv_cmd_init, argc, argv, opts, init_opt,
-	    &pass, &a)) != -1)
+	if ((r = cxv_cli_parse(&cxv_cmd_init, argc, argv, opts, init_opt, &a,
+	    &cli)) != -1)
 		return r;
-	if (a.npos != 0)
+	if (cli.npos != 0)
 		return cxv_cli_usage_error(&cxv_cmd_init, "unexpected argument");
+	if ((a.admin != NULL) != a.pw)
+		return cxv_cli_usage_error(&cxv_cmd_init,
+		    "--admin and --password-stdin go together");
 	cxv_cli_actor(actor, sizeof(actor));
-	r = pass ? init_with_passphrase(a.dir, actor, why, sizeof(why)) :
-	    cxv_vault_init(a.dir, NULL, 0, actor, why, sizeof(why));
+	if ((r = read_secrets(&a, &s, why, sizeof(why))) == CXV_OK &&
+	    (r = cxv_vault_init(cli.dir, s.pass, s.passlen, actor, why,
+	    sizeof(why))) == CXV_OK && a.admin != NULL)
+		r = make_admin(cli.dir, &a, &s, actor, why, sizeof(why));
+	cxv_cli_free_secret(s.pass);
+	cxv_cli_free_secret(s.pw);
 	if (r != CXV_OK) {
 		cxv_cli_error("init", "%s", why[0] ? why : cxv_strerror(r));
 		return CXV_EXIT_FAIL;
 	}
-	printf("vault created in %s\n", a.dir);
+	printf("vault created in %s\n", cli.dir);
 	return CXV_EXIT_OK;
 }

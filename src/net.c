@@ -44,9 +44,9 @@ parse_one(const char *s, size_t len, struct cxv_netmask *m)
 		m->family = AF_INET6, bytes = 16;
 	else
 		return CXV_ERR_INVALID;
-	prefix = bytes * 8;
+	prefix = 8LL * bytes;
 	if (slash != NULL &&
-	    cxv_strtonum(slash, 0, bytes * 8, &prefix) != CXV_OK)
+	    cxv_strtonum(slash, 0, 8LL * bytes, &prefix) != CXV_OK)
 		return CXV_ERR_INVALID;
 	m->prefix = (int)prefix;
 	return host_bits_clear(m->addr, bytes, m->prefix) ? CXV_OK :

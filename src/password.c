@@ -136,15 +136,13 @@ int
 cxv_password_verify(const char *hash, const char *pw, size_t len)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	int ok;
+	int unknown = hash == NULL, ok;
 
-	if (hash == NULL) {
+	if (unknown) {
 		/* The cost of a real check, against a hash nobody can match. */
 		(void)pthread_once(&once, make_dummy);
-		if (dummy_ok)
-			ok = crypto_pwhash_str_verify(dummy_hash, pw, len);
-		return CXV_ERR_DENIED;
+		hash = dummy_ok ? dummy_hash : NULL;
 	}
-	ok = crypto_pwhash_str_verify(hash, pw, len) == 0;
-	return ok ? CXV_OK : CXV_ERR_DENIED;
+	ok = hash != NULL && crypto_pwhash_str_verify(hash, pw, len) == 0;
+	return ok && !unknown ? CXV_OK : CXV_ERR_DENIED;
 }

@@ -25,7 +25,8 @@ static const char *const perm_names[CXV_PERM__COUNT] = {
  * Least privilege (R3.1): the administrator configures and manages
  * accounts but does not play recordings or reveal protected items;
  * agents see only the sessions they took part in (R3.3); the auditor /
- * data-protection officer reads the trail and finds people.
+ * data-protection officer reads the trail and finds people. Agents
+ * reach content through their own interactions, not content.read.
  */
 static const struct cxv_profile builtin[] = {
 	{ CXV_PROFILE_ADMINISTRATOR, "administrator", B(ACCOUNTS) | B(CONFIG) |
@@ -37,7 +38,7 @@ static const struct cxv_profile builtin[] = {
 	  B(CALLLOG_READ) | B(CAMPAIGNS_READ) | B(CAMPAIGNS_WRITE) |
 	  B(STATS_READ) | B(SELF), 1 },
 	{ CXV_PROFILE_AGENT, "agent", B(CONTACTS_READ) | B(INTERACTIONS_OWN) |
-	  B(INTERACTIONS_WRITE) | B(CONTENT_READ) | B(SELF), 1 },
+	  B(INTERACTIONS_WRITE) | B(SELF), 1 },
 	{ CXV_PROFILE_SYSTEM_ASSISTANT, "system_assistant", B(USERS_READ) |
 	  B(USERS_WRITE) | B(CONTACTS_READ) | B(CONTACTS_WRITE) | B(SELF), 1 },
 	{ CXV_PROFILE_HOSPITALITY, "hospitality_manager", B(CHARGES_READ) |
@@ -173,7 +174,7 @@ struct save {
 static int
 insert_new(struct cxv_store *st, struct cxv_profile_row *row)
 {
-	struct cxv_profile seen;
+	struct cxv_profile seen = { 0, "", 0, 0 };
 	int tries, r;
 
 	r = cxv_store_profile_get(st, 0, row->name, copy_row, &seen);

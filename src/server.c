@@ -26,7 +26,7 @@
 #include "vault.h"
 
 #define SWEEP_S		60	/* expired sessions are deleted this often */
-#define HEADER_MEM	(64 * 1024)	/* per connection: headers must fit */
+#define HEADER_MEM	((size_t)64 * 1024)	/* per connection: headers fit */
 
 struct server {
 	struct cxv_vault *v;		/* the caller's: maintenance */
@@ -119,7 +119,7 @@ start_http(struct server *s, struct cxv_http **out, char *why, size_t whylen)
 static void
 drain(struct cxv_http *h, int timeout_s)
 {
-	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	struct timespec ts = { 0, 50000000L };
 	long waited_ms = 0;
 
 	while (cxv_http_connections(h) > 0 && waited_ms < 1000L * timeout_s) {
@@ -154,7 +154,7 @@ make_pool(struct server *s)
 	int r;
 
 	s->npool = 2 * (size_t)cxv_vault_config(s->v)->http_workers + 2;
-	if ((s->pool = calloc(s->npool, sizeof(*s->pool))) == NULL)
+	if ((s->pool = calloc(s->npool, sizeof(struct cxv_vault *))) == NULL)
 		return CXV_ERR_NOMEM;
 	for (i = 0; i < s->npool; i++)
 		if ((r = cxv_vault_clone(s->v, &s->pool[i])) != CXV_OK)

@@ -130,12 +130,11 @@ cxv_tls_make_self_signed(const char *cert_path, const char *key_path,
 
 /* Whether the key's public part is the certificate's. */
 static int
-key_matches(const char *cert, const char *key, size_t keylen)
+key_matches(char *cert, char *key, size_t keylen)
 {
 	gnutls_certificate_credentials_t cred = NULL;
-	gnutls_datum_t c = { (unsigned char *)(uintptr_t)cert,
-	    (unsigned)strlen(cert) };
-	gnutls_datum_t k = { (unsigned char *)(uintptr_t)key, (unsigned)keylen };
+	gnutls_datum_t c = { (unsigned char *)cert, (unsigned)strlen(cert) };
+	gnutls_datum_t k = { (unsigned char *)key, (unsigned)keylen };
 	int rc;
 
 	if (gnutls_certificate_allocate_credentials(&cred) < 0)

@@ -252,7 +252,6 @@ cxv_view_call_log(struct cxv_vault *v, int64_t user_id, cxv_view_fn fn,
 
 struct charges {
 	struct each e;
-	const char *room;
 	int64_t calls, cents;
 };
 
@@ -285,7 +284,7 @@ int
 cxv_view_charges(struct cxv_vault *v, const char *room, int64_t since_ms,
     int64_t until_ms, cxv_view_fn fn, void *ctx)
 {
-	struct charges c = { { fn, ctx, NULL }, room, 0, 0 };
+	struct charges c = { { fn, ctx, NULL }, 0, 0 };
 	json_t *total;
 	int r;
 

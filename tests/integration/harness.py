@@ -122,3 +122,121 @@ def main():
             for line in traceback.format_exc().splitlines():
                 print(f"# {line}", flush=True)
     sys.exit(1 if failed else 0)
+
+
+def free_port():
+    """A TCP port on loopback that nothing listens on right now."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def set_config(d, **keys):
+    """Change keys of d/cxvault.conf (values as the file writes them)."""
+    path = os.path.join(d, "cxvault.conf")
+    lines = open(path).read().splitlines()
+    for k, v in keys.items():
+        lines = [f"{k} = {v}" if l.split("=")[0].strip() == k else l
+                 for l in lines]
+    open(path, "w").write("\n".join(lines) + "\n")
+
+
+class Server:
+    """cxvault serve on a free loopback port, stopped (SIGTERM) on exit.
+
+    call() speaks HTTPS, checking the vault's own certificate, and
+    returns (status, headers, body): body parsed as JSON when it is.
+    """
+
+    def __init__(self, d, stdin=b""):
+        self.d = d
+        self.port = free_port()
+        self.stdin = stdin
+
+    def __enter__(self):
+        import socket
+        import ssl
+        import time
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--data", self.d, "--listen",
+             f"127.0.0.1:{self.port}"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.proc.stdin.write(self.stdin)
+        self.proc.stdin.close()
+        self.ctx = ssl.create_default_context(
+            cafile=os.path.join(self.d, "tls", "cert.pem"))
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return self
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise AssertionError(
+                        "serve exited: " + self.proc.stderr.read().decode())
+                time.sleep(0.05)
+        raise AssertionError("serve did not start")
+
+    def stop(self):
+        import signal
+        if hasattr(self, "err"):
+            return self.proc.returncode
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise AssertionError("serve did not stop on SIGTERM")
+        self.err = self.proc.stderr.read().decode("utf-8", "replace")
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+        return rc
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def call(self, method, path, body=None, token=None, raw=None,
+             headers=None, source=None):
+        import http.client
+        import json as _json
+        h = dict(headers or {})
+        if token:
+            h["Authorization"] = "Bearer " + token
+        data = raw
+        if body is not None:
+            data = _json.dumps(body).encode()
+            h["Content-Type"] = "application/json"
+        conn = http.client.HTTPSConnection(
+            "127.0.0.1", self.port, context=self.ctx, timeout=60,
+            source_address=(source, 0) if source else None)
+        try:
+            conn.request(method, path, body=data, headers=h)
+            resp = conn.getresponse()
+            payload = resp.read()
+            hdrs = {k.lower(): v for k, v in resp.getheaders()}
+        finally:
+            conn.close()
+        if hdrs.get("content-type", "").startswith("application/json"):
+            payload = _json.loads(payload)
+        return resp.status, hdrs, payload
+
+    def login(self, name, password, **kw):
+        st, _, doc = self.call("POST", "/v1/sessions",
+                               {"name": name, "password": password}, **kw)
+        if st != 201:
+            raise AssertionError(f"login {name}: {st} {doc}")
+        return doc["token"]
+
+
+ADMIN_PW = "admin pass phrase 2026"
+
+
+def api_vault(tmp, **config):
+    """A vault with an administrator 'root' (ADMIN_PW) and config keys."""
+    d = os.path.join(tmp, "v")
+    ok("init", "--data", d, "--admin", "root", "--password-stdin",
+       stdin=ADMIN_PW.encode() + b"\n")
+    if config:
+        set_config(d, **config)
+    return d
