@@ -117,7 +117,8 @@ add_locked(struct cxv_vault *v, const char *logon, enum cxv_user_kind kind,
 		return r;
 	cxv_keyring_blind_index(cxv_vault_keyring(v), "logon", norm, bidx);
 	all[0] = (struct cxv_field){ "logon", logon };
-	memcpy(all + 1, f, n * sizeof(*f));
+	if (n > 0)
+		memcpy(all + 1, f, n * sizeof(*f));
 	row.id = cxv_random_id();
 	user_ad(row.id, ad);
 	if ((r = cxv_subject_seal_fields(v, row.subject_id, ad, all, n + 1,
