@@ -61,6 +61,15 @@ cxv_log_close(void)
 	pthread_mutex_unlock(&lg.mu);
 }
 
+void
+cxv_log_set_level(int level)
+{
+	pthread_mutex_lock(&lg.mu);
+	if (lg.fd >= 0)
+		lg.level = level;
+	pthread_mutex_unlock(&lg.mu);
+}
+
 /* A line under construction; overflow truncates, never overruns. */
 struct line {
 	char buf[CXV_LOG_LINE_MAX];

@@ -54,6 +54,9 @@ int cxv_log_open(const char *path, int level);
 /* Use fn to pseudonymize personal values (NULL: write "***"). */
 void cxv_log_set_pseudonymizer(cxv_log_pseudonym_fn fn, void *ctx);
 
+/* Log at level from now on (a reloaded configuration); if open. */
+void cxv_log_set_level(int level);
+
 /* Flush and close; logging becomes a no-op again. */
 void cxv_log_close(void);
 

@@ -28,12 +28,22 @@
 #define SWEEP_S		60	/* expired sessions are deleted this often */
 #define HEADER_MEM	((size_t)64 * 1024)	/* per connection: headers fit */
 
-struct server {
-	struct cxv_vault *v;		/* the caller's: maintenance */
-	struct cxv_vault **pool;	/* clones, one per request at a time */
+/*
+ * What serves requests: vault handles (clones, one per request at a
+ * time), the API over them, the HTTPS daemon. A reload makes a new
+ * generation with the new configuration and certificate, then drains
+ * the old one: the listening socket is never closed.
+ */
+struct generation {
+	struct cxv_vault **pool;
 	size_t npool;
 	struct cxv_api *api;
 	struct cxv_http *http;
+};
+
+struct server {
+	struct cxv_vault *v;		/* the caller's: maintenance, clones */
+	struct generation *gen;
 	int fd;
 };
 
@@ -89,7 +99,7 @@ tls_paths(struct cxv_vault *v, char cert[PATH_MAX], char key[PATH_MAX])
 
 /* Start an HTTPS daemon on the socket with the current certificate. */
 static int
-start_http(struct server *s, struct cxv_http **out, char *why, size_t whylen)
+start_http(struct server *s, struct generation *g, char *why, size_t whylen)
 {
 	const struct cxv_config *cfg = cxv_vault_config(s->v);
 	char cert_path[PATH_MAX], key_path[PATH_MAX], *cert = NULL, *key = NULL;
@@ -108,8 +118,8 @@ start_http(struct server *s, struct cxv_http **out, char *why, size_t whylen)
 	o = (struct cxv_http_opts){ s->fd, cert, key, cfg->http_workers,
 	    cfg->http_max_connections, cfg->http_max_connections_per_ip,
 	    cfg->http_timeout_s, HEADER_MEM };
-	cxv_api_app(s->api, &app);
-	r = cxv_http_start(&o, &app, out, why, whylen);
+	cxv_api_app(g->api, &app);
+	r = cxv_http_start(&o, &app, &g->http, why, whylen);
 	free(cert);
 	cxv_freezero(key, keylen + 1);
 	return r;
@@ -128,49 +138,85 @@ drain(struct cxv_http *h, int timeout_s)
 	}
 }
 
-/* SIGHUP: a new daemon with the new certificate, the old one drained. */
+/* Stop a generation's daemon (after draining it) and free it all. */
+static void
+generation_free(struct generation *g, int timeout_s)
+{
+	size_t i;
+
+	if (g == NULL)
+		return;
+	if (g->http != NULL) {
+		cxv_http_quiesce(g->http);
+		drain(g->http, timeout_s);
+		cxv_http_stop(g->http);
+	}
+	cxv_api_free(g->api);
+	for (i = 0; g->pool != NULL && i < g->npool; i++)
+		cxv_vault_close(g->pool[i]);
+	free(g->pool);
+	free(g);
+}
+
+/* A generation serving s->v's configuration and certificate. */
+static int
+generation_new(struct server *s, struct generation **out, char *why,
+    size_t whylen)
+{
+	struct generation *g;
+	size_t i;
+	int r = CXV_ERR_NOMEM;
+
+	*out = NULL;
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		return r;
+	g->npool = 2 * (size_t)cxv_vault_config(s->v)->http_workers + 2;
+	if ((g->pool = calloc(g->npool, sizeof(struct cxv_vault *))) != NULL)
+		for (i = 0, r = CXV_OK; r == CXV_OK && i < g->npool; i++)
+			r = cxv_vault_clone(s->v, &g->pool[i]);
+	if (r == CXV_OK)
+		r = cxv_api_new(g->pool, g->npool, &g->api);
+	if (r != CXV_OK)
+		snprintf(why, whylen, "database handles: %s", cxv_strerror(r));
+	else
+		r = start_http(s, g, why, whylen);
+	if (r != CXV_OK) {
+		generation_free(g, 0);
+		return r;
+	}
+	*out = g;
+	return CXV_OK;
+}
+
+/*
+ * SIGHUP: cxvault.conf and the certificate again. A listen address or
+ * key change needs a restart; a bad file leaves everything as it was.
+ */
 static void
 reload(struct server *s)
 {
-	struct cxv_http *fresh = NULL;
-	char why[CXV_WHY_MAX] = "";
-
-	if (start_http(s, &fresh, why, sizeof(why)) != CXV_OK) {
-		CXV_LOG(CXV_LOG_ERROR, "server.reload", CXV_LF("result",
-		    "failed"), CXV_LF("why", why));
-		return;
-	}
-	cxv_http_quiesce(s->http);
-	drain(s->http, cxv_vault_config(s->v)->http_timeout_s);
-	cxv_http_stop(s->http);
-	s->http = fresh;
-	CXV_LOG(CXV_LOG_INFO, "server.reload", CXV_LF("result", "ok"));
-}
-
-static int
-make_pool(struct server *s)
-{
-	size_t i;
+	struct cxv_config old = *cxv_vault_config(s->v), cfg;
+	struct generation *fresh = NULL;
+	char path[PATH_MAX], why[CXV_WHY_MAX] = "";
 	int r;
 
-	s->npool = 2 * (size_t)cxv_vault_config(s->v)->http_workers + 2;
-	if ((s->pool = calloc(s->npool, sizeof(struct cxv_vault *))) == NULL)
-		return CXV_ERR_NOMEM;
-	for (i = 0; i < s->npool; i++)
-		if ((r = cxv_vault_clone(s->v, &s->pool[i])) != CXV_OK)
-			return r;
-	return cxv_api_new(s->pool, s->npool, &s->api);
-}
-
-static void
-free_pool(struct server *s)
-{
-	size_t i;
-
-	cxv_api_free(s->api);
-	for (i = 0; s->pool != NULL && i < s->npool; i++)
-		cxv_vault_close(s->pool[i]);
-	free(s->pool);
+	if ((r = cxv_vault_path(s->v, "cxvault.conf", path, sizeof(path))) ==
+	    CXV_OK && (r = cxv_config_load(path, &cfg, why, sizeof(why))) ==
+	    CXV_OK) {
+		cxv_vault_set_config(s->v, &cfg);
+		if ((r = generation_new(s, &fresh, why, sizeof(why))) != CXV_OK)
+			cxv_vault_set_config(s->v, &old);
+	}
+	if (r != CXV_OK) {
+		CXV_LOG(CXV_LOG_ERROR, "server.reload", CXV_LF("result",
+		    cxv_errcode(r)), CXV_LF("why", why));
+		return;
+	}
+	generation_free(s->gen, old.http_timeout_s);
+	s->gen = fresh;
+	CXV_LOG(CXV_LOG_INFO, "server.reload", CXV_LF("result", "ok"),
+	    CXV_LF("listen_changed", strcmp(old.listen, cfg.listen) ?
+	    "yes (needs a restart)" : "no"));
 }
 
 /* Wait for signals; sweep expired sessions now and then. */
@@ -197,7 +243,8 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
     size_t whylen)
 {
 	const struct cxv_config *cfg = cxv_vault_config(v);
-	struct server s = { v, NULL, 0, NULL, NULL, -1 };
+	const char *addr = listen != NULL ? listen : cfg->listen;
+	struct server s = { v, NULL, -1 };
 	sigset_t set, old;
 	int r;
 
@@ -208,25 +255,17 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 	sigaddset(&set, SIGHUP);
 	signal(SIGPIPE, SIG_IGN);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
-	if ((r = make_pool(&s)) != CXV_OK)
-		snprintf(why, whylen, "database handles: %s", cxv_strerror(r));
-	else if ((r = listen_on(listen ? listen : cfg->listen, &s.fd, why,
-	    whylen)) == CXV_OK &&
-	    (r = start_http(&s, &s.http, why, whylen)) == CXV_OK) {
-		CXV_LOG(CXV_LOG_INFO, "server.start", CXV_LF("listen",
-		    listen ? listen : cfg->listen));
-		fprintf(stderr, "cxvault: serving https://%s\n",
-		    listen ? listen : cfg->listen);
+	if ((r = listen_on(addr, &s.fd, why, whylen)) == CXV_OK &&
+	    (r = generation_new(&s, &s.gen, why, whylen)) == CXV_OK) {
+		CXV_LOG(CXV_LOG_INFO, "server.start", CXV_LF("listen", addr));
+		fprintf(stderr, "cxvault: serving https://%s\n", addr);
 		serve(&s, &set);
-		cxv_http_quiesce(s.http);
-		drain(s.http, cfg->http_timeout_s);
-		cxv_http_stop(s.http);
+		generation_free(s.gen, cxv_vault_config(v)->http_timeout_s);
 		(void)cxv_store_checkpoint(cxv_vault_store(v));
 		CXV_LOG(CXV_LOG_INFO, "server.stop", CXV_LF("result", "ok"));
 	}
 	if (s.fd >= 0)
 		close(s.fd);
-	free_pool(&s);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return r;
 }

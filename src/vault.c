@@ -448,6 +448,19 @@ cxv_vault_set_actor(struct cxv_vault *v, const char *actor)
 	return CXV_OK;
 }
 
+void
+cxv_vault_set_config(struct cxv_vault *v, const struct cxv_config *cfg)
+{
+	struct cxv_config keep = v->cfg;
+
+	v->cfg = *cfg;
+	v->cfg.key_source = keep.key_source;
+	v->cfg.has_salt = keep.has_salt;
+	memcpy(v->cfg.salt, keep.salt, sizeof(v->cfg.salt));
+	if (v->log_open)
+		cxv_log_set_level(v->cfg.log_level);
+}
+
 const char *
 cxv_vault_actor(const struct cxv_vault *v)
 {

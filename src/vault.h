@@ -67,6 +67,12 @@ void cxv_vault_close(struct cxv_vault *v);
  */
 int cxv_vault_set_actor(struct cxv_vault *v, const char *actor);
 
+/*
+ * Use cfg from now on (a reloaded cxvault.conf); the key source and salt
+ * stay those the vault was opened with. Not while other threads use v.
+ */
+void cxv_vault_set_config(struct cxv_vault *v, const struct cxv_config *cfg);
+
 /* Borrowed parts, valid until cxv_vault_close(). */
 const char *cxv_vault_actor(const struct cxv_vault *v);
 struct cxv_store *cxv_vault_store(struct cxv_vault *v);

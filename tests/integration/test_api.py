@@ -437,7 +437,8 @@ def freeswitch_feed_and_graceful_stop():
 
 @test
 def certificate_reload():
-    """SIGHUP reloads the certificate without dropping the socket"""
+    """SIGHUP reloads the certificate and cxvault.conf without dropping the
+    socket; a broken config is refused and the server goes on"""
     import ssl
     with TempDir() as tmp:
         d = api_vault(tmp)
@@ -452,6 +453,7 @@ def certificate_reload():
                             "subjectAltName=IP:127.0.0.1"],
                            check=True, capture_output=True)
             os.chmod(key, 0o600)
+            set_config(d, lockout_failures=2)
             s.proc.send_signal(1)
             fresh = ssl.create_default_context(cafile=cert)
             for _ in range(100):
@@ -470,6 +472,19 @@ def certificate_reload():
             except ssl.SSLError:
                 pass
             s.ctx = fresh
+            for i in range(2):
+                s.call("POST", "/v1/sessions", {"name": "root",
+                                                "password": f"no {i}"})
+            r = s.call("POST", "/v1/sessions", {"name": "root",
+                                                "password": ADMIN_PW})
+            expect(r[0] == 429, f"new lockout_failures not applied: {r}")
+            with open(os.path.join(d, "cxvault.conf"), "a") as f:
+                f.write("no_such_key = 1\n")
+            s.proc.send_signal(1)
+            time.sleep(0.5)
+            expect(s.call("GET", "/v1/health")[0] == 200, "still serving")
+            log = open(os.path.join(d, "logs", "cxvault.log")).read()
+            expect("event=server.reload result=invalid" in log, log[-500:])
 
 
 if __name__ == "__main__":
