@@ -472,10 +472,26 @@ principal(struct cxv_vault *v, const struct held_session *h,
 	return CXV_OK;
 }
 
+/* The session and its principal, inside one read snapshot. */
+static int
+check_read(struct cxv_vault *v, const uint8_t hash[CXV_HASH_BYTES],
+    struct held_session *h, struct cxv_principal *p, int64_t now)
+{
+	const struct cxv_config *cfg = cxv_vault_config(v);
+	int r;
+
+	r = cxv_store_session_get(cxv_vault_store(v), hash, hold_session, h);
+	if (r != CXV_OK)
+		return r == CXV_ERR_NOT_FOUND ? CXV_ERR_AUTH : r;
+	if (h->expires_ms <= now || (h->kind == CXV_AUTH_SESSION &&
+	    now - h->last_ms > 1000LL * cfg->session_idle_s))
+		return CXV_ERR_NOT_FOUND;	/* expired: deleted after */
+	return principal(v, h, p);
+}
+
 int
 cxv_auth_check(struct cxv_vault *v, const char *token, struct cxv_principal *p)
 {
-	const struct cxv_config *cfg = cxv_vault_config(v);
 	struct held_session h = { { 0 }, 0, 0, 0, 0, 0 };
 	uint8_t hash[CXV_HASH_BYTES];
 	int64_t now = cxv_now_ms();
@@ -485,16 +501,18 @@ cxv_auth_check(struct cxv_vault *v, const char *token, struct cxv_principal *p)
 	if (token == NULL || !token_shape(token))
 		return CXV_ERR_AUTH;
 	hash_token(token, hash);
-	r = cxv_store_session_get(cxv_vault_store(v), hash, hold_session, &h);
-	if (r != CXV_OK)
-		return r == CXV_ERR_NOT_FOUND ? CXV_ERR_AUTH : r;
-	if (h.expires_ms <= now || (h.kind == CXV_AUTH_SESSION &&
-	    now - h.last_ms > 1000LL * cfg->session_idle_s)) {
+	if ((r = cxv_store_read_begin(cxv_vault_store(v))) != CXV_OK)
+		return r;
+	r = check_read(v, hash, &h, p, now);
+	cxv_store_read_end(cxv_vault_store(v));
+	if (r == CXV_ERR_NOT_FOUND) {
 		(void)session_write(v, hash, 0);
 		return CXV_ERR_AUTH;
 	}
-	if ((r = principal(v, &h, p)) != CXV_OK)
+	if (r != CXV_OK) {
+		memset(p, 0, sizeof(*p));
 		return r;
+	}
 	if (h.kind == CXV_AUTH_SESSION && now - h.last_ms > TOUCH_EVERY_MS)
 		(void)session_write(v, hash, now);
 	return CXV_OK;

@@ -503,15 +503,6 @@ fetch_locked(struct cxv_vault *v, void *arg)
 	    f->reveal ? "fields,trail,items,protected" : "fields,trail,items");
 }
 
-/* Fetch the row and record the read, before anything is revealed. */
-static int
-fetch_audited(struct cxv_vault *v, int64_t id, int reveal, struct held *h)
-{
-	struct fetch f = { id, h, reveal };
-
-	return cxv_vault_in_txn(v, fetch_locked, &f);
-}
-
 struct items {
 	struct cxv_vault *v;
 	const struct cxv_interaction_view *view;
@@ -547,25 +538,46 @@ show_item(void *ctx, const struct cxv_item_row *row)
 	return r;
 }
 
+struct show {
+	struct fetch f;
+	const struct cxv_interaction_view *view;
+};
+
+/*
+ * One transaction: the row, its audit entry, then the values. Nothing
+ * leaves before the commit, so no value is revealed unrecorded (R7.2).
+ */
+static int
+show_locked(struct cxv_vault *v, void *arg)
+{
+	struct show *sh = arg;
+	const struct cxv_interaction_view *view = sh->view;
+	struct items it = { v, view, sh->f.reveal, "" };
+	char ad[AD_MAX];
+	int r;
+
+	record_ad(sh->f.id, ad);
+	if ((r = fetch_locked(v, &sh->f)) == CXV_OK &&
+	    (r = view->record(view->ctx, &sh->f.h->row)) == CXV_OK &&
+	    (r = cxv_subject_open_fields(v, sh->f.h->row.subject_id, ad,
+	    sh->f.h->sealed, sh->f.h->row.sealed_len, view->field,
+	    view->ctx)) == CXV_OK &&
+	    (r = cxv_store_interaction_steps(cxv_vault_store(v), sh->f.id,
+	    view->step, view->ctx)) == CXV_OK)
+		r = cxv_store_items(cxv_vault_store(v), sh->f.id, show_item, &it);
+	return r;
+}
+
 int
 cxv_interaction_show(struct cxv_vault *v, int64_t id, int reveal,
     const struct cxv_interaction_view *view)
 {
-	struct items it = { v, view, reveal, "" };
 	struct held h;
-	char ad[AD_MAX];
+	struct show sh = { { id, &h, reveal }, view };
 	int r;
 
 	memset(&h, 0, sizeof(h));
-	record_ad(id, ad);
-	if ((r = fetch_audited(v, id, reveal, &h)) == CXV_OK &&
-	    (r = view->record(view->ctx, &h.row)) == CXV_OK &&
-	    (r = cxv_subject_open_fields(v, h.row.subject_id, ad, h.sealed,
-	    h.row.sealed_len, view->field, view->ctx)) == CXV_OK)
-		r = cxv_store_interaction_steps(cxv_vault_store(v), id, view->step,
-		    view->ctx);
-	if (r == CXV_OK)
-		r = cxv_store_items(cxv_vault_store(v), id, show_item, &it);
+	r = cxv_vault_in_txn(v, show_locked, &sh);
 	free(h.sealed);
 	return r;
 }

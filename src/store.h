@@ -43,6 +43,13 @@ int cxv_store_commit(struct cxv_store *st);
 /* Roll back if a transaction is open; always safe to call. */
 void cxv_store_rollback(struct cxv_store *st);
 
+/*
+ * A read transaction: the reads between see one snapshot and take the
+ * database's locks once (the server's per-request checks). No writes.
+ */
+int cxv_store_read_begin(struct cxv_store *st);
+void cxv_store_read_end(struct cxv_store *st);
+
 /* Named blobs of vault metadata (the wrapped vault root). */
 int cxv_store_meta_get(struct cxv_store *st, const char *key, uint8_t *buf,
     size_t cap, size_t *len /* OUT */);

@@ -7,6 +7,7 @@
 #include "store.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -651,6 +652,14 @@ cxv_store_close(struct cxv_store *st)
 	free(st);
 }
 
+/*
+ * Writers of one process take turns here before SQLite's file lock: a
+ * thread that finds the lock taken would otherwise sleep in SQLite's
+ * busy handler (milliseconds) while the holder needs microseconds.
+ * Other processes still meet the busy timeout.
+ */
+static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
+
 int
 cxv_store_begin(struct cxv_store *st)
 {
@@ -658,8 +667,11 @@ cxv_store_begin(struct cxv_store *st)
 
 	if (st->in_txn)
 		return CXV_ERR_INTERNAL;
+	pthread_mutex_lock(&writer);
 	if ((r = exec(st, "BEGIN IMMEDIATE")) == CXV_OK)
 		st->in_txn = 1;
+	else
+		pthread_mutex_unlock(&writer);
 	return r;
 }
 
@@ -668,22 +680,49 @@ cxv_store_commit(struct cxv_store *st)
 {
 	int r;
 
-	if (!st->in_txn)
+	if (st->in_txn != 1)
 		return CXV_ERR_INTERNAL;
 	if ((r = exec(st, "COMMIT")) != CXV_OK) {
 		cxv_store_rollback(st);
 		return r;
 	}
 	st->in_txn = 0;
+	pthread_mutex_unlock(&writer);
 	return CXV_OK;
+}
+
+int
+cxv_store_read_begin(struct cxv_store *st)
+{
+	int r;
+
+	if (st->in_txn)
+		return CXV_ERR_INTERNAL;
+	if ((r = exec(st, "BEGIN DEFERRED")) == CXV_OK)
+		st->in_txn = 2;
+	return r;
+}
+
+void
+cxv_store_read_end(struct cxv_store *st)
+{
+	if (st->in_txn != 2)
+		return;
+	(void)exec(st, "COMMIT");
+	st->in_txn = 0;
 }
 
 void
 cxv_store_rollback(struct cxv_store *st)
 {
-	if (st->in_txn && sqlite3_get_autocommit(st->db) == 0)
+	if (st->in_txn != 1) {
+		cxv_store_read_end(st);
+		return;
+	}
+	if (sqlite3_get_autocommit(st->db) == 0)
 		(void)exec(st, "ROLLBACK");
 	st->in_txn = 0;
+	pthread_mutex_unlock(&writer);
 }
 
 static int

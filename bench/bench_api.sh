@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Bench (issue 4): wrk against `cxvault serve` over TLS, side by side with
+# wrk against a static file served by nginx over TLS (same certificate,
+# TLS 1.3, 2 workers) as the ceiling of this machine.
+#   authenticated GET /v1/interactions/{id} (session token, keep-alive)
+#   CDR ingest: POST /v1/cdr, a new CDR each request (API token)
+# usage: bench/bench_api.sh [BUILD_DIR] [SECONDS] [RUNS]   (default build 10 3)
+# Needs wrk and nginx (Debian packages wrk, nginx-light). Prints medians.
+set -euo pipefail
+build=${1:-build}
+secs=${2:-10}
+runs=${3:-3}
+cx=$(realpath "$build/src/cxvault")
+here=$(dirname "$(realpath "$0")")
+tmp=$(mktemp -d /tmp/cxv-api-bench-XXXXXX)
+port=18543
+nport=18544
+pw="bench pass phrase 2026"
+trap 'kill $(cat "$tmp/serve.pid" "$tmp/nginx.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$tmp"' EXIT
+
+"$cx" init --data "$tmp/v" --admin root --password-stdin <<<"$pw" >/dev/null
+"$cx" serve --data "$tmp/v" --listen "127.0.0.1:$port" 2>"$tmp/serve.err" &
+echo $! >"$tmp/serve.pid"
+sleep 1
+url="https://127.0.0.1:$port"
+curl_() { curl -sf --cacert "$tmp/v/tls/cert.pem" "$@"; }
+json() { python3 -c "import sys, json; print(json.load(sys.stdin)$1)"; }
+
+root=$(curl_ "$url/v1/sessions" -d "{\"name\":\"root\",\"password\":\"$pw\"}" | json '["token"]')
+auth=(-H "Authorization: Bearer $root")
+mkuser() {	# logon profile -> user id
+	local id
+	id=$(curl_ "${auth[@]}" "$url/v1/users" -d "{\"logon\":\"$1\"}" | json '["user"]')
+	curl_ "${auth[@]}" -X PUT "$url/v1/users/$id/login" \
+	    -d "{\"profile\":\"$2\",\"password\":\"$pw\",\"must_change\":false}" >/dev/null
+	echo "$id"
+}
+feed=$(mkuser pbx api_integration)
+ftok=$(curl_ "${auth[@]}" "$url/v1/users/$feed/tokens" \
+    -d '{"permissions":["cdr.ingest"]}' | json '["token"]')
+mkuser sup supervisor >/dev/null
+stok=$(curl_ "$url/v1/sessions" -d "{\"name\":\"sup\",\"password\":\"$pw\"}" | json '["token"]')
+ia=$(curl_ -H "Authorization: Bearer $ftok" "$url/v1/cdr" -d '{"id":"b-1",
+    "caller":"+49 30 1234567","caller_name":"Bench Caller","callee":"100",
+    "start":"2026-11-20T10:00:00Z","end":"2026-11-20T10:01:00Z",
+    "outcome":"answered"}' | json '["interaction"]')
+
+# nginx: the same certificate, a small static file, TLS 1.3.
+mkdir -p "$tmp/www"
+curl_ "${auth[@]}" "$url/v1/health" >"$tmp/www/static.json"
+cat >"$tmp/nginx.conf" <<EOF
+worker_processes 2;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx.err;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    server {
+        listen 127.0.0.1:$nport ssl;
+        ssl_certificate $tmp/v/tls/cert.pem;
+        ssl_certificate_key $tmp/v/tls/key.pem;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        keepalive_requests 1000000;
+        root $tmp/www;
+    }
+}
+EOF
+nginx -c "$tmp/nginx.conf" -p "$tmp"
+
+cat >"$tmp/ingest.lua" <<'EOF'
+counter = 0
+request = function()
+	counter = counter + 1
+	local body = string.format('{"id":"w-%d-%d","caller":"+49 30 %07d",' ..
+	    '"callee":"101","start":"2026-11-21T10:00:00Z",' ..
+	    '"end":"2026-11-21T10:00:30Z","outcome":"answered"}',
+	    math.random(1, 1000000000), counter, counter % 1000000)
+	return wrk.format("POST", nil, nil, body)
+end
+EOF
+
+# One wrk run: "requests/s p99(ms)".
+run() {
+	wrk -t2 -c16 -d"${secs}s" --latency "$@" | awk '
+	    /Requests\/sec/ { rps = $2 }
+	    /^ +99%/ { v = $2; u = v; gsub(/[0-9.]/, "", u); gsub(/[a-z]/, "", v);
+	        if (u == "us") v /= 1000; if (u == "s") v *= 1000; p99 = v }
+	    END { printf "%.0f %.2f\n", rps, p99 }'
+}
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+measure() {	# label wrk-args...
+	local label=$1 out rps p99
+	shift
+	out=$(for _ in $(seq "$runs"); do run "$@"; done)
+	rps=$(cut -d' ' -f1 <<<"$out" | median)
+	p99=$(cut -d' ' -f2 <<<"$out" | median)
+	printf "%-44s %9s req/s   p99 %7s ms\n" "$label" "$rps" "$p99"
+	echo "$rps" >"$tmp/$label.rps"
+}
+
+measure nginx-static "https://127.0.0.1:$nport/static.json"
+measure get-interaction -H "Authorization: Bearer $stok" "$url/v1/interactions/$ia"
+measure cdr-ingest -s "$tmp/ingest.lua" -H "Authorization: Bearer $ftok" \
+    -H "Content-Type: application/json" "$url/v1/cdr"
+awk -v a="$(cat "$tmp/get-interaction.rps")" -v b="$(cat "$tmp/nginx-static.rps")" \
+    'BEGIN { printf "authenticated GET / nginx static: %.1f %%\n", 100 * a / b }'
+grep -c . "$tmp/v/logs/cxvault.log" >/dev/null
