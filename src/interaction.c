@@ -482,27 +482,6 @@ hold_row(void *ctx, const struct cxv_interaction_row *row)
 	return CXV_OK;
 }
 
-struct fetch {
-	int64_t id;
-	struct held *h;
-	int reveal;
-};
-
-static int
-fetch_locked(struct cxv_vault *v, void *arg)
-{
-	struct fetch *f = arg;
-	char idstr[24];
-	int r;
-
-	snprintf(idstr, sizeof(idstr), "%lld", (long long)f->id);
-	if ((r = cxv_store_interaction_get(cxv_vault_store(v), f->id, hold_row,
-	    f->h)) != CXV_OK)
-		return r;
-	return cxv_vault_audit(v, "interaction.read", "interaction", idstr,
-	    f->reveal ? "fields,trail,items,protected" : "fields,trail,items");
-}
-
 struct items {
 	struct cxv_vault *v;
 	const struct cxv_interaction_view *view;
@@ -539,32 +518,31 @@ show_item(void *ctx, const struct cxv_item_row *row)
 }
 
 struct show {
-	struct fetch f;
+	int64_t id;
+	struct held h;
+	int reveal;
 	const struct cxv_interaction_view *view;
 };
 
-/*
- * One transaction: the row, its audit entry, then the values. Nothing
- * leaves before the commit, so no value is revealed unrecorded (R7.2).
- */
+/* The row, its fields, trail and items to the view, in one snapshot. */
 static int
-show_locked(struct cxv_vault *v, void *arg)
+show_reads(struct cxv_vault *v, struct show *sh)
 {
-	struct show *sh = arg;
 	const struct cxv_interaction_view *view = sh->view;
-	struct items it = { v, view, sh->f.reveal, "" };
+	struct items it = { v, view, sh->reveal, "" };
 	char ad[AD_MAX];
 	int r;
 
-	record_ad(sh->f.id, ad);
-	if ((r = fetch_locked(v, &sh->f)) == CXV_OK &&
-	    (r = view->record(view->ctx, &sh->f.h->row)) == CXV_OK &&
-	    (r = cxv_subject_open_fields(v, sh->f.h->row.subject_id, ad,
-	    sh->f.h->sealed, sh->f.h->row.sealed_len, view->field,
-	    view->ctx)) == CXV_OK &&
-	    (r = cxv_store_interaction_steps(cxv_vault_store(v), sh->f.id,
+	record_ad(sh->id, ad);
+	if ((r = cxv_store_interaction_get(cxv_vault_store(v), sh->id, hold_row,
+	    &sh->h)) == CXV_OK &&
+	    (r = view->record(view->ctx, &sh->h.row)) == CXV_OK &&
+	    (r = cxv_subject_open_fields(v, sh->h.row.subject_id, ad,
+	    sh->h.sealed, sh->h.row.sealed_len, view->field, view->ctx)) ==
+	    CXV_OK &&
+	    (r = cxv_store_interaction_steps(cxv_vault_store(v), sh->id,
 	    view->step, view->ctx)) == CXV_OK)
-		r = cxv_store_items(cxv_vault_store(v), sh->f.id, show_item, &it);
+		r = cxv_store_items(cxv_vault_store(v), sh->id, show_item, &it);
 	return r;
 }
 
@@ -572,14 +550,25 @@ int
 cxv_interaction_show(struct cxv_vault *v, int64_t id, int reveal,
     const struct cxv_interaction_view *view)
 {
-	struct held h;
-	struct show sh = { { id, &h, reveal }, view };
+	struct show sh;
+	char idstr[24];
 	int r;
 
-	memset(&h, 0, sizeof(h));
-	r = cxv_vault_in_txn(v, show_locked, &sh);
-	free(h.sealed);
-	return r;
+	memset(&sh, 0, sizeof(sh));
+	sh.id = id;
+	sh.reveal = reveal;
+	sh.view = view;
+	if ((r = cxv_store_read_begin(cxv_vault_store(v))) != CXV_OK)
+		return r;
+	r = show_reads(v, &sh);
+	cxv_store_read_end(cxv_vault_store(v));
+	free(sh.h.sealed);
+	if (r != CXV_OK)
+		return r;
+	/* The view keeps the values until the read is recorded (R7.2). */
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)id);
+	return cxv_vault_audit_read(v, "interaction.read", "interaction", idstr,
+	    reveal ? "fields,trail,items,protected" : "fields,trail,items");
 }
 
 struct export {

@@ -117,7 +117,8 @@ struct cxv_interaction_view {
 /*
  * One interaction with its opened fields, trail and data items; protected
  * items' values only with reveal. Audited read (naming "protected" when
- * revealed).
+ * revealed): the view gets the values first and may reveal them only if
+ * this returns CXV_OK, which means the read is recorded.
  */
 int cxv_interaction_show(struct cxv_vault *v, int64_t id, int reveal,
     const struct cxv_interaction_view *view);

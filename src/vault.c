@@ -510,6 +510,28 @@ cxv_vault_audit(struct cxv_vault *v, const char *action,
 	return cxv_audit_append(v->st, v->kr, &ev);
 }
 
+struct audit_args {
+	const char *action, *object_type, *object_id, *fields;
+};
+
+static int
+audit_locked(struct cxv_vault *v, void *arg)
+{
+	struct audit_args *a = arg;
+
+	return cxv_vault_audit(v, a->action, a->object_type, a->object_id,
+	    a->fields);
+}
+
+int
+cxv_vault_audit_read(struct cxv_vault *v, const char *action,
+    const char *object_type, const char *object_id, const char *fields)
+{
+	struct audit_args a = { action, object_type, object_id, fields };
+
+	return cxv_vault_in_txn(v, audit_locked, &a);
+}
+
 struct rewrap_ctx {
 	const struct cxv_keyring *old, *fresh;
 };

@@ -93,6 +93,15 @@ int cxv_vault_path(const struct cxv_vault *v, const char *name, char *out,
 int cxv_vault_in_txn(struct cxv_vault *v,
     int (*fn)(struct cxv_vault *v, void *arg), void *arg);
 
+/*
+ * Record a read of personal data as this vault's actor, in a transaction
+ * of its own (the reads were done in a snapshot, so the write lock is
+ * held only for the entry). Returns when the entry is committed: reveal
+ * nothing before, and nothing if it fails. Not inside a transaction.
+ */
+int cxv_vault_audit_read(struct cxv_vault *v, const char *action,
+    const char *object_type, const char *object_id, const char *fields);
+
 /* Append an audit entry as this vault's actor (inside a transaction). */
 int cxv_vault_audit(struct cxv_vault *v, const char *action,
     const char *object_type, const char *object_id, const char *fields);
