@@ -58,26 +58,37 @@ build() {
 }
 
 demo() {
-	local cx=build/src/cxvault
+	local cx=build/src/cxvault pw
 	build build
 	if [ ! -e vault ]; then
-		$cx init --data vault
+		# No default credentials (R2.7): a random administrator password,
+		# kept for the demo in a file only its owner can read.
+		pw=$(head -c 15 /dev/urandom | base64 | tr '+/' '-_')
+		(umask 077 && printf '%s\n' "$pw" >vault.admin-password)
+		$cx init --data vault --admin admin --password-stdin \
+		    <vault.admin-password
 		$cx subject add --data vault --phone "+49 30 123456789" \
 		    --email jane.doe@example.org --name "Jane Doe" >/dev/null
 		$cx subject add --data vault --phone "+1 (714) 555-1234" \
 		    --name "Lisa Bookworm" >/dev/null
 		$cx subject add --data vault --chat bo.stenlund \
 		    --email bo.stenlund@example.se --name "Bo Stenlund" >/dev/null
-		$cx subject add --data vault --logon A0003 --phone 2053 \
-		    --email laura@company.example --name "Laura Stevens" >/dev/null
+		$cx user add --data vault --logon A0100 --first-name Anna \
+		    --last-name Agent --extension 100 >/dev/null
+		$cx user add --data vault --logon A0003 --first-name Laura \
+		    --last-name Stevens --extension 2053 \
+		    --email laura@company.example >/dev/null
+		$cx import cdr --data vault --format asterisk-csv \
+		    tests/data/asterisk/Master.csv >/dev/null || true
 	fi
 	echo "== demo vault in ./vault"
 	$cx status --data vault
 	$cx audit verify --data vault
-	echo "== try:"
+	echo "== serving https://127.0.0.1:8443 (Ctrl-C stops it); try:"
+	echo "  curl --cacert vault/tls/cert.pem https://127.0.0.1:8443/v1/sessions \\"
+	echo "    -d '{\"name\":\"admin\",\"password\":\"'\$(cat vault.admin-password)'\"}'"
 	echo "  $cx subject find --data vault --phone '030 123456789'"
-	echo "  $cx subject show --data vault <id>"
-	echo "  $cx audit list --data vault"
+	exec $cx serve --data vault
 }
 
 run_tests() {
