@@ -79,7 +79,7 @@ demo() {
 		    --last-name Stevens --extension 2053 \
 		    --email laura@company.example >/dev/null
 		$cx import cdr --data vault --format asterisk-csv \
-		    tests/data/asterisk/Master.csv >/dev/null || true
+		    tests/data/asterisk/Master.csv >/dev/null 2>&1 || true
 	fi
 	echo "== demo vault in ./vault"
 	$cx status --data vault
