@@ -84,7 +84,7 @@ main(int argc, char **argv)
 		sid[p] = make_person(v, p, blob);
 	for (int p = 0; p < people; p++) {
 		t = bench_now();
-		if (cxv_subject_erase(v, sid[p], 0, &receipt) != CXV_OK)
+		if (cxv_subject_erase(v, sid[p], 0, "no_longer_necessary", &receipt) != CXV_OK)
 			abort();
 		lat[p] = bench_now() - t;
 		free(receipt);

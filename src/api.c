@@ -61,6 +61,8 @@ static const struct route routes[] = {
 	  api_token_create },
 	{ "DELETE", "/v1/users/{id}/sessions", P(ACCOUNTS), NONE, B_NONE,
 	  api_sessions_revoke },
+	{ "POST", "/v1/users/{id}/anonymize", P(ACCOUNTS), NONE, B_NONE,
+	  api_user_anonymize },
 	{ "GET", "/v1/users/{id}/calllog", P(CALLLOG_READ), NONE, B_NONE,
 	  api_calllog_get },
 	{ "GET", "/v1/contacts", P(CONTACTS_READ), NONE, B_NONE,
@@ -73,6 +75,28 @@ static const struct route routes[] = {
 	  api_subject_get },
 	{ "GET", "/v1/subjects/{id}/records", P(SUBJECTS_READ), NONE, B_NONE,
 	  api_subject_records },
+	{ "POST", "/v1/subjects/{id}/erase", P(SUBJECTS_ERASE), NONE, B_JSON,
+	  api_subject_erase },
+	{ "PUT", "/v1/subjects/{id}/hold", P(SUBJECTS_ERASE), NONE, B_JSON,
+	  api_subject_hold },
+	{ "PUT", "/v1/subjects/{id}/restriction", P(SUBJECTS_ERASE), NONE,
+	  B_JSON, api_subject_restrict },
+	{ "POST", "/v1/subjects/{id}/rectify", P(SUBJECTS_WRITE), NONE, B_JSON,
+	  api_subject_rectify },
+	{ "POST", "/v1/subjects/{id}/export", P(SUBJECTS_EXPORT), NONE, B_NONE,
+	  api_subject_export },
+	{ "POST", "/v1/requests", P(SUBJECTS_READ), NONE, B_JSON,
+	  api_request_file },
+	{ "GET", "/v1/requests", P(SUBJECTS_ERASE), NONE, B_NONE,
+	  api_requests_list },
+	{ "GET", "/v1/requests/{id}", P(SUBJECTS_ERASE), NONE, B_NONE,
+	  api_request_get },
+	{ "POST", "/v1/requests/{id}/approve", P(SUBJECTS_ERASE), NONE, B_JSON,
+	  api_request_approve },
+	{ "POST", "/v1/requests/{id}/reject", P(SUBJECTS_ERASE), NONE, B_JSON,
+	  api_request_reject },
+	{ "GET", "/v1/reports/processing", P(AUDIT_READ), NONE, B_NONE,
+	  api_report_processing },
 	{ "GET", "/v1/interactions", P(INTERACTIONS_READ), P(INTERACTIONS_OWN),
 	  B_NONE, api_interactions_list },
 	{ "POST", "/v1/interactions", P(INTERACTIONS_WRITE), NONE, B_JSON,
@@ -117,6 +141,9 @@ static const struct route routes[] = {
 	{ "GET", "/v1/me/contacts", P(SELF), NONE, B_NONE, api_me_contacts },
 	{ "POST", "/v1/me/contacts", P(SELF), NONE, B_JSON,
 	  api_me_contact_create },
+	{ "GET", "/v1/me/requests", P(SELF), NONE, B_NONE, api_me_requests },
+	{ "POST", "/v1/me/requests", P(SELF), NONE, B_JSON,
+	  api_me_request_file },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 
@@ -660,21 +687,6 @@ api_time(struct call *c, const char *name, int required, int64_t *out)
 	if (s != NULL && cxv_time_parse(s, out) != CXV_OK)
 		return bad_member(c, name, "must be YYYY-MM-DDTHH:MM:SSZ");
 	return 0;
-}
-
-json_t *
-api_perm_list(uint64_t perms)
-{
-	json_t *a = json_array();
-	int p;
-
-	for (p = 0; a != NULL && p < CXV_PERM__COUNT; p++)
-		if ((perms & CXV_PERM_BIT(p)) != 0 &&
-		    json_array_append_new(a, json_string(cxv_perm_name(p))) != 0) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
 }
 
 int

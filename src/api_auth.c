@@ -78,7 +78,7 @@ api_session_get(struct call *c)
 	api_reply(c, 200, json_pack("{s:I, s:s, s:s, s:o, s:b, s:s}", "user",
 	    (json_int_t)c->who.user_id, "kind",
 	    cxv_user_kind_name(c->who.user_kind), "profile", prof.name,
-	    "permissions", api_perm_list(c->who.perms), "must_change_password",
+	    "permissions", cxv_view_perms(c->who.perms), "must_change_password",
 	    c->who.must_change, "auth", c->who.kind == CXV_AUTH_TOKEN ? "token" :
 	    "session"));
 }
@@ -122,7 +122,7 @@ static json_t *
 profile_json(const struct cxv_profile *p)
 {
 	return json_pack("{s:I, s:s, s:o, s:b}", "profile", (json_int_t)p->id,
-	    "name", p->name, "permissions", api_perm_list(p->perms),
+	    "name", p->name, "permissions", cxv_view_perms(p->perms),
 	    "predefined", p->builtin);
 }
 
@@ -290,7 +290,7 @@ api_token_create(struct call *c)
 	else
 		api_reply(c, 201, json_pack("{s:s, s:o, s:o}", "token", token,
 		    "expires", cxv_view_time(expires), "permissions",
-		    api_perm_list(scope)));
+		    cxv_view_perms(scope)));
 	sodium_memzero(token, sizeof(token));
 }
 

@@ -54,6 +54,12 @@ int api_query_time(struct call *c, const char *name, int64_t dflt,
 int api_query_int(struct call *c, const char *name, long long min,
     long long max, long long dflt, long long *out /* OUT */);
 int api_query_bool(struct call *c, const char *name, int *out /* OUT */);
+/*
+ * The one identifier of a search: ?phone=, ?email=, ?chat=, ?account=,
+ * ?logon= or ?name=. 1 if found; 0 if none; -1 after a 400.
+ */
+struct cxv_ident_input;
+int api_query_ident(struct call *c, struct cxv_ident_input *id /* OUT */);
 
 /*
  * Members of the JSON body. api_keys() refuses members outside the
@@ -70,8 +76,7 @@ int api_bool(struct call *c, const char *name, int *out /* OUT */);
 int api_time(struct call *c, const char *name, int required,
     int64_t *out /* OUT */);
 
-/* Permission names of a mask as a JSON array, and back. */
-json_t *api_perm_list(uint64_t perms);
+/* A JSON array of permission names as a mask. */
 int api_perm_mask(struct call *c, const char *name, uint64_t *out /* OUT */);
 
 /*
@@ -108,9 +113,6 @@ void api_user_get(struct call *c);
 void api_user_create(struct call *c);
 void api_contacts_list(struct call *c);
 void api_contact_create(struct call *c);
-void api_subjects_find(struct call *c);
-void api_subject_get(struct call *c);
-void api_subject_records(struct call *c);
 void api_interactions_list(struct call *c);
 void api_interaction_get(struct call *c);
 void api_interaction_create(struct call *c);
@@ -136,6 +138,24 @@ void api_me(struct call *c);
 void api_me_calllog(struct call *c);
 void api_me_contacts(struct call *c);
 void api_me_contact_create(struct call *c);
+
+void api_subjects_find(struct call *c);
+void api_subject_get(struct call *c);
+void api_subject_records(struct call *c);
+void api_subject_erase(struct call *c);
+void api_subject_hold(struct call *c);
+void api_subject_restrict(struct call *c);
+void api_subject_rectify(struct call *c);
+void api_subject_export(struct call *c);
+void api_user_anonymize(struct call *c);
+void api_request_file(struct call *c);
+void api_requests_list(struct call *c);
+void api_request_get(struct call *c);
+void api_request_approve(struct call *c);
+void api_request_reject(struct call *c);
+void api_me_request_file(struct call *c);
+void api_me_requests(struct call *c);
+void api_report_processing(struct call *c);
 
 /* Streamed routes: start in the header phase, pieces, then the end. */
 void api_content_start(struct call *c);

@@ -182,8 +182,8 @@ api_contact_create(struct call *c)
  * The one identifier of a search: ?phone=, ?email=, ?chat=, ?account=,
  * ?logon= or ?name=. 1 if found; 0 if none; -1 after a 400.
  */
-static int
-query_ident(struct call *c, struct cxv_ident_input *id)
+int
+api_query_ident(struct call *c, struct cxv_ident_input *id)
 {
 	int k, found = 0;
 	const char *v;
@@ -198,68 +198,6 @@ query_ident(struct call *c, struct cxv_ident_input *id)
 		*id = (struct cxv_ident_input){ (enum cxv_ident_kind)k, v };
 	}
 	return found;
-}
-
-/* GET /v1/subjects?phone=...: the people holding an identifier (R9.1). */
-void
-api_subjects_find(struct call *c)
-{
-	struct cxv_ident_input id;
-	int64_t ids[CXV_FIND_MAX];
-	const char *why = NULL;
-	struct page p;
-	size_t n = 0, i;
-	int r, got;
-
-	if ((got = query_ident(c, &id)) <= 0) {
-		if (got == 0)
-			api_error(c, 400, "invalid", "give one identifier: phone, "
-			    "email, chat, account, logon or name");
-		return;
-	}
-	if (api_page_init(c, &p) != 0)
-		return;
-	r = cxv_subject_find(c->v, &id, ids, CXV_FIND_MAX, &n, &why);
-	for (i = 0; r == CXV_OK && i < n; i++)
-		r = api_collect(&p, json_pack("{s:I}", "subject",
-		    (json_int_t)ids[i]));
-	if (r == CXV_ERR_INVALID) {
-		json_decref(p.items);
-		api_fail(c, r, why);
-		return;
-	}
-	api_page_reply(c, &p, r);
-}
-
-/* GET /v1/subjects/{id} */
-void
-api_subject_get(struct call *c)
-{
-	json_t *doc = NULL;
-	int r = cxv_view_subject(c->v, c->id[0], &doc);
-
-	if (r != CXV_OK)
-		api_fail(c, r, r == CXV_ERR_NOT_FOUND ? "no such subject" : NULL);
-	else
-		api_reply(c, 200, doc);
-}
-
-static int
-collect_record(void *ctx, const char *store, int64_t id, int64_t ts_ms)
-{
-	return api_collect(ctx, json_pack("{s:s, s:I, s:o}", "store", store,
-	    "record", (json_int_t)id, "time", cxv_view_time(ts_ms)));
-}
-
-/* GET /v1/subjects/{id}/records: every record of a person (R9.1). */
-void
-api_subject_records(struct call *c)
-{
-	struct page p;
-
-	if (api_page_init(c, &p) == 0)
-		api_page_reply(c, &p, cxv_subject_records(c->v, c->id[0],
-		    collect_record, &p));
 }
 
 /* A list of interactions; an agent's own ones only without READ (R3.3). */
@@ -289,7 +227,7 @@ api_interactions_list(struct call *c)
 	const char *why = NULL;
 	int got, r;
 
-	if ((got = query_ident(c, &id)) < 0 ||
+	if ((got = api_query_ident(c, &id)) < 0 ||
 	    api_query_int(c, "agent", 1, (1LL << CXV_ID_BITS) - 1, 0, &agent) ||
 	    api_query_time(c, "since", INT64_MIN, &since) ||
 	    api_query_time(c, "until", INT64_MAX, &until))

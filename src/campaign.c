@@ -391,3 +391,18 @@ cxv_dnc_check(struct cxv_vault *v, const char *number, int *listed,
 	*listed = d.listed;
 	return CXV_OK;
 }
+
+int
+cxv_dnc_listed(struct cxv_vault *v, const char *number, int *listed)
+{
+	uint8_t bidx[CXV_HASH_BYTES];
+	const char *why;
+	int r;
+
+	*listed = 0;
+	if ((r = dnc_index(v, number, bidx, &why)) != CXV_OK)
+		return r;
+	r = cxv_store_dnc_has(cxv_vault_store(v), bidx);
+	*listed = r == CXV_OK;
+	return r == CXV_ERR_NOT_FOUND ? CXV_OK : r;
+}

@@ -80,4 +80,8 @@ int cxv_dnc_add_tx(struct cxv_vault *v, const char *number,
 int cxv_dnc_check(struct cxv_vault *v, const char *number,
     int *listed /* OUT */, const char **why /* OUT */);
 
+/* Whether number is on the do-not-call list, unaudited (a find's part). */
+int cxv_dnc_listed(struct cxv_vault *v, const char *number,
+    int *listed /* OUT */);
+
 #endif

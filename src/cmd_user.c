@@ -23,7 +23,8 @@ const struct cxv_cmd cxv_cmd_user = {
 	"       cxvault user list [--data DIR]\n"
 	"       cxvault user login [--data DIR] LOGON --profile P "
 	"[--password-stdin] [--pin-stdin]\n"
-	"       cxvault user unlock [--data DIR] LOGON",
+	"       cxvault user unlock [--data DIR] LOGON\n"
+	"       cxvault user anonymize [--data DIR] LOGON",
 	"  add   create a user; FIELDs: --first-name --middle-name --last-name\n"
 	"        --chat-name --extension --mobile --home-phone --work-phone --fax\n"
 	"        --email --location --department --organisation --title\n"
@@ -37,7 +38,11 @@ const struct cxv_cmd cxv_cmd_user = {
 	"        api_integration, auditor, end_user or a custom one); with\n"
 	"        --password-stdin a password (R2.2 policy) read on standard\n"
 	"        input, with --pin-stdin a PIN for local networks (R2.3).\n"
-	"  unlock end a lock after failed logins (R2.4).",
+	"  unlock end a lock after failed logins (R2.4).\n"
+	"  anonymize  instead of erasing (R6.2): names become \"Deleted User\n"
+	"        N\", other fields, identifiers, login, own content, personal\n"
+	"        contacts and call log go; interactions it handled stay\n"
+	"        reportable. Erasing the user's subject removes everything.",
 	run,
 };
 
@@ -202,6 +207,23 @@ do_unlock(struct cxv_vault *v, struct args *a)
 	return CXV_EXIT_OK;
 }
 
+static int
+do_anonymize(struct cxv_vault *v, struct args *a)
+{
+	int64_t id = 0, n = 0;
+	int r;
+
+	if ((r = cxv_user_lookup(v, a->cli.pos[0], &id)) == CXV_OK)
+		r = cxv_user_anonymize(v, id, &n);
+	if (r != CXV_OK) {
+		cxv_cli_error("user anonymize", "%s", r == CXV_ERR_NOT_FOUND ?
+		    "no such user" : cxv_strerror(r));
+		return CXV_EXIT_FAIL;
+	}
+	printf("Deleted User %lld\n", (long long)n);
+	return CXV_EXIT_OK;
+}
+
 static const struct verb {
 	const char *name;
 	int npos;
@@ -209,6 +231,7 @@ static const struct verb {
 } verbs[] = {
 	{ "add", 0, do_add }, { "show", 1, do_show }, { "list", 0, do_list },
 	{ "login", 1, do_login }, { "unlock", 1, do_unlock },
+	{ "anonymize", 1, do_anonymize },
 };
 
 static int
@@ -237,7 +260,7 @@ run(int argc, char **argv)
 			vb = &verbs[i];
 	if (vb == NULL)
 		return cxv_cli_usage_error(&cxv_cmd_user,
-		    "expected add, show, list, login or unlock");
+		    "expected add, show, list, login, unlock or anonymize");
 	memset(&a, 0, sizeof(a));
 	if ((r = cxv_cli_parse(&cxv_cmd_user, argc - 1, argv + 1, opts, opt,
 	    &a, &a.cli)) != -1)

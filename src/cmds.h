@@ -22,5 +22,7 @@ extern const struct cxv_cmd cxv_cmd_contact;
 extern const struct cxv_cmd cxv_cmd_stats;
 extern const struct cxv_cmd cxv_cmd_charge;
 extern const struct cxv_cmd cxv_cmd_serve;
+extern const struct cxv_cmd cxv_cmd_request;
+extern const struct cxv_cmd cxv_cmd_report;
 
 #endif

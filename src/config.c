@@ -127,6 +127,13 @@ static const struct key keys[] = {
 	  "must be 'refuse_new' or 'drop_oldest'",
 	  "When such an account logs in once more: 'refuse_new' refuses the\n"
 	  "login, 'drop_oldest' ends its oldest session." },
+	{ "controller", T_STR, F(controller), 0, 0, NULL, "",
+	  "must be printable text",
+	  "The controller named in the record of processing (GDPR Art. 30):\n"
+	  "the organisation, its address." },
+	{ "dpo_contact", T_STR, F(dpo_contact), 0, 0, NULL, "",
+	  "must be printable text",
+	  "How to reach the data-protection officer (record of processing)." },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 

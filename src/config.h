@@ -60,6 +60,10 @@ struct cxv_config {
 	int session_max_s;
 	int config_sessions_max;	/* R2.5 */
 	enum cxv_session_policy config_sessions_policy;
+
+	/* The record of processing (R10.3). */
+	char controller[CXV_CONFIG_STR_MAX];
+	char dpo_contact[CXV_CONFIG_STR_MAX];
 };
 
 /* Fill *cfg with every default. */

@@ -306,17 +306,51 @@ cxv_content_close(struct cxv_content_reader *rd)
 	free(rd);
 }
 
-/* The file of info opened as an authenticated stream. */
-static int
-reader_open(struct cxv_vault *v, const struct cxv_content_info *info,
-    struct cxv_content_reader *rd)
+int
+cxv_content_doom(void *ctx, const char *file, int64_t size)
 {
-	struct cxv_subject_key key;
-	char path[PATH_MAX], ad[AD_MAX];
-	int fd, r;
+	struct cxv_content_doomed *d = ctx;
+	void *p;
 
-	if ((r = content_path(v, info->file, "", path)) != CXV_OK)
-		return r;
+	if (strlen(file) != NAME_LEN)
+		return CXV_ERR_CORRUPT;
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 16;
+		if ((p = realloc(d->name, d->cap * sizeof(d->name[0]))) == NULL)
+			return CXV_ERR_NOMEM;
+		d->name = p;
+	}
+	memcpy(d->name[d->n++], file, NAME_LEN + 1);
+	d->bytes += size;
+	return CXV_OK;
+}
+
+void
+cxv_content_doomed_unlink(struct cxv_vault *v, struct cxv_content_doomed *d)
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (content_path(v, d->name[i], "", path) == CXV_OK)
+			(void)unlink(path);
+}
+
+int
+cxv_content_path_of(struct cxv_vault *v, const struct cxv_content_info *info,
+    char out[PATH_MAX])
+{
+	return content_path(v, info->file, "", out);
+}
+
+/* The file at path opened as the authenticated stream of item info. */
+static int
+open_keyed(const char *path, const struct cxv_subject_key *key,
+    const struct cxv_content_info *info, struct cxv_content_reader *rd)
+{
+	char ad[AD_MAX];
+	int fd;
+
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
 		return errno == ENOENT ? CXV_ERR_CORRUPT : CXV_ERR_IO;
 	if ((rd->f = fdopen(fd, "rb")) == NULL) {
@@ -324,18 +358,60 @@ reader_open(struct cxv_vault *v, const struct cxv_content_info *info,
 		return CXV_ERR_IO;
 	}
 	content_ad(info->id, ad);
-	if ((r = cxv_subject_key(v, info->subject_id, &key)) != CXV_OK)
+	return cxv_stream_open_begin(key, ad, rd->f, &rd->s);
+}
+
+int
+cxv_content_open_keyed(const char *path, const struct cxv_subject_key *key,
+    const struct cxv_content_info *info, struct cxv_content_reader **out)
+{
+	struct cxv_content_reader *rd;
+	int r;
+
+	*out = NULL;
+	if ((rd = calloc(1, sizeof(*rd))) == NULL)
+		return CXV_ERR_NOMEM;
+	if ((r = open_keyed(path, key, info, rd)) != CXV_OK) {
+		cxv_content_close(rd);
 		return r;
-	r = cxv_stream_open_begin(&key, ad, rd->f, &rd->s);
-	cxv_subject_key_wipe(&key);
-	return r;
+	}
+	*out = rd;
+	return CXV_OK;
+}
+
+struct each_item {
+	int (*fn)(void *ctx, const struct cxv_content_info *info);
+	void *ctx;
+};
+
+static int
+each_row(void *ctx, const struct cxv_content_row *row)
+{
+	struct each_item *e = ctx;
+	struct cxv_content_info info;
+	int r;
+
+	if ((r = take_row(&info, row)) != CXV_OK)
+		return r;
+	return e->fn(e->ctx, &info);
+}
+
+int
+cxv_content_list_subject(struct cxv_vault *v, int64_t subject_id,
+    int (*fn)(void *ctx, const struct cxv_content_info *info), void *ctx)
+{
+	struct each_item e = { fn, ctx };
+
+	return cxv_store_content_by_subject(cxv_vault_store(v), subject_id,
+	    each_row, &e);
 }
 
 int
 cxv_content_open(struct cxv_vault *v, int64_t id,
     struct cxv_content_reader **out, struct cxv_content_info *info)
 {
-	struct cxv_content_reader *rd;
+	struct cxv_subject_key key;
+	char path[PATH_MAX];
 	int r;
 
 	*out = NULL;
@@ -344,14 +420,12 @@ cxv_content_open(struct cxv_vault *v, int64_t id,
 	/* The read is recorded before anything is revealed (R7.2). */
 	if ((r = cxv_vault_in_txn(v, fetch_locked, info)) != CXV_OK)
 		return r;
-	if ((rd = calloc(1, sizeof(*rd))) == NULL)
-		return CXV_ERR_NOMEM;
-	if ((r = reader_open(v, info, rd)) != CXV_OK) {
-		cxv_content_close(rd);
+	if ((r = cxv_content_path_of(v, info, path)) != CXV_OK ||
+	    (r = cxv_subject_key(v, info->subject_id, &key)) != CXV_OK)
 		return r;
-	}
-	*out = rd;
-	return CXV_OK;
+	r = cxv_content_open_keyed(path, &key, info, out);
+	cxv_subject_key_wipe(&key);
+	return r;
 }
 
 int

@@ -11,6 +11,7 @@
 #define CXV_CONTENT_H
 
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 
 struct cxv_vault;
@@ -92,5 +93,36 @@ int cxv_content_open(struct cxv_vault *v, int64_t id,
 int cxv_content_read(struct cxv_content_reader *rd, uint8_t *buf, size_t cap,
     size_t *got /* OUT */);
 void cxv_content_close(struct cxv_content_reader *rd);
+
+/*
+ * Files whose rows an erasure or anonymization deletes: cxv_content_doom
+ * (a cxv_store_file_fn) collects their names and sizes inside the
+ * transaction; after the commit, cxv_content_doomed_unlink() removes
+ * them. The caller frees name.
+ */
+struct cxv_content_doomed {
+	char (*name)[33];
+	size_t n, cap;
+	int64_t bytes;
+};
+int cxv_content_doom(void *ctx, const char *file, int64_t size);
+void cxv_content_doomed_unlink(struct cxv_vault *v,
+    struct cxv_content_doomed *d);
+
+/* Every content item of a subject, oldest first (unaudited: export). */
+int cxv_content_list_subject(struct cxv_vault *v, int64_t subject_id,
+    int (*fn)(void *ctx, const struct cxv_content_info *info), void *ctx);
+
+/*
+ * An item's file, and its stream opened with the subject's key held by
+ * the caller (an export audits the whole archive once and reads many
+ * items); the reader needs no vault.
+ */
+int cxv_content_path_of(struct cxv_vault *v,
+    const struct cxv_content_info *info, char out[PATH_MAX] /* OUT */);
+struct cxv_subject_key;
+int cxv_content_open_keyed(const char *path, const struct cxv_subject_key *key,
+    const struct cxv_content_info *info,
+    struct cxv_content_reader **out /* OUT */);
 
 #endif

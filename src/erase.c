@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "campaign.h"
+#include "content.h"
 #include "err.h"
 #include "ident.h"
 #include "keyring.h"
@@ -22,18 +23,30 @@
 #include "util.h"
 #include "vault.h"
 
-/* Content files to unlink once the erasure has committed. */
-struct files {
-	char (*name)[40];
-	size_t n, cap;
-	int64_t bytes;
-};
+static const char *const grounds[] = { "no_longer_necessary",
+    "consent_withdrawn", "objection", "unlawful_processing",
+    "legal_obligation", "child_consent", "retention" };
+
+const char cxv_erase_grounds_text[] = "no_longer_necessary, "
+    "consent_withdrawn, objection, unlawful_processing, legal_obligation, "
+    "child_consent or retention";
+
+int
+cxv_erase_ground_valid(const char *ground)
+{
+	return ground != NULL && cxv_name_index(grounds,
+	    (int)(sizeof(grounds) / sizeof(grounds[0])), ground) >= 0;
+}
 
 struct erase {
 	int64_t id;
 	int add_dnc;
+	const char *ground;
+	char *receipt;
+	cxv_erase_also_fn also;
+	void *also_arg;
 	json_t *stores;
-	struct files files;
+	struct cxv_content_doomed files;
 	int64_t stats;
 	const char *why;
 };
@@ -45,25 +58,6 @@ count_store(void *ctx, const char *store, int64_t n)
 
 	return json_object_set_new(e->stores, store, json_integer(n)) == 0 ?
 	    CXV_OK : CXV_ERR_NOMEM;
-}
-
-static int
-keep_file(void *ctx, const char *file, int64_t size)
-{
-	struct files *f = ctx;
-	void *p;
-
-	if (strlen(file) >= sizeof(f->name[0]))
-		return CXV_ERR_CORRUPT;
-	if (f->n == f->cap) {
-		f->cap = f->cap ? 2 * f->cap : 16;
-		if ((p = realloc(f->name, f->cap * sizeof(f->name[0]))) == NULL)
-			return CXV_ERR_NOMEM;
-		f->name = p;
-	}
-	snprintf(f->name[f->n++], sizeof(f->name[0]), "%s", file);
-	f->bytes += size;
-	return CXV_OK;
 }
 
 struct numbers {
@@ -96,6 +90,23 @@ per_number(void *ctx, enum cxv_ident_kind kind, const char *value)
 	return CXV_OK;
 }
 
+static char *
+make_receipt(struct cxv_vault *v, const struct erase *e)
+{
+	char ts[CXV_TIME_STR];
+	json_t *doc;
+	char *s;
+
+	cxv_time_format(cxv_now_ms(), ts);
+	if ((doc = json_pack("{s:I, s:s, s:s, s:s, s:O}", "subject",
+	    (json_int_t)e->id, "erased_at", ts, "actor", cxv_vault_actor(v),
+	    "ground", e->ground, "erased", e->stores)) == NULL)
+		return NULL;
+	s = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(doc);
+	return s;
+}
+
 /* The writes of an erasure, inside one transaction. */
 static int
 erase_locked(struct cxv_vault *v, void *arg)
@@ -103,11 +114,16 @@ erase_locked(struct cxv_vault *v, void *arg)
 	struct erase *e = arg;
 	struct numbers pn = { v, e };
 	struct cxv_store *st = cxv_vault_store(v);
-	char *receipt, idstr[24];
-	int r;
+	char idstr[24];
+	int hold = 0, restricted = 0, r;
 
+	if ((r = cxv_store_subject_flags(st, e->id, &hold, &restricted)) !=
+	    CXV_OK)
+		return r;
+	if (hold)
+		return CXV_ERR_HELD;
 	if ((r = cxv_store_erase_counts(st, e->id, count_store, e)) != CXV_OK ||
-	    (r = cxv_store_subject_files(st, e->id, keep_file, &e->files))
+	    (r = cxv_store_subject_files(st, e->id, cxv_content_doom, &e->files))
 	    != CXV_OK ||
 	    (r = cxv_subject_identifiers_tx(v, e->id, per_number, &pn))
 	    != CXV_OK ||
@@ -117,72 +133,57 @@ erase_locked(struct cxv_vault *v, void *arg)
 	    json_integer(e->stats)) != 0 ||
 	    json_object_set_new(e->stores, "content_bytes",
 	    json_integer(e->files.bytes)) != 0 ||
-	    (receipt = json_dumps(e->stores, JSON_COMPACT | JSON_SORT_KEYS))
-	    == NULL)
+	    (e->receipt = make_receipt(v, e)) == NULL)
 		return CXV_ERR_NOMEM;
-	r = cxv_store_erasure_insert(st, e->id, cxv_now_ms(), receipt);
-	free(receipt);
-	if (r != CXV_OK)
+	/* The register keeps the receipt (R9.4): ids and counts only. */
+	if ((r = cxv_store_erasure_insert(st, e->id, cxv_now_ms(), e->receipt))
+	    != CXV_OK)
 		return r;
 	snprintf(idstr, sizeof(idstr), "%lld", (long long)e->id);
-	return cxv_vault_audit(v, "subject.erase", "subject", idstr,
-	    e->add_dnc ? "all,dnc" : "all");
-}
-
-/* After the commit: the content files go, and the WAL is truncated. */
-static void
-remove_files(struct cxv_vault *v, const struct files *f)
-{
-	char rel[64], path[PATH_MAX];
-	size_t i;
-
-	for (i = 0; i < f->n; i++) {
-		snprintf(rel, sizeof(rel), "content/%s", f->name[i]);
-		if (cxv_vault_path(v, rel, path, sizeof(path)) == CXV_OK)
-			(void)unlink(path);
-	}
-	(void)cxv_store_checkpoint(cxv_vault_store(v));
-}
-
-static char *
-make_receipt(struct cxv_vault *v, const struct erase *e)
-{
-	char ts[CXV_TIME_STR];
-
-	json_t *doc;
-	char *s;
-
-	cxv_time_format(cxv_now_ms(), ts);
-	if ((doc = json_pack("{s:I, s:s, s:s, s:O}", "subject",
-	    (json_int_t)e->id, "erased_at", ts, "actor", cxv_vault_actor(v),
-	    "erased", e->stores)) == NULL)
-		return NULL;
-	s = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(doc);
-	return s;
+	if ((r = cxv_vault_audit(v, "subject.erase", "subject", idstr,
+	    e->add_dnc ? "all,dnc" : "all")) != CXV_OK)
+		return r;
+	return e->also != NULL ? e->also(v, e->also_arg, e->receipt) : CXV_OK;
 }
 
 int
 cxv_subject_erase(struct cxv_vault *v, int64_t id, int add_dnc,
-    char **receipt)
+    const char *ground, char **receipt)
+{
+	return cxv_subject_erase_also(v, id, add_dnc, ground, NULL, NULL,
+	    receipt);
+}
+
+int
+cxv_subject_erase_also(struct cxv_vault *v, int64_t id, int add_dnc,
+    const char *ground, cxv_erase_also_fn also, void *arg, char **receipt)
 {
 	struct erase e;
 	char idstr[24];
 	int r;
 
 	*receipt = NULL;
+	if (!cxv_erase_ground_valid(ground))
+		return CXV_ERR_INVALID;
 	memset(&e, 0, sizeof(e));
 	e.id = id;
 	e.add_dnc = add_dnc;
+	e.ground = ground;
+	e.also = also;
+	e.also_arg = arg;
 	if ((e.stores = json_object()) == NULL)
 		return CXV_ERR_NOMEM;
 	if ((r = cxv_vault_in_txn(v, erase_locked, &e)) == CXV_OK) {
-		remove_files(v, &e.files);
-		if ((*receipt = make_receipt(v, &e)) == NULL)
-			r = CXV_ERR_NOMEM;
+		/* The files go after the commit, and the WAL is truncated. */
+		cxv_content_doomed_unlink(v, &e.files);
+		(void)cxv_store_checkpoint(cxv_vault_store(v));
+		*receipt = e.receipt;
+		e.receipt = NULL;
 		snprintf(idstr, sizeof(idstr), "%lld", (long long)id);
-		CXV_LOG(CXV_LOG_INFO, "subject.erase", CXV_LF("subject", idstr));
+		CXV_LOG(CXV_LOG_INFO, "subject.erase", CXV_LF("subject", idstr),
+		    CXV_LF("ground", ground));
 	}
+	free(e.receipt);
 	json_decref(e.stores);
 	free(e.files.name);
 	return r;

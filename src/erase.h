@@ -18,12 +18,33 @@
 struct cxv_vault;
 
 /*
- * Erase subject id; with add_dnc its phone numbers go on the do-not-call
- * list first (as blind indexes). *receipt is a JSON text the caller
- * frees. NOT_FOUND if there is no such subject (already erased or never
- * there).
+ * Why a person is erased: a code for a ground of GDPR Art. 17(1), never
+ * free text (a receipt must hold no personal data and outlives the
+ * person): "no_longer_necessary", "consent_withdrawn", "objection",
+ * "unlawful_processing", "legal_obligation", "child_consent",
+ * "retention" (the vault's own schedule).
+ */
+int cxv_erase_ground_valid(const char *ground);
+extern const char cxv_erase_grounds_text[];
+
+/*
+ * Erase subject id for ground; with add_dnc its phone numbers go on the
+ * do-not-call list first (as blind indexes). *receipt is a JSON text the
+ * caller frees. NOT_FOUND if there is no such subject (already erased
+ * or never there), CXV_ERR_HELD under legal hold (R9.5), INVALID for an
+ * unknown ground.
  */
 int cxv_subject_erase(struct cxv_vault *v, int64_t id, int add_dnc,
+    const char *ground, char **receipt /* OUT */);
+
+/*
+ * The same, running also(v, arg, receipt) inside the erasure's
+ * transaction (an erasure request records its outcome atomically).
+ */
+typedef int (*cxv_erase_also_fn)(struct cxv_vault *v, void *arg,
+    const char *receipt);
+int cxv_subject_erase_also(struct cxv_vault *v, int64_t id, int add_dnc,
+    const char *ground, cxv_erase_also_fn also, void *arg,
     char **receipt /* OUT */);
 
 #endif

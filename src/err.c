@@ -32,6 +32,8 @@ static const struct {
 	[CXV_ERR_LOCKED] = { "account_locked",
 	    "too many failed logins; locked for a while" },
 	[CXV_ERR_LIMIT] = { "limit_reached", "a configured limit is reached" },
+	[CXV_ERR_HELD] = { "legal_hold",
+	    "the person is under legal hold; release the hold first" },
 };
 
 const char *

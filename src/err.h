@@ -26,6 +26,7 @@ enum cxv_err {
 	CXV_ERR_AUTH,		/* wrong name, password, PIN or token */
 	CXV_ERR_LOCKED,		/* too many failed logins: locked for a while */
 	CXV_ERR_LIMIT,		/* a configured limit (sessions, ...) reached */
+	CXV_ERR_HELD,		/* the subject is under legal hold */
 	CXV_ERR__COUNT
 };
 

@@ -18,14 +18,16 @@ static const char *const perm_names[CXV_PERM__COUNT] = {
 	"interactions.own", "interactions.write", "items.reveal",
 	"cdr.ingest", "content.read", "content.write", "calllog.read",
 	"campaigns.read", "campaigns.write", "stats.read", "charges.read",
-	"charges.write", "audit.read", "cdr.export", "self",
+	"charges.write", "audit.read", "cdr.export", "self", "subjects.write",
+	"subjects.erase", "subjects.export",
 };
 
 /*
  * Least privilege (R3.1): the administrator configures and manages
  * accounts but does not play recordings or reveal protected items;
  * agents see only the sessions they took part in (R3.3); the auditor /
- * data-protection officer reads the trail and finds people. Agents
+ * data-protection officer reads the trail, finds, exports, rectifies
+ * and erases people and decides erasure requests (R9). Agents
  * reach content through their own interactions, not content.read.
  */
 static const struct cxv_profile builtin[] = {
@@ -47,6 +49,7 @@ static const struct cxv_profile builtin[] = {
 	  B(INTERACTIONS_WRITE) | B(CONTENT_WRITE) | B(CONTACTS_READ) |
 	  B(USERS_READ), 1 },
 	{ CXV_PROFILE_AUDITOR, "auditor", B(AUDIT_READ) | B(SUBJECTS_READ) |
+	  B(SUBJECTS_WRITE) | B(SUBJECTS_ERASE) | B(SUBJECTS_EXPORT) |
 	  B(INTERACTIONS_READ) | B(USERS_READ) | B(CDR_EXPORT) | B(SELF), 1 },
 	{ CXV_PROFILE_END_USER, "end_user", B(SELF), 1 },
 };

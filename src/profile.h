@@ -39,6 +39,9 @@ enum cxv_perm {
 	CXV_PERM_AUDIT_READ,
 	CXV_PERM_CDR_EXPORT,		/* call accounting (R10.2) */
 	CXV_PERM_SELF,			/* one's own data (R3.4) */
+	CXV_PERM_SUBJECTS_WRITE,	/* rectify a person's data (R9.3) */
+	CXV_PERM_SUBJECTS_ERASE,	/* erase, hold, decide requests (R9.4) */
+	CXV_PERM_SUBJECTS_EXPORT,	/* export a person's data (R9.2) */
 	CXV_PERM__COUNT
 };
 

@@ -16,6 +16,9 @@
 
 struct cxv_store;
 
+/* The engine's name and version ("SQLite 3.40.1"). */
+const char *cxv_store_engine(void);
+
 /* Highest schema version this build knows (its last migration). */
 int cxv_store_schema_latest(void);
 
@@ -79,6 +82,13 @@ int cxv_store_subject_rewrap(struct cxv_store *st, cxv_store_rewrap_fn fn,
 /* Identifiers: sealed value and blind index. EXISTS if already held. */
 int cxv_store_ident_insert(struct cxv_store *st, int64_t subject_id, int kind,
     const uint8_t bidx[32], const uint8_t *sealed, size_t len);
+
+/* Remove one identifier of a subject; NOT_FOUND if it holds none. */
+int cxv_store_ident_delete(struct cxv_store *st, int64_t subject_id, int kind,
+    const uint8_t bidx[32]);
+/* The logon index of the user that is subject_id (a rectified logon). */
+int cxv_store_user_set_logon(struct cxv_store *st, int64_t subject_id,
+    const uint8_t bidx[32]);
 
 /* OK if the subject holds (kind, bidx), else CXV_ERR_NOT_FOUND. */
 int cxv_store_ident_held(struct cxv_store *st, int64_t subject_id, int kind,
@@ -194,6 +204,9 @@ typedef int (*cxv_store_content_fn)(void *ctx,
     const struct cxv_content_row *row);
 /* NOT_FOUND if no such content. */
 int cxv_store_content_get(struct cxv_store *st, int64_t id,
+    cxv_store_content_fn fn, void *ctx);
+/* Every content item of a subject, oldest first. */
+int cxv_store_content_by_subject(struct cxv_store *st, int64_t subject_id,
     cxv_store_content_fn fn, void *ctx);
 
 /* An internal user's account (R1.1); personal fields sealed. */
@@ -359,8 +372,13 @@ int cxv_store_charges(struct cxv_store *st, const char *room, int64_t since_ms,
     int64_t until_ms, cxv_store_charge_fn fn, void *ctx);
 
 /* Every record of a subject in every store: (store, id, time), by time. */
-typedef int (*cxv_store_record_fn)(void *ctx, const char *store, int64_t id,
-    int64_t ts_ms);
+struct cxv_record_ref {
+	const char *store;
+	int64_t id;
+	int64_t ts_ms;
+	int media;			/* of its interaction, or -1 */
+};
+typedef int (*cxv_store_record_fn)(void *ctx, const struct cxv_record_ref *ref);
 int cxv_store_subject_records(struct cxv_store *st, int64_t subject_id,
     cxv_store_record_fn fn, void *ctx);
 
@@ -372,6 +390,12 @@ int cxv_store_erase_counts(struct cxv_store *st, int64_t subject_id,
 typedef int (*cxv_store_file_fn)(void *ctx, const char *file, int64_t size);
 int cxv_store_subject_files(struct cxv_store *st, int64_t subject_id,
     cxv_store_file_fn fn, void *ctx);
+/* Statistics rows of one pseudonym, as records of store "statistics". */
+int cxv_store_stat_rows(struct cxv_store *st, const char *number_ps,
+    cxv_store_record_fn fn, void *ctx);
+/* Statistics rows of one pseudonym, into *n. */
+int cxv_store_stat_count(struct cxv_store *st, const char *number_ps,
+    int64_t *n /* OUT */);
 /* Delete the statistics rows of one pseudonym; *n rows deleted. */
 int cxv_store_stat_delete(struct cxv_store *st, const char *number_ps,
     int64_t *n /* OUT */);
@@ -470,6 +494,83 @@ int cxv_store_session_delete_user(struct cxv_store *st, int64_t user_id,
     int64_t *n /* OUT */);
 /* Delete sessions past their absolute expiry. */
 int cxv_store_session_expire(struct cxv_store *st, int64_t now_ms);
+
+/* Legal hold (R9.5) and restriction of processing of a subject. */
+int cxv_store_subject_flags(struct cxv_store *st, int64_t id,
+    int *hold /* OUT */, int *restricted /* OUT */);
+/* Set (on) or clear the hold, or with restricted the restriction. */
+int cxv_store_subject_flag_set(struct cxv_store *st, int64_t id,
+    int restricted, int on);
+
+/*
+ * Every sealed record of a subject, table by table, oldest first: its
+ * table, the prefix of its associated data ("<ad>:<id>"), id, time and
+ * sealed fields (valid during the callback). For rectification (R9.3)
+ * and export (R9.2).
+ */
+enum cxv_sealed_table {
+	CXV_SEALED_INTERACTION, CXV_SEALED_ITEM, CXV_SEALED_USER,
+	CXV_SEALED_CALL_LOG, CXV_SEALED_CONTACT, CXV_SEALED_CAMPAIGN_ENTRY,
+	CXV_SEALED_CAMPAIGN_RESULT, CXV_SEALED_CHARGE, CXV_SEALED__COUNT
+};
+typedef int (*cxv_store_sealed_fn)(void *ctx, int table, const char *ad,
+    int64_t id, int64_t ts_ms, const uint8_t *sealed, size_t len);
+int cxv_store_sealed_each(struct cxv_store *st, int64_t subject_id,
+    cxv_store_sealed_fn fn, void *ctx);
+/*
+ * Replace one record's sealed fields and subject (the same one, or
+ * another when subjects merge); NOT_FOUND if no such record.
+ */
+int cxv_store_sealed_update(struct cxv_store *st, int table, int64_t id,
+    int64_t subject_id, const uint8_t *sealed, size_t len);
+/* The store name of a table ("interaction", "data_item", ...). */
+const char *cxv_store_sealed_name(int table);
+
+/* An erasure request (R9.4); codes and ids only. */
+struct cxv_request_row {
+	int64_t id;
+	int64_t subject_id;
+	int64_t requester;		/* user id; 0: the command line */
+	int64_t filed_ms;
+	const char *ground;		/* why erase (GDPR Art. 17(1)) */
+	int status;			/* enum cxv_request_status */
+	int64_t decided_by, decided_ms;
+	const char *decision;		/* why not (Art. 17(3)), or "" */
+	const char *receipt;		/* the erasure's, when executed */
+};
+int cxv_store_request_insert(struct cxv_store *st,
+    const struct cxv_request_row *row);
+typedef int (*cxv_store_request_fn)(void *ctx,
+    const struct cxv_request_row *row);
+int cxv_store_request_get(struct cxv_store *st, int64_t id,
+    cxv_store_request_fn fn, void *ctx);
+/* By status (-1: any) and requester (0: any), oldest first. */
+int cxv_store_requests(struct cxv_store *st, int status, int64_t requester,
+    cxv_store_request_fn fn, void *ctx);
+/* Decide a pending request; NOT_FOUND if none pending has that id. */
+int cxv_store_request_decide(struct cxv_store *st,
+    const struct cxv_request_row *row);
+
+/*
+ * The vault's inventory for the record of processing (R10.3): per store
+ * its row count and the time of its oldest row (0 if none or not
+ * timed); "erasures" gives the newest instead, "content_bytes" a sum.
+ */
+typedef int (*cxv_store_inventory_fn)(void *ctx, const char *store, int64_t n,
+    int64_t ms);
+int cxv_store_inventory(struct cxv_store *st, cxv_store_inventory_fn fn,
+    void *ctx);
+
+/*
+ * Anonymize a user (R6.2): its own content rows (files named to fn
+ * first, to unlink after the commit), its subject's identifiers, login,
+ * password history, sessions, call log and personal contacts go; its
+ * logon index and sealed fields are replaced, its status disabled. The
+ * interactions it handled keep its id. Inside a transaction.
+ */
+int cxv_store_user_anonymize(struct cxv_store *st, int64_t user_id,
+    int64_t subject_id, const uint8_t logon_bidx[32], const uint8_t *sealed,
+    size_t len, cxv_store_file_fn fn, void *ctx);
 
 /* Checkpoint and truncate the write-ahead log. */
 int cxv_store_checkpoint(struct cxv_store *st);

@@ -12,6 +12,7 @@
 #include "fields.h"
 #include "keyring.h"
 #include "caps.h"
+#include "campaign.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -172,6 +173,97 @@ cxv_subject_open_fields(struct cxv_vault *v, int64_t sid, const char *ad,
 		r = cxv_fields_each(plain, mlen, fn, ctx);
 	sodium_memzero(plain, sizeof(plain));
 	return r;
+}
+
+/* Fields re-packed as they pass through an edit. */
+struct repack {
+	cxv_field_edit_fn edit;
+	void *ctx;
+	uint8_t *buf;
+	size_t cap, len;
+};
+
+static int
+repack_one(void *ctx, const char *name, const char *value)
+{
+	struct repack *rp = ctx;
+	const char *v = rp->edit != NULL ? rp->edit(rp->ctx, name, value) :
+	    value;
+
+	return cxv_fields_put(rp->buf, rp->cap, &rp->len, name, v);
+}
+
+int
+cxv_subject_reseal_fields(struct cxv_vault *v, int64_t from, int64_t to,
+    const char *ad, const uint8_t *sealed, size_t len, cxv_field_edit_fn edit,
+    void *ctx, uint8_t **out, size_t *outlen)
+{
+	uint8_t plain[CXV_RECORD_SEALED_MAX], fresh[CXV_RECORD_SEALED_MAX];
+	struct repack rp = { edit, ctx, fresh, sizeof(fresh), 0 };
+	struct cxv_subject_key key;
+	size_t mlen = 0;
+	int r;
+
+	*out = NULL;
+	*outlen = 0;
+	if (len < CXV_SEAL_OVERHEAD || len - CXV_SEAL_OVERHEAD > sizeof(plain))
+		return CXV_ERR_CORRUPT;
+	if ((r = load_key(v, from, &key, NULL)) != CXV_OK)
+		return r;
+	r = cxv_open(&key, ad, sealed, len, plain, &mlen);
+	cxv_subject_key_wipe(&key);
+	if (r == CXV_OK)
+		r = cxv_fields_each(plain, mlen, repack_one, &rp);
+	if (r == CXV_OK && (*out = malloc(rp.len + CXV_SEAL_OVERHEAD)) == NULL)
+		r = CXV_ERR_NOMEM;
+	if (r == CXV_OK && (r = load_key(v, to, &key, NULL)) == CXV_OK) {
+		r = cxv_seal(&key, ad, fresh, rp.len, *out);
+		cxv_subject_key_wipe(&key);
+	}
+	sodium_memzero(plain, sizeof(plain));
+	sodium_memzero(fresh, sizeof(fresh));
+	if (r != CXV_OK) {
+		free(*out);
+		*out = NULL;
+		return r;
+	}
+	*outlen = rp.len + CXV_SEAL_OVERHEAD;
+	return CXV_OK;
+}
+
+struct flag_set {
+	int64_t id;
+	int restricted, on;
+};
+
+static int
+flag_locked(struct cxv_vault *v, void *arg)
+{
+	struct flag_set *f = arg;
+	char idstr[24];
+	int r;
+
+	if ((r = cxv_store_subject_flag_set(cxv_vault_store(v), f->id,
+	    f->restricted, f->on)) != CXV_OK)
+		return r;
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)f->id);
+	return cxv_vault_audit(v, f->restricted ? (f->on ? "subject.restrict" :
+	    "subject.unrestrict") : (f->on ? "subject.hold" : "subject.release"),
+	    "subject", idstr, "");
+}
+
+int
+cxv_subject_set_flag(struct cxv_vault *v, int64_t id, int restricted, int on)
+{
+	struct flag_set f = { id, restricted, on };
+
+	return cxv_vault_in_txn(v, flag_locked, &f);
+}
+
+int
+cxv_subject_flags(struct cxv_vault *v, int64_t id, int *hold, int *restricted)
+{
+	return cxv_store_subject_flags(cxv_vault_store(v), id, hold, restricted);
 }
 
 /* Seal and store one identifier; returns CXV_ERR_EXISTS if held already. */
@@ -548,6 +640,56 @@ cxv_subject_show(struct cxv_vault *v, int64_t id, int64_t *created_ms,
 	return cxv_subject_identifiers_tx(v, id, fn, ctx);
 }
 
+/* Swap the prepared old identifier of sid for the new one. */
+static int
+swap_ident(struct cxv_vault *v, int64_t sid, struct prepared p[2],
+    const char **why)
+{
+	struct cxv_store *st = cxv_vault_store(v);
+	struct cxv_subject_key key;
+	int64_t owner = 0;
+	int r;
+
+	if ((r = cxv_store_ident_held(st, sid, (int)p[0].kind, p[0].bidx)) !=
+	    CXV_OK)
+		return *why = r == CXV_ERR_NOT_FOUND ? "the person does not hold "
+		    "that identifier" : NULL, r;
+	if ((r = find_owner(v, &p[1], 1, &owner)) != CXV_OK)
+		return r;
+	if (owner != 0 && owner != sid)
+		return *why = "the new value belongs to another person; merge "
+		    "them first", CXV_ERR_CONFLICT;
+	if ((r = cxv_store_ident_delete(st, sid, (int)p[0].kind, p[0].bidx)) !=
+	    CXV_OK || (r = load_key(v, sid, &key, NULL)) != CXV_OK)
+		return r;
+	r = put_ident(v, sid, &key, (int)p[1].kind, p[1].bidx, p[1].norm);
+	cxv_subject_key_wipe(&key);
+	if (r != CXV_OK && r != CXV_ERR_EXISTS)
+		return r;
+	/* A user's logon index follows its logon identifier. */
+	return p[1].kind == CXV_IDENT_LOGON ?
+	    cxv_store_user_set_logon(st, sid, p[1].bidx) : CXV_OK;
+}
+
+int
+cxv_subject_replace_ident_tx(struct cxv_vault *v, int64_t sid,
+    enum cxv_ident_kind kind, const char *old, const char *fresh,
+    const char **why)
+{
+	struct cxv_ident_input in[2] = { { kind, old }, { kind, fresh } };
+	struct prepared *p;
+	int r;
+
+	*why = NULL;
+	if ((p = calloc(2, sizeof(*p))) == NULL)
+		return CXV_ERR_NOMEM;
+	if ((r = prepare(v, &in[0], &p[0], why)) == CXV_OK &&
+	    (r = prepare(v, &in[1], &p[1], why)) == CXV_OK)
+		r = swap_ident(v, sid, p, why);
+	cxv_freezero(p, 2 * sizeof(*p));
+	return r;
+}
+
 struct move {
 	struct cxv_vault *v;
 	int64_t from, to;
@@ -578,13 +720,51 @@ move_one(void *ctx, int kind, const uint8_t *bidx, const uint8_t *sealed,
 	return r;
 }
 
+/* One record of the merged subject, re-sealed under the kept one. */
+static int
+move_record(void *ctx, int table, const char *ad, int64_t id, int64_t ts_ms,
+    const uint8_t *sealed, size_t len)
+{
+	struct move *m = ctx;
+	char full[64];
+	uint8_t *out = NULL;
+	size_t outlen = 0;
+	int r;
+
+	(void)ts_ms;
+	snprintf(full, sizeof(full), "%s:%lld", ad, (long long)id);
+	if ((r = cxv_subject_reseal_fields(m->v, m->from, m->to, full, sealed,
+	    len, NULL, NULL, &out, &outlen)) == CXV_OK)
+		r = cxv_store_sealed_update(cxv_vault_store(m->v), table, id,
+		    m->to, out, outlen);
+	free(out);
+	return r;
+}
+
+static int
+count_file(void *ctx, const char *file, int64_t size)
+{
+	(void)file;
+	(void)size;
+	++*(int *)ctx;
+	return CXV_OK;
+}
+
 static int
 merge_locked(struct cxv_vault *v, struct move *m)
 {
 	char keep[24], other[24], kinds[KINDS_MAX];
-	int r;
+	int files = 0, r;
 
-	if ((r = cxv_store_ident_list(cxv_vault_store(v), m->from, move_one,
+	/* Content is sealed under other's key in streams: not moved here. */
+	if ((r = cxv_store_subject_files(cxv_vault_store(v), m->from,
+	    count_file, &files)) != CXV_OK)
+		return r;
+	if (files > 0)
+		return CXV_ERR_CONFLICT;
+	if ((r = cxv_store_sealed_each(cxv_vault_store(v), m->from, move_record,
+	    m)) != CXV_OK ||
+	    (r = cxv_store_ident_list(cxv_vault_store(v), m->from, move_one,
 	    m)) != CXV_OK ||
 	    (r = cxv_store_subject_delete(cxv_vault_store(v), m->from)) != CXV_OK)
 		return r;
@@ -636,18 +816,46 @@ records_audit(struct cxv_vault *v, void *arg)
 	return cxv_vault_audit(v, "subject.records", "subject", idstr, "");
 }
 
+struct records {
+	struct cxv_vault *v;
+	cxv_store_record_fn fn;
+	void *ctx;
+};
+
+/* Beyond the subject's rows: statistics by pseudonym, the DNC list. */
+static int
+by_identifier(void *ctx, enum cxv_ident_kind kind, const char *value)
+{
+	struct records *rc = ctx;
+	struct cxv_record_ref dnc = { "dnc", 0, 0, -1 };
+	char ps[CXV_PSEUDONYM_LEN + 1];
+	int listed = 0, r;
+
+	if (kind == CXV_IDENT_NAME)
+		return CXV_OK;
+	cxv_keyring_pseudonym(cxv_vault_keyring(rc->v), value, ps);
+	if ((r = cxv_store_stat_rows(cxv_vault_store(rc->v), ps, rc->fn,
+	    rc->ctx)) != CXV_OK)
+		return r;
+	if (kind != CXV_IDENT_PHONE || strncmp(value, "ext:", 4) == 0)
+		return CXV_OK;
+	if ((r = cxv_dnc_listed(rc->v, value, &listed)) != CXV_OK)
+		return r;
+	return listed ? rc->fn(rc->ctx, &dnc) : CXV_OK;
+}
+
 int
 cxv_subject_records(struct cxv_vault *v, int64_t id, cxv_store_record_fn fn,
     void *ctx)
 {
-	uint8_t wrapped[CXV_WRAPPED_KEY_BYTES + 1];
-	size_t len = 0;
-	int64_t created = 0;
-	int r;
+	struct records rc = { v, fn, ctx };
+	int hold = 0, restricted = 0, r;
 
-	if ((r = cxv_store_subject_get(cxv_vault_store(v), id, wrapped,
-	    sizeof(wrapped), &len, &created)) != CXV_OK ||
-	    (r = cxv_vault_in_txn(v, records_audit, &id)) != CXV_OK)
+	if ((r = cxv_store_subject_flags(cxv_vault_store(v), id, &hold,
+	    &restricted)) != CXV_OK ||
+	    (r = cxv_vault_in_txn(v, records_audit, &id)) != CXV_OK ||
+	    (r = cxv_store_subject_records(cxv_vault_store(v), id, fn, ctx)) !=
+	    CXV_OK)
 		return r;
-	return cxv_store_subject_records(cxv_vault_store(v), id, fn, ctx);
+	return cxv_subject_identifiers_tx(v, id, by_identifier, &rc);
 }

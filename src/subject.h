@@ -84,8 +84,11 @@ int cxv_subject_find(struct cxv_vault *v, const struct cxv_ident_input *ident,
     const char **why /* OUT */);
 
 /*
- * Every record held about subject id, in every store, oldest first
- * (R9.1): store name, record id, time. Audited as a search.
+ * Every record held about subject id, in every store (R9.1): its rows
+ * oldest first (store name, record id, time, media), then the traffic
+ * statistics under the pseudonyms of its identifiers ("statistics") and
+ * a "dnc" entry if one of its numbers is on the do-not-call list.
+ * Audited as a search.
  */
 int cxv_subject_records(struct cxv_vault *v, int64_t id,
     cxv_store_record_fn fn, void *ctx);
@@ -110,9 +113,44 @@ int cxv_subject_identifiers_tx(struct cxv_vault *v, int64_t id,
 
 /*
  * Merge subject other into keep (a caller turns out to be a known
- * contact): other's identifiers are re-sealed under keep's key, then
- * other and its key are deleted.
+ * contact): other's identifiers and records are re-sealed under keep's
+ * key and moved to keep, then other and its key are deleted. Refused
+ * with CXV_ERR_CONFLICT while other has content (sealed streams are
+ * not re-encrypted), or CXV_ERR_EXISTS when both are on one calling
+ * list.
  */
 int cxv_subject_merge(struct cxv_vault *v, int64_t keep, int64_t other);
+
+/*
+ * Re-seal a record's fields (sealed under subject from with associated
+ * data ad) under subject to's key (to may equal from), passing each
+ * value through edit (NULL: unchanged; it returns the value to keep).
+ * *out is the caller's to free(). For merges and rectification.
+ */
+typedef const char *(*cxv_field_edit_fn)(void *ctx, const char *name,
+    const char *value);
+int cxv_subject_reseal_fields(struct cxv_vault *v, int64_t from, int64_t to,
+    const char *ad, const uint8_t *sealed, size_t len, cxv_field_edit_fn edit,
+    void *ctx, uint8_t **out /* OUT */, size_t *outlen /* OUT */);
+
+/*
+ * Rectification of an identifier (R9.3), inside the caller's transaction:
+ * subject sid's old identifier of kind becomes fresh (blind index and
+ * sealed value; a logon also moves the user's login name). NOT_FOUND if
+ * sid does not hold old, CONFLICT if fresh belongs to someone else,
+ * INVALID if either is malformed; *why says which.
+ */
+int cxv_subject_replace_ident_tx(struct cxv_vault *v, int64_t sid,
+    enum cxv_ident_kind kind, const char *old, const char *fresh,
+    const char **why /* OUT */);
+
+/*
+ * Legal hold (R9.5: no erasure, no retention purge) or, with restricted,
+ * restriction of processing: set (on) or clear it; audited.
+ */
+int cxv_subject_set_flag(struct cxv_vault *v, int64_t id, int restricted,
+    int on);
+int cxv_subject_flags(struct cxv_vault *v, int64_t id, int *hold /* OUT */,
+    int *restricted /* OUT */);
 
 #endif

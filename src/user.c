@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "caps.h"
+#include "content.h"
 #include "err.h"
 #include "fields.h"
 #include "ident.h"
@@ -190,6 +191,13 @@ cxv_user_list(struct cxv_vault *v, cxv_store_user_fn fn, void *ctx)
 	return cxv_store_user_all(cxv_vault_store(v), fn, ctx);
 }
 
+static int
+user_subject_of(void *ctx, const struct cxv_user_row *row)
+{
+	*(int64_t *)ctx = row->subject_id;
+	return CXV_OK;
+}
+
 /* A user row copied out of the store callback. */
 struct held {
 	struct cxv_user_row row;
@@ -254,4 +262,81 @@ cxv_user_fields_internal(struct cxv_vault *v, int64_t id,
     int (*field)(void *ctx, const char *name, const char *value), void *ctx)
 {
 	return open_user(v, id, NULL, field, ctx);
+}
+
+struct anonymize {
+	int64_t id, subject_id, n;
+	struct cxv_content_doomed files;
+};
+
+/* N of "Deleted User N": a counter in the vault's metadata. */
+static int
+next_deleted(struct cxv_store *st, int64_t *n)
+{
+	uint8_t buf[8];
+	size_t len = 0;
+	int r, i;
+
+	*n = 0;
+	r = cxv_store_meta_get(st, "deleted_users", buf, sizeof(buf), &len);
+	if (r == CXV_OK && len == sizeof(buf))
+		for (i = 0; i < 8; i++)
+			*n = *n << 8 | buf[i];
+	else if (r != CXV_ERR_NOT_FOUND)
+		return r == CXV_OK ? CXV_ERR_CORRUPT : r;
+	++*n;
+	for (i = 7; i >= 0; i--)
+		buf[i] = (uint8_t)(*n >> (8 * (7 - i)));
+	return cxv_store_meta_set(st, "deleted_users", buf, sizeof(buf));
+}
+
+static int
+anonymize_locked(struct cxv_vault *v, void *arg)
+{
+	struct anonymize *a = arg;
+	struct cxv_store *st = cxv_vault_store(v);
+	struct cxv_field f[2];
+	char logon[40], name[40], ad[AD_MAX], idstr[24];
+	uint8_t bidx[CXV_HASH_BYTES], *sealed = NULL;
+	size_t len = 0;
+	int r;
+
+	if ((r = cxv_store_user_get(st, a->id, user_subject_of,
+	    &a->subject_id)) != CXV_OK || (r = next_deleted(st, &a->n)) !=
+	    CXV_OK)
+		return r;
+	snprintf(logon, sizeof(logon), "deleted-user-%lld", (long long)a->n);
+	snprintf(name, sizeof(name), "Deleted User %lld", (long long)a->n);
+	f[0] = (struct cxv_field){ "logon", logon };
+	f[1] = (struct cxv_field){ "first_name", name };
+	cxv_keyring_blind_index(cxv_vault_keyring(v), "logon", logon, bidx);
+	user_ad(a->id, ad);
+	if ((r = cxv_subject_seal_fields(v, a->subject_id, ad, f, 2, &sealed,
+	    &len)) != CXV_OK)
+		return r;
+	r = cxv_store_user_anonymize(st, a->id, a->subject_id, bidx, sealed,
+	    len, cxv_content_doom, &a->files);
+	free(sealed);
+	if (r != CXV_OK)
+		return r;
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)a->id);
+	return cxv_vault_audit(v, "user.anonymize", "user", idstr, "all");
+}
+
+int
+cxv_user_anonymize(struct cxv_vault *v, int64_t id, int64_t *n)
+{
+	struct anonymize a;
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	a.id = id;
+	*n = 0;
+	if ((r = cxv_vault_in_txn(v, anonymize_locked, &a)) == CXV_OK) {
+		cxv_content_doomed_unlink(v, &a.files);
+		(void)cxv_store_checkpoint(cxv_vault_store(v));
+		*n = a.n;
+	}
+	free(a.files.name);
+	return r;
 }

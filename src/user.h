@@ -58,4 +58,13 @@ int cxv_user_show(struct cxv_vault *v, int64_t id, cxv_store_user_fn record,
 int cxv_user_fields_internal(struct cxv_vault *v, int64_t id,
     int (*field)(void *ctx, const char *name, const char *value), void *ctx);
 
+/*
+ * Anonymize user id instead of erasing it (R6.2): its names become
+ * "Deleted User N", every other field and identifier goes (nobody finds
+ * it by number or email any more), as do its login, sessions, own
+ * content (greetings, photo), personal contacts and call log; the
+ * interactions it handled stay reportable under its id. Audited; *n is N.
+ */
+int cxv_user_anonymize(struct cxv_vault *v, int64_t id, int64_t *n /* OUT */);
+
 #endif

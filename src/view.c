@@ -16,6 +16,8 @@
 #include "err.h"
 #include "interaction.h"
 #include "keyring.h"
+#include "profile.h"
+#include "request.h"
 #include "subject.h"
 #include "user.h"
 #include "util.h"
@@ -55,6 +57,21 @@ set_field(void *ctx, const char *name, const char *value)
 
 	return json_object_set_new(doc, name, json_string(value)) == 0 ?
 	    CXV_OK : CXV_ERR_CORRUPT;
+}
+
+json_t *
+cxv_view_perms(uint64_t perms)
+{
+	json_t *a = json_array();
+	int p;
+
+	for (p = 0; a != NULL && p < CXV_PERM__COUNT; p++)
+		if ((perms & CXV_PERM_BIT(p)) != 0 &&
+		    json_array_append_new(a, json_string(cxv_perm_name(p))) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
 }
 
 json_t *
@@ -352,6 +369,16 @@ cxv_view_campaign(struct cxv_vault *v, int64_t id, json_t **out)
 }
 
 json_t *
+cxv_view_record(int64_t subject, const struct cxv_record_ref *ref)
+{
+	return json_pack("{s:I, s:s, s:I, s:o, s:o}", "subject",
+	    (json_int_t)subject, "store", ref->store, "record",
+	    (json_int_t)ref->id, "time", cxv_view_time(ref->ts_ms), "media",
+	    ref->media >= 0 ? json_string(cxv_media_name(ref->media)) :
+	    json_null());
+}
+
+json_t *
 cxv_view_audit_row(const struct cxv_audit_row *row)
 {
 	char hash[2 * CXV_HASH_BYTES + 1];
@@ -361,6 +388,24 @@ cxv_view_audit_row(const struct cxv_audit_row *row)
 	    (json_int_t)row->seq, "time", cxv_view_time(row->ts_ms), "actor",
 	    row->actor, "action", row->action, "object_type", row->object_type,
 	    "object_id", row->object_id, "fields", row->fields, "hash", hash);
+}
+
+json_t *
+cxv_view_request(const struct cxv_request_row *row)
+{
+	json_error_t err;
+	json_t *receipt = *row->receipt ? json_loads(row->receipt, 0, &err) :
+	    json_null();
+
+	return json_pack("{s:I, s:I, s:I, s:o, s:s, s:s, s:o, s:o, s:s*, s:o}",
+	    "request", (json_int_t)row->id, "subject",
+	    (json_int_t)row->subject_id, "requester", (json_int_t)row->requester,
+	    "filed", cxv_view_time(row->filed_ms), "reason", row->ground,
+	    "status", cxv_request_status_name(row->status), "decided_by",
+	    row->decided_by ? json_integer(row->decided_by) : json_null(),
+	    "decided", cxv_view_time(row->decided_ms), "refusal",
+	    *row->decision ? row->decision : NULL, "receipt",
+	    receipt != NULL ? receipt : json_null());
 }
 
 int64_t
@@ -410,17 +455,19 @@ cxv_view_subject(struct cxv_vault *v, int64_t id, json_t **out)
 {
 	json_t *list = json_array();
 	int64_t created_ms = 0;
-	int r;
+	int hold = 0, restricted = 0, r;
 
 	*out = NULL;
 	if (list == NULL)
 		return CXV_ERR_NOMEM;
 	if ((r = cxv_subject_show(v, id, &created_ms, subject_ident, list))
-	    != CXV_OK) {
+	    != CXV_OK || (r = cxv_subject_flags(v, id, &hold, &restricted)) !=
+	    CXV_OK) {
 		json_decref(list);
 		return r;
 	}
-	*out = json_pack("{s:I, s:o, s:o}", "subject", (json_int_t)id,
-	    "created", cxv_view_time(created_ms), "identifiers", list);
+	*out = json_pack("{s:I, s:o, s:b, s:b, s:o}", "subject", (json_int_t)id,
+	    "created", cxv_view_time(created_ms), "legal_hold", hold,
+	    "restricted", restricted, "identifiers", list);
 	return *out != NULL ? CXV_OK : CXV_ERR_NOMEM;
 }

@@ -27,6 +27,9 @@ void cxv_view_wipe_on_free(void);
 /* "2026-11-25T03:48:08.123Z", or null for 0 (did not happen). */
 json_t *cxv_view_time(int64_t ms);
 
+/* Permission names of a mask (profile.h), in order. */
+json_t *cxv_view_perms(uint64_t perms);
+
 json_t *cxv_view_interaction_row(const struct cxv_interaction_row *row);
 /* The interaction with fields, trail and items (audited read). */
 int cxv_view_interaction(struct cxv_vault *v, int64_t id, int reveal,
@@ -51,6 +54,12 @@ json_t *cxv_view_campaign_row(const struct cxv_campaign_row *row);
 int cxv_view_campaign(struct cxv_vault *v, int64_t id, json_t **out /* OUT */);
 
 json_t *cxv_view_audit_row(const struct cxv_audit_row *row);
+
+/* An erasure request with its decision and receipt (R9.4). */
+json_t *cxv_view_request(const struct cxv_request_row *row);
+
+/* One of a person's records (R9.1): store, id, time, media. */
+json_t *cxv_view_record(int64_t subject, const struct cxv_record_ref *ref);
 
 /* Seconds from from to to; 0 if either did not happen. */
 int64_t cxv_view_secs(int64_t from_ms, int64_t to_ms);

@@ -247,6 +247,28 @@ static const char *const migrations[] = {
 	"  last_ms INTEGER NOT NULL,"
 	"  expires_ms INTEGER NOT NULL);"
 	"CREATE INDEX session_user ON session (user_id, created_ms);",
+	/*
+	 * 11 -> 12: data-subject rights (R9). Legal hold and restriction of
+	 * processing are flags of the subject (R9.5); erasure requests (R9.4)
+	 * keep the subject id without a foreign key, since they outlive it,
+	 * and hold codes and receipts only, no personal data.
+	 */
+	"ALTER TABLE subject ADD COLUMN hold INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE subject ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE erasure_request ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subject_id INTEGER NOT NULL,"
+	"  requester INTEGER NOT NULL,"
+	"  filed_ms INTEGER NOT NULL,"
+	"  ground TEXT NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  decided_by INTEGER NOT NULL,"
+	"  decided_ms INTEGER NOT NULL,"
+	"  decision TEXT NOT NULL,"
+	"  receipt TEXT NOT NULL);"
+	"CREATE INDEX erasure_request_status ON erasure_request (status, "
+	"  filed_ms);"
+	"CREATE INDEX erasure_request_requester ON erasure_request (requester);",
 };
 #define SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -270,7 +292,9 @@ enum stmt_id {
 	S_PR_USERS, S_CRED_PUT, S_CRED_GET, S_CRED_FAIL, S_CRED_LOCK,
 	S_CRED_CLEAR, S_LF_GET, S_LF_ADD, S_LF_LOCK, S_PH_LIST, S_PH_INSERT,
 	S_PH_TRIM, S_SE_INSERT, S_SE_GET, S_SE_TOUCH, S_SE_DELETE, S_SE_LIVE,
-	S_SE_DELETE_USER, S_SE_EXPIRE,
+	S_SE_DELETE_USER, S_SE_EXPIRE, S_SUBJ_FLAGS, S_SUBJ_HOLD,
+	S_SUBJ_RESTRICT, S_RQ_INSERT, S_RQ_GET, S_RQ_LIST, S_RQ_DECIDE,
+	S_IDENT_DELETE, S_US_LOGON_SET, S_CT_BY_SUBJECT, S_TS_COUNT, S_TS_ROWS,
 	S__COUNT
 };
 
@@ -318,6 +342,29 @@ static const char *const stmt_sql[S__COUNT] = {
 	    "AND expires_ms > ?3 ORDER BY created_ms",
 	[S_SE_DELETE_USER] = "DELETE FROM session WHERE user_id = ?1",
 	[S_SE_EXPIRE] = "DELETE FROM session WHERE expires_ms <= ?1",
+	[S_SUBJ_FLAGS] = "SELECT hold, restricted FROM subject WHERE id = ?1",
+	[S_CT_BY_SUBJECT] = "SELECT id, subject_id, interaction_id, kind, file, "
+	    "size, created_ms FROM content WHERE subject_id = ?1 ORDER BY id",
+	[S_TS_COUNT] = "SELECT count(*) FROM traffic_stat WHERE number_ps = ?1",
+	[S_IDENT_DELETE] = "DELETE FROM subject_ident WHERE subject_id = ?1 AND "
+	    "kind = ?2 AND bidx = ?3",
+	[S_US_LOGON_SET] = "UPDATE user_account SET logon_bidx = ?2 WHERE "
+	    "subject_id = ?1",
+	[S_SUBJ_HOLD] = "UPDATE subject SET hold = ?2 WHERE id = ?1",
+	[S_SUBJ_RESTRICT] = "UPDATE subject SET restricted = ?2 WHERE id = ?1",
+	[S_RQ_INSERT] = "INSERT INTO erasure_request (id, subject_id, requester, "
+	    "filed_ms, ground, status, decided_by, decided_ms, decision, "
+	    "receipt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, '', '')",
+	[S_RQ_GET] = "SELECT id, subject_id, requester, filed_ms, ground, status, "
+	    "decided_by, decided_ms, decision, receipt FROM erasure_request "
+	    "WHERE id = ?1",
+	[S_RQ_LIST] = "SELECT id, subject_id, requester, filed_ms, ground, "
+	    "status, decided_by, decided_ms, decision, receipt FROM "
+	    "erasure_request WHERE (?1 < 0 OR status = ?1) AND (?2 = 0 OR "
+	    "requester = ?2) ORDER BY filed_ms, id",
+	[S_RQ_DECIDE] = "UPDATE erasure_request SET status = ?2, decided_by = ?3, "
+	    "decided_ms = ?4, decision = ?5, receipt = ?6 WHERE id = ?1 AND "
+	    "status = 0",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[S_META_SET] = "INSERT INTO meta (key, value) VALUES (?1, ?2) "
 	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -412,24 +459,28 @@ static const char *const stmt_sql[S__COUNT] = {
 	    "sum(duration_s), count(DISTINCT number_ps) FROM traffic_stat "
 	    "WHERE ts_ms >= ?1 AND ts_ms < ?2 GROUP BY 1 ORDER BY 1",
 	[S_SUBJ_RECORDS] =
-	    "SELECT 'interaction', id, started_ms FROM interaction "
+	    "SELECT 'interaction', id, started_ms, media FROM interaction "
 	    "WHERE subject_id = ?1 "
-	    "UNION ALL SELECT 'data_item', id, created_ms FROM interaction_item "
+	    "UNION ALL SELECT 'data_item', i.id, i.created_ms, a.media FROM "
+	    "interaction_item i JOIN interaction a ON a.id = i.interaction_id "
+	    "WHERE i.subject_id = ?1 "
+	    "UNION ALL SELECT 'content', c.id, c.created_ms, a.media FROM "
+	    "content c LEFT JOIN interaction a ON a.id = c.interaction_id "
+	    "WHERE c.subject_id = ?1 "
+	    "UNION ALL SELECT 'user', id, created_ms, NULL FROM user_account "
 	    "WHERE subject_id = ?1 "
-	    "UNION ALL SELECT 'content', id, created_ms FROM content "
+	    "UNION ALL SELECT 'call_log', id, ts_ms, NULL FROM call_log "
 	    "WHERE subject_id = ?1 "
-	    "UNION ALL SELECT 'user', id, created_ms FROM user_account "
+	    "UNION ALL SELECT 'contact', id, created_ms, NULL FROM contact "
 	    "WHERE subject_id = ?1 "
-	    "UNION ALL SELECT 'call_log', id, ts_ms FROM call_log "
-	    "WHERE subject_id = ?1 "
-	    "UNION ALL SELECT 'contact', id, created_ms FROM contact "
-	    "WHERE subject_id = ?1 "
-	    "UNION ALL SELECT 'campaign_entry', id, created_ms FROM "
+	    "UNION ALL SELECT 'campaign_entry', id, created_ms, NULL FROM "
 	    "campaign_entry WHERE subject_id = ?1 "
-	    "UNION ALL SELECT 'campaign_result', id, ts_ms FROM campaign_result "
-	    "WHERE subject_id = ?1 "
-	    "UNION ALL SELECT 'charge', id, ts_ms FROM charge "
+	    "UNION ALL SELECT 'campaign_result', id, ts_ms, NULL FROM "
+	    "campaign_result WHERE subject_id = ?1 "
+	    "UNION ALL SELECT 'charge', id, ts_ms, NULL FROM charge "
 	    "WHERE subject_id = ?1 ORDER BY 3, 2",
+	[S_TS_ROWS] = "SELECT id, ts_ms FROM traffic_stat WHERE number_ps = ?1 "
+	    "ORDER BY ts_ms, id",
 	[S_ER_INSERT] = "INSERT INTO erasure (subject_id, erased_ms, receipt) "
 	    "VALUES (?1, ?2, ?3)",
 	[S_ER_FILES] = "SELECT file, size FROM content WHERE subject_id = ?1",
@@ -770,6 +821,17 @@ column_blob(sqlite3_stmt *s, int col, uint8_t *buf, size_t cap, size_t *len)
 	return CXV_OK;
 }
 
+/* step_done(), then NOT_FOUND unless exactly one row changed. */
+static int
+step_one_change(struct cxv_store *st, sqlite3_stmt *s)
+{
+	int r;
+
+	if ((r = step_done(s)) != CXV_OK)
+		return r;
+	return sqlite3_changes(st->db) == 1 ? CXV_OK : CXV_ERR_NOT_FOUND;
+}
+
 /* Step a one-row query; NOT_FOUND if it returns none. */
 static int
 step_row(sqlite3_stmt *s)
@@ -989,6 +1051,35 @@ cxv_store_ident_held(struct cxv_store *st, int64_t subject_id, int kind,
 	r = step_row(s);
 	sqlite3_reset(s);
 	return r;
+}
+
+int
+cxv_store_ident_delete(struct cxv_store *st, int64_t subject_id, int kind,
+    const uint8_t bidx[32])
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_IDENT_DELETE, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, subject_id);
+	sqlite3_bind_int(s, 2, kind);
+	sqlite3_bind_blob(s, 3, bidx, 32, SQLITE_STATIC);
+	return step_one_change(st, s);
+}
+
+int
+cxv_store_user_set_logon(struct cxv_store *st, int64_t subject_id,
+    const uint8_t bidx[32])
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_US_LOGON_SET, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, subject_id);
+	sqlite3_bind_blob(s, 2, bidx, 32, SQLITE_STATIC);
+	return step_done(s);
 }
 
 struct id_cb {
@@ -1376,6 +1467,37 @@ content_row(sqlite3_stmt *s, void *ctx)
 	row.size = sqlite3_column_int64(s, 5);
 	row.created_ms = sqlite3_column_int64(s, 6);
 	return cb->fn(cb->ctx, &row);
+}
+
+int
+cxv_store_content_by_subject(struct cxv_store *st, int64_t subject_id,
+    cxv_store_content_fn fn, void *ctx)
+{
+	struct ct_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_CT_BY_SUBJECT, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, subject_id);
+	return each_row(s, content_row, &cb);
+}
+
+int
+cxv_store_stat_count(struct cxv_store *st, const char *number_ps,
+    int64_t *n)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	*n = 0;
+	if ((s = stmt(st, S_TS_COUNT, &r)) == NULL)
+		return r;
+	sqlite3_bind_text(s, 1, number_ps, -1, SQLITE_STATIC);
+	if ((r = step_row(s)) == CXV_OK)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return r;
 }
 
 int
@@ -2070,17 +2192,6 @@ bind_text_or_null(sqlite3_stmt *s, int i, const char *text)
 		sqlite3_bind_null(s, i);
 }
 
-/* step_done(), then NOT_FOUND unless exactly one row changed. */
-static int
-step_one_change(struct cxv_store *st, sqlite3_stmt *s)
-{
-	int r;
-
-	if ((r = step_done(s)) != CXV_OK)
-		return r;
-	return sqlite3_changes(st->db) == 1 ? CXV_OK : CXV_ERR_NOT_FOUND;
-}
-
 static int
 bind_profile(struct cxv_store *st, enum stmt_id id,
     const struct cxv_profile_row *row, sqlite3_stmt **out)
@@ -2525,6 +2636,327 @@ cxv_store_session_expire(struct cxv_store *st, int64_t now_ms)
 }
 
 int
+cxv_store_subject_flags(struct cxv_store *st, int64_t id, int *hold,
+    int *restricted)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	*hold = *restricted = 0;
+	if ((s = stmt(st, S_SUBJ_FLAGS, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
+	if ((r = step_row(s)) == CXV_OK) {
+		*hold = sqlite3_column_int(s, 0);
+		*restricted = sqlite3_column_int(s, 1);
+	}
+	sqlite3_reset(s);
+	return r;
+}
+
+int
+cxv_store_subject_flag_set(struct cxv_store *st, int64_t id, int restricted,
+    int on)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, restricted ? S_SUBJ_RESTRICT : S_SUBJ_HOLD, &r)) ==
+	    NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, on != 0);
+	return step_one_change(st, s);
+}
+
+/* Every table holding sealed records of a subject, and their AD prefix. */
+static const struct {
+	const char *store, *ad, *select, *update;
+} sealed_tables[CXV_SEALED__COUNT] = {
+	[CXV_SEALED_INTERACTION] = { "interaction", "interaction",
+	    "SELECT id, started_ms, sealed FROM interaction WHERE subject_id = ?1 "
+	    "ORDER BY started_ms, id",
+	    "UPDATE interaction SET sealed = ?2, subject_id = ?3 WHERE id = ?1" },
+	[CXV_SEALED_ITEM] = { "data_item", "item",
+	    "SELECT id, created_ms, sealed FROM interaction_item WHERE "
+	    "subject_id = ?1 ORDER BY created_ms, id",
+	    "UPDATE interaction_item SET sealed = ?2, subject_id = ?3 WHERE id = ?1" },
+	[CXV_SEALED_USER] = { "user", "user",
+	    "SELECT id, created_ms, sealed FROM user_account WHERE "
+	    "subject_id = ?1 ORDER BY id",
+	    "UPDATE user_account SET sealed = ?2, subject_id = ?3 WHERE id = ?1" },
+	[CXV_SEALED_CALL_LOG] = { "call_log", "call_log",
+	    "SELECT id, ts_ms, sealed FROM call_log WHERE subject_id = ?1 "
+	    "ORDER BY ts_ms, id",
+	    "UPDATE call_log SET sealed = ?2, subject_id = ?3 WHERE id = ?1" },
+	[CXV_SEALED_CONTACT] = { "contact", "contact",
+	    "SELECT id, created_ms, sealed FROM contact WHERE subject_id = ?1 "
+	    "ORDER BY id",
+	    "UPDATE contact SET sealed = ?2, subject_id = ?3 WHERE id = ?1" },
+	[CXV_SEALED_CAMPAIGN_ENTRY] = { "campaign_entry", "campaign_entry",
+	    "SELECT id, created_ms, sealed FROM campaign_entry WHERE "
+	    "subject_id = ?1 ORDER BY id",
+	    "UPDATE campaign_entry SET sealed = ?2, subject_id = ?3 WHERE id = ?1" },
+	[CXV_SEALED_CAMPAIGN_RESULT] = { "campaign_result", "campaign_result",
+	    "SELECT id, ts_ms, sealed FROM campaign_result WHERE "
+	    "subject_id = ?1 ORDER BY ts_ms, id",
+	    "UPDATE campaign_result SET sealed = ?2, subject_id = ?3 WHERE id = ?1" },
+	[CXV_SEALED_CHARGE] = { "charge", "charge",
+	    "SELECT id, ts_ms, sealed FROM charge WHERE subject_id = ?1 "
+	    "ORDER BY ts_ms, id",
+	    "UPDATE charge SET sealed = ?2, subject_id = ?3 WHERE id = ?1" },
+};
+
+const char *
+cxv_store_sealed_name(int table)
+{
+	return table >= 0 && table < CXV_SEALED__COUNT ?
+	    sealed_tables[table].store : NULL;
+}
+
+int
+cxv_store_sealed_each(struct cxv_store *st, int64_t subject_id,
+    cxv_store_sealed_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = NULL;
+	int t, rc, r = CXV_OK;
+
+	for (t = 0; t < CXV_SEALED__COUNT && r == CXV_OK; t++) {
+		rc = sqlite3_prepare_v2(st->db, sealed_tables[t].select, -1, &s,
+		    NULL);
+		if (rc != SQLITE_OK)
+			return map_rc(rc);
+		sqlite3_bind_int64(s, 1, subject_id);
+		while (r == CXV_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+			r = fn(ctx, t, sealed_tables[t].ad,
+			    sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+			    sqlite3_column_blob(s, 2),
+			    (size_t)sqlite3_column_bytes(s, 2));
+		if (r == CXV_OK && rc != SQLITE_DONE)
+			r = map_rc(rc);
+		sqlite3_finalize(s);
+	}
+	return r;
+}
+
+int
+cxv_store_sealed_update(struct cxv_store *st, int table, int64_t id,
+    int64_t subject_id, const uint8_t *sealed, size_t len)
+{
+	sqlite3_stmt *s = NULL;
+	int rc, r;
+
+	if (table < 0 || table >= CXV_SEALED__COUNT)
+		return CXV_ERR_INVALID;
+	if ((rc = sqlite3_prepare_v2(st->db, sealed_tables[table].update, -1,
+	    &s, NULL)) != SQLITE_OK)
+		return map_rc(rc);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_blob(s, 2, sealed, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, subject_id);
+	r = step_one_change(st, s);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+cxv_store_request_insert(struct cxv_store *st,
+    const struct cxv_request_row *row)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_RQ_INSERT, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, row->id);
+	sqlite3_bind_int64(s, 2, row->subject_id);
+	sqlite3_bind_int64(s, 3, row->requester);
+	sqlite3_bind_int64(s, 4, row->filed_ms);
+	sqlite3_bind_text(s, 5, row->ground, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 6, row->status);
+	return step_done(s);
+}
+
+struct rq_cb {
+	cxv_store_request_fn fn;
+	void *ctx;
+};
+
+static int
+request_row(sqlite3_stmt *s, void *ctx)
+{
+	struct rq_cb *cb = ctx;
+	struct cxv_request_row row;
+
+	row.id = sqlite3_column_int64(s, 0);
+	row.subject_id = sqlite3_column_int64(s, 1);
+	row.requester = sqlite3_column_int64(s, 2);
+	row.filed_ms = sqlite3_column_int64(s, 3);
+	row.ground = (const char *)sqlite3_column_text(s, 4);
+	row.status = sqlite3_column_int(s, 5);
+	row.decided_by = sqlite3_column_int64(s, 6);
+	row.decided_ms = sqlite3_column_int64(s, 7);
+	row.decision = (const char *)sqlite3_column_text(s, 8);
+	row.receipt = (const char *)sqlite3_column_text(s, 9);
+	if (row.ground == NULL || row.decision == NULL || row.receipt == NULL)
+		return CXV_ERR_CORRUPT;
+	return cb->fn(cb->ctx, &row);
+}
+
+int
+cxv_store_request_get(struct cxv_store *st, int64_t id,
+    cxv_store_request_fn fn, void *ctx)
+{
+	struct rq_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_RQ_GET, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
+	return one_row(s, request_row, &cb);
+}
+
+int
+cxv_store_requests(struct cxv_store *st, int status, int64_t requester,
+    cxv_store_request_fn fn, void *ctx)
+{
+	struct rq_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_RQ_LIST, &r)) == NULL)
+		return r;
+	sqlite3_bind_int(s, 1, status);
+	sqlite3_bind_int64(s, 2, requester);
+	return each_row(s, request_row, &cb);
+}
+
+int
+cxv_store_request_decide(struct cxv_store *st,
+    const struct cxv_request_row *row)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_RQ_DECIDE, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, row->id);
+	sqlite3_bind_int(s, 2, row->status);
+	sqlite3_bind_int64(s, 3, row->decided_by);
+	sqlite3_bind_int64(s, 4, row->decided_ms);
+	sqlite3_bind_text(s, 5, row->decision, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, row->receipt, -1, SQLITE_STATIC);
+	return step_one_change(st, s);
+}
+
+/* What the record of processing counts, per store. */
+static const struct {
+	const char *store, *sql;
+} inventory[] = {
+	{ "identifiers", "SELECT count(*), 0 FROM subject_ident" },
+	{ "interaction", "SELECT count(*), min(started_ms) FROM interaction" },
+	{ "data_item", "SELECT count(*), min(created_ms) FROM interaction_item" },
+	{ "content", "SELECT count(*), min(created_ms) FROM content" },
+	{ "user", "SELECT count(*), min(created_ms) FROM user_account" },
+	{ "call_log", "SELECT count(*), min(ts_ms) FROM call_log" },
+	{ "contact", "SELECT count(*), min(created_ms) FROM contact" },
+	{ "campaign_entry", "SELECT count(*), min(created_ms) FROM "
+	    "campaign_entry" },
+	{ "campaign_result", "SELECT count(*), min(ts_ms) FROM campaign_result" },
+	{ "charge", "SELECT count(*), min(ts_ms) FROM charge" },
+	{ "statistics", "SELECT count(*), min(ts_ms) FROM traffic_stat" },
+	{ "audit", "SELECT count(*), min(ts_ms) FROM audit" },
+	{ "erasures", "SELECT count(*), max(erased_ms) FROM erasure" },
+	{ "content_bytes", "SELECT coalesce(sum(size), 0), 0 FROM content" },
+	{ "api_tokens", "SELECT count(*), 0 FROM session WHERE kind = 1" },
+};
+
+/* What anonymizing a user removes (R6.2); ?1 user id, ?2 its subject. */
+static const char *const anonymize_sql[] = {
+	"DELETE FROM content WHERE subject_id = ?2 AND interaction_id = 0",
+	"DELETE FROM subject_ident WHERE subject_id = ?2",
+	"DELETE FROM credential WHERE user_id = ?1",
+	"DELETE FROM password_history WHERE user_id = ?1",
+	"DELETE FROM session WHERE user_id = ?1",
+	"DELETE FROM call_log WHERE user_id = ?1",
+	"DELETE FROM contact WHERE owner_user_id = ?1",
+};
+
+int
+cxv_store_user_anonymize(struct cxv_store *st, int64_t user_id,
+    int64_t subject_id, const uint8_t logon_bidx[32], const uint8_t *sealed,
+    size_t len, cxv_store_file_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	int rc, r;
+
+	/* The user's own content files, named before their rows go. */
+	if ((rc = sqlite3_prepare_v2(st->db, "SELECT file, size FROM content "
+	    "WHERE subject_id = ?1 AND interaction_id = 0", -1, &s, NULL)) !=
+	    SQLITE_OK)
+		return map_rc(rc);
+	sqlite3_bind_int64(s, 1, subject_id);
+	r = CXV_OK;
+	while (r == CXV_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		r = fn(ctx, text_or_empty(s, 0), sqlite3_column_int64(s, 1));
+	if (r == CXV_OK && rc != SQLITE_DONE)
+		r = map_rc(rc);
+	sqlite3_finalize(s);
+	for (i = 0; r == CXV_OK && i < sizeof(anonymize_sql) /
+	    sizeof(anonymize_sql[0]); i++) {
+		if ((rc = sqlite3_prepare_v2(st->db, anonymize_sql[i], -1, &s,
+		    NULL)) != SQLITE_OK)
+			return map_rc(rc);
+		sqlite3_bind_int64(s, 1, user_id);
+		sqlite3_bind_int64(s, 2, subject_id);
+		r = step_done(s);
+		sqlite3_finalize(s);
+	}
+	if (r != CXV_OK || (r = cxv_store_user_set_logon(st, subject_id,
+	    logon_bidx)) != CXV_OK || (r = cxv_store_sealed_update(st,
+	    CXV_SEALED_USER, user_id, subject_id, sealed, len)) != CXV_OK)
+		return r;
+	if ((rc = sqlite3_prepare_v2(st->db, "UPDATE user_account SET status = "
+	    "1 WHERE id = ?1", -1, &s, NULL)) != SQLITE_OK)
+		return map_rc(rc);
+	sqlite3_bind_int64(s, 1, user_id);
+	r = step_done(s);
+	sqlite3_finalize(s);
+	return r;
+}
+
+const char *
+cxv_store_engine(void)
+{
+	return "SQLite " SQLITE_VERSION;
+}
+
+int
+cxv_store_inventory(struct cxv_store *st, cxv_store_inventory_fn fn,
+    void *ctx)
+{
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	int rc, r = CXV_OK;
+
+	for (i = 0; i < sizeof(inventory) / sizeof(inventory[0]) &&
+	    r == CXV_OK; i++) {
+		if ((rc = sqlite3_prepare_v2(st->db, inventory[i].sql, -1, &s,
+		    NULL)) != SQLITE_OK)
+			return map_rc(rc);
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			r = fn(ctx, inventory[i].store, sqlite3_column_int64(s, 0),
+			    sqlite3_column_int64(s, 1));
+		else
+			r = map_rc(rc);
+		sqlite3_finalize(s);
+	}
+	return r;
+}
+
+int
 cxv_store_checkpoint(struct cxv_store *st)
 {
 	return exec(st, "PRAGMA wal_checkpoint(TRUNCATE)");
@@ -2539,9 +2971,38 @@ static int
 record_row(sqlite3_stmt *s, void *ctx)
 {
 	struct rec_cb *cb = ctx;
+	struct cxv_record_ref ref;
 
-	return cb->fn(cb->ctx, text_or_empty(s, 0), sqlite3_column_int64(s, 1),
-	    sqlite3_column_int64(s, 2));
+	ref.store = text_or_empty(s, 0);
+	ref.id = sqlite3_column_int64(s, 1);
+	ref.ts_ms = sqlite3_column_int64(s, 2);
+	ref.media = sqlite3_column_type(s, 3) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int(s, 3);
+	return cb->fn(cb->ctx, &ref);
+}
+
+static int
+stat_row(sqlite3_stmt *s, void *ctx)
+{
+	struct rec_cb *cb = ctx;
+	struct cxv_record_ref ref = { "statistics", sqlite3_column_int64(s, 0),
+	    sqlite3_column_int64(s, 1), -1 };
+
+	return cb->fn(cb->ctx, &ref);
+}
+
+int
+cxv_store_stat_rows(struct cxv_store *st, const char *number_ps,
+    cxv_store_record_fn fn, void *ctx)
+{
+	struct rec_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_TS_ROWS, &r)) == NULL)
+		return r;
+	sqlite3_bind_text(s, 1, number_ps, -1, SQLITE_STATIC);
+	return each_row(s, stat_row, &cb);
 }
 
 int

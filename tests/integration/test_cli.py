@@ -25,7 +25,7 @@ def usage_errors_exit_2():
     r = cx("+4930123456789")
     fails(r, 2, "unknown command")
     expect("4930123456789" not in r.err, "unknown command echoed")
-    fails(cx("subject"), 2, "subject", "expected add, find, show, merge or erase")
+    fails(cx("subject"), 2, "subject", "expected add, find, show, merge, erase, hold,")
     fails(cx("subject", "add"), 2, "give an identifier")
     fails(cx("subject", "find", "--phone", "1", "--email", "a@b.c"), 2,
           "exactly one identifier")

@@ -76,8 +76,19 @@ def erase_everywhere_with_receipt():
         expect(hits[0] == {"subject": sid}, hits[0])
         expect(stores == {"interaction": 5, "data_item": 1, "content": 1,
                           "call_log": 3, "contact": 1, "campaign_entry": 1,
-                          "campaign_result": 1, "charge": 1}, stores)
-        r = ok("subject", "erase", "--data", d, str(sid), "--dnc")
+                          "campaign_result": 1, "charge": 1,
+                          "statistics": 5}, stores)
+        # R9.1: narrowed to a date range and a media.
+        chats = [json.loads(l) for l in ok(
+            "subject", "find", "--data", d, "--phone", "030 123456789",
+            "--records", "--media", "chat").out.splitlines()][1:]
+        expect([h["store"] for h in chats] == ["interaction"] and
+               chats[0]["media"] == "chat", chats)
+        none = ok("subject", "find", "--data", d, "--phone", "030 123456789",
+                  "--records", "--until", "2000-01-01").out.splitlines()
+        expect(none[1:] == [], none)
+        r = ok("subject", "erase", "--data", d, str(sid), "--dnc",
+               "--reason", "consent_withdrawn")
         rc = json.loads(r.out)
         got = rc["erased"]
         expect(rc["subject"] == sid and rc["actor"].startswith("local:"), rc)
@@ -128,7 +139,8 @@ def erase_everywhere_with_receipt():
                                     b"90817263", b"RIFF-Jane"])
         expect(hits == [], f"left on disk: {hits}")
         # Erasing twice: clear error, no second receipt.
-        fails(cx("subject", "erase", "--data", d, str(sid)), 1,
+        fails(cx("subject", "erase", "--data", d, str(sid), "--reason",
+                 "objection"), 1,
               "no such subject")
 
 
@@ -147,7 +159,7 @@ def copy_aside_is_unreadable():
                .out.splitlines() if '"content.create"' in l][0]["object_id"]
         aside = os.path.join(tmp, "aside")
         shutil.copy(os.path.join(d, "content", name), aside)
-        ok("subject", "erase", "--data", d, str(sid))
+        ok("subject", "erase", "--data", d, str(sid), "--reason", "objection")
         # Put the old file back, as an attacker with a backup would.
         shutil.copy(aside, os.path.join(d, "content", name))
         fails(cx("content", "get", "--data", d, cid, "--out", "-"), 1,
@@ -168,7 +180,8 @@ def erase_an_agent():
         cx("import", "cdr", "--data", d, "--format", "asterisk-csv", MASTER)
         anna = json.loads(ok("user", "show", "--data", d, "A0100").out)
         rc = json.loads(ok("subject", "erase", "--data", d,
-                           str(anna["subject"])).out)["erased"]
+                           str(anna["subject"]), "--reason",
+                           "no_longer_necessary").out)["erased"]
         expect(rc["users"] == 1 and rc["call_log_entries"] == 4 and
                rc["contacts"] == 1, rc)
         fails(cx("user", "show", "--data", d, "A0100"), 1, "no such user")
