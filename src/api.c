@@ -283,6 +283,7 @@ status_of(int r)
 	case CXV_ERR_EXISTS:
 	case CXV_ERR_CONFLICT:
 	case CXV_ERR_LIMIT:
+	case CXV_ERR_HELD:
 		return 409;
 	case CXV_ERR_TOO_LARGE:
 		return 413;

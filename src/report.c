@@ -18,7 +18,7 @@
 #include "vault.h"
 #include "view.h"
 
-#define HTML_MAX	(4 * 1024 * 1024)
+#define HTML_MAX	((size_t)4 << 20)
 
 /* The inventory, keyed by store. */
 static int
@@ -211,39 +211,81 @@ put_value(struct cxv_buf *b, const json_t *v)
 	return r;
 }
 
-/* An object as a two-column table, or an array of objects as rows. */
+/* One member as a row of two cells. */
 static int
-put_table(struct cxv_buf *b, const char *title, const json_t *v)
+put_member(struct cxv_buf *b, const char *key, const json_t *val)
+{
+	int r;
+
+	if ((r = cxv_buf_printf(b, "<tr><th>")) != CXV_OK ||
+	    (r = put_text(b, key)) != CXV_OK ||
+	    (r = cxv_buf_printf(b, "</th><td>")) != CXV_OK ||
+	    (r = put_value(b, val)) != CXV_OK)
+		return r;
+	return cxv_buf_printf(b, "</td></tr>\n");
+}
+
+/* An object's members as rows of two cells. */
+static int
+put_members(struct cxv_buf *b, json_t *v)
 {
 	const char *key;
-	json_t *val, *row;
+	json_t *val;
+	int r;
+
+	json_object_foreach(v, key, val) {
+		if ((r = put_member(b, key, val)) != CXV_OK)
+			return r;
+	}
+	return CXV_OK;
+}
+
+/* One object as a row, one cell per member. */
+static int
+put_row(struct cxv_buf *b, json_t *row)
+{
+	const char *key;
+	json_t *val;
+	int r;
+
+	if ((r = cxv_buf_printf(b, "<tr>")) != CXV_OK)
+		return r;
+	json_object_foreach(row, key, val) {
+		if ((r = cxv_buf_printf(b, "<td>")) != CXV_OK ||
+		    (r = put_value(b, val)) != CXV_OK ||
+		    (r = cxv_buf_printf(b, "</td>")) != CXV_OK)
+			return r;
+	}
+	return cxv_buf_printf(b, "</tr>\n");
+}
+
+/* An array of objects as rows. */
+static int
+put_rows(struct cxv_buf *b, json_t *v)
+{
+	json_t *row;
 	size_t i;
+	int r;
+
+	json_array_foreach(v, i, row) {
+		if ((r = put_row(b, row)) != CXV_OK)
+			return r;
+	}
+	return CXV_OK;
+}
+
+/* A part of the record under its title, as a table. */
+static int
+put_table(struct cxv_buf *b, const char *title, json_t *v)
+{
 	int r;
 
 	if ((r = cxv_buf_printf(b, "<h2>")) != CXV_OK ||
 	    (r = put_text(b, title)) != CXV_OK ||
-	    (r = cxv_buf_printf(b, "</h2>\n<table>\n")) != CXV_OK)
+	    (r = cxv_buf_printf(b, "</h2>\n<table>\n")) != CXV_OK ||
+	    (r = json_is_object(v) ? put_members(b, v) : put_rows(b, v)) !=
+	    CXV_OK)
 		return r;
-	if (json_is_object(v))
-		json_object_foreach((json_t *)v, key, val) {
-			if ((r = cxv_buf_printf(b, "<tr><th>")) != CXV_OK ||
-			    (r = put_text(b, key)) != CXV_OK ||
-			    (r = cxv_buf_printf(b, "</th><td>")) != CXV_OK ||
-			    (r = put_value(b, val)) != CXV_OK ||
-			    (r = cxv_buf_printf(b, "</td></tr>\n")) != CXV_OK)
-				return r;
-		}
-	json_array_foreach(v, i, row) {
-		if ((r = cxv_buf_printf(b, "<tr>")) != CXV_OK)
-			return r;
-		json_object_foreach(row, key, val)
-			if ((r = cxv_buf_printf(b, "<td>")) != CXV_OK ||
-			    (r = put_value(b, val)) != CXV_OK ||
-			    (r = cxv_buf_printf(b, "</td>")) != CXV_OK)
-				return r;
-		if ((r = cxv_buf_printf(b, "</tr>\n")) != CXV_OK)
-			return r;
-	}
 	return cxv_buf_printf(b, "</table>\n");
 }
 

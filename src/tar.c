@@ -44,15 +44,16 @@ cxv_tar_header(const char *name, uint64_t size, int64_t mtime_s,
 	if (nl == 0 || nl >= 100)
 		return CXV_ERR_INVALID;
 	memset(out, 0, CXV_TAR_BLOCK);
-	memcpy(out, name, nl);
+	memcpy(out, name, nl + 1);	/* NUL-padded: the field is 100 */
 	octal(out + 100, 8, 0600);
 	octal(out + 108, 8, 0);
 	octal(out + 116, 8, 0);
 	size_field(out + 124, size);
 	octal(out + 136, 12, mtime_s > 0 ? (uint64_t)mtime_s : 0);
 	out[156] = '0';				/* a regular file */
-	memcpy(out + 257, "ustar", 6);
-	memcpy(out + 263, "00", 2);
+	memcpy(out + 257, "ustar", sizeof("ustar"));
+	out[263] = '0';				/* version "00", no NUL */
+	out[264] = '0';
 	/* The checksum counts its own field as spaces. */
 	memset(out + 148, ' ', 8);
 	for (i = 0; i < CXV_TAR_BLOCK; i++)

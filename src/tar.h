@@ -25,6 +25,6 @@ int cxv_tar_header(const char *name, uint64_t size, int64_t mtime_s,
 size_t cxv_tar_padding(uint64_t size);
 
 /* An archive ends with two zero blocks. */
-#define CXV_TAR_TRAILER	(2 * CXV_TAR_BLOCK)
+#define CXV_TAR_TRAILER	((size_t)2 * CXV_TAR_BLOCK)
 
 #endif

@@ -8,56 +8,7 @@ import shutil
 
 from harness import (TempDir, cx, expect, fails, files_containing, main,
                      new_vault, ok, test)
-
-DATA = os.environ.get("CXVAULT_TESTDATA", os.path.join(
-    os.path.dirname(__file__), "..", "data"))
-MASTER = os.path.join(DATA, "asterisk", "Master.csv")
-
-
-def person_everywhere(d, tmp):
-    """Jane: calls (Asterisk), a chat, a recording, a protected item,
-    call-log entries of two agents, a campaign entry and result, a
-    directory contact, a hotel charge, statistics."""
-    for logon, ext in (("A0100", "100"), ("A0101", "101")):
-        ok("user", "add", "--data", d, "--logon", logon, "--extension", ext)
-    cx("import", "cdr", "--data", d, "--format", "asterisk-csv", MASTER)
-    extra = os.path.join(tmp, "out.csv")
-    open(extra, "w").write(
-        '"","101","030123456789","from-internal","","a","b","Dial","x",'
-        '"2026-11-04 10:00:00","2026-11-04 10:00:05","2026-11-04 10:01:05",'
-        '65,60,"ANSWERED","BILLING","out-1",""\n')
-    ok("import", "cdr", "--data", d, "--format", "asterisk-csv", extra)
-    sid = json.loads(ok("subject", "find", "--data", d, "--phone",
-                        "+4930123456789").out)["subject"]
-    ok("interaction", "add", "--data", d, "--media", "chat", "--phone",
-       "+4930123456789", "--chat", "Jane.D", "--start",
-       "2026-11-05T10:00:00Z", "--outcome", "answered", "--field",
-       "queue=Cards")
-    ok("interaction", "add", "--data", d, "--media", "email", "--email",
-       "Jane.Doe@Example.org", "--phone", "+4930123456789", "--start",
-       "2026-11-05T11:00:00Z", "--outcome", "answered")
-    calls = [json.loads(l) for l in ok("interaction", "list", "--data", d,
-                                       "--phone", "+4930123456789")
-             .out.splitlines()]
-    rec = os.path.join(tmp, "rec.wav")
-    open(rec, "wb").write(b"RIFF-Jane-Doe-recording" * 4096)
-    ok("import", "content", "--data", d, "--interaction",
-       str(calls[0]["interaction"]), "--kind", "recording", rec)
-    ok("interaction", "item", "--data", d, str(calls[0]["interaction"]),
-       "--name", "card_pin", "--value", "90817263", "--protected")
-    ok("campaign", "create", "--data", d, "Winback")
-    lst = os.path.join(tmp, "list.csv")
-    open(lst, "w").write("name,number\nJane Doe,+4930123456789\n"
-                         "Max Mustermann,030 98765432\n")
-    ok("import", "campaign", "--data", d, "--campaign", "Winback", lst)
-    ok("campaign", "result", "--data", d, "Winback", "--phone",
-       "030 123456789", "--outcome", "declined")
-    ok("contact", "add", "--data", d, "--first-name", "Jane", "--last-name",
-       "Doe", "--phone", "+4930123456789")
-    ok("charge", "add", "--data", d, "--room", "7", "--guest", "Jane Doe",
-       "--guest-phone", "+4930123456789", "--dialled", "112", "--time",
-       "2026-11-06T10:00:00Z", "--duration", "10", "--amount", "0.10")
-    return sid, calls
+from people import MASTER, person_everywhere
 
 
 @test
