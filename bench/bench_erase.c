@@ -2,20 +2,28 @@
 /*
  * Bench: erase a person holding 100 interactions and 10 MB of content
  * (issue 5 target: < 50 ms), p50/p99 over PEOPLE people, in a vault that
- * also holds everyone else's records.
- * usage: bench_erase [PEOPLE] (default 20)
+ * also holds everyone else's records. With INGEST rows, another process
+ * imports that many CDRs into the same vault three times: once to make
+ * the callers, then alone, then while the people are erased one every
+ * 300 ms; the erasures are timed during the last import, and the rates
+ * of the last two are compared.
+ * usage: bench_erase [PEOPLE] [INGEST] (default 20 0)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "content.h"
 #include "erase.h"
 #include "bench.h"
+#include "cdr_gen.h"
 #include "err.h"
+#include "import.h"
 #include "interaction.h"
 #include "vault.h"
 
@@ -56,11 +64,68 @@ make_person(struct cxv_vault *v, int p, FILE *blob)
 	return sid;
 }
 
+/*
+ * In a child process with its own database connection: import rows CDRs
+ * (from row first on) into the vault at vdir. The parent reads the
+ * child's rate (rows/s) from the returned pipe once it exits.
+ */
+static pid_t
+ingest(const char *vdir, long rows, long first, int *rate_fd)
+{
+	struct cxv_import_report rep = { NULL, NULL, NULL };
+	struct cxv_import_stats st;
+	struct cxv_vault *cv = NULL;
+	char why[512];
+	double t, rate;
+	int fds[2];
+	FILE *csv;
+	pid_t pid;
+
+	if (pipe(fds) != 0 || (pid = fork()) < 0)
+		abort();
+	if (pid > 0) {
+		close(fds[1]);
+		*rate_fd = fds[0];
+		return pid;
+	}
+	close(fds[0]);
+	if ((csv = bench_cdr_csv(rows, 20000, first)) == NULL ||
+	    cxv_vault_open(vdir, NULL, 0, "local:ingest", &cv, why,
+	    sizeof(why)) != CXV_OK)
+		_exit(1);
+	t = bench_now();
+	if (cxv_import_cdr(cv, "asterisk-csv", csv, &rep, &st) != CXV_OK ||
+	    st.imported != (uint64_t)rows)
+		_exit(1);
+	rate = (double)rows / (bench_now() - t);
+	cxv_vault_close(cv);
+	_exit(write(fds[1], &rate, sizeof(rate)) == sizeof(rate) ? 0 : 1);
+}
+
+static double
+ingest_rate(pid_t pid, int fd)
+{
+	double rate = 0;
+	int status;
+
+	if (read(fd, &rate, sizeof(rate)) != sizeof(rate) ||
+	    waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		abort();
+	close(fd);
+	return rate;
+}
+
 int
 main(int argc, char **argv)
 {
 	char dir[] = "/tmp/cxv-erase-XXXXXX", vdir[64], why[512];
 	int people = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 20;
+	long rows = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
+	double alone = 0, during = 0;
+	struct timespec gap = { 0, 300000000L };
+	pid_t pid = 0;
+	int fd = -1;
 	struct cxv_vault *v = NULL;
 	int64_t *sid;
 	double *lat, t;
@@ -82,17 +147,35 @@ main(int argc, char **argv)
 	lat = calloc((size_t)people, sizeof(*lat));
 	for (int p = 0; p < people; p++)
 		sid[p] = make_person(v, p, blob);
+	if (rows > 0) {
+		/* The first import makes the callers' subjects: not compared. */
+		pid = ingest(vdir, rows, 0, &fd);
+		(void)ingest_rate(pid, fd);
+		pid = ingest(vdir, rows, rows, &fd);
+		alone = ingest_rate(pid, fd);
+		pid = ingest(vdir, rows, 2 * rows, &fd);
+	}
 	for (int p = 0; p < people; p++) {
+		if (rows > 0)
+			nanosleep(&gap, NULL);
 		t = bench_now();
-		if (cxv_subject_erase(v, sid[p], 0, "no_longer_necessary", &receipt) != CXV_OK)
+		if (cxv_subject_erase(v, sid[p], 0, "no_longer_necessary",
+		    &receipt) != CXV_OK)
 			abort();
 		lat[p] = bench_now() - t;
 		free(receipt);
 	}
+	if (rows > 0)
+		during = ingest_rate(pid, fd);
 	bench_sort(lat, (size_t)people);
 	printf("erase (%d records, 10 MiB content) p50 %.1f ms  p99 %.1f ms "
-	    "(%d people)\n", RECORDS, lat[people / 2] * 1e3,
-	    lat[(people * 99) / 100] * 1e3, people);
+	    "(%d people%s)\n", RECORDS, lat[people / 2] * 1e3,
+	    lat[(people * 99) / 100] * 1e3, people, rows > 0 ?
+	    ", during an import" : "");
+	if (rows > 0)
+		printf("import alone %.0f rows/s, during erasures %.0f rows/s "
+		    "(%.1f %% slower)\n", alone, during,
+		    100.0 * (alone - during) / alone);
 	printf("data left in %s (remove it)\n", dir);
 	cxv_vault_close(v);
 	fclose(blob);

@@ -16,62 +16,10 @@
 #include <sqlite3.h>
 
 #include "bench.h"
+#include "cdr_gen.h"
 #include "err.h"
 #include "import.h"
 #include "vault.h"
-
-/* The 18 columns of row i, as the Asterisk line and the raw insert use. */
-static void
-row_fields(long i, long callers, char f[18][64])
-{
-	long c = i % callers, t = 1793600000 + i * 7;
-	struct tm tm;
-	time_t s;
-
-	snprintf(f[0], 64, "%s", "");
-	snprintf(f[1], 64, "+4930%07ld", c);
-	snprintf(f[2], 64, "%ld", 100 + i % 50);
-	snprintf(f[3], 64, "%s", "from-trunk");
-	snprintf(f[4], 64, "\"Caller %ld\" <+4930%07ld>", c, c);
-	snprintf(f[5], 64, "PJSIP/trunk-%08lx", i);
-	snprintf(f[6], 64, "PJSIP/%ld-%08lx", 100 + i % 50, i);
-	snprintf(f[7], 64, "%s", "Dial");
-	snprintf(f[8], 64, "PJSIP/%ld,30", 100 + i % 50);
-	for (int k = 0; k < 3; k++) {
-		s = (time_t)(t + k * 5);
-		gmtime_r(&s, &tm);
-		strftime(f[9 + k], 64, "%Y-%m-%d %H:%M:%S", &tm);
-	}
-	snprintf(f[12], 64, "10");
-	snprintf(f[13], 64, "5");
-	snprintf(f[14], 64, "ANSWERED");
-	snprintf(f[15], 64, "DOCUMENTATION");
-	snprintf(f[16], 64, "%ld.%ld", t, i);
-	snprintf(f[17], 64, "%s", "");
-}
-
-static FILE *
-make_csv(long rows, long callers)
-{
-	char f[18][64];
-	FILE *out = tmpfile();
-
-	for (long i = 0; out != NULL && i < rows; i++) {
-		row_fields(i, callers, f);
-		for (int k = 0; k < 18; k++) {
-			fputc('"', out);
-			for (const char *p = f[k]; *p != '\0'; p++) {
-				if (*p == '"')
-					fputc('"', out);
-				fputc(*p, out);
-			}
-			fputs(k < 17 ? "\"," : "\"\n", out);
-		}
-	}
-	if (out != NULL)
-		rewind(out);
-	return out;
-}
 
 static double
 raw_insert(const char *path, long rows, long callers)
@@ -97,7 +45,7 @@ raw_insert(const char *path, long rows, long callers)
 	for (long i = 0; i < rows; i++) {
 		if (i % 500 == 0)
 			sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-		row_fields(i, callers, f);
+		bench_cdr_row(i, callers, f);
 		for (int k = 0; k < 18; k++)
 			sqlite3_bind_text(ins, k + 1, f[k], -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(ins) != SQLITE_DONE)
@@ -125,7 +73,7 @@ main(int argc, char **argv)
 	FILE *csv;
 
 	if (sodium_init() < 0 || rows < 1 || callers < 1 ||
-	    mkdtemp(dir) == NULL || (csv = make_csv(rows, callers)) == NULL)
+	    mkdtemp(dir) == NULL || (csv = bench_cdr_csv(rows, callers, 0)) == NULL)
 		return 1;
 	snprintf(vdir, sizeof(vdir), "%s/vault", dir);
 	snprintf(raw, sizeof(raw), "%s/raw.db", dir);

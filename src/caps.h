@@ -46,6 +46,8 @@
 /* One line of an imported file, and records per import transaction. */
 #define CXV_IMPORT_LINE_MAX	8192
 #define CXV_IMPORT_BATCH	500
+/* Microseconds an import leaves the database to other writers per batch. */
+#define CXV_IMPORT_YIELD_US	300
 /* Fields of one CDR, and bytes of one field of any record. */
 #define CXV_CDR_FIELDS_MAX	24
 #define CXV_FIELD_MAX	1024

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -279,6 +280,12 @@ end_batch(struct run *ru)
 		return r;
 	if (ru->rep->progress != NULL)
 		ru->rep->progress(ru->rep->ctx, ru->st);
+	/*
+	 * Leave the database to other writers for a moment: an erasure or
+	 * an API request polls for the lock every 100 us and would otherwise
+	 * find it taken by the next batch again and again.
+	 */
+	nanosleep(&(struct timespec){ 0, CXV_IMPORT_YIELD_US * 1000L }, NULL);
 	return CXV_OK;
 }
 

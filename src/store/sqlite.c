@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -617,13 +618,34 @@ cxv_store_schema_version(struct cxv_store *st, int *version)
 }
 
 /* Per-connection settings; journal_mode=WAL is recorded in the file. */
+/*
+ * SQLite's own busy timeout sleeps in steps of up to 100 ms, so a writer
+ * waiting on another process that commits a batch and at once starts the
+ * next (an import) can miss every gap for seconds. Polling every 100 us,
+ * then every millisecond, catches the gap; CXV_DB_BUSY_MS still bounds
+ * the wait.
+ */
+static int
+busy_wait(void *ctx, int tries)
+{
+	struct timespec ts = { 0, tries < 200 ? 100000L : 1000000L };
+	long waited_us = tries < 200 ? 100L * tries :
+	    20000L + 1000L * (tries - 200);
+
+	(void)ctx;
+	if (waited_us >= 1000L * CXV_DB_BUSY_MS)
+		return 0;
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
 static int
 configure(struct cxv_store *st)
 {
 	int r;
 
 	sqlite3_extended_result_codes(st->db, 0);
-	if ((r = map_rc(sqlite3_busy_timeout(st->db, CXV_DB_BUSY_MS))) != CXV_OK)
+	if ((r = map_rc(sqlite3_busy_handler(st->db, busy_wait, NULL))) != CXV_OK)
 		return r;
 	if ((r = exec(st, "PRAGMA secure_delete = ON;"
 	    "PRAGMA cache_size = -32768;"
