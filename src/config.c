@@ -40,6 +40,7 @@ struct key {
 static const char *const key_sources[] = { "file", "passphrase", NULL };
 static const char *const session_policies[] = { "refuse_new", "drop_oldest",
     NULL };
+static const char *const yes_no[] = { "no", "yes", NULL };
 
 #define F(field)	offsetof(struct cxv_config, field)
 
@@ -127,6 +128,11 @@ static const struct key keys[] = {
 	  "must be 'refuse_new' or 'drop_oldest'",
 	  "When such an account logs in once more: 'refuse_new' refuses the\n"
 	  "login, 'drop_oldest' ends its oldest session." },
+	{ "erase_keep_skeletons", T_ENUM, F(erase_keep_skeletons), 0, 0, yes_no,
+	  "no", "must be 'no' or 'yes'",
+	  "When a person is erased, keep the interactions an agent handled as\n"
+	  "skeletons for reporting (times, media, outcome, agent, trail) with\n"
+	  "every value of the person gone: 'yes'. 'no' deletes them whole." },
 	{ "controller", T_STR, F(controller), 0, 0, NULL, "",
 	  "must be printable text",
 	  "The controller named in the record of processing (GDPR Art. 30):\n"

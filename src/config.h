@@ -61,6 +61,9 @@ struct cxv_config {
 	int config_sessions_max;	/* R2.5 */
 	enum cxv_session_policy config_sessions_policy;
 
+	/* Erasure: keep the non-personal skeleton of handled calls. */
+	int erase_keep_skeletons;
+
 	/* The record of processing (R10.3). */
 	char controller[CXV_CONFIG_STR_MAX];
 	char dpo_contact[CXV_CONFIG_STR_MAX];

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "campaign.h"
+#include "config.h"
 #include "content.h"
 #include "err.h"
 #include "ident.h"
@@ -115,6 +116,7 @@ erase_locked(struct cxv_vault *v, void *arg)
 	struct numbers pn = { v, e };
 	struct cxv_store *st = cxv_vault_store(v);
 	char idstr[24];
+	int64_t kept = 0;
 	int hold = 0, restricted = 0, r;
 
 	if ((r = cxv_store_subject_flags(st, e->id, &hold, &restricted)) !=
@@ -126,8 +128,14 @@ erase_locked(struct cxv_vault *v, void *arg)
 	    (r = cxv_store_subject_files(st, e->id, cxv_content_doom, &e->files))
 	    != CXV_OK ||
 	    (r = cxv_subject_identifiers_tx(v, e->id, per_number, &pn))
-	    != CXV_OK ||
-	    (r = cxv_store_subject_delete(st, e->id)) != CXV_OK)
+	    != CXV_OK)
+		return r;
+	if (cxv_vault_config(v)->erase_keep_skeletons &&
+	    ((r = cxv_store_keep_skeletons(st, e->id, &kept)) != CXV_OK ||
+	    json_object_set_new(e->stores, "interactions_kept_as_skeletons",
+	    json_integer(kept)) != 0))
+		return r != CXV_OK ? r : CXV_ERR_NOMEM;
+	if ((r = cxv_store_subject_delete(st, e->id)) != CXV_OK)
 		return r;
 	if (json_object_set_new(e->stores, "statistics",
 	    json_integer(e->stats)) != 0 ||

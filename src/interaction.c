@@ -472,10 +472,11 @@ hold_row(void *ctx, const struct cxv_interaction_row *row)
 	snprintf(h->outcome, sizeof(h->outcome), "%s", row->outcome);
 	h->row.source = h->source;
 	h->row.outcome = h->outcome;
+	/* Empty: the skeleton of an erased person's call. */
 	if (row->sealed_len > CXV_RECORD_SEALED_MAX + CXV_SEAL_OVERHEAD ||
-	    row->sealed_len < CXV_SEAL_OVERHEAD)
+	    (row->sealed_len < CXV_SEAL_OVERHEAD && row->sealed_len != 0))
 		return CXV_ERR_CORRUPT;
-	if ((h->sealed = malloc(row->sealed_len)) == NULL)
+	if ((h->sealed = malloc(row->sealed_len + 1)) == NULL)
 		return CXV_ERR_NOMEM;
 	memcpy(h->sealed, row->sealed, row->sealed_len);
 	h->row.sealed = h->sealed;
@@ -537,9 +538,10 @@ show_reads(struct cxv_vault *v, struct show *sh)
 	if ((r = cxv_store_interaction_get(cxv_vault_store(v), sh->id, hold_row,
 	    &sh->h)) == CXV_OK &&
 	    (r = view->record(view->ctx, &sh->h.row)) == CXV_OK &&
-	    (r = cxv_subject_open_fields(v, sh->h.row.subject_id, ad,
-	    sh->h.sealed, sh->h.row.sealed_len, view->field, view->ctx)) ==
-	    CXV_OK &&
+	    /* A skeleton of an erased person's call has no values left. */
+	    (sh->h.row.sealed_len == 0 || (r = cxv_subject_open_fields(v,
+	    sh->h.row.subject_id, ad, sh->h.sealed, sh->h.row.sealed_len,
+	    view->field, view->ctx)) == CXV_OK) &&
 	    (r = cxv_store_interaction_steps(cxv_vault_store(v), sh->id,
 	    view->step, view->ctx)) == CXV_OK)
 		r = cxv_store_items(cxv_vault_store(v), sh->id, show_item, &it);
@@ -612,8 +614,9 @@ export_row(void *ctx, const struct cxv_interaction_row *row)
 
 	ex->caller[0] = ex->callee[0] = '\0';
 	record_ad(row->id, ad);
-	r = cxv_subject_open_fields(ex->v, row->subject_id, ad, row->sealed,
-	    row->sealed_len, export_field, ex);
+	/* A skeleton (an erased person's call) exports without parties. */
+	r = row->sealed_len == 0 ? CXV_OK : cxv_subject_open_fields(ex->v,
+	    row->subject_id, ad, row->sealed, row->sealed_len, export_field, ex);
 	if (r == CXV_OK && ex->pseudonymize) {
 		pseudonymize(ex->v, ex->caller, sizeof(ex->caller));
 		pseudonymize(ex->v, ex->callee, sizeof(ex->callee));

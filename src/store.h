@@ -399,6 +399,14 @@ int cxv_store_stat_count(struct cxv_store *st, const char *number_ps,
 /* Delete the statistics rows of one pseudonym; *n rows deleted. */
 int cxv_store_stat_delete(struct cxv_store *st, const char *number_ps,
     int64_t *n /* OUT */);
+/*
+ * Keep the interactions of subject_id that an agent handled as skeletons
+ * (erase_keep_skeletons): moved to the key-less placeholder subject 1,
+ * their sealed values, data items and content deleted; *n kept. Call
+ * before the subject's rows are deleted, inside its erasure.
+ */
+int cxv_store_keep_skeletons(struct cxv_store *st, int64_t subject_id,
+    int64_t *n /* OUT */);
 /* Record an erased subject id and its receipt (EXISTS if recorded). */
 int cxv_store_erasure_insert(struct cxv_store *st, int64_t subject_id,
     int64_t erased_ms, const char *receipt);

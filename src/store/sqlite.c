@@ -373,7 +373,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	    "VALUES (?1, ?2, ?3)",
 	[S_SUBJ_GET] = "SELECT wrapped_key, created_ms FROM subject WHERE id = ?1",
 	[S_SUBJ_DELETE] = "DELETE FROM subject WHERE id = ?1",
-	[S_SUBJ_COUNT] = "SELECT count(*) FROM subject",
+	[S_SUBJ_COUNT] = "SELECT count(*) FROM subject WHERE id != 1",
 	[S_SUBJ_ALL] = "SELECT id, wrapped_key FROM subject ORDER BY id",
 	[S_SUBJ_REWRAP] = "UPDATE subject SET wrapped_key = ?2 WHERE id = ?1",
 	[S_IDENT_INSERT] = "INSERT INTO subject_ident "
@@ -2893,6 +2893,45 @@ static const struct {
 	{ "content_bytes", "SELECT coalesce(sum(size), 0), 0 FROM content" },
 	{ "api_tokens", "SELECT count(*), 0 FROM session WHERE kind = 1" },
 };
+
+/*
+ * An erased person's interactions with an agent become skeletons (R6.3):
+ * they move to the placeholder subject, which has no key and no
+ * identifiers, with no sealed values and no data items left.
+ */
+static const char *const skeleton_sql[] = {
+	"INSERT OR IGNORE INTO subject (id, wrapped_key, created_ms) "
+	"VALUES (1, x'', 0)",
+	"DELETE FROM interaction_item WHERE interaction_id IN (SELECT id "
+	"FROM interaction WHERE subject_id = ?1 AND agent_user_id != 0)",
+	"DELETE FROM content WHERE interaction_id IN (SELECT id FROM "
+	"interaction WHERE subject_id = ?1 AND agent_user_id != 0)",
+	"UPDATE interaction SET subject_id = 1, sealed = x'' WHERE "
+	"subject_id = ?1 AND agent_user_id != 0",
+};
+
+int
+cxv_store_keep_skeletons(struct cxv_store *st, int64_t subject_id,
+    int64_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	int rc, r = CXV_OK;
+
+	*n = 0;
+	for (i = 0; r == CXV_OK && i < sizeof(skeleton_sql) /
+	    sizeof(skeleton_sql[0]); i++) {
+		if ((rc = sqlite3_prepare_v2(st->db, skeleton_sql[i], -1, &s,
+		    NULL)) != SQLITE_OK)
+			return map_rc(rc);
+		if (i > 0)
+			sqlite3_bind_int64(s, 1, subject_id);
+		if ((r = step_done(s)) == CXV_OK && i == 3)
+			*n = sqlite3_changes(st->db);
+		sqlite3_finalize(s);
+	}
+	return r;
+}
 
 /* What anonymizing a user removes (R6.2); ?1 user id, ?2 its subject. */
 static const char *const anonymize_sql[] = {

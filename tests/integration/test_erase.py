@@ -144,5 +144,40 @@ def erase_an_agent():
                calls)
 
 
+@test
+def skeletons_for_reporting():
+    """R6.3 with erase_keep_skeletons = yes: the calls an agent handled stay
+    as skeletons (times, outcome, agent, trail), every value of the
+    person gone; calls without an agent go whole"""
+    from harness import set_config
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        set_config(d, erase_keep_skeletons="yes")
+        sid, calls = person_everywhere(d, tmp)
+        before = [json.loads(l) for l in ok(
+            "interaction", "list", "--data", d, "--agent", "A0100")
+            .out.splitlines()]
+        jane = [c for c in before if c["subject"] == sid]
+        expect(len(jane) == 2, before)
+        rc = json.loads(ok("subject", "erase", "--data", d, str(sid),
+                           "--reason", "objection").out)["erased"]
+        expect(rc["interactions_kept_as_skeletons"] == 3 and
+               rc["interactions"] == 5, rc)
+        after = [json.loads(l) for l in ok(
+            "interaction", "list", "--data", d, "--agent", "A0100")
+            .out.splitlines()]
+        kept = [c for c in after if c["subject"] == 1]
+        expect(sorted(c["started"] for c in kept) ==
+               sorted(c["started"] for c in jane), after)
+        shown = json.loads(ok("interaction", "show", "--data", d,
+                              str(kept[0]["interaction"])).out)
+        expect(shown["fields"] == {} and shown["items"] == [] and
+               shown["trail"] and shown["outcome"] == "answered", shown)
+        exported = ok("export", "cdr", "--data", d).out
+        expect(exported.count("\n") == 1 + len(after) + 3, exported)
+        expect(files_containing(d, [b"Jane Doe", b"4930123456789",
+                                    b"90817263"]) == [], "values left")
+
+
 if __name__ == "__main__":
     main()
