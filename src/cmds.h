@@ -24,5 +24,6 @@ extern const struct cxv_cmd cxv_cmd_charge;
 extern const struct cxv_cmd cxv_cmd_serve;
 extern const struct cxv_cmd cxv_cmd_request;
 extern const struct cxv_cmd cxv_cmd_report;
+extern const struct cxv_cmd cxv_cmd_logs;
 
 #endif

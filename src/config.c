@@ -38,9 +38,10 @@ struct key {
 };
 
 static const char *const key_sources[] = { "file", "passphrase", NULL };
+static const char *const yes_no[] = { "no", "yes", NULL };
 static const char *const session_policies[] = { "refuse_new", "drop_oldest",
     NULL };
-static const char *const yes_no[] = { "no", "yes", NULL };
+
 
 #define F(field)	offsetof(struct cxv_config, field)
 
@@ -59,8 +60,22 @@ static const struct key keys[] = {
 	  "Country calling code for national phone numbers: with 49,\n"
 	  "030 123456 becomes +4930123456." },
 	{ "log_level", T_INT, F(log_level), 1, 9, NULL, "3", "must be 1-9",
-	  "Log level 1 (errors only) to 9 (trace). Personal values appear\n"
-	  "in clear only at levels 7-9; below, they are pseudonymized." },
+	  "Log level 1 (errors only) to 9 (trace). The default writes no\n"
+	  "personal data (R8.1)." },
+	{ "hide_private_data", T_ENUM, F(hide_private_data), 0, 0, yes_no,
+	  "yes", "must be 'no' or 'yes'",
+	  "Caller ids, names, emails, IVR data are pseudonymized and free\n"
+	  "text is redacted (cards, IBANs, emails, phone numbers) in every\n"
+	  "log line whatever the level (R8.3, R8.4). 'no' lets levels 7-9\n"
+	  "write them in clear, for debugging." },
+	{ "log_max_bytes", T_LLONG, F(log_max_bytes), 4096, 1LL << 34, NULL,
+	  "10485760", "must be 4096-17179869184",
+	  "The log rotates when it would grow past this size (R8.2)." },
+	{ "log_max_files", T_INT, F(log_max_files), 0, 99, NULL, "10",
+	  "must be 0-99", "Rotated log files kept (cxvault.log.1 ...)." },
+	{ "log_max_age_days", T_INT, F(log_max_age_days), 0, 3650, NULL, "30",
+	  "must be 0-3650",
+	  "Rotated log files older than this are deleted; 0: kept." },
 	{ "call_log_size", T_INT, F(call_log_size), 1, 100000, NULL, "1000",
 	  "must be 1-100000",
 	  "Calls kept in each agent's call log (R1.5); older entries are\n"

@@ -34,6 +34,10 @@ struct cxv_config {
 	uint8_t salt[CXV_SALT_BYTES];
 	unsigned country_code;		/* for national phone numbers */
 	int log_level;			/* 1-9 */
+	int hide_private_data;		/* R8.3 */
+	long long log_max_bytes;	/* R8.2 */
+	int log_max_files;
+	int log_max_age_days;
 	int call_log_size;		/* entries per agent call log */
 
 	/* The HTTPS server (cxvault serve). */

@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The one logger of the program (R8.1, DESIGN 6). Lines are logfmt:
+ * The one logger of the program (R8, DESIGN 6). Lines are logfmt:
  *   2026-11-25T03:48:08.123Z level=3 event=subject.create subject=42 phone=ps:1a2b..
- * Values travel as typed fields. A PERSONAL value is written in clear
- * only when the configured level is 7 or more; below, it is replaced by
- * its keyed pseudonym (or "***" before the keyring is unlocked). A
- * PROTECTED value (PINs, card numbers) is never written. Events are
- * constant strings and carry no personal data by contract.
+ * Values travel as typed fields. A PERSONAL value is replaced by its
+ * keyed pseudonym (or "***" before the keyring is unlocked) unless the
+ * privacy switch is off and the level is 7 or more (R8.3). TEXT (free
+ * text: parser errors, request paths) goes through the redaction of
+ * redact.h under the same condition (R8.4). A PROTECTED value (PINs,
+ * card numbers) is never written (R5.3). Events are constant strings
+ * and carry no personal data by contract. The file rotates by size,
+ * keeping a number of files, and rotated files older than a number of
+ * days are deleted (R8.2).
  *
- * Thread-safe: a mutex serializes lines.
+ * Thread-safe: a mutex serializes lines. Several processes may log to
+ * one file: the one that rotates renames, the others follow.
  */
 #ifndef CXV_LOG_H
 #define CXV_LOG_H
@@ -26,8 +31,9 @@
 
 enum cxv_log_kind {
 	CXV_LOG_PLAIN,		/* ids, counts, codes: never personal */
-	CXV_LOG_PERSONAL,	/* pseudonymized below CXV_LOG_PERSONAL_LEVEL */
+	CXV_LOG_PERSONAL,	/* pseudonymized (R8.3) */
 	CXV_LOG_PROTECTED,	/* never written */
+	CXV_LOG_TEXT,		/* free text: redacted (R8.4) */
 };
 
 struct cxv_log_field {
@@ -39,23 +45,38 @@ struct cxv_log_field {
 #define CXV_LF(k, v)		{ (k), CXV_LOG_PLAIN, (v) }
 #define CXV_LF_PERSONAL(k, v)	{ (k), CXV_LOG_PERSONAL, (v) }
 #define CXV_LF_PROTECTED(k, v)	{ (k), CXV_LOG_PROTECTED, (v) }
+#define CXV_LF_TEXT(k, v)	{ (k), CXV_LOG_TEXT, (v) }
+
+struct cxv_log_opts {
+	int level;			/* 1-9 */
+	int hide_private;		/* R8.3: personal values never in clear */
+	long long max_bytes;		/* rotate above this size */
+	int max_files;			/* rotated files kept */
+	int max_age_days;		/* rotated files older are deleted; 0: no */
+};
 
 /* Replaces a personal value by a pseudonym into out (cap bytes). */
 typedef void (*cxv_log_pseudonym_fn)(void *ctx, const char *value, char *out,
     size_t cap);
 
 /*
- * Open path for appending (created 0600) and log at level (1-9) from now
- * on. Returns CXV_ERR_IO if it cannot be opened. Until called, logging
- * is a no-op.
+ * Open path for appending (created 0600) and log with o from now on.
+ * Returns CXV_ERR_IO if it cannot be opened. Until called, logging is a
+ * no-op.
  */
-int cxv_log_open(const char *path, int level);
+int cxv_log_open(const char *path, const struct cxv_log_opts *o);
 
 /* Use fn to pseudonymize personal values (NULL: write "***"). */
 void cxv_log_set_pseudonymizer(cxv_log_pseudonym_fn fn, void *ctx);
 
-/* Log at level from now on (a reloaded configuration); if open. */
-void cxv_log_set_level(int level);
+/* Log with o from now on (a reloaded configuration); if open. */
+void cxv_log_set_opts(const struct cxv_log_opts *o);
+
+/*
+ * Delete the whole content of the logs (R6.7): the open file is
+ * emptied and every rotated file removed. CXV_ERR_IO if one cannot be.
+ */
+int cxv_log_purge(void);
 
 /* Flush and close; logging becomes a no-op again. */
 void cxv_log_close(void);

@@ -341,14 +341,26 @@ log_pseudonym(void *ctx, const char *value, char *out, size_t cap)
 	snprintf(out, cap, "%s", ps);
 }
 
+static void
+log_opts(const struct cxv_config *cfg, struct cxv_log_opts *o)
+{
+	o->level = cfg->log_level;
+	o->hide_private = cfg->hide_private_data;
+	o->max_bytes = cfg->log_max_bytes;
+	o->max_files = cfg->log_max_files;
+	o->max_age_days = cfg->log_max_age_days;
+}
+
 static int
 open_log(struct cxv_vault *v, char *why, size_t whylen)
 {
+	struct cxv_log_opts o;
 	char p[PATH_MAX];
 	int r;
 
+	log_opts(&v->cfg, &o);
 	if ((r = path_in(v->dir, F_LOG, p)) != CXV_OK ||
-	    (r = cxv_log_open(p, v->cfg.log_level)) != CXV_OK) {
+	    (r = cxv_log_open(p, &o)) != CXV_OK) {
 		snprintf(why, whylen, "cannot open log %s", p);
 		return r;
 	}
@@ -457,8 +469,12 @@ cxv_vault_set_config(struct cxv_vault *v, const struct cxv_config *cfg)
 	v->cfg.key_source = keep.key_source;
 	v->cfg.has_salt = keep.has_salt;
 	memcpy(v->cfg.salt, keep.salt, sizeof(v->cfg.salt));
-	if (v->log_open)
-		cxv_log_set_level(v->cfg.log_level);
+	if (v->log_open) {
+		struct cxv_log_opts o;
+
+		log_opts(&v->cfg, &o);
+		cxv_log_set_opts(&o);
+	}
 }
 
 const char *

@@ -247,7 +247,8 @@ def data_items_and_protection():
         d = new_vault(tmp)
         conf = os.path.join(d, "cxvault.conf")
         text = open(conf).read().replace("log_level = 3", "log_level = 9")
-        open(conf, "w").write(text)
+        open(conf, "w").write(text.replace("hide_private_data = yes",
+                                           "hide_private_data = no"))
         import_master(d)
         iid = str(listing(d, "--phone", "+4930123456789")[0]["interaction"])
         ok("interaction", "item", "--data", d, iid, "--name", "account",

@@ -54,7 +54,8 @@ def nothing_in_clear_in_wal():
 
 @test
 def log_levels():
-    """R8.1: level 3 pseudonymizes; 7 may write values (operator's choice)"""
+    """R8.1: level 3 pseudonymizes; R8.3: so does level 7 while the privacy
+    switch is on (the default); switched off, 7 writes values"""
     with TempDir() as tmp:
         d = new_vault(tmp)
         conf = os.path.join(d, "cxvault.conf")
@@ -64,10 +65,16 @@ def log_levels():
         log = open(os.path.join(d, "logs", "cxvault.log")).read()
         expect("subject.ident.add" in log and "value=ps:" in log, log)
         expect("first@example.org" not in log, log)
-        open(conf, "w").write(text.replace("log_level = 6", "log_level = 7"))
+        text = text.replace("log_level = 6", "log_level = 7")
+        open(conf, "w").write(text)
         ok("subject", "add", "--data", d, "--email", "second@example.org")
         log = open(os.path.join(d, "logs", "cxvault.log")).read()
-        expect("value=second@example.org" in log, log)
+        expect("second@example.org" not in log, log)
+        open(conf, "w").write(text.replace("hide_private_data = yes",
+                                           "hide_private_data = no"))
+        ok("subject", "add", "--data", d, "--email", "third@example.org")
+        log = open(os.path.join(d, "logs", "cxvault.log")).read()
+        expect("value=third@example.org" in log, log)
 
 
 @test
