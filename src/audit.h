@@ -32,7 +32,17 @@ int cxv_audit_append(struct cxv_store *st, const struct cxv_keyring *kr,
     const struct cxv_audit_event *ev);
 
 /*
- * Check the whole chain: contiguous sequence numbers from 1, each entry's
+ * Retention of the trail (R6.6): delete entries seqs[0..n) (a prefix of
+ * the chain, ascending, never the last entry) inside a transaction, and
+ * record the last one's hash as the authenticated anchor verification
+ * starts from.
+ */
+int cxv_audit_prune(struct cxv_store *st, const struct cxv_keyring *kr,
+    const int64_t *seqs, size_t n);
+
+/*
+ * Check the whole chain: contiguous sequence numbers from 1 (or from
+ * the anchor of a pruned trail), each entry's
  * prev equal to the hash before it, each hash recomputed. *count is the
  * number of entries checked; on CXV_ERR_CORRUPT, *bad_seq names the first
  * broken entry and *why says how it is broken (static text).

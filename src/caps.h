@@ -48,6 +48,8 @@
 #define CXV_IMPORT_BATCH	500
 /* Microseconds an import leaves the database to other writers per batch. */
 #define CXV_IMPORT_YIELD_US	300
+/* Records deleted per retention transaction (short write locks). */
+#define CXV_RETENTION_BATCH	256
 /* Fields of one CDR, and bytes of one field of any record. */
 #define CXV_CDR_FIELDS_MAX	24
 #define CXV_FIELD_MAX	1024

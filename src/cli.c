@@ -231,25 +231,38 @@ cxv_cli_actor(char *out, size_t cap)
 }
 
 int
-cxv_cli_open(const char *dir, struct cxv_vault **out)
+cxv_cli_passphrase(const char *dir, char **pass, size_t *len)
 {
-	char why[CXV_WHY_MAX] = "", actor[96];
+	char why[CXV_WHY_MAX] = "";
 	enum cxv_key_source src;
-	char *pass = NULL;
-	size_t len = 0;
 	int r;
 
-	*out = NULL;
+	*pass = NULL;
+	*len = 0;
 	if (cxv_vault_key_source(dir, &src, why, sizeof(why)) != CXV_OK) {
 		cxv_cli_error("open vault", "%s", why);
 		return CXV_EXIT_FAIL;
 	}
 	if (src == CXV_KEY_SOURCE_PASSPHRASE &&
-	    (r = cxv_cli_read_secret("vault passphrase", &pass, &len)) != CXV_OK) {
+	    (r = cxv_cli_read_secret("vault passphrase", pass, len)) != CXV_OK) {
 		cxv_cli_error("open vault", "cannot read the passphrase on "
 		    "standard input: %s", cxv_strerror(r));
 		return CXV_EXIT_FAIL;
 	}
+	return CXV_EXIT_OK;
+}
+
+int
+cxv_cli_open(const char *dir, struct cxv_vault **out)
+{
+	char why[CXV_WHY_MAX] = "", actor[96];
+	char *pass = NULL;
+	size_t len = 0;
+	int r;
+
+	*out = NULL;
+	if ((r = cxv_cli_passphrase(dir, &pass, &len)) != CXV_EXIT_OK)
+		return r;
 	cxv_cli_actor(actor, sizeof(actor));
 	r = cxv_vault_open(dir, pass, len, actor, out, why, sizeof(why));
 	cxv_cli_free_secret(pass);

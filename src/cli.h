@@ -144,6 +144,12 @@ void cxv_cli_actor(char *out, size_t cap);
  * CXV_EXIT_OK or CXV_EXIT_FAIL.
  */
 int cxv_cli_open(const char *dir, struct cxv_vault **out /* OUT */);
+/*
+ * The passphrase of a passphrase vault from standard input (NULL for a
+ * key-file vault); an exit code, after printing why, on failure.
+ */
+int cxv_cli_passphrase(const char *dir, char **pass /* OUT */,
+    size_t *len /* OUT */);
 
 /* Print j as one compact JSON line on stdout, wiping the text; frees j. */
 int cxv_cli_print_json(json_t *j);

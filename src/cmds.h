@@ -25,5 +25,7 @@ extern const struct cxv_cmd cxv_cmd_serve;
 extern const struct cxv_cmd cxv_cmd_request;
 extern const struct cxv_cmd cxv_cmd_report;
 extern const struct cxv_cmd cxv_cmd_logs;
+extern const struct cxv_cmd cxv_cmd_retention;
+extern const struct cxv_cmd cxv_cmd_backup;
 
 #endif

@@ -19,6 +19,8 @@ enum type {
 	T_SALT,		/* hex, or empty */
 	T_STR,		/* printable text, at most CXV_CONFIG_STR_MAX - 1 */
 	T_NETS,		/* CIDR list: the text and the parsed list */
+	T_POLICY,	/* a retention policy: "none", "30 delete", ... */
+	T_TIME,		/* "HH:MM" UTC, as minutes after midnight */
 };
 
 /*
@@ -143,6 +145,59 @@ static const struct key keys[] = {
 	  "must be 'refuse_new' or 'drop_oldest'",
 	  "When such an account logs in once more: 'refuse_new' refuses the\n"
 	  "login, 'drop_oldest' ends its oldest session." },
+	{ "retention_interactions", T_POLICY, F(retention[CXV_RET_INTERACTIONS]),
+	  0, 0, NULL, "none",
+	  "must be 'none', or days and 'delete' or 'backup-and-delete'",
+	  "Retention (R6.6): per category, 'none' (kept) or 'DAYS METHOD':\n"
+	  "records older than DAYS go, 'delete' at once, 'backup-and-delete'\n"
+	  "into an encrypted archive in retention_archive_dir first. Persons\n"
+	  "under legal hold are skipped; content follows its interaction.\n"
+	  "Interactions (CDRs, sessions) with trails, items and content:" },
+	{ "retention_recordings", T_POLICY, F(retention[CXV_RET_RECORDINGS]), 0,
+	  0, NULL, "none", "must be 'none', or days and 'delete' or "
+	  "'backup-and-delete'", "Call recordings." },
+	{ "retention_voicemail", T_POLICY, F(retention[CXV_RET_VOICEMAIL]), 0, 0,
+	  NULL, "none", "must be 'none', or days and 'delete' or "
+	  "'backup-and-delete'", "Voicemail messages." },
+	{ "retention_greetings", T_POLICY, F(retention[CXV_RET_GREETINGS]), 0, 0,
+	  NULL, "none", "must be 'none', or days and 'delete' or "
+	  "'backup-and-delete'", "Voicemail greetings." },
+	{ "retention_transcripts", T_POLICY, F(retention[CXV_RET_TRANSCRIPTS]),
+	  0, 0, NULL, "none", "must be 'none', or days and 'delete' or "
+	  "'backup-and-delete'", "Chat and SMS transcripts." },
+	{ "retention_email", T_POLICY, F(retention[CXV_RET_EMAIL]), 0, 0, NULL,
+	  "none", "must be 'none', or days and 'delete' or 'backup-and-delete'",
+	  "Email messages." },
+	{ "retention_case_notes", T_POLICY, F(retention[CXV_RET_CASE_NOTES]), 0,
+	  0, NULL, "none", "must be 'none', or days and 'delete' or "
+	  "'backup-and-delete'", "Case subjects and notes." },
+	{ "retention_photos", T_POLICY, F(retention[CXV_RET_PHOTOS]), 0, 0, NULL,
+	  "none", "must be 'none', or days and 'delete' or 'backup-and-delete'",
+	  "Users' photos." },
+	{ "retention_call_logs", T_POLICY, F(retention[CXV_RET_CALL_LOGS]), 0, 0,
+	  NULL, "none", "must be 'none', or days and 'delete' or "
+	  "'backup-and-delete'", "Call-log entries of agents." },
+	{ "retention_campaign_results", T_POLICY,
+	  F(retention[CXV_RET_CAMPAIGN_RESULTS]), 0, 0, NULL, "none",
+	  "must be 'none', or days and 'delete' or 'backup-and-delete'",
+	  "Outbound campaign results." },
+	{ "retention_statistics", T_POLICY, F(retention[CXV_RET_STATISTICS]), 0,
+	  0, NULL, "none", "must be 'none', or days and 'delete' or "
+	  "'backup-and-delete'", "Traffic statistics (R6.9)." },
+	{ "retention_charges", T_POLICY, F(retention[CXV_RET_CHARGES]), 0, 0,
+	  NULL, "none", "must be 'none', or days and 'delete' or "
+	  "'backup-and-delete'", "Hospitality call charges." },
+	{ "retention_audit", T_POLICY, F(retention[CXV_RET_AUDIT]), 0, 0, NULL,
+	  "none", "must be 'none', or days and 'delete' or 'backup-and-delete'",
+	  "Audit entries (the chain stays verifiable from an authenticated\n"
+	  "anchor)." },
+	{ "retention_time", T_TIME, F(retention_at_min), 0, 0, NULL, "02:00",
+	  "must be HH:MM",
+	  "When 'cxvault serve' runs retention each day (UTC)." },
+	{ "retention_archive_dir", T_STR, F(retention_archive_dir), 0, 0, NULL,
+	  "", "must be printable text",
+	  "Where backup-and-delete writes its encrypted archives. Empty:\n"
+	  "archive/ in the data directory." },
 	{ "erase_keep_skeletons", T_ENUM, F(erase_keep_skeletons), 0, 0, yes_no,
 	  "no", "must be 'no' or 'yes'",
 	  "When a person is erased, keep the interactions an agent handled as\n"
@@ -157,6 +212,24 @@ static const struct key keys[] = {
 	  "How to reach the data-protection officer (record of processing)." },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+
+/* "HH:MM" into minutes after midnight. */
+static int
+parse_hhmm(const char *v, int *out)
+{
+	long long h, m;
+	char hh[3];
+
+	if (strlen(v) != 5 || v[2] != ':')
+		return CXV_ERR_INVALID;
+	memcpy(hh, v, 2);
+	hh[2] = '\0';
+	if (cxv_strtonum(hh, 0, 23, &h) != CXV_OK ||
+	    cxv_strtonum(v + 3, 0, 59, &m) != CXV_OK)
+		return CXV_ERR_INVALID;
+	*out = (int)(h * 60 + m);
+	return CXV_OK;
+}
 
 /* A T_STR value: printable, short enough. */
 static int
@@ -202,6 +275,10 @@ set_value(struct cxv_config *cfg, const struct key *k, const char *v)
 		if (cxv_netmask_parse(v, &cfg->trusted_networks) != CXV_OK)
 			return CXV_ERR_INVALID;
 		return set_text(p, v);	/* kept for rendering */
+	case T_POLICY:
+		return cxv_ret_policy_parse(v, (struct cxv_ret_policy *)(void *)p);
+	case T_TIME:
+		return parse_hhmm(v, (int *)(void *)p);
 	case T_STR:
 		return set_text(p, v);
 	}
@@ -368,6 +445,14 @@ value_text(const struct cxv_config *cfg, const struct key *k, char *out,
 	case T_NETS:
 	case T_STR:
 		snprintf(out, cap, "%s", p);
+		break;
+	case T_POLICY:
+		cxv_ret_policy_text((const struct cxv_ret_policy *)(const void *)p,
+		    out);
+		break;
+	case T_TIME:
+		snprintf(out, cap, "%02d:%02d", *(const int *)(const void *)p / 60,
+		    *(const int *)(const void *)p % 60);
 		break;
 	}
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "net.h"
+#include "retention.h"
 
 #define CXV_SALT_BYTES	16
 
@@ -64,6 +65,12 @@ struct cxv_config {
 	int session_max_s;
 	int config_sessions_max;	/* R2.5 */
 	enum cxv_session_policy config_sessions_policy;
+
+	/* Retention (R6.6): policies, daily start (minutes after 00:00
+	 * UTC), archive directory for backup-and-delete. */
+	struct cxv_ret_policy retention[CXV_RET__COUNT];
+	int retention_at_min;
+	char retention_archive_dir[CXV_CONFIG_STR_MAX];
 
 	/* Erasure: keep the non-personal skeleton of handled calls. */
 	int erase_keep_skeletons;

@@ -43,6 +43,7 @@ struct erase {
 	int64_t id;
 	int add_dnc;
 	const char *ground;
+	const char *reapply;		/* the register's receipt, on restore */
 	char *receipt;
 	cxv_erase_also_fn also;
 	void *also_arg;
@@ -122,7 +123,9 @@ erase_locked(struct cxv_vault *v, void *arg)
 	if ((r = cxv_store_subject_flags(st, e->id, &hold, &restricted)) !=
 	    CXV_OK)
 		return r;
-	if (hold)
+	/* A restore re-applies a decided erasure: a hold of back then
+	 * was lifted before it happened. */
+	if (hold && e->reapply == NULL)
 		return CXV_ERR_HELD;
 	if ((r = cxv_store_erase_counts(st, e->id, count_store, e)) != CXV_OK ||
 	    (r = cxv_store_subject_files(st, e->id, cxv_content_doom, &e->files))
@@ -141,14 +144,16 @@ erase_locked(struct cxv_vault *v, void *arg)
 	    json_integer(e->stats)) != 0 ||
 	    json_object_set_new(e->stores, "content_bytes",
 	    json_integer(e->files.bytes)) != 0 ||
-	    (e->receipt = make_receipt(v, e)) == NULL)
+	    (e->receipt = e->reapply != NULL ? strdup(e->reapply) :
+	    make_receipt(v, e)) == NULL)
 		return CXV_ERR_NOMEM;
 	/* The register keeps the receipt (R9.4): ids and counts only. */
 	if ((r = cxv_store_erasure_insert(st, e->id, cxv_now_ms(), e->receipt))
 	    != CXV_OK)
 		return r;
 	snprintf(idstr, sizeof(idstr), "%lld", (long long)e->id);
-	if ((r = cxv_vault_audit(v, "subject.erase", "subject", idstr,
+	if ((r = cxv_vault_audit(v, e->reapply != NULL ?
+	    "subject.erase_reapplied" : "subject.erase", "subject", idstr,
 	    e->add_dnc ? "all,dnc" : "all")) != CXV_OK)
 		return r;
 	return e->also != NULL ? e->also(v, e->also_arg, e->receipt) : CXV_OK;
@@ -162,13 +167,36 @@ cxv_subject_erase(struct cxv_vault *v, int64_t id, int add_dnc,
 	    receipt);
 }
 
+static int
+erase_run(struct cxv_vault *v, struct erase *e, char **receipt)
+{
+	char idstr[24];
+	int r;
+
+	if ((e->stores = json_object()) == NULL)
+		return CXV_ERR_NOMEM;
+	if ((r = cxv_vault_in_txn(v, erase_locked, e)) == CXV_OK) {
+		/* The files go after the commit, and the WAL is truncated. */
+		cxv_content_doomed_unlink(v, &e->files);
+		(void)cxv_store_checkpoint(cxv_vault_store(v));
+		*receipt = e->receipt;
+		e->receipt = NULL;
+		snprintf(idstr, sizeof(idstr), "%lld", (long long)e->id);
+		CXV_LOG(CXV_LOG_INFO, e->reapply != NULL ?
+		    "subject.erase_reapplied" : "subject.erase",
+		    CXV_LF("subject", idstr), CXV_LF("ground", e->ground));
+	}
+	free(e->receipt);
+	json_decref(e->stores);
+	free(e->files.name);
+	return r;
+}
+
 int
 cxv_subject_erase_also(struct cxv_vault *v, int64_t id, int add_dnc,
     const char *ground, cxv_erase_also_fn also, void *arg, char **receipt)
 {
 	struct erase e;
-	char idstr[24];
-	int r;
 
 	*receipt = NULL;
 	if (!cxv_erase_ground_valid(ground))
@@ -179,20 +207,22 @@ cxv_subject_erase_also(struct cxv_vault *v, int64_t id, int add_dnc,
 	e.ground = ground;
 	e.also = also;
 	e.also_arg = arg;
-	if ((e.stores = json_object()) == NULL)
-		return CXV_ERR_NOMEM;
-	if ((r = cxv_vault_in_txn(v, erase_locked, &e)) == CXV_OK) {
-		/* The files go after the commit, and the WAL is truncated. */
-		cxv_content_doomed_unlink(v, &e.files);
-		(void)cxv_store_checkpoint(cxv_vault_store(v));
-		*receipt = e.receipt;
-		e.receipt = NULL;
-		snprintf(idstr, sizeof(idstr), "%lld", (long long)id);
-		CXV_LOG(CXV_LOG_INFO, "subject.erase", CXV_LF("subject", idstr),
-		    CXV_LF("ground", ground));
-	}
-	free(e.receipt);
-	json_decref(e.stores);
-	free(e.files.name);
+	return erase_run(v, &e, receipt);
+}
+
+int
+cxv_subject_erase_reapply(struct cxv_vault *v, int64_t id,
+    const char *receipt)
+{
+	struct erase e;
+	char *out = NULL;
+	int r;
+
+	memset(&e, 0, sizeof(e));
+	e.id = id;
+	e.ground = "restore";
+	e.reapply = receipt;
+	r = erase_run(v, &e, &out);
+	free(out);
 	return r;
 }

@@ -47,4 +47,12 @@ int cxv_subject_erase_also(struct cxv_vault *v, int64_t id, int add_dnc,
     const char *ground, cxv_erase_also_fn also, void *arg,
     char **receipt /* OUT */);
 
+/*
+ * After a restore (DESIGN 3): erase subject id again, as the current
+ * erasure register says it was, keeping that receipt. Legal holds of
+ * back then do not stop it. NOT_FOUND if the backup does not hold it.
+ */
+int cxv_subject_erase_reapply(struct cxv_vault *v, int64_t id,
+    const char *receipt);
+
 #endif

@@ -24,7 +24,7 @@
 #define STREAM_MAGIC_LEN	6
 
 /* Sub-key ids for crypto_kdf: never reuse or renumber. */
-enum { KDF_BLIND_INDEX = 1, KDF_PSEUDONYM = 2, KDF_AUDIT = 3 };
+enum { KDF_BLIND_INDEX = 1, KDF_PSEUDONYM = 2, KDF_AUDIT = 3, KDF_BACKUP = 4 };
 static const char kdf_ctx[crypto_kdf_CONTEXTBYTES] = { 'c', 'x', 'v', 'a',
     'u', 'l', 't', '1' };
 
@@ -615,4 +615,12 @@ cxv_keyring_audit_hash(const struct cxv_keyring *kr,
 		crypto_generichash_update(&h, (const uint8_t *)parts[i], l);
 	}
 	crypto_generichash_final(&h, out, CXV_HASH_BYTES);
+}
+
+void
+cxv_keyring_backup_key(const struct cxv_keyring *kr,
+    struct cxv_subject_key *out)
+{
+	crypto_kdf_derive_from_key(out->k, CXV_KEY_BYTES, KDF_BACKUP, kdf_ctx,
+	    kr->master);
 }

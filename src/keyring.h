@@ -179,4 +179,13 @@ void cxv_keyring_audit_hash(const struct cxv_keyring *kr,
     const uint8_t prev[CXV_HASH_BYTES], const char *const *parts, size_t n,
     uint8_t out[CXV_HASH_BYTES] /* OUT */);
 
+/*
+ * The key of backups and retention archives, derived from the master
+ * key (not from the vault root, which lives inside what is backed up):
+ * whoever restores needs the master key the data was written with
+ * anyway. The caller wipes it like a subject key.
+ */
+void cxv_keyring_backup_key(const struct cxv_keyring *kr,
+    struct cxv_subject_key *out /* OUT */);
+
 #endif

@@ -20,6 +20,8 @@ static const struct cxv_cmd *const commands[] = {
 	&cxv_cmd_dnc, &cxv_cmd_export, &cxv_cmd_contact, &cxv_cmd_stats,
 	&cxv_cmd_charge, &cxv_cmd_serve, &cxv_cmd_request, &cxv_cmd_report,
 	&cxv_cmd_logs,
+	&cxv_cmd_retention,
+	&cxv_cmd_backup,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -580,6 +580,57 @@ int cxv_store_user_anonymize(struct cxv_store *st, int64_t user_id,
     int64_t subject_id, const uint8_t logon_bidx[32], const uint8_t *sealed,
     size_t len, cxv_store_file_fn fn, void *ctx);
 
+/*
+ * Retention (retention.h): the records of category cat (an enum
+ * cxv_ret_category) older than before_ms. ret_expired gives up to cap
+ * ids, oldest first, of those no legal hold keeps (for the audit trail:
+ * a prefix of the chain, never its last entry); ret_count counts them,
+ * the content files going with them and the held ones; ret_files names
+ * the content files of records; ret_delete deletes records with their
+ * trails, items and content rows (the files are the caller's).
+ */
+int cxv_store_ret_expired(struct cxv_store *st, int cat, int64_t before_ms,
+    int64_t *ids /* OUT */, size_t cap, size_t *n /* OUT */);
+int cxv_store_ret_count(struct cxv_store *st, int cat, int64_t before_ms,
+    int64_t *n /* OUT */, int64_t *files /* OUT */, int64_t *held /* OUT */);
+int cxv_store_ret_files(struct cxv_store *st, int cat, const int64_t *ids,
+    size_t n, cxv_store_file_fn fn, void *ctx);
+int cxv_store_ret_delete(struct cxv_store *st, int cat, const int64_t *ids,
+    size_t n);
+
+/*
+ * The archive of backup-and-delete: a second database attached outside
+ * any transaction, holding copies of the swept rows (values still sealed
+ * under their subjects' keys). archive_copy copies records with their
+ * trails, items and content rows; a repeated copy is a no-op.
+ */
+int cxv_store_archive_attach(struct cxv_store *st, const char *path);
+int cxv_store_archive_copy(struct cxv_store *st, int cat, const int64_t *ids,
+    size_t n);
+int cxv_store_archive_detach(struct cxv_store *st);
+
+/* The hash of audit entry seq; NOT_FOUND if it is not there. */
+int cxv_store_audit_hash(struct cxv_store *st, int64_t seq,
+    uint8_t hash[32] /* OUT */);
+
+/* Whether a row names content file (OK) or none does (NOT_FOUND). */
+int cxv_store_content_file_known(struct cxv_store *st, const char *file);
+/* Every content file with its plaintext size. */
+int cxv_store_content_files(struct cxv_store *st, cxv_store_file_fn fn,
+    void *ctx);
+
+/*
+ * A consistent copy of the whole database into a new file at path (an
+ * online backup: writers are not held up), compacted.
+ */
+int cxv_store_snapshot(struct cxv_store *st, const char *path);
+
+/* The erasure register, oldest first. */
+typedef int (*cxv_store_erasure_fn)(void *ctx, int64_t subject_id,
+    int64_t erased_ms, const char *receipt);
+int cxv_store_erasures(struct cxv_store *st, cxv_store_erasure_fn fn,
+    void *ctx);
+
 /* Checkpoint and truncate the write-ahead log. */
 int cxv_store_checkpoint(struct cxv_store *st);
 

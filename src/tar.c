@@ -68,3 +68,76 @@ cxv_tar_padding(uint64_t size)
 {
 	return (size_t)((CXV_TAR_BLOCK - size % CXV_TAR_BLOCK) % CXV_TAR_BLOCK);
 }
+
+/* An octal field: digits, then spaces or NULs to its end. */
+static int
+parse_octal(const uint8_t *f, size_t len, uint64_t *out)
+{
+	uint64_t n = 0;
+	size_t i = 0;
+
+	while (i < len && f[i] == ' ')
+		i++;
+	if (i == len || f[i] < '0' || f[i] > '7')
+		return CXV_ERR_CORRUPT;
+	for (; i < len && f[i] >= '0' && f[i] <= '7'; i++) {
+		if (n > (UINT64_MAX >> 3))
+			return CXV_ERR_CORRUPT;
+		n = n << 3 | (uint64_t)(f[i] - '0');
+	}
+	for (; i < len; i++)
+		if (f[i] != ' ' && f[i] != '\0')
+			return CXV_ERR_CORRUPT;
+	*out = n;
+	return CXV_OK;
+}
+
+static int
+parse_size(const uint8_t f[12], uint64_t *out)
+{
+	uint64_t n = 0;
+	int i;
+
+	if (f[0] != 0x80)
+		return parse_octal(f, 12, out);
+	for (i = 1; i < 4; i++)
+		if (f[i] != 0)
+			return CXV_ERR_CORRUPT;	/* beyond 2^64 */
+	for (i = 4; i < 12; i++)
+		n = n << 8 | f[i];
+	*out = n;
+	return CXV_OK;
+}
+
+int
+cxv_tar_is_end(const uint8_t block[CXV_TAR_BLOCK])
+{
+	size_t i;
+
+	for (i = 0; i < CXV_TAR_BLOCK; i++)
+		if (block[i] != 0)
+			return 0;
+	return 1;
+}
+
+int
+cxv_tar_parse(const uint8_t h[CXV_TAR_BLOCK], char name[100],
+    uint64_t *size)
+{
+	uint64_t want;
+	unsigned sum = 0;
+	size_t i;
+
+	for (i = 0; i < CXV_TAR_BLOCK; i++)
+		sum += i >= 148 && i < 156 ? (unsigned)' ' : h[i];
+	if (parse_octal(h + 148, 8, &want) != CXV_OK || want != sum)
+		return CXV_ERR_CORRUPT;
+	if (memcmp(h + 257, "ustar", 6) != 0 || (h[156] != '0' &&
+	    h[156] != '\0') || memchr(h, '\0', 100) == NULL || h[0] == '\0' ||
+	    h[345] != '\0')			/* no prefix: names are short */
+		return CXV_ERR_CORRUPT;
+	if (parse_size(h + 124, size) != CXV_OK)
+		return CXV_ERR_CORRUPT;
+	memcpy(name, h, 100);
+	return CXV_OK;
+}

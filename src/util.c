@@ -265,6 +265,19 @@ cxv_now_ms(void)
 }
 
 void
+cxv_time_stamp(int64_t ms, char out[CXV_STAMP_STR])
+{
+	char ts[CXV_TIME_STR];
+	size_t i, j;
+
+	cxv_time_format(ms, ts);
+	for (i = j = 0; ts[i] != '\0' && j < CXV_STAMP_STR - 1; i++)
+		if (ts[i] != '-' && ts[i] != ':')
+			out[j++] = ts[i];
+	out[j] = '\0';
+}
+
+void
 cxv_time_format(int64_t ms, char out[CXV_TIME_STR])
 {
 	time_t secs = (time_t)(ms / 1000);

@@ -75,6 +75,9 @@ int64_t cxv_now_ms(void);
 /* Format ms since the epoch as "2026-11-25T03:48:08.123Z" (fits CXV_TIME_STR). */
 #define CXV_TIME_STR	64
 void cxv_time_format(int64_t ms, char out[CXV_TIME_STR]);
+/* The same for file names: "20261125T034808.123Z". */
+#define CXV_STAMP_STR	32
+void cxv_time_stamp(int64_t ms, char out[CXV_STAMP_STR]);
 
 /*
  * Parse "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" (UTC) into ms since the

@@ -109,7 +109,7 @@ init_cleanup(const char *dir, int made_dir)
 }
 
 static int
-write_config(const char *dir, const struct cxv_config *cfg)
+write_config(const char *dir, const struct cxv_config *cfg, int replace)
 {
 	char p[PATH_MAX], *text = NULL;
 	int r;
@@ -117,7 +117,7 @@ write_config(const char *dir, const struct cxv_config *cfg)
 	if ((r = path_in(dir, F_CONFIG, p)) != CXV_OK ||
 	    (r = cxv_config_render(cfg, &text)) != CXV_OK)
 		return r;
-	r = cxv_write_file_atomic(p, text, strlen(text), 0600, 0);
+	r = cxv_write_file_atomic(p, text, strlen(text), 0600, replace);
 	free(text);
 	return r;
 }
@@ -213,7 +213,7 @@ cxv_vault_init(const char *dir, const char *pass, size_t passlen,
 	cxv_config_defaults(&cfg);
 	if ((r = init_key(dir, &cfg, pass, passlen, &kr)) != CXV_OK)
 		snprintf(why, whylen, "master key: %s", cxv_strerror(r));
-	else if ((r = write_config(dir, &cfg)) != CXV_OK)
+	else if ((r = write_config(dir, &cfg, 0)) != CXV_OK)
 		snprintf(why, whylen, "%s: %s", F_CONFIG, cxv_strerror(r));
 	else if ((r = init_db(dir, kr, actor)) != CXV_OK)
 		snprintf(why, whylen, "%s: %s", F_DB, cxv_strerror(r));
@@ -370,6 +370,31 @@ open_log(struct cxv_vault *v, char *why, size_t whylen)
 }
 
 int
+cxv_vault_master_key(const char *dir, const char *pass, size_t passlen,
+    struct cxv_keyring **out, char *why, size_t whylen)
+{
+	struct cxv_vault *v;
+	char p[PATH_MAX];
+	int r;
+
+	*out = NULL;
+	if ((v = calloc(1, sizeof(*v))) == NULL)
+		return CXV_ERR_NOMEM;
+	if ((size_t)snprintf(v->dir, sizeof(v->dir), "%s", dir) >=
+	    sizeof(v->dir) - 32) {
+		snprintf(why, whylen, "data directory path too long");
+		r = CXV_ERR_TOO_LARGE;
+	} else if ((r = path_in(dir, F_CONFIG, p)) == CXV_OK &&
+	    (r = cxv_config_load(p, &v->cfg, why, whylen)) == CXV_OK &&
+	    (r = open_key(v, pass, passlen, why, whylen)) == CXV_OK) {
+		*out = v->kr;
+		v->kr = NULL;
+	}
+	cxv_vault_close(v);
+	return r;
+}
+
+int
 cxv_vault_open(const char *dir, const char *pass, size_t passlen,
     const char *actor, struct cxv_vault **out, char *why, size_t whylen)
 {
@@ -404,6 +429,21 @@ cxv_vault_open(const char *dir, const char *pass, size_t passlen,
 	return CXV_OK;
  fail:
 	cxv_vault_close(v);
+	return r;
+}
+
+int
+cxv_vault_save_config(struct cxv_vault *v, const struct cxv_config *cfg)
+{
+	struct cxv_config c = *cfg;
+	int r;
+
+	/* The key source and salt are the vault's, whatever cfg says. */
+	c.key_source = v->cfg.key_source;
+	c.has_salt = v->cfg.has_salt;
+	memcpy(c.salt, v->cfg.salt, sizeof(c.salt));
+	if ((r = write_config(v->dir, &c, 1)) == CXV_OK)
+		cxv_vault_set_config(v, &c);
 	return r;
 }
 

@@ -58,6 +58,14 @@ int cxv_vault_open(const char *dir, const char *pass, size_t passlen,
  */
 int cxv_vault_clone(const struct cxv_vault *v, struct cxv_vault **out /* OUT */);
 
+/*
+ * The master key of the vault in dir (its key file, or pass with its
+ * salt), without opening the database: a restore needs it when the
+ * database is damaged or gone. Not unlocked; the caller frees it.
+ */
+int cxv_vault_master_key(const char *dir, const char *pass, size_t passlen,
+    struct cxv_keyring **out /* OUT */, char *why, size_t whylen);
+
 /* Close and free everything; accepts NULL. */
 void cxv_vault_close(struct cxv_vault *v);
 
@@ -72,6 +80,12 @@ int cxv_vault_set_actor(struct cxv_vault *v, const char *actor);
  * stay those the vault was opened with. Not while other threads use v.
  */
 void cxv_vault_set_config(struct cxv_vault *v, const struct cxv_config *cfg);
+
+/*
+ * Write cfg to cxvault.conf (atomically, in its canonical form) and use
+ * it; a running server picks it up at its next reload.
+ */
+int cxv_vault_save_config(struct cxv_vault *v, const struct cxv_config *cfg);
 
 /* Borrowed parts, valid until cxv_vault_close(). */
 const char *cxv_vault_actor(const struct cxv_vault *v);

@@ -19,6 +19,7 @@
 
 #include "err.h"
 #include "caps.h"
+#include "sqlite_int.h"
 
 /*
  * Forward migrations; migration i takes the schema from version i to i+1.
@@ -270,6 +271,14 @@ static const char *const migrations[] = {
 	"CREATE INDEX erasure_request_status ON erasure_request (status, "
 	"  filed_ms);"
 	"CREATE INDEX erasure_request_requester ON erasure_request (requester);",
+	/*
+	 * 12 -> 13: retention (R6.6) finds what expired by time in every
+	 * table it sweeps.
+	 */
+	"CREATE INDEX content_created ON content (created_ms);"
+	"CREATE INDEX call_log_ts ON call_log (ts_ms);"
+	"CREATE INDEX campaign_result_ts ON campaign_result (ts_ms);"
+	"CREATE INDEX charge_ts ON charge (ts_ms);",
 };
 #define SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -521,9 +530,14 @@ struct cxv_store {
 	int in_txn;
 };
 
-/* Map an SQLite result code to the vault's error. */
-static int
-map_rc(int rc)
+sqlite3 *
+cxv_sqlite_db(struct cxv_store *st)
+{
+	return st->db;
+}
+
+int
+cxv_sqlite_rc(int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_OK:
@@ -567,7 +581,7 @@ stmt(struct cxv_store *st, enum stmt_id id, int *r)
 		rc = sqlite3_prepare_v3(st->db, stmt_sql[id], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st->stmt[id], NULL);
 		if (rc != SQLITE_OK || st->stmt[id] == NULL) {
-			*r = map_rc(rc) != CXV_OK ? map_rc(rc) : CXV_ERR_INTERNAL;
+			*r = cxv_sqlite_rc(rc) != CXV_OK ? cxv_sqlite_rc(rc) : CXV_ERR_INTERNAL;
 			return NULL;
 		}
 	}
@@ -583,13 +597,13 @@ step_done(sqlite3_stmt *s)
 	int rc = sqlite3_step(s);
 
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? CXV_OK : map_rc(rc);
+	return rc == SQLITE_DONE ? CXV_OK : cxv_sqlite_rc(rc);
 }
 
 static int
 exec(struct cxv_store *st, const char *sql)
 {
-	return map_rc(sqlite3_exec(st->db, sql, NULL, NULL, NULL));
+	return cxv_sqlite_rc(sqlite3_exec(st->db, sql, NULL, NULL, NULL));
 }
 
 static int
@@ -602,7 +616,7 @@ user_version(struct cxv_store *st, int *v)
 	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
 		*v = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? CXV_OK : map_rc(rc);
+	return rc == SQLITE_ROW ? CXV_OK : cxv_sqlite_rc(rc);
 }
 
 int
@@ -645,7 +659,7 @@ configure(struct cxv_store *st)
 	int r;
 
 	sqlite3_extended_result_codes(st->db, 0);
-	if ((r = map_rc(sqlite3_busy_handler(st->db, busy_wait, NULL))) != CXV_OK)
+	if ((r = cxv_sqlite_rc(sqlite3_busy_handler(st->db, busy_wait, NULL))) != CXV_OK)
 		return r;
 	if ((r = exec(st, "PRAGMA secure_delete = ON;"
 	    "PRAGMA cache_size = -32768;"
@@ -695,7 +709,7 @@ cxv_store_open(const char *path, int create, struct cxv_store **out)
 		return CXV_ERR_NOMEM;
 	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX, NULL);
-	if ((r = map_rc(rc)) != CXV_OK)
+	if ((r = cxv_sqlite_rc(rc)) != CXV_OK)
 		goto fail;
 	if ((r = configure(st)) != CXV_OK || (r = check_version(st, &v)) != CXV_OK)
 		goto fail;
@@ -862,7 +876,7 @@ step_row(sqlite3_stmt *s)
 
 	if (rc == SQLITE_DONE)
 		return CXV_ERR_NOT_FOUND;
-	return rc == SQLITE_ROW ? CXV_OK : map_rc(rc);
+	return rc == SQLITE_ROW ? CXV_OK : cxv_sqlite_rc(rc);
 }
 
 /*
@@ -880,7 +894,7 @@ each_row(sqlite3_stmt *s, row_fn row, void *ctx)
 		if ((r = row(s, ctx)) != CXV_OK)
 			break;
 	if (rc != SQLITE_ROW)
-		r = map_rc(rc);
+		r = cxv_sqlite_rc(rc);
 	sqlite3_reset(s);
 	return r;
 }
@@ -2140,7 +2154,7 @@ cxv_store_erase_counts(struct cxv_store *st, int64_t subject_id,
 			r = fn(ctx, erase_counts[i].store,
 			    sqlite3_column_int64(s, 0));
 		else
-			r = map_rc(rc) != CXV_OK ? map_rc(rc) : CXV_ERR_INTERNAL;
+			r = cxv_sqlite_rc(rc) != CXV_OK ? cxv_sqlite_rc(rc) : CXV_ERR_INTERNAL;
 		sqlite3_finalize(s);
 		s = NULL;
 	}
@@ -2747,7 +2761,7 @@ cxv_store_sealed_each(struct cxv_store *st, int64_t subject_id,
 		rc = sqlite3_prepare_v2(st->db, sealed_tables[t].select, -1, &s,
 		    NULL);
 		if (rc != SQLITE_OK)
-			return map_rc(rc);
+			return cxv_sqlite_rc(rc);
 		sqlite3_bind_int64(s, 1, subject_id);
 		while (r == CXV_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
 			r = fn(ctx, t, sealed_tables[t].ad,
@@ -2755,7 +2769,7 @@ cxv_store_sealed_each(struct cxv_store *st, int64_t subject_id,
 			    sqlite3_column_blob(s, 2),
 			    (size_t)sqlite3_column_bytes(s, 2));
 		if (r == CXV_OK && rc != SQLITE_DONE)
-			r = map_rc(rc);
+			r = cxv_sqlite_rc(rc);
 		sqlite3_finalize(s);
 	}
 	return r;
@@ -2772,7 +2786,7 @@ cxv_store_sealed_update(struct cxv_store *st, int table, int64_t id,
 		return CXV_ERR_INVALID;
 	if ((rc = sqlite3_prepare_v2(st->db, sealed_tables[table].update, -1,
 	    &s, NULL)) != SQLITE_OK)
-		return map_rc(rc);
+		return cxv_sqlite_rc(rc);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_blob(s, 2, sealed, (int)len, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, subject_id);
@@ -2923,7 +2937,7 @@ cxv_store_keep_skeletons(struct cxv_store *st, int64_t subject_id,
 	    sizeof(skeleton_sql[0]); i++) {
 		if ((rc = sqlite3_prepare_v2(st->db, skeleton_sql[i], -1, &s,
 		    NULL)) != SQLITE_OK)
-			return map_rc(rc);
+			return cxv_sqlite_rc(rc);
 		if (i > 0)
 			sqlite3_bind_int64(s, 1, subject_id);
 		if ((r = step_done(s)) == CXV_OK && i == 3)
@@ -2957,19 +2971,19 @@ cxv_store_user_anonymize(struct cxv_store *st, int64_t user_id,
 	if ((rc = sqlite3_prepare_v2(st->db, "SELECT file, size FROM content "
 	    "WHERE subject_id = ?1 AND interaction_id = 0", -1, &s, NULL)) !=
 	    SQLITE_OK)
-		return map_rc(rc);
+		return cxv_sqlite_rc(rc);
 	sqlite3_bind_int64(s, 1, subject_id);
 	r = CXV_OK;
 	while (r == CXV_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
 		r = fn(ctx, text_or_empty(s, 0), sqlite3_column_int64(s, 1));
 	if (r == CXV_OK && rc != SQLITE_DONE)
-		r = map_rc(rc);
+		r = cxv_sqlite_rc(rc);
 	sqlite3_finalize(s);
 	for (i = 0; r == CXV_OK && i < sizeof(anonymize_sql) /
 	    sizeof(anonymize_sql[0]); i++) {
 		if ((rc = sqlite3_prepare_v2(st->db, anonymize_sql[i], -1, &s,
 		    NULL)) != SQLITE_OK)
-			return map_rc(rc);
+			return cxv_sqlite_rc(rc);
 		sqlite3_bind_int64(s, 1, user_id);
 		sqlite3_bind_int64(s, 2, subject_id);
 		r = step_done(s);
@@ -2981,7 +2995,7 @@ cxv_store_user_anonymize(struct cxv_store *st, int64_t user_id,
 		return r;
 	if ((rc = sqlite3_prepare_v2(st->db, "UPDATE user_account SET status = "
 	    "1 WHERE id = ?1", -1, &s, NULL)) != SQLITE_OK)
-		return map_rc(rc);
+		return cxv_sqlite_rc(rc);
 	sqlite3_bind_int64(s, 1, user_id);
 	r = step_done(s);
 	sqlite3_finalize(s);
@@ -3006,12 +3020,12 @@ cxv_store_inventory(struct cxv_store *st, cxv_store_inventory_fn fn,
 	    r == CXV_OK; i++) {
 		if ((rc = sqlite3_prepare_v2(st->db, inventory[i].sql, -1, &s,
 		    NULL)) != SQLITE_OK)
-			return map_rc(rc);
+			return cxv_sqlite_rc(rc);
 		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 			r = fn(ctx, inventory[i].store, sqlite3_column_int64(s, 0),
 			    sqlite3_column_int64(s, 1));
 		else
-			r = map_rc(rc);
+			r = cxv_sqlite_rc(rc);
 		sqlite3_finalize(s);
 	}
 	return r;

@@ -142,7 +142,8 @@ def user_greeting():
         out = os.path.join(tmp, "back.wav")
         ok("content", "get", "--data", d, cid, "--out", out)
         expect(open(out, "rb").read() == open(f, "rb").read(), "round trip")
-        expect(files_containing(d, [b"voicemail"]) == [], "greeting in clear")
+        expect(files_containing(d, [b"Ann's voicemail"]) == [],
+               "greeting in clear")
         fails(cx("import", "content", "--data", d, "--user", "nobody",
                  "--kind", "greeting", f), 1, "no such user")
         fails(cx("import", "content", "--data", d, "--kind", "greeting", f),

@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Maintenance of the SQLite store: retention sweeps (retention.h), their
+ * archive database, online snapshots for backups, and the lists a
+ * restore needs. The table and column names in the SQL built here all
+ * come from the constant table below, never from input.
+ */
+#include "store.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "retention.h"
+#include "sqlite_int.h"
+
+/* Where a category lives: table, key, time column, content kinds. */
+struct ret_table {
+	const char *table;
+	const char *key;
+	const char *ts;
+	const char *kinds;		/* content kinds "IN (...)", or NULL */
+	int subject;			/* rows belong to a subject (holds) */
+};
+
+static const struct ret_table ret_tables[CXV_RET__COUNT] = {
+	[CXV_RET_INTERACTIONS] = { "interaction", "id", "started_ms", NULL, 1 },
+	[CXV_RET_RECORDINGS] = { "content", "id", "created_ms", "(0)", 1 },
+	[CXV_RET_VOICEMAIL] = { "content", "id", "created_ms", "(1)", 1 },
+	[CXV_RET_GREETINGS] = { "content", "id", "created_ms", "(2)", 1 },
+	[CXV_RET_TRANSCRIPTS] = { "content", "id", "created_ms", "(3, 4)", 1 },
+	[CXV_RET_EMAIL] = { "content", "id", "created_ms", "(5)", 1 },
+	[CXV_RET_CASE_NOTES] = { "content", "id", "created_ms", "(6)", 1 },
+	[CXV_RET_PHOTOS] = { "content", "id", "created_ms", "(7)", 1 },
+	[CXV_RET_CALL_LOGS] = { "call_log", "id", "ts_ms", NULL, 1 },
+	[CXV_RET_CAMPAIGN_RESULTS] = { "campaign_result", "id", "ts_ms", NULL, 1 },
+	[CXV_RET_STATISTICS] = { "traffic_stat", "id", "ts_ms", NULL, 0 },
+	[CXV_RET_CHARGES] = { "charge", "id", "ts_ms", NULL, 1 },
+	[CXV_RET_AUDIT] = { "audit", "seq", "ts_ms", NULL, 0 },
+};
+
+/* Tables an archive holds, with the columns that identify a row. */
+static const struct {
+	const char *table, *key;
+} arch_tables[] = {
+	{ "interaction", "id" }, { "interaction_step", "interaction_id, seq" },
+	{ "interaction_item", "id" }, { "content", "id" },
+	{ "call_log", "id" }, { "campaign_result", "id" },
+	{ "traffic_stat", "id" }, { "charge", "id" }, { "audit", "seq" },
+};
+
+#define SQL_MAX	512
+
+static int
+prepare(struct cxv_store *st, sqlite3_stmt **s, const char *fmt, ...)
+{
+	char sql[SQL_MAX];
+	va_list ap;
+	int n, rc;
+
+	va_start(ap, fmt);
+	n = vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(sql))
+		return CXV_ERR_INTERNAL;
+	rc = sqlite3_prepare_v2(cxv_sqlite_db(st), sql, -1, s, NULL);
+	return rc == SQLITE_OK ? CXV_OK : cxv_sqlite_rc(rc) != CXV_OK ?
+	    cxv_sqlite_rc(rc) : CXV_ERR_INTERNAL;
+}
+
+/* Run one statement of no result for each id, then finalize it. */
+static int
+each_id(sqlite3_stmt *s, const int64_t *ids, size_t n)
+{
+	size_t i;
+	int rc = SQLITE_DONE;
+
+	for (i = 0; i < n && rc == SQLITE_DONE; i++) {
+		sqlite3_bind_int64(s, 1, ids[i]);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? CXV_OK : cxv_sqlite_rc(rc);
+}
+
+static const struct ret_table *
+ret_table(int cat)
+{
+	return cat >= 0 && cat < CXV_RET__COUNT ? &ret_tables[cat] : NULL;
+}
+
+/* The WHERE clause of a category's expired rows, holds aside. */
+static void
+expired_where(const struct ret_table *t, char *out, size_t cap)
+{
+	snprintf(out, cap, "t.%s < ?1%s%s", t->ts, t->kinds ? " AND t.kind IN " :
+	    "", t->kinds ? t->kinds : "");
+}
+
+int
+cxv_store_ret_expired(struct cxv_store *st, int cat, int64_t before_ms,
+    int64_t *ids, size_t cap, size_t *n)
+{
+	const struct ret_table *t = ret_table(cat);
+	char where[128];
+	sqlite3_stmt *s = NULL;
+	int r, rc;
+
+	*n = 0;
+	if (t == NULL)
+		return CXV_ERR_INVALID;
+	expired_where(t, where, sizeof(where));
+	if (cat == CXV_RET_AUDIT)
+		/* A prefix of the chain, never its head (the next link). */
+		r = prepare(st, &s, "SELECT seq FROM audit WHERE seq <= (SELECT "
+		    "max(seq) FROM audit t WHERE %s) AND seq < (SELECT max(seq) "
+		    "FROM audit) ORDER BY seq LIMIT ?2", where);
+	else if (t->subject)
+		r = prepare(st, &s, "SELECT t.%s FROM %s t JOIN subject s ON "
+		    "s.id = t.subject_id WHERE %s AND s.hold = 0 ORDER BY t.%s "
+		    "LIMIT ?2", t->key, t->table, where, t->ts);
+	else
+		r = prepare(st, &s, "SELECT t.%s FROM %s t WHERE %s ORDER BY "
+		    "t.%s LIMIT ?2", t->key, t->table, where, t->ts);
+	if (r != CXV_OK)
+		return r;
+	sqlite3_bind_int64(s, 1, before_ms);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)cap);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap)
+		ids[(*n)++] = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CXV_OK : cxv_sqlite_rc(rc);
+}
+
+static int
+count_query(struct cxv_store *st, int64_t before_ms, int64_t *n,
+    const char *fmt, const char *a, const char *b, const char *c)
+{
+	sqlite3_stmt *s = NULL;
+	int r, rc;
+
+	*n = 0;
+	if ((r = prepare(st, &s, fmt, a, b, c)) != CXV_OK)
+		return r;
+	sqlite3_bind_int64(s, 1, before_ms);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? CXV_OK : cxv_sqlite_rc(rc);
+}
+
+int
+cxv_store_ret_count(struct cxv_store *st, int cat, int64_t before_ms,
+    int64_t *n, int64_t *files, int64_t *held)
+{
+	const struct ret_table *t = ret_table(cat);
+	const char *hold0 = " JOIN subject s ON s.id = t.subject_id AND "
+	    "s.hold = 0";
+	char where[128];
+	int r;
+
+	*n = *files = *held = 0;
+	if (t == NULL)
+		return CXV_ERR_INVALID;
+	expired_where(t, where, sizeof(where));
+	if (cat == CXV_RET_AUDIT)
+		return count_query(st, before_ms, n, "SELECT count(*) FROM audit "
+		    "WHERE seq <= (SELECT max(seq) FROM audit t WHERE %s) AND "
+		    "seq < (SELECT max(seq) FROM audit)%s%s", where, "", "");
+	if ((r = count_query(st, before_ms, n, "SELECT count(*) FROM %s t%s "
+	    "WHERE %s", t->table, t->subject ? hold0 : "", where)) != CXV_OK)
+		return r;
+	if (t->subject && (r = count_query(st, before_ms, held,
+	    "SELECT count(*) FROM %s t JOIN subject s ON s.id = t.subject_id "
+	    "AND s.hold = 1 WHERE %s%s", t->table, where, "")) != CXV_OK)
+		return r;
+	if (cat == CXV_RET_INTERACTIONS)
+		return count_query(st, before_ms, files, "SELECT count(*) FROM "
+		    "content c JOIN interaction t ON t.id = c.interaction_id%s "
+		    "WHERE %s%s", hold0, where, "");
+	if (t->kinds != NULL)
+		*files = *n;
+	return CXV_OK;
+}
+
+int
+cxv_store_ret_files(struct cxv_store *st, int cat, const int64_t *ids,
+    size_t n, cxv_store_file_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	int r = CXV_OK, rc = SQLITE_DONE;
+
+	if (cat == CXV_RET_INTERACTIONS)
+		r = prepare(st, &s, "SELECT file, size FROM content WHERE "
+		    "interaction_id = ?1");
+	else if (ret_table(cat) != NULL && ret_tables[cat].kinds != NULL)
+		r = prepare(st, &s, "SELECT file, size FROM content WHERE id = ?1");
+	else
+		return ret_table(cat) != NULL ? CXV_OK : CXV_ERR_INVALID;
+	if (r != CXV_OK)
+		return r;
+	for (i = 0; i < n && r == CXV_OK; i++) {
+		sqlite3_bind_int64(s, 1, ids[i]);
+		while (r == CXV_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+			r = fn(ctx, (const char *)sqlite3_column_text(s, 0),
+			    sqlite3_column_int64(s, 1));
+		sqlite3_reset(s);
+		if (r == CXV_OK && rc != SQLITE_DONE)
+			r = cxv_sqlite_rc(rc);
+	}
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+cxv_store_ret_delete(struct cxv_store *st, int cat, const int64_t *ids,
+    size_t n)
+{
+	const struct ret_table *t = ret_table(cat);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if (t == NULL)
+		return CXV_ERR_INVALID;
+	/* Trails, items and content rows go by ON DELETE CASCADE. */
+	if ((r = prepare(st, &s, "DELETE FROM %s WHERE %s = ?1", t->table,
+	    t->key)) != CXV_OK)
+		return r;
+	return each_id(s, ids, n);
+}
+
+int
+cxv_store_archive_attach(struct cxv_store *st, const char *path)
+{
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	int r, rc;
+
+	if ((r = prepare(st, &s, "ATTACH DATABASE ?1 AS arch")) != CXV_OK)
+		return r;
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return cxv_sqlite_rc(rc) != CXV_OK ? cxv_sqlite_rc(rc) : CXV_ERR_IO;
+	for (i = 0; i < sizeof(arch_tables) / sizeof(arch_tables[0]); i++) {
+		char sql[SQL_MAX];
+
+		/* The main tables' columns, without their constraints. */
+		snprintf(sql, sizeof(sql), "CREATE TABLE IF NOT EXISTS arch.%s AS "
+		    "SELECT * FROM main.%s WHERE 0; CREATE UNIQUE INDEX IF NOT "
+		    "EXISTS arch.%s_key ON %s (%s)", arch_tables[i].table,
+		    arch_tables[i].table, arch_tables[i].table,
+		    arch_tables[i].table, arch_tables[i].key);
+		rc = sqlite3_exec(cxv_sqlite_db(st), sql, NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			(void)cxv_store_archive_detach(st);
+			return cxv_sqlite_rc(rc);
+		}
+	}
+	return CXV_OK;
+}
+
+int
+cxv_store_archive_detach(struct cxv_store *st)
+{
+	return cxv_sqlite_rc(sqlite3_exec(cxv_sqlite_db(st),
+	    "DETACH DATABASE arch", NULL, NULL, NULL));
+}
+
+/* Copy the rows of table where col = id into the archive. */
+static int
+copy_rows(struct cxv_store *st, const char *table, const char *col,
+    const int64_t *ids, size_t n)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	/* OR IGNORE: a run cut short copied some rows already. */
+	if ((r = prepare(st, &s, "INSERT OR IGNORE INTO arch.%s SELECT * FROM "
+	    "main.%s WHERE %s = ?1", table, table, col)) != CXV_OK)
+		return r;
+	return each_id(s, ids, n);
+}
+
+int
+cxv_store_archive_copy(struct cxv_store *st, int cat, const int64_t *ids,
+    size_t n)
+{
+	const struct ret_table *t = ret_table(cat);
+	int r;
+
+	if (t == NULL)
+		return CXV_ERR_INVALID;
+	if ((r = copy_rows(st, t->table, t->key, ids, n)) != CXV_OK ||
+	    cat != CXV_RET_INTERACTIONS)
+		return r;
+	if ((r = copy_rows(st, "interaction_step", "interaction_id", ids, n)) !=
+	    CXV_OK || (r = copy_rows(st, "interaction_item", "interaction_id",
+	    ids, n)) != CXV_OK)
+		return r;
+	return copy_rows(st, "content", "interaction_id", ids, n);
+}
+
+int
+cxv_store_audit_hash(struct cxv_store *st, int64_t seq, uint8_t hash[32])
+{
+	sqlite3_stmt *s = NULL;
+	int r, rc;
+
+	if ((r = prepare(st, &s, "SELECT hash FROM audit WHERE seq = ?1")) !=
+	    CXV_OK)
+		return r;
+	sqlite3_bind_int64(s, 1, seq);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) == 32)
+		memcpy(hash, sqlite3_column_blob(s, 0), 32);
+	else
+		r = rc == SQLITE_DONE ? CXV_ERR_NOT_FOUND : rc == SQLITE_ROW ?
+		    CXV_ERR_CORRUPT : cxv_sqlite_rc(rc);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+cxv_store_content_file_known(struct cxv_store *st, const char *file)
+{
+	sqlite3_stmt *s = NULL;
+	int r, rc;
+
+	if ((r = prepare(st, &s, "SELECT 1 FROM content WHERE file = ?1")) !=
+	    CXV_OK)
+		return r;
+	sqlite3_bind_text(s, 1, file, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? CXV_OK : rc == SQLITE_DONE ? CXV_ERR_NOT_FOUND :
+	    cxv_sqlite_rc(rc);
+}
+
+int
+cxv_store_content_files(struct cxv_store *st, cxv_store_file_fn fn,
+    void *ctx)
+{
+	sqlite3_stmt *s = NULL;
+	int r, rc = SQLITE_DONE;
+
+	if ((r = prepare(st, &s, "SELECT file, size FROM content ORDER BY id"))
+	    != CXV_OK)
+		return r;
+	while (r == CXV_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		r = fn(ctx, (const char *)sqlite3_column_text(s, 0),
+		    sqlite3_column_int64(s, 1));
+	sqlite3_finalize(s);
+	return r != CXV_OK ? r : rc == SQLITE_DONE ? CXV_OK : cxv_sqlite_rc(rc);
+}
+
+int
+cxv_store_snapshot(struct cxv_store *st, const char *path)
+{
+	sqlite3_stmt *s = NULL;
+	int r, rc;
+
+	/* One read transaction: consistent, and writers go on (WAL). */
+	if ((r = prepare(st, &s, "VACUUM INTO ?1")) != CXV_OK)
+		return r;
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? CXV_OK : cxv_sqlite_rc(rc) != CXV_OK ?
+	    cxv_sqlite_rc(rc) : CXV_ERR_IO;
+}
+
+int
+cxv_store_erasures(struct cxv_store *st, cxv_store_erasure_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = NULL;
+	int r, rc = SQLITE_DONE;
+
+	if ((r = prepare(st, &s, "SELECT subject_id, erased_ms, receipt FROM "
+	    "erasure ORDER BY erased_ms, subject_id")) != CXV_OK)
+		return r;
+	while (r == CXV_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		r = fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+		    (const char *)sqlite3_column_text(s, 2));
+	sqlite3_finalize(s);
+	return r != CXV_OK ? r : rc == SQLITE_DONE ? CXV_OK : cxv_sqlite_rc(rc);
+}
