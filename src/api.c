@@ -136,6 +136,11 @@ static const struct route routes[] = {
 	{ "GET", "/v1/audit", P(AUDIT_READ), NONE, B_NONE, api_audit_list },
 	{ "GET", "/v1/audit/verify", P(AUDIT_READ), NONE, B_NONE,
 	  api_audit_verify },
+	{ "GET", "/v1/retention", P(CONFIG), NONE, B_NONE, api_retention_get },
+	{ "PUT", "/v1/retention", P(CONFIG), NONE, B_JSON, api_retention_put },
+	{ "POST", "/v1/retention/run", P(CONFIG), NONE, B_JSON,
+	  api_retention_run },
+	{ "POST", "/v1/logs/purge", P(CONFIG), NONE, B_NONE, api_logs_purge },
 	{ "GET", "/v1/me", P(SELF), NONE, B_NONE, api_me },
 	{ "GET", "/v1/me/calllog", P(SELF), NONE, B_NONE, api_me_calllog },
 	{ "GET", "/v1/me/contacts", P(SELF), NONE, B_NONE, api_me_contacts },
@@ -153,7 +158,23 @@ struct cxv_api {
 	size_t n;
 	pthread_mutex_t mu;
 	size_t body_max;
+	void (*on_config)(void *ctx);
+	void *on_config_ctx;
 };
+
+void
+cxv_api_on_config(struct cxv_api *api, void (*fn)(void *ctx), void *ctx)
+{
+	api->on_config = fn;
+	api->on_config_ctx = ctx;
+}
+
+void
+api_config_changed(struct call *c)
+{
+	if (c->api->on_config != NULL)
+		c->api->on_config(c->api->on_config_ctx);
+}
 
 size_t
 cxv_api_route_count(void)
@@ -440,6 +461,10 @@ admit(struct call *c)
 	return 0;
 }
 
+/* Query arguments that carry a person's identifier: never logged. */
+static const char *const identifier_args[] = { "phone", "email", "chat",
+    "account", "logon", "name", NULL };
+
 static void
 on_begin(void *ctx, struct cxv_http_req *req)
 {
@@ -451,6 +476,8 @@ on_begin(void *ctx, struct cxv_http_req *req)
 	}
 	c->api = ctx;
 	c->req = req;
+	c->started_ms = cxv_now_ms();
+	cxv_http_target(req, identifier_args, c->target, sizeof(c->target));
 	cxv_http_set_data(req, c);
 	if ((c->route = find_route(c)) == NULL || !admit(c))
 		return;
@@ -506,6 +533,24 @@ on_end(void *ctx, struct cxv_http_req *req)
 	release(c);
 }
 
+/*
+ * One line per request at the default level: the target is free text
+ * (a query may hold a number or an email) and is redacted (R8.4).
+ */
+static void
+access_log(const struct call *c)
+{
+	char status[8], user[24], ms[24];
+
+	snprintf(status, sizeof(status), "%u", cxv_http_status(c->req));
+	snprintf(user, sizeof(user), "%lld", (long long)c->who.user_id);
+	snprintf(ms, sizeof(ms), "%lld", (long long)(cxv_now_ms() -
+	    c->started_ms));
+	CXV_LOG(CXV_LOG_INFO, "http.request", CXV_LF("method",
+	    cxv_http_method(c->req)), CXV_LF_TEXT("target", c->target),
+	    CXV_LF("status", status), CXV_LF("user", user), CXV_LF("ms", ms));
+}
+
 static void
 on_done(void *ctx, struct cxv_http_req *req)
 {
@@ -515,6 +560,7 @@ on_done(void *ctx, struct cxv_http_req *req)
 	if (c == NULL)
 		return;
 	release(c);
+	access_log(c);
 	json_decref(c->in);
 	if (c->stream != NULL)
 		c->stream_free(c->stream);

@@ -46,6 +46,9 @@ int cxv_api_new(struct cxv_vault **vaults, size_t n,
     struct cxv_api **out /* OUT */);
 void cxv_api_free(struct cxv_api *api);
 
+/* Call fn(ctx) after a request rewrote cxvault.conf (the server reloads). */
+void cxv_api_on_config(struct cxv_api *api, void (*fn)(void *ctx), void *ctx);
+
 /* The callbacks the HTTPS server runs for the API. */
 void cxv_api_app(struct cxv_api *api, struct cxv_http_app *out /* OUT */);
 

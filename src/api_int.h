@@ -29,6 +29,8 @@ struct call {
 	struct cxv_vault *v;		/* checked out during a callback */
 	json_t *in;			/* the JSON body, if the route takes one */
 	void *stream;			/* a streamed upload (api_content.c) */
+	int64_t started_ms;
+	char target[256];		/* for the access log (redacted) */
 	void (*stream_free)(void *stream);
 };
 
@@ -93,7 +95,14 @@ int api_collect(void *ctx, json_t *doc);
 /* {"items": [...], "more": bool} as the response, or the error r. */
 void api_page_reply(struct call *c, struct page *p, int r);
 
+/* The configuration file changed: the server reloads it. */
+void api_config_changed(struct call *c);
+
 /* Handlers, by group. */
+void api_retention_get(struct call *c);
+void api_retention_put(struct call *c);
+void api_retention_run(struct call *c);
+void api_logs_purge(struct call *c);
 void api_login(struct call *c);
 void api_session_get(struct call *c);
 void api_logout(struct call *c);

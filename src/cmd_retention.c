@@ -79,7 +79,7 @@ act(struct cxv_vault *v, const char *verb, const struct args *a)
 		return print_text(cxv_retention_policies_json(
 		    cxv_vault_config(v)));
 	}
-	r = cxv_retention_run(v, cxv_now_ms(), a->dry, &rep);
+	r = cxv_retention_run(v, cxv_now_ms(), a->dry, NULL, &rep);
 	if (r != CXV_OK)
 		return cxv_cli_fail("retention run", r, "stopped; what was done "
 		    "is committed and the next run goes on", NULL);

@@ -198,6 +198,13 @@ static const struct key keys[] = {
 	  "", "must be printable text",
 	  "Where backup-and-delete writes its encrypted archives. Empty:\n"
 	  "archive/ in the data directory." },
+	{ "backup_dir", T_STR, F(backup_dir), 0, 0, NULL, "",
+	  "must be printable text",
+	  "Daily backups (R5.4), taken after retention at retention_time,\n"
+	  "into this directory as cxvault-TIME.cxb. Empty: none." },
+	{ "backup_keep", T_INT, F(backup_keep), 1, 3650, NULL, "7",
+	  "must be 1-3650",
+	  "Scheduled backups kept; older ones are deleted." },
 	{ "erase_keep_skeletons", T_ENUM, F(erase_keep_skeletons), 0, 0, yes_no,
 	  "no", "must be 'no' or 'yes'",
 	  "When a person is erased, keep the interactions an agent handled as\n"

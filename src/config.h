@@ -71,6 +71,9 @@ struct cxv_config {
 	struct cxv_ret_policy retention[CXV_RET__COUNT];
 	int retention_at_min;
 	char retention_archive_dir[CXV_CONFIG_STR_MAX];
+	/* Scheduled backups: directory ("" none), how many are kept. */
+	char backup_dir[CXV_CONFIG_STR_MAX];
+	int backup_keep;
 
 	/* Erasure: keep the non-personal skeleton of handled calls. */
 	int erase_keep_skeletons;

@@ -105,6 +105,7 @@ struct sweep {
 	size_t nkept;
 	struct cxv_content_doomed doomed;
 	struct cxv_ret_count *count;
+	const atomic_int *cancel;
 };
 
 /* The archive directory: configured, or archive/ in the vault. */
@@ -271,6 +272,8 @@ sweep(struct sweep *sw)
 	int r;
 
 	do {
+		if (sw->cancel != NULL && atomic_load(sw->cancel))
+			return CXV_ERR_BUSY;
 		sw->doomed.n = 0;
 		if (sw->arch != NULL && (r = cxv_vault_in_txn(sw->v,
 		    archive_batch, sw)) != CXV_OK)
@@ -289,7 +292,7 @@ sweep(struct sweep *sw)
 
 static int
 run_category(struct cxv_vault *v, int cat, int64_t now, int dry,
-    struct work *w, struct cxv_ret_report *rep)
+    const atomic_int *cancel, struct work *w, struct cxv_ret_report *rep)
 {
 	const struct cxv_ret_policy *p = &cxv_vault_config(v)->retention[cat];
 	struct cxv_ret_count *c = &rep->cat[cat];
@@ -304,6 +307,7 @@ run_category(struct cxv_vault *v, int cat, int64_t now, int dry,
 	sw.cat = cat;
 	sw.before = now - (int64_t)p->days * DAY_MS;
 	sw.count = c;
+	sw.cancel = cancel;
 	if (dry)
 		return cxv_store_ret_count(cxv_vault_store(v), cat, sw.before,
 		    &c->deleted, &c->files, &c->held);
@@ -460,7 +464,7 @@ audit_run(struct cxv_vault *v, void *arg)
 
 int
 cxv_retention_run(struct cxv_vault *v, int64_t now_ms, int dry_run,
-    struct cxv_ret_report *rep)
+    const atomic_int *cancel, struct cxv_ret_report *rep)
 {
 	struct work w;
 	char total[24];
@@ -472,7 +476,7 @@ cxv_retention_run(struct cxv_vault *v, int64_t now_ms, int dry_run,
 	rep->dry_run = dry_run;
 	rep->now_ms = now_ms;
 	for (c = 0; c < CXV_RET__COUNT && r == CXV_OK; c++)
-		r = run_category(v, c, now_ms, dry_run, &w, rep);
+		r = run_category(v, c, now_ms, dry_run, cancel, &w, rep);
 	if (w.attached) {
 		/* What was archived is packed even after an error. */
 		int pr = work_pack(v, &w, now_ms, rep->archive);

@@ -16,6 +16,7 @@
 #define CXV_RETENTION_H
 
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 /* What retention sweeps: one policy per category. */
@@ -71,12 +72,13 @@ struct cxv_ret_report {
 
 /*
  * Run every policy of v's configuration once, as of now_ms. dry_run
- * only counts. Stops at the first error (what was committed stays; the
- * next run continues).
+ * only counts. Stops at the first error, or between batches once
+ * *cancel (if not NULL) is set: CXV_ERR_BUSY then. What was committed
+ * stays; the next run continues.
  */
 struct cxv_vault;
 int cxv_retention_run(struct cxv_vault *v, int64_t now_ms, int dry_run,
-    struct cxv_ret_report *rep /* OUT */);
+    const atomic_int *cancel, struct cxv_ret_report *rep /* OUT */);
 
 /*
  * Change one category's policy: cxvault.conf is rewritten (a running

@@ -19,6 +19,7 @@
 #include "err.h"
 #include "http.h"
 #include "log.h"
+#include "maint.h"
 #include "net.h"
 #include "store.h"
 #include "tls.h"
@@ -45,7 +46,16 @@ struct server {
 	struct cxv_vault *v;		/* the caller's: maintenance, clones */
 	struct generation *gen;
 	int fd;
+	struct cxv_maint *maint;
 };
+
+/* An API request rewrote cxvault.conf: reload as for an operator's HUP. */
+static void
+request_reload(void *ctx)
+{
+	(void)ctx;
+	(void)kill(getpid(), SIGHUP);
+}
 
 static int
 listen_on(const char *addr, int *fd, char *why, size_t whylen)
@@ -174,8 +184,9 @@ generation_new(struct server *s, struct generation **out, char *why,
 	if ((g->pool = calloc(g->npool, sizeof(struct cxv_vault *))) != NULL)
 		for (i = 0, r = CXV_OK; r == CXV_OK && i < g->npool; i++)
 			r = cxv_vault_clone(s->v, &g->pool[i]);
-	if (r == CXV_OK)
-		r = cxv_api_new(g->pool, g->npool, &g->api);
+	if (r == CXV_OK && (r = cxv_api_new(g->pool, g->npool, &g->api)) ==
+	    CXV_OK)
+		cxv_api_on_config(g->api, request_reload, NULL);
 	if (r != CXV_OK)
 		snprintf(why, whylen, "database handles: %s", cxv_strerror(r));
 	else
@@ -232,9 +243,11 @@ serve(struct server *s, const sigset_t *set)
 			reload(s);
 		else if (sig == SIGTERM || sig == SIGINT)
 			return;
-		else if (sig < 0 && errno == EAGAIN)
+		else if (sig < 0 && errno == EAGAIN) {
 			(void)cxv_store_session_expire(cxv_vault_store(s->v),
 			    cxv_now_ms());
+			cxv_maint_tick(s->maint, cxv_now_ms());
+		}
 	}
 }
 
@@ -244,7 +257,7 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 {
 	const struct cxv_config *cfg = cxv_vault_config(v);
 	const char *addr = listen != NULL ? listen : cfg->listen;
-	struct server s = { v, NULL, -1 };
+	struct server s = { v, NULL, -1, NULL };
 	sigset_t set, old;
 	int r;
 
@@ -255,15 +268,19 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 	sigaddset(&set, SIGHUP);
 	signal(SIGPIPE, SIG_IGN);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
-	if ((r = listen_on(addr, &s.fd, why, whylen)) == CXV_OK &&
+	if ((r = cxv_maint_new(v, cxv_now_ms(), &s.maint)) == CXV_OK &&
+	    (r = listen_on(addr, &s.fd, why, whylen)) == CXV_OK &&
 	    (r = generation_new(&s, &s.gen, why, whylen)) == CXV_OK) {
 		CXV_LOG(CXV_LOG_INFO, "server.start", CXV_LF("listen", addr));
 		fprintf(stderr, "cxvault: serving https://%s\n", addr);
 		serve(&s, &set);
+		cxv_maint_free(s.maint);
+		s.maint = NULL;
 		generation_free(s.gen, cxv_vault_config(v)->http_timeout_s);
 		(void)cxv_store_checkpoint(cxv_vault_store(v));
 		CXV_LOG(CXV_LOG_INFO, "server.stop", CXV_LF("result", "ok"));
 	}
+	cxv_maint_free(s.maint);
 	if (s.fd >= 0)
 		close(s.fd);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -221,6 +221,22 @@ class Server:
             payload = _json.loads(payload)
         return resp.status, hdrs, payload
 
+    def make_user(self, admin, logon, profile, password=None, **fields):
+        """A user with profile (and a password), made over the API by the
+        administrator session admin; returns its user id."""
+        st, _, u = self.call("POST", "/v1/users", dict(logon=logon,
+                                                       **fields), token=admin)
+        if st != 201:
+            raise AssertionError(f"user {logon}: {st} {u}")
+        body = {"profile": profile}
+        if password:
+            body.update(password=password, must_change=False)
+        st, _, x = self.call("PUT", f"/v1/users/{u['user']}/login", body,
+                             token=admin)
+        if st != 200:
+            raise AssertionError(f"login of {logon}: {st} {x}")
+        return u["user"]
+
     def login(self, name, password, **kw):
         st, _, doc = self.call("POST", "/v1/sessions",
                                {"name": name, "password": password}, **kw)

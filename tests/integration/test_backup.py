@@ -92,13 +92,8 @@ def online_backup_while_serving():
         bk = os.path.join(tmp, "live.cxb")
         with Server(d) as srv:
             root = srv.login("root", ADMIN_PW)
-            st, _, pbx = srv.call("POST", "/v1/users", {
-                "logon": "PBX", "kind": "api"}, token=root)
-            expect(st == 201, pbx)
-            st, _, doc = srv.call("PUT", f"/v1/users/{pbx['user']}/login",
-                                  {"profile": "api_integration"}, token=root)
-            expect(st == 200, doc)
-            st, _, doc = srv.call("POST", f"/v1/users/{pbx['user']}/tokens", {
+            pbx = srv.make_user(root, "PBX", "api_integration", kind="api")
+            st, _, doc = srv.call("POST", f"/v1/users/{pbx}/tokens", {
                 "permissions": ["cdr.ingest"], "days": 1}, token=root)
             expect(st == 201, doc)
             tok = doc["token"]

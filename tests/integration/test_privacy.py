@@ -5,8 +5,9 @@ import json
 import os
 import sqlite3
 
-from harness import (TempDir, cx, expect, fails, files_containing, main,
-                     new_vault, ok, test)
+from harness import (ADMIN_PW, Server, TempDir, api_vault, cx, expect, fails,
+                     files_containing, main, new_vault, ok, test)
+from people import person_everywhere
 
 JANE = [b"4930123456789", b"jane.doe@example.org", b"Jane Doe"]
 
@@ -90,6 +91,51 @@ def errors_never_echo_identifiers():
             expect(bad not in r.err and "jane" not in r.err.lower(), r.err)
         st = json.loads(ok("status", "--data", d).out)
         expect(st["subjects"] == 0, st)
+
+
+@test
+def log_of_full_scenario():
+    """Must-show (R8.1, R8.4): the default-level log of an ingest and API
+    scenario holds none of its numbers, emails or names; a card number in
+    a request is masked, a Luhn-invalid 16-digit order number is not"""
+    with TempDir() as tmp:
+        d = api_vault(tmp)
+        sid, _ = person_everywhere(d, tmp)
+        with Server(d) as s:
+            root = s.login("root", ADMIN_PW)
+            s.make_user(root, "DPO1", "auditor", "dpo pass phrase 2026")
+            tok = s.login("DPO1", "dpo pass phrase 2026")
+            for q in ("phone=030%20123456789", "email=Jane.Doe%40Example.org",
+                      "name=Jane%20Doe", "chat=Jane.D"):
+                st, _, doc = s.call("GET", f"/v1/subjects?{q}", token=tok)
+                expect(st == 200, f"{q}: {st} {doc}")
+            st, _, _ = s.call("GET", f"/v1/subjects/{sid}", token=tok)
+            expect(st == 200, st)
+            st, _, _ = s.call("GET", "/v1/interactions?phone=030123456789"
+                              "&ref=4111%201111%201111%201111"
+                              "&order=1234567812345678", token=tok)
+            expect(st == 200, st)
+            st, _, _ = s.call("GET", "/v1/jane.doe@example.org/4111111111111111",
+                              token=tok)
+            expect(st == 404, st)
+            st, _, _ = s.call("GET", "/v1/call/+4930123456789", token=tok)
+            expect(st == 404, st)
+            s.call("POST", "/v1/sessions", {"name": "Jane Doe",
+                                            "password": "x"})
+        log = open(os.path.join(d, "logs", "cxvault.log"), "rb").read()
+        spellings = [b"+4930123456789", b"4930123456789", b"030123456789",
+                     b"030 123456789", b"123456789", b"jane.doe@example.org",
+                     b"Jane.Doe@Example.org", b"Jane Doe", b"Jane%20Doe",
+                     b"Jane", b"Jane.D", b"Max Mustermann", b"98765432",
+                     b"4111 1111 1111 1111", b"4111"]
+        found = [n for n in spellings if n in log]
+        expect(found == [], f"in the log: {found}")
+        lines = [l for l in log.decode().splitlines() if "http.request" in l]
+        expect(len(lines) >= 7, lines)
+        expect(any("[card]" in l and "1234567812345678" in l for l in lines),
+               "card masked, order number kept: " + "\n".join(lines))
+        expect(any("[email]" in l for l in lines) and
+               any("[phone]" in l for l in lines), lines)
 
 
 if __name__ == "__main__":

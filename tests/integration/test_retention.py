@@ -10,8 +10,8 @@ import os
 import sqlite3
 import subprocess
 
-from harness import (BIN, TempDir, cx, expect, fails, main, new_vault, ok,
-                     test)
+from harness import (ADMIN_PW, BIN, Server, TempDir, api_vault, cx, expect,
+                     fails, main, new_vault, ok, test)
 
 DAY = datetime.timedelta(days=1)
 NOW = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
@@ -248,6 +248,59 @@ def policies_checked_and_audited():
         sets = audit_entries(d, "retention.set")
         expect([(e["object_id"], e["fields"]) for e in sets] ==
                [("charges", "365 delete")], sets)
+
+
+@test
+def over_the_api():
+    """Administrators read, change (the server reloads) and run the
+    policies over the API and purge the logs; others may not"""
+    import time
+    with TempDir() as tmp:
+        d = api_vault(tmp)
+        ninety_days(d, tmp)
+        with Server(d) as s:
+            root = s.login("root", ADMIN_PW)
+            s.make_user(root, "SUP1", "supervisor", "sup pass phrase 2026")
+            sup = s.login("SUP1", "sup pass phrase 2026")
+            for m, p, b in (("GET", "/v1/retention", None),
+                            ("PUT", "/v1/retention", {"category": "charges",
+                                                      "policy": "1 delete"}),
+                            ("POST", "/v1/retention/run", {}),
+                            ("POST", "/v1/logs/purge", None)):
+                st, _, doc = s.call(m, p, b, token=sup)
+                expect(st == 403, f"{m} {p}: {st} {doc}")
+            st, _, doc = s.call("PUT", "/v1/retention", {
+                "category": "interactions", "policy": "30 shred"}, token=root)
+            expect(st == 400 and doc["error"]["code"] == "invalid", doc)
+            st, _, doc = s.call("PUT", "/v1/retention", {
+                "category": "cdrs", "policy": "30 delete"}, token=root)
+            expect(st == 400, doc)
+            st, _, doc = s.call("PUT", "/v1/retention", {
+                "category": "interactions", "policy": "30 delete"},
+                token=root)
+            expect(st == 200 and doc["policies"]["interactions"] ==
+                   "30 delete", doc)
+            # Every handle of the reloaded server sees it.
+            for _ in range(100):
+                seen = [s.call("GET", "/v1/retention", token=root)[2]
+                        ["policies"]["interactions"] for _ in range(8)]
+                if set(seen) == {"30 delete"}:
+                    break
+                time.sleep(0.05)
+            expect(set(seen) == {"30 delete"}, seen)
+            st, _, rep = s.call("POST", "/v1/retention/run",
+                                {"dry_run": True}, token=root)
+            expect(st == 200 and rep["dry_run"] and
+                   rep["categories"]["interactions"]["deleted"] == 59, rep)
+            st, _, rep = s.call("POST", "/v1/retention/run", {}, token=root)
+            expect(st == 200 and
+                   rep["categories"]["interactions"]["deleted"] == 59, rep)
+            st, _, doc = s.call("POST", "/v1/logs/purge", token=root)
+            expect(st == 200 and doc == {"purged": True}, doc)
+        sets = audit_entries(d, "retention.set")
+        expect([(e["object_id"], e["fields"]) for e in sets] ==
+               [("interactions", "30 delete")], sets)
+        expect(audit_entries(d, "logs.purge"), "purge audited")
 
 
 if __name__ == "__main__":

@@ -168,19 +168,9 @@ def request_workflow_and_report():
         with Server(d) as s:
             root = s.login("root", ADMIN_PW)
 
-            def person(logon, profile, **fields):
-                st, _, u = s.call("POST", "/v1/users", dict(logon=logon,
-                                  **fields), token=root)
-                expect(st == 201, u)
-                st, _, x = s.call("PUT", f"/v1/users/{u['user']}/login", {
-                    "profile": profile, "password": PW, "must_change":
-                    False}, token=root)
-                expect(st == 200, x)
-                return u["user"]
-
-            eu = person("EU9", "end_user", first_name="Edda",
-                        mobile="0171 9999999")
-            person("DPO1", "auditor")
+            eu = s.make_user(root, "EU9", "end_user", PW, first_name="Edda",
+                             mobile="0171 9999999")
+            s.make_user(root, "DPO1", "auditor", PW)
             te, dpo = s.login("EU9", PW), s.login("DPO1", PW)
             st, _, req = s.call("POST", "/v1/me/requests",
                                 {"reason": "consent_withdrawn"}, token=te)
