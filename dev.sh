@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 # Debian/Ubuntu packages, each needed (README "Dependencies" says why).
 PKGS=(build-essential meson ninja-build pkg-config python3 clang john-data python3-zxcvbn
       libsodium-dev libsqlite3-dev libjansson-dev libcmocka-dev libcsv-dev
-      libgnutls28-dev libmicrohttpd-dev curl openssl faketime
+      libgnutls28-dev libmicrohttpd-dev curl openssl faketime rsyslog rsyslog-gnutls
       cppcheck clang-tidy)
 
 installed() {

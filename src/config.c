@@ -78,6 +78,16 @@ static const struct key keys[] = {
 	{ "log_max_age_days", T_INT, F(log_max_age_days), 0, 3650, NULL, "30",
 	  "must be 0-3650",
 	  "Rotated log files older than this are deleted; 0: kept." },
+	{ "log_forward", T_STR, F(log_forward), 0, 0, NULL, "",
+	  "must be printable text",
+	  "'cxvault serve' forwards its log lines (as written: pseudonymized,\n"
+	  "redacted) to this collector, HOST:PORT, as RFC 5424 syslog over\n"
+	  "TLS (RFC 5425). Empty: no forwarding. Needs a restart." },
+	{ "log_forward_ca", T_STR, F(log_forward_ca), 0, 0, NULL, "",
+	  "must be printable text",
+	  "CA certificates (PEM) the collector's certificate must chain to;\n"
+	  "its name must match the HOST of log_forward. Empty: the system's\n"
+	  "trust store." },
 	{ "call_log_size", T_INT, F(call_log_size), 1, 100000, NULL, "1000",
 	  "must be 1-100000",
 	  "Calls kept in each agent's call log (R1.5); older entries are\n"

@@ -38,6 +38,8 @@ struct cxv_config {
 	int hide_private_data;		/* R8.3 */
 	long long log_max_bytes;	/* R8.2 */
 	int log_max_files;
+	char log_forward[CXV_CONFIG_STR_MAX];	/* R8.5: HOST:PORT, or "" */
+	char log_forward_ca[CXV_CONFIG_STR_MAX];
 	int log_max_age_days;
 	int call_log_size;		/* entries per agent call log */
 

@@ -27,7 +27,10 @@ static struct {
 	struct cxv_log_opts o;
 	cxv_log_pseudonym_fn pseudonym;
 	void *pseudonym_ctx;
-} lg = { PTHREAD_MUTEX_INITIALIZER, -1, "", { 0, 1, 0, 0, 0 }, NULL, NULL };
+	cxv_log_sink_fn sink;
+	void *sink_ctx;
+} lg = { PTHREAD_MUTEX_INITIALIZER, -1, "", { 0, 1, 0, 0, 0 }, NULL, NULL,
+    NULL, NULL };
 
 #define ROTATED_MAX	99	/* log.1 .. log.99 */
 
@@ -36,6 +39,15 @@ open_file(const char *path)
 {
 	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
 	    O_NOFOLLOW, 0600);
+}
+
+void
+cxv_log_set_sink(cxv_log_sink_fn fn, void *ctx)
+{
+	pthread_mutex_lock(&lg.mu);
+	lg.sink = fn;
+	lg.sink_ctx = ctx;
+	pthread_mutex_unlock(&lg.mu);
 }
 
 int
@@ -260,6 +272,8 @@ cxv_log(int level, const char *event, const struct cxv_log_field *fields,
 		put_field(&l, &fields[i]);
 	l.buf[l.len++] = '\n';
 	rotate_if_full(l.len);
+	if (lg.sink != NULL)
+		lg.sink(lg.sink_ctx, level, l.buf, l.len - 1);
 	if (lg.fd >= 0 && write(lg.fd, l.buf, l.len) < 0)
 		l.len = 0;	/* a lost log line must not fail the operation */
 	pthread_mutex_unlock(&lg.mu);

@@ -69,6 +69,15 @@ int cxv_log_open(const char *path, const struct cxv_log_opts *o);
 /* Use fn to pseudonymize personal values (NULL: write "***"). */
 void cxv_log_set_pseudonymizer(cxv_log_pseudonym_fn fn, void *ctx);
 
+/*
+ * Also hand every written line (as written: pseudonymized, redacted;
+ * without its newline) to fn, under the log's lock, so fn must be quick
+ * and must not log (log forwarding, logfwd.h). NULL: no more.
+ */
+typedef void (*cxv_log_sink_fn)(void *ctx, int level, const char *line,
+    size_t len);
+void cxv_log_set_sink(cxv_log_sink_fn fn, void *ctx);
+
 /* Log with o from now on (a reloaded configuration); if open. */
 void cxv_log_set_opts(const struct cxv_log_opts *o);
 

@@ -168,3 +168,33 @@ cxv_net_addr_text(const struct sockaddr *sa, char out[CXV_NET_ADDR_STR])
 	    == NULL)
 		snprintf(out, CXV_NET_ADDR_STR, "?");
 }
+
+int
+cxv_net_hostport_parse(const char *s, char host[CXV_NET_HOST_MAX],
+    char port[6])
+{
+	const char *colon, *h = s, *he;
+	long long n;
+
+	if (s[0] == '[') {
+		h = s + 1;
+		if ((he = strchr(h, ']')) == NULL || he[1] != ':')
+			return CXV_ERR_INVALID;
+		colon = he + 1;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL || strchr(s, ':') != colon)
+			return CXV_ERR_INVALID;
+		he = colon;
+	}
+	if (he == h || (size_t)(he - h) >= CXV_NET_HOST_MAX ||
+	    strlen(colon + 1) > 5 || cxv_strtonum(colon + 1, 1, 65535, &n) !=
+	    CXV_OK)
+		return CXV_ERR_INVALID;
+	memcpy(host, h, (size_t)(he - h));
+	host[he - h] = '\0';
+	if (strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789.-:") != strlen(host))
+		return CXV_ERR_INVALID;
+	snprintf(port, 6, "%lld", n);
+	return CXV_OK;
+}

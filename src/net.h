@@ -48,6 +48,14 @@ int cxv_netmask_match(const struct cxv_netmask_list *l,
 int cxv_net_listen_parse(const char *s, struct sockaddr_storage *ss /* OUT */,
     socklen_t *len /* OUT */);
 
+/*
+ * "HOST:PORT" or "[V6]:PORT" (a collector to connect to): host (a name
+ * or an address, cap bytes) and the port as digits (1-65535).
+ */
+#define CXV_NET_HOST_MAX	256
+int cxv_net_hostport_parse(const char *s, char host[CXV_NET_HOST_MAX],
+    char port[6]);
+
 /* The numeric address of sa ("192.0.2.1", "::1") into out, or "?". */
 #define CXV_NET_ADDR_STR	48
 void cxv_net_addr_text(const struct sockaddr *sa, char out[CXV_NET_ADDR_STR]);

@@ -19,6 +19,7 @@
 #include "err.h"
 #include "http.h"
 #include "log.h"
+#include "logfwd.h"
 #include "maint.h"
 #include "net.h"
 #include "store.h"
@@ -47,7 +48,33 @@ struct server {
 	struct generation *gen;
 	int fd;
 	struct cxv_maint *maint;
+	struct cxv_logfwd *fwd;
 };
+
+/* R8.5: forward the log to a collector, if configured. */
+static int
+forward_start(struct server *s, char *why, size_t whylen)
+{
+	const struct cxv_config *cfg = cxv_vault_config(s->v);
+	int r;
+
+	if (cfg->log_forward[0] == '\0')
+		return CXV_OK;
+	if ((r = cxv_logfwd_start(cfg->log_forward, cfg->log_forward_ca,
+	    &s->fwd, why, whylen)) == CXV_OK)
+		cxv_log_set_sink(cxv_logfwd_line, s->fwd);
+	return r;
+}
+
+static void
+forward_stop(struct server *s)
+{
+	if (s->fwd == NULL)
+		return;
+	cxv_log_set_sink(NULL, NULL);
+	cxv_logfwd_stop(s->fwd, 2000);
+	s->fwd = NULL;
+}
 
 /* An API request rewrote cxvault.conf: reload as for an operator's HUP. */
 static void
@@ -257,7 +284,7 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 {
 	const struct cxv_config *cfg = cxv_vault_config(v);
 	const char *addr = listen != NULL ? listen : cfg->listen;
-	struct server s = { v, NULL, -1, NULL };
+	struct server s = { v, NULL, -1, NULL, NULL };
 	sigset_t set, old;
 	int r;
 
@@ -268,7 +295,8 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 	sigaddset(&set, SIGHUP);
 	signal(SIGPIPE, SIG_IGN);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
-	if ((r = cxv_maint_new(v, cxv_now_ms(), &s.maint)) == CXV_OK &&
+	if ((r = forward_start(&s, why, whylen)) == CXV_OK &&
+	    (r = cxv_maint_new(v, cxv_now_ms(), &s.maint)) == CXV_OK &&
 	    (r = listen_on(addr, &s.fd, why, whylen)) == CXV_OK &&
 	    (r = generation_new(&s, &s.gen, why, whylen)) == CXV_OK) {
 		CXV_LOG(CXV_LOG_INFO, "server.start", CXV_LF("listen", addr));
@@ -281,6 +309,7 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 		CXV_LOG(CXV_LOG_INFO, "server.stop", CXV_LF("result", "ok"));
 	}
 	cxv_maint_free(s.maint);
+	forward_stop(&s);
 	if (s.fd >= 0)
 		close(s.fd);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

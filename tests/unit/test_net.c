@@ -105,6 +105,30 @@ test_listen(void **state)
 	    CXV_ERR_INVALID);
 }
 
+/* R8.5: the collector's address. */
+static void
+test_hostport(void **state)
+{
+	static const char *const bad[] = { "", "host", "host:", ":514",
+	    "host:0", "host:65536", "host:6514x", "a:b:6514", "[::1]6514",
+	    "[::1:6514", "ho st:6514", "host/x:6514", "[]:6514" };
+	char host[CXV_NET_HOST_MAX], port[6];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(cxv_net_hostport_parse("logs.example.org:6514", host,
+	    port), CXV_OK);
+	assert_string_equal(host, "logs.example.org");
+	assert_string_equal(port, "6514");
+	assert_int_equal(cxv_net_hostport_parse("[2001:db8::1]:10514", host,
+	    port), CXV_OK);
+	assert_string_equal(host, "2001:db8::1");
+	assert_string_equal(port, "10514");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(cxv_net_hostport_parse(bad[i], host, port),
+		    CXV_ERR_INVALID);
+}
+
 int
 main(void)
 {
@@ -112,6 +136,7 @@ main(void)
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_listen),
+		cmocka_unit_test(test_hostport),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
