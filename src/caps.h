@@ -49,7 +49,7 @@
 /* Microseconds an import leaves the database to other writers per batch. */
 #define CXV_IMPORT_YIELD_US	300
 /* Records deleted per retention transaction (short write locks). */
-#define CXV_RETENTION_BATCH	256
+#define CXV_RETENTION_BATCH	64
 /* Fields of one CDR, and bytes of one field of any record. */
 #define CXV_CDR_FIELDS_MAX	24
 #define CXV_FIELD_MAX	1024

@@ -528,7 +528,11 @@ struct cxv_store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S__COUNT];
 	int in_txn;
+	int wal_frames;			/* in the WAL after the last commit */
 };
+
+/* SQLite's own threshold for an automatic checkpoint, in frames. */
+#define CHECKPOINT_FRAMES	1000
 
 sqlite3 *
 cxv_sqlite_db(struct cxv_store *st)
@@ -653,6 +657,18 @@ busy_wait(void *ctx, int tries)
 	return 1;
 }
 
+/* After each commit in WAL mode (replaces the automatic checkpoint). */
+static int
+wal_committed(void *ctx, sqlite3 *db, const char *name, int frames)
+{
+	struct cxv_store *st = ctx;
+
+	(void)db;
+	(void)name;
+	st->wal_frames = frames;
+	return SQLITE_OK;
+}
+
 static int
 configure(struct cxv_store *st)
 {
@@ -667,6 +683,7 @@ configure(struct cxv_store *st)
 	    "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA trusted_schema = OFF;")) != CXV_OK)
 		return r;
+	(void)sqlite3_wal_hook(st->db, wal_committed, st);
 	return CXV_OK;
 }
 
@@ -775,6 +792,16 @@ cxv_store_commit(struct cxv_store *st)
 	}
 	st->in_txn = 0;
 	pthread_mutex_unlock(&writer);
+	/*
+	 * The checkpoint SQLite would run inside COMMIT, run here instead,
+	 * after the writers' turn is passed on: copying pages back into the
+	 * database then no longer holds up the next writer of this process.
+	 */
+	if (st->wal_frames >= CHECKPOINT_FRAMES) {
+		st->wal_frames = 0;
+		(void)sqlite3_wal_checkpoint_v2(st->db, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	}
 	return CXV_OK;
 }
 
