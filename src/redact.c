@@ -215,6 +215,27 @@ interesting(unsigned char c)
 	return is_digit(c) || is_upper(c) || c == '+' || c == '(' || c == '@';
 }
 
+/*
+ * Whether i is inside a longer token, where no match may start: a digit
+ * group after a space that follows a digit ("4123 0567 8901 2345", an
+ * order number, is not a phone number from its second group on), or
+ * anything after '-', '.', '/' or ':' that follows a letter or digit
+ * (IP addresses, UUIDs, dates, the groups of an IBAN).
+ */
+static int
+continues(const char *s, size_t i)
+{
+	unsigned char p, q;
+
+	if (i < 2)
+		return 0;
+	p = (unsigned char)s[i - 1];
+	q = (unsigned char)s[i - 2];
+	if (p == ' ')
+		return is_digit(q);
+	return (p == '-' || p == '.' || p == '/' || p == ':') && is_alnum(q);
+}
+
 /* A number or IBAN starting at i; its end and mask, or 0. */
 static size_t
 match_at(const char *s, size_t i, size_t len, const char **mask)
@@ -248,7 +269,8 @@ cxv_redact(const char *in, size_t len, char *out, size_t cap)
 		}
 		if (c == '@')
 			end = match_email(in, i, len, pending, &start);
-		else if (i == 0 || !is_alnum((unsigned char)in[i - 1]))
+		else if ((i == 0 || !is_alnum((unsigned char)in[i - 1])) &&
+		    !continues(in, i))
 			end = match_at(in, i, len, &mask);
 		if (end == 0) {
 			i++;

@@ -533,6 +533,15 @@ struct cxv_store {
 
 /* SQLite's own threshold for an automatic checkpoint, in frames. */
 #define CHECKPOINT_FRAMES	1000
+#define WAL_RESTART_FRAMES	(16 * CHECKPOINT_FRAMES)
+
+static void
+checkpoint_passive(struct cxv_store *st)
+{
+	st->wal_frames = 0;
+	(void)sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    NULL, NULL);
+}
 
 sqlite3 *
 cxv_sqlite_db(struct cxv_store *st)
@@ -791,17 +800,19 @@ cxv_store_commit(struct cxv_store *st)
 		return r;
 	}
 	st->in_txn = 0;
-	pthread_mutex_unlock(&writer);
 	/*
-	 * The checkpoint SQLite would run inside COMMIT, run here instead,
-	 * after the writers' turn is passed on: copying pages back into the
-	 * database then no longer holds up the next writer of this process.
+	 * The checkpoint SQLite would run inside COMMIT runs here, after the
+	 * writers' turn is passed on, so copying pages back no longer holds
+	 * up the next writer of this process. But the log only starts over
+	 * when a writer finds it all copied, which a stream of writers can
+	 * keep from happening: past WAL_RESTART_FRAMES the checkpoint runs
+	 * before the turn is passed on (short: most frames are copied).
 	 */
-	if (st->wal_frames >= CHECKPOINT_FRAMES) {
-		st->wal_frames = 0;
-		(void)sqlite3_wal_checkpoint_v2(st->db, NULL,
-		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	}
+	if (st->wal_frames >= WAL_RESTART_FRAMES)
+		checkpoint_passive(st);
+	pthread_mutex_unlock(&writer);
+	if (st->wal_frames >= CHECKPOINT_FRAMES)
+		checkpoint_passive(st);
 	return CXV_OK;
 }
 
