@@ -79,6 +79,35 @@ digit_run(const char *s, size_t i, size_t len, const char *seps,
 	return end;
 }
 
+/*
+ * A run of digit groups that runs into letters ("0044 0532 01e.doe@")
+ * ends before its last group instead: where the number's last group
+ * begins, its separators left out; i if there is no earlier group.
+ */
+static size_t
+before_last_group(const char *s, size_t i, size_t end, const char *seps)
+{
+	while (end > i && is_digit((unsigned char)s[end - 1]))
+		end--;
+	while (end > i && strchr(seps, s[end - 1]) != NULL)
+		end--;
+	return end;
+}
+
+/* digit_run, cut back to whole groups when it runs into a word. */
+static size_t
+clean_run(const char *s, size_t i, size_t len, const char *seps,
+    unsigned char *d, size_t cap, size_t *n)
+{
+	size_t end = digit_run(s, i, len, seps, d, cap, n), cut;
+
+	if (end == 0 || ends_clean(s, end, len))
+		return end;
+	if ((cut = before_last_group(s, i, end, seps)) == i)
+		return 0;
+	return digit_run(s, i, cut, seps, d, cap, n);
+}
+
 static size_t
 match_card(const char *s, size_t i, size_t len)
 {
@@ -87,8 +116,8 @@ match_card(const char *s, size_t i, size_t len)
 
 	if (!is_digit((unsigned char)s[i]))
 		return 0;
-	end = digit_run(s, i, len, " -", d, CARD_MAX + 1, &n);
-	if (end == 0 || n < CARD_MIN || n > CARD_MAX || !ends_clean(s, end, len))
+	end = clean_run(s, i, len, " -", d, CARD_MAX + 1, &n);
+	if (end == 0 || n < CARD_MIN || n > CARD_MAX)
 		return 0;
 	/* Two separators in a row are no card's. */
 	for (size_t k = i + 1; k < end; k++)
@@ -110,8 +139,8 @@ match_phone(const char *s, size_t i, size_t len)
 	if (j >= len || !is_digit((unsigned char)s[j]))
 		return 0;
 	marked |= s[j] == '0';
-	end = digit_run(s, j, len, " -/.()", d, PHONE_MAX + 1, &n);
-	if (end == 0 || n > PHONE_MAX || !ends_clean(s, end, len))
+	end = clean_run(s, j, len, " -/.()", d, PHONE_MAX + 1, &n);
+	if (end == 0 || n > PHONE_MAX)
 		return 0;
 	if (end < len && s[end] == ')')
 		end++;
@@ -220,20 +249,24 @@ interesting(unsigned char c)
  * group after a space that follows a digit ("4123 0567 8901 2345", an
  * order number, is not a phone number from its second group on), or
  * anything after '-', '.', '/' or ':' that follows a letter or digit
- * (IP addresses, UUIDs, dates, the groups of an IBAN).
+ * (IP addresses, UUIDs, dates, the groups of an IBAN), unless that
+ * was a match (masked, it no longer continues).
  */
 static int
-continues(const char *s, size_t i)
+continues(const char *s, size_t i, size_t pending)
 {
-	unsigned char p, q;
+	size_t k = i;
+	int space = 0;
 
-	if (i < 2)
+	while (k > pending && strchr(" -./:", s[k - 1]) != NULL) {
+		space |= s[k - 1] == ' ';
+		k--;
+	}
+	/* Before pending is a match, which the mask ends. */
+	if (k == i || k == pending || k == 0)
 		return 0;
-	p = (unsigned char)s[i - 1];
-	q = (unsigned char)s[i - 2];
-	if (p == ' ')
-		return is_digit(q);
-	return (p == '-' || p == '.' || p == '/' || p == ':') && is_alnum(q);
+	return space ? is_digit((unsigned char)s[k - 1]) :
+	    is_alnum((unsigned char)s[k - 1]);
 }
 
 /* A number or IBAN starting at i; its end and mask, or 0. */
@@ -269,8 +302,8 @@ cxv_redact(const char *in, size_t len, char *out, size_t cap)
 		}
 		if (c == '@')
 			end = match_email(in, i, len, pending, &start);
-		else if ((i == 0 || !is_alnum((unsigned char)in[i - 1])) &&
-		    !continues(in, i))
+		else if (i == pending ||	/* right after a match */
+		    (!is_alnum((unsigned char)in[i - 1]) && !continues(in, i, pending)))
 			end = match_at(in, i, len, &mask);
 		if (end == 0) {
 			i++;

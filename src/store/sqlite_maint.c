@@ -52,6 +52,9 @@ static const struct {
 
 #define SQL_MAX	512
 
+static int prepare(struct cxv_store *st, sqlite3_stmt **s, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+
 static int
 prepare(struct cxv_store *st, sqlite3_stmt **s, const char *fmt, ...)
 {
@@ -134,16 +137,12 @@ cxv_store_ret_expired(struct cxv_store *st, int cat, int64_t before_ms,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CXV_OK : cxv_sqlite_rc(rc);
 }
 
+/* Step a count(*) query over ?1 = before_ms into *n; finalize it. */
 static int
-count_query(struct cxv_store *st, int64_t before_ms, int64_t *n,
-    const char *fmt, const char *a, const char *b, const char *c)
+count_run(sqlite3_stmt *s, int64_t before_ms, int64_t *n)
 {
-	sqlite3_stmt *s = NULL;
-	int r, rc;
+	int rc;
 
-	*n = 0;
-	if ((r = prepare(st, &s, fmt, a, b, c)) != CXV_OK)
-		return r;
 	sqlite3_bind_int64(s, 1, before_ms);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		*n = sqlite3_column_int64(s, 0);
@@ -156,30 +155,39 @@ cxv_store_ret_count(struct cxv_store *st, int cat, int64_t before_ms,
     int64_t *n, int64_t *files, int64_t *held)
 {
 	const struct ret_table *t = ret_table(cat);
-	const char *hold0 = " JOIN subject s ON s.id = t.subject_id AND "
-	    "s.hold = 0";
+	const char *hold0 = t != NULL && t->subject ? " JOIN subject s ON "
+	    "s.id = t.subject_id AND s.hold = 0" : "";
 	char where[128];
+	sqlite3_stmt *s = NULL;
 	int r;
 
 	*n = *files = *held = 0;
 	if (t == NULL)
 		return CXV_ERR_INVALID;
 	expired_where(t, where, sizeof(where));
-	if (cat == CXV_RET_AUDIT)
-		return count_query(st, before_ms, n, "SELECT count(*) FROM audit "
-		    "WHERE seq <= (SELECT max(seq) FROM audit t WHERE %s) AND "
-		    "seq < (SELECT max(seq) FROM audit)%s%s", where, "", "");
-	if ((r = count_query(st, before_ms, n, "SELECT count(*) FROM %s t%s "
-	    "WHERE %s", t->table, t->subject ? hold0 : "", where)) != CXV_OK)
+	if (cat == CXV_RET_AUDIT) {
+		if ((r = prepare(st, &s, "SELECT count(*) FROM audit WHERE seq <= "
+		    "(SELECT max(seq) FROM audit t WHERE %s) AND seq < (SELECT "
+		    "max(seq) FROM audit)", where)) != CXV_OK)
+			return r;
+		return count_run(s, before_ms, n);
+	}
+	if ((r = prepare(st, &s, "SELECT count(*) FROM %s t%s WHERE %s",
+	    t->table, hold0, where)) != CXV_OK ||
+	    (r = count_run(s, before_ms, n)) != CXV_OK)
 		return r;
-	if (t->subject && (r = count_query(st, before_ms, held,
-	    "SELECT count(*) FROM %s t JOIN subject s ON s.id = t.subject_id "
-	    "AND s.hold = 1 WHERE %s%s", t->table, where, "")) != CXV_OK)
+	if (t->subject && ((r = prepare(st, &s, "SELECT count(*) FROM %s t "
+	    "JOIN subject s ON s.id = t.subject_id AND s.hold = 1 WHERE %s",
+	    t->table, where)) != CXV_OK ||
+	    (r = count_run(s, before_ms, held)) != CXV_OK))
 		return r;
-	if (cat == CXV_RET_INTERACTIONS)
-		return count_query(st, before_ms, files, "SELECT count(*) FROM "
-		    "content c JOIN interaction t ON t.id = c.interaction_id%s "
-		    "WHERE %s%s", hold0, where, "");
+	if (cat == CXV_RET_INTERACTIONS) {
+		if ((r = prepare(st, &s, "SELECT count(*) FROM content c JOIN "
+		    "interaction t ON t.id = c.interaction_id%s WHERE %s", hold0,
+		    where)) != CXV_OK)
+			return r;
+		return count_run(s, before_ms, files);
+	}
 	if (t->kinds != NULL)
 		*files = *n;
 	return CXV_OK;
