@@ -45,7 +45,7 @@
 
 /* One line of an imported file, and records per import transaction. */
 #define CXV_IMPORT_LINE_MAX	8192
-#define CXV_IMPORT_BATCH	500
+#define CXV_IMPORT_BATCH	100
 /* Microseconds an import leaves the database to other writers per batch. */
 #define CXV_IMPORT_YIELD_US	300
 /* Records deleted per retention transaction (short write locks). */

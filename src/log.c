@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -33,6 +34,10 @@ static struct {
     NULL, NULL };
 
 #define ROTATED_MAX	99	/* log.1 .. log.99 */
+
+/* The level in force, readable without the lock: lines above it cost
+ * nothing (0: not open). */
+static atomic_int level_now;
 
 static int
 open_file(const char *path)
@@ -63,6 +68,7 @@ cxv_log_open(const char *path, const struct cxv_log_opts *o)
 	lg.fd = fd;
 	memcpy(lg.path, path, strlen(path) + 1);
 	lg.o = *o;
+	atomic_store(&level_now, lg.fd >= 0 ? o->level : 0);
 	pthread_mutex_unlock(&lg.mu);
 	return CXV_OK;
 }
@@ -84,6 +90,7 @@ cxv_log_close(void)
 		close(lg.fd);
 	lg.fd = -1;
 	lg.o.level = 0;
+	atomic_store(&level_now, 0);
 	lg.pseudonym = NULL;
 	lg.pseudonym_ctx = NULL;
 	pthread_mutex_unlock(&lg.mu);
@@ -95,6 +102,7 @@ cxv_log_set_opts(const struct cxv_log_opts *o)
 	pthread_mutex_lock(&lg.mu);
 	if (lg.fd >= 0)
 		lg.o = *o;
+	atomic_store(&level_now, lg.fd >= 0 ? o->level : 0);
 	pthread_mutex_unlock(&lg.mu);
 }
 
@@ -257,6 +265,8 @@ cxv_log(int level, const char *event, const struct cxv_log_field *fields,
 	char ts[CXV_TIME_STR], lvl[16];
 	size_t i;
 
+	if (level > atomic_load(&level_now))
+		return;
 	l.len = 0;
 	cxv_time_format(cxv_now_ms(), ts);
 	snprintf(lvl, sizeof(lvl), " level=%d event=", level);

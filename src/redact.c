@@ -32,6 +32,16 @@ is_alnum(unsigned char c)
 	return is_digit(c) || is_upper(c) || (c >= 'a' && c <= 'z');
 }
 
+/* c is one of the characters of set (never the NUL: unlike strchr). */
+static int
+in_set(const char *set, char c)
+{
+	for (; *set != '\0'; set++)
+		if (*set == c)
+			return 1;
+	return 0;
+}
+
 /* A match may not run on into more letters, digits or an address. */
 static int
 ends_clean(const char *s, size_t i, size_t len)
@@ -68,9 +78,9 @@ digit_run(const char *s, size_t i, size_t len, const char *seps,
 				return 0;	/* too many for this kind */
 			d[(*n)++] = (unsigned char)(s[i++] - '0');
 			end = i;
-		} else if (strchr(seps, s[i]) != NULL && i + 1 < len &&
+		} else if (in_set(seps, s[i]) && i + 1 < len &&
 		    *n > 0 && (is_digit((unsigned char)s[i + 1]) ||
-		    (i + 2 < len && strchr(seps, s[i + 1]) != NULL &&
+		    (i + 2 < len && in_set(seps, s[i + 1]) &&
 		    is_digit((unsigned char)s[i + 2]))))
 			i++;
 		else
@@ -89,7 +99,7 @@ before_last_group(const char *s, size_t i, size_t end, const char *seps)
 {
 	while (end > i && is_digit((unsigned char)s[end - 1]))
 		end--;
-	while (end > i && strchr(seps, s[end - 1]) != NULL)
+	while (end > i && in_set(seps, s[end - 1]))
 		end--;
 	return end;
 }
@@ -258,7 +268,7 @@ continues(const char *s, size_t i, size_t pending)
 	size_t k = i;
 	int space = 0;
 
-	while (k > pending && strchr(" -./:", s[k - 1]) != NULL) {
+	while (k > pending && in_set(" -./:", s[k - 1])) {
 		space |= s[k - 1] == ' ';
 		k--;
 	}
