@@ -22,6 +22,7 @@
 #include "redact.h"
 
 #define LINE_MAX_	512
+#define ITEM_MAX	96	/* an item as written */
 
 enum kind {
 	K_CARD, K_IBAN, K_EMAIL, K_PHONE,		/* personal */
@@ -67,7 +68,7 @@ luhn_digit(const char *d, int n)
 
 /* 16 digits, Luhn-valid (valid) or not, grouped by sep (or none). */
 static void
-card(char *out, int valid)
+card(char out[ITEM_MAX], int valid)
 {
 	static const char *const seps[] = { "", " ", "-" };
 	const char *sep = seps[rnd(3)];
@@ -82,7 +83,7 @@ card(char *out, int valid)
 	d[16] = '\0';
 	for (int i = 0; i < 16; i++) {
 		if (i > 0 && i % 4 == 0)
-			k += sprintf(out + k, "%s", sep);
+			k += snprintf(out + k, 8, "%s", sep);
 		out[k++] = d[i];
 	}
 	out[k] = '\0';
@@ -106,7 +107,7 @@ iban_check(const char *cc, const char *bban)
 }
 
 static void
-iban(char *out, int valid)
+iban(char out[ITEM_MAX], int valid)
 {
 	static const char *const cc[] = { "DE", "FR", "NL", "GB" };
 	const char *c = cc[rnd(4)];
@@ -138,23 +139,23 @@ iban(char *out, int valid)
 }
 
 static void
-phone(char *out)
+phone(char out[ITEM_MAX])
 {
 	char a[8], b[8];
 
 	digits(a, 2 + (int)rnd(2));
 	digits(b, 6 + (int)rnd(2));
 	switch (rnd(5)) {
-	case 0: sprintf(out, "+49 %s %s", a, b); break;
-	case 1: sprintf(out, "0%s-%s", a, b); break;
-	case 2: sprintf(out, "(0%s) %s", a, b); break;
-	case 3: sprintf(out, "0049%s%s", a, b); break;
-	default: sprintf(out, "+44%s%s", a, b); break;
+	case 0: snprintf(out, ITEM_MAX, "+49 %s %s", a, b); break;
+	case 1: snprintf(out, ITEM_MAX, "0%s-%s", a, b); break;
+	case 2: snprintf(out, ITEM_MAX, "(0%s) %s", a, b); break;
+	case 3: snprintf(out, ITEM_MAX, "0049%s%s", a, b); break;
+	default: snprintf(out, ITEM_MAX, "+44%s%s", a, b); break;
 	}
 }
 
 static void
-item(enum kind k, char *out)
+item(enum kind k, char out[ITEM_MAX])
 {
 	static const char *const users[] = { "jane.doe", "m.mustermann",
 	    "support+ticket", "a_b" };
@@ -168,25 +169,27 @@ item(enum kind k, char *out)
 	case K_IBAN: iban(out, 1); break;
 	case K_BADIBAN: iban(out, 0); break;
 	case K_EMAIL:
-		sprintf(out, "%s%u@%s", users[rnd(4)], rnd(100), doms[rnd(3)]);
+		snprintf(out, ITEM_MAX, "%s%u@%s", users[rnd(4)], rnd(100),
+		    doms[rnd(3)]);
 		break;
 	case K_PHONE: phone(out); break;
-	case K_DATE: sprintf(out, "2026-%02u-%02u", 1 + rnd(12), 1 + rnd(28));
+	case K_DATE: snprintf(out, ITEM_MAX, "2026-%02u-%02u", 1 + rnd(12),
+	    1 + rnd(28));
 		break;
-	case K_TIME: sprintf(out, "%02u:%02u:%02u.%03u", rnd(24), rnd(60),
-	    rnd(60), rnd(1000)); break;
-	case K_IP: sprintf(out, "10.%u.%u.%u", rnd(256), rnd(256), rnd(256));
-		break;
-	case K_VERSION: sprintf(out, "v%u.%u.%u", rnd(10), rnd(40), rnd(100));
-		break;
-	case K_UUID: sprintf(out, "%08x-%04x-4%03x-a%03x-%08x%04x",
+	case K_TIME: snprintf(out, ITEM_MAX, "%02u:%02u:%02u.%03u", rnd(24),
+	    rnd(60), rnd(60), rnd(1000)); break;
+	case K_IP: snprintf(out, ITEM_MAX, "10.%u.%u.%u", rnd(256), rnd(256),
+	    rnd(256)); break;
+	case K_VERSION: snprintf(out, ITEM_MAX, "v%u.%u.%u", rnd(10), rnd(40),
+	    rnd(100)); break;
+	case K_UUID: snprintf(out, ITEM_MAX, "%08x-%04x-4%03x-a%03x-%08x%04x",
 	    rnd(0xffffffffu), rnd(0x10000), rnd(0x1000), rnd(0x1000),
 	    rnd(0xffffffffu), rnd(0x10000)); break;
-	case K_AMOUNT: sprintf(out, "%u.%02u EUR", rnd(10000), rnd(100));
+	case K_AMOUNT: snprintf(out, ITEM_MAX, "%u.%02u EUR", rnd(10000), rnd(100));
 		break;
-	case K_SHORT: sprintf(out, "%u", rnd(100000)); break;
-	case K_ID9: digits(d, 9); sprintf(out, "%s", d); break;
-	default: sprintf(out, "%05u", rnd(100000)); break;
+	case K_SHORT: snprintf(out, ITEM_MAX, "%u", rnd(100000)); break;
+	case K_ID9: digits(d, 9); snprintf(out, ITEM_MAX, "%s", d); break;
+	default: snprintf(out, ITEM_MAX, "%05u", rnd(100000)); break;
 	}
 }
 
@@ -210,10 +213,10 @@ int
 main(int argc, char **argv)
 {
 	long mb = argc > 1 ? strtol(argv[1], NULL, 10) : 200;
-	int runs = argc > 2 ? atoi(argv[2]) : 3;
+	int runs = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 3;
 	size_t cap = (size_t)mb << 20, used = 0, n = 0, ncap = 1 << 20;
 	long fn[K__COUNT] = { 0 }, fp[K__COUNT] = { 0 }, seen[K__COUNT] = { 0 };
-	char *text, out[LINE_MAX_ * 2], it[96], ts[40], *mark;
+	char *text, out[LINE_MAX_ * 2], it[ITEM_MAX], ts[40], *mark;
 	struct line *lines;
 	double *mbs, t;
 
@@ -230,14 +233,14 @@ main(int argc, char **argv)
 		    sizeof(*lines))) == NULL)
 			return 1;
 		item(k, it);
-		sprintf(ts, "2026-11-25T%02u:%02u:%02u.%03uZ", rnd(24), rnd(60),
+		snprintf(ts, sizeof(ts), "2026-11-25T%02u:%02u:%02u.%03uZ", rnd(24), rnd(60),
 		    rnd(60), rnd(1000));
 		switch (rnd(4)) {
-		case 0: len = sprintf(text + used, T_REQUEST, ts, it); break;
-		case 1: len = sprintf(text + used, T_REJECT, ts, rnd(100000),
+		case 0: len = snprintf(text + used, LINE_MAX_, T_REQUEST, ts, it); break;
+		case 1: len = snprintf(text + used, LINE_MAX_, T_REJECT, ts, rnd(100000),
 		    it); break;
-		case 2: len = sprintf(text + used, T_ERROR, ts, it); break;
-		default: len = sprintf(text + used, T_NOTE, ts, rnd(1000000),
+		case 2: len = snprintf(text + used, LINE_MAX_, T_ERROR, ts, it); break;
+		default: len = snprintf(text + used, LINE_MAX_, T_NOTE, ts, rnd(1000000),
 		    it); break;
 		}
 		mark = strstr(text + used + strlen(ts), it);

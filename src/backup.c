@@ -369,7 +369,6 @@ current_register(const char *db, struct reg *g, int *found)
 /* Extraction into DIR/.restore. */
 struct extract {
 	char dir[PATH_MAX];
-	uint8_t *buf;
 };
 
 static int

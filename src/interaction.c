@@ -478,7 +478,8 @@ hold_row(void *ctx, const struct cxv_interaction_row *row)
 		return CXV_ERR_CORRUPT;
 	if ((h->sealed = malloc(row->sealed_len + 1)) == NULL)
 		return CXV_ERR_NOMEM;
-	memcpy(h->sealed, row->sealed, row->sealed_len);
+	if (row->sealed_len > 0)	/* a skeleton's is NULL */
+		memcpy(h->sealed, row->sealed, row->sealed_len);
 	h->row.sealed = h->sealed;
 	return CXV_OK;
 }

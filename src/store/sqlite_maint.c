@@ -199,7 +199,7 @@ cxv_store_ret_files(struct cxv_store *st, int cat, const int64_t *ids,
 {
 	sqlite3_stmt *s = NULL;
 	size_t i;
-	int r = CXV_OK, rc = SQLITE_DONE;
+	int r = CXV_OK, rc;
 
 	if (cat == CXV_RET_INTERACTIONS)
 		r = prepare(st, &s, "SELECT file, size FROM content WHERE "
