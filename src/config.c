@@ -83,11 +83,12 @@ static const struct key keys[] = {
 	  "'cxvault serve' forwards its log lines (as written: pseudonymized,\n"
 	  "redacted) to this collector, HOST:PORT, as RFC 5424 syslog over\n"
 	  "TLS (RFC 5425). Empty: no forwarding. Needs a restart." },
-	{ "log_forward_ca", T_STR, F(log_forward_ca), 0, 0, NULL, "",
+	{ "tls_client_ca", T_STR, F(tls_client_ca), 0, 0, NULL, "",
 	  "must be printable text",
-	  "CA certificates (PEM) the collector's certificate must chain to;\n"
-	  "its name must match the HOST of log_forward. Empty: the system's\n"
-	  "trust store." },
+	  "CA certificates (PEM) that every outbound TLS connection (log\n"
+	  "collector, directory, mail server) must chain to; the peer must\n"
+	  "also carry the name dialled (R4.2). Empty: the system's trust\n"
+	  "store. There is no setting that turns the checks off." },
 	{ "call_log_size", T_INT, F(call_log_size), 1, 100000, NULL, "1000",
 	  "must be 1-100000",
 	  "Calls kept in each agent's call log (R1.5); older entries are\n"

@@ -39,7 +39,7 @@ struct cxv_config {
 	long long log_max_bytes;	/* R8.2 */
 	int log_max_files;
 	char log_forward[CXV_CONFIG_STR_MAX];	/* R8.5: HOST:PORT, or "" */
-	char log_forward_ca[CXV_CONFIG_STR_MAX];
+	char tls_client_ca[CXV_CONFIG_STR_MAX];
 	int log_max_age_days;
 	int call_log_size;		/* entries per agent call log */
 

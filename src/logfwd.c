@@ -19,7 +19,7 @@
 #include "err.h"
 #include "log.h"
 #include "net.h"
-#include "tls.h"
+#include "tls_client.h"
 #include "util.h"
 
 #define QUEUE_LINES	16384		/* bounded: oldest dropped beyond */
@@ -30,7 +30,7 @@
 
 struct cxv_logfwd {
 	char host[CXV_NET_HOST_MAX], port[6], me[64];
-	gnutls_certificate_credentials_t cred;
+	struct cxv_tls_client *tls;
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -143,41 +143,15 @@ tcp_connect(struct cxv_logfwd *f)
 static int
 connect_tls(struct cxv_logfwd *f, const char **why)
 {
-	int ret;
+	int r;
 
 	*why = "cannot connect";
 	if ((f->fd = tcp_connect(f)) < 0)
 		return CXV_ERR_IO;
-	*why = "TLS set-up failed";
-	if (gnutls_init(&f->s, GNUTLS_CLIENT) != GNUTLS_E_SUCCESS) {
-		f->s = NULL;
+	if ((r = cxv_tls_client_connect(f->tls, f->fd, f->host,
+	    IO_TIMEOUT_S * 1000, &f->s, why)) != CXV_OK)
 		disconnect(f);
-		return CXV_ERR_IO;
-	}
-	if (gnutls_priority_set_direct(f->s, cxv_tls_priorities, NULL) !=
-	    GNUTLS_E_SUCCESS || gnutls_credentials_set(f->s,
-	    GNUTLS_CRD_CERTIFICATE, f->cred) != GNUTLS_E_SUCCESS ||
-	    (strchr(f->host, ':') == NULL && strspn(f->host, "0123456789.") !=
-	    strlen(f->host) && gnutls_server_name_set(f->s, GNUTLS_NAME_DNS,
-	    f->host, strlen(f->host)) != GNUTLS_E_SUCCESS)) {
-		disconnect(f);
-		return CXV_ERR_IO;
-	}
-	/* The certificate must chain to the CA and name the host (R4.2). */
-	gnutls_session_set_verify_cert(f->s, f->host, 0);
-	gnutls_transport_set_int(f->s, f->fd);
-	gnutls_handshake_set_timeout(f->s, IO_TIMEOUT_S * 1000);
-	do
-		ret = gnutls_handshake(f->s);
-	while (ret < 0 && gnutls_error_is_fatal(ret) == 0);
-	if (ret < 0) {
-		*why = ret == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR ?
-		    "the collector's certificate is not trusted" :
-		    "TLS handshake failed";
-		disconnect(f);
-		return CXV_ERR_CRYPTO;
-	}
-	return CXV_OK;
+	return r;
 }
 
 static int
@@ -302,27 +276,6 @@ run(void *arg)
 	return NULL;
 }
 
-static int
-load_trust(struct cxv_logfwd *f, const char *ca_file, char *why,
-    size_t whylen)
-{
-	int n;
-
-	if (gnutls_certificate_allocate_credentials(&f->cred) !=
-	    GNUTLS_E_SUCCESS)
-		return CXV_ERR_NOMEM;
-	n = ca_file[0] != '\0' ? gnutls_certificate_set_x509_trust_file(f->cred,
-	    ca_file, GNUTLS_X509_FMT_PEM) :
-	    gnutls_certificate_set_x509_system_trust(f->cred);
-	if (n <= 0) {
-		snprintf(why, whylen, "log_forward_ca: no CA certificate could "
-		    "be read from %s", ca_file[0] != '\0' ? ca_file :
-		    "the system trust store");
-		return CXV_ERR_INVALID;
-	}
-	return CXV_OK;
-}
-
 int
 cxv_logfwd_start(const char *target, const char *ca_file,
     struct cxv_logfwd **out, char *why, size_t whylen)
@@ -341,16 +294,14 @@ cxv_logfwd_start(const char *target, const char *ca_file,
 	}
 	if (gethostname(f->me, sizeof(f->me) - 1) != 0 || f->me[0] == '\0')
 		snprintf(f->me, sizeof(f->me), "-");
-	if ((r = load_trust(f, ca_file, why, whylen)) != CXV_OK) {
-		if (f->cred != NULL)
-			gnutls_certificate_free_credentials(f->cred);
+	if ((r = cxv_tls_client_new(ca_file, &f->tls, why, whylen)) != CXV_OK) {
 		free(f);
 		return r;
 	}
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->cv, NULL);
 	if (pthread_create(&f->thread, NULL, run, f) != 0) {
-		gnutls_certificate_free_credentials(f->cred);
+		cxv_tls_client_free(f->tls);
 		free(f);
 		return CXV_ERR_NOMEM;
 	}
@@ -375,7 +326,7 @@ cxv_logfwd_stop(struct cxv_logfwd *f, int wait_ms)
 		f->head = (f->head + 1) % QUEUE_LINES;
 		f->n--;
 	}
-	gnutls_certificate_free_credentials(f->cred);
+	cxv_tls_client_free(f->tls);
 	pthread_cond_destroy(&f->cv);
 	pthread_mutex_destroy(&f->mu);
 	free(f);

@@ -60,7 +60,7 @@ forward_start(struct server *s, char *why, size_t whylen)
 
 	if (cfg->log_forward[0] == '\0')
 		return CXV_OK;
-	if ((r = cxv_logfwd_start(cfg->log_forward, cfg->log_forward_ca,
+	if ((r = cxv_logfwd_start(cfg->log_forward, cfg->tls_client_ca,
 	    &s->fwd, why, whylen)) == CXV_OK)
 		cxv_log_set_sink(cxv_logfwd_line, s->fwd);
 	return r;

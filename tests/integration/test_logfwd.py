@@ -107,7 +107,7 @@ def forwarded_over_tls():
     with TempDir() as tmp:
         ca_key, ca = make_ca(tmp, "Test CA")
         key, crt = make_server_cert(tmp, ca_key, ca, "localhost")
-        d = api_vault(tmp, log_forward_ca=ca)
+        d = api_vault(tmp, tls_client_ca=ca)
         with Rsyslog(tmp, ca, key, crt) as rs:
             scenario(d, f"localhost:{rs.port}")
             expect(rs.wait_for("event=server.stop"), rs.text())
@@ -130,7 +130,7 @@ def forwarded_over_tls():
                    local[-2000:])
             # A CA the collector's certificate does not chain to.
             _, other = make_ca(tmp, "Other CA")
-            set_config(d, log_forward_ca=other)
+            set_config(d, tls_client_ca=other)
             scenario(d, f"localhost:{rs.port}")
             time.sleep(1)
             expect(rs.text() == before, "sent to an untrusted collector")
@@ -142,7 +142,7 @@ def collector_away_never_blocks():
     failure is logged locally once"""
     with TempDir() as tmp:
         _, ca = make_ca(tmp, "Test CA")
-        d = api_vault(tmp, log_forward_ca=ca)
+        d = api_vault(tmp, tls_client_ca=ca)
         set_config(d, log_forward=f"localhost:{free_port()}")
         with Server(d) as s:
             root = s.login("root", ADMIN_PW)
