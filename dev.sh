@@ -13,7 +13,8 @@ cd "$(dirname "$0")"
 # Debian/Ubuntu packages, each needed (README "Dependencies" says why).
 PKGS=(build-essential meson ninja-build pkg-config python3 clang john-data python3-zxcvbn
       libsodium-dev libsqlite3-dev libjansson-dev libcmocka-dev libcsv-dev
-      libgnutls28-dev libmicrohttpd-dev curl openssl faketime rsyslog rsyslog-gnutls
+      libgnutls28-dev libmicrohttpd-dev libldap2-dev libcurl4-gnutls-dev
+      curl openssl faketime rsyslog rsyslog-gnutls slapd ldap-utils python3-aiosmtpd
       cppcheck clang-tidy)
 
 installed() {
@@ -38,14 +39,14 @@ install_deps() {
 		echo "installing: ${missing[*]}"
 		$sudo apt-get update -qq
 		updated=1
-		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		    --no-install-recommends "${missing[@]}" >/dev/null
 	fi
 	fuzzer_runtime && return 0
 	major=$(clang -dumpversion | cut -d. -f1)
 	[ $updated -eq 1 ] || $sudo apt-get update -qq
 	echo "installing: libclang-rt-$major-dev"
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    --no-install-recommends "libclang-rt-$major-dev" >/dev/null
 }
 

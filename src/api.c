@@ -312,6 +312,7 @@ status_of(int r)
 		return 429;
 	case CXV_ERR_NOMEM:
 	case CXV_ERR_BUSY:
+	case CXV_ERR_UNAVAILABLE:
 		return 503;
 	default:
 		return 500;

@@ -58,6 +58,9 @@ api_login(struct call *c)
 	else if (r == CXV_ERR_LIMIT)
 		api_error(c, 409, "too_many_sessions", "this account has its "
 		    "parallel sessions already; log out of one first");
+	else if (r == CXV_ERR_UNAVAILABLE)
+		api_error(c, 503, "directory_unavailable", "the directory "
+		    "cannot be reached; try again later");
 	else
 		api_fail(c, r, r == CXV_ERR_AUTH ? "wrong name or password" :
 		    NULL);

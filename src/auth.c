@@ -10,7 +10,9 @@
 #include "caps.h"
 #include "config.h"
 #include "err.h"
+#include "fields.h"
 #include "ident.h"
+#include "ldapauth.h"
 #include "log.h"
 #include "net.h"
 #include "password.h"
@@ -357,6 +359,95 @@ start_session(struct cxv_vault *v, const struct account *a,
 	return CXV_OK;
 }
 
+/* The directory's user as an account: made at the first login (R2.6). */
+static int
+create_remote(struct cxv_vault *v, const char *name,
+    const struct cxv_dir_user *u, int64_t *id)
+{
+	struct cxv_field f[5];
+	const char *why;
+	size_t n = 0;
+	int r;
+
+	if (u->first_name[0] != '\0')
+		f[n++] = (struct cxv_field){ "first_name", u->first_name };
+	if (u->last_name[0] != '\0')
+		f[n++] = (struct cxv_field){ "last_name", u->last_name };
+	if (u->email[0] != '\0')
+		f[n++] = (struct cxv_field){ "email", u->email };
+	if (u->phone[0] != '\0')
+		f[n++] = (struct cxv_field){ "work_phone", u->phone };
+	if (u->mobile[0] != '\0')
+		f[n++] = (struct cxv_field){ "mobile", u->mobile };
+	r = cxv_user_add(v, name, CXV_USER_REMOTE, f, n, id, &why);
+	if (r == CXV_ERR_INVALID && n > 2) {
+		/* A number or address the vault cannot read: names only. */
+		CXV_LOG(CXV_LOG_WARN, "ldap.provision", CXV_LF("fields",
+		    "names only"));
+		r = cxv_user_add(v, name, CXV_USER_REMOTE, f,
+		    u->first_name[0] && u->last_name[0] ? 2 : 1, id, &why);
+	}
+	return r;
+}
+
+/*
+ * After the directory accepted the password: the account exists, with
+ * the profile the directory's groups give (created, or its profile
+ * brought up to date); a is loaded.
+ */
+static int
+provision(struct cxv_vault *v, const char *name,
+    const struct cxv_dir_user *u, struct account *a)
+{
+	struct cxv_profile prof;
+	int64_t id = a->user_id;
+	int r;
+
+	if ((r = cxv_profile_by_name(v, u->profile, &prof)) != CXV_OK)
+		return r == CXV_ERR_NOT_FOUND ? CXV_ERR_DENIED : r;
+	if (!a->found && (r = create_remote(v, name, u, &id)) != CXV_OK)
+		return r;
+	if ((!a->found || a->profile_id != prof.id) &&
+	    (r = cxv_auth_grant(v, id, prof.id)) != CXV_OK)
+		return r;
+	return load_account(v, id, a);
+}
+
+/* Accounts of the directory: not local ones (and none by PIN). */
+static int
+directory_applies(const struct cxv_config *cfg,
+    const struct cxv_login_in *in, const struct account *a)
+{
+	return cfg->ldap_url[0] != '\0' && in->name != NULL &&
+	    (!a->found || a->kind == CXV_USER_REMOTE);
+}
+
+static int
+directory_login(struct cxv_vault *v, const struct cxv_login_in *in,
+    struct account *a, const char *src, struct cxv_login_out *out)
+{
+	struct cxv_dir_user u;
+	const char *why = "";
+	int r;
+
+	r = cxv_ldap_login(cxv_vault_config(v), in->name, in->secret,
+	    in->secret_len, &u, &why);
+	if (r == CXV_ERR_AUTH)
+		r = record_failure(v, a, src, a->found ? "bad_password" :
+		    "unknown");
+	else if (r == CXV_ERR_DENIED)
+		r = refuse(v, a->user_id, src, why, CXV_ERR_DENIED);
+	else if (r != CXV_OK)
+		r = refuse(v, a->user_id, src, "directory_unavailable",
+		    CXV_ERR_UNAVAILABLE);
+	else if ((r = provision(v, in->name, &u, a)) == CXV_ERR_DENIED)
+		r = refuse(v, a->user_id, src, "no_profile", r);
+	else if (r == CXV_OK)
+		r = start_session(v, a, in, src, out);
+	sodium_memzero(&u, sizeof(u));
+	return r;
+}
+
 int
 cxv_auth_login(struct cxv_vault *v, const struct cxv_login_in *in,
     struct cxv_login_out *out)
@@ -387,7 +478,9 @@ cxv_auth_login(struct cxv_vault *v, const struct cxv_login_in *in,
 	if (until > now) {
 		out->retry_after_s = (until - now + 999) / 1000;
 		r = refuse(v, a.user_id, src, "locked", CXV_ERR_LOCKED);
-	} else if (cxv_password_verify(secret_hash(&a, in), in->secret,
+	} else if (directory_applies(cfg, in, &a))
+		r = directory_login(v, in, &a, src, out);
+	else if (cxv_password_verify(secret_hash(&a, in), in->secret,
 	    in->secret_len) != CXV_OK)
 		r = record_failure(v, &a, src, !a.found ? "unknown" :
 		    in->extension ? "bad_pin" : "bad_password");

@@ -9,7 +9,7 @@
 
 /* Configuration file: whole size and one line. */
 #define CXV_CONFIG_MAX		65536
-#define CXV_CONFIG_LINE_MAX	1024
+#define CXV_CONFIG_LINE_MAX	2048
 
 /* One identifier as given (an email address is at most 254 octets). */
 #define CXV_IDENT_MAX		254

@@ -89,6 +89,35 @@ static const struct key keys[] = {
 	  "collector, directory, mail server) must chain to; the peer must\n"
 	  "also carry the name dialled (R4.2). Empty: the system's trust\n"
 	  "store. There is no setting that turns the checks off." },
+	{ "ldap_url", T_STR, F(ldap_url), 0, 0, NULL, "",
+	  "must be printable text",
+	  "Directory logins (R2.6): accounts that are not local log in with\n"
+	  "their directory password, checked by a bind at ldaps://HOST[:PORT]\n"
+	  "or ldap://HOST[:PORT] (then always with StartTLS); the server's\n"
+	  "certificate is checked as tls_client_ca says. Empty: none." },
+	{ "ldap_user_dn", T_STR, F(ldap_user_dn), 0, 0, NULL, "",
+	  "must be printable text",
+	  "Bind as this DN, %s the logon name (uid=%s,ou=people,dc=example,\n"
+	  "dc=org). Or leave it empty and set ldap_base: the user is found\n"
+	  "by a search first." },
+	{ "ldap_base", T_STR, F(ldap_base), 0, 0, NULL, "",
+	  "must be printable text", "Where users are searched for." },
+	{ "ldap_filter", T_STR, F(ldap_filter), 0, 0, NULL,
+	  "(&(objectClass=inetOrgPerson)(uid=%s))", "must be printable text",
+	  "The search, %s the logon name; exactly one entry must match. It\n"
+	  "can leave out disabled accounts; for Active Directory:\n"
+	  "(&(sAMAccountName=%s)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))" },
+	{ "ldap_bind_dn", T_STR, F(ldap_bind_dn), 0, 0, NULL, "",
+	  "must be printable text",
+	  "The service account that searches; empty: an anonymous search." },
+	{ "ldap_bind_password_file", T_STR, F(ldap_bind_password_file), 0, 0,
+	  NULL, "", "must be printable text",
+	  "A file (mode 0600) holding the service account's password." },
+	{ "ldap_groups", T_STR, F(ldap_groups), 0, 0, NULL, "",
+	  "must be printable text",
+	  "Directory groups as profiles, the first that holds the user wins:\n"
+	  "PROFILE=GROUP DN; PROFILE=GROUP DN (agent=cn=agents,ou=groups,\n"
+	  "dc=example,dc=org). A user in none of them may not log in." },
 	{ "call_log_size", T_INT, F(call_log_size), 1, 100000, NULL, "1000",
 	  "must be 1-100000",
 	  "Calls kept in each agent's call log (R1.5); older entries are\n"

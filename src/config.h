@@ -27,7 +27,7 @@ enum cxv_session_policy {
 	CXV_SESSIONS_DROP_OLDEST,	/* the oldest session ends */
 };
 
-#define CXV_CONFIG_STR_MAX	256
+#define CXV_CONFIG_STR_MAX	1024
 
 struct cxv_config {
 	enum cxv_key_source key_source;
@@ -39,7 +39,15 @@ struct cxv_config {
 	long long log_max_bytes;	/* R8.2 */
 	int log_max_files;
 	char log_forward[CXV_CONFIG_STR_MAX];	/* R8.5: HOST:PORT, or "" */
-	char tls_client_ca[CXV_CONFIG_STR_MAX];
+	char tls_client_ca[CXV_CONFIG_STR_MAX];	/* R4.2 */
+	/* Directory logins (R2.6), ldapauth.h. */
+	char ldap_url[CXV_CONFIG_STR_MAX];
+	char ldap_user_dn[CXV_CONFIG_STR_MAX];
+	char ldap_base[CXV_CONFIG_STR_MAX];
+	char ldap_filter[CXV_CONFIG_STR_MAX];
+	char ldap_bind_dn[CXV_CONFIG_STR_MAX];
+	char ldap_bind_password_file[CXV_CONFIG_STR_MAX];
+	char ldap_groups[CXV_CONFIG_STR_MAX];
 	int log_max_age_days;
 	int call_log_size;		/* entries per agent call log */
 

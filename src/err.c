@@ -34,6 +34,8 @@ static const struct {
 	[CXV_ERR_LIMIT] = { "limit_reached", "a configured limit is reached" },
 	[CXV_ERR_HELD] = { "legal_hold",
 	    "the person is under legal hold; release the hold first" },
+	[CXV_ERR_UNAVAILABLE] = { "unavailable",
+	    "a server the vault relies on cannot be reached" },
 };
 
 const char *

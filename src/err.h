@@ -27,6 +27,8 @@ enum cxv_err {
 	CXV_ERR_LOCKED,		/* too many failed logins: locked for a while */
 	CXV_ERR_LIMIT,		/* a configured limit (sessions, ...) reached */
 	CXV_ERR_HELD,		/* the subject is under legal hold */
+	CXV_ERR_UNAVAILABLE,	/* a server the vault relies on cannot be
+				 * reached (directory, mail server) */
 	CXV_ERR__COUNT
 };
 

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "err.h"
 #include "http.h"
+#include "ldapauth.h"
 #include "log.h"
 #include "logfwd.h"
 #include "maint.h"
@@ -240,6 +241,7 @@ reload(struct server *s)
 
 	if ((r = cxv_vault_path(s->v, "cxvault.conf", path, sizeof(path))) ==
 	    CXV_OK && (r = cxv_config_load(path, &cfg, why, sizeof(why))) ==
+	    CXV_OK && (r = cxv_ldap_config_check(&cfg, why, sizeof(why))) ==
 	    CXV_OK) {
 		cxv_vault_set_config(s->v, &cfg);
 		if ((r = generation_new(s, &fresh, why, sizeof(why))) != CXV_OK)
@@ -295,7 +297,8 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 	sigaddset(&set, SIGHUP);
 	signal(SIGPIPE, SIG_IGN);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
-	if ((r = forward_start(&s, why, whylen)) == CXV_OK &&
+	if ((r = cxv_ldap_config_check(cfg, why, whylen)) == CXV_OK &&
+	    (r = forward_start(&s, why, whylen)) == CXV_OK &&
 	    (r = cxv_maint_new(v, cxv_now_ms(), &s.maint)) == CXV_OK &&
 	    (r = listen_on(addr, &s.fd, why, whylen)) == CXV_OK &&
 	    (r = generation_new(&s, &s.gen, why, whylen)) == CXV_OK) {

@@ -11,29 +11,7 @@ import time
 
 from harness import (ADMIN_PW, Server, TempDir, api_vault, expect, free_port,
                      main, set_config, test)
-
-
-def openssl(*args):
-    subprocess.run(["openssl", *args], check=True, capture_output=True)
-
-
-def make_ca(tmp, name):
-    key, crt = os.path.join(tmp, name + ".key"), os.path.join(tmp, name + ".pem")
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt",
-            "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", crt,
-            "-days", "2", "-subj", f"/CN={name}")
-    return key, crt
-
-
-def make_server_cert(tmp, ca_key, ca_crt, dns):
-    key, csr = os.path.join(tmp, "srv.key"), os.path.join(tmp, "srv.csr")
-    crt, ext = os.path.join(tmp, "srv.pem"), os.path.join(tmp, "ext.cnf")
-    open(ext, "w").write(f"subjectAltName=DNS:{dns}\n")
-    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-            "-nodes", "-keyout", key, "-out", csr, "-subj", f"/CN={dns}")
-    openssl("x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key,
-            "-CAcreateserial", "-out", crt, "-days", "2", "-extfile", ext)
-    return key, crt
+from tlsutil import make_ca, make_server_cert
 
 
 class Rsyslog:
