@@ -147,6 +147,15 @@ static const struct route routes[] = {
 	{ "POST", "/v1/me/contacts", P(SELF), NONE, B_JSON,
 	  api_me_contact_create },
 	{ "GET", "/v1/me/requests", P(SELF), NONE, B_NONE, api_me_requests },
+	{ "GET", "/v1/me/voicemail", P(SELF), NONE, B_NONE, api_me_voicemail },
+	{ "PUT", "/v1/me/voicemail", P(SELF), NONE, B_JSON,
+	  api_me_voicemail_put },
+	{ "GET", "/v1/users/{id}/voicemail", P(USERS_READ), NONE, B_NONE,
+	  api_user_voicemail },
+	{ "PUT", "/v1/users/{id}/voicemail", P(USERS_WRITE), NONE, B_JSON,
+	  api_user_voicemail_put },
+	{ "POST", "/v1/users/{id}/content", P(CONTENT_WRITE), NONE, B_STREAM,
+	  api_content_upload },
 	{ "POST", "/v1/me/requests", P(SELF), NONE, B_JSON,
 	  api_me_request_file },
 };
@@ -333,6 +342,12 @@ api_fail(struct call *c, int r, const char *why)
 	}
 	api_error(c, status, cxv_errcode(r), why != NULL ? why :
 	    cxv_strerror(r));
+}
+
+const char *
+api_route_path(const struct call *c)
+{
+	return c->route->path;
 }
 
 int

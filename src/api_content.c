@@ -22,26 +22,35 @@ upload_free(void *up)
 	cxv_content_upload_abort(up);
 }
 
-/* POST /v1/interactions/{id}/content?kind=K, headers phase. */
+/*
+ * POST /v1/interactions/{id}/content?kind=K, or a user's own item
+ * (voicemail messages, greetings, a photo) at POST
+ * /v1/users/{id}/content?kind=K: the headers phase.
+ */
 void
 api_content_start(struct call *c)
 {
 	const char *kname = cxv_http_query(c->req, "kind");
+	int user = strncmp(api_route_path(c), "/v1/users/", 10) == 0;
 	struct cxv_content_upload *up = NULL;
 	enum cxv_content_kind kind;
 	int r;
 
-	if (kname == NULL || cxv_content_kind_parse(kname, &kind) != CXV_OK) {
-		api_error(c, 400, "invalid", "kind is recording, voicemail, "
+	if (kname == NULL || cxv_content_kind_parse(kname, &kind) != CXV_OK ||
+	    (user && kind != CXV_CONTENT_VOICEMAIL &&
+	    kind != CXV_CONTENT_GREETING && kind != CXV_CONTENT_PHOTO)) {
+		api_error(c, 400, "invalid", user ? "kind is voicemail, "
+		    "greeting or photo" : "kind is recording, voicemail, "
 		    "greeting, chat_transcript, sms_transcript, email, case_note "
 		    "or photo");
 		return;
 	}
-	r = cxv_content_upload_begin(c->v, c->id[0], 0, kind,
+	r = cxv_content_upload_begin(c->v, user ? 0 : c->id[0],
+	    user ? c->id[0] : 0, kind,
 	    (uint64_t)cxv_vault_config(c->v)->upload_max, &up);
 	if (r != CXV_OK) {
-		api_fail(c, r, r == CXV_ERR_NOT_FOUND ? "no such interaction" :
-		    NULL);
+		api_fail(c, r, r != CXV_ERR_NOT_FOUND ? NULL : user ?
+		    "no such user" : "no such interaction");
 		return;
 	}
 	c->stream = up;

@@ -43,6 +43,9 @@ void api_error(struct call *c, unsigned status, const char *code,
 /* A vault error: its status and stable code; why (a fixed text) or its text. */
 void api_fail(struct call *c, int r, const char *why);
 
+/* The path of the call's route, as the table has it ("/v1/users/{id}"). */
+const char *api_route_path(const struct call *c);
+
 /* Whether the principal holds permission p. */
 int api_may(const struct call *c, int p);
 
@@ -103,6 +106,10 @@ void api_retention_get(struct call *c);
 void api_retention_put(struct call *c);
 void api_retention_run(struct call *c);
 void api_logs_purge(struct call *c);
+void api_me_voicemail(struct call *c);
+void api_me_voicemail_put(struct call *c);
+void api_user_voicemail(struct call *c);
+void api_user_voicemail_put(struct call *c);
 void api_login(struct call *c);
 void api_session_get(struct call *c);
 void api_logout(struct call *c);

@@ -27,5 +27,6 @@ extern const struct cxv_cmd cxv_cmd_report;
 extern const struct cxv_cmd cxv_cmd_logs;
 extern const struct cxv_cmd cxv_cmd_retention;
 extern const struct cxv_cmd cxv_cmd_backup;
+extern const struct cxv_cmd cxv_cmd_voicemail;
 
 #endif

@@ -118,6 +118,19 @@ static const struct key keys[] = {
 	  "Directory groups as profiles, the first that holds the user wins:\n"
 	  "PROFILE=GROUP DN; PROFILE=GROUP DN (agent=cn=agents,ou=groups,\n"
 	  "dc=example,dc=org). A user in none of them may not log in." },
+	{ "smtp_url", T_STR, F(smtp_url), 0, 0, NULL, "",
+	  "must be printable text",
+	  "Voicemail to email (R4.3): the mail server, smtps://HOST[:PORT]\n"
+	  "(implicit TLS) or smtp://HOST[:PORT] (then STARTTLS is required);\n"
+	  "its certificate is checked as tls_client_ca says. Empty: none." },
+	{ "smtp_from", T_STR, F(smtp_from), 0, 0, NULL, "",
+	  "must be printable text", "The sender address of the messages." },
+	{ "smtp_user", T_STR, F(smtp_user), 0, 0, NULL, "",
+	  "must be printable text",
+	  "Log in to the mail server as this user (empty: no login)." },
+	{ "smtp_password_file", T_STR, F(smtp_password_file), 0, 0, NULL, "",
+	  "must be printable text",
+	  "A file (mode 0600) holding smtp_user's password." },
 	{ "call_log_size", T_INT, F(call_log_size), 1, 100000, NULL, "1000",
 	  "must be 1-100000",
 	  "Calls kept in each agent's call log (R1.5); older entries are\n"

@@ -48,6 +48,11 @@ struct cxv_config {
 	char ldap_bind_dn[CXV_CONFIG_STR_MAX];
 	char ldap_bind_password_file[CXV_CONFIG_STR_MAX];
 	char ldap_groups[CXV_CONFIG_STR_MAX];
+	/* Voicemail to email (R4.3), vmmail.h. */
+	char smtp_url[CXV_CONFIG_STR_MAX];
+	char smtp_from[CXV_CONFIG_STR_MAX];
+	char smtp_user[CXV_CONFIG_STR_MAX];
+	char smtp_password_file[CXV_CONFIG_STR_MAX];
 	int log_max_age_days;
 	int call_log_size;		/* entries per agent call log */
 

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "err.h"
+#include "vmmail.h"
 #include "keyring.h"
 #include "store.h"
 #include "subject.h"
@@ -79,9 +80,13 @@ user_subject(void *ctx, const struct cxv_user_row *row)
 	return CXV_OK;
 }
 
-/* The row and its audit entry, in one transaction. */
+/*
+ * The row and its audit entry, in one transaction; a user's voicemail
+ * message joins the mail outbox in it too (R4.3).
+ */
 static int
-commit_row(struct cxv_vault *v, const struct cxv_content_row *row)
+commit_row(struct cxv_vault *v, const struct cxv_content_row *row,
+    int64_t user_id)
 {
 	struct cxv_store *st = cxv_vault_store(v);
 	char idstr[24];
@@ -92,7 +97,9 @@ commit_row(struct cxv_vault *v, const struct cxv_content_row *row)
 		return r;
 	if ((r = cxv_store_content_insert(st, row)) == CXV_OK &&
 	    (r = cxv_vault_audit(v, "content.create", "content", idstr,
-	    cxv_content_kind_name(row->kind))) == CXV_OK)
+	    cxv_content_kind_name(row->kind))) == CXV_OK &&
+	    (row->kind != CXV_CONTENT_VOICEMAIL || user_id == 0 ||
+	    (r = cxv_vmmail_queue_tx(v, user_id, row->id)) == CXV_OK))
 		r = cxv_store_commit(st);
 	if (r != CXV_OK)
 		cxv_store_rollback(st);
@@ -102,6 +109,7 @@ commit_row(struct cxv_vault *v, const struct cxv_content_row *row)
 /* An item being sealed into DIR/content/<file>.tmp. */
 struct cxv_content_upload {
 	struct cxv_content_row row;
+	int64_t user_id;		/* a user's own item, or 0 */
 	char file[NAME_LEN + 1];
 	char tmp[PATH_MAX], path[PATH_MAX];
 	FILE *f;
@@ -172,6 +180,7 @@ cxv_content_upload_begin(struct cxv_vault *v, int64_t interaction_id,
 		up->row.interaction_id = interaction_id;
 		up->row.kind = (int)kind;
 		up->row.file = up->file;
+		up->user_id = interaction_id == 0 ? user_id : 0;
 		up->max = max;
 		r = upload_open(v, up);
 	}
@@ -213,7 +222,7 @@ cxv_content_upload_commit(struct cxv_vault *v, struct cxv_content_upload *up,
 	if (r == CXV_OK) {
 		up->row.size = (int64_t)size;
 		up->row.created_ms = cxv_now_ms();
-		if ((r = commit_row(v, &up->row)) != CXV_OK)
+		if ((r = commit_row(v, &up->row, up->user_id)) != CXV_OK)
 			(void)unlink(up->path);
 		else
 			*id = up->row.id;

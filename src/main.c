@@ -22,6 +22,7 @@ static const struct cxv_cmd *const commands[] = {
 	&cxv_cmd_logs,
 	&cxv_cmd_retention,
 	&cxv_cmd_backup,
+	&cxv_cmd_voicemail,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -26,6 +26,7 @@
 #include "store.h"
 #include "tls.h"
 #include "util.h"
+#include "vmmail.h"
 #include "vault.h"
 
 #define SWEEP_S		60	/* expired sessions are deleted this often */
@@ -50,6 +51,7 @@ struct server {
 	int fd;
 	struct cxv_maint *maint;
 	struct cxv_logfwd *fwd;
+	struct cxv_vmmail_sender *mail;
 };
 
 /* R8.5: forward the log to a collector, if configured. */
@@ -242,6 +244,7 @@ reload(struct server *s)
 	if ((r = cxv_vault_path(s->v, "cxvault.conf", path, sizeof(path))) ==
 	    CXV_OK && (r = cxv_config_load(path, &cfg, why, sizeof(why))) ==
 	    CXV_OK && (r = cxv_ldap_config_check(&cfg, why, sizeof(why))) ==
+	    CXV_OK && (r = cxv_vmmail_config_check(&cfg, why, sizeof(why))) ==
 	    CXV_OK) {
 		cxv_vault_set_config(s->v, &cfg);
 		if ((r = generation_new(s, &fresh, why, sizeof(why))) != CXV_OK)
@@ -286,7 +289,7 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 {
 	const struct cxv_config *cfg = cxv_vault_config(v);
 	const char *addr = listen != NULL ? listen : cfg->listen;
-	struct server s = { v, NULL, -1, NULL, NULL };
+	struct server s = { v, NULL, -1, NULL, NULL, NULL };
 	sigset_t set, old;
 	int r;
 
@@ -298,6 +301,8 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 	signal(SIGPIPE, SIG_IGN);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	if ((r = cxv_ldap_config_check(cfg, why, whylen)) == CXV_OK &&
+	    (r = cxv_vmmail_config_check(cfg, why, whylen)) == CXV_OK &&
+	    (r = cxv_vmmail_sender_start(v, &s.mail)) == CXV_OK &&
 	    (r = forward_start(&s, why, whylen)) == CXV_OK &&
 	    (r = cxv_maint_new(v, cxv_now_ms(), &s.maint)) == CXV_OK &&
 	    (r = listen_on(addr, &s.fd, why, whylen)) == CXV_OK &&
@@ -312,6 +317,7 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 		CXV_LOG(CXV_LOG_INFO, "server.stop", CXV_LF("result", "ok"));
 	}
 	cxv_maint_free(s.maint);
+	cxv_vmmail_sender_stop(s.mail);
 	forward_stop(&s);
 	if (s.fd >= 0)
 		close(s.fd);

@@ -631,6 +631,37 @@ typedef int (*cxv_store_erasure_fn)(void *ctx, int64_t subject_id,
 int cxv_store_erasures(struct cxv_store *st, cxv_store_erasure_fn fn,
     void *ctx);
 
+/*
+ * Voicemail to email (R4.3): a user's choice (both 0 when never set),
+ * and the outbox: a message queued when it arrives, sent, retried.
+ */
+int cxv_store_vm_mail_get(struct cxv_store *st, int64_t user_id,
+    int *enabled /* OUT */, int *delete_after /* OUT */);
+int cxv_store_vm_mail_set(struct cxv_store *st, int64_t user_id, int enabled,
+    int delete_after);
+struct cxv_outbox_row {
+	int64_t content_id, user_id;
+	int64_t queued_ms, next_ms;
+	int64_t sent_ms;		/* 0: not yet */
+	int attempts;
+	const char *last_error;		/* a code, or "" */
+};
+typedef int (*cxv_store_outbox_fn)(void *ctx, const struct cxv_outbox_row *r);
+int cxv_store_outbox_add(struct cxv_store *st, int64_t content_id,
+    int64_t user_id, int64_t now_ms);
+/* Unsent messages due by now_ms with fewer than max_attempts tries. */
+int cxv_store_outbox_due(struct cxv_store *st, int64_t now_ms, int max_attempts,
+    int limit, cxv_store_outbox_fn fn, void *ctx);
+/* A user's messages, newest first. */
+int cxv_store_outbox_by_user(struct cxv_store *st, int64_t user_id, int limit,
+    cxv_store_outbox_fn fn, void *ctx);
+int cxv_store_outbox_update(struct cxv_store *st,
+    const struct cxv_outbox_row *row);
+
+/* Delete one content item's row; its file goes to fn (NOT_FOUND: none). */
+int cxv_store_content_delete(struct cxv_store *st, int64_t id,
+    cxv_store_file_fn fn, void *ctx);
+
 /* Checkpoint and truncate the write-ahead log. */
 int cxv_store_checkpoint(struct cxv_store *st);
 

@@ -21,6 +21,7 @@
 #include "subject.h"
 #include "user.h"
 #include "util.h"
+#include "vmmail.h"
 
 /* jansson frees without a size; the allocator knows it. */
 static void
@@ -470,4 +471,42 @@ cxv_view_subject(struct cxv_vault *v, int64_t id, json_t **out)
 	    "created", cxv_view_time(created_ms), "legal_hold", hold,
 	    "restricted", restricted, "identifiers", list);
 	return *out != NULL ? CXV_OK : CXV_ERR_NOMEM;
+}
+
+static int
+outbox_doc(void *ctx, const struct cxv_outbox_row *r)
+{
+	json_t *doc = json_pack("{s:I, s:o, s:i, s:o, s:o, s:s?, s:s}",
+	    "content", (json_int_t)r->content_id, "queued",
+	    cxv_view_time(r->queued_ms), "attempts", r->attempts, "next_try",
+	    r->sent_ms != 0 || r->attempts >= CXV_VMMAIL_ATTEMPTS ? json_null() :
+	    cxv_view_time(r->next_ms), "sent", cxv_view_time(r->sent_ms),
+	    "last_error", r->last_error[0] != '\0' ? r->last_error : NULL,
+	    "state", r->sent_ms != 0 ? "sent" : r->attempts >=
+	    CXV_VMMAIL_ATTEMPTS ? "failed" : r->attempts > 0 ? "retrying" :
+	    "queued");
+
+	return doc != NULL && json_array_append_new(ctx, doc) == 0 ? CXV_OK :
+	    CXV_ERR_NOMEM;
+}
+
+int
+cxv_view_vmmail(struct cxv_vault *v, int64_t user_id, json_t **out)
+{
+	struct cxv_vmmail_settings s;
+	json_t *msgs = json_array();
+	int r;
+
+	*out = NULL;
+	if (msgs == NULL)
+		return CXV_ERR_NOMEM;
+	if ((r = cxv_vmmail_get(v, user_id, &s)) != CXV_OK ||
+	    (r = cxv_vmmail_list(v, user_id, outbox_doc, msgs)) != CXV_OK) {
+		json_decref(msgs);
+		return r;
+	}
+	if ((*out = json_pack("{s:b, s:b, s:o}", "mail", s.enabled,
+	    "delete_after_send", s.delete_after, "messages", msgs)) == NULL)
+		return CXV_ERR_NOMEM;
+	return CXV_OK;
 }

@@ -279,6 +279,26 @@ static const char *const migrations[] = {
 	"CREATE INDEX call_log_ts ON call_log (ts_ms);"
 	"CREATE INDEX campaign_result_ts ON campaign_result (ts_ms);"
 	"CREATE INDEX charge_ts ON charge (ts_ms);",
+	/*
+	 * 13 -> 14: voicemail to email (R4.3): a user's choice, and the
+	 * outbox of messages to send (ids, times, error codes: nothing
+	 * personal; the content id outlives a message deleted once sent).
+	 */
+	"CREATE TABLE voicemail_mail ("
+	"  user_id INTEGER PRIMARY KEY"
+	"    REFERENCES user_account(id) ON DELETE CASCADE,"
+	"  enabled INTEGER NOT NULL,"
+	"  delete_after INTEGER NOT NULL);"
+	"CREATE TABLE mail_outbox ("
+	"  content_id INTEGER PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES user_account(id) ON DELETE CASCADE,"
+	"  queued_ms INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL,"
+	"  next_ms INTEGER NOT NULL,"
+	"  sent_ms INTEGER NOT NULL,"
+	"  last_error TEXT NOT NULL);"
+	"CREATE INDEX mail_outbox_due ON mail_outbox (sent_ms, next_ms);"
+	"CREATE INDEX mail_outbox_user ON mail_outbox (user_id, queued_ms);",
 };
 #define SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -547,6 +567,15 @@ sqlite3 *
 cxv_sqlite_db(struct cxv_store *st)
 {
 	return st->db;
+}
+
+int
+cxv_sqlite_prepare(struct cxv_store *st, const char *sql, sqlite3_stmt **s)
+{
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
+
+	return rc == SQLITE_OK ? CXV_OK : cxv_sqlite_rc(rc) != CXV_OK ?
+	    cxv_sqlite_rc(rc) : CXV_ERR_INTERNAL;
 }
 
 int

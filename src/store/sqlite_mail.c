@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Voicemail to email in the SQLite store: settings, outbox (store.h). */
+#include "store.h"
+
+#include <string.h>
+
+#include "err.h"
+#include "sqlite_int.h"
+
+/* Step s with no rows expected; finalize it. */
+static int
+done(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? CXV_OK : cxv_sqlite_rc(rc);
+}
+
+int
+cxv_store_vm_mail_get(struct cxv_store *st, int64_t user_id, int *enabled,
+    int *delete_after)
+{
+	sqlite3_stmt *s = NULL;
+	int r, rc;
+
+	*enabled = *delete_after = 0;
+	if ((r = cxv_sqlite_prepare(st, "SELECT enabled, delete_after FROM "
+	    "voicemail_mail WHERE user_id = ?1", &s)) != CXV_OK)
+		return r;
+	sqlite3_bind_int64(s, 1, user_id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*enabled = sqlite3_column_int(s, 0);
+		*delete_after = sqlite3_column_int(s, 1);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CXV_OK : cxv_sqlite_rc(rc);
+}
+
+int
+cxv_store_vm_mail_set(struct cxv_store *st, int64_t user_id, int enabled,
+    int delete_after)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = cxv_sqlite_prepare(st, "INSERT OR REPLACE INTO voicemail_mail "
+	    "(user_id, enabled, delete_after) VALUES (?1, ?2, ?3)", &s)) !=
+	    CXV_OK)
+		return r;
+	sqlite3_bind_int64(s, 1, user_id);
+	sqlite3_bind_int(s, 2, enabled != 0);
+	sqlite3_bind_int(s, 3, delete_after != 0);
+	return done(s);
+}
+
+int
+cxv_store_outbox_add(struct cxv_store *st, int64_t content_id,
+    int64_t user_id, int64_t now_ms)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = cxv_sqlite_prepare(st, "INSERT INTO mail_outbox (content_id, "
+	    "user_id, queued_ms, attempts, next_ms, sent_ms, last_error) "
+	    "VALUES (?1, ?2, ?3, 0, ?3, 0, '')", &s)) != CXV_OK)
+		return r;
+	sqlite3_bind_int64(s, 1, content_id);
+	sqlite3_bind_int64(s, 2, user_id);
+	sqlite3_bind_int64(s, 3, now_ms);
+	return done(s);
+}
+
+static int
+each_outbox(sqlite3_stmt *s, cxv_store_outbox_fn fn, void *ctx)
+{
+	struct cxv_outbox_row row;
+	int r = CXV_OK, rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		row.content_id = sqlite3_column_int64(s, 0);
+		row.user_id = sqlite3_column_int64(s, 1);
+		row.queued_ms = sqlite3_column_int64(s, 2);
+		row.attempts = sqlite3_column_int(s, 3);
+		row.next_ms = sqlite3_column_int64(s, 4);
+		row.sent_ms = sqlite3_column_int64(s, 5);
+		row.last_error = (const char *)sqlite3_column_text(s, 6);
+		if (row.last_error == NULL)
+			row.last_error = "";
+		if ((r = fn(ctx, &row)) != CXV_OK)
+			break;
+	}
+	sqlite3_finalize(s);
+	if (r != CXV_OK)
+		return r;
+	return rc == SQLITE_DONE ? CXV_OK : cxv_sqlite_rc(rc);
+}
+
+#define OUTBOX_COLS	"content_id, user_id, queued_ms, attempts, next_ms, " \
+	"sent_ms, last_error"
+
+int
+cxv_store_outbox_due(struct cxv_store *st, int64_t now_ms, int max_attempts,
+    int limit, cxv_store_outbox_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = cxv_sqlite_prepare(st, "SELECT " OUTBOX_COLS " FROM "
+	    "mail_outbox WHERE sent_ms = 0 AND next_ms <= ?1 AND attempts < ?2 "
+	    "ORDER BY next_ms LIMIT ?3", &s)) != CXV_OK)
+		return r;
+	sqlite3_bind_int64(s, 1, now_ms);
+	sqlite3_bind_int(s, 2, max_attempts);
+	sqlite3_bind_int(s, 3, limit);
+	return each_outbox(s, fn, ctx);
+}
+
+int
+cxv_store_outbox_by_user(struct cxv_store *st, int64_t user_id, int limit,
+    cxv_store_outbox_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = cxv_sqlite_prepare(st, "SELECT " OUTBOX_COLS " FROM "
+	    "mail_outbox WHERE user_id = ?1 ORDER BY queued_ms DESC, content_id "
+	    "DESC LIMIT ?2", &s)) != CXV_OK)
+		return r;
+	sqlite3_bind_int64(s, 1, user_id);
+	sqlite3_bind_int(s, 2, limit);
+	return each_outbox(s, fn, ctx);
+}
+
+int
+cxv_store_outbox_update(struct cxv_store *st, const struct cxv_outbox_row *row)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = cxv_sqlite_prepare(st, "UPDATE mail_outbox SET attempts = ?2, "
+	    "next_ms = ?3, sent_ms = ?4, last_error = ?5 WHERE content_id = ?1",
+	    &s)) != CXV_OK)
+		return r;
+	sqlite3_bind_int64(s, 1, row->content_id);
+	sqlite3_bind_int(s, 2, row->attempts);
+	sqlite3_bind_int64(s, 3, row->next_ms);
+	sqlite3_bind_int64(s, 4, row->sent_ms);
+	sqlite3_bind_text(s, 5, row->last_error, -1, SQLITE_STATIC);
+	return done(s);
+}
+
+int
+cxv_store_content_delete(struct cxv_store *st, int64_t id,
+    cxv_store_file_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = NULL;
+	int r, rc;
+
+	if ((r = cxv_sqlite_prepare(st, "DELETE FROM content WHERE id = ?1 "
+	    "RETURNING file, size", &s)) != CXV_OK)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		r = fn(ctx, (const char *)sqlite3_column_text(s, 0),
+		    sqlite3_column_int64(s, 1));
+	else
+		r = rc == SQLITE_DONE ? CXV_ERR_NOT_FOUND : cxv_sqlite_rc(rc);
+	if (r == CXV_OK && (rc = sqlite3_step(s)) != SQLITE_DONE)
+		r = cxv_sqlite_rc(rc);
+	sqlite3_finalize(s);
+	return r;
+}
