@@ -9,6 +9,7 @@
 #include <sys/time.h>
 
 #include <ldap.h>
+#include <sodium.h>
 
 #include "config.h"
 #include "err.h"
@@ -167,12 +168,19 @@ open_dir(const struct cxv_config *cfg, LDAP **ld, const char **why)
 static int
 bind_as(LDAP *ld, const char *dn, const char *pw, size_t len)
 {
+	char copy[SECRET_MAX];		/* libldap wants it writable */
 	struct berval cred;
+	int rc;
 
+	if (len > sizeof(copy))
+		return LDAP_INVALID_CREDENTIALS;
+	memcpy(copy, pw, len);
 	cred.bv_len = len;
-	cred.bv_val = (char *)(uintptr_t)pw;
-	return ldap_sasl_bind_s(ld, dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL,
+	cred.bv_val = copy;
+	rc = ldap_sasl_bind_s(ld, dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL,
 	    NULL);
+	sodium_memzero(copy, sizeof(copy));
+	return rc;
 }
 
 static int
@@ -217,7 +225,7 @@ find_dn(const struct cxv_config *cfg, LDAP *ld, const char *name,
     struct cxv_dir_user *u, const char **why)
 {
 	char filter[CXV_CONFIG_STR_MAX + CXV_LDAP_NAME_MAX], *dn;
-	char *attrs[] = { (char *)(uintptr_t)LDAP_NO_ATTRS, NULL };
+	char no_attrs[] = LDAP_NO_ATTRS, *attrs[] = { no_attrs, NULL };
 	LDAPMessage *res = NULL, *e;
 	int rc, r;
 
@@ -306,7 +314,7 @@ map_groups(const struct cxv_config *cfg, LDAP *ld, struct cxv_dir_user *u,
 {
 	struct group_map g[GROUPS_MAX];
 	struct berval in, esc = { 0, NULL };
-	char *attrs[] = { (char *)(uintptr_t)LDAP_NO_ATTRS, NULL };
+	char no_attrs[] = LDAP_NO_ATTRS, *attrs[] = { no_attrs, NULL };
 	char filter[3 * DN_MAX + 64];
 	LDAPMessage *res;
 	size_t n, i;
