@@ -15,7 +15,7 @@ PKGS=(build-essential meson ninja-build pkg-config python3 clang john-data pytho
       libsodium-dev libsqlite3-dev libjansson-dev libcmocka-dev libcsv-dev
       libgnutls28-dev libmicrohttpd-dev libldap2-dev libcurl4-gnutls-dev
       curl openssl faketime rsyslog rsyslog-gnutls slapd ldap-utils python3-aiosmtpd
-      cppcheck clang-tidy)
+      chromium cppcheck clang-tidy)
 
 installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null |
@@ -35,6 +35,9 @@ install_deps() {
 	for p in "${PKGS[@]}"; do
 		installed "$p" || missing+=("$p")
 	done
+	# Node.js for the browser tests: any recent one; Debian's if none.
+	command -v node >/dev/null && command -v npm >/dev/null ||
+	    missing+=(nodejs npm)
 	if [ ${#missing[@]} -gt 0 ]; then
 		echo "installing: ${missing[*]}"
 		$sudo apt-get update -qq
@@ -85,7 +88,10 @@ demo() {
 	echo "== demo vault in ./vault"
 	$cx status --data vault
 	$cx audit verify --data vault
-	echo "== serving https://127.0.0.1:8443 (Ctrl-C stops it); try:"
+	echo "== serving https://127.0.0.1:8443 (Ctrl-C stops it): open it in a"
+	echo "   browser and log in as admin with the password in"
+	echo "   ./vault.admin-password (the certificate is the vault's own, in"
+	echo "   vault/tls/cert.pem); or try:"
 	echo "  curl --cacert vault/tls/cert.pem https://127.0.0.1:8443/v1/sessions \\"
 	echo "    -d '{\"name\":\"admin\",\"password\":\"'\$(cat vault.admin-password)'\"}'"
 	echo "  $cx subject find --data vault --phone '030 123456789'"
@@ -94,6 +100,9 @@ demo() {
 
 run_tests() {
 	local rc=0
+	# playwright-core, pinned by tests/browser/package-lock.json; it
+	# drives Debian's chromium and downloads no browser.
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 	build build --buildtype=debugoptimized
 	meson test -C build --print-errorlogs || rc=1
 	CC=clang build build-asan --buildtype=debug \

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "util.h"
 #include "vault.h"
+#include "webui.h"
 
 enum body { B_NONE, B_JSON, B_RAW, B_STREAM };
 
@@ -141,6 +142,8 @@ static const struct route routes[] = {
 	{ "POST", "/v1/retention/run", P(CONFIG), NONE, B_JSON,
 	  api_retention_run },
 	{ "POST", "/v1/logs/purge", P(CONFIG), NONE, B_NONE, api_logs_purge },
+	{ "GET", "/v1/dashboard", P(AUDIT_READ), P(CONFIG), B_NONE,
+	  api_dashboard },
 	{ "GET", "/v1/me", P(SELF), NONE, B_NONE, api_me },
 	{ "GET", "/v1/me/calllog", P(SELF), NONE, B_NONE, api_me_calllog },
 	{ "GET", "/v1/me/contacts", P(SELF), NONE, B_NONE, api_me_contacts },
@@ -148,6 +151,7 @@ static const struct route routes[] = {
 	  api_me_contact_create },
 	{ "GET", "/v1/me/requests", P(SELF), NONE, B_NONE, api_me_requests },
 	{ "GET", "/v1/me/voicemail", P(SELF), NONE, B_NONE, api_me_voicemail },
+	{ "POST", "/v1/me/rectify", P(SELF), NONE, B_JSON, api_me_rectify },
 	{ "PUT", "/v1/me/voicemail", P(SELF), NONE, B_JSON,
 	  api_me_voicemail_put },
 	{ "GET", "/v1/users/{id}/voicemail", P(USERS_READ), NONE, B_NONE,
@@ -386,6 +390,26 @@ match_path(const char *pattern, const char *path, int64_t id[2])
 	return *pattern == '\0' && *path == '\0';
 }
 
+/* The web console's files (webui.h): 1 if path is one, served. */
+static int
+serve_asset(struct call *c)
+{
+	const struct cxv_webui_asset *a;
+	char *body;
+
+	if (strcmp(cxv_http_method(c->req), "GET") != 0 ||
+	    (a = cxv_webui_find(cxv_http_path(c->req))) == NULL)
+		return 0;
+	if ((body = malloc(a->len + 1)) == NULL) {
+		api_fail(c, CXV_ERR_NOMEM, NULL);
+		return 1;
+	}
+	memcpy(body, a->data, a->len);
+	cxv_http_add_header(c->req, "Content-Security-Policy", cxv_webui_csp);
+	cxv_http_respond(c->req, 200, a->type, body, a->len);
+	return 1;
+}
+
 /* The route for the request; else 404, or 405 naming the methods. */
 static const struct route *
 find_route(struct call *c)
@@ -403,7 +427,8 @@ find_route(struct call *c)
 		    "%s%s", *allow ? ", " : "", routes[i].method);
 	}
 	if (*allow == '\0') {
-		api_error(c, 404, "no_route", "no such resource");
+		if (!serve_asset(c))
+			api_error(c, 404, "no_route", "no such resource");
 		return NULL;
 	}
 	cxv_http_add_header(c->req, "Allow", allow);

@@ -8,9 +8,12 @@
 #include "api_int.h"
 #include "err.h"
 #include "log.h"
+#include "request.h"
 #include "retention.h"
+#include "store.h"
 #include "util.h"
 #include "vault.h"
+#include "view.h"
 
 /* A JSON text made by a library function as the response. */
 static void
@@ -96,4 +99,91 @@ api_logs_purge(struct call *c)
 		api_fail(c, r, NULL);
 	else
 		api_reply(c, 200, json_pack("{s:b}", "purged", 1));
+}
+
+static int
+take_time(void *ctx, const struct cxv_audit_row *row)
+{
+	json_t **doc = ctx;
+
+	*doc = json_pack("{s:o, s:s, s:s}", "time", cxv_view_time(row->ts_ms),
+	    "actor", row->actor, "summary", row->fields);
+	return *doc != NULL ? CXV_OK : CXV_ERR_NOMEM;
+}
+
+/* The newest audit entry of action as {time, actor, summary}, or null. */
+static json_t *
+last_event(struct cxv_store *st, const char *action)
+{
+	json_t *doc = NULL;
+
+	if (cxv_store_audit_last(st, action, take_time, &doc) != CXV_OK)
+		return json_null();
+	return doc;
+}
+
+static int
+count_request(void *ctx, const struct cxv_request_row *row)
+{
+	(void)row;
+	++*(json_int_t *)ctx;
+	return CXV_OK;
+}
+
+/* Per retention category: records, the oldest, its age against policy. */
+static json_t *
+inventory(struct cxv_vault *v, int64_t now, json_int_t *bytes)
+{
+	const struct cxv_config *cfg = cxv_vault_config(v);
+	json_t *rows = json_array(), *row;
+	int64_t n, oldest, b;
+	char pol[48];
+	int c;
+
+	for (c = 0; rows != NULL && c < CXV_RET__COUNT; c++) {
+		if (cxv_store_ret_span(cxv_vault_store(v), c, &n, &oldest, &b) !=
+		    CXV_OK)
+			continue;
+		*bytes += b;
+		cxv_ret_policy_text(&cfg->retention[c], pol);
+		row = json_pack("{s:s, s:I, s:o, s:o, s:s, s:o}", "category",
+		    cxv_ret_category_name(c), "records", (json_int_t)n,
+		    "oldest", cxv_view_time(n > 0 ? oldest : 0), "oldest_days",
+		    n > 0 ? json_integer((now - oldest) / 86400000LL) :
+		    json_null(), "policy", pol, "keep_days",
+		    cfg->retention[c].method != CXV_RET_NONE ?
+		    json_integer(cfg->retention[c].days) : json_null());
+		if (row == NULL || json_array_append_new(rows, row) != 0) {
+			json_decref(rows);
+			return NULL;
+		}
+	}
+	return rows;
+}
+
+/* GET /v1/dashboard: what the vault holds and how it is kept. */
+void
+api_dashboard(struct call *c)
+{
+	struct cxv_store *st = cxv_vault_store(c->v);
+	json_int_t pending = 0, bytes = 0;
+	int64_t subjects = 0;
+	json_t *inv;
+	int r;
+
+	if ((r = cxv_store_subject_count(st, &subjects)) != CXV_OK ||
+	    (r = cxv_store_requests(st, CXV_REQUEST_PENDING, 0, count_request,
+	    &pending)) != CXV_OK) {
+		api_fail(c, r, NULL);
+		return;
+	}
+	if ((inv = inventory(c->v, cxv_now_ms(), &bytes)) == NULL) {
+		api_fail(c, CXV_ERR_NOMEM, NULL);
+		return;
+	}
+	api_reply(c, 200, json_pack("{s:I, s:I, s:o, s:o, s:o, s:I}",
+	    "subjects", (json_int_t)subjects, "content_bytes", bytes,
+	    "categories", inv, "last_retention_run", last_event(st,
+	    "retention.run"), "last_backup", last_event(st, "backup.create"),
+	    "pending_requests", pending));
 }

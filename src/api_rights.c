@@ -187,9 +187,9 @@ api_subject_restrict(struct call *c)
 	set_flag(c, 1);
 }
 
-/* POST /v1/subjects/{id}/rectify: {kind, old, new} (R9.3). */
-void
-api_subject_rectify(struct call *c)
+/* {kind, old, new} (R9.3) for subject id. */
+static void
+rectify(struct call *c, int64_t id)
 {
 	static const char *const keys[] = { "kind", "old", "new", NULL };
 	const char *kname = NULL, *old = NULL, *fresh = NULL, *why = NULL;
@@ -205,12 +205,25 @@ api_subject_rectify(struct call *c)
 		    "account, logon or name");
 		return;
 	}
-	r = cxv_subject_rectify(c->v, c->id[0], kind, old, fresh, &summary,
-	    &why);
+	r = cxv_subject_rectify(c->v, id, kind, old, fresh, &summary, &why);
 	if (r != CXV_OK)
 		api_fail(c, r, why);
 	else
 		reply_text_doc(c, 200, summary);
+}
+
+/* POST /v1/subjects/{id}/rectify */
+void
+api_subject_rectify(struct call *c)
+{
+	rectify(c, c->id[0]);
+}
+
+/* POST /v1/me/rectify: one's own contact data (R9.3, self service). */
+void
+api_me_rectify(struct call *c)
+{
+	rectify(c, c->who.subject_id);
 }
 
 static ssize_t

@@ -416,6 +416,16 @@ cxv_content_list_subject(struct cxv_vault *v, int64_t subject_id,
 }
 
 int
+cxv_content_list_interaction(struct cxv_vault *v, int64_t interaction_id,
+    int (*fn)(void *ctx, const struct cxv_content_info *info), void *ctx)
+{
+	struct each_item e = { fn, ctx };
+
+	return cxv_store_content_by_interaction(cxv_vault_store(v),
+	    interaction_id, each_row, &e);
+}
+
+int
 cxv_content_open(struct cxv_vault *v, int64_t id,
     struct cxv_content_reader **out, struct cxv_content_info *info)
 {

@@ -112,6 +112,9 @@ void cxv_content_doomed_unlink(struct cxv_vault *v,
 /* Every content item of a subject, oldest first (unaudited: export). */
 int cxv_content_list_subject(struct cxv_vault *v, int64_t subject_id,
     int (*fn)(void *ctx, const struct cxv_content_info *info), void *ctx);
+/* The items of an interaction, without their bytes (its view lists them). */
+int cxv_content_list_interaction(struct cxv_vault *v, int64_t interaction_id,
+    int (*fn)(void *ctx, const struct cxv_content_info *info), void *ctx);
 
 /*
  * An item's file, and its stream opened with the subject's key held by

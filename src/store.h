@@ -205,8 +205,10 @@ typedef int (*cxv_store_content_fn)(void *ctx,
 /* NOT_FOUND if no such content. */
 int cxv_store_content_get(struct cxv_store *st, int64_t id,
     cxv_store_content_fn fn, void *ctx);
-/* Every content item of a subject, oldest first. */
+/* Every content item of a subject, or of an interaction, oldest first. */
 int cxv_store_content_by_subject(struct cxv_store *st, int64_t subject_id,
+    cxv_store_content_fn fn, void *ctx);
+int cxv_store_content_by_interaction(struct cxv_store *st, int64_t id,
     cxv_store_content_fn fn, void *ctx);
 
 /* An internal user's account (R1.1); personal fields sealed. */
@@ -608,6 +610,14 @@ int cxv_store_archive_attach(struct cxv_store *st, const char *path);
 int cxv_store_archive_copy(struct cxv_store *st, int cat, const int64_t *ids,
     size_t n);
 int cxv_store_archive_detach(struct cxv_store *st);
+
+/* What a category holds: records, the oldest one's time, content bytes. */
+int cxv_store_ret_span(struct cxv_store *st, int cat, int64_t *n /* OUT */,
+    int64_t *oldest_ms /* OUT */, int64_t *bytes /* OUT */);
+
+/* The newest audit entry of action; NOT_FOUND if there is none. */
+int cxv_store_audit_last(struct cxv_store *st, const char *action,
+    cxv_store_audit_fn fn, void *ctx);
 
 /* The hash of audit entry seq; NOT_FOUND if it is not there. */
 int cxv_store_audit_hash(struct cxv_store *st, int64_t seq,

@@ -13,6 +13,7 @@
 #include "campaign.h"
 #include "charge.h"
 #include "contact.h"
+#include "content.h"
 #include "err.h"
 #include "interaction.h"
 #include "keyring.h"
@@ -130,6 +131,16 @@ ia_item(void *ctx, const struct cxv_item_row *row, const char *value)
 	    CXV_ERR_NOMEM;
 }
 
+static int
+ia_content(void *ctx, const struct cxv_content_info *info)
+{
+	return json_array_append_new(ctx, json_pack("{s:I, s:s, s:I, s:o}",
+	    "content", (json_int_t)info->id, "kind",
+	    cxv_content_kind_name(info->kind), "size", (json_int_t)info->size,
+	    "created", cxv_view_time(info->created_ms))) == 0 ? CXV_OK :
+	    CXV_ERR_NOMEM;
+}
+
 int
 cxv_view_interaction(struct cxv_vault *v, int64_t id, int reveal,
     json_t **out)
@@ -140,12 +151,18 @@ cxv_view_interaction(struct cxv_vault *v, int64_t id, int reveal,
 	int r;
 
 	*out = NULL;
-	r = d.fields && d.trail && d.items ?
+	json_t *content = json_array();
+
+	r = d.fields && d.trail && d.items && content ?
 	    cxv_interaction_show(v, id, reveal, &view) : CXV_ERR_NOMEM;
+	if (r == CXV_OK)
+		r = cxv_content_list_interaction(v, id, ia_content, content);
 	if (r == CXV_OK && (json_object_set(d.doc, "fields", d.fields) != 0 ||
 	    json_object_set(d.doc, "trail", d.trail) != 0 ||
-	    json_object_set(d.doc, "items", d.items) != 0))
+	    json_object_set(d.doc, "items", d.items) != 0 ||
+	    json_object_set(d.doc, "content", content) != 0))
 		r = CXV_ERR_NOMEM;
+	json_decref(content);
 	json_decref(d.fields);
 	json_decref(d.trail);
 	json_decref(d.items);

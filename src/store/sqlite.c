@@ -324,7 +324,8 @@ enum stmt_id {
 	S_PH_TRIM, S_SE_INSERT, S_SE_GET, S_SE_TOUCH, S_SE_DELETE, S_SE_LIVE,
 	S_SE_DELETE_USER, S_SE_EXPIRE, S_SUBJ_FLAGS, S_SUBJ_HOLD,
 	S_SUBJ_RESTRICT, S_RQ_INSERT, S_RQ_GET, S_RQ_LIST, S_RQ_DECIDE,
-	S_IDENT_DELETE, S_US_LOGON_SET, S_CT_BY_SUBJECT, S_TS_COUNT, S_TS_ROWS,
+	S_IDENT_DELETE, S_US_LOGON_SET, S_CT_BY_SUBJECT, S_CT_BY_IA, S_TS_COUNT,
+	S_TS_ROWS,
 	S__COUNT
 };
 
@@ -375,6 +376,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_SUBJ_FLAGS] = "SELECT hold, restricted FROM subject WHERE id = ?1",
 	[S_CT_BY_SUBJECT] = "SELECT id, subject_id, interaction_id, kind, file, "
 	    "size, created_ms FROM content WHERE subject_id = ?1 ORDER BY id",
+	[S_CT_BY_IA] = "SELECT id, subject_id, interaction_id, kind, file, "
+	    "size, created_ms FROM content WHERE interaction_id = ?1 ORDER BY id",
 	[S_TS_COUNT] = "SELECT count(*) FROM traffic_stat WHERE number_ps = ?1",
 	[S_IDENT_DELETE] = "DELETE FROM subject_ident WHERE subject_id = ?1 AND "
 	    "kind = ?2 AND bidx = ?3",
@@ -1583,6 +1586,20 @@ cxv_store_content_by_subject(struct cxv_store *st, int64_t subject_id,
 	if ((s = stmt(st, S_CT_BY_SUBJECT, &r)) == NULL)
 		return r;
 	sqlite3_bind_int64(s, 1, subject_id);
+	return each_row(s, content_row, &cb);
+}
+
+int
+cxv_store_content_by_interaction(struct cxv_store *st, int64_t id,
+    cxv_store_content_fn fn, void *ctx)
+{
+	struct ct_cb cb = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_CT_BY_IA, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
 	return each_row(s, content_row, &cb);
 }
 

@@ -397,3 +397,58 @@ cxv_store_erasures(struct cxv_store *st, cxv_store_erasure_fn fn, void *ctx)
 	sqlite3_finalize(s);
 	return r != CXV_OK ? r : rc == SQLITE_DONE ? CXV_OK : cxv_sqlite_rc(rc);
 }
+
+int
+cxv_store_ret_span(struct cxv_store *st, int cat, int64_t *n,
+    int64_t *oldest_ms, int64_t *bytes)
+{
+	const struct ret_table *t = ret_table(cat);
+	sqlite3_stmt *s = NULL;
+	int r, rc;
+
+	*n = *oldest_ms = *bytes = 0;
+	if (t == NULL)
+		return CXV_ERR_INVALID;
+	if ((r = prepare(st, &s, "SELECT count(*), coalesce(min(%s), 0), %s "
+	    "FROM %s%s%s", t->ts, t->kinds != NULL ? "coalesce(sum(size), 0)" :
+	    "0", t->table, t->kinds != NULL ? " WHERE kind IN " : "",
+	    t->kinds != NULL ? t->kinds : "")) != CXV_OK)
+		return r;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*n = sqlite3_column_int64(s, 0);
+		*oldest_ms = sqlite3_column_int64(s, 1);
+		*bytes = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? CXV_OK : cxv_sqlite_rc(rc);
+}
+
+int
+cxv_store_audit_last(struct cxv_store *st, const char *action,
+    cxv_store_audit_fn fn, void *ctx)
+{
+	struct cxv_audit_row row;
+	sqlite3_stmt *s = NULL;
+	int r, rc;
+
+	if ((r = prepare(st, &s, "SELECT seq, ts_ms, actor, action, "
+	    "object_type, object_id, fields, prev, hash FROM audit WHERE "
+	    "action = ?1 ORDER BY seq DESC LIMIT 1")) != CXV_OK)
+		return r;
+	sqlite3_bind_text(s, 1, action, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		row.seq = sqlite3_column_int64(s, 0);
+		row.ts_ms = sqlite3_column_int64(s, 1);
+		row.actor = (const char *)sqlite3_column_text(s, 2);
+		row.action = (const char *)sqlite3_column_text(s, 3);
+		row.object_type = (const char *)sqlite3_column_text(s, 4);
+		row.object_id = (const char *)sqlite3_column_text(s, 5);
+		row.fields = (const char *)sqlite3_column_text(s, 6);
+		row.prev = sqlite3_column_blob(s, 7);
+		row.hash = sqlite3_column_blob(s, 8);
+		r = fn(ctx, &row);
+	} else
+		r = rc == SQLITE_DONE ? CXV_ERR_NOT_FOUND : cxv_sqlite_rc(rc);
+	sqlite3_finalize(s);
+	return r;
+}
