@@ -107,6 +107,8 @@ void api_retention_put(struct call *c);
 void api_retention_run(struct call *c);
 void api_logs_purge(struct call *c);
 void api_dashboard(struct call *c);
+void api_campaign_import(struct call *c);
+void api_user_status(struct call *c);
 void api_me_rectify(struct call *c);
 void api_me_voicemail(struct call *c);
 void api_me_voicemail_put(struct call *c);

@@ -21,6 +21,7 @@
 #include "contact.h"
 #include "err.h"
 #include "fields.h"
+#include "import.h"
 #include "interaction.h"
 #include "store.h"
 #include "subject.h"
@@ -161,11 +162,13 @@ contact_create(struct call *c, int64_t owner)
 	const char *why = NULL;
 	int64_t id = 0;
 	size_t n = 0;
+	int r;
 
 	if (fields_of(c, c->in, skip, f, &n))
 		return;
-	created(c, cxv_contact_add(c->v, owner, f, n, &id, &why), "contact",
-	    id, why);
+	/* The call first: it sets id and why (arguments are unsequenced). */
+	r = cxv_contact_add(c->v, owner, f, n, &id, &why);
+	created(c, r, "contact", id, why);
 }
 
 /* POST /v1/contacts: {owner?, <R1.2 fields>...}. */
@@ -350,6 +353,7 @@ api_interaction_create(struct call *c)
 	struct cxv_session_in in;
 	const char *media = NULL, *why = NULL;
 	int64_t id = 0;
+	int r;
 
 	memset(&in, 0, sizeof(in));
 	if (api_keys(c, keys) || api_str(c, "media", 1, &media) ||
@@ -368,8 +372,8 @@ api_interaction_create(struct call *c)
 	}
 	in.customer = ids;
 	in.fields = f;
-	created(c, cxv_interaction_add(c->v, &in, &id, &why), "interaction",
-	    id, why);
+	r = cxv_interaction_add(c->v, &in, &id, &why);
+	created(c, r, "interaction", id, why);
 }
 
 /* POST /v1/interactions/{id}/items: a data item (R1.4). */
@@ -381,6 +385,7 @@ api_item_create(struct call *c)
 	const char *name = NULL, *value = NULL, *to = NULL, *why = NULL;
 	int prot = 0, dest = CXV_ITEM_TO_AGENT | CXV_ITEM_TO_CDR;
 	int64_t id = 0;
+	int r;
 
 	if (api_keys(c, keys) || api_str(c, "name", 1, &name) ||
 	    api_str(c, "value", 1, &value) || api_bool(c, "protected", &prot) ||
@@ -391,8 +396,9 @@ api_item_create(struct call *c)
 		    "agent, cdr, ivr_report");
 		return;
 	}
-	created(c, cxv_interaction_add_item(c->v, c->id[0], name, value, prot,
-	    dest, &id, &why), "item", id, why);
+	r = cxv_interaction_add_item(c->v, c->id[0], name, value, prot, dest,
+	    &id, &why);
+	created(c, r, "item", id, why);
 }
 
 struct add_cdr {
@@ -669,12 +675,13 @@ api_campaign_create(struct call *c)
 	enum cxv_campaign_state state = CXV_CAMPAIGN_FUTURE;
 	const char *name = NULL;
 	int64_t id = 0;
+	int r;
 
 	if (api_keys(c, keys) || api_str(c, "name", 1, &name) ||
 	    state_of(c, 0, &state))
 		return;
-	created(c, cxv_campaign_create(c->v, name, state, &id), "campaign",
-	    id, NULL);
+	r = cxv_campaign_create(c->v, name, state, &id);
+	created(c, r, "campaign", id, NULL);
 }
 
 struct entry {
@@ -729,6 +736,58 @@ api_campaign_clear(struct call *c)
 		api_fail(c, r, NULL);
 	else
 		api_reply(c, 200, json_pack("{s:I}", "deleted", (json_int_t)n));
+}
+
+#define IMPORT_ERRORS_MAX	200	/* per-line errors named in the reply */
+
+static void
+import_reject(void *ctx, uint64_t line, const char *why)
+{
+	json_t *errors = ctx;
+
+	if (json_array_size(errors) < IMPORT_ERRORS_MAX)
+		(void)json_array_append_new(errors, json_pack("{s:I, s:s}",
+		    "line", (json_int_t)line, "why", why));
+}
+
+/* POST /v1/campaigns/{id}/import: a calling list as CSV (R1.6). */
+void
+api_campaign_import(struct call *c)
+{
+	size_t len0 = 0;
+	json_t *errors = json_array();
+	struct cxv_import_report rep = { import_reject, NULL, errors };
+	struct cxv_import_stats st;
+	const char *body = cxv_http_body(c->req, &len0);
+	char *copy = NULL;
+	FILE *in = NULL;
+	int r = CXV_ERR_INVALID;
+
+	memset(&st, 0, sizeof(st));
+	/* A stream over a copy (personal data: wiped after). */
+	if (errors == NULL || (len0 > 0 && ((copy = malloc(len0)) == NULL ||
+	    (in = fmemopen(memcpy(copy, body, len0), len0, "r")) == NULL))) {
+		cxv_freezero(copy, copy != NULL ? len0 : 0);
+		json_decref(errors);
+		api_fail(c, CXV_ERR_NOMEM, NULL);
+		return;
+	}
+	if (in != NULL) {
+		r = cxv_import_campaign(c->v, c->id[0], in, &rep, &st);
+		fclose(in);
+	}
+	cxv_freezero(copy, len0);
+	if (r != CXV_OK && st.read == 0) {
+		json_decref(errors);
+		api_fail(c, r, r == CXV_ERR_NOT_FOUND ? "no such campaign" :
+		    "a CSV file with a header row naming name and number");
+		return;
+	}
+	api_reply(c, 200, json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "read",
+	    (json_int_t)st.read, "imported", (json_int_t)st.imported,
+	    "duplicates", (json_int_t)st.duplicates, "rejected",
+	    (json_int_t)st.rejected, "dnc", (json_int_t)st.dnc, "errors",
+	    errors));
 }
 
 /* POST /v1/campaigns/{id}/results: {number, outcome, note?} */
@@ -832,6 +891,7 @@ api_charge_create(struct call *c)
 	long long dur = 0, cents = 0;
 	const char *why = NULL;
 	int64_t id = 0;
+	int r;
 
 	if (api_keys(c, keys) || api_str(c, "room", 1, &in.room) ||
 	    api_str(c, "guest", 1, &in.guest) ||
@@ -843,7 +903,8 @@ api_charge_create(struct call *c)
 		return;
 	in.duration_s = dur;
 	in.amount_cents = cents;
-	created(c, cxv_charge_add(c->v, &in, &id, &why), "charge", id, why);
+	r = cxv_charge_add(c->v, &in, &id, &why);
+	created(c, r, "charge", id, why);
 }
 
 static int
@@ -915,4 +976,26 @@ api_me_contact_create(struct call *c)
 		return;
 	}
 	contact_create(c, c->who.user_id);
+}
+
+/* PUT /v1/users/{id}/status: {"status": "active" | "disabled"} */
+void
+api_user_status(struct call *c)
+{
+	static const char *const keys[] = { "status", NULL };
+	const char *status = NULL;
+	int r;
+
+	if (api_keys(c, keys) || api_str(c, "status", 1, &status))
+		return;
+	if (strcmp(status, "active") != 0 && strcmp(status, "disabled") != 0) {
+		api_error(c, 400, "invalid", "'status' is active or disabled");
+		return;
+	}
+	r = cxv_user_set_status(c->v, c->id[0], strcmp(status, "active") == 0 ?
+	    CXV_USER_ACTIVE : CXV_USER_DISABLED);
+	if (r != CXV_OK)
+		api_fail(c, r, r == CXV_ERR_NOT_FOUND ? "no such user" : NULL);
+	else
+		reply_user(c, c->id[0]);
 }

@@ -159,6 +159,11 @@ cxv_campaign_add_entry_tx(struct cxv_vault *v, int64_t campaign_id,
 	*why = NULL;
 	if (ncustom > CXV_CAMPAIGN_CUSTOM_MAX)
 		return *why = "more than 10 custom fields", CXV_ERR_INVALID;
+	/* Before a person is made for it: a list entry of no campaign
+	 * would fail its key and pass for a duplicate. */
+	if ((r = cxv_store_campaign_exists(cxv_vault_store(v), campaign_id)) !=
+	    CXV_OK)
+		return r;
 	if ((r = dnc_index(v, number, bidx, why)) != CXV_OK)
 		return r;
 	if ((r = cxv_store_dnc_has(cxv_vault_store(v), bidx)) == CXV_OK)
@@ -197,7 +202,9 @@ result_locked(struct cxv_vault *v, void *arg)
 	int r;
 
 	memset(&it, 0, sizeof(it));
-	if ((r = cxv_subject_lookup_tx(v, &id, &it.subject_id, rs->why))
+	if ((r = cxv_store_campaign_exists(cxv_vault_store(v),
+	    rs->campaign_id)) != CXV_OK ||
+	    (r = cxv_subject_lookup_tx(v, &id, &it.subject_id, rs->why))
 	    != CXV_OK)
 		return r;
 	it.campaign_id = rs->campaign_id;

@@ -447,6 +447,9 @@ cxv_import_campaign(struct cxv_vault *v, int64_t campaign_id, FILE *in,
 	int r;
 
 	run_init(&ru, v, rep, st, next_list_line, store_list_entry);
+	if ((r = cxv_store_campaign_exists(cxv_vault_store(v), campaign_id)) !=
+	    CXV_OK)
+		return r;
 	ru.rd.in = in;
 	if ((ru.rd.buf = sodium_malloc(CXV_IMPORT_LINE_MAX + 1)) == NULL ||
 	    (ru.list = sodium_malloc(sizeof(*ru.list))) == NULL)

@@ -57,7 +57,7 @@ int cxv_import_cdr(struct cxv_vault *v, const char *format, FILE *in,
  * and "number" (any order, any case) and up to 10 custom columns, then
  * one entry per line. Numbers on the do-not-call list are skipped and
  * counted (st->dnc). A bad header fails the file (CXV_ERR_INVALID, one
- * rejected record at line 1).
+ * rejected record at line 1); NOT_FOUND if there is no such campaign.
  */
 int cxv_import_campaign(struct cxv_vault *v, int64_t campaign_id, FILE *in,
     const struct cxv_import_report *rep, struct cxv_import_stats *st /* OUT */);

@@ -294,6 +294,8 @@ typedef int (*cxv_store_campaign_item_fn)(void *ctx,
     const struct cxv_campaign_item *it);
 int cxv_store_campaign_items(struct cxv_store *st, int64_t campaign_id,
     int result, cxv_store_campaign_item_fn fn, void *ctx);
+/* OK if campaign id exists, else NOT_FOUND. */
+int cxv_store_campaign_exists(struct cxv_store *st, int64_t id);
 /* Change a campaign's state; NOT_FOUND if no such campaign. */
 int cxv_store_campaign_set_state(struct cxv_store *st, int64_t id, int state);
 /* Delete a campaign's calling list (results stay); *n entries deleted. */
@@ -667,6 +669,9 @@ int cxv_store_outbox_by_user(struct cxv_store *st, int64_t user_id, int limit,
     cxv_store_outbox_fn fn, void *ctx);
 int cxv_store_outbox_update(struct cxv_store *st,
     const struct cxv_outbox_row *row);
+
+/* A user's status (enum cxv_user_status); NOT_FOUND if no such user. */
+int cxv_store_user_set_status(struct cxv_store *st, int64_t id, int status);
 
 /* Delete one content item's row; its file goes to fn (NOT_FOUND: none). */
 int cxv_store_content_delete(struct cxv_store *st, int64_t id,

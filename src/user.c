@@ -340,3 +340,39 @@ cxv_user_anonymize(struct cxv_vault *v, int64_t id, int64_t *n)
 	free(a.files.name);
 	return r;
 }
+
+struct status_args {
+	int64_t id;
+	int status;
+};
+
+static int
+status_locked(struct cxv_vault *v, void *arg)
+{
+	const struct status_args *a = arg;
+	char id[24];
+	int64_t n = 0;
+	int r;
+
+	if ((r = cxv_store_user_set_status(cxv_vault_store(v), a->id,
+	    a->status)) != CXV_OK)
+		return r;
+	/* A disabled account's sessions and tokens end with it. */
+	if (a->status == CXV_USER_DISABLED &&
+	    (r = cxv_store_session_delete_user(cxv_vault_store(v), a->id, &n))
+	    != CXV_OK)
+		return r;
+	snprintf(id, sizeof(id), "%lld", (long long)a->id);
+	return cxv_vault_audit(v, a->status == CXV_USER_DISABLED ?
+	    "user.disable" : "user.enable", "user", id, "status");
+}
+
+int
+cxv_user_set_status(struct cxv_vault *v, int64_t id, int status)
+{
+	struct status_args a = { id, status };
+
+	if (status != CXV_USER_ACTIVE && status != CXV_USER_DISABLED)
+		return CXV_ERR_INVALID;
+	return cxv_vault_in_txn(v, status_locked, &a);
+}

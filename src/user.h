@@ -67,4 +67,10 @@ int cxv_user_fields_internal(struct cxv_vault *v, int64_t id,
  */
 int cxv_user_anonymize(struct cxv_vault *v, int64_t id, int64_t *n /* OUT */);
 
+/*
+ * Enable or disable an account (audited); a disabled one cannot log in
+ * and its sessions and tokens end. NOT_FOUND if there is no such user.
+ */
+int cxv_user_set_status(struct cxv_vault *v, int64_t id, int status);
+
 #endif

@@ -324,7 +324,8 @@ enum stmt_id {
 	S_PH_TRIM, S_SE_INSERT, S_SE_GET, S_SE_TOUCH, S_SE_DELETE, S_SE_LIVE,
 	S_SE_DELETE_USER, S_SE_EXPIRE, S_SUBJ_FLAGS, S_SUBJ_HOLD,
 	S_SUBJ_RESTRICT, S_RQ_INSERT, S_RQ_GET, S_RQ_LIST, S_RQ_DECIDE,
-	S_IDENT_DELETE, S_US_LOGON_SET, S_CT_BY_SUBJECT, S_CT_BY_IA, S_TS_COUNT,
+	S_IDENT_DELETE, S_US_LOGON_SET, S_CT_BY_SUBJECT, S_CT_BY_IA, S_CP_EXISTS,
+	S_TS_COUNT,
 	S_TS_ROWS,
 	S__COUNT
 };
@@ -519,6 +520,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_ER_FILES] = "SELECT file, size FROM content WHERE subject_id = ?1",
 	[S_TS_DELETE] = "DELETE FROM traffic_stat WHERE number_ps = ?1",
 	[S_CP_STATE] = "UPDATE campaign SET state = ?2 WHERE id = ?1",
+	[S_CP_EXISTS] = "SELECT 1 FROM campaign WHERE id = ?1",
 	[S_CH_INSERT] = "INSERT INTO charge (id, subject_id, room, ts_ms, "
 	    "duration_s, amount_cents, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[S_CH_BY_ROOM] = "SELECT id, subject_id, room, ts_ms, duration_s, "
@@ -1587,6 +1589,20 @@ cxv_store_content_by_subject(struct cxv_store *st, int64_t subject_id,
 		return r;
 	sqlite3_bind_int64(s, 1, subject_id);
 	return each_row(s, content_row, &cb);
+}
+
+int
+cxv_store_campaign_exists(struct cxv_store *st, int64_t id)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = stmt(st, S_CP_EXISTS, &r)) == NULL)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
+	r = step_row(s);
+	sqlite3_reset(s);
+	return r;
 }
 
 int

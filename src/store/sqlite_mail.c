@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Voicemail to email in the SQLite store: settings, outbox (store.h). */
+/*
+ * Voicemail to email in the SQLite store: settings, outbox (store.h);
+ * and a user's status, which the same administration pages change.
+ */
 #include "store.h"
 
 #include <string.h>
@@ -170,5 +173,21 @@ cxv_store_content_delete(struct cxv_store *st, int64_t id,
 	if (r == CXV_OK && (rc = sqlite3_step(s)) != SQLITE_DONE)
 		r = cxv_sqlite_rc(rc);
 	sqlite3_finalize(s);
+	return r;
+}
+
+int
+cxv_store_user_set_status(struct cxv_store *st, int64_t id, int status)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = cxv_sqlite_prepare(st, "UPDATE user_account SET status = ?2 "
+	    "WHERE id = ?1", &s)) != CXV_OK)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, status);
+	if ((r = done(s)) == CXV_OK && sqlite3_changes(cxv_sqlite_db(st)) == 0)
+		r = CXV_ERR_NOT_FOUND;
 	return r;
 }

@@ -9,7 +9,7 @@ import os
 import subprocess
 import time
 
-from harness import (ADMIN_PW, Server, TempDir, api_vault, expect, main,
+from harness import (ADMIN_PW, Server, TempDir, api_vault, expect, main, ok,
                      set_config, test)
 
 DATA = os.environ.get("CXVAULT_TESTDATA", os.path.join(
@@ -485,6 +485,59 @@ def certificate_reload():
             expect(s.call("GET", "/v1/health")[0] == 200, "still serving")
             log = open(os.path.join(d, "logs", "cxvault.log")).read()
             expect("event=server.reload result=invalid" in log, log[-500:])
+
+
+@test
+def calling_list_upload_and_disabled_accounts():
+    """A calling list uploaded as CSV names each rejected line (R1.6); a
+    disabled account cannot log in and its sessions end"""
+    with TempDir() as tmp:
+        d = api_vault(tmp)
+        with Server(d) as s:
+            root = s.login("root", ADMIN_PW)
+            st, _, camp = s.call("POST", "/v1/campaigns", {"name": "Spring"},
+                                 token=root)
+            # The id made is the one answered (it once read 0).
+            expect(st == 201 and camp["campaign"] > 0, camp)
+            st, _, con = s.call("POST", "/v1/contacts", {
+                "first_name": "Cora", "phone": "+49 30 3333333"}, token=root)
+            expect(st == 201 and con["contact"] > 0, con)
+            csv = (b"Number,Name,Region\n+49 30 1111111,Ann Arbor,north\n"
+                   b"not a number,Bad Line,south\n,No Number,east\n"
+                   b"+49 30 2222222,Ben Brook,west\n")
+            st, _, doc = s.call("POST", f"/v1/campaigns/{camp['campaign']}"
+                                "/import", raw=csv, token=root,
+                                headers={"Content-Type": "text/csv"})
+            expect(st == 200 and doc["imported"] == 2 and
+                   doc["rejected"] == 2 and [e["line"] for e in
+                                             doc["errors"]] == [3, 4], doc)
+            expect(b"Bad Line" not in json.dumps(doc).encode(), doc)
+            st, _, doc = s.call("POST", "/v1/campaigns/999/import",
+                                raw=csv, token=root)
+            expect(st == 404, doc)
+            st, _, doc = s.call("POST", f"/v1/campaigns/{camp['campaign']}"
+                                "/import", raw=b"who,what\nx,y\n",
+                                token=root)
+            expect(st == 400, doc)
+            uid = person(s, root, "D1", "agent")
+            tok = s.login("D1", PW)
+            st, _, doc = s.call("PUT", f"/v1/users/{uid}/status",
+                                {"status": "asleep"}, token=root)
+            expect(st == 400, doc)
+            st, _, doc = s.call("PUT", f"/v1/users/{uid}/status",
+                                {"status": "disabled"}, token=root)
+            expect(st == 200 and doc["status"] == "disabled", doc)
+            expect(s.call("GET", "/v1/session", token=tok)[0] == 401,
+                   "the session outlived the account")
+            r = s.call("POST", "/v1/sessions", {"name": "D1", "password": PW})
+            expect(r[0] == 403 and error_code(r) == "login_refused", r)
+            st, _, doc = s.call("PUT", f"/v1/users/{uid}/status",
+                                {"status": "active"}, token=root)
+            expect(st == 200, doc)
+            expect(s.login("D1", PW), "enabled again")
+        audit = ok("audit", "list", "--data", d).out
+        expect('"user.disable"' in audit and '"user.enable"' in audit,
+               "audited")
 
 
 if __name__ == "__main__":

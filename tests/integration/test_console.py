@@ -19,7 +19,8 @@ BROWSER = os.path.join(HERE, "..", "browser")
 SHOTS = os.path.join(os.path.dirname(os.environ.get("CXVAULT_BIN", ".")),
                      "..", "console-shots")
 PW = {"DPO1": "dpo pass phrase 2026", "A0100": "agent pass phrase 2026",
-      "EU1": "end user pass phrase 2026", "L1": "locked pass phrase 2026"}
+      "EU1": "end user pass phrase 2026", "L1": "locked pass phrase 2026",
+      "D1": "disabled pass phrase 2026"}
 
 
 def agent_calls(d, logon):
@@ -45,6 +46,7 @@ def console_in_chromium():
             s.make_user(root, "EU1", "end_user", PW["EU1"],
                         first_name="Erin", email="erin@example.org")
             s.make_user(root, "L1", "agent", PW["L1"])
+            d1 = s.make_user(root, "D1", "agent", PW["D1"])
             agent = json.loads(ok("user", "show", "--data", d,
                                   "A0100").out)["user"]
             st, _, doc = s.call("PUT", f"/v1/users/{agent}/login", {
@@ -63,6 +65,7 @@ def console_in_chromium():
                           "own": own, "others": other},
                 "end_user": {"name": "EU1", "password": PW["EU1"]},
                 "locked": {"name": "L1", "password": PW["L1"]},
+                "disable": {"name": "D1", "password": PW["D1"], "id": d1},
                 "person": {"subject": sid, "phone": "030 123456789",
                            "email": "jane.doe@example.org"},
             }, open(cfg, "w"))

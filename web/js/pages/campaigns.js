@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Outbound campaigns (R1.6): lists, calling-list entries, results, the
 // do-not-call list.
-import { api, list } from '../api.js';
+import { api, list, token } from '../api.js';
 import { h, field, table, when } from '../dom.js';
 
 function createForm(ctx) {
@@ -61,6 +61,75 @@ function entryForm(id, ctx) {
 	return form;
 }
 
+/* The last upload's answer per campaign, shown again after the refresh. */
+const lastImport = new Map();
+
+function importResult(doc) {
+	return [h('p', { class: 'ok' }, doc.imported + ' imported, ' + doc.dnc +
+	    ' on the do-not-call list, ' + doc.duplicates + ' already listed, ' +
+	    doc.rejected + ' rejected (of ' + doc.read + ' lines).'),
+	    table('Rejected lines', [
+		{ label: 'Line', value: (e) => e.line },
+		{ label: 'Why', value: (e) => e.why }], doc.errors,
+		'No line was rejected.')];
+}
+
+/*
+ * Upload a calling list: XMLHttpRequest, for its upload progress (fetch
+ * has none); the answer names each rejected line.
+ */
+function importForm(id, ctx) {
+	const file = h('input', { type: 'file', id: 'csv', accept: '.csv,text/csv',
+	    required: true });
+	const bar = h('progress', { max: 100, value: 0, hidden: true,
+	    'aria-label': 'Upload' });
+	const out = h('div', { 'aria-live': 'polite' });
+	if (lastImport.has(id)) {
+		out.append(...importResult(lastImport.get(id)));
+		lastImport.delete(id);
+	}
+	const form = h('form', { class: 'card' },
+	    h('h2', {}, 'Load a calling list (CSV)'),
+	    h('p', { class: 'muted' }, 'A header row naming name and number, ' +
+		'up to 10 more columns; numbers on the do-not-call list are ' +
+		'skipped.'),
+	    h('div', { class: 'field' }, h('label', { for: 'csv' }, 'CSV file'),
+		file), bar, ' ', h('button', { type: 'submit' }, 'Upload'), out);
+	form.addEventListener('submit', (ev) => {
+		ev.preventDefault();
+		if (!file.files.length)
+			return;
+		const xhr = new XMLHttpRequest();
+		xhr.open('POST', '/v1/campaigns/' + id + '/import');
+		xhr.setRequestHeader('Authorization', 'Bearer ' + token());
+		xhr.setRequestHeader('Content-Type', 'text/csv');
+		bar.hidden = false;
+		xhr.upload.addEventListener('progress', (e) => {
+			if (e.lengthComputable)
+				bar.value = Math.round(100 * e.loaded / e.total);
+		});
+		xhr.addEventListener('load', () => {
+			bar.value = 100;
+			let doc = {};
+			try {
+				doc = JSON.parse(xhr.responseText);
+			} catch (e) { /* not JSON */ }
+			if (xhr.status !== 200) {
+				out.replaceChildren(h('p', { class: 'error' },
+				    doc.error ? doc.error.message : xhr.statusText));
+				return;
+			}
+			/* The list has grown: show it, with this answer. */
+			lastImport.set(id, doc);
+			ctx.refresh();
+		});
+		xhr.addEventListener('error', () => ctx.say('The upload failed.',
+		    true));
+		xhr.send(file.files[0]);
+	});
+	return form;
+}
+
 async function detail(main, ctx, id) {
 	const c = await api('GET', '/v1/campaigns/' + id);
 	main.append(h('p', {}, h('a', { href: '#/campaigns' }, '← Campaigns')),
@@ -75,7 +144,7 @@ async function detail(main, ctx, id) {
 		{ label: 'Time', value: (e) => when(e.time) },
 		{ label: 'Outcome', value: (e) => e.outcome }], c.results));
 	if (ctx.may('campaigns.write'))
-		main.append(entryForm(id, ctx));
+		main.append(entryForm(id, ctx), importForm(id, ctx));
 }
 
 export async function render(main, ctx, params) {

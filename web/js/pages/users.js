@@ -34,6 +34,40 @@ function createForm(ctx) {
 	return form;
 }
 
+/*
+ * The permission editor: a new custom profile, or a custom one changed
+ * (predefined profiles are fixed).
+ */
+function profileForm(all, ctx, p) {
+	const [nameField, name] = field('Name', { required: true,
+	    pattern: '[a-z][a-z0-9_]*', value: p ? p.name : '' });
+	const tag = p ? 'p' + p.profile + '-' : 'new-';
+	const boxes = all.map((perm) => [perm, h('input', { type: 'checkbox',
+	    id: tag + perm.replace('.', '-'), value: perm,
+	    checked: p !== null && p.permissions.includes(perm) })]);
+	const form = h('form', { class: 'card' },
+	    h('h2', {}, p ? 'Profile ' + p.name : 'New profile'), nameField,
+	    h('fieldset', {}, h('legend', {}, 'Permissions'),
+		boxes.map(([perm, box]) => h('div', { class: 'check' }, box, ' ',
+		    h('label', { for: box.id }, perm)))),
+	    h('button', { type: 'submit' }, p ? 'Save profile' :
+		'Create profile'));
+	form.addEventListener('submit', async (ev) => {
+		ev.preventDefault();
+		const body = { name: name.value, permissions: boxes
+		    .filter(([, b]) => b.checked).map(([x]) => x) };
+		try {
+			await api(p ? 'PUT' : 'POST', '/v1/profiles' + (p ? '/' +
+			    p.profile : ''), body);
+			ctx.say('Profile ' + name.value + ' saved.');
+			ctx.refresh();
+		} catch (e) {
+			ctx.fail(e);
+		}
+	});
+	return form;
+}
+
 async function profilesPart(main, ctx) {
 	const profiles = await list('/v1/profiles', 200);
 	main.append(h('h2', {}, 'Profiles'),
@@ -45,30 +79,9 @@ async function profilesPart(main, ctx) {
 	if (!ctx.may('accounts'))
 		return;
 	const all = [...new Set(profiles.flatMap((p) => p.permissions))].sort();
-	const [nameField, name] = field('Name', { required: true,
-	    pattern: '[a-z][a-z0-9_]*' });
-	const boxes = all.map((perm) => {
-		const id = 'perm-' + perm.replace('.', '-');
-		return [perm, h('input', { type: 'checkbox', id, value: perm })];
-	});
-	const form = h('form', { class: 'card' }, h('h2', {}, 'New profile'),
-	    nameField, h('fieldset', {}, h('legend', {}, 'Permissions'),
-		boxes.map(([perm, box]) => h('div', { class: 'check' }, box, ' ',
-		    h('label', { for: box.id }, perm)))),
-	    h('button', { type: 'submit' }, 'Create profile'));
-	form.addEventListener('submit', async (ev) => {
-		ev.preventDefault();
-		try {
-			await api('POST', '/v1/profiles', { name: name.value,
-			    permissions: boxes.filter(([, b]) => b.checked)
-				.map(([p]) => p) });
-			ctx.say('Profile ' + name.value + ' created.');
-			ctx.refresh();
-		} catch (e) {
-			ctx.fail(e);
-		}
-	});
-	main.append(form);
+	for (const p of profiles.filter((x) => !x.predefined))
+		main.append(profileForm(all, ctx, p));
+	main.append(profileForm(all, ctx, null));
 }
 
 async function listPage(main, ctx) {
@@ -140,6 +153,24 @@ function loginPart(id, login, profiles, ctx) {
 	    null];
 }
 
+function statusButton(id, status, ctx) {
+	const active = status === 'active';
+	const b = h('button', { type: 'button', class: active ? 'danger' :
+	    'secondary' }, active ? 'Disable the account' : 'Enable the account');
+	b.addEventListener('click', async () => {
+		try {
+			await api('PUT', '/v1/users/' + id + '/status',
+			    { status: active ? 'disabled' : 'active' });
+			ctx.say(active ? 'Disabled: its sessions have ended.' :
+			    'Enabled.');
+			ctx.refresh();
+		} catch (e) {
+			ctx.fail(e);
+		}
+	});
+	return h('div', { class: 'actions' }, b);
+}
+
 async function detail(main, ctx, id) {
 	const u = await api('GET', '/v1/users/' + id);
 	const shown = Object.entries(u).filter(([k]) => !['user', 'subject',
@@ -158,8 +189,8 @@ async function detail(main, ctx, id) {
 		if (e.status !== 404)
 			throw e;
 	}
-	main.append(...loginPart(id, login, await list('/v1/profiles', 200),
-	    ctx));
+	main.append(statusButton(id, u.status, ctx),
+	    ...loginPart(id, login, await list('/v1/profiles', 200), ctx));
 }
 
 export async function render(main, ctx, params) {
