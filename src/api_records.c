@@ -739,6 +739,7 @@ api_campaign_clear(struct call *c)
 }
 
 #define IMPORT_ERRORS_MAX	200	/* per-line errors named in the reply */
+#define CSV_WANTED	"a CSV file with a header row naming name and number"
 
 static void
 import_reject(void *ctx, uint64_t line, const char *why)
@@ -761,26 +762,29 @@ api_campaign_import(struct call *c)
 	const char *body = cxv_http_body(c->req, &len0);
 	char *copy = NULL;
 	FILE *in = NULL;
-	int r = CXV_ERR_INVALID;
+	int r;
 
 	memset(&st, 0, sizeof(st));
+	if (len0 == 0) {
+		json_decref(errors);
+		api_fail(c, CXV_ERR_INVALID, CSV_WANTED);
+		return;
+	}
 	/* A stream over a copy (personal data: wiped after). */
-	if (errors == NULL || (len0 > 0 && ((copy = malloc(len0)) == NULL ||
-	    (in = fmemopen(memcpy(copy, body, len0), len0, "r")) == NULL))) {
+	if (errors == NULL || (copy = malloc(len0)) == NULL ||
+	    (in = fmemopen(memcpy(copy, body, len0), len0, "r")) == NULL) {
 		cxv_freezero(copy, copy != NULL ? len0 : 0);
 		json_decref(errors);
 		api_fail(c, CXV_ERR_NOMEM, NULL);
 		return;
 	}
-	if (in != NULL) {
-		r = cxv_import_campaign(c->v, c->id[0], in, &rep, &st);
-		fclose(in);
-	}
+	r = cxv_import_campaign(c->v, c->id[0], in, &rep, &st);
+	fclose(in);
 	cxv_freezero(copy, len0);
 	if (r != CXV_OK && st.read == 0) {
 		json_decref(errors);
 		api_fail(c, r, r == CXV_ERR_NOT_FOUND ? "no such campaign" :
-		    "a CSV file with a header row naming name and number");
+		    CSV_WANTED);
 		return;
 	}
 	api_reply(c, 200, json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "read",
