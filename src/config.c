@@ -139,6 +139,10 @@ static const struct key keys[] = {
 	  "must be printable text",
 	  "Address and port 'cxvault serve' listens on (HTTPS only);\n"
 	  "[::1]:8443 for IPv6." },
+	{ "user", T_STR, F(user), 0, 0, NULL, "", "must be a user name",
+	  "Started as root, 'cxvault serve' binds the socket and reads the\n"
+	  "master key, then becomes this user (who must own the data\n"
+	  "directory, TLS key and password files). Empty: no switch." },
 	{ "tls_cert", T_STR, F(tls_cert), 0, 0, NULL, "",
 	  "must be a file path",
 	  "Server certificate chain (PEM). Empty: tls/cert.pem in the data\n"

@@ -58,6 +58,7 @@ struct cxv_config {
 
 	/* The HTTPS server (cxvault serve). */
 	char listen[CXV_CONFIG_STR_MAX];	/* ADDR:PORT */
+	char user[CXV_CONFIG_STR_MAX];		/* run as; "" stays */
 	char tls_cert[CXV_CONFIG_STR_MAX];	/* PEM; "" = DIR/tls/cert.pem */
 	char tls_key[CXV_CONFIG_STR_MAX];	/* PEM; "" = DIR/tls/key.pem */
 	int http_workers;		/* threads, each with a vault handle */

@@ -23,6 +23,7 @@
 #include "logfwd.h"
 #include "maint.h"
 #include "net.h"
+#include "sandbox.h"
 #include "store.h"
 #include "tls.h"
 #include "util.h"
@@ -262,6 +263,20 @@ reload(struct server *s)
 	    "yes (needs a restart)" : "no"));
 }
 
+/* Issue 10: the configured user, then the system call filter. */
+static int
+give_up_privileges(struct cxv_vault *v, char *why, size_t whylen)
+{
+	char dir[PATH_MAX];
+	int r;
+
+	if ((r = cxv_vault_path(v, ".", dir, sizeof(dir))) != CXV_OK ||
+	    (r = cxv_sandbox_drop(cxv_vault_config(v)->user, dir, why,
+	    whylen)) != CXV_OK)
+		return r;
+	return cxv_sandbox_filter(why, whylen);
+}
+
 /* Wait for signals; sweep expired sessions now and then. */
 static void
 serve(struct server *s, const sigset_t *set)
@@ -300,12 +315,17 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 	sigaddset(&set, SIGHUP);
 	signal(SIGPIPE, SIG_IGN);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
+	/*
+	 * The socket is bound and the master key read (the vault is open):
+	 * privileges go before the first thread, which inherits the filter.
+	 */
 	if ((r = cxv_ldap_config_check(cfg, why, whylen)) == CXV_OK &&
 	    (r = cxv_vmmail_config_check(cfg, why, whylen)) == CXV_OK &&
+	    (r = listen_on(addr, &s.fd, why, whylen)) == CXV_OK &&
+	    (r = give_up_privileges(v, why, whylen)) == CXV_OK &&
 	    (r = cxv_vmmail_sender_start(v, &s.mail)) == CXV_OK &&
 	    (r = forward_start(&s, why, whylen)) == CXV_OK &&
 	    (r = cxv_maint_new(v, cxv_now_ms(), &s.maint)) == CXV_OK &&
-	    (r = listen_on(addr, &s.fd, why, whylen)) == CXV_OK &&
 	    (r = generation_new(&s, &s.gen, why, whylen)) == CXV_OK) {
 		CXV_LOG(CXV_LOG_INFO, "server.start", CXV_LF("listen", addr));
 		fprintf(stderr, "cxvault: serving https://%s\n", addr);
