@@ -2,6 +2,7 @@
 /* The HTTPS server on libmicrohttpd; see http.h. */
 #include "http.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,12 @@ struct cxv_http {
 	struct MHD_Daemon *d;
 	struct cxv_http_app app;
 	int64_t time_limit_ms;		/* a whole request, body included */
+	atomic_uint busy;		/* connections but idle keep-alive ones */
+};
+
+/* A connection's state: idle between its requests. */
+struct conn {
+	int idle;
 };
 
 struct cxv_http_req {
@@ -250,6 +257,46 @@ length_over(struct cxv_http_req *r, size_t max)
 	return max == 0 && te != NULL;
 }
 
+/*
+ * Busy connections: from accept (the handshake, the first request) to
+ * the end of each response; idle ones wait for a next request.
+ */
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct cxv_http *h = cls;
+	struct conn *k = *socket_context;
+
+	(void)c;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		*socket_context = calloc(1, sizeof(struct conn));
+		atomic_fetch_add(&h->busy, 1);
+		return;
+	}
+	if (k == NULL || !k->idle)
+		atomic_fetch_sub(&h->busy, 1);
+	free(k);
+	*socket_context = NULL;
+}
+
+static void
+conn_set_idle(struct cxv_http *h, struct MHD_Connection *c, int idle)
+{
+	const union MHD_ConnectionInfo *i = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn *k = i != NULL ? i->socket_context : NULL;
+
+	/* Without its state a connection counts as busy to the end. */
+	if (k == NULL || k->idle == idle)
+		return;
+	k->idle = idle;
+	if (idle)
+		atomic_fetch_sub(&h->busy, 1);
+	else
+		atomic_fetch_add(&h->busy, 1);
+}
+
 static struct cxv_http_req *
 req_new(struct cxv_http *h, struct MHD_Connection *c, const char *url,
     const char *method)
@@ -264,6 +311,7 @@ req_new(struct cxv_http *h, struct MHD_Connection *c, const char *url,
 	r->method = method;
 	r->started_ms = cxv_now_ms();
 	cxv_buf_init(&r->body, 0);
+	conn_set_idle(h, c, 0);
 	return r;
 }
 
@@ -341,7 +389,6 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct cxv_http_req *r = *con_cls;
 	size_t i;
 
-	(void)c;
 	(void)toe;
 	if (r == NULL)
 		return;
@@ -355,6 +402,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	cxv_buf_free(&r->body);
 	free(r);
 	*con_cls = NULL;
+	conn_set_idle(h, c, 1);
 }
 
 int
@@ -381,6 +429,7 @@ cxv_http_start(const struct cxv_http_opts *o, const struct cxv_http_app *app,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->header_mem,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
 	    MHD_OPTION_STRICT_FOR_CLIENT, 1,
 	    MHD_OPTION_END);
 	if (h->d == NULL) {
@@ -400,12 +449,9 @@ cxv_http_quiesce(struct cxv_http *h)
 }
 
 unsigned
-cxv_http_connections(struct cxv_http *h)
+cxv_http_busy(struct cxv_http *h)
 {
-	const union MHD_DaemonInfo *i = MHD_get_daemon_info(h->d,
-	    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-
-	return i != NULL ? i->num_connections : 0;
+	return atomic_load(&h->busy);
 }
 
 void

@@ -50,8 +50,11 @@ int cxv_http_start(const struct cxv_http_opts *o, const struct cxv_http_app *app
     struct cxv_http **out /* OUT */, char *why, size_t whylen);
 /* Stop accepting new connections; those open go on. */
 void cxv_http_quiesce(struct cxv_http *h);
-/* Connections open now. */
-unsigned cxv_http_connections(struct cxv_http *h);
+/*
+ * Connections in a handshake or a request. Idle keep-alive ones do not
+ * count: stopping closes them.
+ */
+unsigned cxv_http_busy(struct cxv_http *h);
 /* Close every connection and free; accepts NULL. */
 void cxv_http_stop(struct cxv_http *h);
 

@@ -173,7 +173,7 @@ drain(struct cxv_http *h, int timeout_s)
 	struct timespec ts = { 0, 50000000L };
 	long waited_ms = 0;
 
-	while (cxv_http_connections(h) > 0 && waited_ms < 1000L * timeout_s) {
+	while (cxv_http_busy(h) > 0 && waited_ms < 1000L * timeout_s) {
 		nanosleep(&ts, NULL);
 		waited_ms += 50;
 	}
