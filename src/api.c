@@ -529,8 +529,9 @@ on_begin(void *ctx, struct cxv_http_req *req)
 	if (c->route->body == B_JSON || c->route->body == B_RAW)
 		cxv_http_buffer_body(req, c->api->body_max);
 	else if (c->route->body == B_STREAM && acquire(c)) {
-		cxv_http_stream_body(req);
-		api_content_start(c);
+		if (cxv_http_stream_body(req, (uint64_t)cxv_vault_config(c->v)->
+		    upload_max) == CXV_OK)
+			api_content_start(c);
 		release(c);
 	}
 }

@@ -2,10 +2,13 @@
 /* The HTTPS server on libmicrohttpd; see http.h. */
 #include "http.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include <microhttpd.h>
 
@@ -17,18 +20,35 @@
 
 #define MAX_HEADERS	8
 
-enum body_mode { BODY_NONE, BODY_BUFFER, BODY_STREAM };
+#define REAP_MS		250	/* how often late connections are looked for */
+
+/* BODY_DISCARD: the rest of a body found too large, read and dropped
+ * so that the client, still sending, reads the 413 at the end. */
+enum body_mode { BODY_NONE, BODY_BUFFER, BODY_STREAM, BODY_DISCARD };
+
+/*
+ * A connection. From accept, and from the end of each response, it
+ * must deliver a request's headers within the time limit; idle timeouts
+ * alone let a client that sends a header line now and then hold it.
+ */
+struct conn {
+	struct conn *prev, *next;
+	int fd;
+	int idle;		/* between requests (not busy) */
+	int waiting;		/* for headers, since since_ms */
+	int64_t since_ms;
+};
 
 struct cxv_http {
 	struct MHD_Daemon *d;
 	struct cxv_http_app app;
 	int64_t time_limit_ms;		/* a whole request, body included */
 	atomic_uint busy;		/* connections but idle keep-alive ones */
-};
-
-/* A connection's state: idle between its requests. */
-struct conn {
-	int idle;
+	pthread_mutex_t lock;		/* conns and their waiting state */
+	struct conn *conns;
+	pthread_t reaper;
+	pthread_cond_t wake;
+	int stopping;
 };
 
 struct cxv_http_req {
@@ -246,14 +266,14 @@ queue(struct cxv_http_req *r)
 
 /* Content-Length above max: refused before a byte of the body is read. */
 static int
-length_over(struct cxv_http_req *r, size_t max)
+length_over(struct cxv_http_req *r, uint64_t max)
 {
 	const char *cl = cxv_http_header(r, "Content-Length");
 	const char *te = cxv_http_header(r, "Transfer-Encoding");
 	long long n;
 
 	if (cl != NULL && cxv_strtonum(cl, 0, INT64_MAX, &n) == CXV_OK)
-		return (unsigned long long)n > max;
+		return (uint64_t)n > max;
 	return max == 0 && te != NULL;
 }
 
@@ -267,19 +287,42 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 {
 	struct cxv_http *h = cls;
 	struct conn *k = *socket_context;
+	const union MHD_ConnectionInfo *i;
 
-	(void)c;
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-		*socket_context = calloc(1, sizeof(struct conn));
 		atomic_fetch_add(&h->busy, 1);
+		i = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (i == NULL || (k = calloc(1, sizeof(*k))) == NULL)
+			return;
+		k->fd = i->connect_fd;
+		k->waiting = 1;
+		k->since_ms = cxv_now_ms();
+		pthread_mutex_lock(&h->lock);
+		if ((k->next = h->conns) != NULL)
+			k->next->prev = k;
+		h->conns = k;
+		pthread_mutex_unlock(&h->lock);
+		*socket_context = k;
 		return;
 	}
 	if (k == NULL || !k->idle)
 		atomic_fetch_sub(&h->busy, 1);
-	free(k);
+	if (k != NULL) {
+		/* Unlinked before MHD closes the socket: never a stale fd. */
+		pthread_mutex_lock(&h->lock);
+		if (k->prev != NULL)
+			k->prev->next = k->next;
+		else
+			h->conns = k->next;
+		if (k->next != NULL)
+			k->next->prev = k->prev;
+		pthread_mutex_unlock(&h->lock);
+		free(k);
+	}
 	*socket_context = NULL;
 }
 
+/* A request's headers are in (idle 0), or its response is sent. */
 static void
 conn_set_idle(struct cxv_http *h, struct MHD_Connection *c, int idle)
 {
@@ -287,14 +330,51 @@ conn_set_idle(struct cxv_http *h, struct MHD_Connection *c, int idle)
 	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	struct conn *k = i != NULL ? i->socket_context : NULL;
 
+	int changed;
+
 	/* Without its state a connection counts as busy to the end. */
-	if (k == NULL || k->idle == idle)
+	if (k == NULL)
 		return;
+	pthread_mutex_lock(&h->lock);
+	changed = k->idle != idle;
 	k->idle = idle;
-	if (idle)
+	k->waiting = idle;
+	k->since_ms = cxv_now_ms();
+	pthread_mutex_unlock(&h->lock);
+	if (changed && idle)
 		atomic_fetch_sub(&h->busy, 1);
-	else
+	else if (changed)
 		atomic_fetch_add(&h->busy, 1);
+}
+
+/*
+ * Cut connections whose headers are late: shutdown() makes MHD see the
+ * end of the stream and close it in its own thread.
+ */
+static void *
+reaper(void *arg)
+{
+	struct cxv_http *h = arg;
+	struct timespec until;
+	struct conn *k;
+	int64_t now;
+
+	pthread_mutex_lock(&h->lock);
+	while (!h->stopping) {
+		now = cxv_now_ms();
+		for (k = h->conns; k != NULL; k = k->next)
+			if (k->waiting && now - k->since_ms > h->time_limit_ms) {
+				(void)shutdown(k->fd, SHUT_RDWR);
+				k->waiting = 0;
+			}
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += REAP_MS * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		(void)pthread_cond_timedwait(&h->wake, &h->lock, &until);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
 }
 
 static struct cxv_http_req *
@@ -342,10 +422,13 @@ on_piece(struct cxv_http *h, struct cxv_http_req *r, const char *data,
 		    "request body too slow");
 	else if (r->mode == BODY_STREAM)
 		h->app.piece(h->app.ctx, r, data, len);
-	else if ((rc = cxv_buf_add(&r->body, data, len)) != CXV_OK)
-		refuse(r, rc == CXV_ERR_TOO_LARGE ? MHD_HTTP_CONTENT_TOO_LARGE :
-		    MHD_HTTP_INTERNAL_SERVER_ERROR, cxv_errcode(rc),
-		    rc == CXV_ERR_TOO_LARGE ? "request body too large" :
+	else if (r->mode == BODY_DISCARD)
+		;
+	else if ((rc = cxv_buf_add(&r->body, data, len)) == CXV_ERR_TOO_LARGE) {
+		cxv_buf_free(&r->body);
+		r->mode = BODY_DISCARD;
+	} else if (rc != CXV_OK)
+		refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR, cxv_errcode(rc),
 		    "out of memory");
 	return r->resp != NULL ? queue(r) : MHD_YES;
 }
@@ -373,6 +456,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (r->queued)
 		return MHD_YES;
+	if (r->resp == NULL && r->mode == BODY_DISCARD)
+		refuse(r, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
+		    "request body too large");
 	if (r->resp == NULL)
 		h->app.end(h->app.ctx, r);
 	if (r->resp == NULL)
@@ -405,6 +491,17 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	conn_set_idle(h, c, 1);
 }
 
+static void
+reaper_stop(struct cxv_http *h)
+{
+	pthread_mutex_lock(&h->lock);
+	h->stopping = 1;
+	pthread_cond_signal(&h->wake);
+	pthread_mutex_unlock(&h->lock);
+	pthread_join(h->reaper, NULL);
+	pthread_cond_destroy(&h->wake);
+}
+
 int
 cxv_http_start(const struct cxv_http_opts *o, const struct cxv_http_app *app,
     struct cxv_http **out, char *why, size_t whylen)
@@ -416,6 +513,17 @@ cxv_http_start(const struct cxv_http_opts *o, const struct cxv_http_app *app,
 		return CXV_ERR_NOMEM;
 	h->app = *app;
 	h->time_limit_ms = 4000LL * o->timeout_s;
+	if (pthread_mutex_init(&h->lock, NULL) != 0) {
+		free(h);
+		return CXV_ERR_NOMEM;
+	}
+	if (pthread_cond_init(&h->wake, NULL) != 0 ||
+	    pthread_create(&h->reaper, NULL, reaper, h) != 0) {
+		snprintf(why, whylen, "cannot start the HTTPS server's timer");
+		pthread_mutex_destroy(&h->lock);
+		free(h);
+		return CXV_ERR_NOMEM;
+	}
 	h->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
 	    MHD_USE_TLS, 0, NULL, NULL, on_request, h,
 	    MHD_OPTION_LISTEN_SOCKET, o->listen_fd,
@@ -435,6 +543,7 @@ cxv_http_start(const struct cxv_http_opts *o, const struct cxv_http_app *app,
 	if (h->d == NULL) {
 		snprintf(why, whylen, "cannot start the HTTPS server (TLS "
 		    "certificate and key, or options)");
+		reaper_stop(h);
 		free(h);
 		return CXV_ERR_INVALID;
 	}
@@ -459,6 +568,7 @@ cxv_http_stop(struct cxv_http *h)
 {
 	if (h == NULL)
 		return;
+	reaper_stop(h);
 	MHD_stop_daemon(h->d);
 	free(h);
 }
@@ -566,10 +676,16 @@ cxv_http_buffer_body(struct cxv_http_req *r, size_t max)
 	cxv_buf_init(&r->body, max);
 }
 
-void
-cxv_http_stream_body(struct cxv_http_req *r)
+int
+cxv_http_stream_body(struct cxv_http_req *r, uint64_t max)
 {
+	if (length_over(r, max)) {
+		refuse(r, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
+		    "request body too large");
+		return CXV_ERR_TOO_LARGE;
+	}
 	r->mode = BODY_STREAM;
+	return CXV_OK;
 }
 
 const char *

@@ -78,9 +78,13 @@ const struct sockaddr *cxv_http_client(struct cxv_http_req *r);
 void cxv_http_set_data(struct cxv_http_req *r, void *data);
 void *cxv_http_data(struct cxv_http_req *r);
 
-/* Take the body whole, at most max bytes (else 413), or in pieces. */
+/*
+ * Take the body whole, at most max bytes (else 413), or in pieces: a
+ * length declared above max is refused at once (413, before "100
+ * Continue"), CXV_ERR_TOO_LARGE; pieces past it are the app's to stop.
+ */
 void cxv_http_buffer_body(struct cxv_http_req *r, size_t max);
-void cxv_http_stream_body(struct cxv_http_req *r);
+int cxv_http_stream_body(struct cxv_http_req *r, uint64_t max);
 /* The buffered body, NUL-terminated; "" with *len 0 if none. */
 const char *cxv_http_body(struct cxv_http_req *r, size_t *len /* OUT */);
 

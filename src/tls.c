@@ -18,7 +18,8 @@
 #include "err.h"
 #include "util.h"
 
-#define VALID_DAYS	825	/* the longest validity browsers accept */
+#define VALID_DAYS	825	/* the longest validity browsers accept,
+				 * from activation to expiry */
 
 const char cxv_tls_priorities[] =
     "SECURE192:+SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"
@@ -70,7 +71,7 @@ fill_cert(gnutls_x509_crt_t crt, gnutls_x509_privkey_t key)
 	    (rc = gnutls_x509_crt_set_serial(crt, serial, sizeof(serial))) < 0 ||
 	    (rc = gnutls_x509_crt_set_activation_time(crt, now - 3600)) < 0 ||
 	    (rc = gnutls_x509_crt_set_expiration_time(crt,
-	    now + (time_t)VALID_DAYS * 86400)) < 0 ||
+	    now - 3600 + (time_t)VALID_DAYS * 86400)) < 0 ||
 	    (rc = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME,
 	    0, "cxvault", 7)) < 0 ||
 	    (rc = gnutls_x509_crt_set_key(crt, key)) < 0 ||

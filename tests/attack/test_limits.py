@@ -1,0 +1,199 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Issue 10, R4.1: oversized and slow requests are cut with a precise
+status, leave nothing behind, and do not make the server grow; while
+slow clients hold connections, others are served."""
+import os
+import socket
+import ssl
+import threading
+import time
+
+from attack import Client, rss_kib
+from harness import (ADMIN_PW, Server, TempDir, api_vault, expect, main,
+                     test)
+
+TIMEOUT_S = 2
+BODY_MAX = 65536
+UPLOAD_MAX = 1 << 20
+CONFIG = dict(http_timeout_seconds=str(TIMEOUT_S), http_body_max=str(BODY_MAX),
+              upload_max=str(UPLOAD_MAX))
+
+
+def tls(s, source="127.0.0.1"):
+    sock = socket.create_connection(("127.0.0.1", s.port), 10,
+                                    source_address=(source, 0))
+    return s.ctx.wrap_socket(sock, server_hostname="127.0.0.1")
+
+
+def status_of(s, head, body=b""):
+    """The status line's code for a raw request, or 'cut'."""
+    with tls(s) as c:
+        c.settimeout(15)
+        try:
+            c.sendall(head)
+            if body:
+                c.sendall(body)
+            line = c.recv(64).split(b"\r\n")[0].split(b" ")
+            return int(line[1]) if len(line) > 1 else "cut"
+        except OSError:
+            return "cut"
+
+
+def oversized(s, token, ia):
+    """Each oversized request and the status it must get."""
+    post = (b"POST /v1/sessions HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/json\r\n")
+    chunk = b"%x\r\n" % 32768 + b" " * 32768 + b"\r\n"
+    up = (f"POST /v1/interactions/{ia}/content?kind=recording HTTP/1.1\r\n"
+          f"Host: x\r\nAuthorization: Bearer {token}\r\n"
+          "Content-Type: application/octet-stream\r\n").encode()
+    return [
+        ("declared body of 1 TB", 413,
+         post + b"Content-Length: 1000000000000\r\n\r\n", b""),
+        ("JSON body over http_body_max", 413,
+         post + b"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n" %
+         (BODY_MAX + 1), b""),
+        ("chunked body over http_body_max", 413,
+         post + b"Transfer-Encoding: chunked\r\n\r\n", chunk * 4 + b"0\r\n\r\n"),
+        # As curl sends a large body: it waits for "100 Continue".
+        ("upload over upload_max", 413,
+         up + b"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n" %
+         (UPLOAD_MAX + 1), b""),
+        ("header of 100 KB", 431,
+         b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 102400 +
+         b"\r\n\r\n", b""),
+        ("2000 headers", 431, b"GET /v1/health HTTP/1.1\r\nHost: x\r\n" +
+         b"".join(b"X-%d: y\r\n" % i for i in range(2000)) + b"\r\n", b""),
+        ("URL of 100 KB", 414, b"GET /v1/health?" + b"a" * 102400 +
+         b" HTTP/1.1\r\nHost: x\r\n\r\n", b""),
+    ]
+
+
+def setup(s):
+    root = s.login("root", ADMIN_PW)
+    feed = s.make_user(root, "PBX", "api_integration", kind="api")
+    _, _, t = s.call("POST", f"/v1/users/{feed}/tokens",
+                     {"permissions": ["cdr.ingest", "content.write"],
+                      "days": 1}, token=root)
+    st, _, doc = s.call("POST", "/v1/cdr", {
+        "id": "lim-1", "caller": "+49 30 5550001", "callee": "100",
+        "start": "2026-11-20T10:00:00Z", "end": "2026-11-20T10:01:00Z",
+        "outcome": "answered"}, token=t["token"])
+    expect(st == 201, doc)
+    return root, t["token"], doc["interaction"]
+
+
+def content_files(d):
+    return sorted(os.path.join(r, n) for r, _, ns in
+                  os.walk(os.path.join(d, "content")) for n in ns)
+
+
+@test
+def oversized_requests_get_precise_statuses():
+    """413 for bodies and uploads past their limits (declared, or sent
+    chunked: read to the end, then refused), 431 for headers, 414 for
+    URLs; no content file is left of a refused upload"""
+    with TempDir() as tmp:
+        d = api_vault(tmp, **CONFIG)
+        with Server(d) as s:
+            _, feed, ia = setup(s)
+            before = content_files(d)
+            for what, want, head, body in oversized(s, feed, ia):
+                got = status_of(s, head, body)
+                expect(got == want, f"{what}: {got}, want {want}")
+            expect(content_files(d) == before, "a refused upload left a file")
+            expect(s.call("GET", "/v1/health")[0] == 200, "server down")
+
+
+def slow(s, kind, out):
+    """A slow client: idle, dribbling headers, or dribbling a body; out
+    gets how long the server let it stay."""
+    t0 = time.monotonic()
+    try:
+        with tls(s, "127.0.0.3") as c:
+            c.settimeout(1)
+            if kind == "headers":
+                c.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n")
+            elif kind == "body":
+                c.sendall(b"POST /v1/sessions HTTP/1.1\r\nHost: x\r\n"
+                          b"Content-Type: application/json\r\n"
+                          b"Content-Length: 4096\r\n\r\n")
+            while time.monotonic() - t0 < 60:
+                if kind == "headers":
+                    c.sendall(b"X-a: b\r\n")
+                elif kind == "body":
+                    c.sendall(b" ")
+                try:
+                    if c.recv(4096) == b"":
+                        break
+                except (socket.timeout, ssl.SSLWantReadError):
+                    pass
+    except OSError:
+        pass
+    out.append((kind, time.monotonic() - t0))
+
+
+@test
+def slow_clients_are_cut_and_others_served():
+    """idle, header-dribbling and body-dribbling clients are cut within
+    the limits (idle: the timeout; a whole request: four times it) while
+    another address is served as usual"""
+    with TempDir() as tmp:
+        d = api_vault(tmp, **CONFIG)
+        with Server(d) as s:
+            out = []
+            threads = [threading.Thread(target=slow, args=(s, k, out))
+                       for k in ("idle", "headers", "body") for _ in range(15)]
+            for t in threads:
+                t.start()
+            time.sleep(1)
+            c, served = Client(s), []
+            for _ in range(20):
+                t0 = time.monotonic()
+                expect(c.call("GET", "/v1/health")[0] == 200, "not served")
+                served.append(time.monotonic() - t0)
+            for t in threads:
+                t.join(90)
+        worst = {}
+        for kind, took in out:
+            worst[kind] = max(worst.get(kind, 0), took)
+        print(f"# held at most (s): {worst}; others served in at most "
+              f"{max(served) * 1000:.0f} ms", flush=True)
+        expect(len(out) == 45, out)
+        expect(worst["idle"] < TIMEOUT_S + 2, worst)
+        expect(worst["headers"] < 4 * TIMEOUT_S + 3, worst)
+        expect(worst["body"] < 4 * TIMEOUT_S + 3, worst)
+        expect(max(served) < 1.0, served)
+
+
+@test
+def no_memory_growth_under_abuse():
+    """300 rounds of the oversized requests and 90 slow clients: the
+    server's resident memory grows by less than 16 MiB"""
+    with TempDir() as tmp:
+        d = api_vault(tmp, **CONFIG)
+        with Server(d) as s:
+            _, feed, ia = setup(s)
+            cases = oversized(s, feed, ia)
+            for what, want, head, body in cases * 5:	# warm up
+                status_of(s, head, body)
+            base = rss_kib(s.proc.pid)
+            for _ in range(300 // len(cases) + 1):
+                for what, want, head, body in cases:
+                    expect(status_of(s, head, body) == want, what)
+            out = []
+            threads = [threading.Thread(target=slow, args=(s, k, out))
+                       for k in ("idle", "headers", "body") for _ in range(30)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(90)
+            grown = rss_kib(s.proc.pid) - base
+            print(f"# resident memory: {base} KiB, then +{grown} KiB",
+                  flush=True)
+            expect(grown < 16 * 1024, f"grew by {grown} KiB")
+            expect(s.call("GET", "/v1/health")[0] == 200, "server down")
+
+
+if __name__ == "__main__":
+    main()
