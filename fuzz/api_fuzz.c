@@ -10,10 +10,12 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -164,35 +166,116 @@ request_line(const struct cxv_api_route_info *ri, unsigned id, char *out,
 		    (int)(at - ri->path), ri->path, id, at + 4);
 }
 
-/* Send the request, read the whole answer (the server closes). */
-static size_t
-exchange(const char *head, const uint8_t *body, size_t blen, char *reply)
+/* One keep-alive connection, made again when the server closes it. */
+static gnutls_session_t session;
+static int session_fd = -1;
+
+static void
+hang_up(void)
+{
+	if (session_fd < 0)
+		return;
+	gnutls_deinit(session);
+	close(session_fd);
+	session_fd = -1;
+}
+
+static void
+dial(void)
 {
 	struct sockaddr_in sa;
-	gnutls_session_t s;
 	const char *why = NULL;
-	size_t got = 0;
-	ssize_t n;
-	int fd;
+	int one = 1;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)port);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	need((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0 &&
-	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0, "connect");
-	need(cxv_tls_client_connect(client, fd, "127.0.0.1", 10000, &s, &why) ==
-	    CXV_OK, "handshake");
-	need(gnutls_record_send(s, head, strlen(head)) > 0, "send");
-	if (blen > 0)
-		(void)gnutls_record_send(s, body, blen);
-	while (got < REPLY_MAX - 1 &&
-	    (n = gnutls_record_recv(s, reply + got, REPLY_MAX - 1 - got)) > 0)
-		got += (size_t)n;
-	reply[got] = '\0';
-	gnutls_deinit(s);
-	close(fd);
-	return got;
+	/* No Nagle: a request's records must not wait for delayed ACKs. */
+	need((session_fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0 &&
+	    setsockopt(session_fd, IPPROTO_TCP, TCP_NODELAY, &one,
+	    sizeof(one)) == 0 &&
+	    connect(session_fd, (struct sockaddr *)&sa, sizeof(sa)) == 0,
+	    "connect");
+	need(cxv_tls_client_connect(client, session_fd, "127.0.0.1", 10000,
+	    &session, &why) == CXV_OK, "handshake");
+}
+
+/* More of the answer into reply[*got...]; 0 at the end of the stream. */
+static int
+more(char *reply, size_t *got)
+{
+	ssize_t n;
+
+	if (*got >= REPLY_MAX - 1)
+		return 0;
+	n = gnutls_record_recv(session, reply + *got, REPLY_MAX - 1 - *got);
+	if (n <= 0)
+		return 0;
+	*got += (size_t)n;
+	reply[*got] = '\0';
+	return 1;
+}
+
+/* Is a chunked body complete from body on? */
+static int
+chunks_done(const char *body, const char *end)
+{
+	unsigned long len;
+	char *after;
+
+	while (body < end) {
+		len = strtoul(body, &after, 16);
+		if (after == body || (after = strstr(after, "\r\n")) == NULL)
+			return 0;
+		if (len == 0)
+			return strstr(after, "\r\n\r\n") != NULL ||
+			    strncmp(after, "\r\n\r\n", 4) == 0;
+		body = after + 2 + len + 2;
+	}
+	return 0;
+}
+
+/* Send the request and read one whole answer (framed, or to the end). */
+static void
+exchange(const char *head, const uint8_t *body, size_t blen, char *reply)
+{
+	size_t got = 0, want;
+	const char *hdr_end = NULL, *cl;
+	int open = 1, chunked;
+
+	if (session_fd < 0)
+		dial();
+	reply[0] = '\0';
+	if (gnutls_record_send(session, head, strlen(head)) <= 0 ||
+	    (blen > 0 && gnutls_record_send(session, body, blen) <= 0)) {
+		hang_up();	/* refused early: the answer may be lost */
+		dial();
+		need(gnutls_record_send(session, head, strlen(head)) > 0, "send");
+		if (blen > 0)
+			(void)gnutls_record_send(session, body, blen);
+	}
+	while (open && (hdr_end = strstr(reply, "\r\n\r\n")) == NULL)
+		open = more(reply, &got);
+	if (hdr_end == NULL) {
+		hang_up();
+		return;
+	}
+	cl = strcasestr(reply, "\r\ncontent-length:");
+	chunked = strcasestr(reply, "\r\ntransfer-encoding: chunked") != NULL;
+	if (cl != NULL && cl < hdr_end) {
+		want = (size_t)(hdr_end + 4 - reply) + strtoul(cl + 17, NULL, 10);
+		while (open && got < want)
+			open = more(reply, &got);
+	} else if (chunked) {
+		while (open && !chunks_done(hdr_end + 4, reply + got))
+			open = more(reply, &got);
+	} else {
+		while (open)
+			open = more(reply, &got);
+	}
+	if (!open || strcasestr(reply, "\r\nconnection: close") != NULL)
+		hang_up();
 }
 
 int
@@ -211,7 +294,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	request_line(&ri, 1u + data[1] % 8u, line, sizeof(line));
 	snprintf(head, sizeof(head), "%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
 	    "Authorization: Bearer %s\r\nContent-Type: %s\r\n"
-	    "Content-Length: %zu\r\nConnection: close\r\n\r\n", line,
+	    "Content-Length: %zu\r\n\r\n", line,
 	    tokens[data[2] & 1], data[2] & 2 ? "application/octet-stream" :
 	    "application/json", size - 3);
 	exchange(head, data + 3, size - 3, reply);
