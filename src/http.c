@@ -277,6 +277,9 @@ length_over(struct cxv_http_req *r, uint64_t max)
 	return max == 0 && te != NULL;
 }
 
+/* The state of connections whose own could not be allocated. */
+static struct conn untracked;
+
 /*
  * Busy connections: from accept (the handshake, the first request) to
  * the end of each response; idle ones wait for a next request.
@@ -291,6 +294,8 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		atomic_fetch_add(&h->busy, 1);
+		/* Without its state a connection counts as busy to the end. */
+		*socket_context = &untracked;
 		i = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 		if (i == NULL || (k = calloc(1, sizeof(*k))) == NULL)
 			return;
@@ -305,9 +310,11 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 		*socket_context = k;
 		return;
 	}
-	if (k == NULL || !k->idle)
+	if (k == NULL)
+		return;		/* closed before it was started */
+	if (!k->idle)
 		atomic_fetch_sub(&h->busy, 1);
-	if (k != NULL) {
+	if (k != &untracked) {
 		/* Unlinked before MHD closes the socket: never a stale fd. */
 		pthread_mutex_lock(&h->lock);
 		if (k->prev != NULL)
@@ -329,11 +336,9 @@ conn_set_idle(struct cxv_http *h, struct MHD_Connection *c, int idle)
 	const union MHD_ConnectionInfo *i = MHD_get_connection_info(c,
 	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	struct conn *k = i != NULL ? i->socket_context : NULL;
-
 	int changed;
 
-	/* Without its state a connection counts as busy to the end. */
-	if (k == NULL)
+	if (k == NULL || k == &untracked)
 		return;
 	pthread_mutex_lock(&h->lock);
 	changed = k->idle != idle;
@@ -517,9 +522,14 @@ cxv_http_start(const struct cxv_http_opts *o, const struct cxv_http_app *app,
 		free(h);
 		return CXV_ERR_NOMEM;
 	}
-	if (pthread_cond_init(&h->wake, NULL) != 0 ||
-	    pthread_create(&h->reaper, NULL, reaper, h) != 0) {
+	if (pthread_cond_init(&h->wake, NULL) != 0) {
+		pthread_mutex_destroy(&h->lock);
+		free(h);
+		return CXV_ERR_NOMEM;
+	}
+	if (pthread_create(&h->reaper, NULL, reaper, h) != 0) {
 		snprintf(why, whylen, "cannot start the HTTPS server's timer");
+		pthread_cond_destroy(&h->wake);
 		pthread_mutex_destroy(&h->lock);
 		free(h);
 		return CXV_ERR_NOMEM;
@@ -544,6 +554,7 @@ cxv_http_start(const struct cxv_http_opts *o, const struct cxv_http_app *app,
 		snprintf(why, whylen, "cannot start the HTTPS server (TLS "
 		    "certificate and key, or options)");
 		reaper_stop(h);
+		pthread_mutex_destroy(&h->lock);
 		free(h);
 		return CXV_ERR_INVALID;
 	}
@@ -570,6 +581,7 @@ cxv_http_stop(struct cxv_http *h)
 		return;
 	reaper_stop(h);
 	MHD_stop_daemon(h->d);
+	pthread_mutex_destroy(&h->lock);
 	free(h);
 }
 

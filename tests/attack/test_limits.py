@@ -3,6 +3,7 @@
 status, leave nothing behind, and do not make the server grow; while
 slow clients hold connections, others are served."""
 import os
+import select
 import socket
 import ssl
 import threading
@@ -26,13 +27,22 @@ def tls(s, source="127.0.0.1"):
 
 
 def status_of(s, head, body=b""):
-    """The status line's code for a raw request, or 'cut'."""
+    """The status line's code for a raw request, or 'cut'. The request
+    goes out in pieces, each after a look for an answer: a server that
+    answers before reading it all is heard before the rest of the
+    request resets the connection."""
+    data, pos = head + body, 0
     with tls(s) as c:
         c.settimeout(15)
         try:
-            c.sendall(head)
-            if body:
-                c.sendall(body)
+            while pos < len(data):
+                readable, _, _ = select.select([c], [], [], 0)
+                if readable or c.pending():
+                    break
+                pos += c.send(data[pos:pos + 4096])
+        except OSError:
+            pass
+        try:
             line = c.recv(64).split(b"\r\n")[0].split(b" ")
             return int(line[1]) if len(line) > 1 else "cut"
         except OSError:
