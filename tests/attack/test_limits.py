@@ -81,16 +81,13 @@ def oversized(s, token, ia):
 
 def setup(s):
     root = s.login("root", ADMIN_PW)
-    feed = s.make_user(root, "PBX", "api_integration", kind="api")
-    _, _, t = s.call("POST", f"/v1/users/{feed}/tokens",
-                     {"permissions": ["cdr.ingest", "content.write"],
-                      "days": 1}, token=root)
+    feed = s.feed_token(root, "cdr.ingest", "content.write")
     st, _, doc = s.call("POST", "/v1/cdr", {
         "id": "lim-1", "caller": "+49 30 5550001", "callee": "100",
         "start": "2026-11-20T10:00:00Z", "end": "2026-11-20T10:01:00Z",
-        "outcome": "answered"}, token=t["token"])
+        "outcome": "answered"}, token=feed)
     expect(st == 201, doc)
-    return root, t["token"], doc["interaction"]
+    return root, feed, doc["interaction"]
 
 
 def content_files(d):

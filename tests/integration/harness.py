@@ -237,6 +237,16 @@ class Server:
             raise AssertionError(f"login of {logon}: {st} {x}")
         return u["user"]
 
+    def feed_token(self, admin, *permissions):
+        """The PBX: an api_integration user 'PBX' made by admin, and an
+        API token of its with permissions, valid for a day."""
+        pbx = self.make_user(admin, "PBX", "api_integration", kind="api")
+        st, _, doc = self.call("POST", f"/v1/users/{pbx}/tokens", {
+            "permissions": list(permissions), "days": 1}, token=admin)
+        if st != 201:
+            raise AssertionError(f"token: {st} {doc}")
+        return doc["token"]
+
     def login(self, name, password, **kw):
         st, _, doc = self.call("POST", "/v1/sessions",
                                {"name": name, "password": password}, **kw)

@@ -92,11 +92,7 @@ def online_backup_while_serving():
         bk = os.path.join(tmp, "live.cxb")
         with Server(d) as srv:
             root = srv.login("root", ADMIN_PW)
-            pbx = srv.make_user(root, "PBX", "api_integration", kind="api")
-            st, _, doc = srv.call("POST", f"/v1/users/{pbx}/tokens", {
-                "permissions": ["cdr.ingest"], "days": 1}, token=root)
-            expect(st == 201, doc)
-            tok = doc["token"]
+            tok = srv.feed_token(root, "cdr.ingest")
             stop = threading.Event()
             made = []
 

@@ -64,12 +64,9 @@ def cdr(uid, caller, start):
 
 def tokens(s):
     root = s.login("root", ADMIN_PW)
-    feed = s.make_user(root, "PBX", "api_integration", kind="api")
-    _, _, t = s.call("POST", f"/v1/users/{feed}/tokens",
-                     {"permissions": ["cdr.ingest", "content.write"],
-                      "days": 1}, token=root)
+    feed = s.feed_token(root, "cdr.ingest", "content.write")
     s.make_user(root, "DPO1", "auditor", "dpo pass phrase 2026")
-    return t["token"], s.login("DPO1", "dpo pass phrase 2026")
+    return feed, s.login("DPO1", "dpo pass phrase 2026")
 
 
 def populate(s, feed):
