@@ -274,6 +274,9 @@ give_up_privileges(struct cxv_vault *v, char *why, size_t whylen)
 	    (r = cxv_sandbox_drop(cxv_vault_config(v)->user, dir, why,
 	    whylen)) != CXV_OK)
 		return r;
+	if (geteuid() == 0)
+		CXV_LOG(CXV_LOG_WARN, "server.root", CXV_LF("hint",
+		    "serving as root: set 'user' (docs/security.md)"));
 	return cxv_sandbox_filter(why, whylen);
 }
 

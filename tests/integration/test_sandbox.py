@@ -101,6 +101,31 @@ def serves_as_user_under_filter():
         expect("Bad system call" not in s.err, s.err)
 
 
+def log_text(d):
+    return open(os.path.join(d, "logs", "cxvault.log")).read()
+
+
+@test
+def root_without_user_is_warned():
+    """serving as root with no 'user' still filters system calls, and the
+    log says to set 'user'; with it, no such warning"""
+    require_root()
+    with TempDir() as tmp:
+        d = api_vault(tmp)
+        with Server(d) as s:
+            st = status(s.proc.pid)
+            expect(st["Uid"][0] == "0" and st["Seccomp"] == ["2"], st)
+            expect(s.call("GET", "/v1/health")[0] == 200, "health")
+        expect("server.root" in log_text(d), "no warning for root")
+        os.chmod(tmp, 0o755)
+        other = os.path.join(tmp, "other")
+        os.mkdir(other, 0o755)
+        d2, _ = nobody_vault(other)
+        with Server(d2):
+            pass
+        expect("server.root" not in log_text(d2), "warned as nobody")
+
+
 @test
 def wrong_settings_stop_the_server():
     """a user that does not exist, a data directory the user does not own,
