@@ -99,6 +99,9 @@ refused_calls(void)
 	errno = 0;
 	if (socket(9999, SOCK_STREAM, 0) >= 0 || errno != EAFNOSUPPORT)
 		return 5;
+	errno = 0;
+	if (socket(AF_NETLINK, SOCK_DGRAM, 0) >= 0 || errno != EAFNOSUPPORT)
+		return 6;
 	return CHILD_OK;
 }
 
