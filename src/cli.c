@@ -58,6 +58,25 @@ cxv_cli_help(const struct cxv_cmd *cmd)
 	return CXV_EXIT_OK;
 }
 
+int
+cxv_cli_verb(const struct cxv_cmd *cmd, int argc, char **argv,
+    const char *const *verbs, int n, int *verb)
+{
+	char msg[256];
+	size_t len;
+	int i;
+
+	if (argc >= 2 && strcmp(argv[1], "--help") == 0)
+		return cxv_cli_help(cmd);
+	if (argc >= 2 && (*verb = cxv_name_index(verbs, n, argv[1])) >= 0)
+		return -1;
+	len = (size_t)snprintf(msg, sizeof(msg), "expected");
+	for (i = 0; i < n && len < sizeof(msg); i++)
+		len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s %s",
+		    i == 0 ? "" : i == n - 1 ? " or" : ",", verbs[i]);
+	return cxv_cli_usage_error(cmd, msg);
+}
+
 static const char *
 data_dir(const char *opt)
 {

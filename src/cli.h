@@ -50,6 +50,14 @@ int cxv_cli_usage_error(const struct cxv_cmd *cmd, const char *msg);
 int cxv_cli_help(const struct cxv_cmd *cmd);
 
 /*
+ * The verb of "cxvault CMD VERB ...": -1 to go on with *verb its index
+ * in verbs (n of them); else the exit code of --help, or of a usage
+ * error naming the verbs ("expected a, b or c").
+ */
+int cxv_cli_verb(const struct cxv_cmd *cmd, int argc, char **argv,
+    const char *const *verbs, int n, int *verb /* OUT */);
+
+/*
  * The options every command takes; end each command's table with them.
  * Their values lie outside the letters commands use for their own.
  */

@@ -113,21 +113,17 @@ run(int argc, char **argv)
 	static const char *const verbs[] = { "create", "verify", "restore" };
 	static const struct option opts[] = { CXV_CLI_COMMON_OPTIONS };
 	struct cxv_cli_args a;
-	int r;
+	int verb, r;
 
-	if (argc >= 2 && strcmp(argv[1], "--help") == 0)
-		return cxv_cli_help(&cxv_cmd_backup);
-	if (argc < 2 || cxv_name_index(verbs, 3, argv[1]) < 0)
-		return cxv_cli_usage_error(&cxv_cmd_backup,
-		    "expected create, verify or restore");
-	if ((r = cxv_cli_parse(&cxv_cmd_backup, argc - 1, argv + 1, opts, NULL,
+	if ((r = cxv_cli_verb(&cxv_cmd_backup, argc, argv, verbs, 3, &verb)) !=
+	    -1 || (r = cxv_cli_parse(&cxv_cmd_backup, argc - 1, argv + 1, opts, NULL,
 	    NULL, &a)) != -1)
 		return r;
 	if (a.npos != 1)
 		return cxv_cli_usage_error(&cxv_cmd_backup, "expected one FILE");
-	if (strcmp(argv[1], "create") == 0)
+	if (verb == 0)
 		return create(a.dir, a.pos[0]);
-	if (strcmp(argv[1], "verify") == 0)
+	if (verb == 1)
 		return verify(a.dir, a.pos[0]);
 	return restore(a.dir, a.pos[0]);
 }

@@ -165,19 +165,12 @@ run_campaign(int argc, char **argv)
 	    "result", "clear-list", "state" };
 	struct cxv_vault *v = NULL;
 	struct args a;
-	size_t i;
-	int r, found = 0;
+	int verb, r;
 
-	if (argc >= 2 && strcmp(argv[1], "--help") == 0)
-		return cxv_cli_help(&cxv_cmd_campaign);
-	for (i = 0; argc >= 2 && i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		found |= strcmp(argv[1], verbs[i]) == 0;
-	if (!found)
-		return cxv_cli_usage_error(&cxv_cmd_campaign,
-		    "expected create, list, show, result, clear-list or state");
-	if ((r = parse(&cxv_cmd_campaign, argc - 1, argv + 1, &a)) != -1)
+	if ((r = cxv_cli_verb(&cxv_cmd_campaign, argc, argv, verbs, 6, &verb))
+	    != -1 || (r = parse(&cxv_cmd_campaign, argc - 1, argv + 1, &a)) != -1)
 		return r;
-	if (a.cli.npos != (strcmp(argv[1], "list") == 0 ? 0 : 1))
+	if (a.cli.npos != (verb == 1 ? 0 : 1))
 		return cxv_cli_usage_error(&cxv_cmd_campaign,
 		    "wrong number of arguments");
 	if ((r = cxv_cli_open(a.cli.dir, &v)) != CXV_EXIT_OK)
@@ -190,17 +183,15 @@ run_campaign(int argc, char **argv)
 static int
 run_dnc(int argc, char **argv)
 {
+	static const char *const verbs[] = { "add", "check" };
 	struct cxv_vault *v = NULL;
 	const char *why = NULL;
 	struct args a;
-	int add, listed = 0, r;
+	int add, listed = 0, verb, r;
 
-	if (argc >= 2 && strcmp(argv[1], "--help") == 0)
-		return cxv_cli_help(&cxv_cmd_dnc);
-	if (argc < 2 || (strcmp(argv[1], "add") != 0 &&
-	    strcmp(argv[1], "check") != 0))
-		return cxv_cli_usage_error(&cxv_cmd_dnc, "expected add or check");
-	add = strcmp(argv[1], "add") == 0;
+	if ((r = cxv_cli_verb(&cxv_cmd_dnc, argc, argv, verbs, 2, &verb)) != -1)
+		return r;
+	add = verb == 0;
 	if ((r = parse(&cxv_cmd_dnc, argc - 1, argv + 1, &a)) != -1)
 		return r;
 	if (a.phone == NULL || a.cli.npos != 0)

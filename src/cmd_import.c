@@ -268,19 +268,16 @@ run(int argc, char **argv)
 		{ "user", required_argument, NULL, 'u' },
 		CXV_CLI_COMMON_OPTIONS
 	};
+	static const char *const verbs[] = { "cdr", "content", "campaign" };
 	struct args a;
-	int cdr, r;
+	int cdr, verb, r;
 
-	if (argc >= 2 && strcmp(argv[1], "campaign") == 0)
+	if ((r = cxv_cli_verb(&cxv_cmd_import, argc, argv, verbs, 3, &verb)) !=
+	    -1)
+		return r;
+	if (verb == 2)
 		return import_list(argc, argv, opts);
-	if (argc < 2 || (strcmp(argv[1], "cdr") != 0 &&
-	    strcmp(argv[1], "content") != 0)) {
-		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
-			return cxv_cli_help(&cxv_cmd_import);
-		return cxv_cli_usage_error(&cxv_cmd_import,
-		    "expected cdr, content or campaign");
-	}
-	cdr = strcmp(argv[1], "cdr") == 0;
+	cdr = verb == 0;
 	memset(&a, 0, sizeof(a));
 	if ((r = cxv_cli_parse(&cxv_cmd_import, argc - 1, argv + 1, opts, opt,
 	    &a, &a.cli)) != -1)

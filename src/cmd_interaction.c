@@ -254,19 +254,15 @@ run(int argc, char **argv)
 	};
 	struct cxv_vault *v = NULL;
 	struct args a;
-	int list, item, add, r;
+	static const char *const verbs[] = { "list", "show", "item", "add" };
+	int list, item, add, verb, r;
 
-	if (argc < 2 || (strcmp(argv[1], "list") != 0 &&
-	    strcmp(argv[1], "show") != 0 && strcmp(argv[1], "item") != 0 &&
-	    strcmp(argv[1], "add") != 0)) {
-		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
-			return cxv_cli_help(&cxv_cmd_interaction);
-		return cxv_cli_usage_error(&cxv_cmd_interaction,
-		    "expected list, show, item or add");
-	}
-	list = strcmp(argv[1], "list") == 0;
-	item = strcmp(argv[1], "item") == 0;
-	add = strcmp(argv[1], "add") == 0;
+	if ((r = cxv_cli_verb(&cxv_cmd_interaction, argc, argv, verbs, 4,
+	    &verb)) != -1)
+		return r;
+	list = verb == 0;
+	item = verb == 2;
+	add = verb == 3;
 	memset(&a, 0, sizeof(a));
 	if ((r = cxv_cli_parse(&cxv_cmd_interaction, argc - 1, argv + 1, opts,
 	    opt, &a, &a.cli)) != -1)

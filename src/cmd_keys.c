@@ -58,16 +58,13 @@ static int
 run(int argc, char **argv)
 {
 	static const struct option opts[] = { CXV_CLI_COMMON_OPTIONS };
+	static const char *const verbs[] = { "rotate" };
 	struct cxv_vault *v = NULL;
 	struct cxv_cli_args a;
-	int r;
+	int verb, r;
 
-	if (argc < 2 || strcmp(argv[1], "rotate") != 0) {
-		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
-			return cxv_cli_help(&cxv_cmd_keys);
-		return cxv_cli_usage_error(&cxv_cmd_keys, "expected rotate");
-	}
-	if ((r = cxv_cli_parse(&cxv_cmd_keys, argc - 1, argv + 1, opts, NULL,
+	if ((r = cxv_cli_verb(&cxv_cmd_keys, argc, argv, verbs, 1, &verb)) !=
+	    -1 || (r = cxv_cli_parse(&cxv_cmd_keys, argc - 1, argv + 1, opts, NULL,
 	    NULL, &a)) != -1)
 		return r;
 	if (a.npos != 0)

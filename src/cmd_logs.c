@@ -31,15 +31,13 @@ static int
 run(int argc, char **argv)
 {
 	static const struct option opts[] = { CXV_CLI_COMMON_OPTIONS };
+	static const char *const verbs[] = { "purge" };
 	struct cxv_vault *v = NULL;
 	struct cxv_cli_args a;
-	int r;
+	int verb, r;
 
-	if (argc >= 2 && strcmp(argv[1], "--help") == 0)
-		return cxv_cli_help(&cxv_cmd_logs);
-	if (argc < 2 || strcmp(argv[1], "purge") != 0)
-		return cxv_cli_usage_error(&cxv_cmd_logs, "expected purge");
-	if ((r = cxv_cli_parse(&cxv_cmd_logs, argc - 1, argv + 1, opts, NULL,
+	if ((r = cxv_cli_verb(&cxv_cmd_logs, argc, argv, verbs, 1, &verb)) !=
+	    -1 || (r = cxv_cli_parse(&cxv_cmd_logs, argc - 1, argv + 1, opts, NULL,
 	    NULL, &a)) != -1)
 		return r;
 	if (a.npos != 0)

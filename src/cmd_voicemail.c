@@ -115,13 +115,11 @@ run(int argc, char **argv)
 	};
 	struct cxv_vault *v = NULL;
 	struct args a;
-	int r;
+	int verb, r;
 
-	if (argc >= 2 && strcmp(argv[1], "--help") == 0)
-		return cxv_cli_help(&cxv_cmd_voicemail);
-	if (argc < 2 || cxv_name_index(verbs, 3, argv[1]) < 0)
-		return cxv_cli_usage_error(&cxv_cmd_voicemail,
-		    "expected mail, status or send");
+	if ((r = cxv_cli_verb(&cxv_cmd_voicemail, argc, argv, verbs, 3, &verb))
+	    != -1)
+		return r;
 	memset(&a, 0, sizeof(a));
 	if ((r = cxv_cli_parse(&cxv_cmd_voicemail, argc - 1, argv + 1, opts,
 	    opt, &a, &a.cli)) != -1 || (r = check(argv[1], &a)) != -1)
