@@ -17,21 +17,6 @@
 
 #include "err.h"
 
-/*
- * LeakSanitizer stops the world with a forked tracer that ptraces the
- * threads: sanitizer builds (tests only) keep those two calls.
- */
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZER_BUILD	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZER_BUILD	1
-#endif
-#endif
-#ifndef SANITIZER_BUILD
-#define SANITIZER_BUILD	0
-#endif
-
 int
 cxv_sandbox_drop(const char *user, const char *data_dir, char *why,
     size_t whylen)
@@ -125,10 +110,10 @@ add_rules(scmp_filter_ctx f)
 	for (i = 0; r == 0 && i < sizeof(refused) / sizeof(refused[0]); i++)
 		r = seccomp_rule_add(f, SCMP_ACT_ERRNO(EPERM), refused[i], 0);
 	/* Threads only; clone3's flags are out of reach: glibc falls back. */
-	if (r == 0 && !SANITIZER_BUILD)
+	if (r == 0 && !CXV_SANDBOX_KEEPS_FORK)
 		r = seccomp_rule_add(f, SCMP_ACT_KILL_PROCESS, SCMP_SYS(clone),
 		    1, SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0));
-	if (r == 0 && !SANITIZER_BUILD)
+	if (r == 0 && !CXV_SANDBOX_KEEPS_FORK)
 		r = seccomp_rule_add(f, SCMP_ACT_KILL_PROCESS, SCMP_SYS(ptrace),
 		    0);
 	if (r == 0)

@@ -11,6 +11,21 @@
 #include <stddef.h>
 
 /*
+ * LeakSanitizer stops the world with a forked tracer that ptraces the
+ * threads: sanitizer builds (tests only) keep those two calls.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define CXV_SANDBOX_KEEPS_FORK	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CXV_SANDBOX_KEEPS_FORK	1
+#endif
+#endif
+#ifndef CXV_SANDBOX_KEEPS_FORK
+#define CXV_SANDBOX_KEEPS_FORK	0
+#endif
+
+/*
  * Become user (a name; "" keeps the current one). Only root can switch;
  * the data directory must belong to user, who will read and write it.
  * Either way the process stops being dumpable (no core file holds a

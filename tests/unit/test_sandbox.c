@@ -150,22 +150,8 @@ test_exec_kills(void **state)
 	assert_int_equal(WTERMSIG(st), SIGSYS);
 }
 
-/*
- * The sanitizers' leak check forks a tracer, so their builds allow it
- * (sandbox.c): the check is built without them only.
- */
-#if defined(__SANITIZE_ADDRESS__)
-#define FORK_CHECKED	0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FORK_CHECKED	0
-#endif
-#endif
-#ifndef FORK_CHECKED
-#define FORK_CHECKED	1
-#endif
-
-#if FORK_CHECKED
+/* Built without the sanitizers only, whose builds keep fork. */
+#if !CXV_SANDBOX_KEEPS_FORK
 static int
 fork_call(void)
 {
@@ -255,7 +241,7 @@ main(void)
 		cmocka_unit_test(test_filter_allows_what_serving_needs),
 		cmocka_unit_test(test_filter_refuses),
 		cmocka_unit_test(test_exec_kills),
-#if FORK_CHECKED
+#if !CXV_SANDBOX_KEEPS_FORK
 		cmocka_unit_test(test_fork_kills),
 #endif
 		cmocka_unit_test(test_drop),
