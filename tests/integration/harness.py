@@ -108,6 +108,17 @@ def new_vault(tmp, name="v", passphrase=None):
     return d
 
 
+class Skip(Exception):
+    """Raised by a test that cannot run here; reported as TAP SKIP with
+    the reason, counted as skipped, never as passed."""
+
+
+def require_root():
+    """For tests of what only root can do (CI runs as root)."""
+    if os.geteuid() != 0:
+        raise Skip("needs root")
+
+
 def main():
     print(f"1..{len(_tests)}", flush=True)
     failed = 0
@@ -116,6 +127,8 @@ def main():
         try:
             fn()
             print(f"ok {i} - {name}", flush=True)
+        except Skip as why:
+            print(f"ok {i} - {name} # SKIP {why}", flush=True)
         except Exception:  # noqa: BLE001 - report every failure as TAP
             failed += 1
             print(f"not ok {i} - {name}", flush=True)

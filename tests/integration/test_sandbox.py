@@ -9,7 +9,7 @@ import signal
 import time
 
 from harness import (ADMIN_PW, Server, TempDir, api_vault, cx, expect,
-                     main, set_config, test)
+                     main, require_root, set_config, test)
 
 
 def status(pid):
@@ -35,12 +35,6 @@ def nobody_vault(tmp):
     chown_tree(d, nobody.pw_uid, nobody.pw_gid)
     os.chown(os.path.join(d, "master.key"), 0, 0)
     return d, nobody
-
-
-def require_root():
-    if os.geteuid() != 0:
-        raise AssertionError("needs root (CI runs as root): the switch of "
-                             "user is what is tested")
 
 
 @test
