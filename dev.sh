@@ -4,15 +4,17 @@
 #   ./dev.sh demo   install what is missing, build, make ./vault with demo
 #                   data and show it
 #   ./dev.sh test   install what is missing, then build and run every test:
-#                   gcc build (unit, integration, lint), clang ASan+UBSan
-#                   build (unit, integration), libFuzzer smoke runs.
+#                   gcc build (unit, integration, pg, lint), clang
+#                   ASan+UBSan build (unit, integration, pg), libFuzzer
+#                   smoke runs; 'pg' is the integration tests on a
+#                   throwaway PostgreSQL cluster (tests/pg_cluster.sh).
 #                   Ends with "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian/Ubuntu packages, each needed (README "Dependencies" says why).
 PKGS=(build-essential meson ninja-build pkg-config python3 clang john-data python3-zxcvbn
-      libsodium-dev libsqlite3-dev libjansson-dev libcmocka-dev libcsv-dev
+      libsodium-dev libsqlite3-dev libpq-dev postgresql libjansson-dev libcmocka-dev libcsv-dev
       libgnutls28-dev libmicrohttpd-dev libldap2-dev libcurl4-gnutls-dev libseccomp-dev
       curl openssl faketime rsyslog rsyslog-gnutls slapd ldap-utils python3-aiosmtpd
       chromium testssl.sh sqlmap cppcheck clang-tidy)
@@ -99,17 +101,23 @@ demo() {
 }
 
 run_tests() {
-	local rc=0
+	local rc=0 pg
 	# playwright-core, pinned by tests/browser/package-lock.json; it
 	# drives Debian's chromium and downloads no browser.
 	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	# The second engine: a throwaway PostgreSQL cluster for the 'pg'
+	# suite (the integration tests again, on PostgreSQL).
+	pg=$(mktemp -d /tmp/cxv-pg.XXXXXX)
+	trap 'tests/pg_cluster.sh stop "$pg"' EXIT
+	CXV_TEST_PG=$(tests/pg_cluster.sh start "$pg")
+	export CXV_TEST_PG
 	build build --buildtype=debugoptimized
 	meson test -C build --print-errorlogs || rc=1
 	CC=clang build build-asan --buildtype=debug \
 	    -Db_sanitize=address,undefined -Db_lundef=false
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	    meson test -C build-asan --suite unit --suite integration \
+	    meson test -C build-asan --suite unit --suite integration --suite pg \
 	    --print-errorlogs || rc=1
 	CC=clang build build-fuzz --buildtype=debug -Dfuzz=true \
 	    -Db_sanitize=address,undefined -Db_lundef=false

@@ -17,8 +17,8 @@ static int run(int argc, char **argv);
 const struct cxv_cmd cxv_cmd_init = {
 	"init",
 	"create a new vault",
-	"cxvault init [--data DIR] [--passphrase-stdin] "
-	"[--admin NAME --password-stdin]",
+	"cxvault init [--data DIR] [--store postgresql://...] "
+	"[--passphrase-stdin] [--admin NAME --password-stdin]",
 	"Create a new vault: DIR (0700) with cxvault.conf, vault.db, content/,\n"
 	"logs/, tls/ (a self-signed certificate for 'serve') and master.key\n"
 	"(0600, 32 random bytes); with --passphrase-stdin no key file: the\n"
@@ -27,13 +27,16 @@ const struct cxv_cmd cxv_cmd_init = {
 	"--admin NAME makes the first administrator (R2.7: there are no\n"
 	"default credentials), with the password read on standard input\n"
 	"(after the passphrase, if any); the password policy applies.\n"
+	"--store keeps the records in a PostgreSQL database instead of\n"
+	"vault.db: an empty database of the vault's own, as a libpq URL\n"
+	"(postgresql://HOST/DB?sslmode=verify-full; docs/scaling.md).\n"
 	"Refuses to touch an existing, non-empty directory.",
 	run,
 };
 
 struct args {
 	int pass, pw;
-	const char *admin;
+	const char *admin, *store;
 };
 
 static int
@@ -47,6 +50,8 @@ init_opt(void *ctx, int opt, const char *arg)
 		a->pw = 1;
 	else if (opt == 'a')
 		a->admin = arg;
+	else if (opt == 's')
+		a->store = arg;
 	else
 		return CXV_EXIT_USAGE;
 	return -1;
@@ -121,12 +126,13 @@ run(int argc, char **argv)
 		{ "passphrase-stdin", no_argument, NULL, 'p' },
 		{ "admin", required_argument, NULL, 'a' },
 		{ "password-stdin", no_argument, NULL, 'w' },
+		{ "store", required_argument, NULL, 's' },
 		CXV_CLI_COMMON_OPTIONS
 	};
 	char why[CXV_WHY_MAX] = "", actor[96];
 	struct secrets s = { NULL, NULL, 0, 0 };
 	struct cxv_cli_args cli;
-	struct args a = { 0, 0, NULL };
+	struct args a = { 0, 0, NULL, NULL };
 	int r;
 
 	if ((r = cxv_cli_parse(&cxv_cmd_init, argc, argv, opts, init_opt, &a,
@@ -139,8 +145,8 @@ run(int argc, char **argv)
 		    "--admin and --password-stdin go together");
 	cxv_cli_actor(actor, sizeof(actor));
 	if ((r = read_secrets(&a, &s, why, sizeof(why))) == CXV_OK &&
-	    (r = cxv_vault_init(cli.dir, s.pass, s.passlen, actor, why,
-	    sizeof(why))) == CXV_OK && a.admin != NULL)
+	    (r = cxv_vault_init(cli.dir, a.store, s.pass, s.passlen, actor,
+	    why, sizeof(why))) == CXV_OK && a.admin != NULL)
 		r = make_admin(cli.dir, &a, &s, actor, why, sizeof(why));
 	cxv_cli_free_secret(s.pass);
 	cxv_cli_free_secret(s.pw);

@@ -135,6 +135,11 @@ static const struct key keys[] = {
 	  "must be 1-100000",
 	  "Calls kept in each agent's call log (R1.5); older entries are\n"
 	  "deleted as new ones arrive." },
+	{ "store", T_STR, F(store), 0, 0, NULL, "", "must be printable text",
+	  "Where the records are. Empty: vault.db in the data directory\n"
+	  "(SQLite). Or a PostgreSQL database of the vault's own, as a libpq\n"
+	  "URL: postgresql://HOST/DB?sslmode=verify-full (docs/scaling.md);\n"
+	  "the password goes in ~/.pgpass or a passfile=, not here." },
 	{ "listen", T_STR, F(listen), 0, 0, NULL, "127.0.0.1:8443",
 	  "must be printable text",
 	  "Address and port 'cxvault serve' listens on (HTTPS only);\n"
@@ -410,6 +415,10 @@ check_whole(const struct cxv_config *cfg, const char **reason)
 	if (cfg->key_source == CXV_KEY_SOURCE_PASSPHRASE && !cfg->has_salt)
 		return *reason = "master_key = passphrase needs master_key_salt",
 		    CXV_ERR_INVALID;
+	if (cfg->store[0] != '\0' && strncmp(cfg->store, "postgresql://", 13)
+	    != 0 && strncmp(cfg->store, "postgres://", 11) != 0)
+		return *reason = "store must be empty (SQLite) or a "
+		    "postgresql:// URL", CXV_ERR_INVALID;
 	if (cxv_net_listen_parse(cfg->listen, &ss, &len) != CXV_OK)
 		return *reason = "listen must be ADDR:PORT or [ADDR]:PORT",
 		    CXV_ERR_INVALID;

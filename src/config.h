@@ -55,6 +55,7 @@ struct cxv_config {
 	char smtp_password_file[CXV_CONFIG_STR_MAX];
 	int log_max_age_days;
 	int call_log_size;		/* entries per agent call log */
+	char store[CXV_CONFIG_STR_MAX];	/* "" = vault.db, or postgresql:// */
 
 	/* The HTTPS server (cxvault serve). */
 	char listen[CXV_CONFIG_STR_MAX];	/* ADDR:PORT */

@@ -88,7 +88,7 @@ storage(struct cxv_vault *v, json_t *inv)
 	if (cxv_vault_path(v, ".", dir, sizeof(dir)) != CXV_OK)
 		snprintf(dir, sizeof(dir), "?");
 	return json_pack("{s:s, s:s, s:s, s:I, s:{s:s, s:s, s:s, s:s, s:s, "
-	    "s:s}}", "data_directory", dir, "database", cxv_store_engine(),
+	    "s:s}}", "data_directory", dir, "database", cxv_store_engine(cxv_vault_store(v)),
 	    "content_store", "content/ in the data directory, one sealed file "
 	    "per item", "content_bytes", count_of(inv, "content_bytes"),
 	    "protection",

@@ -7,6 +7,7 @@
 #include <pwd.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -61,6 +62,11 @@ cxv_sandbox_drop(const char *user, const char *data_dir, char *why,
 		return CXV_ERR_DENIED;
 	}
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* Per-user files (libpq's ~/.pgpass, ~/.postgresql/) are the user's. */
+	if (setenv("HOME", pw.pw_dir, 1) != 0) {
+		snprintf(why, whylen, "user: HOME: %s", strerror(errno));
+		return CXV_ERR_NOMEM;
+	}
 	return CXV_OK;
 }
 

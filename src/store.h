@@ -17,7 +17,7 @@
 struct cxv_store;
 
 /* The engine's name and version ("SQLite 3.40.1"). */
-const char *cxv_store_engine(void);
+const char *cxv_store_engine(struct cxv_store *st);
 
 /* Highest schema version this build knows (its last migration). */
 int cxv_store_schema_latest(void);

@@ -172,17 +172,38 @@ init_key(const char *dir, struct cxv_config *cfg, const char *pass,
 	return cxv_keyring_write_file(*kr, p);
 }
 
+/*
+ * Where the records are: the site's PostgreSQL database (store in
+ * cxvault.conf), or vault.db in the data directory. *name is what
+ * messages call it: never the connection string, which may hold a
+ * password.
+ */
+static int
+store_location(const char *dir, const struct cxv_config *cfg,
+    char p[PATH_MAX], const char **name)
+{
+	if (cfg->store[0] == '\0') {
+		*name = F_DB;
+		return path_in(dir, F_DB, p);
+	}
+	*name = "the PostgreSQL store";
+	return snprintf(p, PATH_MAX, "%s", cfg->store) < PATH_MAX ? CXV_OK :
+	    CXV_ERR_TOO_LARGE;
+}
+
 /* The database of a new vault with its wrapped root and first entry. */
 static int
-init_db(const char *dir, struct cxv_keyring *kr, const char *actor)
+init_db(const char *dir, const struct cxv_config *cfg,
+    struct cxv_keyring *kr, const char *actor)
 {
 	uint8_t wrapped[CXV_WRAPPED_KEY_BYTES];
 	struct cxv_audit_event ev = { actor, "vault.init", "vault", "-", "" };
 	struct cxv_store *st = NULL;
+	const char *name;
 	char p[PATH_MAX];
 	int r;
 
-	if ((r = path_in(dir, F_DB, p)) != CXV_OK ||
+	if ((r = store_location(dir, cfg, p, &name)) != CXV_OK ||
 	    (r = cxv_store_open(p, 1, &st)) != CXV_OK)
 		return r;
 	if ((r = cxv_keyring_create_root(kr, wrapped)) == CXV_OK &&
@@ -196,9 +217,27 @@ init_db(const char *dir, struct cxv_keyring *kr, const char *actor)
 	return r;
 }
 
+/* Why a new vault's store refused: for PostgreSQL, what to do about it. */
+static void
+store_problem(const struct cxv_config *cfg, int r, char *why, size_t whylen)
+{
+	if (cfg->store[0] == '\0')
+		snprintf(why, whylen, "%s: %s", F_DB, cxv_strerror(r));
+	else if (r == CXV_ERR_EXISTS)
+		snprintf(why, whylen, "the PostgreSQL database is not empty: a "
+		    "new vault needs a database of its own");
+	else if (r == CXV_ERR_UNAVAILABLE)
+		snprintf(why, whylen, "cannot connect to the PostgreSQL store "
+		    "(check the server, the address, sslmode and the password "
+		    "in ~/.pgpass)");
+	else
+		snprintf(why, whylen, "the PostgreSQL store: %s",
+		    cxv_strerror(r));
+}
+
 int
-cxv_vault_init(const char *dir, const char *pass, size_t passlen,
-    const char *actor, char *why, size_t whylen)
+cxv_vault_init(const char *dir, const char *store, const char *pass,
+    size_t passlen, const char *actor, char *why, size_t whylen)
 {
 	struct cxv_keyring *kr = NULL;
 	struct cxv_config cfg;
@@ -211,17 +250,19 @@ cxv_vault_init(const char *dir, const char *pass, size_t passlen,
 	if ((r = make_dir(dir, &made, why, whylen)) != CXV_OK)
 		return r;
 	cxv_config_defaults(&cfg);
+	if (store != NULL)
+		snprintf(cfg.store, sizeof(cfg.store), "%s", store);
+	/* The database last: a refusal there leaves nothing behind. */
 	if ((r = init_key(dir, &cfg, pass, passlen, &kr)) != CXV_OK)
 		snprintf(why, whylen, "master key: %s", cxv_strerror(r));
 	else if ((r = write_config(dir, &cfg, 0)) != CXV_OK)
 		snprintf(why, whylen, "%s: %s", F_CONFIG, cxv_strerror(r));
-	else if ((r = init_db(dir, kr, actor)) != CXV_OK)
-		snprintf(why, whylen, "%s: %s", F_DB, cxv_strerror(r));
 	else if ((r = make_subdirs(dir)) != CXV_OK)
 		snprintf(why, whylen, "content/logs/tls directories: %s",
 		    cxv_strerror(r));
-	else
-		r = make_tls(dir, why, whylen);
+	else if ((r = make_tls(dir, why, whylen)) == CXV_OK &&
+	    (r = init_db(dir, &cfg, kr, actor)) != CXV_OK)
+		store_problem(&cfg, r, why, whylen);
 	cxv_keyring_free(kr);
 	if (r != CXV_OK)
 		init_cleanup(dir, made);
@@ -288,22 +329,27 @@ open_key(struct cxv_vault *v, const char *pass, size_t passlen, char *why,
 static int
 open_db(struct cxv_vault *v, char *why, size_t whylen)
 {
+	const char *name;
 	char p[PATH_MAX];
 	int r;
 
-	if ((r = path_in(v->dir, F_DB, p)) != CXV_OK)
+	if ((r = store_location(v->dir, &v->cfg, p, &name)) != CXV_OK)
 		return r;
 	if ((r = cxv_store_open(p, 0, &v->st)) == CXV_OK)
 		return CXV_OK;
+	if (v->cfg.store[0] == '\0')
+		name = p;
 	if (r == CXV_ERR_VERSION)
 		snprintf(why, whylen, "%s was written by a newer cxvault "
-		    "(schema newer than %d); upgrade cxvault", p,
+		    "(schema newer than %d); upgrade cxvault", name,
 		    cxv_store_schema_latest());
 	else if (r == CXV_ERR_CORRUPT)
 		snprintf(why, whylen, "%s is not a vault database or is "
-		    "corrupt; restore it from a backup", p);
+		    "corrupt; restore it from a backup", name);
+	else if (r == CXV_ERR_NOT_FOUND && v->cfg.store[0] != '\0')
+		snprintf(why, whylen, "%s holds no vault", name);
 	else
-		snprintf(why, whylen, "%s: %s", p, cxv_strerror(r));
+		snprintf(why, whylen, "%s: %s", name, cxv_strerror(r));
 	return r;
 }
 
@@ -451,6 +497,7 @@ int
 cxv_vault_clone(const struct cxv_vault *v, struct cxv_vault **out)
 {
 	struct cxv_vault *c;
+	const char *name;
 	char p[PATH_MAX];
 	int r;
 
@@ -461,7 +508,7 @@ cxv_vault_clone(const struct cxv_vault *v, struct cxv_vault **out)
 	c->cfg = v->cfg;
 	memcpy(c->actor, v->actor, sizeof(c->actor));
 	if ((r = cxv_keyring_dup(v->kr, &c->kr)) != CXV_OK ||
-	    (r = path_in(v->dir, F_DB, p)) != CXV_OK ||
+	    (r = store_location(v->dir, &c->cfg, p, &name)) != CXV_OK ||
 	    (r = cxv_store_open(p, 0, &c->st)) != CXV_OK) {
 		cxv_vault_close(c);
 		return r;

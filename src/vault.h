@@ -28,11 +28,13 @@ struct cxv_keyring;
  * with a self-signed TLS certificate for the server in tls/.
  * With pass non-NULL the master key is Argon2id(pass, new salt) and no
  * key file is written; else master.key holds 32 random bytes (0600).
- * actor is named in the first audit entry. On failure nothing is left
- * behind and why says what went wrong.
+ * store is NULL for vault.db in dir (SQLite), or a PostgreSQL URL
+ * (an empty database of the vault's own). actor is named in the first
+ * audit entry. On failure nothing is left behind and why says what
+ * went wrong.
  */
-int cxv_vault_init(const char *dir, const char *pass, size_t passlen,
-    const char *actor, char *why, size_t whylen);
+int cxv_vault_init(const char *dir, const char *store, const char *pass,
+    size_t passlen, const char *actor, char *why, size_t whylen);
 
 /*
  * Where dir's master key comes from (reads cxvault.conf), so a caller

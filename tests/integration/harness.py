@@ -7,6 +7,7 @@ directory and remove it afterwards.
 """
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -98,12 +99,91 @@ class TempDir:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
+# The suite's second engine (issue 7): the 'pg' suite runs these tests
+# with CXV_TEST_ENGINE=postgresql against the throwaway cluster whose
+# base URL ("{db}" for the database) tests/pg_cluster.sh printed.
+ON_PG = os.environ.get("CXV_TEST_ENGINE") == "postgresql"
+PG_URL = os.environ.get("CXV_TEST_PG", "")
+
+
+def pg_database():
+    """A new, empty database of the test cluster; its URL."""
+    name = "v_" + os.urandom(8).hex()
+    subprocess.run(["psql", PG_URL.replace("{db}", "postgres"), "-qc",
+                    f"CREATE DATABASE {name}"], check=True,
+                   capture_output=True, timeout=60)
+    return PG_URL.replace("{db}", name)
+
+
+def store_args():
+    """init's --store for a vault of the engine under test."""
+    return ["--store", pg_database()] if ON_PG else []
+
+
+def _sql_literal(v):
+    if isinstance(v, bytes):
+        return "'\\x" + v.hex() + "'" + ("::bytea" if ON_PG else "")
+    if isinstance(v, int):
+        return str(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def _psql(d, sql, params):
+    for p in params:
+        sql = sql.replace("?", _sql_literal(p), 1)
+    r = subprocess.run(["psql", read_config(d)["store"], "-qAtF", "\t",
+                        "-v", "ON_ERROR_STOP=1", "-c", sql],
+                       capture_output=True, timeout=120)
+    if r.returncode != 0:
+        raise AssertionError(f"psql: {r.stderr.decode()}")
+    rows = []
+    for line in r.stdout.decode().splitlines():
+        row = []
+        for x in line.split("\t"):
+            if x.startswith("\\x"):
+                row.append(bytes.fromhex(x[2:]))
+            elif x.lstrip("-").isdigit():
+                row.append(int(x))
+            else:
+                row.append(x)
+        rows.append(tuple(row))
+    return rows
+
+
+def db_rows(d, sql, params=()):
+    """The rows of a query (? parameters) on vault d's store, either engine."""
+    if ON_PG:
+        return _psql(d, sql, params)
+    import sqlite3
+    con = sqlite3.connect(os.path.join(d, "vault.db"))
+    try:
+        rows = con.execute(sql, params).fetchall()
+        con.commit()
+        return rows
+    finally:
+        con.close()
+
+
+def store_files_containing(d, needles):
+    """files_containing() over d and, on PostgreSQL, the files of d's
+    database and the cluster's WAL (the test cluster's data directory)."""
+    hits = files_containing(d, needles)
+    if ON_PG:
+        data = os.path.join(os.path.dirname(
+            re.search(r"sslrootcert=([^&]+)", PG_URL).group(1)), "data")
+        oid, = db_rows(d, "SELECT oid FROM pg_database WHERE "
+                       "datname = current_database()")[0]
+        for sub in (f"base/{oid}", "pg_wal"):
+            hits += files_containing(os.path.join(data, sub), needles)
+    return hits
+
+
 def new_vault(tmp, name="v", passphrase=None):
     d = os.path.join(tmp, name)
     if passphrase is None:
-        ok("init", "--data", d)
+        ok("init", "--data", d, *store_args())
     else:
-        ok("init", "--data", d, "--passphrase-stdin",
+        ok("init", "--data", d, "--passphrase-stdin", *store_args(),
            stdin=passphrase.encode() + b"\n")
     return d
 
@@ -119,7 +199,17 @@ def require_root():
         raise Skip("needs root")
 
 
+def require_sqlite(why):
+    """For tests of what only the SQLite engine has (its file, ...)."""
+    if ON_PG:
+        raise Skip(f"SQLite only: {why}")
+
+
 def main():
+    if ON_PG and "{db}" not in PG_URL:
+        print("1..0 # SKIP no PostgreSQL cluster (tests/pg_cluster.sh "
+              "start DIR, then CXV_TEST_PG=its URL)", flush=True)
+        sys.exit(0)
     print(f"1..{len(_tests)}", flush=True)
     failed = 0
     for i, fn in enumerate(_tests, 1):
@@ -143,6 +233,16 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def read_config(d):
+    """The keys of d/cxvault.conf."""
+    out = {}
+    for line in open(os.path.join(d, "cxvault.conf")):
+        if "=" in line and not line.lstrip().startswith("#"):
+            k, v = line.split("=", 1)
+            out[k.strip()] = v.strip()
+    return out
 
 
 def set_config(d, **keys):
@@ -275,7 +375,7 @@ def api_vault(tmp, **config):
     """A vault with an administrator 'root' (ADMIN_PW) and config keys."""
     d = os.path.join(tmp, "v")
     ok("init", "--data", d, "--admin", "root", "--password-stdin",
-       stdin=ADMIN_PW.encode() + b"\n")
+       *store_args(), stdin=ADMIN_PW.encode() + b"\n")
     if config:
         set_config(d, **config)
     return d

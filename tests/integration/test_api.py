@@ -465,6 +465,15 @@ def certificate_reload():
                     time.sleep(0.1)
             else:
                 raise AssertionError("new certificate not served")
+            # The new generation serves before the old one has stopped:
+            # the reload is done when the log says so.
+            log = os.path.join(d, "logs", "cxvault.log")
+            for _ in range(100):
+                if "event=server.reload result=ok" in open(log).read():
+                    break
+                time.sleep(0.1)
+            else:
+                raise AssertionError("reload not logged")
             s.ctx = old
             try:
                 s.call("GET", "/v1/health")

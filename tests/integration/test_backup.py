@@ -8,7 +8,8 @@ import os
 import threading
 
 from harness import (ADMIN_PW, Server, TempDir, api_vault, cx, expect,
-                     fails, files_containing, main, new_vault, ok, test)
+                     fails, files_containing, main, new_vault, ok,
+                     require_sqlite, test)
 from people import CONTENT, person_everywhere
 
 JANE = [b"+4930123456789", b"Jane Doe", b"jane.d", b"RIFF-Jane-Doe"]
@@ -25,6 +26,7 @@ def restore_does_not_resurrect():
     """Must-show: erase a person, restore a backup taken before: the
     person is not there, the report says so; everyone else is back with
     content byte-identical"""
+    require_sqlite("backups snapshot the SQLite file (docs/scaling.md)")
     with TempDir() as tmp:
         d = new_vault(tmp)
         jane, calls = person_everywhere(d, tmp)
@@ -64,6 +66,7 @@ def restore_does_not_resurrect():
 @test
 def content_comes_back():
     """A restored vault serves the content it had, byte for byte"""
+    require_sqlite("backups snapshot the SQLite file (docs/scaling.md)")
     with TempDir() as tmp:
         d = new_vault(tmp)
         person_everywhere(d, tmp)
@@ -87,6 +90,7 @@ def content_comes_back():
 @test
 def online_backup_while_serving():
     """A backup taken while the server writes is consistent and verifies"""
+    require_sqlite("backups snapshot the SQLite file (docs/scaling.md)")
     with TempDir() as tmp:
         d = api_vault(tmp)
         bk = os.path.join(tmp, "live.cxb")
@@ -123,6 +127,7 @@ def online_backup_while_serving():
 def tampered_or_foreign_backups_refused():
     """A flipped byte, a cut file or another vault's backup is refused
     by verify and by restore, and the vault is left as it was"""
+    require_sqlite("backups snapshot the SQLite file (docs/scaling.md)")
     with TempDir() as tmp:
         d = new_vault(tmp)
         ok("subject", "add", "--data", d, "--phone", "+4930123456789")
@@ -154,6 +159,7 @@ def tampered_or_foreign_backups_refused():
 def passphrase_vault_backup():
     """A passphrase vault's backup needs the passphrase to verify and
     restore"""
+    require_sqlite("backups snapshot the SQLite file (docs/scaling.md)")
     with TempDir() as tmp:
         pw = b"correct horse battery staple\n"
         d = new_vault(tmp, passphrase=pw.decode().strip())

@@ -5,8 +5,8 @@ and with nothing of the input left in clear on disk."""
 import json
 import os
 
-from harness import (TempDir, cx, expect, fails, files_containing, main,
-                     new_vault, ok, test)
+from harness import (cx, db_rows, expect, fails, files_containing, main,
+                     new_vault, ok, ON_PG, TempDir, test)
 
 DATA = os.environ.get("CXVAULT_TESTDATA", os.path.join(
     os.path.dirname(__file__), "..", "data"))
@@ -333,11 +333,11 @@ def traffic_statistics():
         one = [json.loads(l) for l in ok("stats", "--data", d, "--since",
                                          "2026-11-03").out.splitlines()]
         expect(len(one) == 1, one)
-        import sqlite3
-        con = sqlite3.connect(os.path.join(d, "vault.db"))
-        cols = [r[1] for r in con.execute("PRAGMA table_info(traffic_stat)")]
-        ps = {r[0] for r in con.execute("SELECT number_ps FROM traffic_stat")}
-        con.close()
+        cols = [r[0] for r in db_rows(
+            d, "SELECT name FROM pragma_table_info('traffic_stat')"
+            if not ON_PG else "SELECT column_name FROM "
+            "information_schema.columns WHERE table_name = 'traffic_stat'")]
+        ps = {r[0] for r in db_rows(d, "SELECT number_ps FROM traffic_stat")}
         expect("subject_id" not in cols, cols)
         expect(all(p.startswith("ps:") for p in ps) and len(ps) == 5, ps)
 

@@ -5,8 +5,9 @@ import json
 import os
 import sqlite3
 
-from harness import (ADMIN_PW, Server, TempDir, api_vault, cx, expect, fails,
-                     files_containing, main, new_vault, ok, test)
+from harness import (ADMIN_PW, api_vault, cx, expect, fails, files_containing,
+                     main, new_vault, ok, require_sqlite, Server, TempDir,
+                     test)
 from people import person_everywhere
 
 JANE = [b"4930123456789", b"jane.doe@example.org", b"Jane Doe"]
@@ -36,6 +37,7 @@ def nothing_in_clear_on_disk():
 @test
 def nothing_in_clear_in_wal():
     """the WAL of a vault in use holds no plaintext either"""
+    require_sqlite("SQLite's WAL file (PostgreSQL's WAL: test_erase)")
     with TempDir() as tmp:
         d = new_vault(tmp)
         # A reader holding a snapshot keeps the WAL from being checkpointed

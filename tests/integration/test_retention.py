@@ -7,11 +7,11 @@ and audit every run and change without personal data."""
 import datetime
 import json
 import os
-import sqlite3
 import subprocess
 
-from harness import (ADMIN_PW, BIN, Server, TempDir, api_vault, cx, expect,
-                     fails, main, new_vault, ok, test)
+from harness import (ADMIN_PW, BIN, Server, TempDir, api_vault, cx, db_rows,
+                     expect, fails, main, new_vault, ok, require_sqlite,
+                     test)
 
 DAY = datetime.timedelta(days=1)
 NOW = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
@@ -114,13 +114,11 @@ def keep_30_of_90_days():
                    f"day {day}: {left}")
         expect(content_files(d) == sorted([files[10], files[60]]),
                f"content: {content_files(d)} vs {files}")
-        db = sqlite3.connect(os.path.join(d, "vault.db"))
-        expect(db.execute("SELECT count(*) FROM content").fetchone()[0] == 2,
+        expect(db_rows(d, "SELECT count(*) FROM content")[0][0] == 2,
                "content rows")
-        expect(db.execute("SELECT count(*) FROM interaction_step WHERE "
-                          "interaction_id NOT IN (SELECT id FROM "
-                          "interaction)").fetchone()[0] == 0, "trails left")
-        db.close()
+        expect(db_rows(d, "SELECT count(*) FROM interaction_step WHERE "
+                       "interaction_id NOT IN (SELECT id FROM "
+                       "interaction)")[0][0] == 0, "trails left")
         per_cat = {e["object_id"]: e["fields"]
                    for e in audit_entries(d, "retention.delete")}
         expect(per_cat["interactions"] == "deleted:59,files:1,held:1",
@@ -165,6 +163,7 @@ def content_policy_and_orphans():
 def backup_and_delete_archives():
     """backup-and-delete: the expired records and their sealed content go
     into an encrypted archive first; nothing personal is readable in it"""
+    require_sqlite("archives are SQLite files attached to the store")
     with TempDir() as tmp:
         d = new_vault(tmp)
         ninety_days(d, tmp)
@@ -215,11 +214,8 @@ def audit_trail_pruned_behind_anchor():
         expect(gone == before - 1, f"{gone} of {before}")
         out = ok("audit", "verify", "--data", d).out
         expect("intact" in out, out)
-        db = sqlite3.connect(os.path.join(d, "vault.db"))
-        first = db.execute("SELECT min(seq) FROM audit").fetchone()[0]
-        db.execute("DELETE FROM audit WHERE seq = ?", (first,))
-        db.commit()
-        db.close()
+        first = db_rows(d, "SELECT min(seq) FROM audit")[0][0]
+        db_rows(d, "DELETE FROM audit WHERE seq = ?", (first,))
         r = cx("audit", "verify", "--data", d)
         expect(r.rc != 0 and "missing" in (r.out + r.err), r)
 

@@ -5,11 +5,13 @@ seccomp filter, and every operation still works there; wrong settings
 stop it with a message naming the problem."""
 import os
 import pwd
+import re
+import shutil
 import signal
 import time
 
-from harness import (ADMIN_PW, Server, TempDir, api_vault, cx, expect,
-                     main, require_root, set_config, test)
+from harness import (ADMIN_PW, ON_PG, Server, TempDir, api_vault, cx, expect,
+                     main, read_config, require_root, set_config, test)
 
 
 def status(pid):
@@ -32,6 +34,14 @@ def nobody_vault(tmp):
     """A vault owned by nobody but for its master key, kept root's 0600."""
     nobody = pwd.getpwnam("nobody")
     d = api_vault(tmp, user="nobody")
+    if ON_PG:
+        # The server connects as 'user': its own passfile and CA copy.
+        store = read_config(d)["store"]
+        for key, name in (("passfile", "pgpass"), ("sslrootcert", "ca.pem")):
+            old = re.search(key + r"=([^&]+)", store).group(1)
+            shutil.copy(old, os.path.join(d, name))
+            store = store.replace(old, os.path.join(d, name))
+        set_config(d, store=store)
     chown_tree(d, nobody.pw_uid, nobody.pw_gid)
     os.chown(os.path.join(d, "master.key"), 0, 0)
     return d, nobody

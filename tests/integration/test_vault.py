@@ -3,10 +3,9 @@
 error with exit 1 that changes no file; key rotation; migrations."""
 import json
 import os
-import sqlite3
 
-from harness import (TempDir, cx, expect, fails, main, new_vault, ok,
-                     snapshot, test)
+from harness import (cx, db_rows, expect, fails, main, new_vault, ok, ON_PG,
+                     require_sqlite, snapshot, TempDir, test)
 
 PASS = "correct horse battery staple"
 
@@ -89,6 +88,7 @@ def wrong_passphrase():
 @test
 def corrupt_database():
     """a corrupted vault.db: exit 1, clear message, no file changed"""
+    require_sqlite("a database file to corrupt")
     with TempDir() as tmp:
         d = new_vault(tmp)
         add_jane(d)
@@ -105,9 +105,8 @@ def newer_schema():
     """a database from a newer cxvault: exit 1, 'upgrade', not migrated"""
     with TempDir() as tmp:
         d = new_vault(tmp)
-        con = sqlite3.connect(os.path.join(d, "vault.db"))
-        con.execute("PRAGMA user_version = 999")
-        con.close()
+        db_rows(d, "UPDATE cxv_schema SET version = 999" if ON_PG else
+                "PRAGMA user_version = 999")
         before = snapshot(d)
         fails(cx("status", "--data", d), 1, "newer cxvault", "upgrade")
         unchanged(d, before)

@@ -13,7 +13,7 @@
 
 #include "err.h"
 #include "retention.h"
-#include "sqlite_int.h"
+#include "store_int.h"
 
 /* Where a category lives: table, key, time column, content kinds. */
 struct ret_table {
@@ -52,40 +52,38 @@ static const struct {
 
 #define SQL_MAX	512
 
-static int prepare(struct cxv_store *st, sqlite3_stmt **s, const char *fmt,
+static int prepare(struct cxv_store *st, struct db_stmt **s, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
 
 static int
-prepare(struct cxv_store *st, sqlite3_stmt **s, const char *fmt, ...)
+prepare(struct cxv_store *st, struct db_stmt **s, const char *fmt, ...)
 {
 	char sql[SQL_MAX];
 	va_list ap;
-	int n, rc;
+	int n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(sql, sizeof(sql), fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof(sql))
 		return CXV_ERR_INTERNAL;
-	rc = sqlite3_prepare_v2(cxv_sqlite_db(st), sql, -1, s, NULL);
-	return rc == SQLITE_OK ? CXV_OK : cxv_sqlite_rc(rc) != CXV_OK ?
-	    cxv_sqlite_rc(rc) : CXV_ERR_INTERNAL;
+	return db_prepare(cxv_store_db(st), sql, s);
 }
 
 /* Run one statement of no result for each id, then finalize it. */
 static int
-each_id(sqlite3_stmt *s, const int64_t *ids, size_t n)
+each_id(struct db_stmt *s, const int64_t *ids, size_t n)
 {
 	size_t i;
-	int rc = SQLITE_DONE;
+	int rc = DB_DONE;
 
-	for (i = 0; i < n && rc == SQLITE_DONE; i++) {
-		sqlite3_bind_int64(s, 1, ids[i]);
-		rc = sqlite3_step(s);
-		sqlite3_reset(s);
+	for (i = 0; i < n && rc == DB_DONE; i++) {
+		db_bind_int64(s, 1, ids[i]);
+		rc = db_step(s);
+		db_reset(s);
 	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? CXV_OK : cxv_sqlite_rc(rc);
+	db_finalize(s);
+	return rc == DB_DONE ? CXV_OK : db_rc(rc);
 }
 
 static const struct ret_table *
@@ -108,7 +106,7 @@ cxv_store_ret_expired(struct cxv_store *st, int cat, int64_t before_ms,
 {
 	const struct ret_table *t = ret_table(cat);
 	char where[128];
-	sqlite3_stmt *s = NULL;
+	struct db_stmt *s = NULL;
 	int r, rc;
 
 	*n = 0;
@@ -129,25 +127,25 @@ cxv_store_ret_expired(struct cxv_store *st, int cat, int64_t before_ms,
 		    "t.%s LIMIT ?2", t->key, t->table, where, t->ts);
 	if (r != CXV_OK)
 		return r;
-	sqlite3_bind_int64(s, 1, before_ms);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)cap);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap)
-		ids[(*n)++] = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CXV_OK : cxv_sqlite_rc(rc);
+	db_bind_int64(s, 1, before_ms);
+	db_bind_int64(s, 2, (int64_t)cap);
+	while ((rc = db_step(s)) == DB_ROW && *n < cap)
+		ids[(*n)++] = db_column_int64(s, 0);
+	db_finalize(s);
+	return rc == DB_ROW || rc == DB_DONE ? CXV_OK : db_rc(rc);
 }
 
 /* Step a count(*) query over ?1 = before_ms into *n; finalize it. */
 static int
-count_run(sqlite3_stmt *s, int64_t before_ms, int64_t *n)
+count_run(struct db_stmt *s, int64_t before_ms, int64_t *n)
 {
 	int rc;
 
-	sqlite3_bind_int64(s, 1, before_ms);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? CXV_OK : cxv_sqlite_rc(rc);
+	db_bind_int64(s, 1, before_ms);
+	if ((rc = db_step(s)) == DB_ROW)
+		*n = db_column_int64(s, 0);
+	db_finalize(s);
+	return rc == DB_ROW ? CXV_OK : db_rc(rc);
 }
 
 int
@@ -158,7 +156,7 @@ cxv_store_ret_count(struct cxv_store *st, int cat, int64_t before_ms,
 	const char *hold0 = t != NULL && t->subject ? " JOIN subject s ON "
 	    "s.id = t.subject_id AND s.hold = 0" : "";
 	char where[128];
-	sqlite3_stmt *s = NULL;
+	struct db_stmt *s = NULL;
 	int r;
 
 	*n = *files = *held = 0;
@@ -197,7 +195,7 @@ int
 cxv_store_ret_files(struct cxv_store *st, int cat, const int64_t *ids,
     size_t n, cxv_store_file_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = NULL;
+	struct db_stmt *s = NULL;
 	size_t i;
 	int r = CXV_OK, rc;
 
@@ -211,15 +209,15 @@ cxv_store_ret_files(struct cxv_store *st, int cat, const int64_t *ids,
 	if (r != CXV_OK)
 		return r;
 	for (i = 0; i < n && r == CXV_OK; i++) {
-		sqlite3_bind_int64(s, 1, ids[i]);
-		while (r == CXV_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
-			r = fn(ctx, (const char *)sqlite3_column_text(s, 0),
-			    sqlite3_column_int64(s, 1));
-		sqlite3_reset(s);
-		if (r == CXV_OK && rc != SQLITE_DONE)
-			r = cxv_sqlite_rc(rc);
+		db_bind_int64(s, 1, ids[i]);
+		while (r == CXV_OK && (rc = db_step(s)) == DB_ROW)
+			r = fn(ctx, db_column_text(s, 0),
+			    db_column_int64(s, 1));
+		db_reset(s);
+		if (r == CXV_OK && rc != DB_DONE)
+			r = db_rc(rc);
 	}
-	sqlite3_finalize(s);
+	db_finalize(s);
 	return r;
 }
 
@@ -228,7 +226,7 @@ cxv_store_ret_delete(struct cxv_store *st, int cat, const int64_t *ids,
     size_t n)
 {
 	const struct ret_table *t = ret_table(cat);
-	sqlite3_stmt *s = NULL;
+	struct db_stmt *s = NULL;
 	int r;
 
 	if (t == NULL)
@@ -243,17 +241,17 @@ cxv_store_ret_delete(struct cxv_store *st, int cat, const int64_t *ids,
 int
 cxv_store_archive_attach(struct cxv_store *st, const char *path)
 {
-	sqlite3_stmt *s = NULL;
+	struct db_stmt *s = NULL;
 	size_t i;
 	int r, rc;
 
 	if ((r = prepare(st, &s, "ATTACH DATABASE ?1 AS arch")) != CXV_OK)
 		return r;
-	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return cxv_sqlite_rc(rc) != CXV_OK ? cxv_sqlite_rc(rc) : CXV_ERR_IO;
+	db_bind_text(s, 1, path);
+	rc = db_step(s);
+	db_finalize(s);
+	if (rc != DB_DONE)
+		return db_rc(rc) != CXV_OK ? db_rc(rc) : CXV_ERR_IO;
 	for (i = 0; i < sizeof(arch_tables) / sizeof(arch_tables[0]); i++) {
 		char sql[SQL_MAX];
 
@@ -263,10 +261,9 @@ cxv_store_archive_attach(struct cxv_store *st, const char *path)
 		    "EXISTS arch.%s_key ON %s (%s)", arch_tables[i].table,
 		    arch_tables[i].table, arch_tables[i].table,
 		    arch_tables[i].table, arch_tables[i].key);
-		rc = sqlite3_exec(cxv_sqlite_db(st), sql, NULL, NULL, NULL);
-		if (rc != SQLITE_OK) {
+		if ((r = db_exec(cxv_store_db(st), sql)) != CXV_OK) {
 			(void)cxv_store_archive_detach(st);
-			return cxv_sqlite_rc(rc);
+			return r;
 		}
 	}
 	return CXV_OK;
@@ -275,8 +272,7 @@ cxv_store_archive_attach(struct cxv_store *st, const char *path)
 int
 cxv_store_archive_detach(struct cxv_store *st)
 {
-	return cxv_sqlite_rc(sqlite3_exec(cxv_sqlite_db(st),
-	    "DETACH DATABASE arch", NULL, NULL, NULL));
+	return db_exec(cxv_store_db(st), "DETACH DATABASE arch");
 }
 
 /* Copy the rows of table where col = id into the archive. */
@@ -284,7 +280,7 @@ static int
 copy_rows(struct cxv_store *st, const char *table, const char *col,
     const int64_t *ids, size_t n)
 {
-	sqlite3_stmt *s = NULL;
+	struct db_stmt *s = NULL;
 	int r;
 
 	/* OR IGNORE: a run cut short copied some rows already. */
@@ -316,86 +312,70 @@ cxv_store_archive_copy(struct cxv_store *st, int cat, const int64_t *ids,
 int
 cxv_store_audit_hash(struct cxv_store *st, int64_t seq, uint8_t hash[32])
 {
-	sqlite3_stmt *s = NULL;
+	struct db_stmt *s = NULL;
 	int r, rc;
 
 	if ((r = prepare(st, &s, "SELECT hash FROM audit WHERE seq = ?1")) !=
 	    CXV_OK)
 		return r;
-	sqlite3_bind_int64(s, 1, seq);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) == 32)
-		memcpy(hash, sqlite3_column_blob(s, 0), 32);
+	db_bind_int64(s, 1, seq);
+	rc = db_step(s);
+	if (rc == DB_ROW && db_column_bytes(s, 0) == 32)
+		memcpy(hash, db_column_blob(s, 0), 32);
 	else
-		r = rc == SQLITE_DONE ? CXV_ERR_NOT_FOUND : rc == SQLITE_ROW ?
-		    CXV_ERR_CORRUPT : cxv_sqlite_rc(rc);
-	sqlite3_finalize(s);
+		r = rc == DB_DONE ? CXV_ERR_NOT_FOUND : rc == DB_ROW ?
+		    CXV_ERR_CORRUPT : db_rc(rc);
+	db_finalize(s);
 	return r;
 }
 
 int
 cxv_store_content_file_known(struct cxv_store *st, const char *file)
 {
-	sqlite3_stmt *s = NULL;
+	struct db_stmt *s = NULL;
 	int r, rc;
 
 	if ((r = prepare(st, &s, "SELECT 1 FROM content WHERE file = ?1")) !=
 	    CXV_OK)
 		return r;
-	sqlite3_bind_text(s, 1, file, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? CXV_OK : rc == SQLITE_DONE ? CXV_ERR_NOT_FOUND :
-	    cxv_sqlite_rc(rc);
+	db_bind_text(s, 1, file);
+	rc = db_step(s);
+	db_finalize(s);
+	return rc == DB_ROW ? CXV_OK : rc == DB_DONE ? CXV_ERR_NOT_FOUND :
+	    db_rc(rc);
 }
 
 int
 cxv_store_content_files(struct cxv_store *st, cxv_store_file_fn fn,
     void *ctx)
 {
-	sqlite3_stmt *s = NULL;
-	int r, rc = SQLITE_DONE;
+	struct db_stmt *s = NULL;
+	int r, rc = DB_DONE;
 
 	if ((r = prepare(st, &s, "SELECT file, size FROM content ORDER BY id"))
 	    != CXV_OK)
 		return r;
-	while (r == CXV_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		r = fn(ctx, (const char *)sqlite3_column_text(s, 0),
-		    sqlite3_column_int64(s, 1));
-	sqlite3_finalize(s);
-	return r != CXV_OK ? r : rc == SQLITE_DONE ? CXV_OK : cxv_sqlite_rc(rc);
-}
-
-int
-cxv_store_snapshot(struct cxv_store *st, const char *path)
-{
-	sqlite3_stmt *s = NULL;
-	int r, rc;
-
-	/* One read transaction: consistent, and writers go on (WAL). */
-	if ((r = prepare(st, &s, "VACUUM INTO ?1")) != CXV_OK)
-		return r;
-	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? CXV_OK : cxv_sqlite_rc(rc) != CXV_OK ?
-	    cxv_sqlite_rc(rc) : CXV_ERR_IO;
+	while (r == CXV_OK && (rc = db_step(s)) == DB_ROW)
+		r = fn(ctx, db_column_text(s, 0),
+		    db_column_int64(s, 1));
+	db_finalize(s);
+	return r != CXV_OK ? r : rc == DB_DONE ? CXV_OK : db_rc(rc);
 }
 
 int
 cxv_store_erasures(struct cxv_store *st, cxv_store_erasure_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = NULL;
-	int r, rc = SQLITE_DONE;
+	struct db_stmt *s = NULL;
+	int r, rc = DB_DONE;
 
 	if ((r = prepare(st, &s, "SELECT subject_id, erased_ms, receipt FROM "
 	    "erasure ORDER BY erased_ms, subject_id")) != CXV_OK)
 		return r;
-	while (r == CXV_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		r = fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
-		    (const char *)sqlite3_column_text(s, 2));
-	sqlite3_finalize(s);
-	return r != CXV_OK ? r : rc == SQLITE_DONE ? CXV_OK : cxv_sqlite_rc(rc);
+	while (r == CXV_OK && (rc = db_step(s)) == DB_ROW)
+		r = fn(ctx, db_column_int64(s, 0), db_column_int64(s, 1),
+		    db_column_text(s, 2));
+	db_finalize(s);
+	return r != CXV_OK ? r : rc == DB_DONE ? CXV_OK : db_rc(rc);
 }
 
 int
@@ -403,7 +383,7 @@ cxv_store_ret_span(struct cxv_store *st, int cat, int64_t *n,
     int64_t *oldest_ms, int64_t *bytes)
 {
 	const struct ret_table *t = ret_table(cat);
-	sqlite3_stmt *s = NULL;
+	struct db_stmt *s = NULL;
 	int r, rc;
 
 	*n = *oldest_ms = *bytes = 0;
@@ -414,13 +394,13 @@ cxv_store_ret_span(struct cxv_store *st, int cat, int64_t *n,
 	    "0", t->table, t->kinds != NULL ? " WHERE kind IN " : "",
 	    t->kinds != NULL ? t->kinds : "")) != CXV_OK)
 		return r;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		*n = sqlite3_column_int64(s, 0);
-		*oldest_ms = sqlite3_column_int64(s, 1);
-		*bytes = sqlite3_column_int64(s, 2);
+	if ((rc = db_step(s)) == DB_ROW) {
+		*n = db_column_int64(s, 0);
+		*oldest_ms = db_column_int64(s, 1);
+		*bytes = db_column_int64(s, 2);
 	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? CXV_OK : cxv_sqlite_rc(rc);
+	db_finalize(s);
+	return rc == DB_ROW ? CXV_OK : db_rc(rc);
 }
 
 int
@@ -428,27 +408,27 @@ cxv_store_audit_last(struct cxv_store *st, const char *action,
     cxv_store_audit_fn fn, void *ctx)
 {
 	struct cxv_audit_row row;
-	sqlite3_stmt *s = NULL;
+	struct db_stmt *s = NULL;
 	int r, rc;
 
 	if ((r = prepare(st, &s, "SELECT seq, ts_ms, actor, action, "
 	    "object_type, object_id, fields, prev, hash FROM audit WHERE "
 	    "action = ?1 ORDER BY seq DESC LIMIT 1")) != CXV_OK)
 		return r;
-	sqlite3_bind_text(s, 1, action, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		row.seq = sqlite3_column_int64(s, 0);
-		row.ts_ms = sqlite3_column_int64(s, 1);
-		row.actor = (const char *)sqlite3_column_text(s, 2);
-		row.action = (const char *)sqlite3_column_text(s, 3);
-		row.object_type = (const char *)sqlite3_column_text(s, 4);
-		row.object_id = (const char *)sqlite3_column_text(s, 5);
-		row.fields = (const char *)sqlite3_column_text(s, 6);
-		row.prev = sqlite3_column_blob(s, 7);
-		row.hash = sqlite3_column_blob(s, 8);
+	db_bind_text(s, 1, action);
+	if ((rc = db_step(s)) == DB_ROW) {
+		row.seq = db_column_int64(s, 0);
+		row.ts_ms = db_column_int64(s, 1);
+		row.actor = db_column_text(s, 2);
+		row.action = db_column_text(s, 3);
+		row.object_type = db_column_text(s, 4);
+		row.object_id = db_column_text(s, 5);
+		row.fields = db_column_text(s, 6);
+		row.prev = db_column_blob(s, 7);
+		row.hash = db_column_blob(s, 8);
 		r = fn(ctx, &row);
 	} else
-		r = rc == SQLITE_DONE ? CXV_ERR_NOT_FOUND : cxv_sqlite_rc(rc);
-	sqlite3_finalize(s);
+		r = rc == DB_DONE ? CXV_ERR_NOT_FOUND : db_rc(rc);
+	db_finalize(s);
 	return r;
 }

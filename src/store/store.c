@@ -1,306 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * SQLite engine of the store interface (store.h). WAL mode,
- * secure_delete so freed pages are zeroed (DESIGN 3), foreign keys on,
- * statements prepared once and reused, schema migrations in order.
+ * The store interface (store.h) over either engine (db.h): the SQL of
+ * every table, written once in the dialect both SQLite and PostgreSQL
+ * speak, statements prepared once per connection and reused, schema
+ * migrations in order.
  */
 #include "store.h"
 
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "err.h"
-#include "caps.h"
-#include "sqlite_int.h"
-
-/*
- * Forward migrations; migration i takes the schema from version i to i+1.
- * Append only: a shipped migration is never edited.
- */
-static const char *const migrations[] = {
-	/* 0 -> 1: the foundation. */
-	"CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
-	"CREATE TABLE subject ("
-	"  id INTEGER PRIMARY KEY,"
-	"  wrapped_key BLOB NOT NULL,"
-	"  created_ms INTEGER NOT NULL);"
-	"CREATE TABLE subject_ident ("
-	"  seq INTEGER PRIMARY KEY,"
-	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
-	"  kind INTEGER NOT NULL,"
-	"  bidx BLOB NOT NULL,"
-	"  sealed BLOB NOT NULL,"
-	"  UNIQUE (subject_id, kind, bidx));"
-	"CREATE INDEX subject_ident_bidx ON subject_ident (bidx, kind, subject_id);"
-	"CREATE TABLE audit ("
-	"  seq INTEGER PRIMARY KEY,"
-	"  ts_ms INTEGER NOT NULL,"
-	"  actor TEXT NOT NULL,"
-	"  action TEXT NOT NULL,"
-	"  object_type TEXT NOT NULL,"
-	"  object_id TEXT NOT NULL,"
-	"  fields TEXT NOT NULL,"
-	"  prev BLOB NOT NULL,"
-	"  hash BLOB NOT NULL);"
-	"CREATE INDEX audit_ts ON audit (ts_ms);",
-	/*
-	 * 1 -> 2: interactions (R1.3). Every row carries its subject id so
-	 * that a distributed engine can shard by it; personal fields are one
-	 * sealed blob; the source reference is a keyed hash (idempotent
-	 * imports without storing the platform's id in clear).
-	 */
-	"CREATE TABLE interaction ("
-	"  id INTEGER PRIMARY KEY,"
-	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
-	"  media INTEGER NOT NULL,"
-	"  source TEXT NOT NULL,"
-	"  source_ref BLOB NOT NULL,"
-	"  started_ms INTEGER NOT NULL,"
-	"  answered_ms INTEGER NOT NULL,"
-	"  ended_ms INTEGER NOT NULL,"
-	"  outcome TEXT NOT NULL,"
-	"  sealed BLOB NOT NULL,"
-	"  UNIQUE (source, started_ms, source_ref));"
-	"CREATE INDEX interaction_subject ON interaction (subject_id, started_ms);"
-	"CREATE INDEX interaction_started ON interaction (started_ms);"
-	"CREATE TABLE interaction_step ("
-	"  interaction_id INTEGER NOT NULL"
-	"    REFERENCES interaction(id) ON DELETE CASCADE,"
-	"  seq INTEGER NOT NULL,"
-	"  ts_ms INTEGER NOT NULL,"
-	"  kind INTEGER NOT NULL,"
-	"  PRIMARY KEY (interaction_id, seq)) WITHOUT ROWID;",
-	/*
-	 * 2 -> 3: personal content (R1.7). The bytes live sealed in files
-	 * with random names under DIR/content; the row links them to their
-	 * subject and record.
-	 */
-	"CREATE TABLE content ("
-	"  id INTEGER PRIMARY KEY,"
-	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
-	"  interaction_id INTEGER REFERENCES interaction(id) ON DELETE CASCADE,"
-	"  kind INTEGER NOT NULL,"
-	"  file TEXT NOT NULL UNIQUE,"
-	"  size INTEGER NOT NULL,"
-	"  created_ms INTEGER NOT NULL);"
-	"CREATE INDEX content_subject ON content (subject_id);"
-	"CREATE INDEX content_interaction ON content (interaction_id);",
-	/*
-	 * 3 -> 4: internal users (R1.1) and agents' call logs (R1.5). A
-	 * user is also a subject; a call-log entry belongs to the customer's
-	 * subject (sealed under its key), so erasing the customer removes it
-	 * from every agent's log (R6.5).
-	 */
-	"CREATE TABLE user_account ("
-	"  id INTEGER PRIMARY KEY,"
-	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
-	"  logon_bidx BLOB NOT NULL UNIQUE,"
-	"  kind INTEGER NOT NULL,"
-	"  status INTEGER NOT NULL,"
-	"  created_ms INTEGER NOT NULL,"
-	"  sealed BLOB NOT NULL);"
-	"CREATE INDEX user_subject ON user_account (subject_id);"
-	"CREATE TABLE call_log ("
-	"  id INTEGER PRIMARY KEY,"
-	"  user_id INTEGER NOT NULL"
-	"    REFERENCES user_account(id) ON DELETE CASCADE,"
-	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
-	"  direction INTEGER NOT NULL,"
-	"  ts_ms INTEGER NOT NULL,"
-	"  duration_s INTEGER NOT NULL,"
-	"  sealed BLOB NOT NULL);"
-	"CREATE INDEX call_log_user ON call_log (user_id, ts_ms);"
-	"CREATE INDEX call_log_subject ON call_log (subject_id);",
-	/*
-	 * 4 -> 5: outbound campaigns (R1.6). Calling-list entries and
-	 * results are separate tables, so clearing a list keeps the results
-	 * and the other way round. The do-not-call list holds blind indexes
-	 * only (their own key domain, so they do not join to subjects).
-	 */
-	"CREATE TABLE campaign ("
-	"  id INTEGER PRIMARY KEY,"
-	"  name TEXT NOT NULL UNIQUE,"
-	"  state INTEGER NOT NULL,"
-	"  created_ms INTEGER NOT NULL);"
-	"CREATE TABLE campaign_entry ("
-	"  id INTEGER PRIMARY KEY,"
-	"  campaign_id INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,"
-	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
-	"  created_ms INTEGER NOT NULL,"
-	"  sealed BLOB NOT NULL,"
-	"  UNIQUE (campaign_id, subject_id));"
-	"CREATE INDEX campaign_entry_subject ON campaign_entry (subject_id);"
-	"CREATE TABLE campaign_result ("
-	"  id INTEGER PRIMARY KEY,"
-	"  campaign_id INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,"
-	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
-	"  ts_ms INTEGER NOT NULL,"
-	"  outcome TEXT NOT NULL,"
-	"  sealed BLOB NOT NULL);"
-	"CREATE INDEX campaign_result_campaign ON campaign_result (campaign_id);"
-	"CREATE INDEX campaign_result_subject ON campaign_result (subject_id);"
-	"CREATE TABLE dnc (bidx BLOB PRIMARY KEY, created_ms INTEGER NOT NULL)"
-	"  WITHOUT ROWID;",
-	/*
-	 * 5 -> 6: directory contacts and personal contact lists (R1.2); a
-	 * contact without owner is in the shared directory.
-	 */
-	"CREATE TABLE contact ("
-	"  id INTEGER PRIMARY KEY,"
-	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
-	"  owner_user_id INTEGER REFERENCES user_account(id) ON DELETE CASCADE,"
-	"  created_ms INTEGER NOT NULL,"
-	"  sealed BLOB NOT NULL);"
-	"CREATE INDEX contact_subject ON contact (subject_id);"
-	"CREATE INDEX contact_owner ON contact (owner_user_id);",
-	/*
-	 * 6 -> 7: data items of interactions (R1.4), and traffic statistics
-	 * (R1.8) that hold a pseudonym instead of a number and no subject.
-	 */
-	"CREATE TABLE interaction_item ("
-	"  id INTEGER PRIMARY KEY,"
-	"  interaction_id INTEGER NOT NULL"
-	"    REFERENCES interaction(id) ON DELETE CASCADE,"
-	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
-	"  name TEXT NOT NULL,"
-	"  protected INTEGER NOT NULL,"
-	"  destinations INTEGER NOT NULL,"
-	"  created_ms INTEGER NOT NULL,"
-	"  sealed BLOB NOT NULL);"
-	"CREATE INDEX interaction_item_ia ON interaction_item (interaction_id);"
-	"CREATE INDEX interaction_item_subject ON interaction_item (subject_id);"
-	"CREATE TABLE traffic_stat ("
-	"  id INTEGER PRIMARY KEY,"
-	"  ts_ms INTEGER NOT NULL,"
-	"  duration_s INTEGER NOT NULL,"
-	"  answered INTEGER NOT NULL,"
-	"  number_ps TEXT NOT NULL);"
-	"CREATE INDEX traffic_stat_ts ON traffic_stat (ts_ms);",
-	/* 7 -> 8: the agent of an interaction (R1.3, R3.3). */
-	"ALTER TABLE interaction ADD COLUMN agent_user_id INTEGER"
-	"  REFERENCES user_account(id) ON DELETE SET NULL;"
-	"CREATE INDEX interaction_agent ON interaction (agent_user_id, started_ms);",
-	/* 8 -> 9: hospitality call charges for guest invoices (R1.9). */
-	"CREATE TABLE charge ("
-	"  id INTEGER PRIMARY KEY,"
-	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
-	"  room TEXT NOT NULL,"
-	"  ts_ms INTEGER NOT NULL,"
-	"  duration_s INTEGER NOT NULL,"
-	"  amount_cents INTEGER NOT NULL,"
-	"  sealed BLOB NOT NULL);"
-	"CREATE INDEX charge_room ON charge (room, ts_ms);"
-	"CREATE INDEX charge_subject ON charge (subject_id);",
-	/*
-	 * 9 -> 10: the erasure register (DESIGN 3): erased subject ids and
-	 * their receipts, no personal data; re-applied after a restore.
-	 */
-	"CREATE TABLE erasure ("
-	"  subject_id INTEGER PRIMARY KEY,"
-	"  erased_ms INTEGER NOT NULL,"
-	"  receipt TEXT NOT NULL);"
-	"CREATE INDEX traffic_stat_ps ON traffic_stat (number_ps);",
-	/*
-	 * 10 -> 11: logins (R2, R3). Credentials belong to users (R1.1);
-	 * custom profiles are rows, predefined ones live in code. Sessions
-	 * and API tokens are stored by the hash of their secret only.
-	 */
-	"CREATE TABLE profile ("
-	"  id INTEGER PRIMARY KEY,"
-	"  name TEXT NOT NULL UNIQUE,"
-	"  perms INTEGER NOT NULL);"
-	"CREATE TABLE credential ("
-	"  user_id INTEGER PRIMARY KEY"
-	"    REFERENCES user_account(id) ON DELETE CASCADE,"
-	"  profile_id INTEGER NOT NULL,"
-	"  pw_hash TEXT,"
-	"  pw_changed_ms INTEGER NOT NULL,"
-	"  pin_hash TEXT,"
-	"  must_change INTEGER NOT NULL,"
-	"  failures INTEGER NOT NULL,"
-	"  locked_until_ms INTEGER NOT NULL);"
-	"CREATE INDEX credential_profile ON credential (profile_id);"
-	"CREATE TABLE password_history ("
-	"  user_id INTEGER NOT NULL"
-	"    REFERENCES user_account(id) ON DELETE CASCADE,"
-	"  hash TEXT NOT NULL,"
-	"  changed_ms INTEGER NOT NULL);"
-	"CREATE INDEX password_history_user ON password_history (user_id, "
-	"  changed_ms);"
-	"CREATE TABLE login_failure ("
-	"  bidx BLOB PRIMARY KEY,"
-	"  failures INTEGER NOT NULL,"
-	"  locked_until_ms INTEGER NOT NULL);"
-	"CREATE TABLE session ("
-	"  token_hash BLOB PRIMARY KEY,"
-	"  user_id INTEGER NOT NULL"
-	"    REFERENCES user_account(id) ON DELETE CASCADE,"
-	"  kind INTEGER NOT NULL,"
-	"  scope INTEGER NOT NULL,"
-	"  created_ms INTEGER NOT NULL,"
-	"  last_ms INTEGER NOT NULL,"
-	"  expires_ms INTEGER NOT NULL);"
-	"CREATE INDEX session_user ON session (user_id, created_ms);",
-	/*
-	 * 11 -> 12: data-subject rights (R9). Legal hold and restriction of
-	 * processing are flags of the subject (R9.5); erasure requests (R9.4)
-	 * keep the subject id without a foreign key, since they outlive it,
-	 * and hold codes and receipts only, no personal data.
-	 */
-	"ALTER TABLE subject ADD COLUMN hold INTEGER NOT NULL DEFAULT 0;"
-	"ALTER TABLE subject ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0;"
-	"CREATE TABLE erasure_request ("
-	"  id INTEGER PRIMARY KEY,"
-	"  subject_id INTEGER NOT NULL,"
-	"  requester INTEGER NOT NULL,"
-	"  filed_ms INTEGER NOT NULL,"
-	"  ground TEXT NOT NULL,"
-	"  status INTEGER NOT NULL,"
-	"  decided_by INTEGER NOT NULL,"
-	"  decided_ms INTEGER NOT NULL,"
-	"  decision TEXT NOT NULL,"
-	"  receipt TEXT NOT NULL);"
-	"CREATE INDEX erasure_request_status ON erasure_request (status, "
-	"  filed_ms);"
-	"CREATE INDEX erasure_request_requester ON erasure_request (requester);",
-	/*
-	 * 12 -> 13: retention (R6.6) finds what expired by time in every
-	 * table it sweeps.
-	 */
-	"CREATE INDEX content_created ON content (created_ms);"
-	"CREATE INDEX call_log_ts ON call_log (ts_ms);"
-	"CREATE INDEX campaign_result_ts ON campaign_result (ts_ms);"
-	"CREATE INDEX charge_ts ON charge (ts_ms);",
-	/*
-	 * 13 -> 14: voicemail to email (R4.3): a user's choice, and the
-	 * outbox of messages to send (ids, times, error codes: nothing
-	 * personal; the content id outlives a message deleted once sent).
-	 */
-	"CREATE TABLE voicemail_mail ("
-	"  user_id INTEGER PRIMARY KEY"
-	"    REFERENCES user_account(id) ON DELETE CASCADE,"
-	"  enabled INTEGER NOT NULL,"
-	"  delete_after INTEGER NOT NULL);"
-	"CREATE TABLE mail_outbox ("
-	"  content_id INTEGER PRIMARY KEY,"
-	"  user_id INTEGER NOT NULL REFERENCES user_account(id) ON DELETE CASCADE,"
-	"  queued_ms INTEGER NOT NULL,"
-	"  attempts INTEGER NOT NULL,"
-	"  next_ms INTEGER NOT NULL,"
-	"  sent_ms INTEGER NOT NULL,"
-	"  last_error TEXT NOT NULL);"
-	"CREATE INDEX mail_outbox_due ON mail_outbox (sent_ms, next_ms);"
-	"CREATE INDEX mail_outbox_user ON mail_outbox (user_id, queued_ms);",
-};
-#define SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
+#include "store_int.h"
 
 enum stmt_id {
 	S_META_GET, S_META_SET,
@@ -338,9 +51,14 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_PR_BY_NAME] = "SELECT id, name, perms FROM profile WHERE name = ?1",
 	[S_PR_ALL] = "SELECT id, name, perms FROM profile ORDER BY id",
 	[S_PR_USERS] = "SELECT count(*) FROM credential WHERE profile_id = ?1",
-	[S_CRED_PUT] = "INSERT OR REPLACE INTO credential (user_id, profile_id, "
-	    "pw_hash, pw_changed_ms, pin_hash, must_change, failures, "
-	    "locked_until_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_CRED_PUT] = "INSERT INTO credential (user_id, profile_id, pw_hash, "
+	    "pw_changed_ms, pin_hash, must_change, failures, locked_until_ms) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (user_id) DO "
+	    "UPDATE SET profile_id = excluded.profile_id, pw_hash = "
+	    "excluded.pw_hash, pw_changed_ms = excluded.pw_changed_ms, "
+	    "pin_hash = excluded.pin_hash, must_change = excluded.must_change, "
+	    "failures = excluded.failures, locked_until_ms = "
+	    "excluded.locked_until_ms",
 	[S_CRED_GET] = "SELECT user_id, profile_id, pw_hash, pw_changed_ms, "
 	    "pin_hash, must_change, failures, locked_until_ms FROM credential "
 	    "WHERE user_id = ?1",
@@ -353,7 +71,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_LF_GET] = "SELECT locked_until_ms FROM login_failure WHERE bidx = ?1",
 	[S_LF_ADD] = "INSERT INTO login_failure (bidx, failures, "
 	    "locked_until_ms) VALUES (?1, 1, 0) ON CONFLICT (bidx) DO UPDATE "
-	    "SET failures = failures + 1 RETURNING failures",
+	    "SET failures = login_failure.failures + 1 RETURNING failures",
 	[S_LF_LOCK] = "UPDATE login_failure SET failures = 0, "
 	    "locked_until_ms = ?2 WHERE bidx = ?1",
 	[S_PH_LIST] = "SELECT hash FROM password_history WHERE user_id = ?1 "
@@ -394,7 +112,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	    "WHERE id = ?1",
 	[S_RQ_LIST] = "SELECT id, subject_id, requester, filed_ms, ground, "
 	    "status, decided_by, decided_ms, decision, receipt FROM "
-	    "erasure_request WHERE (?1 < 0 OR status = ?1) AND (?2 = 0 OR "
+	    "erasure_request WHERE (CAST(?1 AS BIGINT) < 0 OR status = ?1) AND "
+	    "(CAST(?2 AS BIGINT) = 0 OR "
 	    "requester = ?2) ORDER BY filed_ms, id",
 	[S_RQ_DECIDE] = "UPDATE erasure_request SET status = ?2, decided_by = ?3, "
 	    "decided_ms = ?4, decision = ?5, receipt = ?6 WHERE id = ?1 AND "
@@ -549,198 +268,53 @@ static const char *const stmt_sql[S__COUNT] = {
 	    "ORDER BY started_ms, id",
 };
 
+
 struct cxv_store {
-	sqlite3 *db;
-	sqlite3_stmt *stmt[S__COUNT];
-	int in_txn;
-	int wal_frames;			/* in the WAL after the last commit */
+	struct db *db;
+	struct db_stmt *stmt[S__COUNT];
+	int in_txn;			/* 0, 1 write, 2 read */
 };
 
-/* SQLite's own threshold for an automatic checkpoint, in frames. */
-#define CHECKPOINT_FRAMES	1000
-#define WAL_RESTART_FRAMES	(16 * CHECKPOINT_FRAMES)
-
-static void
-checkpoint_passive(struct cxv_store *st)
-{
-	st->wal_frames = 0;
-	(void)sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
-	    NULL, NULL);
-}
-
-sqlite3 *
-cxv_sqlite_db(struct cxv_store *st)
+struct db *
+cxv_store_db(struct cxv_store *st)
 {
 	return st->db;
-}
-
-int
-cxv_sqlite_prepare(struct cxv_store *st, const char *sql, sqlite3_stmt **s)
-{
-	int rc = sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
-
-	return rc == SQLITE_OK ? CXV_OK : cxv_sqlite_rc(rc) != CXV_OK ?
-	    cxv_sqlite_rc(rc) : CXV_ERR_INTERNAL;
-}
-
-int
-cxv_sqlite_rc(int rc)
-{
-	switch (rc & 0xff) {
-	case SQLITE_OK:
-	case SQLITE_DONE:
-	case SQLITE_ROW:
-		return CXV_OK;
-	case SQLITE_NOMEM:
-		return CXV_ERR_NOMEM;
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-	case SQLITE_FORMAT:
-		return CXV_ERR_CORRUPT;
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return CXV_ERR_BUSY;
-	case SQLITE_CONSTRAINT:
-		return CXV_ERR_EXISTS;
-	case SQLITE_TOOBIG:
-		return CXV_ERR_TOO_LARGE;
-	case SQLITE_CANTOPEN:
-	case SQLITE_IOERR:
-	case SQLITE_FULL:
-	case SQLITE_READONLY:
-	case SQLITE_PERM:
-		return CXV_ERR_IO;
-	default:
-		return CXV_ERR_INTERNAL;
-	}
 }
 
 /*
  * The prepared statement id, reset and unbound, ready for binding; NULL
  * with *r set on failure.
  */
-static sqlite3_stmt *
+static struct db_stmt *
 stmt(struct cxv_store *st, enum stmt_id id, int *r)
 {
-	int rc;
-
-	if (st->stmt[id] == NULL) {
-		rc = sqlite3_prepare_v3(st->db, stmt_sql[id], -1,
-		    SQLITE_PREPARE_PERSISTENT, &st->stmt[id], NULL);
-		if (rc != SQLITE_OK || st->stmt[id] == NULL) {
-			*r = cxv_sqlite_rc(rc) != CXV_OK ? cxv_sqlite_rc(rc) : CXV_ERR_INTERNAL;
-			return NULL;
-		}
-	}
-	sqlite3_reset(st->stmt[id]);
-	sqlite3_clear_bindings(st->stmt[id]);
+	if (st->stmt[id] == NULL &&
+	    (*r = db_prepare(st->db, stmt_sql[id], &st->stmt[id])) != CXV_OK)
+		return NULL;
+	db_reset(st->stmt[id]);
 	return st->stmt[id];
 }
 
 /* Step a statement that returns no rows, then reset it. */
 static int
-step_done(sqlite3_stmt *s)
+step_done(struct db_stmt *s)
 {
-	int rc = sqlite3_step(s);
+	int rc = db_step(s);
 
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? CXV_OK : cxv_sqlite_rc(rc);
-}
-
-static int
-exec(struct cxv_store *st, const char *sql)
-{
-	return cxv_sqlite_rc(sqlite3_exec(st->db, sql, NULL, NULL, NULL));
-}
-
-static int
-user_version(struct cxv_store *st, int *v)
-{
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL);
-	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		*v = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? CXV_OK : cxv_sqlite_rc(rc);
+	db_reset(s);
+	return db_rc(rc);
 }
 
 int
 cxv_store_schema_latest(void)
 {
-	return SCHEMA_LATEST;
+	return DB_SCHEMA_LATEST;
 }
 
 int
 cxv_store_schema_version(struct cxv_store *st, int *version)
 {
-	return user_version(st, version);
-}
-
-/* Per-connection settings; journal_mode=WAL is recorded in the file. */
-/*
- * SQLite's own busy timeout sleeps in steps of up to 100 ms, so a writer
- * waiting on another process that commits a batch and at once starts the
- * next (an import) can miss every gap for seconds. Polling every 100 us,
- * then every millisecond, catches the gap; CXV_DB_BUSY_MS still bounds
- * the wait.
- */
-static int
-busy_wait(void *ctx, int tries)
-{
-	struct timespec ts = { 0, tries < 200 ? 100000L : 1000000L };
-	long waited_us = tries < 200 ? 100L * tries :
-	    20000L + 1000L * (tries - 200);
-
-	(void)ctx;
-	if (waited_us >= 1000L * CXV_DB_BUSY_MS)
-		return 0;
-	nanosleep(&ts, NULL);
-	return 1;
-}
-
-/* After each commit in WAL mode (replaces the automatic checkpoint). */
-static int
-wal_committed(void *ctx, sqlite3 *db, const char *name, int frames)
-{
-	struct cxv_store *st = ctx;
-
-	(void)db;
-	(void)name;
-	st->wal_frames = frames;
-	return SQLITE_OK;
-}
-
-static int
-configure(struct cxv_store *st)
-{
-	int r;
-
-	sqlite3_extended_result_codes(st->db, 0);
-	if ((r = cxv_sqlite_rc(sqlite3_busy_handler(st->db, busy_wait, NULL))) != CXV_OK)
-		return r;
-	if ((r = exec(st, "PRAGMA secure_delete = ON;"
-	    "PRAGMA cache_size = -32768;"
-	    "PRAGMA foreign_keys = ON;"
-	    "PRAGMA synchronous = NORMAL;"
-	    "PRAGMA trusted_schema = OFF;")) != CXV_OK)
-		return r;
-	(void)sqlite3_wal_hook(st->db, wal_committed, st);
-	return CXV_OK;
-}
-
-/* Create the file ourselves so that it is 0600 from its first byte. */
-static int
-create_file(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-
-	if (fd < 0)
-		return CXV_ERR_EXISTS;
-	close(fd);
-	return CXV_OK;
+	return st->db->ops->version_get(st->db, version);
 }
 
 /* The schema version in *v; CXV_ERR_VERSION if newer than this build. */
@@ -749,40 +323,33 @@ check_version(struct cxv_store *st, int *v)
 {
 	int r;
 
-	if ((r = user_version(st, v)) != CXV_OK)
+	if ((r = cxv_store_schema_version(st, v)) != CXV_OK)
 		return r;
-	return *v > SCHEMA_LATEST ? CXV_ERR_VERSION : CXV_OK;
+	return *v > DB_SCHEMA_LATEST ? CXV_ERR_VERSION : CXV_OK;
 }
 
 int
-cxv_store_open(const char *path, int create, struct cxv_store **out)
+cxv_store_open(const char *location, int create, struct cxv_store **out)
 {
 	struct cxv_store *st = NULL;
-	int r, rc, v = 0;
+	int pg = db_is_pg(location), r, v = 0;
 
 	*out = NULL;
-	if (create && (r = create_file(path)) != CXV_OK)
-		return r;
-	if (!create && access(path, F_OK) != 0)
-		return CXV_ERR_NOT_FOUND;
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return CXV_ERR_NOMEM;
-	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX, NULL);
-	if ((r = cxv_sqlite_rc(rc)) != CXV_OK)
-		goto fail;
-	if ((r = configure(st)) != CXV_OK || (r = check_version(st, &v)) != CXV_OK)
-		goto fail;
-	if (create && ((r = exec(st, "PRAGMA journal_mode = WAL")) != CXV_OK ||
-	    (r = cxv_store_migrate(st)) != CXV_OK))
-		goto fail;
+	r = pg ? db_pg_open(location, create, &st->db) :
+	    db_sqlite_open(location, create, &st->db);
+	if (r == CXV_OK && (r = check_version(st, &v)) == CXV_OK && create)
+		r = v != 0 ? CXV_ERR_EXISTS : cxv_store_migrate(st);
+	if (r != CXV_OK) {
+		cxv_store_close(st);
+		/* A new SQLite file is ours; a database is the site's. */
+		if (create && !pg && r != CXV_ERR_EXISTS)
+			(void)unlink(location);
+		return r;
+	}
 	*out = st;
 	return CXV_OK;
- fail:
-	cxv_store_close(st);
-	if (create)
-		(void)unlink(path);
-	return r;
 }
 
 void
@@ -792,74 +359,52 @@ cxv_store_close(struct cxv_store *st)
 
 	if (st == NULL)
 		return;
-	cxv_store_rollback(st);
-	for (i = 0; i < S__COUNT; i++)
-		sqlite3_finalize(st->stmt[i]);
-	sqlite3_close(st->db);
+	if (st->db != NULL) {
+		cxv_store_rollback(st);
+		for (i = 0; i < S__COUNT; i++)
+			db_finalize(st->stmt[i]);
+		st->db->ops->close(st->db);
+	}
 	free(st);
 }
 
-/*
- * Writers of one process take turns here before SQLite's file lock: a
- * thread that finds the lock taken would otherwise sleep in SQLite's
- * busy handler (milliseconds) while the holder needs microseconds.
- * Other processes still meet the busy timeout.
- */
-static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
+const char *
+cxv_store_engine(struct cxv_store *st)
+{
+	return st->db->ops->name(st->db);
+}
 
-int
-cxv_store_begin(struct cxv_store *st)
+static int
+begin(struct cxv_store *st, int write)
 {
 	int r;
 
 	if (st->in_txn)
 		return CXV_ERR_INTERNAL;
-	pthread_mutex_lock(&writer);
-	if ((r = exec(st, "BEGIN IMMEDIATE")) == CXV_OK)
-		st->in_txn = 1;
-	else
-		pthread_mutex_unlock(&writer);
+	if ((r = st->db->ops->begin(st->db, write)) == CXV_OK)
+		st->in_txn = write ? 1 : 2;
 	return r;
+}
+
+int
+cxv_store_begin(struct cxv_store *st)
+{
+	return begin(st, 1);
 }
 
 int
 cxv_store_commit(struct cxv_store *st)
 {
-	int r;
-
 	if (st->in_txn != 1)
 		return CXV_ERR_INTERNAL;
-	if ((r = exec(st, "COMMIT")) != CXV_OK) {
-		cxv_store_rollback(st);
-		return r;
-	}
 	st->in_txn = 0;
-	/*
-	 * The checkpoint SQLite would run inside COMMIT runs here, after the
-	 * writers' turn is passed on, so copying pages back no longer holds
-	 * up the next writer of this process. But the log only starts over
-	 * when a writer finds it all copied, which a stream of writers can
-	 * keep from happening: past WAL_RESTART_FRAMES the checkpoint runs
-	 * before the turn is passed on (short: most frames are copied).
-	 */
-	if (st->wal_frames >= WAL_RESTART_FRAMES)
-		checkpoint_passive(st);
-	pthread_mutex_unlock(&writer);
-	if (st->wal_frames >= CHECKPOINT_FRAMES)
-		checkpoint_passive(st);
-	return CXV_OK;
+	return st->db->ops->commit(st->db, 1);
 }
 
 int
 cxv_store_read_begin(struct cxv_store *st)
 {
-	int r;
-
-	if (st->in_txn)
-		return CXV_ERR_INTERNAL;
-	if ((r = exec(st, "BEGIN DEFERRED")) == CXV_OK)
-		st->in_txn = 2;
-	return r;
+	return begin(st, 0);
 }
 
 void
@@ -867,34 +412,29 @@ cxv_store_read_end(struct cxv_store *st)
 {
 	if (st->in_txn != 2)
 		return;
-	(void)exec(st, "COMMIT");
 	st->in_txn = 0;
+	(void)st->db->ops->commit(st->db, 0);
 }
 
 void
 cxv_store_rollback(struct cxv_store *st)
 {
-	if (st->in_txn != 1) {
-		cxv_store_read_end(st);
+	if (st->in_txn == 0)
 		return;
-	}
-	if (sqlite3_get_autocommit(st->db) == 0)
-		(void)exec(st, "ROLLBACK");
+	st->db->ops->rollback(st->db, st->in_txn == 1);
 	st->in_txn = 0;
-	pthread_mutex_unlock(&writer);
 }
 
 static int
 migrate_one(struct cxv_store *st, int from)
 {
-	char sql[64];
+	const char *sql = st->db->ops->migrations[from];
 	int r;
 
 	if ((r = cxv_store_begin(st)) != CXV_OK)
 		return r;
-	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", from + 1);
-	if ((r = exec(st, migrations[from])) != CXV_OK ||
-	    (r = exec(st, sql)) != CXV_OK) {
+	if ((sql[0] != '\0' && (r = db_exec(st->db, sql)) != CXV_OK) ||
+	    (r = st->db->ops->version_set(st->db, from + 1)) != CXV_OK) {
 		cxv_store_rollback(st);
 		return r;
 	}
@@ -908,20 +448,32 @@ cxv_store_migrate(struct cxv_store *st)
 
 	if ((r = check_version(st, &v)) != CXV_OK)
 		return r;
-	for (; v < SCHEMA_LATEST; v++)
+	for (; v < DB_SCHEMA_LATEST; v++)
 		if ((r = migrate_one(st, v)) != CXV_OK)
 			return r;
 	return CXV_OK;
 }
 
+int
+cxv_store_snapshot(struct cxv_store *st, const char *path)
+{
+	return st->db->ops->snapshot(st->db, path);
+}
+
+int
+cxv_store_checkpoint(struct cxv_store *st)
+{
+	return st->db->ops->checkpoint(st->db);
+}
+
 /* Copy a blob column into buf (cap bytes); CORRUPT if it does not fit. */
 static int
-column_blob(sqlite3_stmt *s, int col, uint8_t *buf, size_t cap, size_t *len)
+column_blob(struct db_stmt *s, int col, uint8_t *buf, size_t cap, size_t *len)
 {
-	int n = sqlite3_column_bytes(s, col);
-	const void *p = sqlite3_column_blob(s, col);
+	const void *p = db_column_blob(s, col);
+	size_t n = db_column_bytes(s, col);
 
-	if (n < 0 || (size_t)n > cap || (p == NULL && n > 0))
+	if (n > cap || (p == NULL && n > 0))
 		return CXV_ERR_CORRUPT;
 	if (n > 0)
 		memcpy(buf, p, (size_t)n);
@@ -931,55 +483,55 @@ column_blob(sqlite3_stmt *s, int col, uint8_t *buf, size_t cap, size_t *len)
 
 /* step_done(), then NOT_FOUND unless exactly one row changed. */
 static int
-step_one_change(struct cxv_store *st, sqlite3_stmt *s)
+step_one_change(struct cxv_store *st, struct db_stmt *s)
 {
 	int r;
 
 	if ((r = step_done(s)) != CXV_OK)
 		return r;
-	return sqlite3_changes(st->db) == 1 ? CXV_OK : CXV_ERR_NOT_FOUND;
+	return db_changes(st->db) == 1 ? CXV_OK : CXV_ERR_NOT_FOUND;
 }
 
 /* Step a one-row query; NOT_FOUND if it returns none. */
 static int
-step_row(sqlite3_stmt *s)
+step_row(struct db_stmt *s)
 {
-	int rc = sqlite3_step(s);
+	int rc = db_step(s);
 
-	if (rc == SQLITE_DONE)
+	if (rc == DB_DONE)
 		return CXV_ERR_NOT_FOUND;
-	return rc == SQLITE_ROW ? CXV_OK : cxv_sqlite_rc(rc);
+	return rc == DB_ROW ? CXV_OK : db_rc(rc);
 }
 
 /*
  * Step s through its rows, calling row() on each; the first non-OK return
  * stops the scan and is returned. s is reset either way.
  */
-typedef int (*row_fn)(sqlite3_stmt *s, void *ctx);
+typedef int (*row_fn)(struct db_stmt *s, void *ctx);
 
 static int
-each_row(sqlite3_stmt *s, row_fn row, void *ctx)
+each_row(struct db_stmt *s, row_fn row, void *ctx)
 {
 	int r = CXV_OK, rc;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((rc = db_step(s)) == DB_ROW)
 		if ((r = row(s, ctx)) != CXV_OK)
 			break;
-	if (rc != SQLITE_ROW)
-		r = cxv_sqlite_rc(rc);
-	sqlite3_reset(s);
+	if (rc != DB_ROW)
+		r = db_rc(rc);
+	db_reset(s);
 	return r;
 }
 
 /* Step s once: row() on its row, NOT_FOUND without one; s is reset. */
 static int
-one_row(sqlite3_stmt *s, row_fn row, void *ctx)
+one_row(struct db_stmt *s, row_fn row, void *ctx)
 {
 	int r;
 
 	if ((r = step_row(s)) == CXV_OK)
 		r = row(s, ctx);
-	sqlite3_reset(s);
+	db_reset(s);
 	return r;
 }
 
@@ -987,16 +539,16 @@ int
 cxv_store_meta_get(struct cxv_store *st, const char *key, uint8_t *buf,
     size_t cap, size_t *len)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	*len = 0;
 	if ((s = stmt(st, S_META_GET, &r)) == NULL)
 		return r;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, key);
 	if ((r = step_row(s)) == CXV_OK)
 		r = column_blob(s, 0, buf, cap, len);
-	sqlite3_reset(s);
+	db_reset(s);
 	return r;
 }
 
@@ -1004,13 +556,13 @@ int
 cxv_store_meta_set(struct cxv_store *st, const char *key, const uint8_t *val,
     size_t len)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_META_SET, &r)) == NULL)
 		return r;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 2, val, (int)len, SQLITE_STATIC);
+	db_bind_text(s, 1, key);
+	db_bind_blob(s, 2, val, len);
 	return step_done(s);
 }
 
@@ -1018,14 +570,14 @@ int
 cxv_store_subject_insert(struct cxv_store *st, int64_t id,
     const uint8_t *wrapped, size_t len, int64_t created_ms)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_SUBJ_INSERT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_blob(s, 2, wrapped, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, created_ms);
+	db_bind_int64(s, 1, id);
+	db_bind_blob(s, 2, wrapped, len);
+	db_bind_int64(s, 3, created_ms);
 	return step_done(s);
 }
 
@@ -1033,48 +585,48 @@ int
 cxv_store_subject_get(struct cxv_store *st, int64_t id, uint8_t *wrapped,
     size_t cap, size_t *len, int64_t *created_ms)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	*len = 0;
 	if ((s = stmt(st, S_SUBJ_GET, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	if ((r = step_row(s)) == CXV_OK) {
 		r = column_blob(s, 0, wrapped, cap, len);
-		*created_ms = sqlite3_column_int64(s, 1);
+		*created_ms = db_column_int64(s, 1);
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	return r;
 }
 
 int
 cxv_store_subject_delete(struct cxv_store *st, int64_t id)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_SUBJ_DELETE, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	if ((r = step_done(s)) != CXV_OK)
 		return r;
-	return sqlite3_changes(st->db) == 1 ? CXV_OK : CXV_ERR_NOT_FOUND;
+	return db_changes(st->db) == 1 ? CXV_OK : CXV_ERR_NOT_FOUND;
 }
 
 /* The single integer a count query returns. */
 static int
 count(struct cxv_store *st, enum stmt_id id, int64_t *n)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	*n = 0;
 	if ((s = stmt(st, id, &r)) == NULL)
 		return r;
 	if ((r = step_row(s)) == CXV_OK)
-		*n = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		*n = db_column_int64(s, 0);
+	db_reset(s);
 	return r;
 }
 
@@ -1097,21 +649,21 @@ struct rewrap {
 };
 
 static int
-rewrap_row(sqlite3_stmt *all, void *ctx)
+rewrap_row(struct db_stmt *all, void *ctx)
 {
 	struct rewrap *rw = ctx;
 	uint8_t in[128], out[128];
 	size_t inlen = 0, outlen = 0;
-	sqlite3_stmt *up;
-	int64_t id = sqlite3_column_int64(all, 0);
+	struct db_stmt *up;
+	int64_t id = db_column_int64(all, 0);
 	int r;
 
 	if ((r = column_blob(all, 1, in, sizeof(in), &inlen)) != CXV_OK ||
 	    (r = rw->fn(rw->ctx, id, in, inlen, out, sizeof(out), &outlen))
 	    != CXV_OK || (up = stmt(rw->st, S_SUBJ_REWRAP, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(up, 1, id);
-	sqlite3_bind_blob(up, 2, out, (int)outlen, SQLITE_STATIC);
+	db_bind_int64(up, 1, id);
+	db_bind_blob(up, 2, out, outlen);
 	return step_done(up);
 }
 
@@ -1119,7 +671,7 @@ int
 cxv_store_subject_rewrap(struct cxv_store *st, cxv_store_rewrap_fn fn, void *ctx)
 {
 	struct rewrap rw = { st, fn, ctx };
-	sqlite3_stmt *all;
+	struct db_stmt *all;
 	int r;
 
 	if ((all = stmt(st, S_SUBJ_ALL, &r)) == NULL)
@@ -1132,15 +684,15 @@ int
 cxv_store_ident_insert(struct cxv_store *st, int64_t subject_id, int kind,
     const uint8_t bidx[32], const uint8_t *sealed, size_t len)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_IDENT_INSERT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, subject_id);
-	sqlite3_bind_int(s, 2, kind);
-	sqlite3_bind_blob(s, 3, bidx, 32, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 4, sealed, (int)len, SQLITE_STATIC);
+	db_bind_int64(s, 1, subject_id);
+	db_bind_int64(s, 2, kind);
+	db_bind_blob(s, 3, bidx, 32);
+	db_bind_blob(s, 4, sealed, len);
 	return step_done(s);
 }
 
@@ -1148,16 +700,16 @@ int
 cxv_store_ident_held(struct cxv_store *st, int64_t subject_id, int kind,
     const uint8_t bidx[32])
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_IDENT_HELD, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, subject_id);
-	sqlite3_bind_int(s, 2, kind);
-	sqlite3_bind_blob(s, 3, bidx, 32, SQLITE_STATIC);
+	db_bind_int64(s, 1, subject_id);
+	db_bind_int64(s, 2, kind);
+	db_bind_blob(s, 3, bidx, 32);
 	r = step_row(s);
-	sqlite3_reset(s);
+	db_reset(s);
 	return r;
 }
 
@@ -1165,14 +717,14 @@ int
 cxv_store_ident_delete(struct cxv_store *st, int64_t subject_id, int kind,
     const uint8_t bidx[32])
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_IDENT_DELETE, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, subject_id);
-	sqlite3_bind_int(s, 2, kind);
-	sqlite3_bind_blob(s, 3, bidx, 32, SQLITE_STATIC);
+	db_bind_int64(s, 1, subject_id);
+	db_bind_int64(s, 2, kind);
+	db_bind_blob(s, 3, bidx, 32);
 	return step_one_change(st, s);
 }
 
@@ -1180,13 +732,13 @@ int
 cxv_store_user_set_logon(struct cxv_store *st, int64_t subject_id,
     const uint8_t bidx[32])
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_US_LOGON_SET, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, subject_id);
-	sqlite3_bind_blob(s, 2, bidx, 32, SQLITE_STATIC);
+	db_bind_int64(s, 1, subject_id);
+	db_bind_blob(s, 2, bidx, 32);
 	return step_done(s);
 }
 
@@ -1196,11 +748,11 @@ struct id_cb {
 };
 
 static int
-id_row(sqlite3_stmt *s, void *ctx)
+id_row(struct db_stmt *s, void *ctx)
 {
 	struct id_cb *cb = ctx;
 
-	return cb->fn(cb->ctx, sqlite3_column_int64(s, 0));
+	return cb->fn(cb->ctx, db_column_int64(s, 0));
 }
 
 int
@@ -1208,13 +760,13 @@ cxv_store_ident_find(struct cxv_store *st, int kind, const uint8_t bidx[32],
     cxv_store_id_fn fn, void *ctx)
 {
 	struct id_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_IDENT_FIND, &r)) == NULL)
 		return r;
-	sqlite3_bind_blob(s, 1, bidx, 32, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, kind);
+	db_bind_blob(s, 1, bidx, 32);
+	db_bind_int64(s, 2, kind);
 	return each_row(s, id_row, &cb);
 }
 
@@ -1224,15 +776,15 @@ struct ident_cb {
 };
 
 static int
-ident_row(sqlite3_stmt *s, void *ctx)
+ident_row(struct db_stmt *s, void *ctx)
 {
 	struct ident_cb *cb = ctx;
 
-	if (sqlite3_column_bytes(s, 1) != 32)
+	if (db_column_bytes(s, 1) != 32)
 		return CXV_ERR_CORRUPT;
-	return cb->fn(cb->ctx, sqlite3_column_int(s, 0),
-	    sqlite3_column_blob(s, 1), sqlite3_column_blob(s, 2),
-	    (size_t)sqlite3_column_bytes(s, 2));
+	return cb->fn(cb->ctx, (int)db_column_int64(s, 0),
+	    db_column_blob(s, 1), db_column_blob(s, 2),
+	    (size_t)db_column_bytes(s, 2));
 }
 
 int
@@ -1240,19 +792,19 @@ cxv_store_ident_list(struct cxv_store *st, int64_t subject_id,
     cxv_store_ident_fn fn, void *ctx)
 {
 	struct ident_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_IDENT_LIST, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, subject_id);
+	db_bind_int64(s, 1, subject_id);
 	return each_row(s, ident_row, &cb);
 }
 
 int
 cxv_store_audit_head(struct cxv_store *st, int64_t *seq, uint8_t hash[32])
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	size_t len = 0;
 	int r;
 
@@ -1261,43 +813,43 @@ cxv_store_audit_head(struct cxv_store *st, int64_t *seq, uint8_t hash[32])
 	if ((s = stmt(st, S_AUDIT_HEAD, &r)) == NULL)
 		return r;
 	if ((r = step_row(s)) == CXV_OK) {
-		*seq = sqlite3_column_int64(s, 0);
+		*seq = db_column_int64(s, 0);
 		if ((r = column_blob(s, 1, hash, 32, &len)) == CXV_OK &&
 		    len != 32)
 			r = CXV_ERR_CORRUPT;
 	} else if (r == CXV_ERR_NOT_FOUND)
 		r = CXV_OK;
-	sqlite3_reset(s);
+	db_reset(s);
 	return r;
 }
 
 int
 cxv_store_audit_insert(struct cxv_store *st, const struct cxv_audit_row *row)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_AUDIT_INSERT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, row->seq);
-	sqlite3_bind_int64(s, 2, row->ts_ms);
-	sqlite3_bind_text(s, 3, row->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, row->action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, row->object_type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, row->object_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, row->fields, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 8, row->prev, 32, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 9, row->hash, 32, SQLITE_STATIC);
+	db_bind_int64(s, 1, row->seq);
+	db_bind_int64(s, 2, row->ts_ms);
+	db_bind_text(s, 3, row->actor);
+	db_bind_text(s, 4, row->action);
+	db_bind_text(s, 5, row->object_type);
+	db_bind_text(s, 6, row->object_id);
+	db_bind_text(s, 7, row->fields);
+	db_bind_blob(s, 8, row->prev, 32);
+	db_bind_blob(s, 9, row->hash, 32);
 	return step_done(s);
 }
 
 /* Column text, "" for NULL, so that a tampered row cannot crash a reader. */
 static const char *
-text_or_empty(sqlite3_stmt *s, int col)
+text_or_empty(struct db_stmt *s, int col)
 {
-	const unsigned char *t = sqlite3_column_text(s, col);
+	const char *t = db_column_text(s, col);
 
-	return t != NULL ? (const char *)t : "";
+	return t != NULL ? t : "";
 }
 
 struct audit_cb {
@@ -1307,23 +859,23 @@ struct audit_cb {
 
 /* A wrong-sized hash reads as zeros, which the chain check reports. */
 static int
-audit_row(sqlite3_stmt *s, void *ctx)
+audit_row(struct db_stmt *s, void *ctx)
 {
 	static const uint8_t zero[32];
 	struct audit_cb *cb = ctx;
 	struct cxv_audit_row row;
 
-	row.seq = sqlite3_column_int64(s, 0);
-	row.ts_ms = sqlite3_column_int64(s, 1);
+	row.seq = db_column_int64(s, 0);
+	row.ts_ms = db_column_int64(s, 1);
 	row.actor = text_or_empty(s, 2);
 	row.action = text_or_empty(s, 3);
 	row.object_type = text_or_empty(s, 4);
 	row.object_id = text_or_empty(s, 5);
 	row.fields = text_or_empty(s, 6);
-	row.prev = sqlite3_column_bytes(s, 7) == 32 ?
-	    sqlite3_column_blob(s, 7) : zero;
-	row.hash = sqlite3_column_bytes(s, 8) == 32 ?
-	    sqlite3_column_blob(s, 8) : zero;
+	row.prev = db_column_bytes(s, 7) == 32 ?
+	    db_column_blob(s, 7) : zero;
+	row.hash = db_column_bytes(s, 8) == 32 ?
+	    db_column_blob(s, 8) : zero;
 	return cb->fn(cb->ctx, &row);
 }
 
@@ -1332,12 +884,12 @@ cxv_store_audit_scan(struct cxv_store *st, int64_t since_ms,
     cxv_store_audit_fn fn, void *ctx)
 {
 	struct audit_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_AUDIT_SCAN, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, since_ms);
+	db_bind_int64(s, 1, since_ms);
 	return each_row(s, audit_row, &cb);
 }
 
@@ -1345,44 +897,43 @@ cxv_store_audit_scan(struct cxv_store *st, int64_t since_ms,
 int
 cxv_store_savepoint(struct cxv_store *st)
 {
-	return exec(st, "SAVEPOINT rec");
+	return db_exec(st->db, "SAVEPOINT rec");
 }
 
 int
 cxv_store_release(struct cxv_store *st)
 {
-	return exec(st, "RELEASE rec");
+	return db_exec(st->db, "RELEASE rec");
 }
 
 void
 cxv_store_rollback_savepoint(struct cxv_store *st)
 {
-	(void)exec(st, "ROLLBACK TO rec");
-	(void)exec(st, "RELEASE rec");
+	(void)db_exec(st->db, "ROLLBACK TO rec");
+	(void)db_exec(st->db, "RELEASE rec");
 }
 
 int
 cxv_store_interaction_insert(struct cxv_store *st,
     const struct cxv_interaction_row *row)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_IA_INSERT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, row->id);
-	sqlite3_bind_int64(s, 2, row->subject_id);
-	sqlite3_bind_int(s, 3, row->media);
-	sqlite3_bind_text(s, 4, row->source, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 5, row->source_ref, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, row->started_ms);
-	sqlite3_bind_int64(s, 7, row->answered_ms);
-	sqlite3_bind_int64(s, 8, row->ended_ms);
-	sqlite3_bind_text(s, 9, row->outcome, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 10, row->sealed, (int)row->sealed_len,
-	    SQLITE_STATIC);
+	db_bind_int64(s, 1, row->id);
+	db_bind_int64(s, 2, row->subject_id);
+	db_bind_int64(s, 3, row->media);
+	db_bind_text(s, 4, row->source);
+	db_bind_blob(s, 5, row->source_ref, 32);
+	db_bind_int64(s, 6, row->started_ms);
+	db_bind_int64(s, 7, row->answered_ms);
+	db_bind_int64(s, 8, row->ended_ms);
+	db_bind_text(s, 9, row->outcome);
+	db_bind_blob(s, 10, row->sealed, row->sealed_len);
 	if (row->agent_user_id != 0)
-		sqlite3_bind_int64(s, 11, row->agent_user_id);
+		db_bind_int64(s, 11, row->agent_user_id);
 	return step_done(s);
 }
 
@@ -1390,16 +941,16 @@ int
 cxv_store_interaction_exists(struct cxv_store *st, const char *source,
     int64_t started_ms, const uint8_t ref[32])
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_IA_EXISTS, &r)) == NULL)
 		return r;
-	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 2, ref, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, started_ms);
+	db_bind_text(s, 1, source);
+	db_bind_blob(s, 2, ref, 32);
+	db_bind_int64(s, 3, started_ms);
 	r = step_row(s);
-	sqlite3_reset(s);
+	db_reset(s);
 	return r;
 }
 
@@ -1407,15 +958,15 @@ int
 cxv_store_interaction_step_insert(struct cxv_store *st, int64_t id, int seq,
     int64_t ts_ms, int kind)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_IA_STEP, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int(s, 2, seq);
-	sqlite3_bind_int64(s, 3, ts_ms);
-	sqlite3_bind_int(s, 4, kind);
+	db_bind_int64(s, 1, id);
+	db_bind_int64(s, 2, seq);
+	db_bind_int64(s, 3, ts_ms);
+	db_bind_int64(s, 4, kind);
 	return step_done(s);
 }
 
@@ -1425,23 +976,23 @@ struct ia_cb {
 };
 
 static int
-interaction_row(sqlite3_stmt *s, void *ctx)
+interaction_row(struct db_stmt *s, void *ctx)
 {
 	struct ia_cb *cb = ctx;
 	struct cxv_interaction_row row;
 
 	memset(&row, 0, sizeof(row));
-	row.id = sqlite3_column_int64(s, 0);
-	row.subject_id = sqlite3_column_int64(s, 1);
-	row.media = sqlite3_column_int(s, 2);
+	row.id = db_column_int64(s, 0);
+	row.subject_id = db_column_int64(s, 1);
+	row.media = (int)db_column_int64(s, 2);
 	row.source = text_or_empty(s, 3);
-	row.started_ms = sqlite3_column_int64(s, 4);
-	row.answered_ms = sqlite3_column_int64(s, 5);
-	row.ended_ms = sqlite3_column_int64(s, 6);
+	row.started_ms = db_column_int64(s, 4);
+	row.answered_ms = db_column_int64(s, 5);
+	row.ended_ms = db_column_int64(s, 6);
 	row.outcome = text_or_empty(s, 7);
-	row.sealed = sqlite3_column_blob(s, 8);
-	row.sealed_len = (size_t)sqlite3_column_bytes(s, 8);
-	row.agent_user_id = sqlite3_column_int64(s, 9);
+	row.sealed = db_column_blob(s, 8);
+	row.sealed_len = (size_t)db_column_bytes(s, 8);
+	row.agent_user_id = db_column_int64(s, 9);
 	return cb->fn(cb->ctx, &row);
 }
 
@@ -1450,15 +1001,15 @@ cxv_store_interaction_get(struct cxv_store *st, int64_t id,
     cxv_store_interaction_fn fn, void *ctx)
 {
 	struct ia_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_IA_GET, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	if ((r = step_row(s)) == CXV_OK)
 		r = interaction_row(s, &cb);
-	sqlite3_reset(s);
+	db_reset(s);
 	return r;
 }
 
@@ -1467,14 +1018,14 @@ cxv_store_interaction_by_subject(struct cxv_store *st, int64_t subject_id,
     int64_t since_ms, int64_t until_ms, cxv_store_interaction_fn fn, void *ctx)
 {
 	struct ia_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_IA_BY_SUBJECT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, subject_id);
-	sqlite3_bind_int64(s, 2, since_ms);
-	sqlite3_bind_int64(s, 3, until_ms);
+	db_bind_int64(s, 1, subject_id);
+	db_bind_int64(s, 2, since_ms);
+	db_bind_int64(s, 3, until_ms);
 	return each_row(s, interaction_row, &cb);
 }
 
@@ -1483,14 +1034,14 @@ cxv_store_interaction_by_agent(struct cxv_store *st, int64_t user_id,
     int64_t since_ms, int64_t until_ms, cxv_store_interaction_fn fn, void *ctx)
 {
 	struct ia_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_IA_BY_AGENT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, user_id);
-	sqlite3_bind_int64(s, 2, since_ms);
-	sqlite3_bind_int64(s, 3, until_ms);
+	db_bind_int64(s, 1, user_id);
+	db_bind_int64(s, 2, since_ms);
+	db_bind_int64(s, 3, until_ms);
 	return each_row(s, interaction_row, &cb);
 }
 
@@ -1499,13 +1050,13 @@ cxv_store_interaction_by_time(struct cxv_store *st, int64_t since_ms,
     int64_t until_ms, cxv_store_interaction_fn fn, void *ctx)
 {
 	struct ia_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_IA_BY_TIME, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, since_ms);
-	sqlite3_bind_int64(s, 2, until_ms);
+	db_bind_int64(s, 1, since_ms);
+	db_bind_int64(s, 2, until_ms);
 	return each_row(s, interaction_row, &cb);
 }
 
@@ -1515,12 +1066,12 @@ struct step_cb {
 };
 
 static int
-step_row_cb(sqlite3_stmt *s, void *ctx)
+step_row_cb(struct db_stmt *s, void *ctx)
 {
 	struct step_cb *cb = ctx;
 
-	return cb->fn(cb->ctx, sqlite3_column_int(s, 0),
-	    sqlite3_column_int64(s, 1), sqlite3_column_int(s, 2));
+	return cb->fn(cb->ctx, (int)db_column_int64(s, 0),
+	    db_column_int64(s, 1), (int)db_column_int64(s, 2));
 }
 
 int
@@ -1528,31 +1079,31 @@ cxv_store_interaction_steps(struct cxv_store *st, int64_t id,
     cxv_store_step_fn fn, void *ctx)
 {
 	struct step_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_IA_STEPS, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	return each_row(s, step_row_cb, &cb);
 }
 
 int
 cxv_store_content_insert(struct cxv_store *st, const struct cxv_content_row *row)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_CT_INSERT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, row->id);
-	sqlite3_bind_int64(s, 2, row->subject_id);
+	db_bind_int64(s, 1, row->id);
+	db_bind_int64(s, 2, row->subject_id);
 	if (row->interaction_id != 0)
-		sqlite3_bind_int64(s, 3, row->interaction_id);
-	sqlite3_bind_int(s, 4, row->kind);
-	sqlite3_bind_text(s, 5, row->file, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, row->size);
-	sqlite3_bind_int64(s, 7, row->created_ms);
+		db_bind_int64(s, 3, row->interaction_id);
+	db_bind_int64(s, 4, row->kind);
+	db_bind_text(s, 5, row->file);
+	db_bind_int64(s, 6, row->size);
+	db_bind_int64(s, 7, row->created_ms);
 	return step_done(s);
 }
 
@@ -1562,18 +1113,18 @@ struct ct_cb {
 };
 
 static int
-content_row(sqlite3_stmt *s, void *ctx)
+content_row(struct db_stmt *s, void *ctx)
 {
 	struct ct_cb *cb = ctx;
 	struct cxv_content_row row;
 
-	row.id = sqlite3_column_int64(s, 0);
-	row.subject_id = sqlite3_column_int64(s, 1);
-	row.interaction_id = sqlite3_column_int64(s, 2);
-	row.kind = sqlite3_column_int(s, 3);
+	row.id = db_column_int64(s, 0);
+	row.subject_id = db_column_int64(s, 1);
+	row.interaction_id = db_column_int64(s, 2);
+	row.kind = (int)db_column_int64(s, 3);
 	row.file = text_or_empty(s, 4);
-	row.size = sqlite3_column_int64(s, 5);
-	row.created_ms = sqlite3_column_int64(s, 6);
+	row.size = db_column_int64(s, 5);
+	row.created_ms = db_column_int64(s, 6);
 	return cb->fn(cb->ctx, &row);
 }
 
@@ -1582,26 +1133,26 @@ cxv_store_content_by_subject(struct cxv_store *st, int64_t subject_id,
     cxv_store_content_fn fn, void *ctx)
 {
 	struct ct_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_CT_BY_SUBJECT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, subject_id);
+	db_bind_int64(s, 1, subject_id);
 	return each_row(s, content_row, &cb);
 }
 
 int
 cxv_store_campaign_exists(struct cxv_store *st, int64_t id)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_CP_EXISTS, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	r = step_row(s);
-	sqlite3_reset(s);
+	db_reset(s);
 	return r;
 }
 
@@ -1610,12 +1161,12 @@ cxv_store_content_by_interaction(struct cxv_store *st, int64_t id,
     cxv_store_content_fn fn, void *ctx)
 {
 	struct ct_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_CT_BY_IA, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	return each_row(s, content_row, &cb);
 }
 
@@ -1623,16 +1174,16 @@ int
 cxv_store_stat_count(struct cxv_store *st, const char *number_ps,
     int64_t *n)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	*n = 0;
 	if ((s = stmt(st, S_TS_COUNT, &r)) == NULL)
 		return r;
-	sqlite3_bind_text(s, 1, number_ps, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, number_ps);
 	if ((r = step_row(s)) == CXV_OK)
-		*n = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		*n = db_column_int64(s, 0);
+	db_reset(s);
 	return r;
 }
 
@@ -1641,15 +1192,15 @@ cxv_store_content_get(struct cxv_store *st, int64_t id,
     cxv_store_content_fn fn, void *ctx)
 {
 	struct ct_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_CT_GET, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	if ((r = step_row(s)) == CXV_OK)
 		r = content_row(s, &cb);
-	sqlite3_reset(s);
+	db_reset(s);
 	return r;
 }
 
@@ -1657,19 +1208,18 @@ int
 cxv_store_user_insert(struct cxv_store *st, const struct cxv_user_row *row,
     const uint8_t logon_bidx[32])
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_US_INSERT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, row->id);
-	sqlite3_bind_int64(s, 2, row->subject_id);
-	sqlite3_bind_blob(s, 3, logon_bidx, 32, SQLITE_STATIC);
-	sqlite3_bind_int(s, 4, row->kind);
-	sqlite3_bind_int(s, 5, row->status);
-	sqlite3_bind_int64(s, 6, row->created_ms);
-	sqlite3_bind_blob(s, 7, row->sealed, (int)row->sealed_len,
-	    SQLITE_STATIC);
+	db_bind_int64(s, 1, row->id);
+	db_bind_int64(s, 2, row->subject_id);
+	db_bind_blob(s, 3, logon_bidx, 32);
+	db_bind_int64(s, 4, row->kind);
+	db_bind_int64(s, 5, row->status);
+	db_bind_int64(s, 6, row->created_ms);
+	db_bind_blob(s, 7, row->sealed, row->sealed_len);
 	return step_done(s);
 }
 
@@ -1679,18 +1229,18 @@ struct us_cb {
 };
 
 static int
-user_row(sqlite3_stmt *s, void *ctx)
+user_row(struct db_stmt *s, void *ctx)
 {
 	struct us_cb *cb = ctx;
 	struct cxv_user_row row;
 
-	row.id = sqlite3_column_int64(s, 0);
-	row.subject_id = sqlite3_column_int64(s, 1);
-	row.kind = sqlite3_column_int(s, 2);
-	row.status = sqlite3_column_int(s, 3);
-	row.created_ms = sqlite3_column_int64(s, 4);
-	row.sealed = sqlite3_column_blob(s, 5);
-	row.sealed_len = (size_t)sqlite3_column_bytes(s, 5);
+	row.id = db_column_int64(s, 0);
+	row.subject_id = db_column_int64(s, 1);
+	row.kind = (int)db_column_int64(s, 2);
+	row.status = (int)db_column_int64(s, 3);
+	row.created_ms = db_column_int64(s, 4);
+	row.sealed = db_column_blob(s, 5);
+	row.sealed_len = (size_t)db_column_bytes(s, 5);
 	return cb->fn != NULL ? cb->fn(cb->ctx, &row) : CXV_OK;
 }
 
@@ -1700,15 +1250,15 @@ users_by(struct cxv_store *st, enum stmt_id id, int64_t key,
     const uint8_t *bidx, cxv_store_user_fn fn, void *ctx)
 {
 	struct us_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, id, &r)) == NULL)
 		return r;
 	if (bidx != NULL)
-		sqlite3_bind_blob(s, 1, bidx, 32, SQLITE_STATIC);
+		db_bind_blob(s, 1, bidx, 32);
 	else
-		sqlite3_bind_int64(s, 1, key);
+		db_bind_int64(s, 1, key);
 	return one_row(s, user_row, &cb);
 }
 
@@ -1737,7 +1287,7 @@ int
 cxv_store_user_all(struct cxv_store *st, cxv_store_user_fn fn, void *ctx)
 {
 	struct us_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_US_ALL, &r)) == NULL)
@@ -1749,24 +1299,23 @@ int
 cxv_store_call_log_insert(struct cxv_store *st,
     const struct cxv_call_log_row *row, int keep)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_CL_INSERT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, row->id);
-	sqlite3_bind_int64(s, 2, row->user_id);
-	sqlite3_bind_int64(s, 3, row->subject_id);
-	sqlite3_bind_int(s, 4, row->direction);
-	sqlite3_bind_int64(s, 5, row->ts_ms);
-	sqlite3_bind_int64(s, 6, row->duration_s);
-	sqlite3_bind_blob(s, 7, row->sealed, (int)row->sealed_len,
-	    SQLITE_STATIC);
+	db_bind_int64(s, 1, row->id);
+	db_bind_int64(s, 2, row->user_id);
+	db_bind_int64(s, 3, row->subject_id);
+	db_bind_int64(s, 4, row->direction);
+	db_bind_int64(s, 5, row->ts_ms);
+	db_bind_int64(s, 6, row->duration_s);
+	db_bind_blob(s, 7, row->sealed, row->sealed_len);
 	if ((r = step_done(s)) != CXV_OK ||
 	    (s = stmt(st, S_CL_TRIM, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, row->user_id);
-	sqlite3_bind_int(s, 2, keep);
+	db_bind_int64(s, 1, row->user_id);
+	db_bind_int64(s, 2, keep);
 	return step_done(s);
 }
 
@@ -1776,19 +1325,19 @@ struct cl_cb {
 };
 
 static int
-call_log_row(sqlite3_stmt *s, void *ctx)
+call_log_row(struct db_stmt *s, void *ctx)
 {
 	struct cl_cb *cb = ctx;
 	struct cxv_call_log_row row;
 
-	row.id = sqlite3_column_int64(s, 0);
-	row.user_id = sqlite3_column_int64(s, 1);
-	row.subject_id = sqlite3_column_int64(s, 2);
-	row.direction = sqlite3_column_int(s, 3);
-	row.ts_ms = sqlite3_column_int64(s, 4);
-	row.duration_s = sqlite3_column_int64(s, 5);
-	row.sealed = sqlite3_column_blob(s, 6);
-	row.sealed_len = (size_t)sqlite3_column_bytes(s, 6);
+	row.id = db_column_int64(s, 0);
+	row.user_id = db_column_int64(s, 1);
+	row.subject_id = db_column_int64(s, 2);
+	row.direction = (int)db_column_int64(s, 3);
+	row.ts_ms = db_column_int64(s, 4);
+	row.duration_s = db_column_int64(s, 5);
+	row.sealed = db_column_blob(s, 6);
+	row.sealed_len = (size_t)db_column_bytes(s, 6);
 	return cb->fn(cb->ctx, &row);
 }
 
@@ -1797,12 +1346,12 @@ cxv_store_call_log_by_user(struct cxv_store *st, int64_t user_id,
     cxv_store_call_log_fn fn, void *ctx)
 {
 	struct cl_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_CL_BY_USER, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, user_id);
+	db_bind_int64(s, 1, user_id);
 	return each_row(s, call_log_row, &cb);
 }
 
@@ -1810,15 +1359,15 @@ int
 cxv_store_campaign_insert(struct cxv_store *st,
     const struct cxv_campaign_row *row)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_CP_INSERT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, row->id);
-	sqlite3_bind_text(s, 2, row->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, row->state);
-	sqlite3_bind_int64(s, 4, row->created_ms);
+	db_bind_int64(s, 1, row->id);
+	db_bind_text(s, 2, row->name);
+	db_bind_int64(s, 3, row->state);
+	db_bind_int64(s, 4, row->created_ms);
 	return step_done(s);
 }
 
@@ -1828,17 +1377,17 @@ struct cp_cb {
 };
 
 static int
-campaign_row(sqlite3_stmt *s, void *ctx)
+campaign_row(struct db_stmt *s, void *ctx)
 {
 	struct cp_cb *cb = ctx;
 	struct cxv_campaign_row row;
 
-	row.id = sqlite3_column_int64(s, 0);
+	row.id = db_column_int64(s, 0);
 	row.name = text_or_empty(s, 1);
-	row.state = sqlite3_column_int(s, 2);
-	row.created_ms = sqlite3_column_int64(s, 3);
-	row.entries = sqlite3_column_int64(s, 4);
-	row.results = sqlite3_column_int64(s, 5);
+	row.state = (int)db_column_int64(s, 2);
+	row.created_ms = db_column_int64(s, 3);
+	row.entries = db_column_int64(s, 4);
+	row.results = db_column_int64(s, 5);
 	return cb->fn(cb->ctx, &row);
 }
 
@@ -1847,15 +1396,15 @@ cxv_store_campaign_by_name(struct cxv_store *st, const char *name,
     cxv_store_campaign_fn fn, void *ctx)
 {
 	struct cp_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_CP_BY_NAME, &r)) == NULL)
 		return r;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, name);
 	if ((r = step_row(s)) == CXV_OK)
 		r = campaign_row(s, &cb);
-	sqlite3_reset(s);
+	db_reset(s);
 	return r;
 }
 
@@ -1864,7 +1413,7 @@ cxv_store_campaign_all(struct cxv_store *st, cxv_store_campaign_fn fn,
     void *ctx)
 {
 	struct cp_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_CP_ALL, &r)) == NULL)
@@ -1876,22 +1425,20 @@ int
 cxv_store_campaign_item_insert(struct cxv_store *st, int result,
     const struct cxv_campaign_item *it)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, result ? S_CR_INSERT : S_CE_INSERT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, it->id);
-	sqlite3_bind_int64(s, 2, it->campaign_id);
-	sqlite3_bind_int64(s, 3, it->subject_id);
-	sqlite3_bind_int64(s, 4, it->ts_ms);
+	db_bind_int64(s, 1, it->id);
+	db_bind_int64(s, 2, it->campaign_id);
+	db_bind_int64(s, 3, it->subject_id);
+	db_bind_int64(s, 4, it->ts_ms);
 	if (result) {
-		sqlite3_bind_text(s, 5, it->outcome, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(s, 6, it->sealed, (int)it->sealed_len,
-		    SQLITE_STATIC);
+		db_bind_text(s, 5, it->outcome);
+		db_bind_blob(s, 6, it->sealed, it->sealed_len);
 	} else
-		sqlite3_bind_blob(s, 5, it->sealed, (int)it->sealed_len,
-		    SQLITE_STATIC);
+		db_bind_blob(s, 5, it->sealed, it->sealed_len);
 	return step_done(s);
 }
 
@@ -1902,17 +1449,17 @@ struct ci_cb {
 };
 
 static int
-campaign_item_row(sqlite3_stmt *s, void *ctx)
+campaign_item_row(struct db_stmt *s, void *ctx)
 {
 	struct ci_cb *cb = ctx;
 	struct cxv_campaign_item it;
 
-	it.id = sqlite3_column_int64(s, 0);
-	it.campaign_id = sqlite3_column_int64(s, 1);
-	it.subject_id = sqlite3_column_int64(s, 2);
-	it.ts_ms = sqlite3_column_int64(s, 3);
-	it.sealed = sqlite3_column_blob(s, 4);
-	it.sealed_len = (size_t)sqlite3_column_bytes(s, 4);
+	it.id = db_column_int64(s, 0);
+	it.campaign_id = db_column_int64(s, 1);
+	it.subject_id = db_column_int64(s, 2);
+	it.ts_ms = db_column_int64(s, 3);
+	it.sealed = db_column_blob(s, 4);
+	it.sealed_len = (size_t)db_column_bytes(s, 4);
 	it.outcome = cb->result ? text_or_empty(s, 5) : "";
 	return cb->fn(cb->ctx, &it);
 }
@@ -1922,13 +1469,13 @@ cxv_store_campaign_items(struct cxv_store *st, int64_t campaign_id, int result,
     cxv_store_campaign_item_fn fn, void *ctx)
 {
 	struct ci_cb cb = { fn, ctx, result };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, result ? S_CR_BY_CAMPAIGN : S_CE_BY_CAMPAIGN, &r))
 	    == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, campaign_id);
+	db_bind_int64(s, 1, campaign_id);
 	return each_row(s, campaign_item_row, &cb);
 }
 
@@ -1936,60 +1483,59 @@ int
 cxv_store_campaign_clear_list(struct cxv_store *st, int64_t campaign_id,
     int64_t *n)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	*n = 0;
 	if ((s = stmt(st, S_CE_CLEAR, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, campaign_id);
+	db_bind_int64(s, 1, campaign_id);
 	if ((r = step_done(s)) == CXV_OK)
-		*n = sqlite3_changes(st->db);
+		*n = db_changes(st->db);
 	return r;
 }
 
 int
 cxv_store_dnc_add(struct cxv_store *st, const uint8_t bidx[32], int64_t ts_ms)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_DNC_INSERT, &r)) == NULL)
 		return r;
-	sqlite3_bind_blob(s, 1, bidx, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, ts_ms);
+	db_bind_blob(s, 1, bidx, 32);
+	db_bind_int64(s, 2, ts_ms);
 	return step_done(s);
 }
 
 int
 cxv_store_dnc_has(struct cxv_store *st, const uint8_t bidx[32])
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_DNC_GET, &r)) == NULL)
 		return r;
-	sqlite3_bind_blob(s, 1, bidx, 32, SQLITE_STATIC);
+	db_bind_blob(s, 1, bidx, 32);
 	r = step_row(s);
-	sqlite3_reset(s);
+	db_reset(s);
 	return r;
 }
 
 int
 cxv_store_contact_insert(struct cxv_store *st, const struct cxv_contact_row *row)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_CO_INSERT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, row->id);
-	sqlite3_bind_int64(s, 2, row->subject_id);
+	db_bind_int64(s, 1, row->id);
+	db_bind_int64(s, 2, row->subject_id);
 	if (row->owner_user_id != 0)
-		sqlite3_bind_int64(s, 3, row->owner_user_id);
-	sqlite3_bind_int64(s, 4, row->created_ms);
-	sqlite3_bind_blob(s, 5, row->sealed, (int)row->sealed_len,
-	    SQLITE_STATIC);
+		db_bind_int64(s, 3, row->owner_user_id);
+	db_bind_int64(s, 4, row->created_ms);
+	db_bind_blob(s, 5, row->sealed, row->sealed_len);
 	return step_done(s);
 }
 
@@ -1999,17 +1545,17 @@ struct co_cb {
 };
 
 static int
-contact_row(sqlite3_stmt *s, void *ctx)
+contact_row(struct db_stmt *s, void *ctx)
 {
 	struct co_cb *cb = ctx;
 	struct cxv_contact_row row;
 
-	row.id = sqlite3_column_int64(s, 0);
-	row.subject_id = sqlite3_column_int64(s, 1);
-	row.owner_user_id = sqlite3_column_int64(s, 2);
-	row.created_ms = sqlite3_column_int64(s, 3);
-	row.sealed = sqlite3_column_blob(s, 4);
-	row.sealed_len = (size_t)sqlite3_column_bytes(s, 4);
+	row.id = db_column_int64(s, 0);
+	row.subject_id = db_column_int64(s, 1);
+	row.owner_user_id = db_column_int64(s, 2);
+	row.created_ms = db_column_int64(s, 3);
+	row.sealed = db_column_blob(s, 4);
+	row.sealed_len = (size_t)db_column_bytes(s, 4);
 	return cb->fn(cb->ctx, &row);
 }
 
@@ -2018,34 +1564,33 @@ cxv_store_contacts(struct cxv_store *st, int64_t owner_user_id,
     cxv_store_contact_fn fn, void *ctx)
 {
 	struct co_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, owner_user_id ? S_CO_BY_OWNER : S_CO_SHARED, &r))
 	    == NULL)
 		return r;
 	if (owner_user_id != 0)
-		sqlite3_bind_int64(s, 1, owner_user_id);
+		db_bind_int64(s, 1, owner_user_id);
 	return each_row(s, contact_row, &cb);
 }
 
 int
 cxv_store_item_insert(struct cxv_store *st, const struct cxv_item_row *row)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_IT_INSERT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, row->id);
-	sqlite3_bind_int64(s, 2, row->interaction_id);
-	sqlite3_bind_int64(s, 3, row->subject_id);
-	sqlite3_bind_text(s, 4, row->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 5, row->protected_);
-	sqlite3_bind_int(s, 6, row->destinations);
-	sqlite3_bind_int64(s, 7, row->created_ms);
-	sqlite3_bind_blob(s, 8, row->sealed, (int)row->sealed_len,
-	    SQLITE_STATIC);
+	db_bind_int64(s, 1, row->id);
+	db_bind_int64(s, 2, row->interaction_id);
+	db_bind_int64(s, 3, row->subject_id);
+	db_bind_text(s, 4, row->name);
+	db_bind_int64(s, 5, row->protected_);
+	db_bind_int64(s, 6, row->destinations);
+	db_bind_int64(s, 7, row->created_ms);
+	db_bind_blob(s, 8, row->sealed, row->sealed_len);
 	return step_done(s);
 }
 
@@ -2055,20 +1600,20 @@ struct it_cb {
 };
 
 static int
-item_row(sqlite3_stmt *s, void *ctx)
+item_row(struct db_stmt *s, void *ctx)
 {
 	struct it_cb *cb = ctx;
 	struct cxv_item_row row;
 
-	row.id = sqlite3_column_int64(s, 0);
-	row.interaction_id = sqlite3_column_int64(s, 1);
-	row.subject_id = sqlite3_column_int64(s, 2);
+	row.id = db_column_int64(s, 0);
+	row.interaction_id = db_column_int64(s, 1);
+	row.subject_id = db_column_int64(s, 2);
 	row.name = text_or_empty(s, 3);
-	row.protected_ = sqlite3_column_int(s, 4);
-	row.destinations = sqlite3_column_int(s, 5);
-	row.created_ms = sqlite3_column_int64(s, 6);
-	row.sealed = sqlite3_column_blob(s, 7);
-	row.sealed_len = (size_t)sqlite3_column_bytes(s, 7);
+	row.protected_ = (int)db_column_int64(s, 4);
+	row.destinations = (int)db_column_int64(s, 5);
+	row.created_ms = db_column_int64(s, 6);
+	row.sealed = db_column_blob(s, 7);
+	row.sealed_len = (size_t)db_column_bytes(s, 7);
 	return cb->fn(cb->ctx, &row);
 }
 
@@ -2077,12 +1622,12 @@ cxv_store_items(struct cxv_store *st, int64_t interaction_id,
     cxv_store_item_fn fn, void *ctx)
 {
 	struct it_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_IT_BY_IA, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, interaction_id);
+	db_bind_int64(s, 1, interaction_id);
 	return each_row(s, item_row, &cb);
 }
 
@@ -2090,15 +1635,15 @@ int
 cxv_store_stat_insert(struct cxv_store *st, int64_t ts_ms, int64_t duration_s,
     int answered, const char *number_ps)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_TS_INSERT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, ts_ms);
-	sqlite3_bind_int64(s, 2, duration_s);
-	sqlite3_bind_int(s, 3, answered);
-	sqlite3_bind_text(s, 4, number_ps, -1, SQLITE_STATIC);
+	db_bind_int64(s, 1, ts_ms);
+	db_bind_int64(s, 2, duration_s);
+	db_bind_int64(s, 3, answered);
+	db_bind_text(s, 4, number_ps);
 	return step_done(s);
 }
 
@@ -2108,16 +1653,16 @@ struct day_cb {
 };
 
 static int
-day_row(sqlite3_stmt *s, void *ctx)
+day_row(struct db_stmt *s, void *ctx)
 {
 	struct day_cb *cb = ctx;
 	struct cxv_stat_day d;
 
-	d.day_ms = sqlite3_column_int64(s, 0) * 86400000;
-	d.calls = sqlite3_column_int64(s, 1);
-	d.answered = sqlite3_column_int64(s, 2);
-	d.duration_s = sqlite3_column_int64(s, 3);
-	d.numbers = sqlite3_column_int64(s, 4);
+	d.day_ms = db_column_int64(s, 0) * 86400000;
+	d.calls = db_column_int64(s, 1);
+	d.answered = db_column_int64(s, 2);
+	d.duration_s = db_column_int64(s, 3);
+	d.numbers = db_column_int64(s, 4);
 	return cb->fn(cb->ctx, &d);
 }
 
@@ -2126,32 +1671,31 @@ cxv_store_stat_days(struct cxv_store *st, int64_t since_ms, int64_t until_ms,
     cxv_store_stat_day_fn fn, void *ctx)
 {
 	struct day_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_TS_DAYS, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, since_ms);
-	sqlite3_bind_int64(s, 2, until_ms);
+	db_bind_int64(s, 1, since_ms);
+	db_bind_int64(s, 2, until_ms);
 	return each_row(s, day_row, &cb);
 }
 
 int
 cxv_store_charge_insert(struct cxv_store *st, const struct cxv_charge_row *row)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_CH_INSERT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, row->id);
-	sqlite3_bind_int64(s, 2, row->subject_id);
-	sqlite3_bind_text(s, 3, row->room, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, row->ts_ms);
-	sqlite3_bind_int64(s, 5, row->duration_s);
-	sqlite3_bind_int64(s, 6, row->amount_cents);
-	sqlite3_bind_blob(s, 7, row->sealed, (int)row->sealed_len,
-	    SQLITE_STATIC);
+	db_bind_int64(s, 1, row->id);
+	db_bind_int64(s, 2, row->subject_id);
+	db_bind_text(s, 3, row->room);
+	db_bind_int64(s, 4, row->ts_ms);
+	db_bind_int64(s, 5, row->duration_s);
+	db_bind_int64(s, 6, row->amount_cents);
+	db_bind_blob(s, 7, row->sealed, row->sealed_len);
 	return step_done(s);
 }
 
@@ -2161,19 +1705,19 @@ struct ch_cb {
 };
 
 static int
-charge_row(sqlite3_stmt *s, void *ctx)
+charge_row(struct db_stmt *s, void *ctx)
 {
 	struct ch_cb *cb = ctx;
 	struct cxv_charge_row row;
 
-	row.id = sqlite3_column_int64(s, 0);
-	row.subject_id = sqlite3_column_int64(s, 1);
+	row.id = db_column_int64(s, 0);
+	row.subject_id = db_column_int64(s, 1);
 	row.room = text_or_empty(s, 2);
-	row.ts_ms = sqlite3_column_int64(s, 3);
-	row.duration_s = sqlite3_column_int64(s, 4);
-	row.amount_cents = sqlite3_column_int64(s, 5);
-	row.sealed = sqlite3_column_blob(s, 6);
-	row.sealed_len = (size_t)sqlite3_column_bytes(s, 6);
+	row.ts_ms = db_column_int64(s, 3);
+	row.duration_s = db_column_int64(s, 4);
+	row.amount_cents = db_column_int64(s, 5);
+	row.sealed = db_column_blob(s, 6);
+	row.sealed_len = (size_t)db_column_bytes(s, 6);
 	return cb->fn(cb->ctx, &row);
 }
 
@@ -2182,30 +1726,30 @@ cxv_store_charges(struct cxv_store *st, const char *room, int64_t since_ms,
     int64_t until_ms, cxv_store_charge_fn fn, void *ctx)
 {
 	struct ch_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_CH_BY_ROOM, &r)) == NULL)
 		return r;
-	sqlite3_bind_text(s, 1, room, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, since_ms);
-	sqlite3_bind_int64(s, 3, until_ms);
+	db_bind_text(s, 1, room);
+	db_bind_int64(s, 2, since_ms);
+	db_bind_int64(s, 3, until_ms);
 	return each_row(s, charge_row, &cb);
 }
 
 int
 cxv_store_campaign_set_state(struct cxv_store *st, int64_t id, int state)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_CP_STATE, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int(s, 2, state);
+	db_bind_int64(s, 1, id);
+	db_bind_int64(s, 2, state);
 	if ((r = step_done(s)) != CXV_OK)
 		return r;
-	return sqlite3_changes(st->db) == 1 ? CXV_OK : CXV_ERR_NOT_FOUND;
+	return db_changes(st->db) == 1 ? CXV_OK : CXV_ERR_NOT_FOUND;
 }
 
 /* What erasing one subject removes, table by table (cascades included). */
@@ -2238,24 +1782,23 @@ int
 cxv_store_erase_counts(struct cxv_store *st, int64_t subject_id,
     cxv_store_count_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = NULL;
+	struct db_stmt *s = NULL;
 	size_t i;
 	int r = CXV_OK, rc;
 
 	for (i = 0; i < sizeof(erase_counts) / sizeof(erase_counts[0]) &&
 	    r == CXV_OK; i++) {
-		rc = sqlite3_prepare_v2(st->db, erase_counts[i].sql, -1, &s,
-		    NULL);
-		if (rc == SQLITE_OK) {
-			sqlite3_bind_int64(s, 1, subject_id);
-			rc = sqlite3_step(s);
+		rc = db_prepare(st->db, erase_counts[i].sql, &s);
+		if (rc == CXV_OK) {
+			db_bind_int64(s, 1, subject_id);
+			rc = db_step(s);
 		}
-		if (rc == SQLITE_ROW)
+		if (rc == DB_ROW)
 			r = fn(ctx, erase_counts[i].store,
-			    sqlite3_column_int64(s, 0));
+			    db_column_int64(s, 0));
 		else
-			r = cxv_sqlite_rc(rc) != CXV_OK ? cxv_sqlite_rc(rc) : CXV_ERR_INTERNAL;
-		sqlite3_finalize(s);
+			r = db_rc(rc) != CXV_OK ? db_rc(rc) : CXV_ERR_INTERNAL;
+		db_finalize(s);
 		s = NULL;
 	}
 	return r;
@@ -2267,11 +1810,11 @@ struct file_cb {
 };
 
 static int
-file_row(sqlite3_stmt *s, void *ctx)
+file_row(struct db_stmt *s, void *ctx)
 {
 	struct file_cb *cb = ctx;
 
-	return cb->fn(cb->ctx, text_or_empty(s, 0), sqlite3_column_int64(s, 1));
+	return cb->fn(cb->ctx, text_or_empty(s, 0), db_column_int64(s, 1));
 }
 
 int
@@ -2279,27 +1822,27 @@ cxv_store_subject_files(struct cxv_store *st, int64_t subject_id,
     cxv_store_file_fn fn, void *ctx)
 {
 	struct file_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_ER_FILES, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, subject_id);
+	db_bind_int64(s, 1, subject_id);
 	return each_row(s, file_row, &cb);
 }
 
 int
 cxv_store_stat_delete(struct cxv_store *st, const char *number_ps, int64_t *n)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	*n = 0;
 	if ((s = stmt(st, S_TS_DELETE, &r)) == NULL)
 		return r;
-	sqlite3_bind_text(s, 1, number_ps, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, number_ps);
 	if ((r = step_done(s)) == CXV_OK)
-		*n = sqlite3_changes(st->db);
+		*n = db_changes(st->db);
 	return r;
 }
 
@@ -2307,38 +1850,28 @@ int
 cxv_store_erasure_insert(struct cxv_store *st, int64_t subject_id,
     int64_t erased_ms, const char *receipt)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_ER_INSERT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, subject_id);
-	sqlite3_bind_int64(s, 2, erased_ms);
-	sqlite3_bind_text(s, 3, receipt, -1, SQLITE_STATIC);
+	db_bind_int64(s, 1, subject_id);
+	db_bind_int64(s, 2, erased_ms);
+	db_bind_text(s, 3, receipt);
 	return step_done(s);
-}
-
-/* Bind text, or SQL NULL for a NULL pointer. */
-static void
-bind_text_or_null(sqlite3_stmt *s, int i, const char *text)
-{
-	if (text != NULL)
-		sqlite3_bind_text(s, i, text, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, i);
 }
 
 static int
 bind_profile(struct cxv_store *st, enum stmt_id id,
-    const struct cxv_profile_row *row, sqlite3_stmt **out)
+    const struct cxv_profile_row *row, struct db_stmt **out)
 {
 	int r;
 
 	if ((*out = stmt(st, id, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(*out, 1, row->id);
-	sqlite3_bind_text(*out, 2, row->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(*out, 3, (int64_t)row->perms);
+	db_bind_int64(*out, 1, row->id);
+	db_bind_text(*out, 2, row->name);
+	db_bind_int64(*out, 3, (int64_t)row->perms);
 	return CXV_OK;
 }
 
@@ -2346,7 +1879,7 @@ int
 cxv_store_profile_insert(struct cxv_store *st,
     const struct cxv_profile_row *row)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((r = bind_profile(st, S_PR_INSERT, row, &s)) != CXV_OK)
@@ -2358,7 +1891,7 @@ int
 cxv_store_profile_update(struct cxv_store *st,
     const struct cxv_profile_row *row)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((r = bind_profile(st, S_PR_UPDATE, row, &s)) != CXV_OK)
@@ -2369,12 +1902,12 @@ cxv_store_profile_update(struct cxv_store *st,
 int
 cxv_store_profile_delete(struct cxv_store *st, int64_t id)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_PR_DELETE, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	return step_one_change(st, s);
 }
 
@@ -2384,14 +1917,14 @@ struct pr_cb {
 };
 
 static int
-profile_row(sqlite3_stmt *s, void *ctx)
+profile_row(struct db_stmt *s, void *ctx)
 {
 	struct pr_cb *cb = ctx;
 	struct cxv_profile_row row;
 
-	row.id = sqlite3_column_int64(s, 0);
-	row.name = (const char *)sqlite3_column_text(s, 1);
-	row.perms = (uint64_t)sqlite3_column_int64(s, 2);
+	row.id = db_column_int64(s, 0);
+	row.name = db_column_text(s, 1);
+	row.perms = (uint64_t)db_column_int64(s, 2);
 	if (row.name == NULL)
 		return CXV_ERR_CORRUPT;
 	return cb->fn(cb->ctx, &row);
@@ -2402,15 +1935,15 @@ cxv_store_profile_get(struct cxv_store *st, int64_t id, const char *name,
     cxv_store_profile_fn fn, void *ctx)
 {
 	struct pr_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, name != NULL ? S_PR_BY_NAME : S_PR_GET, &r)) == NULL)
 		return r;
 	if (name != NULL)
-		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		db_bind_text(s, 1, name);
 	else
-		sqlite3_bind_int64(s, 1, id);
+		db_bind_int64(s, 1, id);
 	return one_row(s, profile_row, &cb);
 }
 
@@ -2418,7 +1951,7 @@ int
 cxv_store_profile_all(struct cxv_store *st, cxv_store_profile_fn fn, void *ctx)
 {
 	struct pr_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_PR_ALL, &r)) == NULL)
@@ -2429,16 +1962,16 @@ cxv_store_profile_all(struct cxv_store *st, cxv_store_profile_fn fn, void *ctx)
 int
 cxv_store_profile_users(struct cxv_store *st, int64_t id, int64_t *n)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	*n = 0;
 	if ((s = stmt(st, S_PR_USERS, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	if ((r = step_row(s)) == CXV_OK)
-		*n = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		*n = db_column_int64(s, 0);
+	db_reset(s);
 	return r;
 }
 
@@ -2446,19 +1979,19 @@ int
 cxv_store_credential_put(struct cxv_store *st,
     const struct cxv_credential_row *row)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_CRED_PUT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, row->user_id);
-	sqlite3_bind_int64(s, 2, row->profile_id);
-	bind_text_or_null(s, 3, row->pw_hash);
-	sqlite3_bind_int64(s, 4, row->pw_changed_ms);
-	bind_text_or_null(s, 5, row->pin_hash);
-	sqlite3_bind_int(s, 6, row->must_change);
-	sqlite3_bind_int(s, 7, row->failures);
-	sqlite3_bind_int64(s, 8, row->locked_until_ms);
+	db_bind_int64(s, 1, row->user_id);
+	db_bind_int64(s, 2, row->profile_id);
+	db_bind_text(s, 3, row->pw_hash);
+	db_bind_int64(s, 4, row->pw_changed_ms);
+	db_bind_text(s, 5, row->pin_hash);
+	db_bind_int64(s, 6, row->must_change);
+	db_bind_int64(s, 7, row->failures);
+	db_bind_int64(s, 8, row->locked_until_ms);
 	return step_done(s);
 }
 
@@ -2468,19 +2001,19 @@ struct cred_cb {
 };
 
 static int
-credential_row(sqlite3_stmt *s, void *ctx)
+credential_row(struct db_stmt *s, void *ctx)
 {
 	struct cred_cb *cb = ctx;
 	struct cxv_credential_row row;
 
-	row.user_id = sqlite3_column_int64(s, 0);
-	row.profile_id = sqlite3_column_int64(s, 1);
-	row.pw_hash = (const char *)sqlite3_column_text(s, 2);
-	row.pw_changed_ms = sqlite3_column_int64(s, 3);
-	row.pin_hash = (const char *)sqlite3_column_text(s, 4);
-	row.must_change = sqlite3_column_int(s, 5);
-	row.failures = sqlite3_column_int(s, 6);
-	row.locked_until_ms = sqlite3_column_int64(s, 7);
+	row.user_id = db_column_int64(s, 0);
+	row.profile_id = db_column_int64(s, 1);
+	row.pw_hash = db_column_text(s, 2);
+	row.pw_changed_ms = db_column_int64(s, 3);
+	row.pin_hash = db_column_text(s, 4);
+	row.must_change = (int)db_column_int64(s, 5);
+	row.failures = (int)db_column_int64(s, 6);
+	row.locked_until_ms = db_column_int64(s, 7);
 	return cb->fn(cb->ctx, &row);
 }
 
@@ -2489,12 +2022,12 @@ cxv_store_credential_get(struct cxv_store *st, int64_t user_id,
     cxv_store_credential_fn fn, void *ctx)
 {
 	struct cred_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_CRED_GET, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, user_id);
+	db_bind_int64(s, 1, user_id);
 	return one_row(s, credential_row, &cb);
 }
 
@@ -2503,8 +2036,8 @@ cxv_store_credential_get(struct cxv_store *st, int64_t user_id,
  * (bound), then, at limit, lock with statement lock(?1 key, ?2 until).
  */
 static int
-count_failure(struct cxv_store *st, sqlite3_stmt *s, enum stmt_id lock,
-    void (*bind_key)(sqlite3_stmt *, const void *), const void *key,
+count_failure(struct cxv_store *st, struct db_stmt *s, enum stmt_id lock,
+    void (*bind_key)(struct db_stmt *, const void *), const void *key,
     int limit, int64_t until, int *locked)
 {
 	int64_t failures = 0;
@@ -2512,35 +2045,35 @@ count_failure(struct cxv_store *st, sqlite3_stmt *s, enum stmt_id lock,
 
 	*locked = 0;
 	if ((r = step_row(s)) == CXV_OK)
-		failures = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		failures = db_column_int64(s, 0);
+	db_reset(s);
 	if (r != CXV_OK || failures < limit)
 		return r;
 	if ((s = stmt(st, lock, &r)) == NULL)
 		return r;
 	bind_key(s, key);
-	sqlite3_bind_int64(s, 2, until);
+	db_bind_int64(s, 2, until);
 	*locked = 1;
 	return step_done(s);
 }
 
 static void
-bind_user(sqlite3_stmt *s, const void *key)
+bind_user(struct db_stmt *s, const void *key)
 {
-	sqlite3_bind_int64(s, 1, *(const int64_t *)key);
+	db_bind_int64(s, 1, *(const int64_t *)key);
 }
 
 static void
-bind_bidx(sqlite3_stmt *s, const void *key)
+bind_bidx(struct db_stmt *s, const void *key)
 {
-	sqlite3_bind_blob(s, 1, key, 32, SQLITE_STATIC);
+	db_bind_blob(s, 1, key, 32);
 }
 
 int
 cxv_store_credential_fail(struct cxv_store *st, int64_t user_id, int limit,
     int64_t locked_until_ms, int *locked)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_CRED_FAIL, &r)) == NULL)
@@ -2553,7 +2086,7 @@ cxv_store_credential_fail(struct cxv_store *st, int64_t user_id, int limit,
 int
 cxv_store_credential_clear(struct cxv_store *st, int64_t user_id)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_CRED_CLEAR, &r)) == NULL)
@@ -2566,7 +2099,7 @@ int
 cxv_store_login_failure_get(struct cxv_store *st, const uint8_t bidx[32],
     int64_t *locked_until_ms)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	*locked_until_ms = 0;
@@ -2574,8 +2107,8 @@ cxv_store_login_failure_get(struct cxv_store *st, const uint8_t bidx[32],
 		return r;
 	bind_bidx(s, bidx);
 	if ((r = step_row(s)) == CXV_OK)
-		*locked_until_ms = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		*locked_until_ms = db_column_int64(s, 0);
+	db_reset(s);
 	return r == CXV_ERR_NOT_FOUND ? CXV_OK : r;
 }
 
@@ -2583,7 +2116,7 @@ int
 cxv_store_login_failure_add(struct cxv_store *st, const uint8_t bidx[32],
     int limit, int64_t locked_until_ms, int *locked)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_LF_ADD, &r)) == NULL)
@@ -2599,10 +2132,10 @@ struct text_cb {
 };
 
 static int
-text_row(sqlite3_stmt *s, void *ctx)
+text_row(struct db_stmt *s, void *ctx)
 {
 	struct text_cb *cb = ctx;
-	const char *t = (const char *)sqlite3_column_text(s, 0);
+	const char *t = db_column_text(s, 0);
 
 	return t != NULL ? cb->fn(cb->ctx, t) : CXV_ERR_CORRUPT;
 }
@@ -2612,13 +2145,13 @@ cxv_store_password_history(struct cxv_store *st, int64_t user_id, int n,
     cxv_store_text_fn fn, void *ctx)
 {
 	struct text_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_PH_LIST, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, user_id);
-	sqlite3_bind_int(s, 2, n);
+	db_bind_int64(s, 1, user_id);
+	db_bind_int64(s, 2, n);
 	return each_row(s, text_row, &cb);
 }
 
@@ -2626,19 +2159,19 @@ int
 cxv_store_password_history_add(struct cxv_store *st, int64_t user_id,
     const char *hash, int64_t changed_ms, int keep)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_PH_INSERT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, user_id);
-	sqlite3_bind_text(s, 2, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, changed_ms);
+	db_bind_int64(s, 1, user_id);
+	db_bind_text(s, 2, hash);
+	db_bind_int64(s, 3, changed_ms);
 	if ((r = step_done(s)) != CXV_OK ||
 	    (s = stmt(st, S_PH_TRIM, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, user_id);
-	sqlite3_bind_int(s, 2, keep);
+	db_bind_int64(s, 1, user_id);
+	db_bind_int64(s, 2, keep);
 	return step_done(s);
 }
 
@@ -2646,18 +2179,18 @@ int
 cxv_store_session_insert(struct cxv_store *st,
     const struct cxv_session_row *row)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_SE_INSERT, &r)) == NULL)
 		return r;
 	bind_bidx(s, row->token_hash);
-	sqlite3_bind_int64(s, 2, row->user_id);
-	sqlite3_bind_int(s, 3, row->kind);
-	sqlite3_bind_int64(s, 4, (int64_t)row->scope);
-	sqlite3_bind_int64(s, 5, row->created_ms);
-	sqlite3_bind_int64(s, 6, row->last_ms);
-	sqlite3_bind_int64(s, 7, row->expires_ms);
+	db_bind_int64(s, 2, row->user_id);
+	db_bind_int64(s, 3, row->kind);
+	db_bind_int64(s, 4, (int64_t)row->scope);
+	db_bind_int64(s, 5, row->created_ms);
+	db_bind_int64(s, 6, row->last_ms);
+	db_bind_int64(s, 7, row->expires_ms);
 	return step_done(s);
 }
 
@@ -2667,20 +2200,20 @@ struct se_cb {
 };
 
 static int
-session_row(sqlite3_stmt *s, void *ctx)
+session_row(struct db_stmt *s, void *ctx)
 {
 	struct se_cb *cb = ctx;
 	struct cxv_session_row row;
 
-	if (sqlite3_column_bytes(s, 0) != 32)
+	if (db_column_bytes(s, 0) != 32)
 		return CXV_ERR_CORRUPT;
-	row.token_hash = sqlite3_column_blob(s, 0);
-	row.user_id = sqlite3_column_int64(s, 1);
-	row.kind = sqlite3_column_int(s, 2);
-	row.scope = (uint64_t)sqlite3_column_int64(s, 3);
-	row.created_ms = sqlite3_column_int64(s, 4);
-	row.last_ms = sqlite3_column_int64(s, 5);
-	row.expires_ms = sqlite3_column_int64(s, 6);
+	row.token_hash = db_column_blob(s, 0);
+	row.user_id = db_column_int64(s, 1);
+	row.kind = (int)db_column_int64(s, 2);
+	row.scope = (uint64_t)db_column_int64(s, 3);
+	row.created_ms = db_column_int64(s, 4);
+	row.last_ms = db_column_int64(s, 5);
+	row.expires_ms = db_column_int64(s, 6);
 	return cb->fn(cb->ctx, &row);
 }
 
@@ -2689,7 +2222,7 @@ cxv_store_session_get(struct cxv_store *st, const uint8_t hash[32],
     cxv_store_session_fn fn, void *ctx)
 {
 	struct se_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_SE_GET, &r)) == NULL)
@@ -2703,14 +2236,14 @@ static int
 session_write(struct cxv_store *st, enum stmt_id id, const uint8_t hash[32],
     int64_t last_ms)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, id, &r)) == NULL)
 		return r;
 	bind_bidx(s, hash);
 	if (id == S_SE_TOUCH)
-		sqlite3_bind_int64(s, 2, last_ms);
+		db_bind_int64(s, 2, last_ms);
 	return step_one_change(st, s);
 }
 
@@ -2732,14 +2265,14 @@ cxv_store_session_live(struct cxv_store *st, int64_t user_id, int kind,
     int64_t now_ms, cxv_store_session_fn fn, void *ctx)
 {
 	struct se_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_SE_LIVE, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, user_id);
-	sqlite3_bind_int(s, 2, kind);
-	sqlite3_bind_int64(s, 3, now_ms);
+	db_bind_int64(s, 1, user_id);
+	db_bind_int64(s, 2, kind);
+	db_bind_int64(s, 3, now_ms);
 	return each_row(s, session_row, &cb);
 }
 
@@ -2747,27 +2280,27 @@ int
 cxv_store_session_delete_user(struct cxv_store *st, int64_t user_id,
     int64_t *n)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	*n = 0;
 	if ((s = stmt(st, S_SE_DELETE_USER, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, user_id);
+	db_bind_int64(s, 1, user_id);
 	if ((r = step_done(s)) == CXV_OK)
-		*n = sqlite3_changes(st->db);
+		*n = db_changes(st->db);
 	return r;
 }
 
 int
 cxv_store_session_expire(struct cxv_store *st, int64_t now_ms)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_SE_EXPIRE, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, now_ms);
+	db_bind_int64(s, 1, now_ms);
 	return step_done(s);
 }
 
@@ -2775,18 +2308,18 @@ int
 cxv_store_subject_flags(struct cxv_store *st, int64_t id, int *hold,
     int *restricted)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	*hold = *restricted = 0;
 	if ((s = stmt(st, S_SUBJ_FLAGS, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	if ((r = step_row(s)) == CXV_OK) {
-		*hold = sqlite3_column_int(s, 0);
-		*restricted = sqlite3_column_int(s, 1);
+		*hold = (int)db_column_int64(s, 0);
+		*restricted = (int)db_column_int64(s, 1);
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	return r;
 }
 
@@ -2794,14 +2327,14 @@ int
 cxv_store_subject_flag_set(struct cxv_store *st, int64_t id, int restricted,
     int on)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, restricted ? S_SUBJ_RESTRICT : S_SUBJ_HOLD, &r)) ==
 	    NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int(s, 2, on != 0);
+	db_bind_int64(s, 1, id);
+	db_bind_int64(s, 2, on != 0);
 	return step_one_change(st, s);
 }
 
@@ -2854,23 +2387,22 @@ int
 cxv_store_sealed_each(struct cxv_store *st, int64_t subject_id,
     cxv_store_sealed_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = NULL;
+	struct db_stmt *s = NULL;
 	int t, rc, r = CXV_OK;
 
 	for (t = 0; t < CXV_SEALED__COUNT && r == CXV_OK; t++) {
-		rc = sqlite3_prepare_v2(st->db, sealed_tables[t].select, -1, &s,
-		    NULL);
-		if (rc != SQLITE_OK)
-			return cxv_sqlite_rc(rc);
-		sqlite3_bind_int64(s, 1, subject_id);
-		while (r == CXV_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		rc = db_prepare(st->db, sealed_tables[t].select, &s);
+		if (rc != CXV_OK)
+			return db_rc(rc);
+		db_bind_int64(s, 1, subject_id);
+		while (r == CXV_OK && (rc = db_step(s)) == DB_ROW)
 			r = fn(ctx, t, sealed_tables[t].ad,
-			    sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
-			    sqlite3_column_blob(s, 2),
-			    (size_t)sqlite3_column_bytes(s, 2));
-		if (r == CXV_OK && rc != SQLITE_DONE)
-			r = cxv_sqlite_rc(rc);
-		sqlite3_finalize(s);
+			    db_column_int64(s, 0), db_column_int64(s, 1),
+			    db_column_blob(s, 2),
+			    (size_t)db_column_bytes(s, 2));
+		if (r == CXV_OK && rc != DB_DONE)
+			r = db_rc(rc);
+		db_finalize(s);
 	}
 	return r;
 }
@@ -2879,19 +2411,18 @@ int
 cxv_store_sealed_update(struct cxv_store *st, int table, int64_t id,
     int64_t subject_id, const uint8_t *sealed, size_t len)
 {
-	sqlite3_stmt *s = NULL;
+	struct db_stmt *s = NULL;
 	int rc, r;
 
 	if (table < 0 || table >= CXV_SEALED__COUNT)
 		return CXV_ERR_INVALID;
-	if ((rc = sqlite3_prepare_v2(st->db, sealed_tables[table].update, -1,
-	    &s, NULL)) != SQLITE_OK)
-		return cxv_sqlite_rc(rc);
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_blob(s, 2, sealed, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, subject_id);
+	if ((rc = db_prepare(st->db, sealed_tables[table].update, &s)) != CXV_OK)
+		return db_rc(rc);
+	db_bind_int64(s, 1, id);
+	db_bind_blob(s, 2, sealed, len);
+	db_bind_int64(s, 3, subject_id);
 	r = step_one_change(st, s);
-	sqlite3_finalize(s);
+	db_finalize(s);
 	return r;
 }
 
@@ -2899,17 +2430,17 @@ int
 cxv_store_request_insert(struct cxv_store *st,
     const struct cxv_request_row *row)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_RQ_INSERT, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, row->id);
-	sqlite3_bind_int64(s, 2, row->subject_id);
-	sqlite3_bind_int64(s, 3, row->requester);
-	sqlite3_bind_int64(s, 4, row->filed_ms);
-	sqlite3_bind_text(s, 5, row->ground, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 6, row->status);
+	db_bind_int64(s, 1, row->id);
+	db_bind_int64(s, 2, row->subject_id);
+	db_bind_int64(s, 3, row->requester);
+	db_bind_int64(s, 4, row->filed_ms);
+	db_bind_text(s, 5, row->ground);
+	db_bind_int64(s, 6, row->status);
 	return step_done(s);
 }
 
@@ -2919,21 +2450,21 @@ struct rq_cb {
 };
 
 static int
-request_row(sqlite3_stmt *s, void *ctx)
+request_row(struct db_stmt *s, void *ctx)
 {
 	struct rq_cb *cb = ctx;
 	struct cxv_request_row row;
 
-	row.id = sqlite3_column_int64(s, 0);
-	row.subject_id = sqlite3_column_int64(s, 1);
-	row.requester = sqlite3_column_int64(s, 2);
-	row.filed_ms = sqlite3_column_int64(s, 3);
-	row.ground = (const char *)sqlite3_column_text(s, 4);
-	row.status = sqlite3_column_int(s, 5);
-	row.decided_by = sqlite3_column_int64(s, 6);
-	row.decided_ms = sqlite3_column_int64(s, 7);
-	row.decision = (const char *)sqlite3_column_text(s, 8);
-	row.receipt = (const char *)sqlite3_column_text(s, 9);
+	row.id = db_column_int64(s, 0);
+	row.subject_id = db_column_int64(s, 1);
+	row.requester = db_column_int64(s, 2);
+	row.filed_ms = db_column_int64(s, 3);
+	row.ground = db_column_text(s, 4);
+	row.status = (int)db_column_int64(s, 5);
+	row.decided_by = db_column_int64(s, 6);
+	row.decided_ms = db_column_int64(s, 7);
+	row.decision = db_column_text(s, 8);
+	row.receipt = db_column_text(s, 9);
 	if (row.ground == NULL || row.decision == NULL || row.receipt == NULL)
 		return CXV_ERR_CORRUPT;
 	return cb->fn(cb->ctx, &row);
@@ -2944,12 +2475,12 @@ cxv_store_request_get(struct cxv_store *st, int64_t id,
     cxv_store_request_fn fn, void *ctx)
 {
 	struct rq_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_RQ_GET, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	return one_row(s, request_row, &cb);
 }
 
@@ -2958,13 +2489,13 @@ cxv_store_requests(struct cxv_store *st, int status, int64_t requester,
     cxv_store_request_fn fn, void *ctx)
 {
 	struct rq_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_RQ_LIST, &r)) == NULL)
 		return r;
-	sqlite3_bind_int(s, 1, status);
-	sqlite3_bind_int64(s, 2, requester);
+	db_bind_int64(s, 1, status);
+	db_bind_int64(s, 2, requester);
 	return each_row(s, request_row, &cb);
 }
 
@@ -2972,17 +2503,17 @@ int
 cxv_store_request_decide(struct cxv_store *st,
     const struct cxv_request_row *row)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_RQ_DECIDE, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, row->id);
-	sqlite3_bind_int(s, 2, row->status);
-	sqlite3_bind_int64(s, 3, row->decided_by);
-	sqlite3_bind_int64(s, 4, row->decided_ms);
-	sqlite3_bind_text(s, 5, row->decision, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, row->receipt, -1, SQLITE_STATIC);
+	db_bind_int64(s, 1, row->id);
+	db_bind_int64(s, 2, row->status);
+	db_bind_int64(s, 3, row->decided_by);
+	db_bind_int64(s, 4, row->decided_ms);
+	db_bind_text(s, 5, row->decision);
+	db_bind_text(s, 6, row->receipt);
 	return step_one_change(st, s);
 }
 
@@ -3014,8 +2545,8 @@ static const struct {
  * identifiers, with no sealed values and no data items left.
  */
 static const char *const skeleton_sql[] = {
-	"INSERT OR IGNORE INTO subject (id, wrapped_key, created_ms) "
-	"VALUES (1, x'', 0)",
+	"INSERT INTO subject (id, wrapped_key, created_ms) VALUES (1, x'', 0) "
+	"ON CONFLICT (id) DO NOTHING",
 	"DELETE FROM interaction_item WHERE interaction_id IN (SELECT id "
 	"FROM interaction WHERE subject_id = ?1 AND agent_user_id != 0)",
 	"DELETE FROM content WHERE interaction_id IN (SELECT id FROM "
@@ -3028,21 +2559,20 @@ int
 cxv_store_keep_skeletons(struct cxv_store *st, int64_t subject_id,
     int64_t *n)
 {
-	sqlite3_stmt *s = NULL;
+	struct db_stmt *s = NULL;
 	size_t i;
 	int rc, r = CXV_OK;
 
 	*n = 0;
 	for (i = 0; r == CXV_OK && i < sizeof(skeleton_sql) /
 	    sizeof(skeleton_sql[0]); i++) {
-		if ((rc = sqlite3_prepare_v2(st->db, skeleton_sql[i], -1, &s,
-		    NULL)) != SQLITE_OK)
-			return cxv_sqlite_rc(rc);
+		if ((rc = db_prepare(st->db, skeleton_sql[i], &s)) != CXV_OK)
+			return db_rc(rc);
 		if (i > 0)
-			sqlite3_bind_int64(s, 1, subject_id);
+			db_bind_int64(s, 1, subject_id);
 		if ((r = step_done(s)) == CXV_OK && i == 3)
-			*n = sqlite3_changes(st->db);
-		sqlite3_finalize(s);
+			*n = db_changes(st->db);
+		db_finalize(s);
 	}
 	return r;
 }
@@ -3063,78 +2593,64 @@ cxv_store_user_anonymize(struct cxv_store *st, int64_t user_id,
     int64_t subject_id, const uint8_t logon_bidx[32], const uint8_t *sealed,
     size_t len, cxv_store_file_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = NULL;
+	struct db_stmt *s = NULL;
 	size_t i;
 	int rc, r;
 
 	/* The user's own content files, named before their rows go. */
-	if ((rc = sqlite3_prepare_v2(st->db, "SELECT file, size FROM content "
-	    "WHERE subject_id = ?1 AND interaction_id = 0", -1, &s, NULL)) !=
-	    SQLITE_OK)
-		return cxv_sqlite_rc(rc);
-	sqlite3_bind_int64(s, 1, subject_id);
+	if ((rc = db_prepare(st->db, "SELECT file, size FROM content "
+	    "WHERE subject_id = ?1 AND interaction_id = 0", &s)) !=
+	    CXV_OK)
+		return db_rc(rc);
+	db_bind_int64(s, 1, subject_id);
 	r = CXV_OK;
-	while (r == CXV_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		r = fn(ctx, text_or_empty(s, 0), sqlite3_column_int64(s, 1));
-	if (r == CXV_OK && rc != SQLITE_DONE)
-		r = cxv_sqlite_rc(rc);
-	sqlite3_finalize(s);
+	while (r == CXV_OK && (rc = db_step(s)) == DB_ROW)
+		r = fn(ctx, text_or_empty(s, 0), db_column_int64(s, 1));
+	if (r == CXV_OK && rc != DB_DONE)
+		r = db_rc(rc);
+	db_finalize(s);
 	for (i = 0; r == CXV_OK && i < sizeof(anonymize_sql) /
 	    sizeof(anonymize_sql[0]); i++) {
-		if ((rc = sqlite3_prepare_v2(st->db, anonymize_sql[i], -1, &s,
-		    NULL)) != SQLITE_OK)
-			return cxv_sqlite_rc(rc);
-		sqlite3_bind_int64(s, 1, user_id);
-		sqlite3_bind_int64(s, 2, subject_id);
+		if ((rc = db_prepare(st->db, anonymize_sql[i], &s)) != CXV_OK)
+			return db_rc(rc);
+		db_bind_int64(s, 1, user_id);
+		db_bind_int64(s, 2, subject_id);
 		r = step_done(s);
-		sqlite3_finalize(s);
+		db_finalize(s);
 	}
 	if (r != CXV_OK || (r = cxv_store_user_set_logon(st, subject_id,
 	    logon_bidx)) != CXV_OK || (r = cxv_store_sealed_update(st,
 	    CXV_SEALED_USER, user_id, subject_id, sealed, len)) != CXV_OK)
 		return r;
-	if ((rc = sqlite3_prepare_v2(st->db, "UPDATE user_account SET status = "
-	    "1 WHERE id = ?1", -1, &s, NULL)) != SQLITE_OK)
-		return cxv_sqlite_rc(rc);
-	sqlite3_bind_int64(s, 1, user_id);
+	if ((rc = db_prepare(st->db, "UPDATE user_account SET status = "
+	    "1 WHERE id = ?1", &s)) != CXV_OK)
+		return db_rc(rc);
+	db_bind_int64(s, 1, user_id);
 	r = step_done(s);
-	sqlite3_finalize(s);
+	db_finalize(s);
 	return r;
-}
-
-const char *
-cxv_store_engine(void)
-{
-	return "SQLite " SQLITE_VERSION;
 }
 
 int
 cxv_store_inventory(struct cxv_store *st, cxv_store_inventory_fn fn,
     void *ctx)
 {
-	sqlite3_stmt *s = NULL;
+	struct db_stmt *s = NULL;
 	size_t i;
 	int rc, r = CXV_OK;
 
 	for (i = 0; i < sizeof(inventory) / sizeof(inventory[0]) &&
 	    r == CXV_OK; i++) {
-		if ((rc = sqlite3_prepare_v2(st->db, inventory[i].sql, -1, &s,
-		    NULL)) != SQLITE_OK)
-			return cxv_sqlite_rc(rc);
-		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-			r = fn(ctx, inventory[i].store, sqlite3_column_int64(s, 0),
-			    sqlite3_column_int64(s, 1));
+		if ((rc = db_prepare(st->db, inventory[i].sql, &s)) != CXV_OK)
+			return db_rc(rc);
+		if ((rc = db_step(s)) == DB_ROW)
+			r = fn(ctx, inventory[i].store, db_column_int64(s, 0),
+			    db_column_int64(s, 1));
 		else
-			r = cxv_sqlite_rc(rc);
-		sqlite3_finalize(s);
+			r = db_rc(rc);
+		db_finalize(s);
 	}
 	return r;
-}
-
-int
-cxv_store_checkpoint(struct cxv_store *st)
-{
-	return exec(st, "PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 struct rec_cb {
@@ -3143,25 +2659,25 @@ struct rec_cb {
 };
 
 static int
-record_row(sqlite3_stmt *s, void *ctx)
+record_row(struct db_stmt *s, void *ctx)
 {
 	struct rec_cb *cb = ctx;
 	struct cxv_record_ref ref;
 
 	ref.store = text_or_empty(s, 0);
-	ref.id = sqlite3_column_int64(s, 1);
-	ref.ts_ms = sqlite3_column_int64(s, 2);
-	ref.media = sqlite3_column_type(s, 3) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int(s, 3);
+	ref.id = db_column_int64(s, 1);
+	ref.ts_ms = db_column_int64(s, 2);
+	ref.media = db_column_null(s, 3) ? -1 :
+	    (int)db_column_int64(s, 3);
 	return cb->fn(cb->ctx, &ref);
 }
 
 static int
-stat_row(sqlite3_stmt *s, void *ctx)
+stat_row(struct db_stmt *s, void *ctx)
 {
 	struct rec_cb *cb = ctx;
-	struct cxv_record_ref ref = { "statistics", sqlite3_column_int64(s, 0),
-	    sqlite3_column_int64(s, 1), -1 };
+	struct cxv_record_ref ref = { "statistics", db_column_int64(s, 0),
+	    db_column_int64(s, 1), -1 };
 
 	return cb->fn(cb->ctx, &ref);
 }
@@ -3171,12 +2687,12 @@ cxv_store_stat_rows(struct cxv_store *st, const char *number_ps,
     cxv_store_record_fn fn, void *ctx)
 {
 	struct rec_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_TS_ROWS, &r)) == NULL)
 		return r;
-	sqlite3_bind_text(s, 1, number_ps, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, number_ps);
 	return each_row(s, stat_row, &cb);
 }
 
@@ -3185,11 +2701,11 @@ cxv_store_subject_records(struct cxv_store *st, int64_t subject_id,
     cxv_store_record_fn fn, void *ctx)
 {
 	struct rec_cb cb = { fn, ctx };
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int r;
 
 	if ((s = stmt(st, S_SUBJ_RECORDS, &r)) == NULL)
 		return r;
-	sqlite3_bind_int64(s, 1, subject_id);
+	db_bind_int64(s, 1, subject_id);
 	return each_row(s, record_row, &cb);
 }

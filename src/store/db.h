@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The SQL connection under the store (DESIGN 4): one small interface,
+ * two engines (db_sqlite.c, db_pg.c). The store's functions and SQL are
+ * written once against it; an engine adds its connection, transactions,
+ * schema DDL and what only it can do (snapshots, checkpoints).
+ *
+ * SQL uses ?N parameters (PostgreSQL's engine turns them into $N).
+ * Statements follow SQLite's life cycle: bind, step until DB_DONE,
+ * reset (which also unbinds: an unbound parameter is NULL). Strings and
+ * blobs read from a row stay valid until the next step or reset.
+ * Not for use outside src/store/.
+ */
+#ifndef CXV_DB_H
+#define CXV_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The last migration both engines know (their lists have this length). */
+#define DB_SCHEMA_LATEST	14
+
+/* db_step() results beside the vault's errors (err.h). */
+#define DB_ROW		1000
+#define DB_DONE		1001
+
+struct db;
+struct db_stmt;
+
+struct db_ops {
+	const char *(*name)(struct db *);
+	void (*close)(struct db *);
+	int (*exec)(struct db *, const char *sql);
+	int (*prepare)(struct db *, const char *sql, struct db_stmt **out);
+	void (*finalize)(struct db_stmt *);
+	void (*reset)(struct db_stmt *);
+	int (*step)(struct db_stmt *);
+	void (*bind_int64)(struct db_stmt *, int i, int64_t v);
+	void (*bind_text)(struct db_stmt *, int i, const char *v);
+	void (*bind_blob)(struct db_stmt *, int i, const void *v, size_t n);
+	int64_t (*column_int64)(struct db_stmt *, int i);
+	const char *(*column_text)(struct db_stmt *, int i);
+	const void *(*column_blob)(struct db_stmt *, int i);
+	size_t (*column_bytes)(struct db_stmt *, int i);
+	int (*column_null)(struct db_stmt *, int i);
+	/* Rows the last INSERT, UPDATE or DELETE changed. */
+	int64_t (*changes)(struct db *);
+	/* Write (one writer at a time: the audit chain never forks) or read. */
+	int (*begin)(struct db *, int write);
+	int (*commit)(struct db *, int write);
+	void (*rollback)(struct db *, int write);
+	int (*version_get)(struct db *, int *v);
+	int (*version_set)(struct db *, int v);	/* in the migration's txn */
+	/* A consistent copy as an SQLite file at path (backups). */
+	int (*snapshot)(struct db *, const char *path);
+	/* Give freed space back and make erased rows unreachable (DESIGN 3). */
+	int (*checkpoint)(struct db *);
+	/* migrations[i] takes the schema from version i to i + 1. */
+	const char *const *migrations;
+};
+
+struct db {
+	const struct db_ops *ops;
+};
+
+struct db_stmt {
+	struct db *db;
+};
+
+/* Open the SQLite file at path; with create, make it (0600, must not exist). */
+int db_sqlite_open(const char *path, int create, struct db **out /* OUT */);
+/* Connect to PostgreSQL with a libpq connection string or URL. */
+int db_pg_open(const char *conninfo, int create, struct db **out /* OUT */);
+/* Whether a store location names a PostgreSQL database. */
+int db_is_pg(const char *location);
+
+static inline int
+db_prepare(struct db *d, const char *sql, struct db_stmt **out)
+{
+	return d->ops->prepare(d, sql, out);
+}
+
+static inline void
+db_finalize(struct db_stmt *s)
+{
+	if (s != NULL)
+		s->db->ops->finalize(s);
+}
+
+static inline void db_reset(struct db_stmt *s) { s->db->ops->reset(s); }
+static inline int db_step(struct db_stmt *s) { return s->db->ops->step(s); }
+
+static inline void
+db_bind_int64(struct db_stmt *s, int i, int64_t v)
+{
+	s->db->ops->bind_int64(s, i, v);
+}
+
+static inline void
+db_bind_text(struct db_stmt *s, int i, const char *v)
+{
+	s->db->ops->bind_text(s, i, v);
+}
+
+static inline void
+db_bind_blob(struct db_stmt *s, int i, const void *v, size_t n)
+{
+	s->db->ops->bind_blob(s, i, v, n);
+}
+
+static inline int64_t
+db_column_int64(struct db_stmt *s, int i)
+{
+	return s->db->ops->column_int64(s, i);
+}
+
+static inline const char *
+db_column_text(struct db_stmt *s, int i)
+{
+	return s->db->ops->column_text(s, i);
+}
+
+static inline const void *
+db_column_blob(struct db_stmt *s, int i)
+{
+	return s->db->ops->column_blob(s, i);
+}
+
+static inline size_t
+db_column_bytes(struct db_stmt *s, int i)
+{
+	return s->db->ops->column_bytes(s, i);
+}
+
+static inline int
+db_column_null(struct db_stmt *s, int i)
+{
+	return s->db->ops->column_null(s, i);
+}
+
+static inline int64_t db_changes(struct db *d) { return d->ops->changes(d); }
+static inline int db_exec(struct db *d, const char *sql) { return d->ops->exec(d, sql); }
+
+/* A step's result as the vault's error: rows and the end are CXV_OK. */
+static inline int
+db_rc(int rc)
+{
+	return rc == DB_ROW || rc == DB_DONE ? 0 : rc;
+}
+
+#endif

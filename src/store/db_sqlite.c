@@ -1,0 +1,691 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The SQLite engine under the store (db.h): one file, WAL mode,
+ * secure_delete so freed pages are zeroed (DESIGN 3), foreign keys on,
+ * one writer at a time, checkpoints after commits, the schema version in
+ * PRAGMA user_version.
+ */
+#include "db.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "caps.h"
+#include "err.h"
+
+/*
+ * Forward migrations; migration i takes the schema from version i to i+1.
+ * Append only: a shipped migration is never edited. Every change is made
+ * in db_pg.c's list too.
+ */
+static const char *const migrations[DB_SCHEMA_LATEST] = {
+	/* 0 -> 1: the foundation. */
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+	"CREATE TABLE subject ("
+	"  id INTEGER PRIMARY KEY,"
+	"  wrapped_key BLOB NOT NULL,"
+	"  created_ms INTEGER NOT NULL);"
+	"CREATE TABLE subject_ident ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  kind INTEGER NOT NULL,"
+	"  bidx BLOB NOT NULL,"
+	"  sealed BLOB NOT NULL,"
+	"  UNIQUE (subject_id, kind, bidx));"
+	"CREATE INDEX subject_ident_bidx ON subject_ident (bidx, kind, subject_id);"
+	"CREATE TABLE audit ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  ts_ms INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  object_type TEXT NOT NULL,"
+	"  object_id TEXT NOT NULL,"
+	"  fields TEXT NOT NULL,"
+	"  prev BLOB NOT NULL,"
+	"  hash BLOB NOT NULL);"
+	"CREATE INDEX audit_ts ON audit (ts_ms);",
+	/*
+	 * 1 -> 2: interactions (R1.3). Every row carries its subject id so
+	 * that a distributed engine can shard by it; personal fields are one
+	 * sealed blob; the source reference is a keyed hash (idempotent
+	 * imports without storing the platform's id in clear).
+	 */
+	"CREATE TABLE interaction ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  media INTEGER NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  source_ref BLOB NOT NULL,"
+	"  started_ms INTEGER NOT NULL,"
+	"  answered_ms INTEGER NOT NULL,"
+	"  ended_ms INTEGER NOT NULL,"
+	"  outcome TEXT NOT NULL,"
+	"  sealed BLOB NOT NULL,"
+	"  UNIQUE (source, started_ms, source_ref));"
+	"CREATE INDEX interaction_subject ON interaction (subject_id, started_ms);"
+	"CREATE INDEX interaction_started ON interaction (started_ms);"
+	"CREATE TABLE interaction_step ("
+	"  interaction_id INTEGER NOT NULL"
+	"    REFERENCES interaction(id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  ts_ms INTEGER NOT NULL,"
+	"  kind INTEGER NOT NULL,"
+	"  PRIMARY KEY (interaction_id, seq)) WITHOUT ROWID;",
+	/*
+	 * 2 -> 3: personal content (R1.7). The bytes live sealed in files
+	 * with random names under DIR/content; the row links them to their
+	 * subject and record.
+	 */
+	"CREATE TABLE content ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  interaction_id INTEGER REFERENCES interaction(id) ON DELETE CASCADE,"
+	"  kind INTEGER NOT NULL,"
+	"  file TEXT NOT NULL UNIQUE,"
+	"  size INTEGER NOT NULL,"
+	"  created_ms INTEGER NOT NULL);"
+	"CREATE INDEX content_subject ON content (subject_id);"
+	"CREATE INDEX content_interaction ON content (interaction_id);",
+	/*
+	 * 3 -> 4: internal users (R1.1) and agents' call logs (R1.5). A
+	 * user is also a subject; a call-log entry belongs to the customer's
+	 * subject (sealed under its key), so erasing the customer removes it
+	 * from every agent's log (R6.5).
+	 */
+	"CREATE TABLE user_account ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  logon_bidx BLOB NOT NULL UNIQUE,"
+	"  kind INTEGER NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  created_ms INTEGER NOT NULL,"
+	"  sealed BLOB NOT NULL);"
+	"CREATE INDEX user_subject ON user_account (subject_id);"
+	"CREATE TABLE call_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL"
+	"    REFERENCES user_account(id) ON DELETE CASCADE,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  direction INTEGER NOT NULL,"
+	"  ts_ms INTEGER NOT NULL,"
+	"  duration_s INTEGER NOT NULL,"
+	"  sealed BLOB NOT NULL);"
+	"CREATE INDEX call_log_user ON call_log (user_id, ts_ms);"
+	"CREATE INDEX call_log_subject ON call_log (subject_id);",
+	/*
+	 * 4 -> 5: outbound campaigns (R1.6). Calling-list entries and
+	 * results are separate tables, so clearing a list keeps the results
+	 * and the other way round. The do-not-call list holds blind indexes
+	 * only (their own key domain, so they do not join to subjects).
+	 */
+	"CREATE TABLE campaign ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  state INTEGER NOT NULL,"
+	"  created_ms INTEGER NOT NULL);"
+	"CREATE TABLE campaign_entry ("
+	"  id INTEGER PRIMARY KEY,"
+	"  campaign_id INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  created_ms INTEGER NOT NULL,"
+	"  sealed BLOB NOT NULL,"
+	"  UNIQUE (campaign_id, subject_id));"
+	"CREATE INDEX campaign_entry_subject ON campaign_entry (subject_id);"
+	"CREATE TABLE campaign_result ("
+	"  id INTEGER PRIMARY KEY,"
+	"  campaign_id INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  ts_ms INTEGER NOT NULL,"
+	"  outcome TEXT NOT NULL,"
+	"  sealed BLOB NOT NULL);"
+	"CREATE INDEX campaign_result_campaign ON campaign_result (campaign_id);"
+	"CREATE INDEX campaign_result_subject ON campaign_result (subject_id);"
+	"CREATE TABLE dnc (bidx BLOB PRIMARY KEY, created_ms INTEGER NOT NULL)"
+	"  WITHOUT ROWID;",
+	/*
+	 * 5 -> 6: directory contacts and personal contact lists (R1.2); a
+	 * contact without owner is in the shared directory.
+	 */
+	"CREATE TABLE contact ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  owner_user_id INTEGER REFERENCES user_account(id) ON DELETE CASCADE,"
+	"  created_ms INTEGER NOT NULL,"
+	"  sealed BLOB NOT NULL);"
+	"CREATE INDEX contact_subject ON contact (subject_id);"
+	"CREATE INDEX contact_owner ON contact (owner_user_id);",
+	/*
+	 * 6 -> 7: data items of interactions (R1.4), and traffic statistics
+	 * (R1.8) that hold a pseudonym instead of a number and no subject.
+	 */
+	"CREATE TABLE interaction_item ("
+	"  id INTEGER PRIMARY KEY,"
+	"  interaction_id INTEGER NOT NULL"
+	"    REFERENCES interaction(id) ON DELETE CASCADE,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  protected INTEGER NOT NULL,"
+	"  destinations INTEGER NOT NULL,"
+	"  created_ms INTEGER NOT NULL,"
+	"  sealed BLOB NOT NULL);"
+	"CREATE INDEX interaction_item_ia ON interaction_item (interaction_id);"
+	"CREATE INDEX interaction_item_subject ON interaction_item (subject_id);"
+	"CREATE TABLE traffic_stat ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ts_ms INTEGER NOT NULL,"
+	"  duration_s INTEGER NOT NULL,"
+	"  answered INTEGER NOT NULL,"
+	"  number_ps TEXT NOT NULL);"
+	"CREATE INDEX traffic_stat_ts ON traffic_stat (ts_ms);",
+	/* 7 -> 8: the agent of an interaction (R1.3, R3.3). */
+	"ALTER TABLE interaction ADD COLUMN agent_user_id INTEGER"
+	"  REFERENCES user_account(id) ON DELETE SET NULL;"
+	"CREATE INDEX interaction_agent ON interaction (agent_user_id, started_ms);",
+	/* 8 -> 9: hospitality call charges for guest invoices (R1.9). */
+	"CREATE TABLE charge ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  room TEXT NOT NULL,"
+	"  ts_ms INTEGER NOT NULL,"
+	"  duration_s INTEGER NOT NULL,"
+	"  amount_cents INTEGER NOT NULL,"
+	"  sealed BLOB NOT NULL);"
+	"CREATE INDEX charge_room ON charge (room, ts_ms);"
+	"CREATE INDEX charge_subject ON charge (subject_id);",
+	/*
+	 * 9 -> 10: the erasure register (DESIGN 3): erased subject ids and
+	 * their receipts, no personal data; re-applied after a restore.
+	 */
+	"CREATE TABLE erasure ("
+	"  subject_id INTEGER PRIMARY KEY,"
+	"  erased_ms INTEGER NOT NULL,"
+	"  receipt TEXT NOT NULL);"
+	"CREATE INDEX traffic_stat_ps ON traffic_stat (number_ps);",
+	/*
+	 * 10 -> 11: logins (R2, R3). Credentials belong to users (R1.1);
+	 * custom profiles are rows, predefined ones live in code. Sessions
+	 * and API tokens are stored by the hash of their secret only.
+	 */
+	"CREATE TABLE profile ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  perms INTEGER NOT NULL);"
+	"CREATE TABLE credential ("
+	"  user_id INTEGER PRIMARY KEY"
+	"    REFERENCES user_account(id) ON DELETE CASCADE,"
+	"  profile_id INTEGER NOT NULL,"
+	"  pw_hash TEXT,"
+	"  pw_changed_ms INTEGER NOT NULL,"
+	"  pin_hash TEXT,"
+	"  must_change INTEGER NOT NULL,"
+	"  failures INTEGER NOT NULL,"
+	"  locked_until_ms INTEGER NOT NULL);"
+	"CREATE INDEX credential_profile ON credential (profile_id);"
+	"CREATE TABLE password_history ("
+	"  user_id INTEGER NOT NULL"
+	"    REFERENCES user_account(id) ON DELETE CASCADE,"
+	"  hash TEXT NOT NULL,"
+	"  changed_ms INTEGER NOT NULL);"
+	"CREATE INDEX password_history_user ON password_history (user_id, "
+	"  changed_ms);"
+	"CREATE TABLE login_failure ("
+	"  bidx BLOB PRIMARY KEY,"
+	"  failures INTEGER NOT NULL,"
+	"  locked_until_ms INTEGER NOT NULL);"
+	"CREATE TABLE session ("
+	"  token_hash BLOB PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL"
+	"    REFERENCES user_account(id) ON DELETE CASCADE,"
+	"  kind INTEGER NOT NULL,"
+	"  scope INTEGER NOT NULL,"
+	"  created_ms INTEGER NOT NULL,"
+	"  last_ms INTEGER NOT NULL,"
+	"  expires_ms INTEGER NOT NULL);"
+	"CREATE INDEX session_user ON session (user_id, created_ms);",
+	/*
+	 * 11 -> 12: data-subject rights (R9). Legal hold and restriction of
+	 * processing are flags of the subject (R9.5); erasure requests (R9.4)
+	 * keep the subject id without a foreign key, since they outlive it,
+	 * and hold codes and receipts only, no personal data.
+	 */
+	"ALTER TABLE subject ADD COLUMN hold INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE subject ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE erasure_request ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subject_id INTEGER NOT NULL,"
+	"  requester INTEGER NOT NULL,"
+	"  filed_ms INTEGER NOT NULL,"
+	"  ground TEXT NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  decided_by INTEGER NOT NULL,"
+	"  decided_ms INTEGER NOT NULL,"
+	"  decision TEXT NOT NULL,"
+	"  receipt TEXT NOT NULL);"
+	"CREATE INDEX erasure_request_status ON erasure_request (status, "
+	"  filed_ms);"
+	"CREATE INDEX erasure_request_requester ON erasure_request (requester);",
+	/*
+	 * 12 -> 13: retention (R6.6) finds what expired by time in every
+	 * table it sweeps.
+	 */
+	"CREATE INDEX content_created ON content (created_ms);"
+	"CREATE INDEX call_log_ts ON call_log (ts_ms);"
+	"CREATE INDEX campaign_result_ts ON campaign_result (ts_ms);"
+	"CREATE INDEX charge_ts ON charge (ts_ms);",
+	/*
+	 * 13 -> 14: voicemail to email (R4.3): a user's choice, and the
+	 * outbox of messages to send (ids, times, error codes: nothing
+	 * personal; the content id outlives a message deleted once sent).
+	 */
+	"CREATE TABLE voicemail_mail ("
+	"  user_id INTEGER PRIMARY KEY"
+	"    REFERENCES user_account(id) ON DELETE CASCADE,"
+	"  enabled INTEGER NOT NULL,"
+	"  delete_after INTEGER NOT NULL);"
+	"CREATE TABLE mail_outbox ("
+	"  content_id INTEGER PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES user_account(id) ON DELETE CASCADE,"
+	"  queued_ms INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL,"
+	"  next_ms INTEGER NOT NULL,"
+	"  sent_ms INTEGER NOT NULL,"
+	"  last_error TEXT NOT NULL);"
+	"CREATE INDEX mail_outbox_due ON mail_outbox (sent_ms, next_ms);"
+	"CREATE INDEX mail_outbox_user ON mail_outbox (user_id, queued_ms);",
+};
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_LATEST,
+    "one migration per schema version");
+
+struct lite {
+	struct db base;
+	sqlite3 *db;
+	int wal_frames;			/* in the WAL after the last commit */
+};
+
+struct lite_stmt {
+	struct db_stmt base;
+	sqlite3_stmt *s;
+};
+
+#define LITE(d)		((struct lite *)(void *)(d))
+#define LSTMT(st)	(((struct lite_stmt *)(void *)(st))->s)
+
+/* SQLite's own threshold for an automatic checkpoint, in frames. */
+#define CHECKPOINT_FRAMES	1000
+#define WAL_RESTART_FRAMES	(16 * CHECKPOINT_FRAMES)
+
+/* An SQLite result code as the vault's error. */
+static int
+lite_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+		return CXV_OK;
+	case SQLITE_DONE:
+		return DB_DONE;
+	case SQLITE_ROW:
+		return DB_ROW;
+	case SQLITE_NOMEM:
+		return CXV_ERR_NOMEM;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_FORMAT:
+		return CXV_ERR_CORRUPT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return CXV_ERR_BUSY;
+	case SQLITE_CONSTRAINT:
+		return CXV_ERR_EXISTS;
+	case SQLITE_TOOBIG:
+		return CXV_ERR_TOO_LARGE;
+	case SQLITE_CANTOPEN:
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		return CXV_ERR_IO;
+	default:
+		return CXV_ERR_INTERNAL;
+	}
+}
+
+static const char *
+lite_name(struct db *d)
+{
+	(void)d;
+	return "SQLite " SQLITE_VERSION;
+}
+
+static int
+lite_exec(struct db *d, const char *sql)
+{
+	return lite_rc(sqlite3_exec(LITE(d)->db, sql, NULL, NULL, NULL));
+}
+
+static int
+lite_prepare(struct db *d, const char *sql, struct db_stmt **out)
+{
+	struct lite_stmt *ls;
+	int rc;
+
+	*out = NULL;
+	if ((ls = calloc(1, sizeof(*ls))) == NULL)
+		return CXV_ERR_NOMEM;
+	ls->base.db = d;
+	rc = sqlite3_prepare_v3(LITE(d)->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &ls->s, NULL);
+	if (rc != SQLITE_OK || ls->s == NULL) {
+		sqlite3_finalize(ls->s);
+		free(ls);
+		return lite_rc(rc) != CXV_OK ? lite_rc(rc) : CXV_ERR_INTERNAL;
+	}
+	*out = &ls->base;
+	return CXV_OK;
+}
+
+static void
+lite_finalize(struct db_stmt *s)
+{
+	sqlite3_finalize(LSTMT(s));
+	free(s);
+}
+
+static void
+lite_reset(struct db_stmt *s)
+{
+	sqlite3_reset(LSTMT(s));
+	sqlite3_clear_bindings(LSTMT(s));
+}
+
+static int
+lite_step(struct db_stmt *s)
+{
+	return lite_rc(sqlite3_step(LSTMT(s)));
+}
+
+static void
+lite_bind_int64(struct db_stmt *s, int i, int64_t v)
+{
+	sqlite3_bind_int64(LSTMT(s), i, v);
+}
+
+static void
+lite_bind_text(struct db_stmt *s, int i, const char *v)
+{
+	if (v != NULL)
+		sqlite3_bind_text(LSTMT(s), i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(LSTMT(s), i);
+}
+
+static void
+lite_bind_blob(struct db_stmt *s, int i, const void *v, size_t n)
+{
+	sqlite3_bind_blob64(LSTMT(s), i, v, n, SQLITE_STATIC);
+}
+
+static int64_t
+lite_column_int64(struct db_stmt *s, int i)
+{
+	return sqlite3_column_int64(LSTMT(s), i);
+}
+
+static const char *
+lite_column_text(struct db_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(LSTMT(s), i);
+}
+
+static const void *
+lite_column_blob(struct db_stmt *s, int i)
+{
+	return sqlite3_column_blob(LSTMT(s), i);
+}
+
+static size_t
+lite_column_bytes(struct db_stmt *s, int i)
+{
+	int n = sqlite3_column_bytes(LSTMT(s), i);
+
+	return n > 0 ? (size_t)n : 0;
+}
+
+static int
+lite_column_null(struct db_stmt *s, int i)
+{
+	return sqlite3_column_type(LSTMT(s), i) == SQLITE_NULL;
+}
+
+static int64_t
+lite_changes(struct db *d)
+{
+	return sqlite3_changes64(LITE(d)->db);
+}
+
+static void
+checkpoint_passive(struct lite *l)
+{
+	l->wal_frames = 0;
+	(void)sqlite3_wal_checkpoint_v2(l->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    NULL, NULL);
+}
+
+/*
+ * Writers of one process take turns here before SQLite's file lock: a
+ * thread that finds the lock taken would otherwise sleep in SQLite's
+ * busy handler (milliseconds) while the holder needs microseconds.
+ * Other processes still meet the busy timeout.
+ */
+static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+lite_begin(struct db *d, int write)
+{
+	int r;
+
+	if (!write)
+		return lite_exec(d, "BEGIN DEFERRED");
+	pthread_mutex_lock(&writer);
+	if ((r = lite_exec(d, "BEGIN IMMEDIATE")) != CXV_OK)
+		pthread_mutex_unlock(&writer);
+	return r;
+}
+
+static void
+lite_rollback(struct db *d, int write)
+{
+	if (sqlite3_get_autocommit(LITE(d)->db) == 0)
+		(void)lite_exec(d, "ROLLBACK");
+	if (write)
+		pthread_mutex_unlock(&writer);
+}
+
+static int
+lite_commit(struct db *d, int write)
+{
+	struct lite *l = LITE(d);
+	int r;
+
+	if ((r = lite_exec(d, "COMMIT")) != CXV_OK) {
+		lite_rollback(d, write);
+		return r;
+	}
+	if (!write)
+		return CXV_OK;
+	/*
+	 * The checkpoint SQLite would run inside COMMIT runs here, after the
+	 * writers' turn is passed on, so copying pages back no longer holds
+	 * up the next writer of this process. But the log only starts over
+	 * when a writer finds it all copied, which a stream of writers can
+	 * keep from happening: past WAL_RESTART_FRAMES the checkpoint runs
+	 * before the turn is passed on (short: most frames are copied).
+	 */
+	if (l->wal_frames >= WAL_RESTART_FRAMES)
+		checkpoint_passive(l);
+	pthread_mutex_unlock(&writer);
+	if (l->wal_frames >= CHECKPOINT_FRAMES)
+		checkpoint_passive(l);
+	return CXV_OK;
+}
+
+static int
+lite_version_get(struct db *d, int *v)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(LITE(d)->db, "PRAGMA user_version", -1, &s,
+	    NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		*v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? CXV_OK : db_rc(lite_rc(rc));
+}
+
+static int
+lite_version_set(struct db *d, int v)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v);
+	return lite_exec(d, sql);
+}
+
+static int
+lite_snapshot(struct db *d, const char *path)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	/* One read transaction: consistent, and writers go on (WAL). */
+	rc = sqlite3_prepare_v2(LITE(d)->db, "VACUUM INTO ?1", -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? CXV_OK : lite_rc(rc) != CXV_OK ?
+	    lite_rc(rc) : CXV_ERR_IO;
+}
+
+static int
+lite_checkpoint(struct db *d)
+{
+	return lite_exec(d, "PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+static void
+lite_close(struct db *d)
+{
+	sqlite3_close(LITE(d)->db);
+	free(d);
+}
+
+static const struct db_ops lite_ops = {
+	lite_name, lite_close, lite_exec, lite_prepare, lite_finalize,
+	lite_reset, lite_step, lite_bind_int64, lite_bind_text, lite_bind_blob,
+	lite_column_int64, lite_column_text, lite_column_blob,
+	lite_column_bytes, lite_column_null, lite_changes, lite_begin,
+	lite_commit, lite_rollback, lite_version_get, lite_version_set,
+	lite_snapshot, lite_checkpoint, migrations,
+};
+
+/*
+ * SQLite's own busy timeout sleeps in steps of up to 100 ms, so a writer
+ * waiting on another process that commits a batch and at once starts the
+ * next (an import) can miss every gap for seconds. Polling every 100 us,
+ * then every millisecond, catches the gap; CXV_DB_BUSY_MS still bounds
+ * the wait.
+ */
+static int
+busy_wait(void *ctx, int tries)
+{
+	struct timespec ts = { 0, tries < 200 ? 100000L : 1000000L };
+	long waited_us = tries < 200 ? 100L * tries :
+	    20000L + 1000L * (tries - 200);
+
+	(void)ctx;
+	if (waited_us >= 1000L * CXV_DB_BUSY_MS)
+		return 0;
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+/* After each commit in WAL mode (replaces the automatic checkpoint). */
+static int
+wal_committed(void *ctx, sqlite3 *db, const char *name, int frames)
+{
+	struct lite *l = ctx;
+
+	(void)db;
+	(void)name;
+	l->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+/* Per-connection settings; journal_mode=WAL is recorded in the file. */
+static int
+configure(struct lite *l)
+{
+	int r;
+
+	sqlite3_extended_result_codes(l->db, 0);
+	if ((r = lite_rc(sqlite3_busy_handler(l->db, busy_wait, NULL))) !=
+	    CXV_OK)
+		return r;
+	if ((r = lite_exec(&l->base, "PRAGMA secure_delete = ON;"
+	    "PRAGMA cache_size = -32768;"
+	    "PRAGMA foreign_keys = ON;"
+	    "PRAGMA synchronous = NORMAL;"
+	    "PRAGMA trusted_schema = OFF;")) != CXV_OK)
+		return r;
+	(void)sqlite3_wal_hook(l->db, wal_committed, l);
+	return CXV_OK;
+}
+
+/* Create the file ourselves so that it is 0600 from its first byte. */
+static int
+create_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+
+	if (fd < 0)
+		return CXV_ERR_EXISTS;
+	close(fd);
+	return CXV_OK;
+}
+
+int
+db_sqlite_open(const char *path, int create, struct db **out)
+{
+	struct lite *l;
+	int r, rc;
+
+	*out = NULL;
+	if (create && (r = create_file(path)) != CXV_OK)
+		return r;
+	if (!create && access(path, F_OK) != 0)
+		return CXV_ERR_NOT_FOUND;
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return CXV_ERR_NOMEM;
+	l->base.ops = &lite_ops;
+	rc = sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX, NULL);
+	if ((r = lite_rc(rc)) == CXV_OK && (r = configure(l)) == CXV_OK &&
+	    create)
+		r = lite_exec(&l->base, "PRAGMA journal_mode = WAL");
+	if (r != CXV_OK) {
+		lite_close(&l->base);
+		return r;
+	}
+	*out = &l->base;
+	return CXV_OK;
+}
