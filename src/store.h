@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The storage interface (DESIGN 4). Everything above it speaks in
- * subjects, identifiers and audit rows; SQL and engine specifics stay in
- * the engine (src/store/sqlite.c today; PostgreSQL joins behind the same
- * functions). The store only ever sees sealed values and blind indexes.
+ * subjects, identifiers and audit rows; SQL stays in src/store/, engine
+ * specifics in its engines (db.h: SQLite or PostgreSQL). The store only
+ * ever sees sealed values and blind indexes.
  *
  * A store handle is used by one thread at a time. Writes of one
  * operation go inside cxv_store_begin()/cxv_store_commit().
@@ -23,13 +23,18 @@ const char *cxv_store_engine(struct cxv_store *st);
 int cxv_store_schema_latest(void);
 
 /*
- * Open the database at path. With create, the file must not exist and
- * is made (mode 0600) and migrated to the latest schema; without, it
- * must exist. Fails with CXV_ERR_VERSION if the schema is newer than
- * this build, CXV_ERR_CORRUPT if it is not a vault database. Does not
- * migrate an existing database: see cxv_store_migrate().
+ * Open the database at location: an SQLite file, or a PostgreSQL
+ * database named by a postgresql:// URL. With create, the file must not
+ * exist and is made (mode 0600), or the database must hold no tables
+ * (else CXV_ERR_EXISTS), and the schema is migrated to the latest;
+ * without, it must hold a vault (else CXV_ERR_NOT_FOUND). Fails with
+ * CXV_ERR_VERSION if the schema is newer than this build,
+ * CXV_ERR_CORRUPT if it is not a vault database, CXV_ERR_UNAVAILABLE if
+ * the server cannot be reached. Does not migrate an existing database:
+ * see cxv_store_migrate().
  */
-int cxv_store_open(const char *path, int create, struct cxv_store **out /* OUT */);
+int cxv_store_open(const char *location, int create,
+    struct cxv_store **out /* OUT */);
 
 /* Close and free; accepts NULL. Rolls back an open transaction. */
 void cxv_store_close(struct cxv_store *st);
@@ -606,7 +611,8 @@ int cxv_store_ret_delete(struct cxv_store *st, int cat, const int64_t *ids,
  * The archive of backup-and-delete: a second database attached outside
  * any transaction, holding copies of the swept rows (values still sealed
  * under their subjects' keys). archive_copy copies records with their
- * trails, items and content rows; a repeated copy is a no-op.
+ * trails, items and content rows; a repeated copy is a no-op. SQLite
+ * only for now: on PostgreSQL attach fails (docs/scaling.md).
  */
 int cxv_store_archive_attach(struct cxv_store *st, const char *path);
 int cxv_store_archive_copy(struct cxv_store *st, int cat, const int64_t *ids,
@@ -633,7 +639,8 @@ int cxv_store_content_files(struct cxv_store *st, cxv_store_file_fn fn,
 
 /*
  * A consistent copy of the whole database into a new file at path (an
- * online backup: writers are not held up), compacted.
+ * online backup: writers are not held up), compacted. SQLite only: a
+ * PostgreSQL store answers CXV_ERR_INVALID (docs/scaling.md).
  */
 int cxv_store_snapshot(struct cxv_store *st, const char *path);
 
@@ -677,7 +684,11 @@ int cxv_store_user_set_status(struct cxv_store *st, int64_t id, int status);
 int cxv_store_content_delete(struct cxv_store *st, int64_t id,
     cxv_store_file_fn fn, void *ctx);
 
-/* Checkpoint and truncate the write-ahead log. */
+/*
+ * After an erasure: SQLite checkpoints and truncates its write-ahead
+ * log; PostgreSQL runs VACUUM FULL (dead tuples out of the table files)
+ * and CHECKPOINT.
+ */
 int cxv_store_checkpoint(struct cxv_store *st);
 
 #endif
