@@ -174,7 +174,15 @@ def store_files_containing(d, needles):
         oid, = db_rows(d, "SELECT oid FROM pg_database WHERE "
                        "datname = current_database()")[0]
         for sub in (f"base/{oid}", "pg_wal"):
-            hits += files_containing(os.path.join(data, sub), needles)
+            for root, _, files in os.walk(os.path.join(data, sub)):
+                for f in files:
+                    p = os.path.join(root, f)
+                    try:  # the server recycles WAL segments meanwhile
+                        with open(p, "rb") as fh:
+                            blob = fh.read()
+                    except FileNotFoundError:
+                        continue
+                    hits += [(p, n) for n in needles if n in blob]
     return hits
 
 
