@@ -466,9 +466,39 @@ move_aside(const char *dir, const char *stamp, char moved[PATH_MAX])
 	return CXV_OK;
 }
 
-/* Put the extracted database and content in place. */
+/*
+ * A vault on a database server: the extracted snapshot's rows copied
+ * into it, what it held kept aside in the database (replaced_STAMP),
+ * the snapshot file removed.
+ */
 static int
-move_in(const char *dir, const char *from_dir)
+restore_server(const char *url, const char *from_dir, const char *stamp)
+{
+	struct cxv_store *src = NULL, *cur = NULL, *dst = NULL;
+	char db[PATH_MAX];
+	int r;
+
+	if ((r = path2(db, from_dir, "vault.db")) != CXV_OK ||
+	    (r = cxv_store_open(db, 0, &src)) != CXV_OK ||
+	    (r = cxv_store_migrate(src)) != CXV_OK)
+		goto out;
+	if ((r = cxv_store_open(url, 0, &cur)) == CXV_OK)
+		r = cxv_store_set_aside(cur, stamp);
+	else if (r == CXV_ERR_NOT_FOUND)
+		r = CXV_OK;		/* no vault there: nothing to keep */
+	cxv_store_close(cur);
+	if (r == CXV_OK && (r = cxv_store_open(url, 1, &dst)) == CXV_OK)
+		r = cxv_store_copy(src, dst, NULL, NULL);
+ out:
+	cxv_store_close(dst);
+	cxv_store_close(src);
+	remove_db(db);
+	return r;
+}
+
+/* Put the extracted database (unless it went to a server) and content in place. */
+static int
+move_in(const char *dir, const char *from_dir, int server)
 {
 	char from[PATH_MAX], to[PATH_MAX];
 	int r;
@@ -476,7 +506,7 @@ move_in(const char *dir, const char *from_dir)
 	if ((r = path2(from, from_dir, "vault.db")) != CXV_OK ||
 	    (r = path2(to, dir, "vault.db")) != CXV_OK)
 		return r;
-	if (rename(from, to) != 0)
+	if (!server && rename(from, to) != 0)
 		return CXV_ERR_IO;
 	if ((r = path2(from, from_dir, "content")) != CXV_OK ||
 	    (r = path2(to, dir, "content")) != CXV_OK)
@@ -580,11 +610,11 @@ restore_files(struct restore *rs, const struct cxv_keyring *kr, char *why,
 {
 	struct extract x;
 	char db[PATH_MAX], c[PATH_MAX], stamp[CXV_STAMP_STR];
-	int r;
+	int r, server = 0;
 
 	if ((r = path2(x.dir, rs->dir, ".restore")) != CXV_OK ||
-	    (r = path2(db, rs->dir, "vault.db")) != CXV_OK ||
-	    (r = path2(c, x.dir, "content")) != CXV_OK)
+	    (r = cxv_vault_store_location(rs->dir, db, &server, why,
+	    whylen)) != CXV_OK || (r = path2(c, x.dir, "content")) != CXV_OK)
 		return r;
 	if ((r = current_register(db, &rs->reg, &rs->have_reg)) != CXV_OK) {
 		snprintf(why, whylen, "the current database cannot be read "
@@ -612,7 +642,14 @@ restore_files(struct restore *rs, const struct cxv_keyring *kr, char *why,
 		    cxv_strerror(r));
 		return r;
 	}
-	if ((r = move_in(rs->dir, x.dir)) != CXV_OK)
+	if (server && (r = restore_server(db, x.dir, stamp)) != CXV_OK) {
+		snprintf(why, whylen, "restoring into the PostgreSQL store: %s "
+		    "(what it held is kept in a schema named replaced_ and the "
+		    "time, docs/scaling.md; the content is in %s)",
+		    cxv_strerror(r), rs->moved);
+		return r;
+	}
+	if ((r = move_in(rs->dir, x.dir, server)) != CXV_OK)
 		snprintf(why, whylen, "moving the restored files in: %s",
 		    cxv_strerror(r));
 	return r;

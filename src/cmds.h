@@ -28,5 +28,6 @@ extern const struct cxv_cmd cxv_cmd_logs;
 extern const struct cxv_cmd cxv_cmd_retention;
 extern const struct cxv_cmd cxv_cmd_backup;
 extern const struct cxv_cmd cxv_cmd_voicemail;
+extern const struct cxv_cmd cxv_cmd_migrate;
 
 #endif

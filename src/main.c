@@ -23,6 +23,7 @@ static const struct cxv_cmd *const commands[] = {
 	&cxv_cmd_retention,
 	&cxv_cmd_backup,
 	&cxv_cmd_voicemail,
+	&cxv_cmd_migrate,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

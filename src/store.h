@@ -639,8 +639,8 @@ int cxv_store_content_files(struct cxv_store *st, cxv_store_file_fn fn,
 
 /*
  * A consistent copy of the whole database into a new file at path (an
- * online backup: writers are not held up), compacted. SQLite only: a
- * PostgreSQL store answers CXV_ERR_INVALID (docs/scaling.md).
+ * online backup: writers are not held up), compacted: an SQLite file
+ * for either engine (PostgreSQL's rows copied by cxv_store_copy()).
  */
 int cxv_store_snapshot(struct cxv_store *st, const char *path);
 
@@ -683,6 +683,25 @@ int cxv_store_user_set_status(struct cxv_store *st, int64_t id, int status);
 /* Delete one content item's row; its file goes to fn (NOT_FOUND: none). */
 int cxv_store_content_delete(struct cxv_store *st, int64_t id,
     cxv_store_file_fn fn, void *ctx);
+
+/*
+ * A restore into a database server: the vault's tables kept under the
+ * name replaced_STAMP (letters and digits of stamp) and an empty place
+ * left for the restored ones. CXV_ERR_INVALID for SQLite, whose file
+ * is moved aside instead.
+ */
+int cxv_store_set_aside(struct cxv_store *st, const char *stamp);
+
+/*
+ * Copy every row of from into to, a new, empty store at the latest
+ * schema, of either engine (cxvault migrate, snapshots): in one read
+ * snapshot of from and one transaction of to, then every table counted
+ * again on both sides (CXV_ERR_CORRUPT if a count differs). fn (may be
+ * NULL) hears each table and its rows once all is verified.
+ */
+typedef int (*cxv_store_copy_fn)(void *ctx, const char *table, int64_t rows);
+int cxv_store_copy(struct cxv_store *from, struct cxv_store *to,
+    cxv_store_copy_fn fn, void *ctx);
 
 /*
  * After an erasure: SQLite checkpoints and truncates its write-ahead

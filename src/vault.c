@@ -269,11 +269,11 @@ cxv_vault_init(const char *dir, const char *store, const char *pass,
 	return r;
 }
 
-int
-cxv_vault_key_source(const char *dir, enum cxv_key_source *src, char *why,
+/* dir's cxvault.conf, before a vault is opened. */
+static int
+load_config(const char *dir, struct cxv_config *cfg, char *why,
     size_t whylen)
 {
-	struct cxv_config cfg;
 	char p[PATH_MAX];
 	int r;
 
@@ -281,10 +281,33 @@ cxv_vault_key_source(const char *dir, enum cxv_key_source *src, char *why,
 		snprintf(why, whylen, "data directory path too long");
 		return r;
 	}
-	if ((r = cxv_config_load(p, &cfg, why, whylen)) != CXV_OK)
+	return cxv_config_load(p, cfg, why, whylen);
+}
+
+int
+cxv_vault_key_source(const char *dir, enum cxv_key_source *src, char *why,
+    size_t whylen)
+{
+	struct cxv_config cfg;
+	int r;
+
+	if ((r = load_config(dir, &cfg, why, whylen)) == CXV_OK)
+		*src = cfg.key_source;
+	return r;
+}
+
+int
+cxv_vault_store_location(const char *dir, char *out, int *server,
+    char *why, size_t whylen)
+{
+	struct cxv_config cfg;
+	const char *name;
+	int r;
+
+	if ((r = load_config(dir, &cfg, why, whylen)) != CXV_OK)
 		return r;
-	*src = cfg.key_source;
-	return CXV_OK;
+	*server = cfg.store[0] != '\0';
+	return store_location(dir, &cfg, out, &name);
 }
 
 static const char *

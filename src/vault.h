@@ -44,6 +44,13 @@ int cxv_vault_key_source(const char *dir, enum cxv_key_source *src /* OUT */,
     char *why, size_t whylen);
 
 /*
+ * Where dir's records are (reads cxvault.conf): the path of vault.db,
+ * or the PostgreSQL URL with *server set. out has PATH_MAX bytes.
+ */
+int cxv_vault_store_location(const char *dir, char *out /* OUT */,
+    int *server /* OUT */, char *why, size_t whylen);
+
+/*
  * Open the vault in dir, acting as actor (e.g. "local:alice"). pass is
  * needed only by passphrase vaults. Checks the key before migrating, so
  * a wrong key, missing/bad key file, corrupt or newer database changes

@@ -24,6 +24,9 @@
 #define DB_ROW		1000
 #define DB_DONE		1001
 
+/* What a column of a row holds (db_column_type()). */
+enum db_type { DB_NULL, DB_INTEGER, DB_TEXT, DB_BLOB };
+
 struct db;
 struct db_stmt;
 
@@ -43,6 +46,9 @@ struct db_ops {
 	const void *(*column_blob)(struct db_stmt *, int i);
 	size_t (*column_bytes)(struct db_stmt *, int i);
 	int (*column_null)(struct db_stmt *, int i);
+	int (*column_count)(struct db_stmt *);
+	const char *(*column_name)(struct db_stmt *, int i);
+	enum db_type (*column_type)(struct db_stmt *, int i);
 	/* Rows the last INSERT, UPDATE or DELETE changed. */
 	int64_t (*changes)(struct db *);
 	/* Write (one writer at a time: the audit chain never forks) or read. */
@@ -51,10 +57,16 @@ struct db_ops {
 	void (*rollback)(struct db *, int write);
 	int (*version_get)(struct db *, int *v);
 	int (*version_set)(struct db *, int v);	/* in the migration's txn */
-	/* A consistent copy as an SQLite file at path (backups). */
+	/* A consistent copy as an SQLite file at path (backups); NULL:
+	 * the store copies the rows itself. */
 	int (*snapshot)(struct db *, const char *path);
 	/* Give freed space back and make erased rows unreachable (DESIGN 3). */
 	int (*checkpoint)(struct db *);
+	/* After rows were copied in with their ids: number on from there. */
+	int (*copied)(struct db *);
+	/* Keep the vault's tables under name and start empty (restore);
+	 * NULL: the engine's file is moved aside instead. */
+	int (*set_aside)(struct db *, const char *name);
 	/* migrations[i] takes the schema from version i to i + 1. */
 	const char *const *migrations;
 };
@@ -136,6 +148,24 @@ static inline int
 db_column_null(struct db_stmt *s, int i)
 {
 	return s->db->ops->column_null(s, i);
+}
+
+static inline int
+db_column_count(struct db_stmt *s)
+{
+	return s->db->ops->column_count(s);
+}
+
+static inline const char *
+db_column_name(struct db_stmt *s, int i)
+{
+	return s->db->ops->column_name(s, i);
+}
+
+static inline enum db_type
+db_column_type(struct db_stmt *s, int i)
+{
+	return s->db->ops->column_type(s, i);
 }
 
 static inline int64_t db_changes(struct db *d) { return d->ops->changes(d); }

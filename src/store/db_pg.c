@@ -25,6 +25,9 @@
 
 #define BYTEA_OID	17
 #define INT8_OID	20
+#define INT2_OID	21
+#define INT4_OID	23
+#define NUMERIC_OID	1700
 /* The advisory lock of writers (any constant; "cxvw"). */
 #define WRITER_LOCK	0x63787677
 
@@ -705,6 +708,87 @@ pg_column_null(struct db_stmt *s, int i)
 	return value(PSTMT(s), i) == NULL;
 }
 
+static int
+pg_column_count(struct db_stmt *s)
+{
+	struct pg_stmt *ps = PSTMT(s);
+
+	return ps->res != NULL ? PQnfields(ps->res) : 0;
+}
+
+static const char *
+pg_column_name(struct db_stmt *s, int i)
+{
+	struct pg_stmt *ps = PSTMT(s);
+
+	return ps->res != NULL ? PQfname(ps->res, i) : NULL;
+}
+
+static enum db_type
+pg_column_type(struct db_stmt *s, int i)
+{
+	struct pg_stmt *ps = PSTMT(s);
+
+	if (value(ps, i) == NULL)
+		return DB_NULL;
+	switch (PQftype(ps->res, i)) {
+	case BYTEA_OID:
+		return DB_BLOB;
+	case INT8_OID:
+	case INT4_OID:
+	case INT2_OID:
+	case NUMERIC_OID:
+		return DB_INTEGER;
+	default:
+		return DB_TEXT;
+	}
+}
+
+/*
+ * Identity columns number on from their sequence, which rows copied in
+ * with their ids did not move.
+ */
+static int
+pg_copied(struct db *d)
+{
+	static const char *const idents[][2] = {
+		{ "subject_ident", "seq" }, { "traffic_stat", "id" },
+		{ "password_history", "rowid" },
+	};
+	char sql[256];
+	size_t i;
+	int r = CXV_OK;
+
+	for (i = 0; r == CXV_OK && i < sizeof(idents) / sizeof(idents[0]);
+	    i++) {
+		snprintf(sql, sizeof(sql), "SELECT setval(pg_get_serial_sequence("
+		    "'%s', '%s'), coalesce(max(%s), 0) + 1, false) FROM %s",
+		    idents[i][0], idents[i][1], idents[i][1], idents[i][0]);
+		r = pg_exec(d, sql);
+	}
+	return r;
+}
+
+/*
+ * The schema holding the vault's tables renamed to name, a new empty one
+ * in its place: what a restore replaced stays in the database until the
+ * site drops it (DROP SCHEMA name CASCADE).
+ */
+static int
+pg_set_aside(struct db *d, const char *name)
+{
+	char sql[256];
+
+	/* name is the store's own making: letters, digits, underscores. */
+	if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
+	    strlen(name) || snprintf(sql, sizeof(sql), "DO $$ DECLARE s text "
+	    ":= current_schema(); BEGIN EXECUTE format('ALTER SCHEMA %%I "
+	    "RENAME TO %%I', s, '%s'); EXECUTE format('CREATE SCHEMA %%I', s); "
+	    "END $$", name) >= (int)sizeof(sql))
+		return CXV_ERR_INVALID;
+	return pg_exec(d, sql);
+}
+
 static int64_t
 pg_changes(struct db *d)
 {
@@ -785,14 +869,6 @@ pg_version_set(struct db *d, int v)
 	return pg_exec(d, sql);
 }
 
-static int
-pg_snapshot(struct db *d, const char *path)
-{
-	(void)d;
-	(void)path;
-	return CXV_ERR_INVALID;
-}
-
 /*
  * Deleted rows stay in their pages as dead tuples until VACUUM frees
  * them; VACUUM FULL writes every table anew, so the old pages go back
@@ -823,8 +899,9 @@ static const struct db_ops pg_ops = {
 	pg_name, pg_close, pg_exec, pg_prepare, pg_finalize, pg_reset,
 	pg_step, pg_bind_int64, pg_bind_text, pg_bind_blob, pg_column_int64,
 	pg_column_text, pg_column_blob, pg_column_bytes, pg_column_null,
-	pg_changes, pg_begin, pg_commit, pg_rollback, pg_version_get,
-	pg_version_set, pg_snapshot, pg_checkpoint, migrations,
+	pg_column_count, pg_column_name, pg_column_type, pg_changes,
+	pg_begin, pg_commit, pg_rollback, pg_version_get, pg_version_set,
+	NULL, pg_checkpoint, pg_copied, pg_set_aside, migrations,
 };
 
 int

@@ -463,6 +463,41 @@ lite_column_null(struct db_stmt *s, int i)
 	return sqlite3_column_type(LSTMT(s), i) == SQLITE_NULL;
 }
 
+static int
+lite_column_count(struct db_stmt *s)
+{
+	return sqlite3_column_count(LSTMT(s));
+}
+
+static const char *
+lite_column_name(struct db_stmt *s, int i)
+{
+	return sqlite3_column_name(LSTMT(s), i);
+}
+
+static enum db_type
+lite_column_type(struct db_stmt *s, int i)
+{
+	switch (sqlite3_column_type(LSTMT(s), i)) {
+	case SQLITE_INTEGER:
+		return DB_INTEGER;
+	case SQLITE_TEXT:
+		return DB_TEXT;
+	case SQLITE_NULL:
+		return DB_NULL;
+	default:	/* blobs; no table holds floats */
+		return DB_BLOB;
+	}
+}
+
+/* SQLite numbers rows on from the highest itself. */
+static int
+lite_copied(struct db *d)
+{
+	(void)d;
+	return CXV_OK;
+}
+
 static int64_t
 lite_changes(struct db *d)
 {
@@ -592,9 +627,10 @@ static const struct db_ops lite_ops = {
 	lite_name, lite_close, lite_exec, lite_prepare, lite_finalize,
 	lite_reset, lite_step, lite_bind_int64, lite_bind_text, lite_bind_blob,
 	lite_column_int64, lite_column_text, lite_column_blob,
-	lite_column_bytes, lite_column_null, lite_changes, lite_begin,
+	lite_column_bytes, lite_column_null, lite_column_count,
+	lite_column_name, lite_column_type, lite_changes, lite_begin,
 	lite_commit, lite_rollback, lite_version_get, lite_version_set,
-	lite_snapshot, lite_checkpoint, migrations,
+	lite_snapshot, lite_checkpoint, lite_copied, NULL, migrations,
 };
 
 /*

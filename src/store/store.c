@@ -7,9 +7,11 @@
  */
 #include "store.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -457,7 +459,41 @@ cxv_store_migrate(struct cxv_store *st)
 int
 cxv_store_snapshot(struct cxv_store *st, const char *path)
 {
-	return st->db->ops->snapshot(st->db, path);
+	struct cxv_store *copy = NULL;
+	struct stat sb;
+	int r;
+
+	if (st->db->ops->snapshot != NULL)
+		return st->db->ops->snapshot(st->db, path);
+	/*
+	 * An engine without its own: the same rows in a new SQLite file,
+	 * made in place of the empty one a caller may have reserved.
+	 */
+	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == 0)
+		(void)unlink(path);
+	if ((r = cxv_store_open(path, 1, &copy)) != CXV_OK)
+		return r;
+	r = cxv_store_copy(st, copy, NULL, NULL);
+	cxv_store_close(copy);
+	if (r != CXV_OK)
+		(void)unlink(path);
+	return r;
+}
+
+int
+cxv_store_set_aside(struct cxv_store *st, const char *stamp)
+{
+	char name[64];
+	size_t i, n = 0;
+
+	if (st->db->ops->set_aside == NULL)
+		return CXV_ERR_INVALID;
+	n = (size_t)snprintf(name, sizeof(name), "replaced_");
+	for (i = 0; stamp[i] != '\0' && n + 1 < sizeof(name); i++)
+		if (isalnum((unsigned char)stamp[i]))
+			name[n++] = (char)tolower((unsigned char)stamp[i]);
+	name[n] = '\0';
+	return st->db->ops->set_aside(st->db, name);
 }
 
 int
