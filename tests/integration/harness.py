@@ -164,25 +164,33 @@ def db_rows(d, sql, params=()):
         con.close()
 
 
+def pg_files_containing(d, needles, wal=True):
+    """[(file, needle)] in the files of d's PostgreSQL database and, with
+    wal, the cluster's WAL (the test cluster's data directory)."""
+    data = os.path.join(os.path.dirname(
+        re.search(r"sslrootcert=([^&]+)", PG_URL).group(1)), "data")
+    oid, = db_rows(d, "SELECT oid FROM pg_database WHERE "
+                   "datname = current_database()")[0]
+    hits = []
+    for sub in [f"base/{oid}"] + (["pg_wal"] if wal else []):
+        for root, _, files in os.walk(os.path.join(data, sub)):
+            for f in files:
+                p = os.path.join(root, f)
+                try:  # the server recycles WAL segments meanwhile
+                    with open(p, "rb") as fh:
+                        blob = fh.read()
+                except FileNotFoundError:
+                    continue
+                hits += [(p, n) for n in needles if n in blob]
+    return hits
+
+
 def store_files_containing(d, needles):
     """files_containing() over d and, on PostgreSQL, the files of d's
-    database and the cluster's WAL (the test cluster's data directory)."""
+    database and the cluster's WAL."""
     hits = files_containing(d, needles)
     if ON_PG:
-        data = os.path.join(os.path.dirname(
-            re.search(r"sslrootcert=([^&]+)", PG_URL).group(1)), "data")
-        oid, = db_rows(d, "SELECT oid FROM pg_database WHERE "
-                       "datname = current_database()")[0]
-        for sub in (f"base/{oid}", "pg_wal"):
-            for root, _, files in os.walk(os.path.join(data, sub)):
-                for f in files:
-                    p = os.path.join(root, f)
-                    try:  # the server recycles WAL segments meanwhile
-                        with open(p, "rb") as fh:
-                            blob = fh.read()
-                    except FileNotFoundError:
-                        continue
-                    hits += [(p, n) for n in needles if n in blob]
+        hits += pg_files_containing(d, needles)
     return hits
 
 

@@ -6,8 +6,9 @@ import json
 import os
 import shutil
 
-from harness import (TempDir, cx, expect, fails, files_containing, main,
-                     new_vault, ok, test)
+from harness import (ON_PG, Skip, TempDir, cx, db_rows, expect, fails,
+                     files_containing, main, new_vault, ok,
+                     pg_files_containing, test)
 from people import MASTER, person_everywhere
 
 
@@ -93,6 +94,30 @@ def erase_everywhere_with_receipt():
         fails(cx("subject", "erase", "--data", d, str(sid), "--reason",
                  "objection"), 1,
               "no such subject")
+
+
+@test
+def postgresql_table_files_after_erasure():
+    """Issue 7 (DESIGN 3): on PostgreSQL the erased person's wrapped key and
+    blind indexes are in the database's files before the erasure and gone
+    from them after it (VACUUM FULL; the WAL is docs/scaling.md's part)"""
+    if not ON_PG:
+        raise Skip("PostgreSQL only (SQLite: secure_delete, test_vault)")
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        sid, _ = person_everywhere(d, tmp)
+        key, = db_rows(d, "SELECT wrapped_key FROM subject WHERE id = ?",
+                       (sid,))[0]
+        needles = [key] + [r[0] for r in db_rows(
+            d, "SELECT bidx FROM subject_ident WHERE subject_id = ?", (sid,))]
+        db_rows(d, "CHECKPOINT")  # the pages written to the table files
+        found = {n for _, n in pg_files_containing(d, needles, wal=False)}
+        expect(found == set(needles), f"{len(found)} of {len(needles)} "
+               "found before: the scan would miss them")
+        ok("subject", "erase", "--data", d, str(sid), "--reason",
+           "consent_withdrawn")
+        left = pg_files_containing(d, needles, wal=False)
+        expect(left == [], f"left in the table files: {left}")
 
 
 def lst_path(tmp):
