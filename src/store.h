@@ -608,11 +608,11 @@ int cxv_store_ret_delete(struct cxv_store *st, int cat, const int64_t *ids,
     size_t n);
 
 /*
- * The archive of backup-and-delete: a second database attached outside
- * any transaction, holding copies of the swept rows (values still sealed
- * under their subjects' keys). archive_copy copies records with their
- * trails, items and content rows; a repeated copy is a no-op. SQLite
- * only for now: on PostgreSQL attach fails (docs/scaling.md).
+ * The archive of backup-and-delete: an SQLite file (whatever the store's
+ * engine) attached outside any transaction, holding copies of the swept
+ * rows (values still sealed under their subjects' keys). archive_copy
+ * copies records with their trails, items and content rows, in a
+ * transaction of the archive's own; a repeated copy is a no-op.
  */
 int cxv_store_archive_attach(struct cxv_store *st, const char *path);
 int cxv_store_archive_copy(struct cxv_store *st, int cat, const int64_t *ids,

@@ -275,12 +275,19 @@ struct cxv_store {
 	struct db *db;
 	struct db_stmt *stmt[S__COUNT];
 	int in_txn;			/* 0, 1 write, 2 read */
+	struct db *arch;		/* retention's archive, if attached */
 };
 
 struct db *
 cxv_store_db(struct cxv_store *st)
 {
 	return st->db;
+}
+
+struct db **
+cxv_store_archive_db(struct cxv_store *st)
+{
+	return &st->arch;
 }
 
 /*
@@ -361,6 +368,7 @@ cxv_store_close(struct cxv_store *st)
 
 	if (st == NULL)
 		return;
+	(void)cxv_store_archive_detach(st);
 	if (st->db != NULL) {
 		cxv_store_rollback(st);
 		for (i = 0; i < S__COUNT; i++)

@@ -27,9 +27,13 @@ static const char *const tables[] = {
 
 #define SQL_MAX	1024
 
-/* "INSERT INTO table (a, b) VALUES (?1, ?2)" for the columns of src. */
+/*
+ * "INSERT INTO table (a, b) VALUES (?1, ?2)" for the columns of src,
+ * with ignore "... ON CONFLICT DO NOTHING".
+ */
 static int
-insert_sql(struct db_stmt *src, const char *table, char *sql, size_t cap)
+insert_sql(struct db_stmt *src, const char *table, int ignore, char *sql,
+    size_t cap)
 {
 	int i, n = db_column_count(src), len;
 	size_t at;
@@ -42,7 +46,8 @@ insert_sql(struct db_stmt *src, const char *table, char *sql, size_t cap)
 		len = snprintf(sql + at, cap - at, "%s?%d", i ? ", " : ") VALUES (",
 		    i + 1);
 	if (at < cap)
-		at += (size_t)snprintf(sql + at, cap - at, ")");
+		at += (size_t)snprintf(sql + at, cap - at, ")%s", ignore ?
+		    " ON CONFLICT DO NOTHING" : "");
 	return n > 0 && at < cap ? CXV_OK : CXV_ERR_INTERNAL;
 }
 
@@ -73,19 +78,20 @@ copy_row(struct db_stmt *src, struct db_stmt *ins)
 	return db_rc(rc);
 }
 
-static int
-copy_table(struct db *from, struct db *to, const char *table, int64_t *rows)
+int
+cxv_store_copy_rows(struct db *from, struct db *to, const char *table,
+    const char *select, int64_t id, int ignore, int64_t *rows)
 {
 	struct db_stmt *src = NULL, *ins = NULL;
 	char sql[SQL_MAX];
 	int r, rc;
 
 	*rows = 0;
-	snprintf(sql, sizeof(sql), "SELECT * FROM %s", table);
-	if ((r = db_prepare(from, sql, &src)) != CXV_OK)
+	if ((r = db_prepare(from, select, &src)) != CXV_OK)
 		return r;
+	db_bind_int64(src, 1, id);
 	while ((rc = db_step(src)) == DB_ROW) {
-		if (ins == NULL && ((r = insert_sql(src, table, sql,
+		if (ins == NULL && ((r = insert_sql(src, table, ignore, sql,
 		    sizeof(sql))) != CXV_OK || (r = db_prepare(to, sql, &ins)) !=
 		    CXV_OK))
 			break;
@@ -127,9 +133,14 @@ copy_all(struct cxv_store *from, struct cxv_store *to, int64_t *rows)
 
 	if ((r = cxv_store_begin(to)) != CXV_OK)
 		return r;
-	for (i = 0; r == CXV_OK && i < sizeof(tables) / sizeof(tables[0]); i++)
-		r = copy_table(cxv_store_db(from), cxv_store_db(to), tables[i],
-		    &rows[i]);
+	for (i = 0; r == CXV_OK && i < sizeof(tables) / sizeof(tables[0]);
+	    i++) {
+		char sql[128];
+
+		snprintf(sql, sizeof(sql), "SELECT * FROM %s", tables[i]);
+		r = cxv_store_copy_rows(cxv_store_db(from), cxv_store_db(to),
+		    tables[i], sql, 0, 0, &rows[i]);
+	}
 	if (r == CXV_OK)
 		r = cxv_store_db(to)->ops->copied(cxv_store_db(to));
 	if (r != CXV_OK) {

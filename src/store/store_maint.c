@@ -238,41 +238,70 @@ cxv_store_ret_delete(struct cxv_store *st, int cat, const int64_t *ids,
 	return each_id(s, ids, n);
 }
 
+/* An archive table with table's columns (untyped) and a unique key. */
+static int
+create_like(struct db *from, struct db *to, const char *table,
+    const char *key)
+{
+	struct db_stmt *s = NULL;
+	char sql[SQL_MAX];
+	size_t at;
+	int i, n, r, len;
+
+	snprintf(sql, sizeof(sql), "SELECT * FROM %s LIMIT 0", table);
+	if ((r = db_prepare(from, sql, &s)) != CXV_OK)
+		return r;
+	(void)db_step(s);	/* PostgreSQL names the columns once run */
+	len = snprintf(sql, sizeof(sql), "CREATE TABLE IF NOT EXISTS %s (",
+	    table);
+	n = db_column_count(s);
+	for (i = 0, at = (size_t)len; i < n && at < sizeof(sql); i++,
+	    at += (size_t)len)
+		len = snprintf(sql + at, sizeof(sql) - at, "%s%s", i ? ", " : "",
+		    db_column_name(s, i));
+	if (at < sizeof(sql))
+		at += (size_t)snprintf(sql + at, sizeof(sql) - at, "); CREATE "
+		    "UNIQUE INDEX IF NOT EXISTS %s_key ON %s (%s)", table, table,
+		    key);
+	db_finalize(s);
+	if (n == 0 || at >= sizeof(sql))
+		return CXV_ERR_INTERNAL;
+	return db_exec(to, sql);
+}
+
+/*
+ * The archive is an SQLite file of its own whatever the store's engine,
+ * its tables made like the store's (values still sealed).
+ */
 int
 cxv_store_archive_attach(struct cxv_store *st, const char *path)
 {
-	struct db_stmt *s = NULL;
+	struct db **arch = cxv_store_archive_db(st);
 	size_t i;
-	int r, rc;
+	int r;
 
-	if ((r = prepare(st, &s, "ATTACH DATABASE ?1 AS arch")) != CXV_OK)
+	if (*arch != NULL)
+		return CXV_ERR_INTERNAL;
+	if ((r = db_sqlite_open(path, 0, arch)) != CXV_OK)
 		return r;
-	db_bind_text(s, 1, path);
-	rc = db_step(s);
-	db_finalize(s);
-	if (rc != DB_DONE)
-		return db_rc(rc) != CXV_OK ? db_rc(rc) : CXV_ERR_IO;
-	for (i = 0; i < sizeof(arch_tables) / sizeof(arch_tables[0]); i++) {
-		char sql[SQL_MAX];
-
-		/* The main tables' columns, without their constraints. */
-		snprintf(sql, sizeof(sql), "CREATE TABLE IF NOT EXISTS arch.%s AS "
-		    "SELECT * FROM main.%s WHERE 0; CREATE UNIQUE INDEX IF NOT "
-		    "EXISTS arch.%s_key ON %s (%s)", arch_tables[i].table,
-		    arch_tables[i].table, arch_tables[i].table,
-		    arch_tables[i].table, arch_tables[i].key);
-		if ((r = db_exec(cxv_store_db(st), sql)) != CXV_OK) {
-			(void)cxv_store_archive_detach(st);
-			return r;
-		}
-	}
-	return CXV_OK;
+	for (i = 0; r == CXV_OK &&
+	    i < sizeof(arch_tables) / sizeof(arch_tables[0]); i++)
+		r = create_like(cxv_store_db(st), *arch, arch_tables[i].table,
+		    arch_tables[i].key);
+	if (r != CXV_OK)
+		(void)cxv_store_archive_detach(st);
+	return r;
 }
 
 int
 cxv_store_archive_detach(struct cxv_store *st)
 {
-	return db_exec(cxv_store_db(st), "DETACH DATABASE arch");
+	struct db **arch = cxv_store_archive_db(st);
+
+	if (*arch != NULL)
+		(*arch)->ops->close(*arch);
+	*arch = NULL;
+	return CXV_OK;
 }
 
 /* Copy the rows of table where col = id into the archive. */
@@ -280,14 +309,29 @@ static int
 copy_rows(struct cxv_store *st, const char *table, const char *col,
     const int64_t *ids, size_t n)
 {
-	struct db_stmt *s = NULL;
+	struct db *arch = *cxv_store_archive_db(st);
+	char sql[SQL_MAX];
+	int64_t rows;
+	size_t i;
 	int r;
 
-	/* OR IGNORE: a run cut short copied some rows already. */
-	if ((r = prepare(st, &s, "INSERT OR IGNORE INTO arch.%s SELECT * FROM "
-	    "main.%s WHERE %s = ?1", table, table, col)) != CXV_OK)
+	if (arch == NULL)
+		return CXV_ERR_INTERNAL;
+	snprintf(sql, sizeof(sql), "SELECT * FROM %s WHERE %s = ?1", table, col);
+	/*
+	 * One transaction of the archive's own (not the store's writers'
+	 * turn, which the caller holds); ignore: a run cut short copied
+	 * some rows already.
+	 */
+	if ((r = db_exec(arch, "BEGIN")) != CXV_OK)
 		return r;
-	return each_id(s, ids, n);
+	for (i = 0; r == CXV_OK && i < n; i++)
+		r = cxv_store_copy_rows(cxv_store_db(st), arch, table, sql,
+		    ids[i], 1, &rows);
+	if (r == CXV_OK)
+		return db_exec(arch, "COMMIT");
+	(void)db_exec(arch, "ROLLBACK");
+	return r;
 }
 
 int

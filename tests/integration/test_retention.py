@@ -10,8 +10,7 @@ import os
 import subprocess
 
 from harness import (ADMIN_PW, BIN, Server, TempDir, api_vault, cx, db_rows,
-                     expect, fails, main, new_vault, ok, require_sqlite,
-                     test)
+                     expect, fails, main, new_vault, ok, test)
 
 DAY = datetime.timedelta(days=1)
 NOW = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
@@ -163,7 +162,6 @@ def content_policy_and_orphans():
 def backup_and_delete_archives():
     """backup-and-delete: the expired records and their sealed content go
     into an encrypted archive first; nothing personal is readable in it"""
-    require_sqlite("archives are SQLite files attached to the store")
     with TempDir() as tmp:
         d = new_vault(tmp)
         ninety_days(d, tmp)
