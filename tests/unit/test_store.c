@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Unit tests of the SQLite store engine (DESIGN 3-4). */
+/*
+ * Unit tests of the store (DESIGN 3-4) on SQLite, and in the 'pg' suite
+ * (CXV_TEST_ENGINE=postgresql) on a new database of the test cluster
+ * (CXV_TEST_PG, tests/pg_cluster.sh).
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "err.h"
@@ -18,19 +23,59 @@
 
 struct fx {
 	char dir[32];
-	char path[64];
+	char path[1024];		/* the file, or the database's URL */
+	char db[40];			/* PostgreSQL: the database's name */
 	struct cxv_store *st;
 };
+
+static int on_pg;
+
+/* The test cluster's URL for database db ("{db}" in CXV_TEST_PG). */
+static void
+pg_url(const char *db, char *out, size_t cap)
+{
+	const char *base = getenv("CXV_TEST_PG"), *at = strstr(base, "{db}");
+
+	assert_non_null(at);
+	snprintf(out, cap, "%.*s%s%s", (int)(at - base), base, db, at + 4);
+}
+
+/* One statement on the cluster's database db, outside the store. */
+static void
+pg_run(const char *db, const char *sql)
+{
+	char url[1024];
+	PGconn *c;
+	PGresult *res;
+
+	pg_url(db, url, sizeof(url));
+	c = PQconnectdb(url);
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	res = PQexec(c, sql);
+	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+	PQclear(res);
+	PQfinish(c);
+}
 
 static int
 setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
+	char sql[80];
 
 	assert_non_null(f);
 	snprintf(f->dir, sizeof(f->dir), "/tmp/cxv-st-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/vault.db", f->dir);
+	if (on_pg) {
+		snprintf(f->db, sizeof(f->db), "st_%s", f->dir + 12);
+		for (char *p = f->db; *p != '\0'; p++)
+			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' :
+			    *p);
+		snprintf(sql, sizeof(sql), "CREATE DATABASE %s", f->db);
+		pg_run("postgres", sql);
+		pg_url(f->db, f->path, sizeof(f->path));
+	} else
+		snprintf(f->path, sizeof(f->path), "%s/vault.db", f->dir);
 	assert_int_equal(cxv_store_open(f->path, 1, &f->st), CXV_OK);
 	*state = f;
 	return 0;
@@ -40,9 +85,13 @@ static int
 teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[80];
+	char p[1100];
 
 	cxv_store_close(f->st);
+	if (on_pg) {
+		snprintf(p, sizeof(p), "DROP DATABASE %s", f->db);
+		pg_run("postgres", p);
+	}
 	unlink(f->path);
 	snprintf(p, sizeof(p), "%s-wal", f->path);
 	unlink(p);
@@ -53,10 +102,17 @@ teardown(void **state)
 	return 0;
 }
 
+/* SQL on the store's database behind its back (either engine). */
 static void
-raw_exec(const char *path, const char *sql)
+raw_exec(const struct fx *f, const char *sqlite_sql, const char *pg_sql)
 {
 	sqlite3 *db = NULL;
+	const char *path = f->path, *sql = sqlite_sql;
+
+	if (on_pg) {
+		pg_run(f->db, pg_sql);
+		return;
+	}
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
@@ -88,7 +144,8 @@ test_newer_schema(void **state)
 
 	cxv_store_close(f->st);
 	f->st = NULL;
-	raw_exec(f->path, "PRAGMA user_version = 999");
+	raw_exec(f, "PRAGMA user_version = 999",
+	    "UPDATE cxv_schema SET version = 999");
 	assert_int_equal(cxv_store_open(f->path, 0, &st), CXV_ERR_VERSION);
 	assert_null(st);
 }
@@ -295,19 +352,36 @@ test_meta(void **state)
 int
 main(void)
 {
+	const char *engine = getenv("CXV_TEST_ENGINE");
+
+	on_pg = engine != NULL && strcmp(engine, "postgresql") == 0;
+	if (on_pg && (getenv("CXV_TEST_PG") == NULL ||
+	    strstr(getenv("CXV_TEST_PG"), "{db}") == NULL)) {
+		printf("# SKIP store: no PostgreSQL cluster (tests/pg_cluster.sh "
+		    "start DIR, then CXV_TEST_PG=its URL)\n1..0\n");
+		return 0;
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_not_a_database, setup,
-		    teardown),
 		cmocka_unit_test_setup_teardown(test_subjects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rewrap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
+		/* Last: the file of the SQLite engine. */
+		cmocka_unit_test_setup_teardown(test_not_a_database, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_secure_delete, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
 	};
+	size_t n = sizeof(tests) / sizeof(tests[0]);
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	if (on_pg) {
+		printf("# SKIP test_not_a_database: SQLite's file only\n"
+		    "# SKIP test_secure_delete: SQLite's file only (PostgreSQL: "
+		    "test_erase scans the database's files)\n");
+		n -= 2;
+	}
+	return _cmocka_run_group_tests("tests", tests, n, NULL, NULL);
 }
