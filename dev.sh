@@ -101,15 +101,15 @@ demo() {
 }
 
 run_tests() {
-	local rc=0 pg
+	local rc=0
 	# playwright-core, pinned by tests/browser/package-lock.json; it
 	# drives Debian's chromium and downloads no browser.
 	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 	# The second engine: a throwaway PostgreSQL cluster for the 'pg'
 	# suite (the integration tests again, on PostgreSQL).
-	pg=$(mktemp -d /tmp/cxv-pg.XXXXXX)
-	trap 'tests/pg_cluster.sh stop "$pg"' EXIT
-	CXV_TEST_PG=$(tests/pg_cluster.sh start "$pg")
+	PG_DIR=$(mktemp -d /tmp/cxv-pg.XXXXXX)
+	trap 'tests/pg_cluster.sh stop "$PG_DIR"' EXIT
+	CXV_TEST_PG=$(tests/pg_cluster.sh start "$PG_DIR")
 	export CXV_TEST_PG
 	build build --buildtype=debugoptimized
 	meson test -C build --print-errorlogs || rc=1

@@ -4,7 +4,10 @@
  * caller's subject, seal, blind index, trail, audit, batches of 500)
  * against a raw SQLite bulk insert of the same rows' 18 columns as
  * plaintext (prepared statement, same batch size), in one program.
- * usage: bench_ingest [ROWS] [CALLERS] (default 200000 20000)
+ * With URL (an empty PostgreSQL database) the vault's store is that
+ * database, and the baseline a raw COPY of the same rows into a plain
+ * table there, after the import (issue 7).
+ * usage: bench_ingest [ROWS] [CALLERS] [URL] (default 200000 20000)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
 #include <sodium.h>
 #include <sqlite3.h>
 
@@ -60,12 +64,59 @@ raw_insert(const char *path, long rows, long callers)
 	return t;
 }
 
+static void
+pg_ok(PGconn *c, PGresult *res, ExecStatusType want)
+{
+	if (PQresultStatus(res) != want) {
+		fprintf(stderr, "bench: %s", PQerrorMessage(c));
+		abort();
+	}
+	PQclear(res);
+}
+
+/* COPY of the same rows as text into a plain table with the same index. */
+static double
+raw_copy(const char *url, long rows, long callers)
+{
+	PGconn *c = PQconnectdb(url);
+	char f[18][64], line[18 * 66];
+	double t;
+
+	if (PQstatus(c) != CONNECTION_OK)
+		abort();
+	pg_ok(c, PQexec(c, "CREATE TABLE cdr (accountcode text, src text, "
+	    "dst text, dcontext text, clid text, channel text, dstchannel "
+	    "text, lastapp text, lastdata text, start text, answer text, "
+	    "\"end\" text, duration text, billsec text, disposition text, "
+	    "amaflags text, uniqueid text UNIQUE, userfield text);"
+	    "CREATE INDEX cdr_src ON cdr (src, start)"), PGRES_COMMAND_OK);
+	t = bench_now();
+	pg_ok(c, PQexec(c, "COPY cdr FROM STDIN"), PGRES_COPY_IN);
+	for (long i = 0; i < rows; i++) {
+		size_t n = 0;
+
+		bench_cdr_row(i, callers, f);
+		for (int k = 0; k < 18; k++)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s",
+			    f[k], k < 17 ? "\t" : "\n");
+		if (PQputCopyData(c, line, (int)n) != 1)
+			abort();
+	}
+	if (PQputCopyEnd(c, NULL) != 1)
+		abort();
+	pg_ok(c, PQgetResult(c), PGRES_COMMAND_OK);
+	t = bench_now() - t;
+	PQfinish(c);
+	return t;
+}
+
 int
 main(int argc, char **argv)
 {
 	char dir[] = "/tmp/cxv-ingest-XXXXXX", vdir[64], raw[64], why[512];
 	long rows = argc > 1 ? strtol(argv[1], NULL, 10) : 200000;
 	long callers = argc > 2 ? strtol(argv[2], NULL, 10) : 20000;
+	const char *url = argc > 3 ? argv[3] : NULL;
 	struct cxv_import_report rep = { NULL, NULL, NULL };
 	struct cxv_import_stats st;
 	struct cxv_vault *v = NULL;
@@ -77,7 +128,7 @@ main(int argc, char **argv)
 		return 1;
 	snprintf(vdir, sizeof(vdir), "%s/vault", dir);
 	snprintf(raw, sizeof(raw), "%s/raw.db", dir);
-	if (cxv_vault_init(vdir, NULL, NULL, 0, "local:bench", why, sizeof(why))
+	if (cxv_vault_init(vdir, url, NULL, 0, "local:bench", why, sizeof(why))
 	    != CXV_OK || cxv_vault_open(vdir, NULL, 0, "local:bench", &v, why,
 	    sizeof(why)) != CXV_OK) {
 		fprintf(stderr, "bench: %s\n", why);
@@ -89,11 +140,12 @@ main(int argc, char **argv)
 		abort();
 	t = bench_now() - t;
 	cxv_vault_close(v);
-	traw = raw_insert(raw, rows, callers);
+	traw = url != NULL ? raw_copy(url, rows, callers) :
+	    raw_insert(raw, rows, callers);
 	printf("cxvault import  %9.0f rows/s (%ld rows, %ld callers, %.1f s)\n",
 	    (double)rows / t, rows, callers, t);
-	printf("raw SQLite      %9.0f rows/s (%.1f s)\n", (double)rows / traw,
-	    traw);
+	printf("%s  %9.0f rows/s (%.1f s)\n", url != NULL ? "raw PG COPY  " :
+	    "raw SQLite    ", (double)rows / traw, traw);
 	printf("ratio           %9.1f %%\n", 100.0 * traw / t);
 	printf("data left in %s (remove it)\n", dir);
 	fclose(csv);

@@ -299,7 +299,7 @@ struct pg {
 struct pg_stmt {
 	struct db_stmt base;
 	char name[16];
-	int guard;			/* runs under a savepoint in a txn */
+	int unique;			/* an insert: no row is CXV_ERR_EXISTS */
 	int nparams;
 	char **val;			/* owned copies, NULL = SQL NULL */
 	int *len, *fmt;
@@ -373,18 +373,23 @@ pg_exec(struct db *d, const char *sql)
  * SQLite's dialect of the store's SQL as PostgreSQL's: ?N parameters
  * become $N and blob literals x'..' become '\x..'::bytea; quoted text
  * is copied as it is. *nparams is the highest parameter number, *used
- * has bit i - 1 set for each ?i that occurs.
+ * has bit i - 1 set for each ?i that occurs. An INSERT without its own
+ * ON CONFLICT gets ON CONFLICT DO NOTHING, with *unique set: a unique
+ * key met is then "no row", not an error that would fail the
+ * transaction (SQLite fails the statement only).
  */
 static char *
-translate(const char *sql, int *nparams, uint64_t *used)
+translate(const char *sql, int *nparams, uint64_t *used, int *unique)
 {
 	/* x'' (3 bytes) becomes '\x'::bytea (11): room for that. */
-	size_t n = strlen(sql), cap = 4 * n + 16;
+	size_t n = strlen(sql), cap = 4 * n + 48;
 	char *out = malloc(cap), *o = out;
 	int quoted = 0;
 
 	*nparams = 0;
 	*used = 0;
+	*unique = strncmp(sql, "INSERT", 6) == 0 &&
+	    strstr(sql, "ON CONFLICT") == NULL;
 	if (out == NULL)
 		return NULL;
 	for (; *sql != '\0'; sql++) {
@@ -414,6 +419,8 @@ translate(const char *sql, int *nparams, uint64_t *used)
 		*o++ = *sql;
 	}
 	*o = '\0';
+	if (*unique)
+		snprintf(o, cap - (size_t)(o - out), " ON CONFLICT DO NOTHING");
 	return out;
 }
 
@@ -481,10 +488,10 @@ pg_prepare(struct db *d, const char *sql, struct db_stmt **out)
 	PGresult *res;
 	uint64_t used;
 	char *q;
-	int i, n, r;
+	int i, n, r, unique;
 
 	*out = NULL;
-	if ((q = translate(sql, &n, &used)) == NULL)
+	if ((q = translate(sql, &n, &used, &unique)) == NULL)
 		return CXV_ERR_NOMEM;
 	if (n > 64) {
 		free(q);
@@ -508,8 +515,8 @@ pg_prepare(struct db *d, const char *sql, struct db_stmt **out)
 	}
 	ps->base.db = d;
 	ps->nparams = n;
-	/* Inserts may meet a constraint the caller handles and goes on. */
-	ps->guard = strncmp(sql, "INSERT", 6) == 0;
+	ps->unique = unique;
+
 	p->stmts++;
 	snprintf(ps->name, sizeof(ps->name), "s%u", p->stmts);
 	res = PQprepare(PG(d)->c, ps->name, q, n, types);
@@ -570,34 +577,32 @@ pg_bind_blob(struct db_stmt *s, int i, const void *v, size_t n)
 }
 
 /*
- * Run the statement; inside a transaction an insert runs under a
- * savepoint, so that a constraint it meets fails that insert only (as
- * in SQLite) and not the whole transaction.
+ * Run the statement. An insert that met a unique key did nothing and is
+ * CXV_ERR_EXISTS, as SQLite's constraint error, without failing the
+ * transaction around it.
  */
 static int
 run(struct pg_stmt *ps)
 {
 	struct pg *p = PG(ps->base.db);
-	int guard = ps->guard &&
-	    PQtransactionStatus(p->c) == PQTRANS_INTRANS, r;
 	const char *tuples;
+	int r;
 
-	if (guard && (r = pg_exec(&p->base, "SAVEPOINT cxv_stmt")) != CXV_OK)
-		return r;
 	ps->res = PQexecPrepared(p->c, ps->name, ps->nparams,
 	    (const char *const *)ps->val, ps->len, ps->fmt, 0);
 	if (!res_ok(ps->res)) {
 		r = pg_error(ps->res, p->c);
 		clear_result(ps);
-		if (guard)
-			(void)pg_exec(&p->base, "ROLLBACK TO cxv_stmt; "
-			    "RELEASE cxv_stmt");
 		return r;
 	}
 	tuples = PQcmdTuples(ps->res);
 	p->changes = tuples[0] != '\0' ? strtoll(tuples, NULL, 10) : 0;
 	ps->row = -1;
-	return guard ? pg_exec(&p->base, "RELEASE cxv_stmt") : CXV_OK;
+	if (ps->unique && p->changes == 0) {
+		clear_result(ps);
+		return CXV_ERR_EXISTS;
+	}
+	return CXV_OK;
 }
 
 static int

@@ -210,10 +210,15 @@ test_subjects(void **state)
 	assert_int_equal(cxv_store_ident_insert(f->st, 5, 0, bidx, w, 10),
 	    CXV_ERR_EXISTS);
 	assert_int_equal(cxv_store_ident_insert(f->st, 5, 1, bidx, w, 10), CXV_OK);
-	/* An identifier of a subject that does not exist: refused. */
+	assert_int_equal(cxv_store_commit(f->st), CXV_OK);
+	/*
+	 * An identifier of a subject that does not exist: refused (and the
+	 * transaction is to be rolled back: PostgreSQL failed it).
+	 */
+	assert_int_equal(cxv_store_begin(f->st), CXV_OK);
 	assert_int_not_equal(cxv_store_ident_insert(f->st, 6, 0, bidx, w, 10),
 	    CXV_OK);
-	assert_int_equal(cxv_store_commit(f->st), CXV_OK);
+	cxv_store_rollback(f->st);
 	assert_int_equal(cxv_store_subject_get(f->st, 5, buf, sizeof(buf), &len,
 	    &created), CXV_OK);
 	assert_int_equal(len, sizeof(w));
