@@ -35,6 +35,10 @@ struct db_ops {
 	void (*close)(struct db *);
 	int (*exec)(struct db *, const char *sql);
 	int (*prepare)(struct db *, const char *sql, struct db_stmt **out);
+	/* A statement whose rows come one by one, not all in memory; the
+	 * connection serves nothing else until they have all been read. */
+	int (*prepare_scan)(struct db *, const char *sql,
+	    struct db_stmt **out);
 	void (*finalize)(struct db_stmt *);
 	void (*reset)(struct db_stmt *);
 	int (*step)(struct db_stmt *);
@@ -67,6 +71,14 @@ struct db_ops {
 	/* Keep the vault's tables under name and start empty (restore);
 	 * NULL: the engine's file is moved aside instead. */
 	int (*set_aside)(struct db *, const char *name);
+	/*
+	 * Bulk load (copies): copy_begin names table and the columns of
+	 * src's rows, copy_row sends src's current row, copy_end finishes
+	 * (and counts the rows in changes). NULL: inserts one by one.
+	 */
+	int (*copy_begin)(struct db *, const char *table, struct db_stmt *src);
+	int (*copy_row)(struct db *, struct db_stmt *src);
+	int (*copy_end)(struct db *);
 	/* migrations[i] takes the schema from version i to i + 1. */
 	const char *const *migrations;
 };
@@ -90,6 +102,12 @@ static inline int
 db_prepare(struct db *d, const char *sql, struct db_stmt **out)
 {
 	return d->ops->prepare(d, sql, out);
+}
+
+static inline int
+db_prepare_scan(struct db *d, const char *sql, struct db_stmt **out)
+{
+	return d->ops->prepare_scan(d, sql, out);
 }
 
 static inline void

@@ -294,12 +294,15 @@ struct pg {
 	int64_t changes;
 	unsigned stmts;			/* names given out */
 	char name[32];			/* "PostgreSQL 15.18" */
+	char *copy;			/* a COPY line being built */
+	size_t copy_len, copy_cap;
 };
 
 struct pg_stmt {
 	struct db_stmt base;
 	char name[16];
 	int unique;			/* an insert: no row is CXV_ERR_EXISTS */
+	int scan;			/* rows one by one (single-row mode) */
 	int nparams;
 	char **val;			/* owned copies, NULL = SQL NULL */
 	int *len, *fmt;
@@ -453,8 +456,13 @@ static void
 pg_reset(struct db_stmt *s)
 {
 	struct pg_stmt *ps = PSTMT(s);
+	PGresult *res;
 	int i;
 
+	/* A scan read part way: the rest read and dropped (the connection). */
+	if (ps->scan && ps->res != NULL)
+		while ((res = PQgetResult(PG(s->db)->c)) != NULL)
+			PQclear(res);
 	clear_result(ps);
 	for (i = 0; i < ps->nparams; i++) {
 		free(ps->val[i]);
@@ -534,6 +542,16 @@ pg_prepare(struct db *d, const char *sql, struct db_stmt **out)
 	return CXV_OK;
 }
 
+static int
+pg_prepare_scan(struct db *d, const char *sql, struct db_stmt **out)
+{
+	int r = pg_prepare(d, sql, out);
+
+	if (r == CXV_OK)
+		PSTMT(*out)->scan = 1;
+	return r;
+}
+
 static void
 set_param(struct pg_stmt *ps, int i, const void *v, size_t n, int fmt)
 {
@@ -605,6 +623,43 @@ run(struct pg_stmt *ps)
 	return CXV_OK;
 }
 
+/*
+ * The next row of a scan, in a result of its own; the last result has
+ * none (its column names stay for the caller) and ends the scan.
+ */
+static int
+scan_step(struct pg_stmt *ps)
+{
+	PGconn *c = PG(ps->base.db)->c;
+	PGresult *res;
+	int r;
+
+	if (ps->res == NULL) {
+		if (!PQsendQueryPrepared(c, ps->name, ps->nparams,
+		    (const char *const *)ps->val, ps->len, ps->fmt, 0) ||
+		    !PQsetSingleRowMode(c))
+			return CXV_ERR_UNAVAILABLE;
+	} else if (PQresultStatus(ps->res) != PGRES_SINGLE_TUPLE)
+		return DB_DONE;
+	clear_result(ps);
+	ps->res = PQgetResult(c);
+	switch (PQresultStatus(ps->res)) {
+	case PGRES_SINGLE_TUPLE:
+		ps->row = 0;
+		return DB_ROW;
+	case PGRES_TUPLES_OK:
+		while ((res = PQgetResult(c)) != NULL)
+			PQclear(res);
+		return DB_DONE;
+	default:
+		r = pg_error(ps->res, c);
+		clear_result(ps);
+		while ((res = PQgetResult(c)) != NULL)
+			PQclear(res);
+		return r;
+	}
+}
+
 static int
 pg_step(struct db_stmt *s)
 {
@@ -613,6 +668,8 @@ pg_step(struct db_stmt *s)
 
 	if (ps->err != CXV_OK)
 		return ps->err;
+	if (ps->scan)
+		return scan_step(ps);
 	if (ps->res == NULL && (r = run(ps)) != CXV_OK)
 		return r;
 	clear_row(ps);
@@ -794,6 +851,126 @@ pg_set_aside(struct db *d, const char *name)
 	return pg_exec(d, sql);
 }
 
+static int
+pg_copy_begin(struct db *d, const char *table, struct db_stmt *src)
+{
+	char sql[1024];
+	size_t at;
+	int i, n = src->db->ops->column_count(src), len;
+	PGresult *res;
+	int r;
+
+	len = snprintf(sql, sizeof(sql), "COPY %s (", table);
+	for (i = 0, at = (size_t)len; i < n && at < sizeof(sql); i++,
+	    at += (size_t)len)
+		len = snprintf(sql + at, sizeof(sql) - at, "%s%s", i ? ", " : "",
+		    src->db->ops->column_name(src, i));
+	if (at < sizeof(sql))
+		at += (size_t)snprintf(sql + at, sizeof(sql) - at, ") FROM STDIN");
+	if (n == 0 || at >= sizeof(sql))
+		return CXV_ERR_INTERNAL;
+	res = PQexec(PG(d)->c, sql);
+	r = PQresultStatus(res) == PGRES_COPY_IN ? CXV_OK :
+	    pg_error(res, PG(d)->c);
+	PQclear(res);
+	return r;
+}
+
+/* Append n bytes to the COPY line. */
+static int
+copy_put(struct pg *p, const char *s, size_t n)
+{
+	char *bigger;
+	size_t cap;
+
+	if (p->copy_len + n + 1 > p->copy_cap) {
+		cap = 2 * (p->copy_len + n + 64);
+		if ((bigger = realloc(p->copy, cap)) == NULL)
+			return CXV_ERR_NOMEM;
+		p->copy = bigger;
+		p->copy_cap = cap;
+	}
+	memcpy(p->copy + p->copy_len, s, n);
+	p->copy_len += n;
+	return CXV_OK;
+}
+
+/* One value in COPY's text format: \N, digits, escaped text, \\x hex. */
+static int
+copy_value(struct pg *p, struct db_stmt *src, int i)
+{
+	const struct db_ops *o = src->db->ops;
+	char num[24], hex[3];
+	const unsigned char *b;
+	const char *s;
+	size_t k, n;
+	int r = CXV_OK;
+
+	switch (o->column_type(src, i)) {
+	case DB_NULL:
+		return copy_put(p, "\\N", 2);
+	case DB_INTEGER:
+		n = (size_t)snprintf(num, sizeof(num), "%lld",
+		    (long long)o->column_int64(src, i));
+		return copy_put(p, num, n);
+	case DB_BLOB:
+		b = o->column_blob(src, i);
+		n = o->column_bytes(src, i);
+		r = copy_put(p, "\\\\x", 3);
+		for (k = 0; r == CXV_OK && k < n; k++) {
+			snprintf(hex, sizeof(hex), "%02x", b[k]);
+			r = copy_put(p, hex, 2);
+		}
+		return r;
+	case DB_TEXT:
+		for (s = o->column_text(src, i); r == CXV_OK && *s != '\0'; s++)
+			r = *s == '\\' ? copy_put(p, "\\\\", 2) :
+			    *s == '\t' ? copy_put(p, "\\t", 2) :
+			    *s == '\n' ? copy_put(p, "\\n", 2) :
+			    *s == '\r' ? copy_put(p, "\\r", 2) : copy_put(p, s, 1);
+		return r;
+	}
+	return CXV_ERR_INTERNAL;
+}
+
+static int
+pg_copy_row(struct db *d, struct db_stmt *src)
+{
+	struct pg *p = PG(d);
+	int i, n = src->db->ops->column_count(src), r = CXV_OK;
+
+	p->copy_len = 0;
+	for (i = 0; r == CXV_OK && i < n; i++)
+		if ((r = copy_value(p, src, i)) == CXV_OK)
+			r = copy_put(p, i + 1 < n ? "\t" : "\n", 1);
+	if (r == CXV_OK && PQputCopyData(p->c, p->copy, (int)p->copy_len) != 1)
+		r = CXV_ERR_UNAVAILABLE;
+	if (p->copy != NULL)
+		sodium_memzero(p->copy, p->copy_cap);
+	return r;
+}
+
+static int
+pg_copy_end(struct db *d)
+{
+	struct pg *p = PG(d);
+	PGresult *res;
+	const char *tuples;
+	int r;
+
+	if (PQputCopyEnd(p->c, NULL) != 1)
+		return CXV_ERR_UNAVAILABLE;
+	res = PQgetResult(p->c);
+	if ((r = res_ok(res) ? CXV_OK : pg_error(res, p->c)) == CXV_OK) {
+		tuples = PQcmdTuples(res);
+		p->changes = tuples[0] != '\0' ? strtoll(tuples, NULL, 10) : 0;
+	}
+	PQclear(res);
+	while ((res = PQgetResult(p->c)) != NULL)
+		PQclear(res);
+	return r;
+}
+
 static int64_t
 pg_changes(struct db *d)
 {
@@ -902,16 +1079,19 @@ static void
 pg_close(struct db *d)
 {
 	PQfinish(PG(d)->c);
+	free(PG(d)->copy);
 	free(d);
 }
 
 static const struct db_ops pg_ops = {
-	pg_name, pg_close, pg_exec, pg_prepare, pg_finalize, pg_reset,
+	pg_name, pg_close, pg_exec, pg_prepare, pg_prepare_scan, pg_finalize,
+	pg_reset,
 	pg_step, pg_bind_int64, pg_bind_text, pg_bind_blob, pg_column_int64,
 	pg_column_text, pg_column_blob, pg_column_bytes, pg_column_null,
 	pg_column_count, pg_column_name, pg_column_type, pg_changes,
 	pg_begin, pg_commit, pg_rollback, pg_version_get, pg_version_set,
-	NULL, pg_checkpoint, pg_copied, pg_set_aside, migrations,
+	NULL, pg_checkpoint, pg_copied, pg_set_aside, pg_copy_begin,
+	pg_copy_row, pg_copy_end, migrations,
 };
 
 int

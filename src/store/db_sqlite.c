@@ -624,13 +624,15 @@ lite_close(struct db *d)
 }
 
 static const struct db_ops lite_ops = {
-	lite_name, lite_close, lite_exec, lite_prepare, lite_finalize,
+	lite_name, lite_close, lite_exec, lite_prepare, lite_prepare,
+	lite_finalize,
 	lite_reset, lite_step, lite_bind_int64, lite_bind_text, lite_bind_blob,
 	lite_column_int64, lite_column_text, lite_column_blob,
 	lite_column_bytes, lite_column_null, lite_column_count,
 	lite_column_name, lite_column_type, lite_changes, lite_begin,
 	lite_commit, lite_rollback, lite_version_get, lite_version_set,
-	lite_snapshot, lite_checkpoint, lite_copied, NULL, migrations,
+	lite_snapshot, lite_checkpoint, lite_copied, NULL, NULL, NULL, NULL,
+	migrations,
 };
 
 /*

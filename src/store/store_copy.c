@@ -78,18 +78,37 @@ copy_row(struct db_stmt *src, struct db_stmt *ins)
 	return db_rc(rc);
 }
 
-int
-cxv_store_copy_rows(struct db *from, struct db *to, const char *table,
-    const char *select, int64_t id, int ignore, int64_t *rows)
+/* The rows of src into table through the engine's bulk load (COPY). */
+static int
+copy_bulk(struct db_stmt *src, struct db *to, const char *table,
+    int64_t *rows)
 {
-	struct db_stmt *src = NULL, *ins = NULL;
-	char sql[SQL_MAX];
-	int r, rc;
+	int r = CXV_OK, rc, begun = 0;
 
-	*rows = 0;
-	if ((r = db_prepare(from, select, &src)) != CXV_OK)
-		return r;
-	db_bind_int64(src, 1, id);
+	while ((rc = db_step(src)) == DB_ROW) {
+		if (!begun && (r = to->ops->copy_begin(to, table, src)) != CXV_OK)
+			break;
+		begun = 1;
+		if ((r = to->ops->copy_row(to, src)) != CXV_OK)
+			break;
+		(*rows)++;
+	}
+	if (r == CXV_OK)
+		r = db_rc(rc);
+	if (begun && (rc = to->ops->copy_end(to)) != CXV_OK && r == CXV_OK)
+		r = rc;
+	return r;
+}
+
+/* The rows of src into table, one prepared insert each. */
+static int
+copy_each(struct db_stmt *src, struct db *to, const char *table, int ignore,
+    int64_t *rows)
+{
+	struct db_stmt *ins = NULL;
+	char sql[SQL_MAX];
+	int r = CXV_OK, rc;
+
 	while ((rc = db_step(src)) == DB_ROW) {
 		if (ins == NULL && ((r = insert_sql(src, table, ignore, sql,
 		    sizeof(sql))) != CXV_OK || (r = db_prepare(to, sql, &ins)) !=
@@ -102,6 +121,24 @@ cxv_store_copy_rows(struct db *from, struct db *to, const char *table,
 	if (r == CXV_OK)
 		r = db_rc(rc);
 	db_finalize(ins);
+	return r;
+}
+
+int
+cxv_store_copy_rows(struct db *from, struct db *to, const char *table,
+    const char *select, int64_t id, int ignore, int64_t *rows)
+{
+	struct db_stmt *src = NULL;
+	int r;
+
+	*rows = 0;
+	if ((r = db_prepare_scan(from, select, &src)) != CXV_OK)
+		return r;
+	db_bind_int64(src, 1, id);
+	/* A bulk load cannot skip rows that are there already. */
+	r = !ignore && to->ops->copy_begin != NULL ?
+	    copy_bulk(src, to, table, rows) :
+	    copy_each(src, to, table, ignore, rows);
 	db_finalize(src);
 	return r;
 }

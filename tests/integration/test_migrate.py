@@ -26,6 +26,9 @@ def migrate_everything():
     with TempDir() as tmp:
         d = sqlite_vault(tmp)
         jane, _ = person_everywhere(d, tmp)
+        # Text COPY must carry as it is (COPY's own escapes).
+        ok("campaign", "create", "--data", d, "Q4 \\ north \\N \\x41")
+        names_before = ok("campaign", "list", "--data", d).out
         export_before = ok("subject", "show", "--data", d, str(jane)).out
         before = json.loads(ok("status", "--data", d).out)
         url = pg_database()
@@ -48,6 +51,8 @@ def migrate_everything():
                (before, after))
         expect(ok("subject", "show", "--data", d, str(jane)).out ==
                export_before, "the person reads differently")
+        expect(ok("campaign", "list", "--data", d).out == names_before,
+               "campaign names changed")
         audit = ok("audit", "list", "--data", d).out
         expect('"store.migrate"' in audit, "move not audited")
         ok("audit", "verify", "--data", d)
