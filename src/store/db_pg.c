@@ -1094,6 +1094,14 @@ static const struct db_ops pg_ops = {
 	pg_copy_row, pg_copy_end, migrations,
 };
 
+/* Server notices are not printed: they can quote values. */
+static void
+drop_notice(void *ctx, const char *message)
+{
+	(void)ctx;
+	(void)message;
+}
+
 int
 db_is_pg(const char *location)
 {
@@ -1123,6 +1131,7 @@ db_pg_open(const char *conninfo, int create, struct db **out)
 		return CXV_ERR_NOMEM;
 	p->base.ops = &pg_ops;
 	p->c = PQconnectdb(conninfo);
+	(void)PQsetNoticeProcessor(p->c, drop_notice, NULL);
 	v = PQserverVersion(p->c);
 	snprintf(p->name, sizeof(p->name), "PostgreSQL %d.%d", v / 10000,
 	    v % 10000);
