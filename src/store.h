@@ -709,8 +709,8 @@ int cxv_store_copy(struct cxv_store *from, struct cxv_store *to,
 
 /*
  * After an erasure: SQLite checkpoints and truncates its write-ahead
- * log; PostgreSQL runs VACUUM FULL (dead tuples out of the table files)
- * and CHECKPOINT.
+ * log; PostgreSQL rewrites the table of subject keys (VACUUM FULL: the
+ * erased key out of the table files), vacuums the rest and checkpoints.
  */
 int cxv_store_checkpoint(struct cxv_store *st);
 

@@ -1055,19 +1055,19 @@ pg_version_set(struct db *d, int v)
  * Deleted rows stay in their pages as dead tuples until VACUUM frees
  * them, and freed space keeps its bytes until reused. VACUUM FULL writes
  * a table anew, so the old pages go back to the file system: done for
- * the tables of keys and identifiers (the wrapped subject keys and blind
- * indexes are then gone from the table files, so the erased person's
- * sealed leftovers cannot be unwrapped from them). The other tables get
- * a plain VACUUM (no lock held against readers; their dead tuples hold
- * only values sealed under keys that are gone). CHECKPOINT lets the
- * server recycle the WAL. docs/scaling.md says what may still remain.
+ * the table of wrapped subject keys (small: about a second per million
+ * subjects), so the erased person's sealed leftovers can no longer be
+ * unwrapped from the table files. The other tables get a plain VACUUM:
+ * rewriting the identifiers' table locks lookups for tens of seconds on
+ * a large site (docs/scaling.md). CHECKPOINT lets the server recycle
+ * the WAL.
  */
 static int
 pg_checkpoint(struct db *d)
 {
 	int r;
 
-	if ((r = pg_exec(d, "VACUUM FULL subject, subject_ident")) != CXV_OK ||
+	if ((r = pg_exec(d, "VACUUM FULL subject")) != CXV_OK ||
 	    (r = pg_exec(d, "VACUUM")) != CXV_OK)
 		return r;
 	/* CHECKPOINT needs pg_checkpoint (or superuser) rights: best effort. */

