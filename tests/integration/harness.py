@@ -323,7 +323,15 @@ class Server:
         return rc
 
     def __exit__(self, *exc):
+        died = self.proc.poll()
         self.stop()
+        if exc[0] is not None:
+            # A failed test says how the server was; its last words if it
+            # had died (diagnostics only: the failure stands).
+            print(f"# server {'exited ' + str(died) if died is not None else 'running'}"
+                  " when the test failed", flush=True)
+            for line in (self.err[-4000:] if died is not None else "").splitlines():
+                print(f"# serve: {line}", flush=True)
 
     def call(self, method, path, body=None, token=None, raw=None,
              headers=None, source=None):
