@@ -57,6 +57,9 @@ def serves_as_user_under_filter():
         os.chmod(tmp, 0o755)
         d, nobody = nobody_vault(tmp)
         with Server(d) as s:
+            # The port accepts once bound, before the privileges go: a
+            # served request says the start-up is over.
+            expect(s.call("GET", "/v1/health")[0] == 200, "not serving")
             st = status(s.proc.pid)
             expect(st["Uid"] == [str(nobody.pw_uid)] * 4, st["Uid"])
             expect(st["Gid"] == [str(nobody.pw_gid)] * 4, st["Gid"])
@@ -117,9 +120,9 @@ def root_without_user_is_warned():
     with TempDir() as tmp:
         d = api_vault(tmp)
         with Server(d) as s:
+            expect(s.call("GET", "/v1/health")[0] == 200, "health")
             st = status(s.proc.pid)
             expect(st["Uid"][0] == "0" and st["Seccomp"] == ["2"], st)
-            expect(s.call("GET", "/v1/health")[0] == 200, "health")
         expect("server.root" in log_text(d), "no warning for root")
         os.chmod(tmp, 0o755)
         other = os.path.join(tmp, "other")
