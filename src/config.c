@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Parser and writer of cxvault.conf; see config.h. */
 #include "config.h"
+#include "store.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -415,8 +416,7 @@ check_whole(const struct cxv_config *cfg, const char **reason)
 	if (cfg->key_source == CXV_KEY_SOURCE_PASSPHRASE && !cfg->has_salt)
 		return *reason = "master_key = passphrase needs master_key_salt",
 		    CXV_ERR_INVALID;
-	if (cfg->store[0] != '\0' && strncmp(cfg->store, "postgresql://", 13)
-	    != 0 && strncmp(cfg->store, "postgres://", 11) != 0)
+	if (cfg->store[0] != '\0' && !cxv_store_is_server(cfg->store))
 		return *reason = "store must be empty (SQLite) or a "
 		    "postgresql:// URL", CXV_ERR_INVALID;
 	if (cxv_net_listen_parse(cfg->listen, &ss, &len) != CXV_OK)

@@ -13,22 +13,6 @@
 #include "err.h"
 #include "vault.h"
 
-static int
-target_problem(int r, char *why, size_t whylen)
-{
-	if (r == CXV_ERR_EXISTS)
-		snprintf(why, whylen, "the PostgreSQL database is not empty: the "
-		    "records move into a database of their own");
-	else if (r == CXV_ERR_UNAVAILABLE)
-		snprintf(why, whylen, "cannot connect to the PostgreSQL store "
-		    "(check the server, the address, sslmode and the password "
-		    "in ~/.pgpass)");
-	else
-		snprintf(why, whylen, "the PostgreSQL store: %s",
-		    cxv_strerror(r));
-	return r;
-}
-
 int
 cxv_migrate_copy(struct cxv_vault *v, const char *url, cxv_store_copy_fn fn,
     void *ctx, char *why, size_t whylen)
@@ -42,8 +26,7 @@ cxv_migrate_copy(struct cxv_vault *v, const char *url, cxv_store_copy_fn fn,
 		    "already");
 		return CXV_ERR_INVALID;
 	}
-	if (strncmp(url, "postgresql://", 13) != 0 &&
-	    strncmp(url, "postgres://", 11) != 0) {
+	if (!cxv_store_is_server(url)) {
 		snprintf(why, whylen, "--to must be a postgresql:// URL");
 		return CXV_ERR_INVALID;
 	}
@@ -52,8 +35,10 @@ cxv_migrate_copy(struct cxv_vault *v, const char *url, cxv_store_copy_fn fn,
 		    sizeof(cfg.store) - 1);
 		return CXV_ERR_TOO_LARGE;
 	}
-	if ((r = cxv_store_open(url, 1, &to)) != CXV_OK)
-		return target_problem(r, why, whylen);
+	if ((r = cxv_store_open(url, 1, &to)) != CXV_OK) {
+		cxv_vault_server_problem(r, why, whylen);
+		return r;
+	}
 	/* Audited first, so the entry moves with the trail. */
 	if ((r = cxv_vault_audit(v, "store.migrate", "store", "postgresql",
 	    "")) == CXV_OK && (r = cxv_store_copy(cxv_vault_store(v), to, fn,

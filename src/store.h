@@ -40,6 +40,9 @@ int cxv_store_schema_latest(void);
 int cxv_store_open(const char *location, int create,
     struct cxv_store **out /* OUT */);
 
+/* Whether a store location names a database server (postgresql://). */
+int cxv_store_is_server(const char *location);
+
 /* Close and free; accepts NULL. Rolls back an open transaction. */
 void cxv_store_close(struct cxv_store *st);
 

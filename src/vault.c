@@ -217,15 +217,12 @@ init_db(const char *dir, const struct cxv_config *cfg,
 	return r;
 }
 
-/* Why a new vault's store refused: for PostgreSQL, what to do about it. */
-static void
-store_problem(const struct cxv_config *cfg, int r, char *why, size_t whylen)
+void
+cxv_vault_server_problem(int r, char *why, size_t whylen)
 {
-	if (cfg->store[0] == '\0')
-		snprintf(why, whylen, "%s: %s", F_DB, cxv_strerror(r));
-	else if (r == CXV_ERR_EXISTS)
+	if (r == CXV_ERR_EXISTS)
 		snprintf(why, whylen, "the PostgreSQL database is not empty: a "
-		    "new vault needs a database of its own");
+		    "vault's records need a database of their own");
 	else if (r == CXV_ERR_UNAVAILABLE)
 		snprintf(why, whylen, "cannot connect to the PostgreSQL store "
 		    "(check the server, the address, sslmode and the password "
@@ -233,6 +230,16 @@ store_problem(const struct cxv_config *cfg, int r, char *why, size_t whylen)
 	else
 		snprintf(why, whylen, "the PostgreSQL store: %s",
 		    cxv_strerror(r));
+}
+
+/* Why a new vault's store refused. */
+static void
+store_problem(const struct cxv_config *cfg, int r, char *why, size_t whylen)
+{
+	if (cfg->store[0] == '\0')
+		snprintf(why, whylen, "%s: %s", F_DB, cxv_strerror(r));
+	else
+		cxv_vault_server_problem(r, why, whylen);
 }
 
 int

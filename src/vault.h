@@ -44,6 +44,12 @@ int cxv_vault_key_source(const char *dir, enum cxv_key_source *src /* OUT */,
     char *why, size_t whylen);
 
 /*
+ * Why a new store on a database server (cxv_store_open with create)
+ * refused, and what to do about it, in why. Never names the URL.
+ */
+void cxv_vault_server_problem(int r, char *why, size_t whylen);
+
+/*
  * Where dir's records are (reads cxvault.conf): the path of vault.db,
  * or the PostgreSQL URL with *server set. out has PATH_MAX bytes.
  */

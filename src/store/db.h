@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* The last migration both engines know (their lists have this length). */
 #define DB_SCHEMA_LATEST	14
@@ -184,6 +185,23 @@ static inline enum db_type
 db_column_type(struct db_stmt *s, int i)
 {
 	return s->db->ops->column_type(s, i);
+}
+
+/*
+ * The names of s's columns as "a, b, c" in out (cap bytes), for SQL
+ * built around a result's columns; their number, or -1 if there are
+ * none or they do not fit.
+ */
+static inline int
+db_column_list(struct db_stmt *s, char *out, size_t cap)
+{
+	int i, n = db_column_count(s), len = 0;
+	size_t at = 0;
+
+	for (i = 0; i < n && at < cap; i++, at += (size_t)len)
+		len = snprintf(out + at, cap - at, "%s%s", i ? ", " : "",
+		    db_column_name(s, i));
+	return n > 0 && len >= 0 && at < cap ? n : -1;
 }
 
 static inline int64_t db_changes(struct db *d) { return d->ops->changes(d); }

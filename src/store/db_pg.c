@@ -854,20 +854,13 @@ pg_set_aside(struct db *d, const char *name)
 static int
 pg_copy_begin(struct db *d, const char *table, struct db_stmt *src)
 {
-	char sql[1024];
-	size_t at;
-	int i, n = src->db->ops->column_count(src), len;
+	char sql[1024], cols[1024];
 	PGresult *res;
 	int r;
 
-	len = snprintf(sql, sizeof(sql), "COPY %s (", table);
-	for (i = 0, at = (size_t)len; i < n && at < sizeof(sql); i++,
-	    at += (size_t)len)
-		len = snprintf(sql + at, sizeof(sql) - at, "%s%s", i ? ", " : "",
-		    src->db->ops->column_name(src, i));
-	if (at < sizeof(sql))
-		at += (size_t)snprintf(sql + at, sizeof(sql) - at, ") FROM STDIN");
-	if (n == 0 || at >= sizeof(sql))
+	if (db_column_list(src, cols, sizeof(cols)) < 0 || snprintf(sql,
+	    sizeof(sql), "COPY %s (%s) FROM STDIN", table, cols) >=
+	    (int)sizeof(sql))
 		return CXV_ERR_INTERNAL;
 	res = PQexec(PG(d)->c, sql);
 	r = PQresultStatus(res) == PGRES_COPY_IN ? CXV_OK :

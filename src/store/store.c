@@ -378,6 +378,12 @@ cxv_store_close(struct cxv_store *st)
 	free(st);
 }
 
+int
+cxv_store_is_server(const char *location)
+{
+	return db_is_pg(location);
+}
+
 const char *
 cxv_store_engine(struct cxv_store *st)
 {

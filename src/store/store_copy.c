@@ -35,20 +35,19 @@ static int
 insert_sql(struct db_stmt *src, const char *table, int ignore, char *sql,
     size_t cap)
 {
-	int i, n = db_column_count(src), len;
+	char cols[SQL_MAX];
+	int i, n = db_column_list(src, cols, sizeof(cols)), len;
 	size_t at;
 
-	len = snprintf(sql, cap, "INSERT INTO %s (", table);
+	if (n < 0)
+		return CXV_ERR_INTERNAL;
+	len = snprintf(sql, cap, "INSERT INTO %s (%s) VALUES (", table, cols);
 	for (i = 0, at = (size_t)len; i < n && at < cap; i++, at += (size_t)len)
-		len = snprintf(sql + at, cap - at, "%s%s", i ? ", " : "",
-		    db_column_name(src, i));
-	for (i = 0; i < n && at < cap; i++, at += (size_t)len)
-		len = snprintf(sql + at, cap - at, "%s?%d", i ? ", " : ") VALUES (",
-		    i + 1);
+		len = snprintf(sql + at, cap - at, "%s?%d", i ? ", " : "", i + 1);
 	if (at < cap)
 		at += (size_t)snprintf(sql + at, cap - at, ")%s", ignore ?
 		    " ON CONFLICT DO NOTHING" : "");
-	return n > 0 && at < cap ? CXV_OK : CXV_ERR_INTERNAL;
+	return at < cap ? CXV_OK : CXV_ERR_INTERNAL;
 }
 
 /* The current row of src, bound to ins and inserted. */

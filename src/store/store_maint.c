@@ -244,27 +244,18 @@ create_like(struct db *from, struct db *to, const char *table,
     const char *key)
 {
 	struct db_stmt *s = NULL;
-	char sql[SQL_MAX];
-	size_t at;
-	int i, n, r, len;
+	char sql[SQL_MAX], cols[SQL_MAX];
+	int n, r;
 
 	snprintf(sql, sizeof(sql), "SELECT * FROM %s LIMIT 0", table);
 	if ((r = db_prepare(from, sql, &s)) != CXV_OK)
 		return r;
 	(void)db_step(s);	/* PostgreSQL names the columns once run */
-	len = snprintf(sql, sizeof(sql), "CREATE TABLE IF NOT EXISTS %s (",
-	    table);
-	n = db_column_count(s);
-	for (i = 0, at = (size_t)len; i < n && at < sizeof(sql); i++,
-	    at += (size_t)len)
-		len = snprintf(sql + at, sizeof(sql) - at, "%s%s", i ? ", " : "",
-		    db_column_name(s, i));
-	if (at < sizeof(sql))
-		at += (size_t)snprintf(sql + at, sizeof(sql) - at, "); CREATE "
-		    "UNIQUE INDEX IF NOT EXISTS %s_key ON %s (%s)", table, table,
-		    key);
+	n = db_column_list(s, cols, sizeof(cols));
 	db_finalize(s);
-	if (n == 0 || at >= sizeof(sql))
+	if (n < 0 || snprintf(sql, sizeof(sql), "CREATE TABLE IF NOT EXISTS "
+	    "%s (%s); CREATE UNIQUE INDEX IF NOT EXISTS %s_key ON %s (%s)",
+	    table, cols, table, table, key) >= (int)sizeof(sql))
 		return CXV_ERR_INTERNAL;
 	return db_exec(to, sql);
 }
