@@ -89,7 +89,7 @@ ingest(const char *vdir, long rows, long first, int *rate_fd)
 		return pid;
 	}
 	close(fds[0]);
-	if ((csv = bench_cdr_csv(rows, 20000, first)) == NULL ||
+	if ((csv = bench_cdr_csv(rows, 20000, first, BENCH_CYCLIC)) == NULL ||
 	    cxv_vault_open(vdir, NULL, 0, "local:ingest", &cv, why,
 	    sizeof(why)) != CXV_OK)
 		_exit(1);

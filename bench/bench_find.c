@@ -43,7 +43,7 @@ import_all(struct cxv_vault *v, long rows, long callers)
 	for (long done = 0; done < rows; done += CHUNK) {
 		long n = rows - done < CHUNK ? rows - done : CHUNK;
 
-		if ((csv = bench_cdr_csv(n, callers, done)) == NULL ||
+		if ((csv = bench_cdr_csv(n, callers, done, BENCH_CYCLIC)) == NULL ||
 		    cxv_import_cdr(v, "asterisk-csv", csv, &rep, &st) != CXV_OK ||
 		    st.imported != (uint64_t)n)
 			abort();

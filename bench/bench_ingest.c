@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Bench: CDR ingest through cxv_import_cdr (parse, normalize, resolve the
- * caller's subject, seal, blind index, trail, audit, batches of 500)
- * against a raw SQLite bulk insert of the same rows' 18 columns as
- * plaintext (prepared statement, same batch size), in one program.
+ * caller's subject, seal, blind index, trail, statistics, audit) against
+ * a raw SQLite bulk insert of the same rows' 18 columns as plaintext
+ * (prepared statement, 500 rows per transaction), in one program; once
+ * with the callers in cyclic order and once in random order (see
+ * cdr_gen.h), each on a fresh vault and a fresh raw database.
  * With URL (an empty PostgreSQL database) the vault's store is that
  * database, and the baseline a raw COPY of the same rows into a plain
- * table there, after the import (issue 7).
+ * table there, after the import (issue 7); cyclic order only, the
+ * database holding one run.
  * usage: bench_ingest [ROWS] [CALLERS] [URL] (default 200000 20000)
  */
 #include <stdio.h>
@@ -26,7 +29,7 @@
 #include "vault.h"
 
 static double
-raw_insert(const char *path, long rows, long callers)
+raw_insert(const char *path, long rows, long callers, enum bench_order order)
 {
 	char f[18][64], sql[256] = "INSERT INTO cdr VALUES (?1";
 	sqlite3 *db = NULL;
@@ -49,7 +52,7 @@ raw_insert(const char *path, long rows, long callers)
 	for (long i = 0; i < rows; i++) {
 		if (i % 500 == 0)
 			sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-		bench_cdr_row(i, callers, f);
+		bench_cdr_row(i, callers, order, f);
 		for (int k = 0; k < 18; k++)
 			sqlite3_bind_text(ins, k + 1, f[k], -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(ins) != SQLITE_DONE)
@@ -95,7 +98,7 @@ raw_copy(const char *url, long rows, long callers)
 	for (long i = 0; i < rows; i++) {
 		size_t n = 0;
 
-		bench_cdr_row(i, callers, f);
+		bench_cdr_row(i, callers, BENCH_CYCLIC, f);
 		for (int k = 0; k < 18; k++)
 			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s",
 			    f[k], k < 17 ? "\t" : "\n");
@@ -110,29 +113,27 @@ raw_copy(const char *url, long rows, long callers)
 	return t;
 }
 
-int
-main(int argc, char **argv)
+/* Import rows in order into a fresh vault under dir, then the baseline. */
+static void
+run(const char *dir, const char *url, long rows, long callers,
+    enum bench_order order)
 {
-	char dir[] = "/tmp/cxv-ingest-XXXXXX", vdir[64], raw[64], why[512];
-	long rows = argc > 1 ? strtol(argv[1], NULL, 10) : 200000;
-	long callers = argc > 2 ? strtol(argv[2], NULL, 10) : 20000;
-	const char *url = argc > 3 ? argv[3] : NULL;
+	char vdir[96], raw[96], why[512];
 	struct cxv_import_report rep = { NULL, NULL, NULL };
 	struct cxv_import_stats st;
 	struct cxv_vault *v = NULL;
 	double t, traw;
 	FILE *csv;
 
-	if (sodium_init() < 0 || rows < 1 || callers < 1 ||
-	    mkdtemp(dir) == NULL || (csv = bench_cdr_csv(rows, callers, 0)) == NULL)
-		return 1;
-	snprintf(vdir, sizeof(vdir), "%s/vault", dir);
-	snprintf(raw, sizeof(raw), "%s/raw.db", dir);
+	snprintf(vdir, sizeof(vdir), "%s/vault-%d", dir, (int)order);
+	snprintf(raw, sizeof(raw), "%s/raw-%d.db", dir, (int)order);
+	if ((csv = bench_cdr_csv(rows, callers, 0, order)) == NULL)
+		abort();
 	if (cxv_vault_init(vdir, url, NULL, 0, "local:bench", why, sizeof(why))
 	    != CXV_OK || cxv_vault_open(vdir, NULL, 0, "local:bench", &v, why,
 	    sizeof(why)) != CXV_OK) {
 		fprintf(stderr, "bench: %s\n", why);
-		return 1;
+		exit(1);
 	}
 	t = bench_now();
 	if (cxv_import_cdr(v, "asterisk-csv", csv, &rep, &st) != CXV_OK ||
@@ -140,14 +141,31 @@ main(int argc, char **argv)
 		abort();
 	t = bench_now() - t;
 	cxv_vault_close(v);
-	traw = url != NULL ? raw_copy(url, rows, callers) :
-	    raw_insert(raw, rows, callers);
-	printf("cxvault import  %9.0f rows/s (%ld rows, %ld callers, %.1f s)\n",
-	    (double)rows / t, rows, callers, t);
-	printf("%s  %9.0f rows/s (%.1f s)\n", url != NULL ? "raw PG COPY  " :
-	    "raw SQLite    ", (double)rows / traw, traw);
-	printf("ratio           %9.1f %%\n", 100.0 * traw / t);
-	printf("data left in %s (remove it)\n", dir);
 	fclose(csv);
+	traw = url != NULL ? raw_copy(url, rows, callers) :
+	    raw_insert(raw, rows, callers, order);
+	printf("%-7s cxvault import  %9.0f rows/s (%ld rows, %ld callers, "
+	    "%.1f s)\n", order == BENCH_CYCLIC ? "cyclic" : "random",
+	    (double)rows / t, rows, callers, t);
+	printf("%-7s %s  %9.0f rows/s (%.1f s)\n", "", url != NULL ?
+	    "raw PG COPY  " : "raw SQLite    ", (double)rows / traw, traw);
+	printf("%-7s ratio           %9.1f %%\n", "", 100.0 * traw / t);
+}
+
+int
+main(int argc, char **argv)
+{
+	char dir[] = "/tmp/cxv-ingest-XXXXXX";
+	long rows = argc > 1 ? strtol(argv[1], NULL, 10) : 200000;
+	long callers = argc > 2 ? strtol(argv[2], NULL, 10) : 20000;
+	const char *url = argc > 3 ? argv[3] : NULL;
+
+	if (sodium_init() < 0 || rows < 1 || callers < 1 ||
+	    mkdtemp(dir) == NULL)
+		return 1;
+	run(dir, url, rows, callers, BENCH_CYCLIC);
+	if (url == NULL)
+		run(dir, url, rows, callers, BENCH_RANDOM);
+	printf("data left in %s (remove it)\n", dir);
 	return 0;
 }

@@ -413,7 +413,8 @@ add_cdr_locked(struct cxv_vault *v, void *arg)
 {
 	struct add_cdr *a = arg;
 
-	return cxv_interaction_add_cdr(v, a->cdr, &a->id, &a->dup, &a->why);
+	return cxv_interaction_add_cdr(v, a->cdr, NULL, &a->id, &a->dup,
+	    &a->why);
 }
 
 /* Store a parsed CDR: 201 with its id, 200 for one already stored. */

@@ -3,6 +3,7 @@
 #include "audit.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -70,6 +71,161 @@ cxv_audit_append(struct cxv_store *st, const struct cxv_keyring *kr,
 	entry_hash(kr, &row, hash);
 	row.hash = hash;
 	return cxv_store_audit_insert(st, &row);
+}
+
+/* Kinds of record a group keeps pending at once. */
+#define GROUP_KINDS	4
+
+/* One pending entry: closed id runs in ids, the open run first..last. */
+struct pending {
+	const char *action, *object_type;
+	char actor[CXV_AUDIT_TEXT_MAX + 1];
+	char fields[CXV_AUDIT_TEXT_MAX + 1];
+	char ids[CXV_AUDIT_TEXT_MAX + 1];
+	size_t len;
+	int64_t first, last;
+	int used;
+};
+
+struct cxv_audit_group {
+	struct pending p[GROUP_KINDS];
+};
+
+int
+cxv_audit_group_new(struct cxv_audit_group **out)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out != NULL ? CXV_OK : CXV_ERR_NOMEM;
+}
+
+void
+cxv_audit_group_free(struct cxv_audit_group *g)
+{
+	free(g);
+}
+
+/* Append p's entry: its closed runs as they are. */
+static int
+pending_append(struct cxv_store *st, const struct cxv_keyring *kr,
+    const struct pending *p)
+{
+	const struct cxv_audit_event ev = { p->actor, p->action, p->object_type,
+	    p->ids, p->fields };
+
+	return cxv_audit_append(st, kr, &ev);
+}
+
+/* Close the open run into p->ids, appending the entry first if full. */
+static int
+close_run(struct cxv_store *st, const struct cxv_keyring *kr,
+    struct pending *p)
+{
+	char run[48];
+	int n, r;
+
+	n = p->first == p->last ?
+	    snprintf(run, sizeof(run), "%lld", (long long)p->first) :
+	    snprintf(run, sizeof(run), "%lld..%lld", (long long)p->first,
+	    (long long)p->last);
+	if (p->len > 0 && p->len + 1 + (size_t)n > CXV_AUDIT_TEXT_MAX) {
+		if ((r = pending_append(st, kr, p)) != CXV_OK)
+			return r;
+		p->len = 0;
+	}
+	p->len += (size_t)snprintf(p->ids + p->len, sizeof(p->ids) - p->len,
+	    "%s%s", p->len > 0 ? "," : "", run);
+	return CXV_OK;
+}
+
+static int
+pending_flush(struct cxv_store *st, const struct cxv_keyring *kr,
+    struct pending *p)
+{
+	int r;
+
+	if (!p->used)
+		return CXV_OK;
+	if ((r = close_run(st, kr, p)) == CXV_OK)
+		r = pending_append(st, kr, p);
+	p->used = 0;
+	p->len = 0;
+	return r;
+}
+
+/* The pending entry for ev's kind, or a free one (displacing the first). */
+static int
+pending_for(struct cxv_store *st, const struct cxv_keyring *kr,
+    struct cxv_audit_group *g, const struct cxv_audit_event *ev,
+    struct pending **out)
+{
+	struct pending *p, *free_one = NULL;
+	int r;
+
+	for (p = g->p; p < g->p + GROUP_KINDS; p++) {
+		if (!p->used) {
+			free_one = free_one != NULL ? free_one : p;
+			continue;
+		}
+		if (strcmp(p->actor, ev->actor) == 0 &&
+		    p->action == ev->action && p->object_type ==
+		    ev->object_type && strcmp(p->fields, ev->fields) == 0)
+			return *out = p, CXV_OK;
+	}
+	if (free_one == NULL) {
+		free_one = g->p;
+		if ((r = pending_flush(st, kr, free_one)) != CXV_OK)
+			return r;
+	}
+	*out = free_one;
+	return CXV_OK;
+}
+
+int
+cxv_audit_group_add(struct cxv_store *st, const struct cxv_keyring *kr,
+    struct cxv_audit_group *g, const struct cxv_audit_event *ev, int64_t id)
+{
+	struct pending *p;
+	int r;
+
+	if (!valid_text(ev->actor) || !valid_text(ev->action) ||
+	    !valid_text(ev->object_type) || !valid_text(ev->fields))
+		return CXV_ERR_INVALID;
+	if ((r = pending_for(st, kr, g, ev, &p)) != CXV_OK)
+		return r;
+	if (p->used && id == p->last + 1) {
+		p->last = id;
+		return CXV_OK;
+	}
+	if (p->used && (r = close_run(st, kr, p)) != CXV_OK)
+		return r;
+	if (!p->used) {
+		snprintf(p->actor, sizeof(p->actor), "%s", ev->actor);
+		p->action = ev->action;
+		p->object_type = ev->object_type;
+		snprintf(p->fields, sizeof(p->fields), "%s", ev->fields);
+		p->used = 1;
+	}
+	p->first = p->last = id;
+	return CXV_OK;
+}
+
+int
+cxv_audit_group_flush(struct cxv_store *st, const struct cxv_keyring *kr,
+    struct cxv_audit_group *g)
+{
+	int r = CXV_OK;
+
+	for (size_t i = 0; i < GROUP_KINDS && r == CXV_OK; i++)
+		r = pending_flush(st, kr, &g->p[i]);
+	if (r != CXV_OK)
+		cxv_audit_group_discard(g);
+	return r;
+}
+
+void
+cxv_audit_group_discard(struct cxv_audit_group *g)
+{
+	memset(g, 0, sizeof(*g));
 }
 
 struct verify_state {

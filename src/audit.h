@@ -32,6 +32,35 @@ int cxv_audit_append(struct cxv_store *st, const struct cxv_keyring *kr,
     const struct cxv_audit_event *ev);
 
 /*
+ * Entries for many records of one operation, such as an import batch:
+ * records added with the same action, object type and field names are
+ * named by one entry, their ids as ranges ("17..42,97": consecutive ids
+ * of cxv_time_id() merge). An entry is appended when its id list is
+ * full, when a fifth kind of record displaces it, and at flush, which
+ * must run inside the transaction before it commits. Not thread-safe.
+ */
+struct cxv_audit_group;
+
+/* A new empty group; NOMEM. Free with cxv_audit_group_free(). */
+int cxv_audit_group_new(struct cxv_audit_group **out /* OUT */);
+void cxv_audit_group_free(struct cxv_audit_group *g);
+
+/*
+ * Name record id, done by actor, in g (inside the transaction that wrote
+ * it). action and object_type must outlive g (string literals); fields
+ * is copied. May append an entry; CXV_ERR_INVALID as for append.
+ */
+int cxv_audit_group_add(struct cxv_store *st, const struct cxv_keyring *kr,
+    struct cxv_audit_group *g, const struct cxv_audit_event *ev, int64_t id);
+
+/* Append every pending entry and empty g. */
+int cxv_audit_group_flush(struct cxv_store *st, const struct cxv_keyring *kr,
+    struct cxv_audit_group *g);
+
+/* Forget the pending entries (their transaction rolled back). */
+void cxv_audit_group_discard(struct cxv_audit_group *g);
+
+/*
  * Retention of the trail (R6.6): delete entries seqs[0..n) (a prefix of
  * the chain, ascending, never the last entry) inside a transaction, and
  * record the last one's hash as the authenticated anchor verification

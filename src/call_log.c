@@ -17,6 +17,8 @@
 
 #define AD_MAX	40
 
+static struct cxv_id_seq call_log_ids;
+
 static const char *const dir_names[CXV_CALL_DIR__COUNT] = {
 	"incoming", "outgoing", "missed",
 };
@@ -34,17 +36,18 @@ entry_ad(int64_t id, char ad[AD_MAX])
 }
 
 int
-cxv_call_log_add_tx(struct cxv_vault *v, const struct cxv_call_log_in *in)
+cxv_call_log_add_tx(struct cxv_vault *v, const struct cxv_call_log_in *in,
+    struct cxv_audit_group *g)
 {
 	const struct cxv_field f[2] = { { "name", in->name },
 	    { "number", in->number } };
 	struct cxv_call_log_row row;
-	char ad[AD_MAX], idstr[24];
+	char ad[AD_MAX];
 	uint8_t *sealed = NULL;
 	int r;
 
 	memset(&row, 0, sizeof(row));
-	row.id = cxv_time_id();
+	row.id = cxv_time_id(&call_log_ids);
 	row.user_id = in->user_id;
 	row.subject_id = in->subject_id;
 	row.direction = (int)in->dir;
@@ -60,9 +63,8 @@ cxv_call_log_add_tx(struct cxv_vault *v, const struct cxv_call_log_in *in)
 	free(sealed);
 	if (r != CXV_OK)
 		return r;
-	snprintf(idstr, sizeof(idstr), "%lld", (long long)row.id);
-	return cxv_vault_audit(v, "call_log.create", "call_log", idstr,
-	    "name,number");
+	return cxv_vault_audit_record(v, g, "call_log.create", "call_log",
+	    row.id, "name,number");
 }
 
 /* Rows copied out of the store scan, opened after the audit commits. */

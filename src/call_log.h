@@ -21,7 +21,12 @@ enum cxv_call_dir { CXV_CALL_IN, CXV_CALL_OUT, CXV_CALL_MISSED,
 
 const char *cxv_call_dir_name(int dir);
 
-/* One new entry, inside the caller's transaction; trims to the limit. */
+struct cxv_audit_group;
+
+/*
+ * One new entry, inside the caller's transaction; trims to the limit.
+ * Audited in g (see cxv_vault_audit_record()), or alone if g is NULL.
+ */
 struct cxv_call_log_in {
 	int64_t user_id;	/* the agent */
 	int64_t subject_id;	/* the other party */
@@ -32,7 +37,8 @@ struct cxv_call_log_in {
 	const char *number;
 };
 
-int cxv_call_log_add_tx(struct cxv_vault *v, const struct cxv_call_log_in *in);
+int cxv_call_log_add_tx(struct cxv_vault *v, const struct cxv_call_log_in *in,
+    struct cxv_audit_group *g);
 
 /* What cxv_call_log_show() hands over for each entry, newest first. */
 typedef int (*cxv_call_log_entry_fn)(void *ctx,

@@ -20,6 +20,8 @@
 #define AD_MAX		48
 #define NAME_MAX_LEN	128
 
+static struct cxv_id_seq item_ids;
+
 static const char *const state_names[CXV_CAMPAIGN_STATE__COUNT] = {
 	"future", "ongoing", "completed",
 };
@@ -127,7 +129,7 @@ put_item(struct cxv_vault *v, int result, struct cxv_campaign_item *it,
 	uint8_t *sealed = NULL;
 	int r;
 
-	it->id = cxv_time_id();
+	it->id = cxv_time_id(&item_ids);
 	item_ad(result, it->id, ad);
 	if ((r = cxv_subject_seal_fields(v, it->subject_id, ad, f, n, &sealed,
 	    &it->sealed_len)) != CXV_OK)

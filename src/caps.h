@@ -43,9 +43,16 @@
 /* Streamed content: plaintext bytes per sealed chunk. */
 #define CXV_STREAM_CHUNK	65536
 
-/* One line of an imported file, and records per import transaction. */
+/*
+ * One line of an imported file. An import transaction ends after
+ * CXV_IMPORT_BATCH_MS or CXV_IMPORT_BATCH records, whichever comes
+ * first: long enough to write each page a batch touches once for many
+ * records, short enough that an erasure or a request waiting for the
+ * lock is not held up for long.
+ */
 #define CXV_IMPORT_LINE_MAX	8192
-#define CXV_IMPORT_BATCH	100
+#define CXV_IMPORT_BATCH	5000
+#define CXV_IMPORT_BATCH_MS	20
 /* Microseconds an import leaves the database to other writers per batch. */
 #define CXV_IMPORT_YIELD_US	300
 /* Records deleted per retention transaction (short write locks). */

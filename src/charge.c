@@ -18,6 +18,8 @@
 #define AD_MAX		32
 #define ROOM_MAX	16
 
+static struct cxv_id_seq charge_ids;
+
 static void
 charge_ad(int64_t id, char ad[AD_MAX])
 {
@@ -48,7 +50,7 @@ add_locked(struct cxv_vault *v, void *arg)
 	if ((r = cxv_subject_resolve_tx(v, ids, *in->guest_phone ? 2 : 1,
 	    &row.subject_id, &created, a->why)) != CXV_OK)
 		return r;
-	row.id = cxv_time_id();
+	row.id = cxv_time_id(&charge_ids);
 	row.room = in->room;
 	row.ts_ms = in->ts_ms;
 	row.duration_s = in->duration_s;

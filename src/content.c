@@ -24,6 +24,8 @@
 #define NAME_LEN	((size_t)2 * NAME_BYTES)
 #define AD_MAX		40
 
+static struct cxv_id_seq content_ids;
+
 static const char *const kind_names[CXV_CONTENT__COUNT] = {
 	"recording", "voicemail", "greeting", "chat_transcript",
 	"sms_transcript", "email", "case_note", "photo",
@@ -176,7 +178,7 @@ cxv_content_upload_begin(struct cxv_vault *v, int64_t interaction_id,
 	cxv_hex(name, sizeof(name), up->file);
 	if (r == CXV_OK && (r = content_path(v, up->file, ".tmp", up->tmp)) ==
 	    CXV_OK && (r = content_path(v, up->file, "", up->path)) == CXV_OK) {
-		up->row.id = cxv_time_id();
+		up->row.id = cxv_time_id(&content_ids);
 		up->row.interaction_id = interaction_id;
 		up->row.kind = (int)kind;
 		up->row.file = up->file;

@@ -91,41 +91,26 @@ add_field(void *ctx, const char *name, const char *value)
 static int
 take_interaction(void *ctx, const struct cxv_interaction_row *row)
 {
-	json_t **out = ctx;
+	json_t **out = ctx, *trail;
 
-	*out = cxv_view_interaction_row(row);
-	return *out != NULL ? CXV_OK : CXV_ERR_NOMEM;
-}
-
-static int
-add_step(void *ctx, int seq, int64_t ts_ms, int kind)
-{
-	return json_array_append_new(ctx, json_pack("{s:i, s:o, s:s}", "seq",
-	    seq, "time", cxv_view_time(ts_ms), "step", cxv_step_name(kind))) ==
-	    0 ? CXV_OK : CXV_ERR_NOMEM;
+	if ((*out = cxv_view_interaction_row(row)) == NULL ||
+	    (trail = cxv_view_trail(row)) == NULL)
+		return CXV_ERR_NOMEM;
+	return json_object_set_new(*out, "trail", trail) == 0 ? CXV_OK :
+	    CXV_ERR_NOMEM;
 }
 
 /* An interaction's clear columns and trail, besides its fields. */
 static int
 interaction_details(struct build *b, int64_t id, json_t *rec)
 {
-	struct cxv_store *st = cxv_vault_store(b->v);
-	json_t *row = NULL, *trail = json_array();
+	json_t *row = NULL;
 	int r;
 
-	if (trail == NULL)
-		return CXV_ERR_NOMEM;
-	if ((r = cxv_store_interaction_get(st, id, take_interaction, &row)) ==
-	    CXV_OK)
-		r = cxv_store_interaction_steps(st, id, add_step, trail);
-	if (r != CXV_OK) {
+	if ((r = cxv_store_interaction_get(cxv_vault_store(b->v), id,
+	    take_interaction, &row)) != CXV_OK) {
 		json_decref(row);
-		json_decref(trail);
 		return r;
-	}
-	if (json_object_set_new(row, "trail", trail) != 0) {
-		json_decref(row);
-		return CXV_ERR_NOMEM;
 	}
 	return json_object_set_new(rec, "details", row) == 0 ? CXV_OK :
 	    CXV_ERR_NOMEM;

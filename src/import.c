@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "audit.h"
 #include "campaign.h"
 #include "caps.h"
 #include "cdr.h"
@@ -200,6 +201,7 @@ struct run {
 	struct list_cols *list;		/* calling-list imports */
 	enum got (*next)(struct run *ru, const char **why, int *r);
 	int (*store)(struct run *ru, int *dup, const char **why);
+	struct cxv_audit_group *audit;	/* CDR imports: one entry a batch */
 	int in_batch;
 };
 
@@ -237,25 +239,26 @@ store_cdr(struct run *ru, int *dup, const char **why)
 {
 	int64_t id = 0;
 
-	return cxv_interaction_add_cdr(ru->v, ru->cdr, &id, dup, why);
+	return cxv_interaction_add_cdr(ru->v, ru->cdr, ru->audit, &id, dup,
+	    why);
 }
 
-/* Store one parsed record inside its savepoint. */
+/*
+ * Store one parsed record. The store functions refuse a record before
+ * writing any of it (or undo it themselves), so a refusal needs no
+ * savepoint; any other error ends the import.
+ */
 static int
 store_record(struct run *ru)
 {
-	struct cxv_store *db = cxv_vault_store(ru->v);
 	const char *why = NULL;
 	int dup = 0, r;
 
-	if ((r = cxv_store_savepoint(db)) != CXV_OK)
-		return r;
 	if ((r = ru->store(ru, &dup, &why)) == CXV_OK) {
 		ru->st->duplicates += dup;
 		ru->st->imported += !dup;
-		return cxv_store_release(db);
+		return CXV_OK;
 	}
-	cxv_store_rollback_savepoint(db);
 	if (r == CXV_ERR_DENIED) {
 		ru->st->dnc++;		/* skipped and counted, R1.6 */
 		return CXV_OK;
@@ -276,7 +279,9 @@ end_batch(struct run *ru)
 	if (!ru->in_batch)
 		return CXV_OK;
 	ru->in_batch = 0;
-	if ((r = cxv_store_commit(cxv_vault_store(ru->v))) != CXV_OK)
+	if ((ru->audit != NULL &&
+	    (r = cxv_vault_audit_flush(ru->v, ru->audit)) != CXV_OK) ||
+	    (r = cxv_store_commit(cxv_vault_store(ru->v))) != CXV_OK)
 		return r;
 	if (ru->rep->progress != NULL)
 		ru->rep->progress(ru->rep->ctx, ru->st);
@@ -289,10 +294,20 @@ end_batch(struct run *ru)
 	return CXV_OK;
 }
 
+static int64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int
 import_records(struct run *ru)
 {
 	uint64_t in_batch = 0;
+	int64_t began = 0;
 	const char *why;
 	enum got got;
 	int r = CXV_OK;
@@ -310,10 +325,13 @@ import_records(struct run *ru)
 				return r;
 			ru->in_batch = 1;
 			in_batch = 0;
+			began = monotonic_ms();
 		}
 		if ((r = store_record(ru)) != CXV_OK)
 			return r;
-		if (++in_batch == CXV_IMPORT_BATCH && (r = end_batch(ru)) != CXV_OK)
+		if ((++in_batch == CXV_IMPORT_BATCH ||
+		    monotonic_ms() - began >= CXV_IMPORT_BATCH_MS) &&
+		    (r = end_batch(ru)) != CXV_OK)
 			return r;
 	}
 	return end_batch(ru);
@@ -364,11 +382,14 @@ cxv_import_cdr(struct cxv_vault *v, const char *format, FILE *in,
 	    (ru.cdr = sodium_malloc(sizeof(*ru.cdr))) == NULL)
 		r = CXV_ERR_NOMEM;
 	if (r == CXV_OK)
+		r = cxv_audit_group_new(&ru.audit);
+	if (r == CXV_OK)
 		r = import_records(&ru);
 	if (r != CXV_OK)
 		cxv_store_rollback(cxv_vault_store(v));
 	reader_close(&ru.rd);
 	sodium_free(ru.cdr);
+	cxv_audit_group_free(ru.audit);
 	CXV_LOG(CXV_LOG_INFO, "import.cdr", CXV_LF("format", format),
 	    CXV_LF("result", cxv_errcode(r)));
 	return r;
@@ -424,18 +445,30 @@ next_list_line(struct run *ru, const char **why, int *r)
 	return GOT_RECORD;
 }
 
+/*
+ * A calling-list entry can be refused after its person was resolved, so
+ * it is stored inside a savepoint of its own.
+ */
 static int
 store_list_entry(struct run *ru, int *dup, const char **why)
 {
+	struct cxv_store *db = cxv_vault_store(ru->v);
 	struct list_cols *l = ru->list;
 	struct cxv_field custom[CXV_CAMPAIGN_CUSTOM_MAX];
 	size_t i, n = 0;
+	int r;
 
 	for (i = 0; i < l->ncol; i++)
 		if ((int)i != l->name && (int)i != l->number)
 			custom[n++] = (struct cxv_field){ l->header[i], l->col[i] };
-	return cxv_campaign_add_entry_tx(ru->v, l->campaign_id, l->col[l->name],
+	if ((r = cxv_store_savepoint(db)) != CXV_OK)
+		return r;
+	r = cxv_campaign_add_entry_tx(ru->v, l->campaign_id, l->col[l->name],
 	    l->col[l->number], custom, n, dup, why);
+	if (r == CXV_OK)
+		return cxv_store_release(db);
+	cxv_store_rollback_savepoint(db);
+	return r;
 }
 
 int

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Importing records from platform files (R10.1): one record at a time,
- * CXV_IMPORT_BATCH records per transaction, each record inside its own
- * savepoint, so a bad line is rejected alone and never leaves a partial
- * record, and a killed import keeps every committed batch. Re-importing a
- * file adds nothing (records are keyed by the platform's unique id).
+ * in transactions of up to CXV_IMPORT_BATCH records or
+ * CXV_IMPORT_BATCH_MS. A bad record is refused before any of it is
+ * written, so it is rejected alone and never leaves a partial record;
+ * a killed import keeps every committed batch. A batch's CDRs are
+ * audited by one entry naming their ids. Re-importing a file adds
+ * nothing (records are keyed by the platform's unique id).
  */
 #ifndef CXV_IMPORT_H
 #define CXV_IMPORT_H

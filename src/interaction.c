@@ -21,6 +21,8 @@
 #define AD_MAX		48	/* "interaction:" + id */
 #define FIELDS_MAX	256	/* comma list of sealed field names */
 
+static struct cxv_id_seq interaction_ids, item_ids;
+
 static const char *const media_names[CXV_MEDIA__COUNT] = {
 	"voice", "email", "chat", "sms", "open_media",
 };
@@ -117,6 +119,9 @@ pack(const struct cxv_cdr *c, uint8_t *buf, size_t cap, size_t *len,
 		if ((r = cxv_fields_put(buf, cap, len, c->fields[i].name,
 		    c->fields[i].value)) != CXV_OK)
 			return r;
+		if (!cxv_utf8_printable(c->fields[i].name,
+		    strlen(c->fields[i].name)))
+			return CXV_ERR_INVALID;
 		nl += (size_t)snprintf(names + nl, FIELDS_MAX - nl, "%s%s",
 		    nl ? "," : "", c->fields[i].name);
 		if (nl >= FIELDS_MAX)
@@ -135,7 +140,7 @@ insert_row(struct cxv_vault *v, struct cxv_interaction_row *row,
 	int tries, r = CXV_ERR_NOMEM;
 
 	for (tries = 0; sealed != NULL && tries < 8; tries++) {
-		row->id = cxv_time_id();
+		row->id = cxv_time_id(&interaction_ids);
 		record_ad(row->id, ad);
 		if ((r = cxv_seal(key, ad, plain, len, sealed)) != CXV_OK)
 			break;
@@ -149,52 +154,42 @@ insert_row(struct cxv_vault *v, struct cxv_interaction_row *row,
 	return r;
 }
 
-static int
-insert_steps(struct cxv_store *st, const struct cxv_cdr *c, int64_t id)
+int
+cxv_interaction_trail(const struct cxv_interaction_row *row, cxv_trail_fn fn,
+    void *ctx)
 {
 	const struct { int64_t ts; int kind; } steps[] = {
-		{ c->start_ms, CXV_STEP_ENTERED },
-		{ c->answer_ms, CXV_STEP_ANSWERED },
-		{ c->end_ms, CXV_STEP_COMPLETED },
+		{ row->started_ms, CXV_STEP_ENTERED },
+		{ row->answered_ms, CXV_STEP_ANSWERED },
+		{ row->ended_ms, CXV_STEP_COMPLETED },
 	};
 	size_t i;
 	int seq = 0, r;
 
-	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		if (steps[i].ts == 0)
-			continue;
-		if ((r = cxv_store_interaction_step_insert(st, id, ++seq,
-		    steps[i].ts, steps[i].kind)) != CXV_OK)
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (steps[i].ts != 0 &&
+		    (r = fn(ctx, ++seq, steps[i].ts, steps[i].kind)) != CXV_OK)
 			return r;
-	}
 	return CXV_OK;
 }
 
-/* Seal, insert, trail, audit: the writes of one new interaction. */
+/* Seal, insert, audit: the writes of one new interaction. */
 static int
-store_new(struct cxv_vault *v, const struct cxv_cdr *c,
-    struct cxv_interaction_row *row, int64_t *id)
+store_new(struct cxv_vault *v, const uint8_t *plain, size_t len,
+    const char *names, struct cxv_interaction_row *row,
+    struct cxv_audit_group *g)
 {
-	/* On the stack and wiped: sodium_malloc per record costs 4 syscalls. */
-	uint8_t plain[CXV_RECORD_SEALED_MAX];
 	struct cxv_subject_key key;
-	char names[FIELDS_MAX], idstr[24];
-	size_t len = 0;
 	int r;
 
-	if ((r = pack(c, plain, sizeof(plain), &len, names)) == CXV_OK &&
-	    (r = cxv_subject_key(v, row->subject_id, &key)) == CXV_OK) {
-		r = insert_row(v, row, &key, plain, len);
-		cxv_subject_key_wipe(&key);
-	}
-	sodium_memzero(plain, len);
-	if (r != CXV_OK ||
-	    (r = insert_steps(cxv_vault_store(v), c, row->id)) != CXV_OK)
+	if ((r = cxv_subject_key(v, row->subject_id, &key)) != CXV_OK)
 		return r;
-	*id = row->id;
-	snprintf(idstr, sizeof(idstr), "%lld", (long long)row->id);
-	return cxv_vault_audit(v, "interaction.create", "interaction", idstr,
-	    names);
+	r = insert_row(v, row, &key, plain, len);
+	cxv_subject_key_wipe(&key);
+	if (r != CXV_OK)
+		return r;
+	return cxv_vault_audit_record(v, g, "interaction.create", "interaction",
+	    row->id, names);
 }
 
 /*
@@ -267,7 +262,7 @@ find_agent(struct cxv_vault *v, const struct cxv_cdr *c, int caller,
  */
 static int
 agent_call_log(struct cxv_vault *v, const struct cxv_cdr *c, int caller,
-    int64_t uid, int64_t customer_sid)
+    int64_t uid, int64_t customer_sid, struct cxv_audit_group *g)
 {
 	struct cxv_call_log_in in;
 
@@ -283,43 +278,68 @@ agent_call_log(struct cxv_vault *v, const struct cxv_cdr *c, int caller,
 	    (c->end_ms - c->answer_ms) / 1000 : 0;
 	in.name = caller ? c->caller_name : "";
 	in.number = caller ? c->caller : c->callee;
-	return cxv_call_log_add_tx(v, &in);
+	return cxv_call_log_add_tx(v, &in, g);
+}
+
+/*
+ * After a record's first write, an error fails the whole transaction:
+ * it is no rejection of the record, whatever its code (an import stores
+ * its records without a savepoint each; see cxv_interaction_add_cdr()).
+ */
+static int
+after_write(int r)
+{
+	return r == CXV_ERR_INVALID || r == CXV_ERR_CONFLICT ||
+	    r == CXV_ERR_TOO_LARGE || r == CXV_ERR_DENIED ?
+	    CXV_ERR_INTERNAL : r;
 }
 
 /*
  * Store c as an interaction of media for the customer holding ids (the
  * calling party if caller): subject, row, trail, statistics, agent's
- * call log. Inside the caller's transaction.
+ * call log. Inside the caller's transaction; every rejection is decided
+ * before anything is written.
  */
 static int
 add_record(struct cxv_vault *v, const struct cxv_cdr *c, int media,
     const struct cxv_ident_input *ids, size_t n, int caller,
-    const uint8_t ref[CXV_HASH_BYTES], int64_t *id, const char **why)
+    const uint8_t ref[CXV_HASH_BYTES], struct cxv_audit_group *g,
+    int64_t *id, const char **why)
 {
+	/* On the stack and wiped: sodium_malloc per record costs 4 syscalls. */
+	uint8_t plain[CXV_RECORD_SEALED_MAX];
 	struct cxv_interaction_row row;
+	char names[FIELDS_MAX];
+	size_t len = 0;
 	int created, r;
 
 	memset(&row, 0, sizeof(row));
-	if ((r = cxv_subject_resolve_tx(v, ids, n, &row.subject_id, &created,
-	    why)) != CXV_OK)
-		return r;
-	row.media = media;
-	row.source = c->source;
-	row.source_ref = ref;
-	row.started_ms = c->start_ms;
-	row.answered_ms = c->answer_ms;
-	row.ended_ms = c->end_ms;
-	row.outcome = c->outcome;
-	if ((r = find_agent(v, c, caller, &row.agent_user_id)) != CXV_OK ||
-	    (r = store_new(v, c, &row, id)) != CXV_OK ||
-	    (r = traffic_stat(v, c, caller)) != CXV_OK)
-		return r;
-	return agent_call_log(v, c, caller, row.agent_user_id, row.subject_id);
+	if ((r = pack(c, plain, sizeof(plain), &len, names)) != CXV_OK)
+		*why = "fields too long or not printable";
+	else if ((r = cxv_subject_resolve_tx(v, ids, n, &row.subject_id,
+	    &created, why)) == CXV_OK) {
+		row.media = media;
+		row.source = c->source;
+		row.source_ref = ref;
+		row.started_ms = c->start_ms;
+		row.answered_ms = c->answer_ms;
+		row.ended_ms = c->end_ms;
+		row.outcome = c->outcome;
+		if ((r = find_agent(v, c, caller, &row.agent_user_id)) ==
+		    CXV_OK && (r = store_new(v, plain, len, names, &row, g)) ==
+		    CXV_OK && (r = traffic_stat(v, c, caller)) == CXV_OK)
+			r = agent_call_log(v, c, caller, row.agent_user_id,
+			    row.subject_id, g);
+		r = after_write(r);
+	}
+	sodium_memzero(plain, len);
+	*id = r == CXV_OK ? row.id : 0;
+	return r;
 }
 
 int
 cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *c,
-    int64_t *id, int *duplicate, const char **why)
+    struct cxv_audit_group *g, int64_t *id, int *duplicate, const char **why)
 {
 	struct cxv_ident_input ids[2];
 	uint8_t ref[CXV_HASH_BYTES];
@@ -341,7 +361,8 @@ cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *c,
 		return r;
 	if ((r = customer(v, c, ids, &n, &caller, why)) != CXV_OK)
 		return r;
-	return add_record(v, c, CXV_MEDIA_VOICE, ids, n, caller, ref, id, why);
+	return add_record(v, c, CXV_MEDIA_VOICE, ids, n, caller, ref, g, id,
+	    why);
 }
 
 struct add_session {
@@ -360,7 +381,7 @@ add_session_locked(struct cxv_vault *v, void *arg)
 	/* Entered by hand: a random reference, nothing to de-duplicate. */
 	randombytes_buf(ref, sizeof(ref));
 	return add_record(v, a->c, (int)a->in->media, a->in->customer,
-	    a->in->ncustomer, 1, ref, a->id, a->why);
+	    a->in->ncustomer, 1, ref, NULL, a->id, a->why);
 }
 
 /* The session as the record the import path stores. */
@@ -526,7 +547,7 @@ struct show {
 	const struct cxv_interaction_view *view;
 };
 
-/* The row, its fields, trail and items to the view, in one snapshot. */
+/* The row, its fields and items to the view, in one snapshot. */
 static int
 show_reads(struct cxv_vault *v, struct show *sh)
 {
@@ -542,9 +563,7 @@ show_reads(struct cxv_vault *v, struct show *sh)
 	    /* A skeleton of an erased person's call has no values left. */
 	    (sh->h.row.sealed_len == 0 || (r = cxv_subject_open_fields(v,
 	    sh->h.row.subject_id, ad, sh->h.sealed, sh->h.row.sealed_len,
-	    view->field, view->ctx)) == CXV_OK) &&
-	    (r = cxv_store_interaction_steps(cxv_vault_store(v), sh->id,
-	    view->step, view->ctx)) == CXV_OK)
+	    view->field, view->ctx)) == CXV_OK))
 		r = cxv_store_items(cxv_vault_store(v), sh->id, show_item, &it);
 	return r;
 }
@@ -705,7 +724,7 @@ add_item_locked(struct cxv_vault *v, void *arg)
 	if ((r = cxv_store_interaction_get(cxv_vault_store(v),
 	    a->row.interaction_id, take_subject, &a->row.subject_id)) != CXV_OK)
 		return r;
-	a->row.id = cxv_time_id();
+	a->row.id = cxv_time_id(&item_ids);
 	a->row.created_ms = cxv_now_ms();
 	snprintf(ad, sizeof(ad), "item:%lld", (long long)a->row.id);
 	if ((r = cxv_subject_seal_fields(v, a->row.subject_id, ad, &f, 1,

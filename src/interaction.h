@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Interactions (R1.3): one record per customer session, tied to the
- * customer's subject, with an ordered trail of time-stamped steps. The
+ * customer's subject, with an ordered trail of time-stamped steps (from
+ * the times the record holds: entered, answered, completed). The
  * platform's columns are sealed as one blob under the subject's key with
  * "interaction:<id>" as associated data; times, media and outcome stay
  * in clear for reporting and retention. Writes and reads are audited.
@@ -15,6 +16,7 @@
 #include "store.h"
 #include "subject.h"
 
+struct cxv_audit_group;
 struct cxv_vault;
 struct cxv_cdr;
 struct cxv_field;
@@ -32,6 +34,16 @@ enum cxv_step {
 	CXV_STEP_COMPLETED, CXV_STEP__COUNT
 };
 
+/* One step of a trail, numbered from 1. */
+typedef int (*cxv_trail_fn)(void *ctx, int seq, int64_t ts_ms, int kind);
+
+/*
+ * The trail of row in order: the service entered at its start, answered
+ * and completed if it was; fn's error stops it.
+ */
+int cxv_interaction_trail(const struct cxv_interaction_row *row,
+    cxv_trail_fn fn, void *ctx);
+
 /* Stable names ("voice", "answered", ...); "unknown" if out of range. */
 const char *cxv_media_name(int media);
 const char *cxv_step_name(int step);
@@ -40,14 +52,17 @@ int cxv_media_parse(const char *name, enum cxv_media *media /* OUT */);
 /*
  * Store a parsed CDR as a voice interaction of its customer: the caller
  * if the caller is an outside number, else the called outside number,
- * else the calling extension. Runs inside the caller's transaction.
- * *duplicate is set (and nothing written) if the platform's record was
- * imported before. CXV_ERR_INVALID with *why (static text) if the record
- * names no usable number.
+ * else the calling extension. Runs inside the caller's transaction;
+ * audited in g (an import's batch, see cxv_vault_audit_record()) or, if
+ * g is NULL, with entries of its own. *duplicate is set (and nothing
+ * written) if the platform's record was imported before.
+ * A rejection (CXV_ERR_INVALID, CONFLICT or TOO_LARGE, *why static text)
+ * is decided before anything is written, so a batch goes on without
+ * the record; any other error leaves the transaction to roll back.
  */
 int cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *cdr,
-    int64_t *id /* OUT */, int *duplicate /* OUT */,
-    const char **why /* OUT */);
+    struct cxv_audit_group *g, int64_t *id /* OUT */,
+    int *duplicate /* OUT */, const char **why /* OUT */);
 
 /* A session entered by hand or by a channel without a CDR feed. */
 struct cxv_session_in {
@@ -107,7 +122,6 @@ int cxv_interaction_add_item(struct cxv_vault *v, int64_t interaction_id,
 struct cxv_interaction_view {
 	cxv_store_interaction_fn record;	/* the row (sealed unopened) */
 	int (*field)(void *ctx, const char *name, const char *value);
-	cxv_store_step_fn step;
 	/* value NULL: protected and not revealed */
 	int (*item)(void *ctx, const struct cxv_item_row *row,
 	    const char *value);
@@ -115,7 +129,7 @@ struct cxv_interaction_view {
 };
 
 /*
- * One interaction with its opened fields, trail and data items; protected
+ * One interaction with its opened fields and data items; protected
  * items' values only with reveal. Audited read (naming "protected" when
  * revealed): the view gets the values first and may reveal them only if
  * this returns CXV_OK, which means the read is recorded.

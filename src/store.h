@@ -172,8 +172,6 @@ int cxv_store_interaction_count(struct cxv_store *st, int64_t *n /* OUT */);
  */
 int cxv_store_interaction_exists(struct cxv_store *st, const char *source,
     int64_t started_ms, const uint8_t ref[32]);
-int cxv_store_interaction_step_insert(struct cxv_store *st, int64_t id,
-    int seq, int64_t ts_ms, int kind);
 
 typedef int (*cxv_store_interaction_fn)(void *ctx,
     const struct cxv_interaction_row *row);
@@ -193,11 +191,6 @@ int cxv_store_interaction_by_agent(struct cxv_store *st, int64_t user_id,
 /* Every interaction started in [since_ms, until_ms), oldest first. */
 int cxv_store_interaction_by_time(struct cxv_store *st, int64_t since_ms,
     int64_t until_ms, cxv_store_interaction_fn fn, void *ctx);
-
-typedef int (*cxv_store_step_fn)(void *ctx, int seq, int64_t ts_ms, int kind);
-/* The trail of an interaction in order. */
-int cxv_store_interaction_steps(struct cxv_store *st, int64_t id,
-    cxv_store_step_fn fn, void *ctx);
 
 /* One content item (R1.7); file is the sealed blob's name in DIR/content. */
 struct cxv_content_row {

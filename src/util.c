@@ -240,17 +240,15 @@ cxv_random_id(void)
 }
 
 int64_t
-cxv_time_id(void)
+cxv_time_id(struct cxv_id_seq *seq)
 {
-	static _Atomic uint32_t counter;
-	static _Atomic int seeded;
 	uint32_t c;
 
-	if (!seeded) {
-		counter = randombytes_random();
-		seeded = 1;
+	if (!seq->seeded) {
+		seq->next = randombytes_random();
+		seq->seeded = 1;
 	}
-	c = counter++;
+	c = seq->next++;
 	return (int64_t)(((uint64_t)(cxv_now_ms() / 1000) << 21 |
 	    (c & 0x1fffff)) & ((UINT64_C(1) << CXV_ID_BITS) - 1));
 }

@@ -60,14 +60,23 @@ int cxv_utf8_printable(const char *s, size_t len);
 int64_t cxv_random_id(void);
 
 /*
- * A new record id that grows with time: seconds since the epoch in the
- * high bits, a per-process counter (random start) in the low 21, below
- * 2^CXV_ID_BITS. Records written together sit together in the table's
- * B-tree, which keeps bulk imports fast; ids reveal only the creation
- * second, which the record holds anyway. Callers retry on a clash.
- * Thread-safe.
+ * A counter for cxv_time_id(), one per table: the records of one table
+ * written together get consecutive ids, so that an audit entry can name
+ * a batch of them as ranges. Zero-initialised (static) is ready.
  */
-int64_t cxv_time_id(void);
+struct cxv_id_seq {
+	_Atomic uint32_t next;
+	_Atomic int seeded;
+};
+
+/*
+ * A new record id that grows with time: seconds since the epoch in the
+ * high bits, seq (random start) in the low 21, below 2^CXV_ID_BITS.
+ * Records written together sit together in the table's B-tree, which
+ * keeps bulk imports fast; ids reveal only the creation second, which
+ * the record holds anyway. Callers retry on a clash. Thread-safe.
+ */
+int64_t cxv_time_id(struct cxv_id_seq *seq);
 
 /* Milliseconds since the Unix epoch (wall clock). */
 int64_t cxv_now_ms(void);

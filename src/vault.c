@@ -643,6 +643,28 @@ cxv_vault_audit(struct cxv_vault *v, const char *action,
 	return cxv_audit_append(v->st, v->kr, &ev);
 }
 
+int
+cxv_vault_audit_record(struct cxv_vault *v, struct cxv_audit_group *g,
+    const char *action, const char *object_type, int64_t id,
+    const char *fields)
+{
+	struct cxv_audit_event ev = { v->actor, action, object_type, NULL,
+	    fields };
+	char idstr[24];
+
+	if (g != NULL)
+		return cxv_audit_group_add(v->st, v->kr, g, &ev, id);
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)id);
+	ev.object_id = idstr;
+	return cxv_audit_append(v->st, v->kr, &ev);
+}
+
+int
+cxv_vault_audit_flush(struct cxv_vault *v, struct cxv_audit_group *g)
+{
+	return cxv_audit_group_flush(v->st, v->kr, g);
+}
+
 struct audit_args {
 	const char *action, *object_type, *object_id, *fields;
 };

@@ -21,6 +21,7 @@
 
 struct cxv_vault;
 struct cxv_store;
+struct cxv_audit_group;
 struct cxv_keyring;
 
 /*
@@ -134,6 +135,19 @@ int cxv_vault_audit_read(struct cxv_vault *v, const char *action,
 /* Append an audit entry as this vault's actor (inside a transaction). */
 int cxv_vault_audit(struct cxv_vault *v, const char *action,
     const char *object_type, const char *object_id, const char *fields);
+
+/*
+ * Record a write of record id as this vault's actor, inside the
+ * transaction that made it: in g's pending entries if g is given
+ * (cxv_vault_audit_flush() before the commit), else as an entry of its
+ * own. action and object_type are string literals.
+ */
+int cxv_vault_audit_record(struct cxv_vault *v, struct cxv_audit_group *g,
+    const char *action, const char *object_type, int64_t id,
+    const char *fields);
+
+/* Append g's pending entries (inside the transaction, before commit). */
+int cxv_vault_audit_flush(struct cxv_vault *v, struct cxv_audit_group *g);
 
 /*
  * Rotate the master key (R5.5): every subject key and the vault root are

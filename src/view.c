@@ -99,8 +99,8 @@ ia_record(void *ctx, const struct cxv_interaction_row *row)
 {
 	struct ia_doc *d = ctx;
 
-	return (d->doc = cxv_view_interaction_row(row)) != NULL ? CXV_OK :
-	    CXV_ERR_NOMEM;
+	return (d->doc = cxv_view_interaction_row(row)) != NULL &&
+	    (d->trail = cxv_view_trail(row)) != NULL ? CXV_OK : CXV_ERR_NOMEM;
 }
 
 static int
@@ -110,13 +110,24 @@ ia_field(void *ctx, const char *name, const char *value)
 }
 
 static int
-ia_step(void *ctx, int seq, int64_t ts_ms, int kind)
+trail_step(void *ctx, int seq, int64_t ts_ms, int kind)
 {
-	struct ia_doc *d = ctx;
+	return json_array_append_new(ctx, json_pack("{s:i, s:o, s:s}", "seq",
+	    seq, "time", cxv_view_time(ts_ms), "step", cxv_step_name(kind))) ==
+	    0 ? CXV_OK : CXV_ERR_NOMEM;
+}
 
-	return json_array_append_new(d->trail, json_pack("{s:i, s:o, s:s}",
-	    "seq", seq, "time", cxv_view_time(ts_ms), "step",
-	    cxv_step_name(kind))) == 0 ? CXV_OK : CXV_ERR_NOMEM;
+json_t *
+cxv_view_trail(const struct cxv_interaction_row *row)
+{
+	json_t *trail = json_array();
+
+	if (trail != NULL &&
+	    cxv_interaction_trail(row, trail_step, trail) != CXV_OK) {
+		json_decref(trail);
+		return NULL;
+	}
+	return trail;
 }
 
 static int
@@ -145,15 +156,15 @@ int
 cxv_view_interaction(struct cxv_vault *v, int64_t id, int reveal,
     json_t **out)
 {
-	struct ia_doc d = { NULL, json_object(), json_array(), json_array() };
-	struct cxv_interaction_view view = { ia_record, ia_field, ia_step,
-	    ia_item, &d };
+	struct ia_doc d = { NULL, json_object(), NULL, json_array() };
+	struct cxv_interaction_view view = { ia_record, ia_field, ia_item,
+	    &d };
 	int r;
 
 	*out = NULL;
 	json_t *content = json_array();
 
-	r = d.fields && d.trail && d.items && content ?
+	r = d.fields && d.items && content ?
 	    cxv_interaction_show(v, id, reveal, &view) : CXV_ERR_NOMEM;
 	if (r == CXV_OK)
 		r = cxv_content_list_interaction(v, id, ia_content, content);

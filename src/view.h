@@ -31,6 +31,8 @@ json_t *cxv_view_time(int64_t ms);
 json_t *cxv_view_perms(uint64_t perms);
 
 json_t *cxv_view_interaction_row(const struct cxv_interaction_row *row);
+/* The row's trail as [{"seq", "time", "step"}, ...]; NULL: no memory. */
+json_t *cxv_view_trail(const struct cxv_interaction_row *row);
 /* The interaction with fields, trail and items (audited read). */
 int cxv_view_interaction(struct cxv_vault *v, int64_t id, int reveal,
     json_t **out /* OUT */);

@@ -286,6 +286,16 @@ static const char *const migrations[DB_SCHEMA_LATEST] = {
 	"  last_error TEXT NOT NULL);"
 	"CREATE INDEX mail_outbox_due ON mail_outbox (sent_ms, next_ms);"
 	"CREATE INDEX mail_outbox_user ON mail_outbox (user_id, queued_ms);",
+	/*
+	 * 14 -> 15: an interaction's trail is read from its own times (the
+	 * steps table held nothing else), and only calls with an agent are
+	 * in the agents' index: an import writes one row and fewer index
+	 * entries per CDR.
+	 */
+	"DROP TABLE interaction_step;"
+	"DROP INDEX interaction_agent;"
+	"CREATE INDEX interaction_agent ON interaction (agent_user_id, started_ms)"
+	"  WHERE agent_user_id IS NOT NULL;",
 };
 
 struct pg {

@@ -299,6 +299,16 @@ static const char *const migrations[DB_SCHEMA_LATEST] = {
 	"  last_error TEXT NOT NULL);"
 	"CREATE INDEX mail_outbox_due ON mail_outbox (sent_ms, next_ms);"
 	"CREATE INDEX mail_outbox_user ON mail_outbox (user_id, queued_ms);",
+	/*
+	 * 14 -> 15: an interaction's trail is read from its own times (the
+	 * steps table held nothing else), and only calls with an agent are
+	 * in the agents' index: an import writes one row and fewer index
+	 * entries per CDR.
+	 */
+	"DROP TABLE interaction_step;"
+	"DROP INDEX interaction_agent;"
+	"CREATE INDEX interaction_agent ON interaction (agent_user_id, started_ms)"
+	"  WHERE agent_user_id IS NOT NULL;",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_LATEST,
     "one migration per schema version");
@@ -682,7 +692,8 @@ configure(struct lite *l)
 	    "PRAGMA cache_size = -32768;"
 	    "PRAGMA foreign_keys = ON;"
 	    "PRAGMA synchronous = NORMAL;"
-	    "PRAGMA trusted_schema = OFF;")) != CXV_OK)
+	    "PRAGMA trusted_schema = OFF;"
+	    "PRAGMA temp_store = MEMORY;")) != CXV_OK)
 		return r;
 	(void)sqlite3_wal_hook(l->db, wal_committed, l);
 	return CXV_OK;

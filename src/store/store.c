@@ -32,7 +32,7 @@ enum stmt_id {
 	S_IT_INSERT, S_IT_BY_IA, S_TS_INSERT, S_TS_DAYS, S_CH_INSERT,
 	S_CH_BY_ROOM, S_CP_STATE, S_ER_INSERT, S_ER_FILES, S_TS_DELETE,
 	S_SUBJ_RECORDS,
-	S_IA_INSERT, S_IA_EXISTS, S_IA_COUNT, S_IA_BY_TIME, S_IA_BY_AGENT, S_IA_STEP, S_IA_GET, S_IA_STEPS, S_IA_BY_SUBJECT,
+	S_IA_INSERT, S_IA_EXISTS, S_IA_COUNT, S_IA_BY_TIME, S_IA_BY_AGENT, S_IA_GET, S_IA_BY_SUBJECT,
 	S_PR_INSERT, S_PR_UPDATE, S_PR_DELETE, S_PR_GET, S_PR_BY_NAME, S_PR_ALL,
 	S_PR_USERS, S_CRED_PUT, S_CRED_GET, S_CRED_FAIL, S_CRED_LOCK,
 	S_CRED_CLEAR, S_LF_GET, S_LF_ADD, S_LF_LOCK, S_PH_LIST, S_PH_INSERT,
@@ -257,13 +257,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	    "WHERE started_ms >= ?1 AND started_ms < ?2 ORDER BY started_ms, id",
 	[S_IA_EXISTS] = "SELECT 1 FROM interaction WHERE source = ?1 AND "
 	    "started_ms = ?3 AND source_ref = ?2",
-	[S_IA_STEP] = "INSERT INTO interaction_step (interaction_id, seq, ts_ms, "
-	    "kind) VALUES (?1, ?2, ?3, ?4)",
 	[S_IA_GET] = "SELECT id, subject_id, media, source, started_ms, "
 	    "answered_ms, ended_ms, outcome, sealed, agent_user_id "
 	    "FROM interaction WHERE id = ?1",
-	[S_IA_STEPS] = "SELECT seq, ts_ms, kind FROM interaction_step "
-	    "WHERE interaction_id = ?1 ORDER BY seq",
 	[S_IA_BY_SUBJECT] = "SELECT id, subject_id, media, source, started_ms, "
 	    "answered_ms, ended_ms, outcome, sealed, agent_user_id FROM interaction "
 	    "WHERE subject_id = ?1 AND started_ms >= ?2 AND started_ms < ?3 "
@@ -1004,22 +1000,6 @@ cxv_store_interaction_exists(struct cxv_store *st, const char *source,
 	return r;
 }
 
-int
-cxv_store_interaction_step_insert(struct cxv_store *st, int64_t id, int seq,
-    int64_t ts_ms, int kind)
-{
-	struct db_stmt *s;
-	int r;
-
-	if ((s = stmt(st, S_IA_STEP, &r)) == NULL)
-		return r;
-	db_bind_int64(s, 1, id);
-	db_bind_int64(s, 2, seq);
-	db_bind_int64(s, 3, ts_ms);
-	db_bind_int64(s, 4, kind);
-	return step_done(s);
-}
-
 struct ia_cb {
 	cxv_store_interaction_fn fn;
 	void *ctx;
@@ -1108,34 +1088,6 @@ cxv_store_interaction_by_time(struct cxv_store *st, int64_t since_ms,
 	db_bind_int64(s, 1, since_ms);
 	db_bind_int64(s, 2, until_ms);
 	return each_row(s, interaction_row, &cb);
-}
-
-struct step_cb {
-	cxv_store_step_fn fn;
-	void *ctx;
-};
-
-static int
-step_row_cb(struct db_stmt *s, void *ctx)
-{
-	struct step_cb *cb = ctx;
-
-	return cb->fn(cb->ctx, (int)db_column_int64(s, 0),
-	    db_column_int64(s, 1), (int)db_column_int64(s, 2));
-}
-
-int
-cxv_store_interaction_steps(struct cxv_store *st, int64_t id,
-    cxv_store_step_fn fn, void *ctx)
-{
-	struct step_cb cb = { fn, ctx };
-	struct db_stmt *s;
-	int r;
-
-	if ((s = stmt(st, S_IA_STEPS, &r)) == NULL)
-		return r;
-	db_bind_int64(s, 1, id);
-	return each_row(s, step_row_cb, &cb);
 }
 
 int
@@ -1809,8 +1761,11 @@ static const struct {
 } erase_counts[] = {
 	{ "identifiers", "SELECT count(*) FROM subject_ident WHERE subject_id = ?1" },
 	{ "interactions", "SELECT count(*) FROM interaction WHERE subject_id = ?1" },
-	{ "interaction_steps", "SELECT count(*) FROM interaction_step s JOIN "
-	    "interaction i ON i.id = s.interaction_id WHERE i.subject_id = ?1" },
+	/* The trail's steps: one for each time the call reached. */
+	{ "interaction_steps", "SELECT (SELECT count(*) FROM interaction WHERE "
+	    "subject_id = ?1 AND started_ms <> 0) + (SELECT count(*) FROM "
+	    "interaction WHERE subject_id = ?1 AND answered_ms <> 0) + (SELECT "
+	    "count(*) FROM interaction WHERE subject_id = ?1 AND ended_ms <> 0)" },
 	{ "data_items", "SELECT count(*) FROM interaction_item WHERE "
 	    "subject_id = ?1" },
 	{ "content", "SELECT count(*) FROM content WHERE subject_id = ?1" },

@@ -18,7 +18,7 @@
 /* Every table, parents before the rows that refer to them. */
 static const char *const tables[] = {
 	"meta", "subject", "subject_ident", "audit", "user_account",
-	"interaction", "interaction_step", "content", "call_log", "campaign",
+	"interaction", "content", "call_log", "campaign",
 	"campaign_entry", "campaign_result", "dnc", "contact",
 	"interaction_item", "traffic_stat", "charge", "erasure", "profile",
 	"credential", "password_history", "login_failure", "session",

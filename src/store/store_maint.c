@@ -44,8 +44,7 @@ static const struct ret_table ret_tables[CXV_RET__COUNT] = {
 static const struct {
 	const char *table, *key;
 } arch_tables[] = {
-	{ "interaction", "id" }, { "interaction_step", "interaction_id, seq" },
-	{ "interaction_item", "id" }, { "content", "id" },
+	{ "interaction", "id" }, { "interaction_item", "id" }, { "content", "id" },
 	{ "call_log", "id" }, { "campaign_result", "id" },
 	{ "traffic_stat", "id" }, { "charge", "id" }, { "audit", "seq" },
 };
@@ -337,9 +336,8 @@ cxv_store_archive_copy(struct cxv_store *st, int cat, const int64_t *ids,
 	if ((r = copy_rows(st, t->table, t->key, ids, n)) != CXV_OK ||
 	    cat != CXV_RET_INTERACTIONS)
 		return r;
-	if ((r = copy_rows(st, "interaction_step", "interaction_id", ids, n)) !=
-	    CXV_OK || (r = copy_rows(st, "interaction_item", "interaction_id",
-	    ids, n)) != CXV_OK)
+	if ((r = copy_rows(st, "interaction_item", "interaction_id", ids, n)) !=
+	    CXV_OK)
 		return r;
 	return copy_rows(st, "content", "interaction_id", ids, n);
 }

@@ -164,6 +164,17 @@ def db_rows(d, sql, params=()):
         con.close()
 
 
+def audit_ids(entries):
+    """The record ids audit entries name: "7", or ranges "3..5,9" of the
+    entries for a batch of records (ids as ints)."""
+    ids = []
+    for e in entries:
+        for run in e["object_id"].split(","):
+            first, _, last = run.partition("..")
+            ids.extend(range(int(first), int(last or first) + 1))
+    return ids
+
+
 def pg_files_containing(d, needles, wal=True):
     """[(file, needle)] in the files of d's PostgreSQL database and, with
     wal, the cluster's WAL (the test cluster's data directory)."""

@@ -4,8 +4,8 @@ calls fill the right agent's log, which keeps exactly the last N."""
 import json
 import os
 
-from harness import (TempDir, cx, expect, fails, files_containing, main,
-                     new_vault, ok, test)
+from harness import (TempDir, audit_ids, cx, db_rows, expect, fails,
+                     files_containing, main, new_vault, ok, test)
 
 DATA = os.environ.get("CXVAULT_TESTDATA", os.path.join(
     os.path.dirname(__file__), "..", "data"))
@@ -88,9 +88,14 @@ def import_fills_agent_call_logs():
         bob = calllog(d, "A0101")
         expect([(e["direction"], e["number"]) for e in bob] ==
                [("outgoing", "00441632960123")], bob)
-        acts = [json.loads(l)["action"] for l in
-                ok("audit", "list", "--data", d).out.splitlines()]
-        expect(acts.count("call_log.create") == 5, acts)
+        entries = [json.loads(l) for l in
+                   ok("audit", "list", "--data", d).out.splitlines()]
+        acts = [e["action"] for e in entries]
+        # R7.1: the import's entries name each of the 5 entries it made.
+        logged = sorted(audit_ids([e for e in entries
+                                   if e["action"] == "call_log.create"]))
+        made = sorted(r[0] for r in db_rows(d, "SELECT id FROM call_log"))
+        expect(len(made) == 5 and logged == made, (logged, made))
         expect(acts[-1] == "call_log.read", acts[-1])
         fails(cx("calllog", "show", "--data", d, "--agent", "A9"), 1,
               "no such agent")

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "audit.h"
+#include "caps.h"
 #include "err.h"
 #include "keyring.h"
 #include "store.h"
@@ -174,6 +175,155 @@ test_refuses_bad_text(void **state)
 	assert_int_equal(cxv_audit_append(f->st, f->kr, &ev), CXV_ERR_INVALID);
 }
 
+/* The object ids and fields of entries after seq 5 (the fixture's). */
+struct seen {
+	char ids[16][CXV_AUDIT_TEXT_MAX + 1];
+	char fields[16][CXV_AUDIT_TEXT_MAX + 1];
+	size_t n;
+};
+
+static int
+collect(void *ctx, const struct cxv_audit_row *row)
+{
+	struct seen *sn = ctx;
+
+	if (row->seq <= 5)
+		return CXV_OK;
+	assert_true(sn->n < 16);
+	snprintf(sn->ids[sn->n], sizeof(sn->ids[0]), "%s", row->object_id);
+	snprintf(sn->fields[sn->n], sizeof(sn->fields[0]), "%s", row->fields);
+	sn->n++;
+	return CXV_OK;
+}
+
+static void
+group_add(struct fx *f, struct cxv_audit_group *g, const char *action,
+    const char *fields, int64_t id)
+{
+	struct cxv_audit_event ev = { "local:test", action, "interaction",
+	    NULL, fields };
+
+	assert_int_equal(cxv_audit_group_add(f->st, f->kr, g, &ev, id), CXV_OK);
+}
+
+/* Flush g in a transaction, collect the new entries, verify the chain. */
+static void
+group_commit(struct fx *f, struct cxv_audit_group *g, struct seen *sn)
+{
+	int64_t count = 0;
+
+	assert_int_equal(cxv_audit_group_flush(f->st, f->kr, g), CXV_OK);
+	assert_int_equal(cxv_store_commit(f->st), CXV_OK);
+	memset(sn, 0, sizeof(*sn));
+	assert_int_equal(cxv_audit_scan(f->st, INT64_MIN, collect, sn), CXV_OK);
+	assert_int_equal(verify(f, &count), 0);
+	assert_int_equal(count, 5 + (int64_t)sn->n);
+}
+
+/* R7.1: a batch's records in one entry, consecutive ids as ranges. */
+static void
+test_group_ranges(void **state)
+{
+	struct fx *f = *state;
+	struct cxv_audit_group *g = NULL;
+	struct seen sn;
+
+	assert_int_equal(cxv_audit_group_new(&g), CXV_OK);
+	assert_int_equal(cxv_store_begin(f->st), CXV_OK);
+	group_add(f, g, "interaction.create", "src,dst", 100);
+	group_add(f, g, "interaction.create", "src,dst", 101);
+	group_add(f, g, "call_log.create", "name,number", 7);
+	group_add(f, g, "interaction.create", "src,dst", 102);
+	group_add(f, g, "interaction.create", "src,dst", 200);
+	group_add(f, g, "interaction.create", "src", 201);
+	group_commit(f, g, &sn);
+	assert_int_equal(sn.n, 3);
+	assert_string_equal(sn.ids[0], "100..102,200");
+	assert_string_equal(sn.fields[0], "src,dst");
+	assert_string_equal(sn.ids[1], "7");
+	assert_string_equal(sn.ids[2], "201");
+	assert_string_equal(sn.fields[2], "src");
+	cxv_audit_group_free(g);
+}
+
+/* A full id list becomes an entry; every id is named exactly once. */
+static void
+test_group_full(void **state)
+{
+	struct fx *f = *state;
+	struct cxv_audit_group *g = NULL;
+	int64_t base = INT64_C(3761844273479680), next = base;
+	struct seen sn;
+	size_t i;
+
+	assert_int_equal(cxv_audit_group_new(&g), CXV_OK);
+	assert_int_equal(cxv_store_begin(f->st), CXV_OK);
+	for (i = 0; i < 40; i++)
+		group_add(f, g, "interaction.create", "src", base + 2 * (int)i);
+	group_commit(f, g, &sn);
+	assert_true(sn.n > 1);
+	for (i = 0; i < sn.n; i++) {
+		char *p = sn.ids[i];
+
+		assert_true(strlen(p) <= CXV_AUDIT_TEXT_MAX);
+		while (*p != '\0') {
+			assert_int_equal(strtoll(p, &p, 10), next);
+			next += 2;
+			assert_true(*p == ',' || *p == '\0');
+			p += *p == ',';
+		}
+	}
+	assert_int_equal(next, base + 80);
+	cxv_audit_group_free(g);
+}
+
+/* A fifth kind of record displaces the first, which is appended. */
+static void
+test_group_displace(void **state)
+{
+	struct fx *f = *state;
+	struct cxv_audit_group *g = NULL;
+	const char *kinds[5] = { "a", "b", "c", "d", "e" };
+	struct seen sn;
+
+	assert_int_equal(cxv_audit_group_new(&g), CXV_OK);
+	assert_int_equal(cxv_store_begin(f->st), CXV_OK);
+	for (int i = 0; i < 5; i++)
+		group_add(f, g, "interaction.create", kinds[i], 10 + i);
+	group_add(f, g, "interaction.create", "a", 15);
+	group_commit(f, g, &sn);
+	/* a, displaced, then b..e and a again: each id once, with its kind. */
+	assert_int_equal(sn.n, 6);
+	assert_string_equal(sn.fields[0], "a");
+	assert_string_equal(sn.ids[0], "10");
+	for (size_t i = 1; i < sn.n; i++) {
+		long id = strtol(sn.ids[i], NULL, 10);
+
+		assert_string_equal(sn.fields[i], id == 15 ? "a" :
+		    kinds[id - 10]);
+	}
+	cxv_audit_group_free(g);
+}
+
+/* After a rollback the pending entries are forgotten, not appended. */
+static void
+test_group_discard(void **state)
+{
+	struct fx *f = *state;
+	struct cxv_audit_group *g = NULL;
+	struct seen sn;
+
+	assert_int_equal(cxv_audit_group_new(&g), CXV_OK);
+	assert_int_equal(cxv_store_begin(f->st), CXV_OK);
+	group_add(f, g, "interaction.create", "src", 1);
+	cxv_store_rollback(f->st);
+	cxv_audit_group_discard(g);
+	assert_int_equal(cxv_store_begin(f->st), CXV_OK);
+	group_commit(f, g, &sn);
+	assert_int_equal(sn.n, 0);
+	cxv_audit_group_free(g);
+}
+
 int
 main(void)
 {
@@ -186,6 +336,13 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_other_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_bad_text, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_group_ranges, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_group_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_displace, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_group_discard, setup,
 		    teardown),
 	};
 
