@@ -6,11 +6,12 @@
  * (prepared statement, 500 rows per transaction), in one program; once
  * with the callers in cyclic order and once in random order (see
  * cdr_gen.h), each on a fresh vault and a fresh raw database.
- * With URL (an empty PostgreSQL database) the vault's store is that
- * database, and the baseline a raw COPY of the same rows into a plain
- * table there, after the import (issue 7); cyclic order only, the
- * database holding one run.
- * usage: bench_ingest [ROWS] [CALLERS] [URL] (default 200000 20000)
+ * ORDER picks one of the two. With URL (an empty PostgreSQL database)
+ * the vault's store is that database, and the baseline a raw COPY of
+ * the same rows into a plain table there, after the import (issue 7);
+ * one order only, the database holding one run.
+ * usage: bench_ingest [ROWS [CALLERS [both|cyclic|random [URL]]]]
+ *        (default 200000 20000 both)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,7 +80,7 @@ pg_ok(PGconn *c, PGresult *res, ExecStatusType want)
 
 /* COPY of the same rows as text into a plain table with the same index. */
 static double
-raw_copy(const char *url, long rows, long callers)
+raw_copy(const char *url, long rows, long callers, enum bench_order order)
 {
 	PGconn *c = PQconnectdb(url);
 	char f[18][64], line[18 * 66];
@@ -98,7 +99,7 @@ raw_copy(const char *url, long rows, long callers)
 	for (long i = 0; i < rows; i++) {
 		size_t n = 0;
 
-		bench_cdr_row(i, callers, BENCH_CYCLIC, f);
+		bench_cdr_row(i, callers, order, f);
 		for (int k = 0; k < 18; k++)
 			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s",
 			    f[k], k < 17 ? "\t" : "\n");
@@ -142,7 +143,7 @@ run(const char *dir, const char *url, long rows, long callers,
 	t = bench_now() - t;
 	cxv_vault_close(v);
 	fclose(csv);
-	traw = url != NULL ? raw_copy(url, rows, callers) :
+	traw = url != NULL ? raw_copy(url, rows, callers, order) :
 	    raw_insert(raw, rows, callers, order);
 	printf("%-7s cxvault import  %9.0f rows/s (%ld rows, %ld callers, "
 	    "%.1f s)\n", order == BENCH_CYCLIC ? "cyclic" : "random",
@@ -158,13 +159,20 @@ main(int argc, char **argv)
 	char dir[] = "/tmp/cxv-ingest-XXXXXX";
 	long rows = argc > 1 ? strtol(argv[1], NULL, 10) : 200000;
 	long callers = argc > 2 ? strtol(argv[2], NULL, 10) : 20000;
-	const char *url = argc > 3 ? argv[3] : NULL;
+	const char *order = argc > 3 ? argv[3] : "both";
+	const char *url = argc > 4 ? argv[4] : NULL;
+	int both = strcmp(order, "both") == 0;
 
-	if (sodium_init() < 0 || rows < 1 || callers < 1 ||
-	    mkdtemp(dir) == NULL)
+	if (sodium_init() < 0 || rows < 1 || callers < 1 || (url != NULL &&
+	    both) || (!both && strcmp(order, "cyclic") != 0 &&
+	    strcmp(order, "random") != 0) || mkdtemp(dir) == NULL) {
+		fprintf(stderr, "usage: bench_ingest [ROWS [CALLERS "
+		    "[both|cyclic|random [URL]]]]\n");
 		return 1;
-	run(dir, url, rows, callers, BENCH_CYCLIC);
-	if (url == NULL)
+	}
+	if (both || strcmp(order, "cyclic") == 0)
+		run(dir, url, rows, callers, BENCH_CYCLIC);
+	if (both || strcmp(order, "random") == 0)
 		run(dir, url, rows, callers, BENCH_RANDOM);
 	printf("data left in %s (remove it)\n", dir);
 	return 0;

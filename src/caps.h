@@ -44,17 +44,20 @@
 #define CXV_STREAM_CHUNK	65536
 
 /*
- * One line of an imported file. An import transaction ends after
- * CXV_IMPORT_BATCH_MS or CXV_IMPORT_BATCH records, whichever comes
- * first: long enough to write each page a batch touches once for many
- * records, short enough that an erasure or a request waiting for the
- * lock is not held up for long.
+ * One line of an imported file. An import transaction is a bulk one
+ * (store.h): it ends after CXV_IMPORT_BATCH records or
+ * CXV_IMPORT_BATCH_MS, which lets each page it touches be written once
+ * for many records, or as soon as another writer waits for it once it
+ * is CXV_IMPORT_BATCH_MIN_MS old (asked every CXV_IMPORT_ASK records),
+ * so that an erasure or a request waits a few milliseconds at most.
  */
 #define CXV_IMPORT_LINE_MAX	8192
-#define CXV_IMPORT_BATCH	5000
-#define CXV_IMPORT_BATCH_MS	20
-/* Microseconds an import leaves the database to other writers per batch. */
-#define CXV_IMPORT_YIELD_US	300
+#define CXV_IMPORT_BATCH	20000
+#define CXV_IMPORT_BATCH_MS	50
+#define CXV_IMPORT_BATCH_MIN_MS	2
+#define CXV_IMPORT_ASK		16
+/* Microseconds a retention sweep leaves the database to other writers. */
+#define CXV_RETENTION_YIELD_US	300
 /* Records deleted per retention transaction (short write locks). */
 #define CXV_RETENTION_BATCH	64
 /* Fields of one CDR, and bytes of one field of any record. */
@@ -73,6 +76,8 @@
 
 /* Milliseconds to wait for a database lock before CXV_ERR_BUSY. */
 #define CXV_DB_BUSY_MS		5000
+/* Most a bulk writer waits for other writers before it begins anyway. */
+#define CXV_DB_BULK_WAIT_MS	50
 
 /* Record ids (subjects, interactions) are random, below 2^53 (exact in JSON). */
 #define CXV_ID_BITS	53

@@ -171,14 +171,21 @@ static int
 erase_run(struct cxv_vault *v, struct erase *e, char **receipt)
 {
 	char idstr[24];
-	int r;
+	int r, ck;
 
 	if ((e->stores = json_object()) == NULL)
 		return CXV_ERR_NOMEM;
 	if ((r = cxv_vault_in_txn(v, erase_locked, e)) == CXV_OK) {
-		/* The files go after the commit, and the WAL is truncated. */
+		/*
+		 * The log is truncated at once, while an import gives way (it
+		 * would otherwise begin a batch the truncation waits for):
+		 * until then it holds the pages from before, the subject's
+		 * wrapped key among them. The files go after.
+		 */
+		if ((ck = cxv_store_checkpoint(cxv_vault_store(v))) != CXV_OK)
+			CXV_LOG(CXV_LOG_WARN, "subject.erase.checkpoint",
+			    CXV_LF("result", cxv_errcode(ck)));
 		cxv_content_doomed_unlink(v, &e->files);
-		(void)cxv_store_checkpoint(cxv_vault_store(v));
 		*receipt = e->receipt;
 		e->receipt = NULL;
 		snprintf(idstr, sizeof(idstr), "%lld", (long long)e->id);

@@ -10,7 +10,6 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "audit.h"
 #include "campaign.h"
 #include "caps.h"
 #include "cdr.h"
@@ -46,7 +45,8 @@ read_line(FILE *in, char *buf, size_t *len)
 	int c;
 	size_t n = 0, over = 0;
 
-	while ((c = getc(in)) != EOF && c != '\n') {
+	/* The import's own stream: no other thread reads it. */
+	while ((c = getc_unlocked(in)) != EOF && c != '\n') {
 		if (n < CXV_IMPORT_LINE_MAX)
 			buf[n++] = (char)c;
 		else
@@ -201,7 +201,7 @@ struct run {
 	struct list_cols *list;		/* calling-list imports */
 	enum got (*next)(struct run *ru, const char **why, int *r);
 	int (*store)(struct run *ru, int *dup, const char **why);
-	struct cxv_audit_group *audit;	/* CDR imports: one entry a batch */
+	struct cxv_cdr_batch *batch;	/* CDR imports */
 	int in_batch;
 };
 
@@ -239,7 +239,7 @@ store_cdr(struct run *ru, int *dup, const char **why)
 {
 	int64_t id = 0;
 
-	return cxv_interaction_add_cdr(ru->v, ru->cdr, ru->audit, &id, dup,
+	return cxv_interaction_add_cdr(ru->v, ru->cdr, ru->batch, &id, dup,
 	    why);
 }
 
@@ -279,18 +279,12 @@ end_batch(struct run *ru)
 	if (!ru->in_batch)
 		return CXV_OK;
 	ru->in_batch = 0;
-	if ((ru->audit != NULL &&
-	    (r = cxv_vault_audit_flush(ru->v, ru->audit)) != CXV_OK) ||
+	if ((ru->batch != NULL &&
+	    (r = cxv_cdr_batch_end(ru->v, ru->batch)) != CXV_OK) ||
 	    (r = cxv_store_commit(cxv_vault_store(ru->v))) != CXV_OK)
 		return r;
 	if (ru->rep->progress != NULL)
 		ru->rep->progress(ru->rep->ctx, ru->st);
-	/*
-	 * Leave the database to other writers for a moment: an erasure or
-	 * an API request polls for the lock every 100 us and would otherwise
-	 * find it taken by the next batch again and again.
-	 */
-	nanosleep(&(struct timespec){ 0, CXV_IMPORT_YIELD_US * 1000L }, NULL);
 	return CXV_OK;
 }
 
@@ -301,6 +295,25 @@ monotonic_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Whether the batch is done: full, old enough, or, past its shortest
+ * length, wanted by another writer (asked every CXV_IMPORT_ASK records:
+ * a system call).
+ */
+static int
+batch_full(struct run *ru, uint64_t n, int64_t began)
+{
+	int64_t age;
+
+	if (n >= CXV_IMPORT_BATCH)
+		return 1;
+	if (n % CXV_IMPORT_ASK != 0)
+		return 0;
+	age = monotonic_ms() - began;
+	return age >= CXV_IMPORT_BATCH_MS || (age >= CXV_IMPORT_BATCH_MIN_MS &&
+	    cxv_store_yield_wanted(cxv_vault_store(ru->v)));
 }
 
 static int
@@ -321,7 +334,8 @@ import_records(struct run *ru)
 			continue;
 		}
 		if (!ru->in_batch) {
-			if ((r = cxv_store_begin(cxv_vault_store(ru->v))) != CXV_OK)
+			if ((r = cxv_store_begin_bulk(cxv_vault_store(ru->v))) !=
+			    CXV_OK)
 				return r;
 			ru->in_batch = 1;
 			in_batch = 0;
@@ -329,8 +343,7 @@ import_records(struct run *ru)
 		}
 		if ((r = store_record(ru)) != CXV_OK)
 			return r;
-		if ((++in_batch == CXV_IMPORT_BATCH ||
-		    monotonic_ms() - began >= CXV_IMPORT_BATCH_MS) &&
+		if (batch_full(ru, ++in_batch, began) &&
 		    (r = end_batch(ru)) != CXV_OK)
 			return r;
 	}
@@ -382,14 +395,14 @@ cxv_import_cdr(struct cxv_vault *v, const char *format, FILE *in,
 	    (ru.cdr = sodium_malloc(sizeof(*ru.cdr))) == NULL)
 		r = CXV_ERR_NOMEM;
 	if (r == CXV_OK)
-		r = cxv_audit_group_new(&ru.audit);
+		r = cxv_cdr_batch_new(&ru.batch);
 	if (r == CXV_OK)
 		r = import_records(&ru);
 	if (r != CXV_OK)
 		cxv_store_rollback(cxv_vault_store(v));
 	reader_close(&ru.rd);
 	sodium_free(ru.cdr);
-	cxv_audit_group_free(ru.audit);
+	cxv_cdr_batch_free(ru.batch);
 	CXV_LOG(CXV_LOG_INFO, "import.cdr", CXV_LF("format", format),
 	    CXV_LF("result", cxv_errcode(r)));
 	return r;

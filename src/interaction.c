@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "audit.h"
 #include "call_log.h"
 #include "cdr.h"
 #include "err.h"
@@ -22,6 +23,77 @@
 #define FIELDS_MAX	256	/* comma list of sealed field names */
 
 static struct cxv_id_seq interaction_ids, item_ids;
+
+/* Extensions a batch remembers the agent of (more are looked up). */
+#define BATCH_AGENTS	64
+
+struct cxv_cdr_batch {
+	struct cxv_audit_group *audit;
+	struct {
+		char ext[CXV_IDENT_NORM_MAX];	/* "" for a free slot */
+		int64_t uid;			/* 0: nobody holds it */
+	} agent[BATCH_AGENTS];
+};
+
+int
+cxv_cdr_batch_new(struct cxv_cdr_batch **out)
+{
+	struct cxv_cdr_batch *b;
+
+	*out = NULL;
+	if ((b = sodium_malloc(sizeof(*b))) == NULL)
+		return CXV_ERR_NOMEM;
+	memset(b, 0, sizeof(*b));
+	if (cxv_audit_group_new(&b->audit) != CXV_OK) {
+		sodium_free(b);
+		return CXV_ERR_NOMEM;
+	}
+	*out = b;
+	return CXV_OK;
+}
+
+void
+cxv_cdr_batch_free(struct cxv_cdr_batch *b)
+{
+	if (b == NULL)
+		return;
+	cxv_audit_group_free(b->audit);
+	sodium_free(b);
+}
+
+int
+cxv_cdr_batch_end(struct cxv_vault *v, struct cxv_cdr_batch *b)
+{
+	int r = cxv_vault_audit_flush(v, b->audit);
+
+	sodium_memzero(b->agent, sizeof(b->agent));
+	return r;
+}
+
+/* The slot of extension ext in b: where it is, or free; NULL if full. */
+static int64_t *
+batch_agent(struct cxv_cdr_batch *b, const char *ext, int *known)
+{
+	uint32_t h = 2166136261u;
+	size_t i, at;
+
+	for (const char *p = ext; *p != '\0'; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	for (i = 0; i < BATCH_AGENTS; i++) {
+		at = (h + i) % BATCH_AGENTS;
+		if (b->agent[at].ext[0] == '\0') {
+			snprintf(b->agent[at].ext, sizeof(b->agent[at].ext),
+			    "%s", ext);
+			*known = 0;
+			return &b->agent[at].uid;
+		}
+		if (strcmp(b->agent[at].ext, ext) == 0) {
+			*known = 1;
+			return &b->agent[at].uid;
+		}
+	}
+	return NULL;
+}
 
 static const char *const media_names[CXV_MEDIA__COUNT] = {
 	"voice", "email", "chat", "sms", "open_media",
@@ -235,25 +307,31 @@ take_user(void *ctx, const struct cxv_user_row *row)
  */
 static int
 find_agent(struct cxv_vault *v, const struct cxv_cdr *c, int caller,
-    int64_t *uid)
+    struct cxv_cdr_batch *b, int64_t *uid)
 {
 	struct cxv_ident_input agent = { CXV_IDENT_PHONE,
 	    caller ? c->callee : c->caller };
 	char norm[CXV_IDENT_NORM_MAX];
 	const char *why;
-	int64_t sid = 0;
-	int r;
+	int64_t sid = 0, *slot = NULL;
+	int known = 0, r;
 
 	*uid = 0;
 	if (cxv_ident_normalize(CXV_IDENT_PHONE, agent.value,
 	    cxv_vault_config(v)->country_code, norm, &why) != CXV_OK ||
 	    strncmp(norm, "ext:", 4) != 0)
 		return CXV_OK;
+	if (b != NULL && (slot = batch_agent(b, norm, &known)) != NULL && known)
+		return *uid = *slot, CXV_OK;
 	r = cxv_subject_lookup_tx(v, &agent, &sid, &why);
 	if (r == CXV_OK)
 		r = cxv_store_user_by_subject(cxv_vault_store(v), sid, take_user,
 		    uid);
-	return r == CXV_ERR_NOT_FOUND ? CXV_OK : r;
+	if (r == CXV_ERR_NOT_FOUND)
+		r = CXV_OK;
+	if (slot != NULL)
+		*slot = r == CXV_OK ? *uid : 0;
+	return r;
 }
 
 /*
@@ -303,9 +381,10 @@ after_write(int r)
 static int
 add_record(struct cxv_vault *v, const struct cxv_cdr *c, int media,
     const struct cxv_ident_input *ids, size_t n, int caller,
-    const uint8_t ref[CXV_HASH_BYTES], struct cxv_audit_group *g,
+    const uint8_t ref[CXV_HASH_BYTES], struct cxv_cdr_batch *b,
     int64_t *id, const char **why)
 {
+	struct cxv_audit_group *g = b != NULL ? b->audit : NULL;
 	/* On the stack and wiped: sodium_malloc per record costs 4 syscalls. */
 	uint8_t plain[CXV_RECORD_SEALED_MAX];
 	struct cxv_interaction_row row;
@@ -325,7 +404,7 @@ add_record(struct cxv_vault *v, const struct cxv_cdr *c, int media,
 		row.answered_ms = c->answer_ms;
 		row.ended_ms = c->end_ms;
 		row.outcome = c->outcome;
-		if ((r = find_agent(v, c, caller, &row.agent_user_id)) ==
+		if ((r = find_agent(v, c, caller, b, &row.agent_user_id)) ==
 		    CXV_OK && (r = store_new(v, plain, len, names, &row, g)) ==
 		    CXV_OK && (r = traffic_stat(v, c, caller)) == CXV_OK)
 			r = agent_call_log(v, c, caller, row.agent_user_id,
@@ -339,7 +418,7 @@ add_record(struct cxv_vault *v, const struct cxv_cdr *c, int media,
 
 int
 cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *c,
-    struct cxv_audit_group *g, int64_t *id, int *duplicate, const char **why)
+    struct cxv_cdr_batch *b, int64_t *id, int *duplicate, const char **why)
 {
 	struct cxv_ident_input ids[2];
 	uint8_t ref[CXV_HASH_BYTES];
@@ -361,7 +440,7 @@ cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *c,
 		return r;
 	if ((r = customer(v, c, ids, &n, &caller, why)) != CXV_OK)
 		return r;
-	return add_record(v, c, CXV_MEDIA_VOICE, ids, n, caller, ref, g, id,
+	return add_record(v, c, CXV_MEDIA_VOICE, ids, n, caller, ref, b, id,
 	    why);
 }
 

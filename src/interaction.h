@@ -16,7 +16,6 @@
 #include "store.h"
 #include "subject.h"
 
-struct cxv_audit_group;
 struct cxv_vault;
 struct cxv_cdr;
 struct cxv_field;
@@ -50,18 +49,36 @@ const char *cxv_step_name(int step);
 int cxv_media_parse(const char *name, enum cxv_media *media /* OUT */);
 
 /*
+ * What the CDRs stored in one transaction share: the audit group that
+ * names them all (see cxv_vault_audit_record()), and the agents already
+ * found by extension, which stay valid while the transaction holds the
+ * write lock. Its memory is locked and wiped (extensions). Not
+ * thread-safe.
+ */
+struct cxv_cdr_batch;
+
+int cxv_cdr_batch_new(struct cxv_cdr_batch **out /* OUT */);
+void cxv_cdr_batch_free(struct cxv_cdr_batch *b);
+
+/*
+ * Before the transaction commits: append the batch's audit entries and
+ * start over for the next one.
+ */
+int cxv_cdr_batch_end(struct cxv_vault *v, struct cxv_cdr_batch *b);
+
+/*
  * Store a parsed CDR as a voice interaction of its customer: the caller
  * if the caller is an outside number, else the called outside number,
- * else the calling extension. Runs inside the caller's transaction;
- * audited in g (an import's batch, see cxv_vault_audit_record()) or, if
- * g is NULL, with entries of its own. *duplicate is set (and nothing
+ * else the calling extension. Runs inside the caller's transaction, as
+ * part of batch b (cxv_cdr_batch_end() before the commit) or, if b is
+ * NULL, audited with entries of its own. *duplicate is set (and nothing
  * written) if the platform's record was imported before.
  * A rejection (CXV_ERR_INVALID, CONFLICT or TOO_LARGE, *why static text)
  * is decided before anything is written, so a batch goes on without
  * the record; any other error leaves the transaction to roll back.
  */
 int cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *cdr,
-    struct cxv_audit_group *g, int64_t *id /* OUT */,
+    struct cxv_cdr_batch *b, int64_t *id /* OUT */,
     int *duplicate /* OUT */, const char **why /* OUT */);
 
 /* A session entered by hand or by a channel without a CDR feed. */

@@ -284,7 +284,7 @@ sweep(struct sweep *sw)
 		sw->count->deleted += (int64_t)sw->n;
 		sw->count->files += (int64_t)sw->doomed.n;
 		/* Let the API's writers in between batches. */
-		nanosleep(&(struct timespec){ 0, CXV_IMPORT_YIELD_US * 1000L },
+		nanosleep(&(struct timespec){ 0, CXV_RETENTION_YIELD_US * 1000L },
 		    NULL);
 	} while (sw->n > 0 || (sw->arch != NULL && sw->nkept > 0));
 	return CXV_OK;

@@ -59,6 +59,17 @@ int cxv_store_commit(struct cxv_store *st);
 void cxv_store_rollback(struct cxv_store *st);
 
 /*
+ * A bulk write transaction (an import's batch), committed with
+ * cxv_store_commit(). Bulk writers give way to the others, which wait
+ * for a whole batch otherwise: it begins once no other writer of the
+ * vault waits or writes (at most CXV_DB_BULK_WAIT_MS later), and
+ * cxv_store_yield_wanted() says, cheaply, whether one waits for it now;
+ * the bulk writer should then commit soon. 0 outside a bulk transaction.
+ */
+int cxv_store_begin_bulk(struct cxv_store *st);
+int cxv_store_yield_wanted(struct cxv_store *st);
+
+/*
  * A read transaction: the reads between see one snapshot and take the
  * database's locks once (the server's per-request checks). No writes.
  */

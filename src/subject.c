@@ -285,6 +285,7 @@ put_ident(struct cxv_vault *v, int64_t sid, const struct cxv_subject_key *key,
 
 struct owner {
 	int64_t id;
+	int hit;		/* rows found for the identifier being looked up */
 };
 
 static int
@@ -295,25 +296,30 @@ owner_found(void *ctx, int64_t sid)
 	if (o->id != 0 && o->id != sid)
 		return CXV_ERR_CONFLICT;
 	o->id = sid;
+	o->hit = 1;
 	return CXV_OK;
 }
 
-/* The one subject holding any of the unique identifiers, or 0. */
+/*
+ * The one subject holding any of the unique identifiers, or 0. A unique
+ * identifier found is held by that subject: marked, not asked again.
+ */
 static int
-find_owner(struct cxv_vault *v, const struct prepared *p, size_t n,
-    int64_t *sid)
+find_owner(struct cxv_vault *v, struct prepared *p, size_t n, int64_t *sid)
 {
-	struct owner o = { 0 };
+	struct owner o = { 0, 0 };
 	size_t i;
 	int r;
 
 	for (i = 0; i < n; i++) {
 		if (!cxv_ident_is_unique(p[i].kind))
 			continue;
+		o.hit = 0;
 		r = cxv_store_ident_find(cxv_vault_store(v), (int)p[i].kind,
 		    p[i].bidx, owner_found, &o);
 		if (r != CXV_OK)
 			return r;
+		p[i].held = o.hit;
 	}
 	*sid = o.id;
 	return CXV_OK;
@@ -333,11 +339,13 @@ mark_held(struct cxv_vault *v, int64_t sid, struct prepared *p, size_t n,
 
 	*missing = 0;
 	for (i = 0; i < n; i++) {
-		r = cxv_store_ident_held(cxv_vault_store(v), sid, (int)p[i].kind,
-		    p[i].bidx);
-		if (r != CXV_OK && r != CXV_ERR_NOT_FOUND)
-			return r;
-		p[i].held = r == CXV_OK;
+		if (!p[i].held) {
+			r = cxv_store_ident_held(cxv_vault_store(v), sid,
+			    (int)p[i].kind, p[i].bidx);
+			if (r != CXV_OK && r != CXV_ERR_NOT_FOUND)
+				return r;
+			p[i].held = r == CXV_OK;
+		}
 		*missing += !p[i].held;
 	}
 	return CXV_OK;

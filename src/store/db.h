@@ -25,6 +25,14 @@
 #define DB_ROW		1000
 #define DB_DONE		1001
 
+/*
+ * Kinds of transaction. A bulk one (an import's batch) gives way to the
+ * others: it begins once no other writer waits or writes (or after
+ * waiting CXV_DB_BULK_WAIT_MS), and yield_wanted tells it when another
+ * writer waits for it to commit.
+ */
+enum db_txn { DB_TXN_NONE, DB_TXN_WRITE, DB_TXN_READ, DB_TXN_BULK };
+
 /* What a column of a row holds (db_column_type()). */
 enum db_type { DB_NULL, DB_INTEGER, DB_TEXT, DB_BLOB };
 
@@ -57,9 +65,11 @@ struct db_ops {
 	/* Rows the last INSERT, UPDATE or DELETE changed. */
 	int64_t (*changes)(struct db *);
 	/* Write (one writer at a time: the audit chain never forks) or read. */
-	int (*begin)(struct db *, int write);
-	int (*commit)(struct db *, int write);
-	void (*rollback)(struct db *, int write);
+	int (*begin)(struct db *, enum db_txn txn);
+	int (*commit)(struct db *, enum db_txn txn);
+	void (*rollback)(struct db *, enum db_txn txn);
+	/* In a bulk transaction: 1 if another writer waits for it. */
+	int (*yield_wanted)(struct db *);
 	int (*version_get)(struct db *, int *v);
 	int (*version_set)(struct db *, int v);	/* in the migration's txn */
 	/* A consistent copy as an SQLite file at path (backups); NULL:

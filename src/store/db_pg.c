@@ -981,11 +981,11 @@ pg_changes(struct db *d)
 }
 
 static int
-pg_begin(struct db *d, int write)
+pg_begin(struct db *d, enum db_txn txn)
 {
 	char sql[160];
 
-	if (!write)
+	if (txn == DB_TXN_READ)
 		return pg_exec(d, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ "
 		    "ONLY");
 	snprintf(sql, sizeof(sql), "BEGIN; SET LOCAL lock_timeout = %d; "
@@ -994,19 +994,19 @@ pg_begin(struct db *d, int write)
 }
 
 static void
-pg_rollback(struct db *d, int write)
+pg_rollback(struct db *d, enum db_txn txn)
 {
-	(void)write;
+	(void)txn;
 	if (PQtransactionStatus(PG(d)->c) != PQTRANS_IDLE)
 		(void)pg_exec(d, "ROLLBACK");
 }
 
 static int
-pg_commit(struct db *d, int write)
+pg_commit(struct db *d, enum db_txn txn)
 {
 	/* COMMIT of a failed transaction "succeeds" as a rollback. */
 	if (PQtransactionStatus(PG(d)->c) != PQTRANS_INTRANS) {
-		pg_rollback(d, write);
+		pg_rollback(d, txn);
 		return CXV_ERR_INTERNAL;
 	}
 	return pg_exec(d, "COMMIT");
@@ -1026,6 +1026,20 @@ query_int(struct pg *p, const char *sql, int64_t *v)
 		    strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
 	return r;
+}
+
+/* Another session waiting for the writers' advisory lock of this database. */
+static int
+pg_yield_wanted(struct db *d)
+{
+	char sql[256];
+	int64_t n = 0;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_locks l JOIN "
+	    "pg_database b ON b.oid = l.database WHERE b.datname = "
+	    "current_database() AND l.locktype = 'advisory' AND NOT l.granted "
+	    "AND l.objid = %u AND l.objsubid = 1", (unsigned)WRITER_LOCK);
+	return query_int(PG(d), sql, &n) == CXV_OK && n > 0;
 }
 
 static int
@@ -1092,7 +1106,7 @@ static const struct db_ops pg_ops = {
 	pg_step, pg_bind_int64, pg_bind_text, pg_bind_blob, pg_column_int64,
 	pg_column_text, pg_column_blob, pg_column_bytes, pg_column_null,
 	pg_column_count, pg_column_name, pg_column_type, pg_changes,
-	pg_begin, pg_commit, pg_rollback, pg_version_get, pg_version_set,
+	pg_begin, pg_commit, pg_rollback, pg_yield_wanted, pg_version_get, pg_version_set,
 	NULL, pg_checkpoint, pg_copied, pg_set_aside, pg_copy_begin,
 	pg_copy_row, pg_copy_end, migrations,
 };

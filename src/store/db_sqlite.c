@@ -7,12 +7,14 @@
  */
 #include "db.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -317,6 +319,7 @@ struct lite {
 	struct db base;
 	sqlite3 *db;
 	int wal_frames;			/* in the WAL after the last commit */
+	int turn;			/* the file's directory: writers' turns */
 };
 
 struct lite_stmt {
@@ -329,7 +332,7 @@ struct lite_stmt {
 
 /* SQLite's own threshold for an automatic checkpoint, in frames. */
 #define CHECKPOINT_FRAMES	1000
-#define WAL_RESTART_FRAMES	(16 * CHECKPOINT_FRAMES)
+#define WAL_RESTART_FRAMES	16000
 
 /* An SQLite result code as the vault's error. */
 static int
@@ -530,39 +533,94 @@ checkpoint_passive(struct lite *l)
  */
 static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * Turns between bulk and other writers, of any process, as flock() on
+ * the database's directory (not on a file SQLite locks: closing another
+ * descriptor of it would drop SQLite's own POSIX locks). Other writers
+ * hold it shared from before they wait for SQLite's lock until they
+ * commit; a bulk writer only tries it exclusive: it is free when nobody
+ * else waits or writes.
+ */
 static int
-lite_begin(struct db *d, int write)
+turn(struct lite *l, int op)
 {
+	int rc;
+
+	while ((rc = flock(l->turn, op)) != 0 && errno == EINTR)
+		;
+	return rc == 0 ? CXV_OK : errno == EWOULDBLOCK ? CXV_ERR_BUSY :
+	    CXV_ERR_IO;
+}
+
+/* Until no other writer waits or writes, or CXV_DB_BULK_WAIT_MS. */
+static void
+bulk_wait(struct lite *l)
+{
+	for (int waited_us = 0; waited_us < 1000 * CXV_DB_BULK_WAIT_MS;
+	    waited_us += 100) {
+		if (turn(l, LOCK_EX | LOCK_NB) == CXV_OK) {
+			(void)turn(l, LOCK_UN);
+			return;
+		}
+		nanosleep(&(struct timespec){ 0, 100000L }, NULL);
+	}
+}
+
+static int
+lite_yield_wanted(struct db *d)
+{
+	struct lite *l = LITE(d);
+
+	if (turn(l, LOCK_EX | LOCK_NB) != CXV_OK)
+		return 1;
+	(void)turn(l, LOCK_UN);
+	return 0;
+}
+
+static int
+lite_begin(struct db *d, enum db_txn txn)
+{
+	struct lite *l = LITE(d);
 	int r;
 
-	if (!write)
+	if (txn == DB_TXN_READ)
 		return lite_exec(d, "BEGIN DEFERRED");
+	if (txn == DB_TXN_BULK)
+		bulk_wait(l);
+	else if ((r = turn(l, LOCK_SH)) != CXV_OK)
+		return r;
 	pthread_mutex_lock(&writer);
-	if ((r = lite_exec(d, "BEGIN IMMEDIATE")) != CXV_OK)
+	if ((r = lite_exec(d, "BEGIN IMMEDIATE")) != CXV_OK) {
 		pthread_mutex_unlock(&writer);
+		if (txn == DB_TXN_WRITE)
+			(void)turn(l, LOCK_UN);
+	}
 	return r;
 }
 
 static void
-lite_rollback(struct db *d, int write)
+lite_rollback(struct db *d, enum db_txn txn)
 {
 	if (sqlite3_get_autocommit(LITE(d)->db) == 0)
 		(void)lite_exec(d, "ROLLBACK");
-	if (write)
-		pthread_mutex_unlock(&writer);
+	if (txn == DB_TXN_READ)
+		return;
+	pthread_mutex_unlock(&writer);
+	if (txn == DB_TXN_WRITE)
+		(void)turn(LITE(d), LOCK_UN);
 }
 
 static int
-lite_commit(struct db *d, int write)
+lite_commit(struct db *d, enum db_txn txn)
 {
 	struct lite *l = LITE(d);
 	int r;
 
 	if ((r = lite_exec(d, "COMMIT")) != CXV_OK) {
-		lite_rollback(d, write);
+		lite_rollback(d, txn);
 		return r;
 	}
-	if (!write)
+	if (txn == DB_TXN_READ)
 		return CXV_OK;
 	/*
 	 * The checkpoint SQLite would run inside COMMIT runs here, after the
@@ -575,6 +633,8 @@ lite_commit(struct db *d, int write)
 	if (l->wal_frames >= WAL_RESTART_FRAMES)
 		checkpoint_passive(l);
 	pthread_mutex_unlock(&writer);
+	if (txn == DB_TXN_WRITE)
+		(void)turn(l, LOCK_UN);
 	if (l->wal_frames >= CHECKPOINT_FRAMES)
 		checkpoint_passive(l);
 	return CXV_OK;
@@ -620,16 +680,39 @@ lite_snapshot(struct db *d, const char *path)
 	    lite_rc(rc) : CXV_ERR_IO;
 }
 
+/*
+ * Copy the whole log back and truncate it, as a writer: a bulk writer
+ * gives way, so the checkpoint does not wait for its batch. Another
+ * connection's checkpoint (after its commit) holds the checkpoint lock
+ * without a busy handler to wait through: poll until it is done, within
+ * CXV_DB_BUSY_MS. BUSY if the log could not be truncated.
+ */
 static int
 lite_checkpoint(struct db *d)
 {
-	return lite_exec(d, "PRAGMA wal_checkpoint(TRUNCATE)");
+	struct lite *l = LITE(d);
+	int r, log = 0, done = 0, waited_us = 0;
+
+	if ((r = turn(l, LOCK_SH)) != CXV_OK)
+		return r;
+	while ((r = lite_rc(sqlite3_wal_checkpoint_v2(l->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, &log, &done))) == CXV_ERR_BUSY &&
+	    waited_us < 1000 * CXV_DB_BUSY_MS) {
+		nanosleep(&(struct timespec){ 0, 100000L }, NULL);
+		waited_us += 100;
+	}
+	(void)turn(l, LOCK_UN);
+	return r == CXV_OK && done < log ? CXV_ERR_BUSY : r;
 }
 
 static void
 lite_close(struct db *d)
 {
-	sqlite3_close(LITE(d)->db);
+	struct lite *l = LITE(d);
+
+	sqlite3_close(l->db);
+	if (l->turn >= 0)
+		close(l->turn);
 	free(d);
 }
 
@@ -640,7 +723,7 @@ static const struct db_ops lite_ops = {
 	lite_column_int64, lite_column_text, lite_column_blob,
 	lite_column_bytes, lite_column_null, lite_column_count,
 	lite_column_name, lite_column_type, lite_changes, lite_begin,
-	lite_commit, lite_rollback, lite_version_get, lite_version_set,
+	lite_commit, lite_rollback, lite_yield_wanted, lite_version_get, lite_version_set,
 	lite_snapshot, lite_checkpoint, lite_copied, NULL, NULL, NULL, NULL,
 	migrations,
 };
@@ -699,6 +782,22 @@ configure(struct lite *l)
 	return CXV_OK;
 }
 
+/* The directory holding path, opened for the writers' turns. */
+static int
+open_turn(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+
+	if (slash == NULL)
+		return open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if ((size_t)(slash - path) >= sizeof(dir))
+		return -1;
+	snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 :
+	    (int)(slash - path), path);
+	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
 /* Create the file ourselves so that it is 0600 from its first byte. */
 static int
 create_file(const char *path)
@@ -726,6 +825,10 @@ db_sqlite_open(const char *path, int create, struct db **out)
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return CXV_ERR_NOMEM;
 	l->base.ops = &lite_ops;
+	if ((l->turn = open_turn(path)) < 0) {
+		free(l);
+		return CXV_ERR_IO;
+	}
 	rc = sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX, NULL);
 	if ((r = lite_rc(rc)) == CXV_OK && (r = configure(l)) == CXV_OK &&

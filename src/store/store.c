@@ -270,7 +270,7 @@ static const char *const stmt_sql[S__COUNT] = {
 struct cxv_store {
 	struct db *db;
 	struct db_stmt *stmt[S__COUNT];
-	int in_txn;			/* 0, 1 write, 2 read */
+	enum db_txn in_txn;
 	struct db *arch;		/* retention's archive, if attached */
 };
 
@@ -387,54 +387,68 @@ cxv_store_engine(struct cxv_store *st)
 }
 
 static int
-begin(struct cxv_store *st, int write)
+begin(struct cxv_store *st, enum db_txn txn)
 {
 	int r;
 
-	if (st->in_txn)
+	if (st->in_txn != DB_TXN_NONE)
 		return CXV_ERR_INTERNAL;
-	if ((r = st->db->ops->begin(st->db, write)) == CXV_OK)
-		st->in_txn = write ? 1 : 2;
+	if ((r = st->db->ops->begin(st->db, txn)) == CXV_OK)
+		st->in_txn = txn;
 	return r;
 }
 
 int
 cxv_store_begin(struct cxv_store *st)
 {
-	return begin(st, 1);
+	return begin(st, DB_TXN_WRITE);
+}
+
+int
+cxv_store_begin_bulk(struct cxv_store *st)
+{
+	return begin(st, DB_TXN_BULK);
+}
+
+int
+cxv_store_yield_wanted(struct cxv_store *st)
+{
+	return st->in_txn == DB_TXN_BULK && st->db->ops->yield_wanted(st->db);
 }
 
 int
 cxv_store_commit(struct cxv_store *st)
 {
-	if (st->in_txn != 1)
+	enum db_txn txn = st->in_txn;
+
+	if (txn != DB_TXN_WRITE && txn != DB_TXN_BULK)
 		return CXV_ERR_INTERNAL;
-	st->in_txn = 0;
-	return st->db->ops->commit(st->db, 1);
+	st->in_txn = DB_TXN_NONE;
+	return st->db->ops->commit(st->db, txn);
 }
 
 int
 cxv_store_read_begin(struct cxv_store *st)
 {
-	return begin(st, 0);
+	return begin(st, DB_TXN_READ);
 }
 
 void
 cxv_store_read_end(struct cxv_store *st)
 {
-	if (st->in_txn != 2)
+	if (st->in_txn != DB_TXN_READ)
 		return;
-	st->in_txn = 0;
-	(void)st->db->ops->commit(st->db, 0);
+	st->in_txn = DB_TXN_NONE;
+	(void)st->db->ops->commit(st->db, DB_TXN_READ);
 }
 
 void
 cxv_store_rollback(struct cxv_store *st)
 {
-	if (st->in_txn == 0)
+	if (st->in_txn == DB_TXN_NONE)
 		return;
-	st->db->ops->rollback(st->db, st->in_txn == 1);
-	st->in_txn = 0;
+	st->db->ops->rollback(st->db, st->in_txn);
+	st->in_txn = DB_TXN_NONE;
 }
 
 static int

@@ -4,9 +4,12 @@ store, physically, with a receipt whose counts match, and the key is
 destroyed so that a copy of their content kept aside cannot be opened."""
 import json
 import os
+import random
 import shutil
+import subprocess
+import time
 
-from harness import (ON_PG, Skip, TempDir, cx, db_rows, expect, fails,
+from harness import (BIN, ON_PG, Skip, TempDir, cx, db_rows, expect, fails,
                      files_containing, main, new_vault, ok,
                      pg_files_containing, test)
 from people import MASTER, person_everywhere
@@ -118,6 +121,59 @@ def postgresql_table_files_after_erasure():
            "consent_withdrawn")
         left = pg_files_containing(d, [key], wal=False)
         expect(left == [], f"the wrapped key left in the table files: {left}")
+
+
+def cdr_lines(n, callers):
+    """n Asterisk Master.csv lines of calls from callers numbers in a
+    random order (fixed seed), a second apart."""
+    rnd = random.Random(7)
+    lines = []
+    for i in range(n):
+        c = rnd.randrange(callers)
+        t = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(1793600000 + i))
+        lines.append(f'"","+4940{c:07d}","100","from-trunk",'
+                     f'"""Caller {c}"" <+4940{c:07d}>","PJSIP/t-{i}",'
+                     f'"PJSIP/100-{i}","Dial","PJSIP/100","{t}","{t}","{t}",'
+                     f'0,0,"ANSWERED","DOCUMENTATION","load.{i}",""\n')
+    return "".join(lines)
+
+
+@test
+def erase_during_an_import():
+    """DESIGN 3/R6.8: erasures while another process imports leave no
+    copy of the person's wrapped key in the database or its WAL (the log
+    is truncated although the import keeps writing and checkpointing)"""
+    if ON_PG:
+        raise Skip("SQLite's WAL (PostgreSQL: "
+                   "postgresql_table_files_after_erasure)")
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        sids = [int(ok("subject", "add", "--data", d, "--phone",
+                       f"+49 30 555000{i}").out) for i in range(4)]
+        keys = {sid: db_rows(d, "SELECT wrapped_key FROM subject WHERE "
+                             "id = ?", (sid,))[0][0] for sid in sids}
+        load = os.path.join(tmp, "load.csv")
+        with open(load, "w") as f:
+            f.write(cdr_lines(60000, 6000))
+        imp = subprocess.Popen([BIN, "import", "cdr", "--data", d,
+                                "--format", "asterisk-csv", load],
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+        try:
+            time.sleep(1.0)
+            for sid in sids:
+                expect(imp.poll() is None, "the import ended too soon")
+                expect(files_containing(d, [keys[sid]]) != [],
+                       "the key is not found before: the scan would miss it")
+                ok("subject", "erase", "--data", d, str(sid), "--reason",
+                   "consent_withdrawn")
+                left = files_containing(d, [keys[sid]])
+                expect(left == [], f"subject {sid}: key left in {left}")
+                time.sleep(0.2)
+        finally:
+            _, err = imp.communicate(timeout=300)
+        expect(imp.returncode == 0, err)
+        ok("audit", "verify", "--data", d)
 
 
 def lst_path(tmp):

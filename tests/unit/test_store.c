@@ -4,6 +4,7 @@
  * (CXV_TEST_ENGINE=postgresql) on a new database of the test cluster
  * (CXV_TEST_PG, tests/pg_cluster.sh).
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -256,6 +257,50 @@ test_rollback(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* A writer of another connection: waits for the bulk writer, then writes. */
+static void *
+other_writer(void *arg)
+{
+	struct cxv_store *st = arg;
+	uint8_t w[73] = { 0 };
+
+	if (cxv_store_begin(st) != CXV_OK ||
+	    cxv_store_subject_insert(st, 9, w, sizeof(w), 1) != CXV_OK ||
+	    cxv_store_commit(st) != CXV_OK)
+		return "other writer failed";
+	return NULL;
+}
+
+/* A bulk writer learns that another writer waits for it, and gives way. */
+static void
+test_bulk_yield(void **state)
+{
+	struct fx *f = *state;
+	struct cxv_store *other = NULL;
+	uint8_t w[73] = { 0 };
+	pthread_t th;
+	void *res = NULL;
+	int64_t n = 0;
+	int i;
+
+	assert_int_equal(cxv_store_open(f->path, 0, &other), CXV_OK);
+	assert_int_equal(cxv_store_yield_wanted(f->st), 0);
+	assert_int_equal(cxv_store_begin_bulk(f->st), CXV_OK);
+	assert_int_equal(cxv_store_subject_insert(f->st, 8, w, sizeof(w), 1),
+	    CXV_OK);
+	assert_int_equal(cxv_store_yield_wanted(f->st), 0);
+	assert_int_equal(pthread_create(&th, NULL, other_writer, other), 0);
+	for (i = 0; i < 5000 && !cxv_store_yield_wanted(f->st); i++)
+		usleep(1000);
+	assert_true(i < 5000);
+	assert_int_equal(cxv_store_commit(f->st), CXV_OK);
+	assert_int_equal(pthread_join(th, &res), 0);
+	assert_null(res);
+	assert_int_equal(cxv_store_subject_count(f->st, &n), CXV_OK);
+	assert_int_equal(n, 2);
+	cxv_store_close(other);
+}
+
 static int
 rewrap_xor(void *ctx, int64_t id, const uint8_t *in, size_t inlen,
     uint8_t *out, size_t cap, size_t *outlen)
@@ -372,6 +417,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_subjects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_yield, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_rewrap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
 		/* Last: the file of the SQLite engine. */
