@@ -295,7 +295,7 @@ class Server:
         self.stdin = stdin
 
     def __enter__(self):
-        import socket
+        import select
         import ssl
         import time
         self.proc = subprocess.Popen(
@@ -306,16 +306,23 @@ class Server:
         self.proc.stdin.close()
         self.ctx = ssl.create_default_context(
             cafile=os.path.join(self.d, "tls", "cert.pem"))
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                return self
-            except OSError:
-                if self.proc.poll() is not None:
+        # Ready once it says it serves: the port listens earlier, while
+        # the certificate is still being read.
+        self.early = b""
+        ready = f"serving https://127.0.0.1:{self.port}".encode()
+        deadline = time.monotonic() + 60
+        while ready not in self.early:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError("serve did not start")
+            if select.select([self.proc.stderr], [], [], left)[0]:
+                got = os.read(self.proc.stderr.fileno(), 4096)
+                if not got:
+                    self.proc.wait(30)
                     raise AssertionError(
-                        "serve exited: " + self.proc.stderr.read().decode())
-                time.sleep(0.05)
-        raise AssertionError("serve did not start")
+                        "serve exited: " + self.early.decode())
+                self.early += got
+        return self
 
     def stop(self):
         import signal
@@ -328,7 +335,8 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             raise AssertionError("serve did not stop on SIGTERM")
-        self.err = self.proc.stderr.read().decode("utf-8", "replace")
+        self.err = (self.early + self.proc.stderr.read()).decode(
+            "utf-8", "replace")
         self.proc.stdout.close()
         self.proc.stderr.close()
         return rc
