@@ -2,6 +2,7 @@
 /* Logins, lockout, sessions and API tokens; see auth.h. */
 #include "auth.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -582,18 +583,83 @@ check_read(struct cxv_vault *v, const uint8_t hash[CXV_HASH_BYTES],
 	return principal(v, h, p);
 }
 
+/*
+ * Sessions checked lately, the server's every request: a live session's
+ * principal serves again for CXV_AUTH_CACHE_MS unless this process has
+ * committed a write since (a logout, a disabled account, a changed
+ * profile here take effect at once; one made by another process, such
+ * as the CLI, within CXV_AUTH_CACHE_MS). Expiry and the idle clock are
+ * checked on every use. One slot per token hash, direct-mapped.
+ */
+#define CACHE_SLOTS	64
+
+static struct checked {
+	struct cxv_principal p;
+	int64_t checked_ms, last_ms, expires_ms;
+	uint64_t epoch;
+} cache[CACHE_SLOTS];
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static struct checked *
+cache_slot(const uint8_t hash[CXV_HASH_BYTES])
+{
+	return &cache[hash[0] % CACHE_SLOTS];
+}
+
+/* The cached principal of hash if still good at now; 1 if found. */
+static int
+cache_get(struct cxv_vault *v, const uint8_t hash[CXV_HASH_BYTES],
+    int64_t now, struct cxv_principal *p)
+{
+	const struct cxv_config *cfg = cxv_vault_config(v);
+	struct checked *c = cache_slot(hash);
+	int hit;
+
+	pthread_mutex_lock(&cache_mu);
+	hit = c->checked_ms != 0 && sodium_memcmp(c->p.token_hash, hash,
+	    CXV_HASH_BYTES) == 0 && c->epoch == cxv_store_write_epoch() &&
+	    now - c->checked_ms < CXV_AUTH_CACHE_MS && now < c->expires_ms &&
+	    (c->p.kind != CXV_AUTH_SESSION || (now - c->last_ms <=
+	    1000LL * cfg->session_idle_s && now - c->last_ms <=
+	    TOUCH_EVERY_MS));
+	if (hit)
+		*p = c->p;
+	pthread_mutex_unlock(&cache_mu);
+	return hit;
+}
+
+static void
+cache_put(const struct held_session *h, const struct cxv_principal *p,
+    int64_t now, uint64_t epoch)
+{
+	struct checked *c = cache_slot(h->hash);
+
+	pthread_mutex_lock(&cache_mu);
+	c->p = *p;
+	c->checked_ms = now;
+	c->last_ms = h->last_ms;
+	c->expires_ms = h->expires_ms;
+	c->epoch = epoch;
+	pthread_mutex_unlock(&cache_mu);
+}
+
 int
 cxv_auth_check(struct cxv_vault *v, const char *token, struct cxv_principal *p)
 {
 	struct held_session h = { { 0 }, 0, 0, 0, 0, 0 };
 	uint8_t hash[CXV_HASH_BYTES];
 	int64_t now = cxv_now_ms();
+	uint64_t epoch;
 	int r;
 
 	memset(p, 0, sizeof(*p));
 	if (token == NULL || !token_shape(token))
 		return CXV_ERR_AUTH;
 	hash_token(token, hash);
+	if (cache_get(v, hash, now, p))
+		return CXV_OK;
+	/* Before the read: a write committed meanwhile makes it stale. */
+	epoch = cxv_store_write_epoch();
 	if ((r = cxv_store_read_begin(cxv_vault_store(v))) != CXV_OK)
 		return r;
 	r = check_read(v, hash, &h, p, now);
@@ -608,6 +674,8 @@ cxv_auth_check(struct cxv_vault *v, const char *token, struct cxv_principal *p)
 	}
 	if (h.kind == CXV_AUTH_SESSION && now - h.last_ms > TOUCH_EVERY_MS)
 		(void)session_write(v, hash, now);
+	else
+		cache_put(&h, p, now, epoch);
 	return CXV_OK;
 }
 

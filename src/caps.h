@@ -76,6 +76,8 @@
 
 /* Milliseconds to wait for a database lock before CXV_ERR_BUSY. */
 #define CXV_DB_BUSY_MS		5000
+/* A checked session is trusted again for this long (see auth.c). */
+#define CXV_AUTH_CACHE_MS	1000
 /* Most a bulk writer waits for other writers before it begins anyway. */
 #define CXV_DB_BULK_WAIT_MS	50
 

@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "call_log.h"
 #include "cdr.h"
+#include "content.h"
 #include "err.h"
 #include "fields.h"
 #include "ident.h"
@@ -626,7 +627,7 @@ struct show {
 	const struct cxv_interaction_view *view;
 };
 
-/* The row, its fields and items to the view, in one snapshot. */
+/* The row, its fields, items and content to the view, in one snapshot. */
 static int
 show_reads(struct cxv_vault *v, struct show *sh)
 {
@@ -644,6 +645,9 @@ show_reads(struct cxv_vault *v, struct show *sh)
 	    sh->h.row.subject_id, ad, sh->h.sealed, sh->h.row.sealed_len,
 	    view->field, view->ctx)) == CXV_OK))
 		r = cxv_store_items(cxv_vault_store(v), sh->id, show_item, &it);
+	if (r == CXV_OK)
+		r = cxv_content_list_interaction(v, sh->id, view->content,
+		    view->ctx);
 	return r;
 }
 

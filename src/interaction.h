@@ -19,6 +19,7 @@
 struct cxv_vault;
 struct cxv_cdr;
 struct cxv_field;
+struct cxv_content_info;
 
 enum cxv_media {
 	CXV_MEDIA_VOICE, CXV_MEDIA_EMAIL, CXV_MEDIA_CHAT, CXV_MEDIA_SMS,
@@ -142,14 +143,17 @@ struct cxv_interaction_view {
 	/* value NULL: protected and not revealed */
 	int (*item)(void *ctx, const struct cxv_item_row *row,
 	    const char *value);
+	/* The content linked to it (recordings, transcripts...). */
+	int (*content)(void *ctx, const struct cxv_content_info *info);
 	void *ctx;
 };
 
 /*
- * One interaction with its opened fields and data items; protected
- * items' values only with reveal. Audited read (naming "protected" when
- * revealed): the view gets the values first and may reveal them only if
- * this returns CXV_OK, which means the read is recorded.
+ * One interaction with its opened fields, data items and the list of its
+ * content, in one snapshot; protected items' values only with reveal.
+ * Audited read (naming "protected" when revealed): the view gets the
+ * values first and may reveal them only if this returns CXV_OK, which
+ * means the read is recorded.
  */
 int cxv_interaction_show(struct cxv_vault *v, int64_t id, int reveal,
     const struct cxv_interaction_view *view);

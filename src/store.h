@@ -55,6 +55,17 @@ int cxv_store_migrate(struct cxv_store *st);
 /* Write transaction: BEGIN IMMEDIATE, so the audit chain never forks. */
 int cxv_store_begin(struct cxv_store *st);
 int cxv_store_commit(struct cxv_store *st);
+/*
+ * How many write transactions this process has committed, on any store:
+ * what was read before may have changed since (the server's session
+ * cache). Thread-safe.
+ */
+uint64_t cxv_store_write_epoch(void);
+/*
+ * st's transactions only append to the audit trail (the journal's
+ * mover): they leave the write epoch as it was.
+ */
+void cxv_store_set_trail_only(struct cxv_store *st);
 /* Roll back if a transaction is open; always safe to call. */
 void cxv_store_rollback(struct cxv_store *st);
 

@@ -91,7 +91,7 @@ cxv_view_interaction_row(const struct cxv_interaction_row *row)
 }
 
 struct ia_doc {
-	json_t *doc, *fields, *trail, *items;
+	json_t *doc, *fields, *trail, *items, *content;
 };
 
 static int
@@ -145,8 +145,10 @@ ia_item(void *ctx, const struct cxv_item_row *row, const char *value)
 static int
 ia_content(void *ctx, const struct cxv_content_info *info)
 {
-	return json_array_append_new(ctx, json_pack("{s:I, s:s, s:I, s:o}",
-	    "content", (json_int_t)info->id, "kind",
+	struct ia_doc *d = ctx;
+
+	return json_array_append_new(d->content, json_pack("{s:I, s:s, s:I, "
+	    "s:o}", "content", (json_int_t)info->id, "kind",
 	    cxv_content_kind_name(info->kind), "size", (json_int_t)info->size,
 	    "created", cxv_view_time(info->created_ms))) == 0 ? CXV_OK :
 	    CXV_ERR_NOMEM;
@@ -156,24 +158,21 @@ int
 cxv_view_interaction(struct cxv_vault *v, int64_t id, int reveal,
     json_t **out)
 {
-	struct ia_doc d = { NULL, json_object(), NULL, json_array() };
+	struct ia_doc d = { NULL, json_object(), NULL, json_array(),
+	    json_array() };
 	struct cxv_interaction_view view = { ia_record, ia_field, ia_item,
-	    &d };
+	    ia_content, &d };
 	int r;
 
 	*out = NULL;
-	json_t *content = json_array();
-
-	r = d.fields && d.items && content ?
+	r = d.fields && d.items && d.content ?
 	    cxv_interaction_show(v, id, reveal, &view) : CXV_ERR_NOMEM;
-	if (r == CXV_OK)
-		r = cxv_content_list_interaction(v, id, ia_content, content);
 	if (r == CXV_OK && (json_object_set(d.doc, "fields", d.fields) != 0 ||
 	    json_object_set(d.doc, "trail", d.trail) != 0 ||
 	    json_object_set(d.doc, "items", d.items) != 0 ||
-	    json_object_set(d.doc, "content", content) != 0))
+	    json_object_set(d.doc, "content", d.content) != 0))
 		r = CXV_ERR_NOMEM;
-	json_decref(content);
+	json_decref(d.content);
 	json_decref(d.fields);
 	json_decref(d.trail);
 	json_decref(d.items);

@@ -315,9 +315,17 @@ static const char *const migrations[DB_SCHEMA_LATEST] = {
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_LATEST,
     "one migration per schema version");
 
+/* Transaction control, prepared once (sqlite3_exec parses every time). */
+enum { TX_READ, TX_WRITE, TX_COMMIT, TX_ROLLBACK, TX__COUNT };
+
+static const char *const tx_sql[TX__COUNT] = {
+	"BEGIN DEFERRED", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK",
+};
+
 struct lite {
 	struct db base;
 	sqlite3 *db;
+	sqlite3_stmt *tx[TX__COUNT];
 	int wal_frames;			/* in the WAL after the last commit */
 	int turn;			/* the file's directory: writers' turns */
 };
@@ -380,6 +388,21 @@ static int
 lite_exec(struct db *d, const char *sql)
 {
 	return lite_rc(sqlite3_exec(LITE(d)->db, sql, NULL, NULL, NULL));
+}
+
+/* Run one of the transaction statements. */
+static int
+tx(struct lite *l, int which)
+{
+	int rc;
+
+	if (l->tx[which] == NULL && (rc = sqlite3_prepare_v3(l->db,
+	    tx_sql[which], -1, SQLITE_PREPARE_PERSISTENT, &l->tx[which],
+	    NULL)) != SQLITE_OK)
+		return lite_rc(rc);
+	rc = sqlite3_step(l->tx[which]);
+	sqlite3_reset(l->tx[which]);
+	return rc == SQLITE_DONE ? CXV_OK : lite_rc(rc);
 }
 
 static int
@@ -584,13 +607,13 @@ lite_begin(struct db *d, enum db_txn txn)
 	int r;
 
 	if (txn == DB_TXN_READ)
-		return lite_exec(d, "BEGIN DEFERRED");
+		return tx(l, TX_READ);
 	if (txn == DB_TXN_BULK)
 		bulk_wait(l);
 	else if ((r = turn(l, LOCK_SH)) != CXV_OK)
 		return r;
 	pthread_mutex_lock(&writer);
-	if ((r = lite_exec(d, "BEGIN IMMEDIATE")) != CXV_OK) {
+	if ((r = tx(l, TX_WRITE)) != CXV_OK) {
 		pthread_mutex_unlock(&writer);
 		if (txn == DB_TXN_WRITE)
 			(void)turn(l, LOCK_UN);
@@ -602,7 +625,7 @@ static void
 lite_rollback(struct db *d, enum db_txn txn)
 {
 	if (sqlite3_get_autocommit(LITE(d)->db) == 0)
-		(void)lite_exec(d, "ROLLBACK");
+		(void)tx(LITE(d), TX_ROLLBACK);
 	if (txn == DB_TXN_READ)
 		return;
 	pthread_mutex_unlock(&writer);
@@ -616,7 +639,7 @@ lite_commit(struct db *d, enum db_txn txn)
 	struct lite *l = LITE(d);
 	int r;
 
-	if ((r = lite_exec(d, "COMMIT")) != CXV_OK) {
+	if ((r = tx(l, TX_COMMIT)) != CXV_OK) {
 		lite_rollback(d, txn);
 		return r;
 	}
@@ -710,6 +733,8 @@ lite_close(struct db *d)
 {
 	struct lite *l = LITE(d);
 
+	for (int i = 0; i < TX__COUNT; i++)
+		sqlite3_finalize(l->tx[i]);
 	sqlite3_close(l->db);
 	if (l->turn >= 0)
 		close(l->turn);
@@ -782,6 +807,17 @@ configure(struct lite *l)
 	return CXV_OK;
 }
 
+/*
+ * Before SQLite starts: no allocation statistics, whose global mutex
+ * every allocation of every connection took (the server's threads queued
+ * on it). MISUSE if the program used SQLite already: then it keeps them.
+ */
+static void
+lite_setup(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* The directory holding path, opened for the writers' turns. */
 static int
 open_turn(const char *path)
@@ -817,7 +853,10 @@ db_sqlite_open(const char *path, int create, struct db **out)
 	struct lite *l;
 	int r, rc;
 
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
 	*out = NULL;
+	(void)pthread_once(&once, lite_setup);
 	if (create && (r = create_file(path)) != CXV_OK)
 		return r;
 	if (!create && access(path, F_OK) != 0)

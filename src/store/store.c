@@ -272,6 +272,7 @@ struct cxv_store {
 	struct db_stmt *stmt[S__COUNT];
 	enum db_txn in_txn;
 	struct db *arch;		/* retention's archive, if attached */
+	int trail_only;			/* see cxv_store_set_trail_only() */
 };
 
 struct db *
@@ -416,15 +417,33 @@ cxv_store_yield_wanted(struct cxv_store *st)
 	return st->in_txn == DB_TXN_BULK && st->db->ops->yield_wanted(st->db);
 }
 
+static _Atomic uint64_t write_epoch;
+
+uint64_t
+cxv_store_write_epoch(void)
+{
+	return write_epoch;
+}
+
 int
 cxv_store_commit(struct cxv_store *st)
 {
 	enum db_txn txn = st->in_txn;
+	int r;
 
 	if (txn != DB_TXN_WRITE && txn != DB_TXN_BULK)
 		return CXV_ERR_INTERNAL;
 	st->in_txn = DB_TXN_NONE;
-	return st->db->ops->commit(st->db, txn);
+	r = st->db->ops->commit(st->db, txn);
+	if (!st->trail_only)
+		write_epoch++;	/* committed or not: read again to know */
+	return r;
+}
+
+void
+cxv_store_set_trail_only(struct cxv_store *st)
+{
+	st->trail_only = 1;
 }
 
 int
