@@ -17,6 +17,7 @@
 #include "profile.h"
 
 struct cxv_api;
+struct cxv_cdr;
 struct route;
 
 /* One request: route, path ids, principal, the vault while it runs. */
@@ -27,6 +28,7 @@ struct call {
 	int64_t id[2];			/* {id} path segments, in order */
 	struct cxv_principal who;	/* zero for public routes */
 	struct cxv_vault *v;		/* checked out during a callback */
+	struct cxv_cdr *cdr;		/* v's scratch record, in locked memory */
 	json_t *in;			/* the JSON body, if the route takes one */
 	void *stream;			/* a streamed upload (api_content.c) */
 	int64_t started_ms;

@@ -486,13 +486,9 @@ own_cdr(struct call *c, struct cxv_cdr *cdr)
 void
 api_cdr_ingest(struct call *c)
 {
-	struct cxv_cdr *cdr = sodium_malloc(sizeof(*cdr));
-
-	if (cdr == NULL)
-		api_error(c, 503, "no_memory", "out of memory");
-	else if (own_cdr(c, cdr) == 0)
-		store_cdr(c, cdr);
-	sodium_free(cdr);
+	if (own_cdr(c, c->cdr) == 0)
+		store_cdr(c, c->cdr);
+	cxv_cdr_wipe(c->cdr);
 }
 
 /* Decode %XX and '+' of a form value in place; 0 if malformed. */
@@ -565,20 +561,17 @@ freeswitch_doc(struct call *c)
 void
 api_cdr_freeswitch(struct call *c)
 {
-	struct cxv_cdr *cdr;
 	const char *why = NULL;
 	json_t *doc;
 
 	if ((doc = freeswitch_doc(c)) == NULL)
 		return;
-	if ((cdr = sodium_malloc(sizeof(*cdr))) == NULL)
-		api_error(c, 503, "no_memory", "out of memory");
-	else if (cxv_cdr_from_freeswitch(doc, cdr, &why) != CXV_OK)
+	if (cxv_cdr_from_freeswitch(doc, c->cdr, &why) != CXV_OK)
 		api_error(c, 400, "invalid", why != NULL ? why :
 		    "not a mod_json_cdr document");
 	else
-		store_cdr(c, cdr);
-	sodium_free(cdr);
+		store_cdr(c, c->cdr);
+	cxv_cdr_wipe(c->cdr);
 	json_decref(doc);
 }
 
@@ -927,8 +920,8 @@ api_audit_list(struct call *c)
 
 	if (api_query_time(c, "since", INT64_MIN, &since) || api_page_init(c, &p))
 		return;
-	api_page_reply(c, &p, cxv_audit_scan(cxv_vault_store(c->v), since,
-	    collect_audit, &p));
+	api_page_reply(c, &p, cxv_vault_audit_scan(c->v, since, collect_audit,
+	    &p));
 }
 
 /* GET /v1/audit/verify: the hash chain (R7.3). */
@@ -937,8 +930,7 @@ api_audit_verify(struct call *c)
 {
 	int64_t count = 0, bad = 0;
 	const char *why = NULL;
-	int r = cxv_audit_verify(cxv_vault_store(c->v), cxv_vault_keyring(c->v),
-	    &count, &bad, &why);
+	int r = cxv_vault_audit_verify(c->v, &count, &bad, &why);
 
 	if (r == CXV_OK)
 		api_reply(c, 200, json_pack("{s:b, s:I}", "intact", 1, "entries",

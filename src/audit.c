@@ -46,6 +46,14 @@ valid_text(const char *s)
 }
 
 int
+cxv_audit_event_valid(const struct cxv_audit_event *ev)
+{
+	return valid_text(ev->actor) && valid_text(ev->action) &&
+	    valid_text(ev->object_type) && (ev->object_id == NULL ||
+	    valid_text(ev->object_id)) && valid_text(ev->fields);
+}
+
+int
 cxv_audit_append(struct cxv_store *st, const struct cxv_keyring *kr,
     const struct cxv_audit_event *ev)
 {
@@ -54,14 +62,12 @@ cxv_audit_append(struct cxv_store *st, const struct cxv_keyring *kr,
 	int64_t seq = 0;
 	int r;
 
-	if (!valid_text(ev->actor) || !valid_text(ev->action) ||
-	    !valid_text(ev->object_type) || !valid_text(ev->object_id) ||
-	    !valid_text(ev->fields))
+	if (ev->object_id == NULL || !cxv_audit_event_valid(ev))
 		return CXV_ERR_INVALID;
 	if ((r = cxv_store_audit_head(st, &seq, prev)) != CXV_OK)
 		return r;
 	row.seq = seq + 1;
-	row.ts_ms = cxv_now_ms();
+	row.ts_ms = ev->ts_ms != 0 ? ev->ts_ms : cxv_now_ms();
 	row.actor = ev->actor;
 	row.action = ev->action;
 	row.object_type = ev->object_type;
@@ -110,7 +116,7 @@ pending_append(struct cxv_store *st, const struct cxv_keyring *kr,
     const struct pending *p)
 {
 	const struct cxv_audit_event ev = { p->actor, p->action, p->object_type,
-	    p->ids, p->fields };
+	    p->ids, p->fields, 0 };
 
 	return cxv_audit_append(st, kr, &ev);
 }
@@ -187,8 +193,7 @@ cxv_audit_group_add(struct cxv_store *st, const struct cxv_keyring *kr,
 	struct pending *p;
 	int r;
 
-	if (!valid_text(ev->actor) || !valid_text(ev->action) ||
-	    !valid_text(ev->object_type) || !valid_text(ev->fields))
+	if (!cxv_audit_event_valid(ev))
 		return CXV_ERR_INVALID;
 	if ((r = pending_for(st, kr, g, ev, &p)) != CXV_OK)
 		return r;

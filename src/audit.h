@@ -21,7 +21,14 @@ struct cxv_audit_event {
 	const char *object_type;	/* "subject" */
 	const char *object_id;		/* record id, never a personal value */
 	const char *fields;		/* comma-separated field names or "" */
+	int64_t ts_ms;			/* when; 0: now */
 };
+
+/*
+ * Whether the trail takes ev: every text printable UTF-8 of at most
+ * CXV_AUDIT_TEXT_MAX bytes (object_id may be NULL for a group's).
+ */
+int cxv_audit_event_valid(const struct cxv_audit_event *ev);
 
 /*
  * Append ev to the chain. Must run inside the store transaction of the

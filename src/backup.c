@@ -183,7 +183,9 @@ cxv_backup_create(struct cxv_vault *v, const char *path,
 	if (access(path, F_OK) == 0)
 		return CXV_ERR_EXISTS;
 	cxv_time_format(cxv_now_ms(), info->created);
-	if ((r = snapshot_path(v, snap)) != CXV_OK)
+	/* The reads the server has journaled go into the copy too. */
+	if ((r = snapshot_path(v, snap)) != CXV_OK ||
+	    (r = cxv_vault_audit_settle(v)) != CXV_OK)
 		return r;
 	if ((r = cxv_store_snapshot(cxv_vault_store(v), snap)) == CXV_OK &&
 	    (r = survey(snap, info, &files)) == CXV_OK)

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include <sodium.h>
+
 #include "err.h"
 
 void
@@ -15,6 +17,13 @@ cxv_cdr_reset(struct cxv_cdr *c, const char *source)
 	c->outcome = "";
 	c->nfields = 0;
 	c->used = 0;
+}
+
+void
+cxv_cdr_wipe(struct cxv_cdr *c)
+{
+	sodium_memzero(c->text, c->used);
+	cxv_cdr_reset(c, "");
 }
 
 const char *

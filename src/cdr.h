@@ -32,6 +32,9 @@ struct cxv_cdr {
 /* Empty out c for a record from source (a static name). */
 void cxv_cdr_reset(struct cxv_cdr *c, const char *source);
 
+/* Wipe the strings c holds and empty it (for the next record). */
+void cxv_cdr_wipe(struct cxv_cdr *c);
+
 /* Copy n bytes of s into c's storage; the copy, or NULL if full. */
 const char *cxv_cdr_keep(struct cxv_cdr *c, const char *s, size_t n);
 

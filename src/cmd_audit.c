@@ -33,8 +33,7 @@ do_verify(struct cxv_vault *v)
 	int64_t count = 0, bad = 0;
 	int r;
 
-	r = cxv_audit_verify(cxv_vault_store(v), cxv_vault_keyring(v), &count,
-	    &bad, &why);
+	r = cxv_vault_audit_verify(v, &count, &bad, &why);
 	if (r == CXV_ERR_CORRUPT && bad > 0) {
 		cxv_cli_error("audit verify", "entry %lld is broken: %s "
 		    "(%lld entries before it are intact)", (long long)bad,
@@ -58,7 +57,7 @@ print_entry(void *ctx, const struct cxv_audit_row *row)
 static int
 do_list(struct cxv_vault *v, int64_t since)
 {
-	int r = cxv_audit_scan(cxv_vault_store(v), since, print_entry, NULL);
+	int r = cxv_vault_audit_scan(v, since, print_entry, NULL);
 
 	if (r != CXV_OK) {
 		cxv_cli_error("audit list", "%s", cxv_strerror(r));

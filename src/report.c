@@ -122,8 +122,7 @@ audit_state(struct cxv_vault *v)
 {
 	int64_t count = 0, bad = 0;
 	const char *why = NULL;
-	int r = cxv_audit_verify(cxv_vault_store(v), cxv_vault_keyring(v),
-	    &count, &bad, &why);
+	int r = cxv_vault_audit_verify(v, &count, &bad, &why);
 
 	return json_pack("{s:b, s:I}", "intact", r == CXV_OK, "entries",
 	    (json_int_t)count);

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "err.h"
 #include "http.h"
+#include "journal.h"
 #include "ldapauth.h"
 #include "log.h"
 #include "logfwd.h"
@@ -53,7 +54,49 @@ struct server {
 	struct cxv_maint *maint;
 	struct cxv_logfwd *fwd;
 	struct cxv_vmmail_sender *mail;
+	struct cxv_journal *journal;	/* the reads served, DESIGN 5 */
+	struct cxv_vault *mover;	/* its handle into the trail */
 };
+
+/*
+ * The audit journal of the reads served, with a mover of its own. If
+ * another server of the vault appends to it, reads are recorded in
+ * transactions of their own.
+ */
+static int
+journal_start(struct server *s, char *why, size_t whylen)
+{
+	char path[PATH_MAX];
+	int r;
+
+	if ((r = cxv_vault_path(s->v, CXV_JOURNAL_FILE, path, sizeof(path))) ==
+	    CXV_OK && (r = cxv_vault_clone(s->v, &s->mover)) == CXV_OK)
+		r = cxv_journal_open(path, cxv_vault_store(s->mover),
+		    cxv_vault_keyring(s->mover), &s->journal);
+	if (r == CXV_ERR_BUSY) {
+		CXV_LOG(CXV_LOG_WARN, "audit.journal", CXV_LF("hint",
+		    "another server appends to it: reads audited one by one"));
+		return CXV_OK;
+	}
+	if (r == CXV_OK && (r = cxv_journal_start(s->journal,
+	    cxv_vault_store(s->mover))) == CXV_OK) {
+		cxv_vault_set_journal(s->v, s->journal);
+		return CXV_OK;
+	}
+	snprintf(why, whylen, "audit journal: %s", cxv_strerror(r));
+	return r;
+}
+
+/* After the last request: what is left goes into the trail. */
+static void
+journal_stop(struct server *s)
+{
+	cxv_vault_set_journal(s->v, NULL);
+	cxv_journal_close(s->journal);
+	s->journal = NULL;
+	cxv_vault_close(s->mover);
+	s->mover = NULL;
+}
 
 /* R8.5: forward the log to a collector, if configured. */
 static int
@@ -307,7 +350,7 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 {
 	const struct cxv_config *cfg = cxv_vault_config(v);
 	const char *addr = listen != NULL ? listen : cfg->listen;
-	struct server s = { v, NULL, -1, NULL, NULL, NULL };
+	struct server s = { v, NULL, -1, NULL, NULL, NULL, NULL, NULL };
 	sigset_t set, old;
 	int r;
 
@@ -326,6 +369,7 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 	    (r = cxv_vmmail_config_check(cfg, why, whylen)) == CXV_OK &&
 	    (r = listen_on(addr, &s.fd, why, whylen)) == CXV_OK &&
 	    (r = give_up_privileges(v, why, whylen)) == CXV_OK &&
+	    (r = journal_start(&s, why, whylen)) == CXV_OK &&
 	    (r = cxv_vmmail_sender_start(v, &s.mail)) == CXV_OK &&
 	    (r = forward_start(&s, why, whylen)) == CXV_OK &&
 	    (r = cxv_maint_new(v, cxv_now_ms(), &s.maint)) == CXV_OK &&
@@ -336,14 +380,21 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 		cxv_maint_free(s.maint);
 		s.maint = NULL;
 		generation_free(s.gen, cxv_vault_config(v)->http_timeout_s);
+		cxv_vmmail_sender_stop(s.mail);
+		s.mail = NULL;
+		journal_stop(&s);
 		(void)cxv_store_checkpoint(cxv_vault_store(v));
 		CXV_LOG(CXV_LOG_INFO, "server.stop", CXV_LF("result", "ok"));
 	}
 	cxv_maint_free(s.maint);
 	cxv_vmmail_sender_stop(s.mail);
+	journal_stop(&s);
 	forward_stop(&s);
 	if (s.fd >= 0)
 		close(s.fd);
+	/* A HUP sent while starting must not kill us before we say why. */
+	while (sigtimedwait(&set, NULL, &(struct timespec){ 0, 0 }) > 0)
+		;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return r;
 }

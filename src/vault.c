@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "journal.h"
 #include "err.h"
 #include "keyring.h"
 #include "caps.h"
@@ -44,6 +45,7 @@ struct cxv_vault {
 	struct cxv_store *st;
 	char actor[CXV_AUDIT_TEXT_MAX + 1];
 	int log_open;
+	struct cxv_journal *journal;	/* the server's, borrowed */
 };
 
 /* dir/name into out; CXV_ERR_TOO_LARGE if it does not fit PATH_MAX. */
@@ -197,7 +199,8 @@ init_db(const char *dir, const struct cxv_config *cfg,
     struct cxv_keyring *kr, const char *actor)
 {
 	uint8_t wrapped[CXV_WRAPPED_KEY_BYTES];
-	struct cxv_audit_event ev = { actor, "vault.init", "vault", "-", "" };
+	struct cxv_audit_event ev = { actor, "vault.init", "vault", "-", "",
+	    0 };
 	struct cxv_store *st = NULL;
 	const char *name;
 	char p[PATH_MAX];
@@ -537,6 +540,7 @@ cxv_vault_clone(const struct cxv_vault *v, struct cxv_vault **out)
 	memcpy(c->dir, v->dir, sizeof(c->dir));
 	c->cfg = v->cfg;
 	memcpy(c->actor, v->actor, sizeof(c->actor));
+	c->journal = v->journal;
 	if ((r = cxv_keyring_dup(v->kr, &c->kr)) != CXV_OK ||
 	    (r = store_location(v->dir, &c->cfg, p, &name)) != CXV_OK ||
 	    (r = cxv_store_open(p, 0, &c->st)) != CXV_OK) {
@@ -638,7 +642,7 @@ cxv_vault_audit(struct cxv_vault *v, const char *action,
     const char *object_type, const char *object_id, const char *fields)
 {
 	struct cxv_audit_event ev = { v->actor, action, object_type, object_id,
-	    fields };
+	    fields, 0 };
 
 	return cxv_audit_append(v->st, v->kr, &ev);
 }
@@ -649,7 +653,7 @@ cxv_vault_audit_record(struct cxv_vault *v, struct cxv_audit_group *g,
     const char *fields)
 {
 	struct cxv_audit_event ev = { v->actor, action, object_type, NULL,
-	    fields };
+	    fields, 0 };
 	char idstr[24];
 
 	if (g != NULL)
@@ -663,6 +667,27 @@ int
 cxv_vault_audit_flush(struct cxv_vault *v, struct cxv_audit_group *g)
 {
 	return cxv_audit_group_flush(v->st, v->kr, g);
+}
+
+int
+cxv_vault_audit_scan(struct cxv_vault *v, int64_t since_ms,
+    cxv_store_audit_fn fn, void *ctx)
+{
+	int r = cxv_vault_audit_settle(v);
+
+	return r == CXV_OK ? cxv_audit_scan(v->st, since_ms, fn, ctx) : r;
+}
+
+int
+cxv_vault_audit_verify(struct cxv_vault *v, int64_t *count, int64_t *bad_seq,
+    const char **why)
+{
+	int r = cxv_vault_audit_settle(v);
+
+	*count = *bad_seq = 0;
+	*why = NULL;
+	return r == CXV_OK ? cxv_audit_verify(v->st, v->kr, count, bad_seq,
+	    why) : r;
 }
 
 struct audit_args {
@@ -684,7 +709,32 @@ cxv_vault_audit_read(struct cxv_vault *v, const char *action,
 {
 	struct audit_args a = { action, object_type, object_id, fields };
 
+	if (v->journal != NULL) {
+		const struct cxv_audit_event ev = { v->actor, action,
+		    object_type, object_id, fields, 0 };
+
+		return cxv_journal_append(v->journal, &ev);
+	}
 	return cxv_vault_in_txn(v, audit_locked, &a);
+}
+
+void
+cxv_vault_set_journal(struct cxv_vault *v, struct cxv_journal *j)
+{
+	v->journal = j;
+}
+
+int
+cxv_vault_audit_settle(struct cxv_vault *v)
+{
+	char path[PATH_MAX];
+	int r;
+
+	if (v->journal != NULL)
+		return cxv_journal_move(v->journal, v->st);
+	if ((r = path_in(v->dir, CXV_JOURNAL_FILE, path)) != CXV_OK)
+		return r;
+	return cxv_journal_move_file(path, v->st, v->kr);
 }
 
 struct rewrap_ctx {

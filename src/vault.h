@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "store.h"
 
 /* The self-signed TLS certificate and key init makes, inside the vault. */
 #define CXV_VAULT_TLS_CERT	"tls/cert.pem"
@@ -22,6 +23,7 @@
 struct cxv_vault;
 struct cxv_store;
 struct cxv_audit_group;
+struct cxv_journal;
 struct cxv_keyring;
 
 /*
@@ -124,13 +126,33 @@ int cxv_vault_in_txn(struct cxv_vault *v,
     int (*fn)(struct cxv_vault *v, void *arg), void *arg);
 
 /*
- * Record a read of personal data as this vault's actor, in a transaction
+ * Record a read of personal data as this vault's actor: in the server's
+ * audit journal (journal.h) if the vault has one, else in a transaction
  * of its own (the reads were done in a snapshot, so the write lock is
- * held only for the entry). Returns when the entry is committed: reveal
+ * held only for the entry). Returns when the entry is recorded: reveal
  * nothing before, and nothing if it fails. Not inside a transaction.
  */
 int cxv_vault_audit_read(struct cxv_vault *v, const char *action,
     const char *object_type, const char *object_id, const char *fields);
+
+/*
+ * The server's audit journal for the reads it records; clones made after
+ * share it. The journal must outlive v and its clones; NULL: none.
+ */
+void cxv_vault_set_journal(struct cxv_vault *v, struct cxv_journal *j);
+
+/*
+ * Move the reads recorded in the audit journal (this process's, or the
+ * running server's file) into the trail: before the trail is read,
+ * verified or copied. Not inside a transaction.
+ */
+int cxv_vault_audit_settle(struct cxv_vault *v);
+
+/* The trail with the journal moved in: audit.h's scan and verify. */
+int cxv_vault_audit_scan(struct cxv_vault *v, int64_t since_ms,
+    cxv_store_audit_fn fn, void *ctx);
+int cxv_vault_audit_verify(struct cxv_vault *v, int64_t *count /* OUT */,
+    int64_t *bad_seq /* OUT */, const char **why /* OUT */);
 
 /* Append an audit entry as this vault's actor (inside a transaction). */
 int cxv_vault_audit(struct cxv_vault *v, const char *action,

@@ -4,7 +4,8 @@ values; altering one byte of the trail is caught and the entry named."""
 import json
 import os
 
-from harness import cx, db_rows, expect, fails, main, new_vault, ok, ON_PG, TempDir, test
+from harness import (ADMIN_PW, api_vault, cx, db_rows, expect, fails, main,
+                     new_vault, ok, ON_PG, Server, TempDir, test)
 
 
 def entries(d, *extra):
@@ -94,6 +95,66 @@ def list_since():
         ok("subject", "add", "--data", d, "--account", "A1")
         expect(len(entries(d, "--since", "2000-01-01")) == 2, "since past")
         expect(entries(d, "--since", "2999-01-01T00:00:00Z") == [], "future")
+
+
+def reads_of(d, iid):
+    return [e for e in entries(d) if e["action"] == "interaction.read"
+            and e["object_id"] == str(iid)]
+
+
+def one_call(s):
+    """A supervisor's session, root's, and one call the PBX fed in."""
+    root = s.login("root", ADMIN_PW)
+    s.make_user(root, "SV", "supervisor", password=ADMIN_PW)
+    sv = s.login("SV", ADMIN_PW)
+    feed = s.feed_token(root, "cdr.ingest")
+    st, _, doc = s.call("POST", "/v1/cdr", {
+        "id": "j-1", "caller": "+49 30 5550101",
+        "caller_name": "Jutta Journal", "callee": "100",
+        "start": "2026-11-20T10:00:00Z", "end": "2026-11-20T10:01:00Z",
+        "outcome": "answered"}, token=feed)
+    expect(st == 201, doc)
+    return sv, root, doc["interaction"]
+
+
+@test
+def server_reads_reach_the_trail():
+    """R7.2: every read the server answered is in the trail for audit list,
+    verify and GET /v1/audit while it runs, after a kill -9 and a restart,
+    once each (the server's audit journal, architecture.md)"""
+    with TempDir() as tmp:
+        d = api_vault(tmp)
+        journal = os.path.join(d, "audit.journal")
+        with Server(d) as s:
+            sv, root, iid = one_call(s)
+            for _ in range(50):
+                expect(s.call("GET", f"/v1/interactions/{iid}",
+                              token=sv)[0] == 200, "read")
+            # Another process (the CLI) moves the running server's lines.
+            expect(len(reads_of(d, iid)) == 50, "CLI sees 50 reads")
+            _, _, audit = s.call("GET", "/v1/audit?limit=1000", token=root)
+            api = [e for e in audit["items"]
+                   if e["action"] == "interaction.read"]
+            expect(len(api) == 50 and api[0]["actor"].startswith("user:"),
+                   api[:2])
+            for _ in range(20):
+                s.call("GET", f"/v1/interactions/{iid}", token=sv)
+            s.proc.kill()
+            s.proc.wait()
+        # No value of the record in the journal file.
+        text = open(journal, "rb").read()
+        for v in (b"5550101", b"Jutta", b"Journal"):
+            expect(v not in text, f"{v!r} in the journal")
+        expect(len(reads_of(d, iid)) == 70, "reads before the kill")
+        with Server(d) as s:
+            sv = s.login("SV", ADMIN_PW)
+            s.call("GET", f"/v1/interactions/{iid}", token=sv)
+        expect(len(reads_of(d, iid)) == 71, "moved once each")
+        out = ok("audit", "verify", "--data", d).out
+        expect(out.startswith("audit trail intact"), out)
+        expect(os.path.getsize(journal) < 200, "started over")
+        expect(not any(e["action"] == "audit.journal.broken"
+                       for e in entries(d)), "no break")
 
 
 if __name__ == "__main__":

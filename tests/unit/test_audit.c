@@ -29,7 +29,7 @@ static void
 append(struct fx *f, const char *action, const char *id)
 {
 	struct cxv_audit_event ev = { "local:test", action, "subject", id,
-	    "phone,email" };
+	    "phone,email", 0 };
 
 	assert_int_equal(cxv_store_begin(f->st), CXV_OK);
 	assert_int_equal(cxv_audit_append(f->st, f->kr, &ev), CXV_OK);
@@ -166,7 +166,8 @@ test_refuses_bad_text(void **state)
 {
 	struct fx *f = *state;
 	char big[300];
-	struct cxv_audit_event ev = { "local:test", "x", "subject", "1", big };
+	struct cxv_audit_event ev = { "local:test", "x", "subject", "1", big,
+	    0 };
 
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
@@ -201,7 +202,7 @@ group_add(struct fx *f, struct cxv_audit_group *g, const char *action,
     const char *fields, int64_t id)
 {
 	struct cxv_audit_event ev = { "local:test", action, "interaction",
-	    NULL, fields };
+	    NULL, fields, 0 };
 
 	assert_int_equal(cxv_audit_group_add(f->st, f->kr, g, &ev, id), CXV_OK);
 }
