@@ -89,20 +89,31 @@ run() {
 	    END { printf "%.0f %.2f\n", rps, p99 }'
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-measure() {	# label wrk-args...
-	local label=$1 out rps p99
-	shift
-	out=$(for _ in $(seq "$runs"); do run "$@"; done)
-	rps=$(cut -d' ' -f1 <<<"$out" | median)
-	p99=$(cut -d' ' -f2 <<<"$out" | median)
+# The machine drifts over minutes: the targets take turns, run by run,
+# so each ratio compares figures taken side by side.
+labels="nginx-static get-interaction cdr-ingest"
+for _ in $(seq "$runs"); do
+	for label in $labels; do
+		case $label in
+		nginx-static) run "https://127.0.0.1:$nport/static.json" ;;
+		get-interaction) run -H "Authorization: Bearer $stok" \
+		    "$url/v1/interactions/$ia" ;;
+		cdr-ingest) run -s "$tmp/ingest.lua" \
+		    -H "Authorization: Bearer $ftok" \
+		    -H "Content-Type: application/json" "$url/v1/cdr" ;;
+		esac >>"$tmp/$label.runs"
+	done
+	# This run's ratio, to show the spread.
+	paste -d' ' <(tail -1 "$tmp/nginx-static.runs") \
+	    <(tail -1 "$tmp/get-interaction.runs") |
+	    awk '{ printf "run: GET / nginx %.1f %%\n", 100 * $3 / $1 }'
+done
+for label in $labels; do
+	rps=$(cut -d' ' -f1 "$tmp/$label.runs" | median)
+	p99=$(cut -d' ' -f2 "$tmp/$label.runs" | median)
 	printf "%-44s %9s req/s   p99 %7s ms\n" "$label" "$rps" "$p99"
 	echo "$rps" >"$tmp/$label.rps"
-}
-
-measure nginx-static "https://127.0.0.1:$nport/static.json"
-measure get-interaction -H "Authorization: Bearer $stok" "$url/v1/interactions/$ia"
-measure cdr-ingest -s "$tmp/ingest.lua" -H "Authorization: Bearer $ftok" \
-    -H "Content-Type: application/json" "$url/v1/cdr"
+done
 awk -v a="$(cat "$tmp/get-interaction.rps")" -v b="$(cat "$tmp/nginx-static.rps")" \
     'BEGIN { printf "authenticated GET / nginx static: %.1f %%\n", 100 * a / b }'
 grep -c . "$tmp/v/logs/cxvault.log" >/dev/null
