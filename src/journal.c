@@ -31,14 +31,17 @@
  * store's meta row holds the id, the offset moved to and the last mac.
  */
 #define MAGIC		"cxvault-journal 1 "
-#define HEADER_LEN	(sizeof(MAGIC) - 1 + 2 * CXV_HASH_BYTES + 1)
+#define HEX_LEN		((size_t)2 * CXV_HASH_BYTES)	/* a mac in hex */
+#define HEADER_LEN	(sizeof(MAGIC) - 1 + HEX_LEN + 1)
 #define META_KEY	"audit_journal"
 #define META_LEN	(CXV_HASH_BYTES + 8 + CXV_HASH_BYTES)
 #define PARTS		6
-#define JLINE_MAX	(24 + (PARTS - 1) * (CXV_AUDIT_TEXT_MAX + 1) + \
-			    2 * CXV_HASH_BYTES + 2)
+#define JLINE_MAX	(24 + (size_t)(PARTS - 1) * (CXV_AUDIT_TEXT_MAX + 1) + \
+			    HEX_LEN + 2)
 /* Lines moved per transaction: the write lock is held briefly. */
 #define MOVE_LINES	2048
+/* What one read of the file takes in. */
+#define READ_BYTES	(MOVE_LINES * JLINE_MAX / 8 + JLINE_MAX)
 /* Emptied once all is moved and it is this long. */
 #define TRIM_BYTES	((off_t)64 * 1024)
 /* The mover gathers lines this long after the first one. */
@@ -69,26 +72,11 @@ line_mac(const struct cxv_keyring *kr, const uint8_t prev[CXV_HASH_BYTES],
     const char *const parts[PARTS], uint8_t out[CXV_HASH_BYTES])
 {
 	const char *all[PARTS + 1] = { "journal" };
+	int i;
 
-	memcpy(all + 1, parts, PARTS * sizeof(*parts));
+	for (i = 0; i < PARTS; i++)
+		all[i + 1] = parts[i];
 	cxv_keyring_audit_hash(kr, prev, all, PARTS + 1, out);
-}
-
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, buf, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return CXV_ERR_IO;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return CXV_OK;
 }
 
 /* Empty the file and start a chain with a new id (under j->mu). */
@@ -102,7 +90,7 @@ restart(struct cxv_journal *j)
 	cxv_hex(j->prev, CXV_HASH_BYTES, header + sizeof(MAGIC) - 1);
 	header[HEADER_LEN - 1] = '\n';
 	if (ftruncate(j->fd, 0) != 0 ||
-	    write_all(j->fd, header, HEADER_LEN) != CXV_OK)
+	    cxv_write_all(j->fd, header, HEADER_LEN) != CXV_OK)
 		return CXV_ERR_IO;
 	j->size = (off_t)HEADER_LEN;
 	return CXV_OK;
@@ -171,7 +159,7 @@ split_line(char *line, char *parts[PARTS], uint8_t mac[CXV_HASH_BYTES])
 		parts[i] = p;
 		p = tab + 1;
 	}
-	return strlen(p) == 2 * CXV_HASH_BYTES &&
+	return strlen(p) == HEX_LEN &&
 	    cxv_unhex(p, mac, CXV_HASH_BYTES) == CXV_OK ? CXV_OK :
 	    CXV_ERR_CORRUPT;
 }
@@ -252,7 +240,7 @@ move_some(int fd, struct cxv_store *st, const struct cxv_keyring *kr,
 	*more = 0;
 	if (read_header(fd, id) != CXV_OK)
 		return CXV_OK;		/* none yet, or being started over */
-	if ((buf = malloc(MOVE_LINES * (size_t)JLINE_MAX / 8 + JLINE_MAX)) == NULL)
+	if ((buf = malloc(READ_BYTES)) == NULL)
 		return CXV_ERR_NOMEM;
 	if ((r = cxv_store_begin(st)) != CXV_OK) {
 		free(buf);
@@ -267,7 +255,7 @@ move_some(int fd, struct cxv_store *st, const struct cxv_keyring *kr,
 		r = CXV_OK;
 	}
 	while (r == CXV_OK && nlines < MOVE_LINES && (got = pread(fd, buf,
-	    MOVE_LINES * (size_t)JLINE_MAX / 8 + JLINE_MAX, (off_t)pos.off)) > 0) {
+	    READ_BYTES, (off_t)pos.off)) > 0) {
 		uint64_t at = pos.off;
 
 		r = move_lines(st, kr, buf, (size_t)got, &pos, &nlines);
@@ -413,9 +401,9 @@ cxv_journal_append(struct cxv_journal *j, const struct cxv_audit_event *ev)
 	pthread_mutex_lock(&j->mu);
 	line_mac(j->kr, j->prev, parts, mac);
 	cxv_hex(mac, CXV_HASH_BYTES, line + n);
-	n += 2 * CXV_HASH_BYTES;
+	n += HEX_LEN;
 	line[n++] = '\n';
-	if ((r = write_all(j->fd, line, n)) == CXV_OK) {
+	if ((r = cxv_write_all(j->fd, line, n)) == CXV_OK) {
 		memcpy(j->prev, mac, CXV_HASH_BYTES);
 		j->size += (off_t)n;
 		if (j->pending++ == 0)

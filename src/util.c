@@ -104,8 +104,8 @@ cxv_read_file(const char *path, size_t max, char **out, size_t *len)
 	return r;
 }
 
-static int
-write_all(int fd, const void *data, size_t len)
+int
+cxv_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 	ssize_t w;
@@ -138,7 +138,7 @@ cxv_write_file_atomic(const char *path, const void *data, size_t len,
 	    (mode_t)mode);
 	if (fd < 0)
 		return CXV_ERR_IO;
-	if ((r = write_all(fd, data, len)) == CXV_OK && fsync(fd) != 0)
+	if ((r = cxv_write_all(fd, data, len)) == CXV_OK && fsync(fd) != 0)
 		r = CXV_ERR_IO;
 	if (close(fd) != 0 && r == CXV_OK)
 		r = CXV_ERR_IO;

@@ -36,6 +36,9 @@ void cxv_freezero(void *p, size_t len);
 int cxv_read_file(const char *path, size_t max, char **out /* OUT */,
     size_t *len /* OUT */);
 
+/* Write all len bytes to fd (again after EINTR); CXV_ERR_IO. */
+int cxv_write_all(int fd, const void *data, size_t len);
+
 /*
  * Write len bytes to path atomically: a temporary file beside it with
  * the given mode, fsync, rename. Fails with CXV_ERR_EXISTS if path exists
