@@ -7,6 +7,7 @@ import os
 import random
 import shutil
 import subprocess
+import threading
 import time
 
 from harness import (BIN, ON_PG, Skip, TempDir, cx, db_rows, expect, fails,
@@ -123,19 +124,29 @@ def postgresql_table_files_after_erasure():
         expect(left == [], f"the wrapped key left in the table files: {left}")
 
 
-def cdr_lines(n, callers):
-    """n Asterisk Master.csv lines of calls from callers numbers in a
-    random order (fixed seed), a second apart."""
+def cdr_line(i, rnd, callers):
+    """Line i of an Asterisk Master.csv load: a call from one of callers
+    numbers drawn by rnd, a second after call i - 1."""
+    c = rnd.randrange(callers)
+    t = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(1793600000 + i))
+    return (f'"","+4940{c:07d}","100","from-trunk",'
+            f'"""Caller {c}"" <+4940{c:07d}>","PJSIP/t-{i}",'
+            f'"PJSIP/100-{i}","Dial","PJSIP/100","{t}","{t}","{t}",'
+            f'0,0,"ANSWERED","DOCUMENTATION","load.{i}",""\n')
+
+
+def feed_until(path, done, most=2000000):
+    """Write CDR lines into the FIFO path until done is set (or most lines
+    went), so that the reader imports for as long as the test needs."""
     rnd = random.Random(7)
-    lines = []
-    for i in range(n):
-        c = rnd.randrange(callers)
-        t = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(1793600000 + i))
-        lines.append(f'"","+4940{c:07d}","100","from-trunk",'
-                     f'"""Caller {c}"" <+4940{c:07d}>","PJSIP/t-{i}",'
-                     f'"PJSIP/100-{i}","Dial","PJSIP/100","{t}","{t}","{t}",'
-                     f'0,0,"ANSWERED","DOCUMENTATION","load.{i}",""\n')
-    return "".join(lines)
+    try:
+        with open(path, "w") as f:
+            for i in range(most):
+                if done.is_set():
+                    return
+                f.write(cdr_line(i, rnd, 6000))
+    except BrokenPipeError:
+        return      # the import ended; the test says how
 
 
 @test
@@ -152,9 +163,13 @@ def erase_during_an_import():
                        f"+49 30 555000{i}").out) for i in range(4)]
         keys = {sid: db_rows(d, "SELECT wrapped_key FROM subject WHERE "
                              "id = ?", (sid,))[0][0] for sid in sids}
+        # A FIFO the test keeps writing to: the import lasts until the
+        # erasures are done, however fast this machine imports.
         load = os.path.join(tmp, "load.csv")
-        with open(load, "w") as f:
-            f.write(cdr_lines(60000, 6000))
+        os.mkfifo(load)
+        done = threading.Event()
+        feeder = threading.Thread(target=feed_until, args=(load, done))
+        feeder.start()
         imp = subprocess.Popen([BIN, "import", "cdr", "--data", d,
                                 "--format", "asterisk-csv", load],
                                stdout=subprocess.DEVNULL,
@@ -171,8 +186,14 @@ def erase_during_an_import():
                 expect(left == [], f"subject {sid}: key left in {left}")
                 time.sleep(0.2)
         finally:
+            done.set()
             _, err = imp.communicate(timeout=300)
+            if feeder.is_alive():   # the import never opened the FIFO
+                os.close(os.open(load, os.O_RDONLY | os.O_NONBLOCK))
+            feeder.join()
         expect(imp.returncode == 0, err)
+        expect(int(db_rows(d, "SELECT count(*) FROM interaction")[0][0])
+               > 0, "the import wrote nothing")
         ok("audit", "verify", "--data", d)
 
 
