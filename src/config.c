@@ -157,7 +157,7 @@ static const struct key keys[] = {
 	{ "tls_key", T_STR, F(tls_key), 0, 0, NULL, "",
 	  "must be a file path",
 	  "Private key of tls_cert (PEM, mode 0600). Empty: tls/key.pem." },
-	{ "http_workers", T_INT, F(http_workers), 1, 64, NULL, "2",
+	{ "http_workers", T_INT, F(http_workers), 1, 64, NULL, "4",
 	  "must be 1-64", "Server threads (each with its own database handle).\n"
 	  "A thread waits while its request reads the disk or queues for the\n"
 	  "write lock: more than the cores can keep the cores busier." },

@@ -33,6 +33,8 @@
 
 #define SWEEP_S		60	/* expired sessions are deleted this often */
 #define HEADER_MEM	((size_t)64 * 1024)	/* per connection: headers fit */
+#define DRAIN_STEP_MS	50	/* a reload looks at the old daemon this often */
+#define QUIET_MS	200	/* ... until it has been idle this long */
 
 /*
  * What serves requests: vault handles (clones, one per request at a
@@ -209,16 +211,23 @@ start_http(struct server *s, struct generation *g, char *why, size_t whylen)
 	return r;
 }
 
-/* Let a quiesced daemon finish its requests, at most timeout seconds. */
+/*
+ * Let a quiesced daemon finish its connections' requests, at most
+ * timeout seconds. A worker that took the listening socket's event just
+ * before the quiesce may still accept one more connection, which the
+ * stop would cut in its handshake: the count is trusted once it has
+ * stayed at zero for QUIET_MS.
+ */
 static void
 drain(struct cxv_http *h, int timeout_s)
 {
-	struct timespec ts = { 0, 50000000L };
-	long waited_ms = 0;
+	struct timespec ts = { 0, 1000000L * DRAIN_STEP_MS };
+	long waited_ms = 0, quiet_ms = 0;
 
-	while (cxv_http_busy(h) > 0 && waited_ms < 1000L * timeout_s) {
+	while (quiet_ms < QUIET_MS && waited_ms < 1000L * timeout_s) {
 		nanosleep(&ts, NULL);
-		waited_ms += 50;
+		waited_ms += DRAIN_STEP_MS;
+		quiet_ms = cxv_http_busy(h) > 0 ? 0 : quiet_ms + DRAIN_STEP_MS;
 	}
 }
 

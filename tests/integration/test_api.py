@@ -497,6 +497,48 @@ def certificate_reload():
 
 
 @test
+def reloads_under_load_drop_nothing():
+    """Reloads while clients connect lose no connection: the old
+    generation's daemon is stopped only after it stayed idle (it could
+    accept one more connection just after it was told to stop, and cut
+    it in its handshake)"""
+    import signal
+    import threading
+    with TempDir() as tmp:
+        d = api_vault(tmp, http_workers=4)
+        with Server(d) as s:
+            done, errors, served = threading.Event(), [], [0]
+
+            def client():
+                while not done.is_set():
+                    try:
+                        expect(s.call("GET", "/v1/health")[0] == 200,
+                               "health")
+                        served[0] += 1
+                    except Exception as e:  # noqa: BLE001 - all count
+                        errors.append(repr(e)[:200])
+            clients = [threading.Thread(target=client) for _ in range(4)]
+            for c in clients:
+                c.start()
+            try:
+                for _ in range(40):
+                    s.proc.send_signal(signal.SIGHUP)
+                    time.sleep(0.15)
+            finally:
+                done.set()
+                for c in clients:
+                    c.join()
+            expect(errors == [], f"{len(errors)} of {served[0]} requests "
+                   f"failed: {errors[:3]}")
+            expect(served[0] > 40, f"only {served[0]} requests served")
+            log = open(os.path.join(d, "logs", "cxvault.log")).read()
+            # HUPs sent during a reload count once: a reload each 0.2 s
+            # or so.
+            reloads = log.count("event=server.reload result=ok")
+            expect(reloads >= 5, f"{reloads} reloads")
+
+
+@test
 def calling_list_upload_and_disabled_accounts():
     """A calling list uploaded as CSV names each rejected line (R1.6); a
     disabled account cannot log in and its sessions end"""
