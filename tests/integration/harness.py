@@ -289,10 +289,11 @@ class Server:
     returns (status, headers, body): body parsed as JSON when it is.
     """
 
-    def __init__(self, d, stdin=b""):
+    def __init__(self, d, stdin=b"", env=None):
         self.d = d
         self.port = free_port()
         self.stdin = stdin
+        self.env = dict(os.environ, **(env or {}))
 
     def __enter__(self):
         import select
@@ -301,7 +302,7 @@ class Server:
         self.proc = subprocess.Popen(
             [BIN, "serve", "--data", self.d, "--listen",
              f"127.0.0.1:{self.port}"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env)
         self.proc.stdin.write(self.stdin)
         self.proc.stdin.close()
         self.ctx = ssl.create_default_context(
