@@ -45,7 +45,7 @@
 /* Emptied once all is moved and it is this long. */
 #define TRIM_BYTES	((off_t)64 * 1024)
 /* The mover gathers lines this long after the first one. */
-#define GATHER_MS	5
+#define GATHER_MS	20
 
 struct cxv_journal {
 	pthread_mutex_t mu;		/* the file's end, prev, pending */

@@ -869,7 +869,7 @@ db_sqlite_open(const char *path, int create, struct db **out)
 		return CXV_ERR_IO;
 	}
 	rc = sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX, NULL);
+	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, NULL);
 	if ((r = lite_rc(rc)) == CXV_OK && (r = configure(l)) == CXV_OK &&
 	    create)
 		r = lite_exec(&l->base, "PRAGMA journal_mode = WAL");
