@@ -5,8 +5,9 @@
  * specifics in its engines (db.h: SQLite or PostgreSQL). The store only
  * ever sees sealed values and blind indexes.
  *
- * A store handle is used by one thread at a time. Writes of one
- * operation go inside cxv_store_begin()/cxv_store_commit(). An insert
+ * A store handle is used by one thread at a time (its SQLite connection
+ * has no mutex of its own). Writes of one operation go inside
+ * cxv_store_begin()/cxv_store_commit(). An insert
  * that meets a unique key answers CXV_ERR_EXISTS and the transaction
  * goes on; after any other error the transaction is to be rolled back
  * (or to a savepoint): PostgreSQL has failed it, and a commit answers
