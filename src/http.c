@@ -43,6 +43,7 @@ struct cxv_http {
 	struct MHD_Daemon *d;
 	struct cxv_http_app app;
 	int64_t time_limit_ms;		/* a whole request, body included */
+	size_t head_max;		/* request line and headers, bytes */
 	atomic_uint busy;		/* connections but idle keep-alive ones */
 	pthread_mutex_t lock;		/* conns and their waiting state */
 	struct conn *conns;
@@ -400,10 +401,43 @@ req_new(struct cxv_http *h, struct MHD_Connection *c, const char *url,
 	return r;
 }
 
+static enum MHD_Result
+add_len(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	size_t *n = cls;
+
+	(void)kind;
+	*n += strlen(key) + (value != NULL ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+/*
+ * Whether the request's line and headers take more than their share of
+ * the connection's memory. libmicrohttpd answers 431 or 414 only when
+ * they do not fit at all; a request that fits with too little room left
+ * for the reply's headers would have its connection closed without an
+ * answer. Arguments count three times: they arrive percent-encoded.
+ */
+static int
+head_over(struct cxv_http *h, struct cxv_http_req *r)
+{
+	size_t head = strlen(r->method) + strlen(r->path), args = 0;
+
+	MHD_get_connection_values(r->c, MHD_HEADER_KIND, add_len, &head);
+	MHD_get_connection_values(r->c, MHD_GET_ARGUMENT_KIND, add_len, &args);
+	return head + 3 * args > h->head_max;
+}
+
 /* The first call: headers only. */
 static enum MHD_Result
 on_headers(struct cxv_http *h, struct cxv_http_req *r)
 {
+	if (head_over(h, r)) {
+		refuse(r, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+		    "headers_too_large", "request line and headers too large");
+		return queue(r);
+	}
 	h->app.begin(h->app.ctx, r);
 	if (r->resp == NULL && r->mode != BODY_STREAM &&
 	    length_over(r, r->body.max))
@@ -518,6 +552,7 @@ cxv_http_start(const struct cxv_http_opts *o, const struct cxv_http_app *app,
 		return CXV_ERR_NOMEM;
 	h->app = *app;
 	h->time_limit_ms = 4000LL * o->timeout_s;
+	h->head_max = o->header_mem / 3;
 	if (pthread_mutex_init(&h->lock, NULL) != 0) {
 		free(h);
 		return CXV_ERR_NOMEM;

@@ -34,10 +34,11 @@
 #define SWEEP_S		60	/* expired sessions are deleted this often */
 /*
  * Per connection: request headers, the response's header and the upload
- * buffer. libmicrohttpd zeroes all of it after every request, so its size
- * is paid on each one (64 KB cost ~5 % of a small GET).
+ * buffer; a third of it for the request's line and headers (http.c).
+ * libmicrohttpd zeroes all of it after every request, so its size is
+ * paid on each one (64 KB cost ~5 % of a small GET).
  */
-#define HEADER_MEM	((size_t)16 * 1024)
+#define HEADER_MEM	((size_t)32 * 1024)
 #define DRAIN_STEP_MS	50	/* a reload looks at the old daemon this often */
 #define QUIET_MS	200	/* ... until it has been idle this long */
 

@@ -69,6 +69,11 @@ def oversized(s, token, ia):
         ("upload over upload_max", 413,
          up + b"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n" %
          (UPLOAD_MAX + 1), b""),
+        # Past the third of the connection's memory the server gives
+        # request lines and headers (src/http.c, head_over).
+        ("header of 12 KB", 431,
+         b"GET /v1/health HTTP/1.1\r\nHost: x\r\nCookie: " + b"a" * 12288 +
+         b"\r\n\r\n", b""),
         ("header of 100 KB", 431,
          b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 102400 +
          b"\r\n\r\n", b""),
@@ -109,6 +114,10 @@ def oversized_requests_get_precise_statuses():
                 got = status_of(s, head, body)
                 expect(got == want, f"{what}: {got}, want {want}")
             expect(content_files(d) == before, "a refused upload left a file")
+            # Headers as large as a browser's cookies get are served.
+            got = status_of(s, b"GET /v1/health HTTP/1.1\r\nHost: x\r\n"
+                            b"Cookie: " + b"c" * 8192 + b"\r\n\r\n")
+            expect(got == 200, f"8 KB of headers: {got}, want 200")
             expect(s.call("GET", "/v1/health")[0] == 200, "server down")
 
 
