@@ -17,6 +17,10 @@
 #include "caps.h"
 #include "err.h"
 
+/* Four-digit years: 0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z. */
+#define TIME_MIN_MS	INT64_C(-62167219200000)
+#define TIME_MAX_MS	INT64_C(253402300799999)
+
 int
 cxv_strtonum(const char *s, long long min, long long max, long long *out)
 {
@@ -275,19 +279,67 @@ cxv_time_stamp(int64_t ms, char out[CXV_STAMP_STR])
 	out[j] = '\0';
 }
 
+/*
+ * The proleptic Gregorian date of a day count since 1970-01-01, by
+ * Howard Hinnant's civil_from_days: gmtime_r takes glibc's time zone
+ * lock on every call, and every response formats several times.
+ */
+static void
+civil_from_days(int64_t days, int64_t *y, int *m, int *d)
+{
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;		/* [0, 146096] */
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;	/* March is 0 */
+
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+/* v as exactly n decimal digits at p; the end. */
+static char *
+put_digits(char *p, int64_t v, int n)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + n;
+}
+
 void
 cxv_time_format(int64_t ms, char out[CXV_TIME_STR])
 {
-	time_t secs = (time_t)(ms / 1000);
-	struct tm tm;
+	int64_t secs, days, rem, year;
+	int month, day;
+	char *p = out;
 
-	if (gmtime_r(&secs, &tm) == NULL) {
+	if (ms < TIME_MIN_MS || ms > TIME_MAX_MS) {
 		snprintf(out, CXV_TIME_STR, "invalid-time");
 		return;
 	}
-	snprintf(out, CXV_TIME_STR, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+	/* Floor division: a time before 1970 counts back from midnight. */
+	secs = ms / 1000 - (ms % 1000 < 0);
+	days = secs / 86400 - (secs % 86400 < 0);
+	rem = secs - days * 86400;
+	civil_from_days(days, &year, &month, &day);
+	p = put_digits(p, year, 4);
+	*p++ = '-';
+	p = put_digits(p, month, 2);
+	*p++ = '-';
+	p = put_digits(p, day, 2);
+	*p++ = 'T';
+	p = put_digits(p, rem / 3600, 2);
+	*p++ = ':';
+	p = put_digits(p, rem / 60 % 60, 2);
+	*p++ = ':';
+	p = put_digits(p, rem % 60, 2);
+	*p++ = '.';
+	p = put_digits(p, ms - secs * 1000, 3);
+	memcpy(p, "Z", 2);
 }
 
 int

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -85,6 +86,52 @@ test_time(void **state)
 	assert_int_equal(cxv_time_parse("2026-11-25x", &ms), CXV_ERR_INVALID);
 }
 
+/* The formatter against gmtime_r over the four-digit years. */
+static void
+test_time_format(void **state)
+{
+	char s[CXV_TIME_STR], want[CXV_TIME_STR], date[32];
+	int64_t ms, span = INT64_C(253402300799999) + INT64_C(62167219200000);
+	uint64_t x = UINT64_C(0x9e3779b97f4a7c15);	/* xorshift64 state */
+	struct tm tm;
+	time_t secs;
+	int i;
+
+	(void)state;
+	cxv_time_format(0, s);
+	assert_string_equal(s, "1970-01-01T00:00:00.000Z");
+	cxv_time_format(-1, s);
+	assert_string_equal(s, "1969-12-31T23:59:59.999Z");
+	cxv_time_format(INT64_C(951782400000), s);	/* a leap day */
+	assert_string_equal(s, "2000-02-29T00:00:00.000Z");
+	cxv_time_format(INT64_C(-62167219200000), s);
+	assert_string_equal(s, "0000-01-01T00:00:00.000Z");
+	cxv_time_format(INT64_C(253402300799999), s);
+	assert_string_equal(s, "9999-12-31T23:59:59.999Z");
+	cxv_time_format(INT64_C(253402300800000), s);
+	assert_string_equal(s, "invalid-time");
+	cxv_time_format(INT64_C(-62167219200001), s);
+	assert_string_equal(s, "invalid-time");
+	cxv_time_format(INT64_MIN, s);
+	assert_string_equal(s, "invalid-time");
+	cxv_time_format(INT64_MAX, s);
+	assert_string_equal(s, "invalid-time");
+	for (i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		ms = (int64_t)(x % (uint64_t)span) - INT64_C(62167219200000);
+		secs = (time_t)((ms - (((ms % 1000) + 1000) % 1000)) / 1000);
+		assert_non_null(gmtime_r(&secs, &tm));
+		strftime(date, sizeof(date), "%H:%M:%S", &tm);
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT%s.%03dZ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, date,
+		    (int)(((ms % 1000) + 1000) % 1000));
+		cxv_time_format(ms, s);
+		assert_string_equal(s, want);
+	}
+}
+
 /* Atomic writes leave either the old or the new file, mode as asked. */
 static void
 test_files(void **state)
@@ -122,6 +169,7 @@ main(void)
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_time_format),
 		cmocka_unit_test(test_files),
 	};
 
