@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "api_int.h"
+#include "buf.h"
 #include "caps.h"
 #include "cdr.h"
 #include "config.h"
@@ -290,17 +291,36 @@ release(struct call *c)
 	c->cdr = NULL;
 }
 
+static int
+dump_piece(const char *piece, size_t len, void *ctx)
+{
+	return cxv_buf_add(ctx, piece, len) == CXV_OK ? 0 : -1;
+}
+
 void
 api_reply(struct call *c, unsigned status, json_t *doc)
 {
-	char *s = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
+	struct cxv_buf b;
+	char *s = NULL;
+	size_t len = 0;
 
+	/*
+	 * Into a buffer of ours: json_dumps() grows its own from 16 bytes
+	 * and copies the result once more.
+	 */
+	cxv_buf_init(&b, SIZE_MAX / 2);
+	if (doc != NULL && json_dump_callback(doc, dump_piece, &b,
+	    JSON_COMPACT) == 0) {
+		len = b.len;
+		s = cxv_buf_take(&b);
+	}
+	cxv_buf_free(&b);
 	json_decref(doc);
 	if (s == NULL) {
 		api_error(c, 503, "no_memory", "out of memory");
 		return;
 	}
-	cxv_http_respond(c->req, status, "application/json", s, strlen(s));
+	cxv_http_respond(c->req, status, "application/json", s, len);
 }
 
 void
@@ -376,6 +396,17 @@ api_may(const struct call *c, int p)
 	return p >= 0 && (c->who.perms & CXV_PERM_BIT(p)) != 0;
 }
 
+/* Up to the next '/': inline, as every request tries every route. */
+static size_t
+segment_len(const char *s)
+{
+	const char *e = s;
+
+	while (*e != '\0' && *e != '/')
+		e++;
+	return (size_t)(e - s);
+}
+
 /* The path's segments against a pattern's; {id} takes a record id. */
 static int
 match_path(const char *pattern, const char *path, int64_t id[2])
@@ -387,8 +418,8 @@ match_path(const char *pattern, const char *path, int64_t id[2])
 	while (*pattern == '/' && *path == '/') {
 		pattern++;
 		path++;
-		pl = strcspn(pattern, "/");
-		sl = strcspn(path, "/");
+		pl = segment_len(pattern);
+		sl = segment_len(path);
 		if (pl == 4 && strncmp(pattern, "{id}", 4) == 0) {
 			if (sl == 0 || sl >= sizeof(seg) || nid == 2)
 				return 0;
@@ -398,7 +429,7 @@ match_path(const char *pattern, const char *path, int64_t id[2])
 			    CXV_OK)
 				return 0;
 			id[nid++] = n;
-		} else if (pl != sl || strncmp(pattern, path, pl) != 0)
+		} else if (pl != sl || memcmp(pattern, path, pl) != 0)
 			return 0;
 		pattern += pl;
 		path += sl;
@@ -602,16 +633,18 @@ static void
 access_log(const struct call *c)
 {
 	unsigned st = cxv_http_status(c->req);
+	int level = st >= 400 ? CXV_LOG_INFO : CXV_LOG_DEBUG;
 	char status[8], user[24], ms[24];
 
+	if (!cxv_log_wants(level))
+		return;
 	snprintf(status, sizeof(status), "%u", st);
 	snprintf(user, sizeof(user), "%lld", (long long)c->who.user_id);
 	snprintf(ms, sizeof(ms), "%lld", (long long)(cxv_now_ms() -
 	    c->started_ms));
-	CXV_LOG(st >= 400 ? CXV_LOG_INFO : CXV_LOG_DEBUG, "http.request",
-	    CXV_LF("method",
-	    cxv_http_method(c->req)), CXV_LF_TEXT("target", c->target),
-	    CXV_LF("status", status), CXV_LF("user", user), CXV_LF("ms", ms));
+	CXV_LOG(level, "http.request", CXV_LF("method", cxv_http_method(c->req)),
+	    CXV_LF_TEXT("target", c->target), CXV_LF("status", status),
+	    CXV_LF("user", user), CXV_LF("ms", ms));
 }
 
 static void

@@ -257,6 +257,12 @@ put_field(struct line *l, const struct cxv_log_field *f)
 		put_value(l, f->value);
 }
 
+int
+cxv_log_wants(int level)
+{
+	return level <= atomic_load(&level_now);
+}
+
 void
 cxv_log(int level, const char *event, const struct cxv_log_field *fields,
     size_t n)
@@ -265,7 +271,7 @@ cxv_log(int level, const char *event, const struct cxv_log_field *fields,
 	char ts[CXV_TIME_STR], lvl[16];
 	size_t i;
 
-	if (level > atomic_load(&level_now))
+	if (!cxv_log_wants(level))
 		return;
 	l.len = 0;
 	cxv_time_format(cxv_now_ms(), ts);

@@ -90,6 +90,9 @@ int cxv_log_purge(void);
 /* Flush and close; logging becomes a no-op again. */
 void cxv_log_close(void);
 
+/* 1 if a line at level would be written: skip building one that won't. */
+int cxv_log_wants(int level);
+
 /*
  * Write one line at level: event then the n fields. Never fails
  * visibly: a line that cannot be written is dropped.
