@@ -15,6 +15,7 @@
 #include "cdr.h"
 #include "config.h"
 #include "err.h"
+#include "json_out.h"
 #include "log.h"
 #include "util.h"
 #include "vault.h"
@@ -291,31 +292,29 @@ release(struct call *c)
 	c->cdr = NULL;
 }
 
-static int
-dump_piece(const char *piece, size_t len, void *ctx)
+/* doc (taken) as compact JSON, into a buffer of ours; NULL on failure. */
+static char *
+reply_text(json_t *doc, size_t *len)
 {
-	return cxv_buf_add(ctx, piece, len) == CXV_OK ? 0 : -1;
+	struct cxv_buf b;
+	char *s = NULL;
+
+	cxv_buf_init(&b, SIZE_MAX / 2);
+	if (doc != NULL && cxv_json_write(doc, &b) == CXV_OK) {
+		*len = b.len;
+		s = cxv_buf_take(&b);
+	}
+	cxv_buf_free(&b);
+	json_decref(doc);
+	return s;
 }
 
 void
 api_reply(struct call *c, unsigned status, json_t *doc)
 {
-	struct cxv_buf b;
-	char *s = NULL;
 	size_t len = 0;
+	char *s = reply_text(doc, &len);
 
-	/*
-	 * Into a buffer of ours: json_dumps() grows its own from 16 bytes
-	 * and copies the result once more.
-	 */
-	cxv_buf_init(&b, SIZE_MAX / 2);
-	if (doc != NULL && json_dump_callback(doc, dump_piece, &b,
-	    JSON_COMPACT) == 0) {
-		len = b.len;
-		s = cxv_buf_take(&b);
-	}
-	cxv_buf_free(&b);
-	json_decref(doc);
 	if (s == NULL) {
 		api_error(c, 503, "no_memory", "out of memory");
 		return;
@@ -327,15 +326,11 @@ void
 api_error(struct call *c, unsigned status, const char *code,
     const char *message)
 {
-	char *s = NULL;
-	json_t *doc = json_pack("{s:{s:s, s:s}}", "error", "code", code,
-	    "message", message);
+	size_t len = 0;
+	char *s = reply_text(json_pack("{s:{s:s, s:s}}", "error", "code", code,
+	    "message", message), &len);
 
-	if (doc != NULL)
-		s = json_dumps(doc, JSON_COMPACT);
-	json_decref(doc);
-	cxv_http_respond(c->req, status, "application/json", s,
-	    s != NULL ? strlen(s) : 0);
+	cxv_http_respond(c->req, status, "application/json", s, len);
 }
 
 static unsigned

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Unit tests of the reply writer (json_out.h): byte for byte what
+ * jansson's json_dumps(doc, JSON_COMPACT) gives, on chosen documents
+ * and on random ones.
+ */
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "buf.h"
+#include "err.h"
+#include "json_out.h"
+
+/* doc (taken) written by both; they must agree. */
+static void
+assert_as_jansson(json_t *doc)
+{
+	struct cxv_buf b;
+	char *want;
+
+	assert_non_null(doc);
+	want = json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY);
+	assert_non_null(want);
+	cxv_buf_init(&b, SIZE_MAX / 2);
+	assert_int_equal(cxv_json_write(doc, &b), CXV_OK);
+	assert_int_equal(b.len, strlen(want));
+	assert_memory_equal(b.p, want, b.len);
+	cxv_buf_free(&b);
+	free(want);
+	json_decref(doc);
+}
+
+static void
+test_scalars(void **state)
+{
+	(void)state;
+	assert_as_jansson(json_integer(0));
+	assert_as_jansson(json_integer(-1));
+	assert_as_jansson(json_integer(9));
+	assert_as_jansson(json_integer(10));
+	assert_as_jansson(json_integer(LLONG_MAX));
+	assert_as_jansson(json_integer(LLONG_MIN));
+	assert_as_jansson(json_real(1.0));
+	assert_as_jansson(json_real(0.1));
+	assert_as_jansson(json_real(-0.0));
+	assert_as_jansson(json_real(1e300));
+	assert_as_jansson(json_true());
+	assert_as_jansson(json_false());
+	assert_as_jansson(json_null());
+	assert_as_jansson(json_string(""));
+	assert_as_jansson(json_object());
+	assert_as_jansson(json_array());
+}
+
+/* Every byte below 0x80 in a string and in a key; NUL included. */
+static void
+test_escapes(void **state)
+{
+	char all[128];
+	json_t *doc;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 128; i++)
+		all[i] = (char)i;
+	assert_as_jansson(json_stringn(all, sizeof(all)));
+	doc = json_object();
+	assert_int_equal(json_object_setn_new(doc, all, sizeof(all),
+	    json_stringn(all + 1, sizeof(all) - 1)), 0);
+	assert_as_jansson(doc);
+	/* Non-ASCII passes as it is, as jansson leaves it without
+	 * JSON_ENSURE_ASCII; U+2028 too. */
+	assert_as_jansson(json_string("M\xc3\xbcller \xe2\x82\xac \xf0\x9f\x98\x80"
+	    " \xe2\x80\xa8 \"q\" \\ /"));
+	assert_as_jansson(json_string("\x1f\x7f\x01 tail"));
+}
+
+/* Keys in the order they were set, as the replies list them. */
+static void
+test_order_and_nesting(void **state)
+{
+	(void)state;
+	assert_as_jansson(json_pack("{s:i, s:s, s:n, s:{s:s}, s:[{s:i}, {s:s}],"
+	    " s:[], s:{}, s:b}", "z", 1, "a", "two", "m", "fields", "caller",
+	    "+49 30 1234567", "trail", "seq", 1, "step", "completed", "items",
+	    "content", "ok", 1));
+}
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t
+next(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* A random valid UTF-8 string, control characters and quotes often. */
+static json_t *
+random_string(void)
+{
+	static const char *const pieces[] = { "\"", "\\", "\n", "\t", "\x01",
+	    "\x1f", "/", "a", "Z", " ", "\xc3\xa9", "\xe2\x82\xac",
+	    "\xf0\x9f\x98\x80", "\x7f", "0" };
+	char s[64];
+	size_t len = 0, n = next() % 12, p;
+
+	while (n-- > 0) {
+		p = next() % (sizeof(pieces) / sizeof(pieces[0]));
+		memcpy(s + len, pieces[p], strlen(pieces[p]));
+		len += strlen(pieces[p]);
+	}
+	if (next() % 8 == 0)
+		s[len++] = '\0';	/* an embedded NUL */
+	return json_stringn(s, len);
+}
+
+static json_t *
+random_value(int depth)
+{
+	json_t *v, *s;
+	size_t n;
+
+	switch (depth > 4 ? next() % 6 : next() % 8) {
+	case 0: return json_integer((json_int_t)next());
+	case 1: return json_real((double)(int64_t)next() / 1024.0);
+	case 2: return random_string();
+	case 3: return json_null();
+	case 4: return json_true();
+	case 5: return json_false();
+	case 6:
+		v = json_array();
+		for (n = next() % 5; n > 0; n--)
+			json_array_append_new(v, random_value(depth + 1));
+		return v;
+	default:
+		v = json_object();
+		for (n = next() % 5; n > 0; n--) {
+			s = random_string();
+			json_object_setn_new(v, json_string_value(s),
+			    json_string_length(s), random_value(depth + 1));
+			json_decref(s);
+		}
+		return v;
+	}
+}
+
+static void
+test_random_documents(void **state)
+{
+	int i;
+
+	(void)state;
+	for (i = 0; i < 20000; i++)
+		assert_as_jansson(random_value(0));
+}
+
+static json_t *
+nested(int levels)
+{
+	json_t *v = json_array();
+
+	while (--levels > 0) {
+		json_t *outer = json_array();
+
+		json_array_append_new(outer, v);
+		v = outer;
+	}
+	return v;
+}
+
+/* As deep as jansson parses, and no deeper; a full buffer fails. */
+static void
+test_limits(void **state)
+{
+	struct cxv_buf b;
+	json_t *doc;
+
+	(void)state;
+	assert_as_jansson(nested(2048));
+	doc = nested(2049);
+	cxv_buf_init(&b, SIZE_MAX / 2);
+	assert_int_equal(cxv_json_write(doc, &b), CXV_ERR_INVALID);
+	cxv_buf_free(&b);
+	json_decref(doc);
+
+	doc = json_pack("{s:s}", "caller", "+49 30 1234567");
+	cxv_buf_init(&b, 10);
+	assert_int_equal(cxv_json_write(doc, &b), CXV_ERR_TOO_LARGE);
+	cxv_buf_free(&b);
+	json_decref(doc);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scalars),
+		cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_order_and_nesting),
+		cmocka_unit_test(test_random_documents),
+		cmocka_unit_test(test_limits),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
