@@ -2,9 +2,6 @@
 /* Compact JSON into a buffer; see json_out.h. */
 #include "json_out.h"
 
-#include <stdlib.h>
-#include <string.h>
-
 #include "err.h"
 
 /* jansson's parser stops at this depth: what it reads, this writes. */
@@ -72,18 +69,32 @@ write_integer(struct cxv_buf *b, json_int_t v)
 	return cxv_buf_add(b, p, (size_t)(d + sizeof(d) - p));
 }
 
-/* Reals are rare in replies: jansson's own formatting, not a copy of it. */
+struct sink {
+	struct cxv_buf *b;
+	int r;		/* the buffer's error, if it refused a piece */
+};
+
+static int
+add_piece(const char *piece, size_t len, void *arg)
+{
+	struct sink *k = arg;
+
+	return (k->r = cxv_buf_add(k->b, piece, len)) == CXV_OK ? 0 : -1;
+}
+
+/*
+ * Reals are rare in replies: jansson's own formatting, not a copy of
+ * it, straight into b (no text of its own left unwiped).
+ */
 static int
 write_real(struct cxv_buf *b, const json_t *v)
 {
-	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-	int r;
+	struct sink k = { b, CXV_OK };
 
-	if (s == NULL)
-		return CXV_ERR_NOMEM;
-	r = cxv_buf_add(b, s, strlen(s));
-	free(s);
-	return r;
+	if (json_dump_callback(v, add_piece, &k, JSON_ENCODE_ANY |
+	    JSON_COMPACT) == 0)
+		return CXV_OK;
+	return k.r != CXV_OK ? k.r : CXV_ERR_NOMEM;
 }
 
 static int write_value(struct cxv_buf *, const json_t *, int);

@@ -199,6 +199,13 @@ test_limits(void **state)
 	assert_int_equal(cxv_json_write(doc, &b), CXV_ERR_TOO_LARGE);
 	cxv_buf_free(&b);
 	json_decref(doc);
+
+	/* A real goes through jansson's own dumper: its refusal too. */
+	doc = json_pack("[f]", 0.1);
+	cxv_buf_init(&b, 5);
+	assert_int_equal(cxv_json_write(doc, &b), CXV_ERR_TOO_LARGE);
+	cxv_buf_free(&b);
+	json_decref(doc);
 }
 
 int
