@@ -569,7 +569,10 @@ cxv_http_start(const struct cxv_http_opts *o, const struct cxv_http_app *app,
 		free(h);
 		return CXV_ERR_NOMEM;
 	}
-	h->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
+	/* poll(), not epoll: with MHD_USE_EPOLL, libmicrohttpd 0.9.75
+	 * spins on a TLS handshake whose client stalls (see
+	 * docs/architecture.md). */
+	h->d = MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC |
 	    MHD_USE_TLS, 0, NULL, NULL, on_request, h,
 	    MHD_OPTION_LISTEN_SOCKET, o->listen_fd,
 	    MHD_OPTION_HTTPS_MEM_CERT, o->cert,

@@ -9,7 +9,7 @@ import ssl
 import threading
 import time
 
-from attack import Client, rss_kib
+from attack import Client, cpu_seconds, rss_kib
 from harness import (ADMIN_PW, Server, TempDir, api_vault, expect, main,
                      test)
 
@@ -180,6 +180,43 @@ def slow_clients_are_cut_and_others_served():
         expect(worst["headers"] < 4 * TIMEOUT_S + 3, worst)
         expect(worst["body"] < 4 * TIMEOUT_S + 3, worst)
         expect(max(served) < 1.0, served)
+
+
+def stalled_handshake(s):
+    """A socket that has sent a TLS ClientHello and nothing more."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+    inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+    try:
+        ctx.wrap_bio(inc, out).do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    c = socket.create_connection(("127.0.0.1", s.port), 10)
+    c.sendall(out.read())
+    return c
+
+
+@test
+def stalled_handshakes_cost_no_cpu():
+    """clients stalled in their TLS handshake cost no CPU (R4.1): they
+    wait in poll(); with MHD's epoll mode (libmicrohttpd 0.9.75) each
+    client that sent a ClientHello and then nothing kept a worker at
+    100 % CPU until the timeout, so a few of them took every core"""
+    with TempDir() as tmp:
+        d = api_vault(tmp, **CONFIG)
+        with Server(d) as s:
+            expect(s.call("GET", "/v1/health")[0] == 200, "server down")
+            socks = [stalled_handshake(s) for _ in range(4)]
+            cpu0, t0 = cpu_seconds(s.proc.pid), time.monotonic()
+            time.sleep(TIMEOUT_S - 0.5)
+            used = cpu_seconds(s.proc.pid) - cpu0
+            held = time.monotonic() - t0
+            for c in socks:
+                c.close()
+            print(f"# {used:.2f} s CPU in {held:.1f} s of 4 stalled "
+                  "handshakes", flush=True)
+            expect(used < 0.25 * held, f"{used:.2f} s CPU in {held:.1f} s")
+            expect(s.call("GET", "/v1/health")[0] == 200, "server down")
 
 
 @test
