@@ -185,11 +185,9 @@ def slow_clients_are_cut_and_others_served():
 def stalled_handshake(s, part):
     """A socket that has sent that part of a TLS ClientHello (all of
     it, some of it, none) and nothing more."""
-    ctx = ssl.create_default_context()
-    ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
     inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
     try:
-        ctx.wrap_bio(inc, out).do_handshake()
+        s.ctx.wrap_bio(inc, out, server_hostname="127.0.0.1").do_handshake()
     except ssl.SSLWantReadError:
         pass
     hello = out.read()
