@@ -312,8 +312,25 @@ reply_text(json_t *doc, size_t *len)
 void
 api_reply(struct call *c, unsigned status, json_t *doc)
 {
-	size_t len = 0;
-	char *s = reply_text(doc, &len);
+	struct cxv_buf b;
+	int r;
+
+	cxv_buf_init(&b, SIZE_MAX / 2);
+	r = doc != NULL ? cxv_json_write(doc, &b) : CXV_ERR_NOMEM;
+	json_decref(doc);
+	if (r == CXV_OK) {
+		api_reply_buf(c, status, &b);
+		return;
+	}
+	cxv_buf_free(&b);
+	api_error(c, 503, "no_memory", "out of memory");
+}
+
+void
+api_reply_buf(struct call *c, unsigned status, struct cxv_buf *b)
+{
+	size_t len = b->len;
+	char *s = cxv_buf_take(b);
 
 	if (s == NULL) {
 		api_error(c, 503, "no_memory", "out of memory");

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "auth.h"
+#include "buf.h"
 #include "http.h"
 #include "profile.h"
 
@@ -40,6 +41,8 @@ typedef void (*handler_fn)(struct call *c);
 
 /* Responses: the first one set wins; every helper takes its argument. */
 void api_reply(struct call *c, unsigned status, json_t *doc);
+/* A JSON text already written (cxv_jw); b is emptied. */
+void api_reply_buf(struct call *c, unsigned status, struct cxv_buf *b);
 void api_error(struct call *c, unsigned status, const char *code,
     const char *message);
 /* A vault error: its status and stable code; why (a fixed text) or its text. */

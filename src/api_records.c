@@ -288,7 +288,7 @@ may_see(struct call *c, int64_t id)
 void
 api_interaction_get(struct call *c)
 {
-	json_t *doc = NULL;
+	struct cxv_buf b;
 	int reveal = 0, r;
 
 	if (api_query_bool(c, "reveal", &reveal) || !may_see(c, c->id[0]))
@@ -298,11 +298,13 @@ api_interaction_get(struct call *c)
 		    "the items.reveal permission");
 		return;
 	}
-	if ((r = cxv_view_interaction(c->v, c->id[0], reveal, &doc)) != CXV_OK)
+	cxv_buf_init(&b, SIZE_MAX / 2);
+	if ((r = cxv_view_interaction(c->v, c->id[0], reveal, &b)) != CXV_OK) {
+		cxv_buf_free(&b);
 		api_fail(c, r, r == CXV_ERR_NOT_FOUND ? "no such interaction" :
 		    NULL);
-	else
-		api_reply(c, 200, doc);
+	} else
+		api_reply_buf(c, 200, &b);
 }
 
 /* The customer's identifiers: {"phone": ..., "name": ...}. */

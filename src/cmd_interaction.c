@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cxvault interaction list|show: a person's interactions and their trails. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -157,6 +158,7 @@ do_list(struct cxv_vault *v, struct args *a)
 static int
 do_show(struct cxv_vault *v, struct args *a)
 {
+	struct cxv_buf b;
 	json_t *doc = NULL;
 	int64_t id = 0;
 	int r;
@@ -167,7 +169,13 @@ do_show(struct cxv_vault *v, struct args *a)
 	if ((r = cxv_cli_parse_id(&cxv_cmd_interaction, a->cli.pos[0], &id))
 	    != -1)
 		return r;
-	if ((r = cxv_view_interaction(v, id, a->reveal, &doc)) != CXV_OK)
+	cxv_buf_init(&b, SIZE_MAX / 2);
+	/* As a tree: printed as every other document (ASCII only). */
+	if ((r = cxv_view_interaction(v, id, a->reveal, &b)) == CXV_OK &&
+	    (doc = json_loadb(b.p, b.len, 0, NULL)) == NULL)
+		r = CXV_ERR_NOMEM;
+	cxv_buf_free(&b);
+	if (r != CXV_OK)
 		return fail("interaction show", r, NULL);
 	return cxv_cli_print_json(doc);
 }

@@ -2,33 +2,55 @@
 /* Compact JSON into a buffer; see json_out.h. */
 #include "json_out.h"
 
-#include "err.h"
+#include <string.h>
 
-/* jansson's parser stops at this depth: what it reads, this writes. */
-#define DEPTH_MAX	2048
+#include "err.h"
+#include "util.h"
+
+static int
+bit(const uint64_t *set, int d)
+{
+	return (int)((set[d / 64] >> (d % 64)) & 1);
+}
+
+static void
+set_bit(uint64_t *set, int d, int on)
+{
+	uint64_t m = UINT64_C(1) << (d % 64);
+
+	set[d / 64] = on ? set[d / 64] | m : set[d / 64] & ~m;
+}
+
+static void
+add(struct cxv_jw *w, const char *p, size_t len)
+{
+	if (w->r == CXV_OK)
+		w->r = cxv_buf_add(w->b, p, len);
+}
 
 /*
  * A string's bytes, escaped as jansson escapes them: the quote, the
- * backslash and the control characters; the rest as it is (jansson's
- * strings are valid UTF-8: every constructor but the _nocheck ones,
- * which the vault does not use, checks).
+ * backslash and the control characters; the rest as it is (valid UTF-8,
+ * as jansson's strings are).
  */
-static int
-write_string(struct cxv_buf *b, const char *s, size_t len)
+static void
+put_string(struct cxv_jw *w, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	char esc[7] = "\\u00";
 	size_t i, from = 0, n;
-	int r = cxv_buf_add(b, "\"", 1);
 
-	for (i = 0; i < len && r == CXV_OK; i++) {
+	if (!cxv_utf8_valid(s, len)) {
+		w->r = w->r == CXV_OK ? CXV_ERR_INVALID : w->r;
+		return;
+	}
+	add(w, "\"", 1);
+	for (i = 0; i < len && w->r == CXV_OK; i++) {
 		unsigned char ch = (unsigned char)s[i];
 
 		if (ch >= 0x20 && ch != '"' && ch != '\\')
 			continue;
-		if (i > from && (r = cxv_buf_add(b, s + from, i - from)) !=
-		    CXV_OK)
-			break;
+		add(w, s + from, i - from);
 		from = i + 1;
 		n = 2;
 		switch (ch) {
@@ -45,125 +67,222 @@ write_string(struct cxv_buf *b, const char *s, size_t len)
 			esc[5] = hex[ch & 0xf];
 			n = 6;
 		}
-		r = cxv_buf_add(b, esc, n);
+		add(w, esc, n);
 	}
-	if (r == CXV_OK && len > from)
-		r = cxv_buf_add(b, s + from, len - from);
-	return r == CXV_OK ? cxv_buf_add(b, "\"", 1) : r;
+	add(w, s + from, len - from);
+	add(w, "\"", 1);
 }
 
+/*
+ * Before a value: the comma and the key. 0 (and the error kept) if the
+ * key does not fit where the value goes, or nothing more may go.
+ */
 static int
-write_integer(struct cxv_buf *b, json_int_t v)
+lead(struct cxv_jw *w, const char *key, size_t keylen)
+{
+	int in_object = w->depth > 0 && !bit(w->array, w->depth);
+
+	if (w->r != CXV_OK)
+		return 0;
+	if ((key != NULL) != in_object || w->depth >= CXV_JSON_DEPTH_MAX ||
+	    (w->depth == 0 && bit(w->more, 0))) {
+		w->r = CXV_ERR_INVALID;
+		return 0;
+	}
+	if (bit(w->more, w->depth))
+		add(w, ",", 1);
+	set_bit(w->more, w->depth, 1);
+	if (key != NULL) {
+		put_string(w, key, keylen);
+		add(w, ":", 1);
+	}
+	return w->r == CXV_OK;
+}
+
+static size_t
+key_len(const char *key)
+{
+	return key != NULL ? strlen(key) : 0;
+}
+
+static void
+open_n(struct cxv_jw *w, const char *key, size_t keylen, int array)
+{
+	if (!lead(w, key, keylen))
+		return;
+	add(w, array ? "[" : "{", 1);
+	w->depth++;
+	set_bit(w->more, w->depth, 0);
+	set_bit(w->array, w->depth, array);
+}
+
+static void
+string_n(struct cxv_jw *w, const char *key, size_t keylen, const char *s,
+    size_t len)
+{
+	if (lead(w, key, keylen))
+		put_string(w, s, len);
+}
+
+static void
+int_n(struct cxv_jw *w, const char *key, size_t keylen, int64_t v)
 {
 	char d[24], *p = d + sizeof(d);
 	/* The magnitude unsigned, so that the most negative one has one. */
-	unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v :
-	    (unsigned long long)v;
+	uint64_t m = v < 0 ? 0ULL - (uint64_t)v : (uint64_t)v;
 
+	if (!lead(w, key, keylen))
+		return;
 	do {
 		*--p = (char)('0' + m % 10);
 		m /= 10;
 	} while (m != 0);
 	if (v < 0)
 		*--p = '-';
-	return cxv_buf_add(b, p, (size_t)(d + sizeof(d) - p));
+	add(w, p, (size_t)(d + sizeof(d) - p));
 }
 
-struct sink {
-	struct cxv_buf *b;
-	int r;		/* the buffer's error, if it refused a piece */
-};
+static void
+literal_n(struct cxv_jw *w, const char *key, size_t keylen, const char *lit)
+{
+	if (lead(w, key, keylen))
+		add(w, lit, strlen(lit));
+}
+
+void
+cxv_jw_init(struct cxv_jw *w, struct cxv_buf *b)
+{
+	memset(w, 0, sizeof(*w));
+	w->b = b;
+}
+
+void
+cxv_jw_object(struct cxv_jw *w, const char *key)
+{
+	open_n(w, key, key_len(key), 0);
+}
+
+void
+cxv_jw_array(struct cxv_jw *w, const char *key)
+{
+	open_n(w, key, key_len(key), 1);
+}
+
+void
+cxv_jw_close(struct cxv_jw *w)
+{
+	if (w->r == CXV_OK && w->depth == 0)
+		w->r = CXV_ERR_INVALID;
+	if (w->r != CXV_OK)
+		return;
+	add(w, bit(w->array, w->depth) ? "]" : "}", 1);
+	w->depth--;
+}
+
+void
+cxv_jw_string(struct cxv_jw *w, const char *key, const char *s)
+{
+	if (s == NULL)
+		cxv_jw_null(w, key);
+	else
+		string_n(w, key, key_len(key), s, strlen(s));
+}
+
+void
+cxv_jw_int(struct cxv_jw *w, const char *key, int64_t v)
+{
+	int_n(w, key, key_len(key), v);
+}
+
+void
+cxv_jw_bool(struct cxv_jw *w, const char *key, int v)
+{
+	literal_n(w, key, key_len(key), v ? "true" : "false");
+}
+
+void
+cxv_jw_null(struct cxv_jw *w, const char *key)
+{
+	literal_n(w, key, key_len(key), "null");
+}
+
+int
+cxv_jw_end(const struct cxv_jw *w)
+{
+	if (w->r != CXV_OK)
+		return w->r;
+	return w->depth == 0 && bit(w->more, 0) ? CXV_OK : CXV_ERR_INVALID;
+}
 
 static int
 add_piece(const char *piece, size_t len, void *arg)
 {
-	struct sink *k = arg;
+	struct cxv_jw *w = arg;
 
-	return (k->r = cxv_buf_add(k->b, piece, len)) == CXV_OK ? 0 : -1;
+	add(w, piece, len);
+	return w->r == CXV_OK ? 0 : -1;
 }
 
 /*
  * Reals are rare in replies: jansson's own formatting, not a copy of
- * it, straight into b (no text of its own left unwiped).
+ * it, straight into the buffer (no text of its own left unwiped).
  */
-static int
-write_real(struct cxv_buf *b, const json_t *v)
+static void
+real_n(struct cxv_jw *w, const char *key, size_t keylen, const json_t *v)
 {
-	struct sink k = { b, CXV_OK };
-
-	if (json_dump_callback(v, add_piece, &k, JSON_ENCODE_ANY |
-	    JSON_COMPACT) == 0)
-		return CXV_OK;
-	return k.r != CXV_OK ? k.r : CXV_ERR_NOMEM;
+	if (lead(w, key, keylen) && json_dump_callback(v, add_piece, w,
+	    JSON_ENCODE_ANY | JSON_COMPACT) != 0 && w->r == CXV_OK)
+		w->r = CXV_ERR_NOMEM;
 }
 
-static int write_value(struct cxv_buf *, const json_t *, int);
-
-static int
-write_object(struct cxv_buf *b, const json_t *v, int depth)
+static void
+tree_value(struct cxv_jw *w, const char *key, size_t keylen, const json_t *v)
 {
-	void *first = json_object_iter((json_t *)v), *it;
-	int r = cxv_buf_add(b, "{", 1);
+	void *it;
+	size_t i;
 
-	for (it = first; it != NULL && r == CXV_OK;
-	    it = json_object_iter_next((json_t *)v, it)) {
-		if (it != first)
-			r = cxv_buf_add(b, ",", 1);
-		if (r == CXV_OK)
-			r = write_string(b, json_object_iter_key(it),
-			    json_object_iter_key_len(it));
-		if (r == CXV_OK)
-			r = cxv_buf_add(b, ":", 1);
-		if (r == CXV_OK)
-			r = write_value(b, json_object_iter_value(it), depth);
-	}
-	return r == CXV_OK ? cxv_buf_add(b, "}", 1) : r;
-}
-
-static int
-write_array(struct cxv_buf *b, const json_t *v, int depth)
-{
-	size_t i, n = json_array_size(v);
-	int r = cxv_buf_add(b, "[", 1);
-
-	for (i = 0; i < n && r == CXV_OK; i++) {
-		if (i > 0)
-			r = cxv_buf_add(b, ",", 1);
-		if (r == CXV_OK)
-			r = write_value(b, json_array_get(v, i), depth);
-	}
-	return r == CXV_OK ? cxv_buf_add(b, "]", 1) : r;
-}
-
-static int
-write_value(struct cxv_buf *b, const json_t *v, int depth)
-{
-	if (depth >= DEPTH_MAX)
-		return CXV_ERR_INVALID;
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
-		return write_object(b, v, depth + 1);
+		open_n(w, key, keylen, 0);
+		for (it = json_object_iter((json_t *)v); it != NULL &&
+		    w->r == CXV_OK; it = json_object_iter_next((json_t *)v, it))
+			tree_value(w, json_object_iter_key(it),
+			    json_object_iter_key_len(it),
+			    json_object_iter_value(it));
+		cxv_jw_close(w);
+		break;
 	case JSON_ARRAY:
-		return write_array(b, v, depth + 1);
+		open_n(w, key, keylen, 1);
+		for (i = 0; i < json_array_size(v) && w->r == CXV_OK; i++)
+			tree_value(w, NULL, 0, json_array_get(v, i));
+		cxv_jw_close(w);
+		break;
 	case JSON_STRING:
-		return write_string(b, json_string_value(v),
+		string_n(w, key, keylen, json_string_value(v),
 		    json_string_length(v));
+		break;
 	case JSON_INTEGER:
-		return write_integer(b, json_integer_value(v));
+		int_n(w, key, keylen, json_integer_value(v));
+		break;
 	case JSON_REAL:
-		return write_real(b, v);
+		real_n(w, key, keylen, v);
+		break;
 	case JSON_TRUE:
-		return cxv_buf_add(b, "true", 4);
 	case JSON_FALSE:
-		return cxv_buf_add(b, "false", 5);
+		literal_n(w, key, keylen, json_is_true(v) ? "true" : "false");
+		break;
 	case JSON_NULL:
-		return cxv_buf_add(b, "null", 4);
+		literal_n(w, key, keylen, "null");
+		break;
 	}
-	return CXV_ERR_INVALID;
 }
 
 int
 cxv_json_write(const json_t *doc, struct cxv_buf *b)
 {
-	return write_value(b, doc, 0);
+	struct cxv_jw w;
+
+	cxv_jw_init(&w, b);
+	tree_value(&w, NULL, 0, doc);
+	return cxv_jw_end(&w);
 }

@@ -231,6 +231,25 @@ cxv_utf8_printable(const char *s, size_t len)
 	return 1;
 }
 
+int
+cxv_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len) {
+		/* ASCII runs (nearly every field) without the sequence decoder. */
+		while (i < len && p[i] < 0x80)
+			i++;
+		if (i == len)
+			break;
+		if ((n = utf8_seq(p + i, len - i)) == 0)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
 int64_t
 cxv_random_id(void)
 {

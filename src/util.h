@@ -56,6 +56,9 @@ int cxv_unhex(const char *hex, uint8_t *out, size_t outlen);
 /* 1 if the len bytes at s are valid UTF-8 without control characters. */
 int cxv_utf8_printable(const char *s, size_t len);
 
+/* 1 if the len bytes at s are valid UTF-8 (NUL and controls allowed). */
+int cxv_utf8_valid(const char *s, size_t len);
+
 /*
  * A new random record id: positive, below 2^CXV_ID_BITS (exact
  * in JSON), not guessable. Callers retry on the rare collision.

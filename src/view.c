@@ -16,6 +16,7 @@
 #include "content.h"
 #include "err.h"
 #include "interaction.h"
+#include "json_out.h"
 #include "keyring.h"
 #include "profile.h"
 #include "request.h"
@@ -76,58 +77,155 @@ cxv_view_perms(uint64_t perms)
 	return a;
 }
 
+/* A time as a string member, null for 0 (did not happen). */
+static void
+jw_time(struct cxv_jw *w, const char *key, int64_t ms)
+{
+	char t[CXV_TIME_STR];
+
+	if (ms == 0) {
+		cxv_jw_null(w, key);
+		return;
+	}
+	cxv_time_format(ms, t);
+	cxv_jw_string(w, key, t);
+}
+
+/* The interaction's clear columns, as members of the open object. */
+static void
+ia_members(struct cxv_jw *w, const struct cxv_interaction_row *row)
+{
+	cxv_jw_int(w, "interaction", row->id);
+	cxv_jw_int(w, "subject", row->subject_id);
+	cxv_jw_string(w, "media", cxv_media_name(row->media));
+	cxv_jw_string(w, "source", row->source);
+	jw_time(w, "started", row->started_ms);
+	jw_time(w, "answered", row->answered_ms);
+	jw_time(w, "ended", row->ended_ms);
+	cxv_jw_string(w, "outcome", row->outcome);
+	if (row->agent_user_id != 0)
+		cxv_jw_int(w, "agent", row->agent_user_id);
+	else
+		cxv_jw_null(w, "agent");
+}
+
+static int
+trail_step(void *ctx, int seq, int64_t ts_ms, int kind)
+{
+	struct cxv_jw *w = ctx;
+
+	cxv_jw_object(w, NULL);
+	cxv_jw_int(w, "seq", seq);
+	jw_time(w, "time", ts_ms);
+	cxv_jw_string(w, "step", cxv_step_name(kind));
+	cxv_jw_close(w);
+	return w->r;
+}
+
+/* The row's trail as [{"seq", "time", "step"}, ...]. */
+static void
+ia_trail(struct cxv_jw *w, const char *key,
+    const struct cxv_interaction_row *row)
+{
+	cxv_jw_array(w, key);
+	(void)cxv_interaction_trail(row, trail_step, w);	/* errors: in w */
+	cxv_jw_close(w);
+}
+
+static void
+row_doc(struct cxv_jw *w, const struct cxv_interaction_row *row)
+{
+	cxv_jw_object(w, NULL);
+	ia_members(w, row);
+	cxv_jw_close(w);
+}
+
+static void
+trail_doc(struct cxv_jw *w, const struct cxv_interaction_row *row)
+{
+	ia_trail(w, NULL, row);
+}
+
+/*
+ * What write writes of row, as a tree for the documents that embed it
+ * (lists, exports): one shape, written in one place.
+ */
+static json_t *
+tree_of(void (*write)(struct cxv_jw *, const struct cxv_interaction_row *),
+    const struct cxv_interaction_row *row)
+{
+	struct cxv_buf b;
+	struct cxv_jw w;
+	json_t *doc = NULL;
+
+	cxv_buf_init(&b, SIZE_MAX / 2);
+	cxv_jw_init(&w, &b);
+	write(&w, row);
+	if (cxv_jw_end(&w) == CXV_OK)
+		doc = json_loadb(b.p, b.len, 0, NULL);
+	cxv_buf_free(&b);
+	return doc;
+}
+
 json_t *
 cxv_view_interaction_row(const struct cxv_interaction_row *row)
 {
-	return json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:o, s:s, s:o}",
-	    "interaction", (json_int_t)row->id,
-	    "subject", (json_int_t)row->subject_id,
-	    "media", cxv_media_name(row->media), "source", row->source,
-	    "started", cxv_view_time(row->started_ms),
-	    "answered", cxv_view_time(row->answered_ms),
-	    "ended", cxv_view_time(row->ended_ms), "outcome", row->outcome,
-	    "agent", row->agent_user_id ? json_integer(row->agent_user_id) :
-	    json_null());
+	return tree_of(row_doc, row);
 }
 
+json_t *
+cxv_view_trail(const struct cxv_interaction_row *row)
+{
+	return tree_of(trail_doc, row);
+}
+
+/* The parts of the full view after its clear columns and trail. */
+enum ia_part { IA_FIELDS, IA_ITEMS, IA_CONTENT };
+
 struct ia_doc {
-	json_t *doc, *fields, *trail, *items, *content;
+	struct cxv_jw w;
+	enum ia_part part;	/* the container being filled */
 };
+
+/* A stored value that is not UTF-8 is a damaged record, not bad input. */
+static int
+ia_status(const struct ia_doc *d)
+{
+	return d->w.r == CXV_ERR_INVALID ? CXV_ERR_CORRUPT : d->w.r;
+}
 
 static int
 ia_record(void *ctx, const struct cxv_interaction_row *row)
 {
 	struct ia_doc *d = ctx;
 
-	return (d->doc = cxv_view_interaction_row(row)) != NULL &&
-	    (d->trail = cxv_view_trail(row)) != NULL ? CXV_OK : CXV_ERR_NOMEM;
+	cxv_jw_object(&d->w, NULL);
+	ia_members(&d->w, row);
+	ia_trail(&d->w, "trail", row);
+	cxv_jw_object(&d->w, "fields");
+	return ia_status(d);
 }
 
 static int
 ia_field(void *ctx, const char *name, const char *value)
 {
-	return set_field(((struct ia_doc *)ctx)->fields, name, value);
+	struct ia_doc *d = ctx;
+
+	cxv_jw_string(&d->w, name, value);
+	return ia_status(d);
 }
 
-static int
-trail_step(void *ctx, int seq, int64_t ts_ms, int kind)
+/* Close the parts before part and open part's array. */
+static void
+ia_move_to(struct ia_doc *d, enum ia_part part)
 {
-	return json_array_append_new(ctx, json_pack("{s:i, s:o, s:s}", "seq",
-	    seq, "time", cxv_view_time(ts_ms), "step", cxv_step_name(kind))) ==
-	    0 ? CXV_OK : CXV_ERR_NOMEM;
-}
+	static const char *const names[] = { "fields", "items", "content" };
 
-json_t *
-cxv_view_trail(const struct cxv_interaction_row *row)
-{
-	json_t *trail = json_array();
-
-	if (trail != NULL &&
-	    cxv_interaction_trail(row, trail_step, trail) != CXV_OK) {
-		json_decref(trail);
-		return NULL;
+	while (d->part < part) {
+		cxv_jw_close(&d->w);
+		d->part++;
+		cxv_jw_array(&d->w, names[d->part]);
 	}
-	return trail;
 }
 
 static int
@@ -135,11 +233,15 @@ ia_item(void *ctx, const struct cxv_item_row *row, const char *value)
 {
 	struct ia_doc *d = ctx;
 
-	return json_array_append_new(d->items, json_pack("{s:I, s:s, s:b, "
-	    "s:i, s:s}", "item", (json_int_t)row->id, "name", row->name,
-	    "protected", row->protected_, "destinations", row->destinations,
-	    "value", value != NULL ? value : "[protected]")) == 0 ? CXV_OK :
-	    CXV_ERR_NOMEM;
+	ia_move_to(d, IA_ITEMS);
+	cxv_jw_object(&d->w, NULL);
+	cxv_jw_int(&d->w, "item", row->id);
+	cxv_jw_string(&d->w, "name", row->name);
+	cxv_jw_bool(&d->w, "protected", row->protected_);
+	cxv_jw_int(&d->w, "destinations", row->destinations);
+	cxv_jw_string(&d->w, "value", value != NULL ? value : "[protected]");
+	cxv_jw_close(&d->w);
+	return ia_status(d);
 }
 
 static int
@@ -147,41 +249,33 @@ ia_content(void *ctx, const struct cxv_content_info *info)
 {
 	struct ia_doc *d = ctx;
 
-	return json_array_append_new(d->content, json_pack("{s:I, s:s, s:I, "
-	    "s:o}", "content", (json_int_t)info->id, "kind",
-	    cxv_content_kind_name(info->kind), "size", (json_int_t)info->size,
-	    "created", cxv_view_time(info->created_ms))) == 0 ? CXV_OK :
-	    CXV_ERR_NOMEM;
+	ia_move_to(d, IA_CONTENT);
+	cxv_jw_object(&d->w, NULL);
+	cxv_jw_int(&d->w, "content", info->id);
+	cxv_jw_string(&d->w, "kind", cxv_content_kind_name(info->kind));
+	cxv_jw_int(&d->w, "size", info->size);
+	jw_time(&d->w, "created", info->created_ms);
+	cxv_jw_close(&d->w);
+	return ia_status(d);
 }
 
 int
 cxv_view_interaction(struct cxv_vault *v, int64_t id, int reveal,
-    json_t **out)
+    struct cxv_buf *out)
 {
-	struct ia_doc d = { NULL, json_object(), NULL, json_array(),
-	    json_array() };
+	struct ia_doc d = { .part = IA_FIELDS };
 	struct cxv_interaction_view view = { ia_record, ia_field, ia_item,
 	    ia_content, &d };
 	int r;
 
-	*out = NULL;
-	r = d.fields && d.items && d.content ?
-	    cxv_interaction_show(v, id, reveal, &view) : CXV_ERR_NOMEM;
-	if (r == CXV_OK && (json_object_set(d.doc, "fields", d.fields) != 0 ||
-	    json_object_set(d.doc, "trail", d.trail) != 0 ||
-	    json_object_set(d.doc, "items", d.items) != 0 ||
-	    json_object_set(d.doc, "content", d.content) != 0))
-		r = CXV_ERR_NOMEM;
-	json_decref(d.content);
-	json_decref(d.fields);
-	json_decref(d.trail);
-	json_decref(d.items);
-	if (r != CXV_OK) {
-		json_decref(d.doc);
+	cxv_jw_init(&d.w, out);
+	if ((r = cxv_interaction_show(v, id, reveal, &view)) != CXV_OK)
 		return r;
-	}
-	*out = d.doc;
-	return CXV_OK;
+	ia_move_to(&d, IA_CONTENT);
+	cxv_jw_close(&d.w);		/* content */
+	cxv_jw_close(&d.w);		/* the interaction */
+	r = cxv_jw_end(&d.w);
+	return r == CXV_ERR_INVALID ? CXV_ERR_CORRUPT : r;
 }
 
 json_t *

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "buf.h"
 #include "store.h"
 
 struct cxv_vault;
@@ -33,9 +34,14 @@ json_t *cxv_view_perms(uint64_t perms);
 json_t *cxv_view_interaction_row(const struct cxv_interaction_row *row);
 /* The row's trail as [{"seq", "time", "step"}, ...]; NULL: no memory. */
 json_t *cxv_view_trail(const struct cxv_interaction_row *row);
-/* The interaction with fields, trail and items (audited read). */
+/*
+ * The interaction with its trail, fields, items and content (audited
+ * read), appended to out as compact JSON, written as it is read (the
+ * API's hottest reply). out holds decrypted values: the caller wipes it
+ * (cxv_buf_free()) or hands it to the reply, which does.
+ */
 int cxv_view_interaction(struct cxv_vault *v, int64_t id, int reveal,
-    json_t **out /* OUT */);
+    struct cxv_buf *out);
 
 json_t *cxv_view_user_row(const struct cxv_user_row *row);
 /* The user with decrypted fields (audited read). */

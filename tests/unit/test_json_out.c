@@ -2,7 +2,8 @@
 /*
  * Unit tests of the reply writer (json_out.h): byte for byte what
  * jansson's json_dumps(doc, JSON_COMPACT) gives, on chosen documents
- * and on random ones.
+ * and on random ones, whether written from a tree or as it is built;
+ * misuse of the streaming writer is an error, never bad JSON.
  */
 #include <limits.h>
 #include <setjmp.h>
@@ -208,6 +209,138 @@ test_limits(void **state)
 	json_decref(doc);
 }
 
+/* The shape of an interaction reply, written as it is built. */
+static void
+test_streamed(void **state)
+{
+	struct cxv_buf b;
+	struct cxv_jw w;
+	json_t *want;
+	char *text;
+
+	(void)state;
+	cxv_buf_init(&b, SIZE_MAX / 2);
+	cxv_jw_init(&w, &b);
+	cxv_jw_object(&w, NULL);
+	cxv_jw_int(&w, "interaction", INT64_MAX);
+	cxv_jw_int(&w, "delta", INT64_MIN);
+	cxv_jw_string(&w, "media", "voice");
+	cxv_jw_null(&w, "answered");
+	cxv_jw_string(&w, "agent", NULL);
+	cxv_jw_array(&w, "trail");
+	cxv_jw_object(&w, NULL);
+	cxv_jw_int(&w, "seq", 1);
+	cxv_jw_string(&w, "step", "entered_service");
+	cxv_jw_close(&w);
+	cxv_jw_close(&w);
+	cxv_jw_object(&w, "fields");
+	cxv_jw_string(&w, "caller_name", "M\xc3\xbcller \"Q\"\n\x01");
+	cxv_jw_close(&w);
+	cxv_jw_array(&w, "items");
+	cxv_jw_bool(&w, NULL, 1);
+	cxv_jw_bool(&w, NULL, 0);
+	cxv_jw_array(&w, NULL);
+	cxv_jw_close(&w);
+	cxv_jw_close(&w);
+	cxv_jw_object(&w, "");
+	cxv_jw_close(&w);
+	cxv_jw_close(&w);
+	assert_int_equal(cxv_jw_end(&w), CXV_OK);
+
+	want = json_object();
+	json_object_set_new(want, "interaction", json_integer(INT64_MAX));
+	json_object_set_new(want, "delta", json_integer(INT64_MIN));
+	json_object_set_new(want, "media", json_string("voice"));
+	json_object_set_new(want, "answered", json_null());
+	json_object_set_new(want, "agent", json_null());
+	json_object_set_new(want, "trail", json_pack("[{s:i, s:s}]", "seq", 1,
+	    "step", "entered_service"));
+	json_object_set_new(want, "fields", json_pack("{s:s}", "caller_name",
+	    "M\xc3\xbcller \"Q\"\n\x01"));
+	json_object_set_new(want, "items", json_pack("[b, b, []]", 1, 0));
+	json_object_set_new(want, "", json_object());
+	text = json_dumps(want, JSON_COMPACT);
+	assert_non_null(text);
+	assert_int_equal(b.len, strlen(text));
+	assert_memory_equal(b.p, text, b.len);
+	free(text);
+	json_decref(want);
+	cxv_buf_free(&b);
+}
+
+/* Each misuse: the error sticks and nothing more is written. */
+static int
+misuse(void (*write)(struct cxv_jw *))
+{
+	struct cxv_buf b;
+	struct cxv_jw w;
+	size_t len;
+	int r;
+
+	cxv_buf_init(&b, SIZE_MAX / 2);
+	cxv_jw_init(&w, &b);
+	write(&w);
+	len = b.len;
+	cxv_jw_string(&w, NULL, "more");
+	cxv_jw_close(&w);
+	assert_int_equal(b.len, len);
+	r = cxv_jw_end(&w);
+	cxv_buf_free(&b);
+	return r;
+}
+
+static void key_in_array(struct cxv_jw *w)
+{ cxv_jw_array(w, NULL); cxv_jw_int(w, "k", 1); }
+static void no_key_in_object(struct cxv_jw *w)
+{ cxv_jw_object(w, NULL); cxv_jw_int(w, NULL, 1); }
+static void key_at_top(struct cxv_jw *w)
+{ cxv_jw_int(w, "k", 1); }
+static void two_documents(struct cxv_jw *w)
+{ cxv_jw_int(w, NULL, 1); cxv_jw_int(w, NULL, 2); }
+static void close_at_top(struct cxv_jw *w)
+{ cxv_jw_close(w); }
+static void left_open(struct cxv_jw *w)
+{ cxv_jw_object(w, NULL); cxv_jw_array(w, "a"); cxv_jw_close(w); }
+static void bad_utf8_value(struct cxv_jw *w)
+{ cxv_jw_object(w, NULL); cxv_jw_string(w, "k", "\xc3\x28"); }
+static void bad_utf8_key(struct cxv_jw *w)
+{ cxv_jw_object(w, NULL); cxv_jw_string(w, "\xed\xa0\x80", "v"); }
+static void overlong(struct cxv_jw *w)
+{ cxv_jw_string(w, NULL, "\xc0\xaf"); }
+static void truncated(struct cxv_jw *w)
+{ cxv_jw_string(w, NULL, "ok \xe2\x82"); }
+static void too_deep(struct cxv_jw *w)
+{
+	int i;
+
+	for (i = 0; i <= CXV_JSON_DEPTH_MAX; i++)
+		cxv_jw_array(w, NULL);
+}
+
+static void
+test_misuse(void **state)
+{
+	struct cxv_buf b;
+	struct cxv_jw w;
+
+	(void)state;
+	/* No value at all is no document. */
+	cxv_buf_init(&b, 16);
+	cxv_jw_init(&w, &b);
+	assert_int_equal(cxv_jw_end(&w), CXV_ERR_INVALID);
+	assert_int_equal(misuse(key_in_array), CXV_ERR_INVALID);
+	assert_int_equal(misuse(no_key_in_object), CXV_ERR_INVALID);
+	assert_int_equal(misuse(key_at_top), CXV_ERR_INVALID);
+	assert_int_equal(misuse(two_documents), CXV_ERR_INVALID);
+	assert_int_equal(misuse(close_at_top), CXV_ERR_INVALID);
+	assert_int_equal(misuse(left_open), CXV_ERR_INVALID);
+	assert_int_equal(misuse(bad_utf8_value), CXV_ERR_INVALID);
+	assert_int_equal(misuse(bad_utf8_key), CXV_ERR_INVALID);
+	assert_int_equal(misuse(overlong), CXV_ERR_INVALID);
+	assert_int_equal(misuse(truncated), CXV_ERR_INVALID);
+	assert_int_equal(misuse(too_deep), CXV_ERR_INVALID);
+}
+
 int
 main(void)
 {
@@ -217,6 +350,8 @@ main(void)
 		cmocka_unit_test(test_order_and_nesting),
 		cmocka_unit_test(test_random_documents),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_streamed),
+		cmocka_unit_test(test_misuse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
