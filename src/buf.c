@@ -17,7 +17,10 @@ cxv_buf_init(struct cxv_buf *b, size_t max)
 	b->max = max;
 }
 
-/* Room for need more bytes and a NUL; old memory is wiped, not realloc'd. */
+/*
+ * Room for need more bytes and a NUL; old memory is wiped, not
+ * realloc'd. cap never passes max + 1 (cxv_buf_add() counts on it).
+ */
 static int
 reserve(struct cxv_buf *b, size_t need)
 {
@@ -29,6 +32,8 @@ reserve(struct cxv_buf *b, size_t need)
 	if (b->len + need + 1 <= b->cap)
 		return CXV_OK;
 	cap = b->cap ? b->cap : 256;
+	if (b->max < cap - 1)
+		cap = b->max + 1;
 	while (cap < b->len + need + 1)
 		cap = cap > b->max / 2 + 1 ? b->max + 1 : cap * 2;
 	if ((p = malloc(cap)) == NULL)
@@ -42,7 +47,7 @@ reserve(struct cxv_buf *b, size_t need)
 }
 
 int
-cxv_buf_add(struct cxv_buf *b, const void *data, size_t len)
+cxv_buf_add_grow(struct cxv_buf *b, const void *data, size_t len)
 {
 	int r;
 

@@ -10,6 +10,9 @@
 #define CXV_BUF_H
 
 #include <stddef.h>
+#include <string.h>
+
+#include "err.h"
 
 struct cxv_buf {
 	char *p;	/* NUL-terminated while len > 0; NULL when empty */
@@ -21,8 +24,25 @@ struct cxv_buf {
 /* An empty buffer that will hold at most max bytes. */
 void cxv_buf_init(struct cxv_buf *b, size_t max);
 
-/* Append len bytes; CXV_ERR_TOO_LARGE or CXV_ERR_NOMEM leave b as it was. */
-int cxv_buf_add(struct cxv_buf *b, const void *data, size_t len);
+/* cxv_buf_add() when b must grow first (or len is 0). */
+int cxv_buf_add_grow(struct cxv_buf *b, const void *data, size_t len);
+
+/*
+ * Append len bytes; CXV_ERR_TOO_LARGE or CXV_ERR_NOMEM leave b as it
+ * was. Inline while the bytes fit the memory b holds (its cap never
+ * passes max + 1): the JSON writer appends a few bytes at a time.
+ */
+static inline int
+cxv_buf_add(struct cxv_buf *b, const void *data, size_t len)
+{
+	if (len != 0 && len < b->cap - b->len) {
+		memcpy(b->p + b->len, data, len);
+		b->len += len;
+		b->p[b->len] = '\0';
+		return CXV_OK;
+	}
+	return cxv_buf_add_grow(b, data, len);
+}
 
 /* Append formatted text; errors as cxv_buf_add(). */
 int cxv_buf_printf(struct cxv_buf *b, const char *fmt, ...)

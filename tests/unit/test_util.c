@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Unit tests of the safe helpers: numbers, UTF-8, hex, time, files. */
+/*
+ * Unit tests of the safe helpers: numbers, UTF-8, hex, time, files,
+ * bounded buffers.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "buf.h"
 #include "err.h"
 #include "util.h"
 
@@ -50,6 +54,52 @@ test_utf8(void **state)
 	assert_false(cxv_utf8_printable("a\tb", 3));
 	assert_false(cxv_utf8_printable("a\0b", 3));
 	assert_false(cxv_utf8_printable("\xff", 1));
+
+	/* Valid UTF-8, controls and NUL allowed (JSON escapes them). */
+	assert_true(cxv_utf8_valid("", 0));
+	assert_true(cxv_utf8_valid("a\tb\0c\x7f", 6));
+	assert_true(cxv_utf8_valid("M\xc3\xbcller \xf0\x9f\x98\x80", 12));
+	assert_false(cxv_utf8_valid("ok \xe2\x82", 5));	/* cut short */
+	assert_false(cxv_utf8_valid("\xc0\xaf", 2));		/* overlong */
+	assert_false(cxv_utf8_valid("\xed\xa0\x80", 3));	/* surrogate */
+	assert_false(cxv_utf8_valid("\xf4\x90\x80\x80", 4));
+	assert_false(cxv_utf8_valid("abc\x80", 4));		/* lone tail */
+}
+
+/* A buffer never holds more than its maximum, small or not. */
+static void
+test_buf(void **state)
+{
+	struct cxv_buf b;
+	char big[300];
+	size_t i;
+
+	(void)state;
+	memset(big, 'x', sizeof(big));
+	cxv_buf_init(&b, 10);
+	assert_int_equal(cxv_buf_add(&b, "0123456789", 10), CXV_OK);
+	assert_int_equal(cxv_buf_add(&b, "a", 1), CXV_ERR_TOO_LARGE);
+	assert_int_equal(b.len, 10);
+	assert_string_equal(b.p, "0123456789");
+	assert_true(b.cap <= b.max + 1);
+	cxv_buf_free(&b);
+
+	/* Byte by byte to the maximum, past the first allocation. */
+	cxv_buf_init(&b, 1000);
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(cxv_buf_add(&b, big, 1), CXV_OK);
+	assert_int_equal(cxv_buf_add(&b, big, 1), CXV_ERR_TOO_LARGE);
+	assert_int_equal(b.len, 1000);
+	assert_true(b.cap <= b.max + 1);
+	assert_int_equal(cxv_buf_add(&b, big, 0), CXV_OK);
+	cxv_buf_free(&b);
+
+	cxv_buf_init(&b, 299);
+	assert_int_equal(cxv_buf_add(&b, big, sizeof(big)), CXV_ERR_TOO_LARGE);
+	assert_null(b.p);
+	assert_int_equal(cxv_buf_printf(&b, "%s-%d", "n", 7), CXV_OK);
+	assert_string_equal(b.p, "n-7");
+	cxv_buf_free(&b);
 }
 
 static void
@@ -167,6 +217,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strtonum),
 		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_time_format),
