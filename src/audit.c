@@ -22,8 +22,8 @@ entry_hash(const struct cxv_keyring *kr, const struct cxv_audit_row *row,
 	char seq[24], ts[24];
 	const char *parts[7];
 
-	snprintf(seq, sizeof(seq), "%lld", (long long)row->seq);
-	snprintf(ts, sizeof(ts), "%lld", (long long)row->ts_ms);
+	(void)cxv_fmt_int(seq, sizeof(seq), "", row->seq);
+	(void)cxv_fmt_int(ts, sizeof(ts), "", row->ts_ms);
 	parts[0] = seq;
 	parts[1] = ts;
 	parts[2] = row->actor;
@@ -53,30 +53,47 @@ cxv_audit_event_valid(const struct cxv_audit_event *ev)
 	    valid_text(ev->object_id)) && valid_text(ev->fields);
 }
 
+_Static_assert(sizeof(((struct cxv_audit_tail *)0)->hash) == CXV_HASH_BYTES,
+    "the tail holds an entry hash");
+
 int
-cxv_audit_append(struct cxv_store *st, const struct cxv_keyring *kr,
-    const struct cxv_audit_event *ev)
+cxv_audit_append_next(struct cxv_store *st, const struct cxv_keyring *kr,
+    struct cxv_audit_tail *tail, const struct cxv_audit_event *ev)
 {
-	uint8_t prev[CXV_HASH_BYTES], hash[CXV_HASH_BYTES];
+	uint8_t hash[CXV_HASH_BYTES];
 	struct cxv_audit_row row;
-	int64_t seq = 0;
 	int r;
 
 	if (ev->object_id == NULL || !cxv_audit_event_valid(ev))
 		return CXV_ERR_INVALID;
-	if ((r = cxv_store_audit_head(st, &seq, prev)) != CXV_OK)
+	if (!tail->known && (r = cxv_store_audit_head(st, &tail->seq,
+	    tail->hash)) != CXV_OK)
 		return r;
-	row.seq = seq + 1;
+	tail->known = 1;
+	row.seq = tail->seq + 1;
 	row.ts_ms = ev->ts_ms != 0 ? ev->ts_ms : cxv_now_ms();
 	row.actor = ev->actor;
 	row.action = ev->action;
 	row.object_type = ev->object_type;
 	row.object_id = ev->object_id;
 	row.fields = ev->fields;
-	row.prev = prev;
+	row.prev = tail->hash;
 	entry_hash(kr, &row, hash);
 	row.hash = hash;
-	return cxv_store_audit_insert(st, &row);
+	if ((r = cxv_store_audit_insert(st, &row)) != CXV_OK)
+		return r;
+	tail->seq = row.seq;
+	memcpy(tail->hash, hash, sizeof(hash));
+	return CXV_OK;
+}
+
+int
+cxv_audit_append(struct cxv_store *st, const struct cxv_keyring *kr,
+    const struct cxv_audit_event *ev)
+{
+	struct cxv_audit_tail tail = { 0 };
+
+	return cxv_audit_append_next(st, kr, &tail, ev);
 }
 
 /* Kinds of record a group keeps pending at once. */

@@ -39,6 +39,22 @@ int cxv_audit_append(struct cxv_store *st, const struct cxv_keyring *kr,
     const struct cxv_audit_event *ev);
 
 /*
+ * The chain's last entry as kept by a caller that appends many entries
+ * in one transaction (the journal's mover): read from the store by the
+ * first append, advanced by each. Zero it before the first; it is stale
+ * once the transaction ends.
+ */
+struct cxv_audit_tail {
+	int64_t seq;
+	uint8_t hash[32];		/* CXV_HASH_BYTES */
+	int known;
+};
+
+/* cxv_audit_append() chained to *tail, which it advances. */
+int cxv_audit_append_next(struct cxv_store *st, const struct cxv_keyring *kr,
+    struct cxv_audit_tail *tail, const struct cxv_audit_event *ev);
+
+/*
  * Entries for many records of one operation, such as an import batch:
  * records added with the same action, object type and field names are
  * named by one entry, their ids as ranges ("17..42,97": consecutive ids

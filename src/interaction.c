@@ -132,7 +132,7 @@ cxv_step_name(int step)
 static void
 record_ad(int64_t id, char ad[AD_MAX])
 {
-	snprintf(ad, AD_MAX, "interaction:%lld", (long long)id);
+	(void)cxv_fmt_int(ad, AD_MAX, "interaction:", id);
 }
 
 /* Whether s is an outside number (E.164), not an extension or garbage. */
@@ -671,7 +671,7 @@ cxv_interaction_show(struct cxv_vault *v, int64_t id, int reveal,
 	if (r != CXV_OK)
 		return r;
 	/* The view keeps the values until the read is recorded (R7.2). */
-	snprintf(idstr, sizeof(idstr), "%lld", (long long)id);
+	(void)cxv_fmt_int(idstr, sizeof(idstr), "", id);
 	return cxv_vault_audit_read(v, "interaction.read", "interaction", idstr,
 	    reveal ? "fields,trail,items,protected" : "fields,trail,items");
 }

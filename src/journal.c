@@ -38,6 +38,8 @@
 #define PARTS		6
 #define JLINE_MAX	(24 + (size_t)(PARTS - 1) * (CXV_AUDIT_TEXT_MAX + 1) + \
 			    HEX_LEN + 2)
+_Static_assert(CXV_INT_STR <= 24, "a time fits the line's first part");
+
 /* Lines moved per transaction: the write lock is held briefly. */
 #define MOVE_LINES	2048
 /* What one read of the file takes in. */
@@ -166,7 +168,8 @@ split_line(char *line, char *parts[PARTS], uint8_t mac[CXV_HASH_BYTES])
 
 /* A line that is not what was written: the trail says so. */
 static int
-record_break(struct cxv_store *st, const struct cxv_keyring *kr, uint64_t off)
+record_break(struct cxv_store *st, const struct cxv_keyring *kr,
+    struct cxv_audit_tail *tail, uint64_t off)
 {
 	char where[32];
 	const struct cxv_audit_event ev = { "vault", "audit.journal.broken",
@@ -174,37 +177,40 @@ record_break(struct cxv_store *st, const struct cxv_keyring *kr, uint64_t off)
 
 	snprintf(where, sizeof(where), "%llu", (unsigned long long)off);
 	CXV_LOG(CXV_LOG_ERROR, "audit.journal.broken", CXV_LF("offset", where));
-	return cxv_audit_append(st, kr, &ev);
+	return cxv_audit_append_next(st, kr, tail, &ev);
 }
 
 /* Move one verified line into the trail (or record that it is broken). */
 static int
 move_line(struct cxv_store *st, const struct cxv_keyring *kr, char *line,
-    struct position *pos)
+    struct position *pos, struct cxv_audit_tail *tail)
 {
 	uint8_t mac[CXV_HASH_BYTES], want[CXV_HASH_BYTES];
 	char *parts[PARTS];
 	long long ts = 0;
 	struct cxv_audit_event ev;
+	int r;
 
 	if (split_line(line, parts, mac) != CXV_OK ||
 	    cxv_strtonum(parts[0], 1, INT64_MAX, &ts) != CXV_OK)
-		return record_break(st, kr, pos->off);
+		return record_break(st, kr, tail, pos->off);
 	line_mac(kr, pos->prev, (const char *const *)parts, want);
 	memcpy(pos->prev, mac, CXV_HASH_BYTES);
 	if (sodium_memcmp(mac, want, CXV_HASH_BYTES) != 0)
-		return record_break(st, kr, pos->off);
+		return record_break(st, kr, tail, pos->off);
 	ev = (struct cxv_audit_event){ parts[1], parts[2], parts[3], parts[4],
 	    parts[5], ts };
 	/* A line the trail refuses was altered (appends check the texts). */
-	return cxv_audit_event_valid(&ev) ? cxv_audit_append(st, kr, &ev) :
-	    record_break(st, kr, pos->off);
+	if ((r = cxv_audit_append_next(st, kr, tail, &ev)) == CXV_ERR_INVALID)
+		r = record_break(st, kr, tail, pos->off);
+	return r;
 }
 
 /* Complete lines of buf[0..len) from pos on; *used bytes consumed. */
 static int
 move_lines(struct cxv_store *st, const struct cxv_keyring *kr, char *buf,
-    size_t len, struct position *pos, size_t *nlines)
+    size_t len, struct position *pos, struct cxv_audit_tail *tail,
+    size_t *nlines)
 {
 	char *p = buf, *nl;
 	int r;
@@ -212,7 +218,7 @@ move_lines(struct cxv_store *st, const struct cxv_keyring *kr, char *buf,
 	while (*nlines < MOVE_LINES &&
 	    (nl = memchr(p, '\n', len - (size_t)(p - buf))) != NULL) {
 		*nl = '\0';
-		if ((r = move_line(st, kr, p, pos)) != CXV_OK)
+		if ((r = move_line(st, kr, p, pos, tail)) != CXV_OK)
 			return r;
 		pos->off += (uint64_t)(nl + 1 - p);
 		p = nl + 1;
@@ -231,6 +237,7 @@ move_some(int fd, struct cxv_store *st, const struct cxv_keyring *kr,
     int *more, uint64_t *end)
 {
 	struct position pos;
+	struct cxv_audit_tail tail = { 0 };	/* of this transaction */
 	uint8_t id[CXV_HASH_BYTES];
 	char *buf;
 	size_t nlines = 0;
@@ -258,10 +265,10 @@ move_some(int fd, struct cxv_store *st, const struct cxv_keyring *kr,
 	    READ_BYTES, (off_t)pos.off)) > 0) {
 		uint64_t at = pos.off;
 
-		r = move_lines(st, kr, buf, (size_t)got, &pos, &nlines);
+		r = move_lines(st, kr, buf, (size_t)got, &pos, &tail, &nlines);
 		if (r == CXV_OK && pos.off == at && (size_t)got >= JLINE_MAX) {
 			/* No line ends where one must: not written by us. */
-			r = record_break(st, kr, pos.off);
+			r = record_break(st, kr, &tail, pos.off);
 			pos.off += (uint64_t)got;
 			nlines++;
 		} else if (pos.off == at)
@@ -379,25 +386,29 @@ cxv_journal_open(const char *path, struct cxv_store *st,
 int
 cxv_journal_append(struct cxv_journal *j, const struct cxv_audit_event *ev)
 {
-	char line[JLINE_MAX], ts[24];
+	char line[JLINE_MAX], ts[CXV_INT_STR];
 	uint8_t mac[CXV_HASH_BYTES];
 	const char *parts[PARTS];
-	size_t n;
-	int r;
+	size_t n = 0, len;
+	int i, r;
 
 	if (ev->object_id == NULL || !cxv_audit_event_valid(ev))
 		return CXV_ERR_INVALID;
-	snprintf(ts, sizeof(ts), "%lld", (long long)(ev->ts_ms != 0 ?
-	    ev->ts_ms : cxv_now_ms()));
+	(void)cxv_fmt_int(ts, sizeof(ts), "", ev->ts_ms != 0 ? ev->ts_ms :
+	    cxv_now_ms());
 	parts[0] = ts;
 	parts[1] = ev->actor;
 	parts[2] = ev->action;
 	parts[3] = ev->object_type;
 	parts[4] = ev->object_id;
 	parts[5] = ev->fields;
-	n = (size_t)snprintf(line, sizeof(line), "%s\t%s\t%s\t%s\t%s\t%s\t",
-	    ts, ev->actor, ev->action, ev->object_type, ev->object_id,
-	    ev->fields);
+	/* Each text is checked to CXV_AUDIT_TEXT_MAX: JLINE_MAX holds all. */
+	for (i = 0; i < PARTS; i++) {
+		len = strlen(parts[i]);
+		memcpy(line + n, parts[i], len);
+		n += len;
+		line[n++] = '\t';
+	}
 	pthread_mutex_lock(&j->mu);
 	line_mac(j->kr, j->prev, parts, mac);
 	cxv_hex(mac, CXV_HASH_BYTES, line + n);

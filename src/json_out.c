@@ -127,19 +127,10 @@ string_n(struct cxv_jw *w, const char *key, size_t keylen, const char *s,
 static void
 int_n(struct cxv_jw *w, const char *key, size_t keylen, int64_t v)
 {
-	char d[24], *p = d + sizeof(d);
-	/* The magnitude unsigned, so that the most negative one has one. */
-	uint64_t m = v < 0 ? 0ULL - (uint64_t)v : (uint64_t)v;
+	char d[CXV_INT_STR];
 
-	if (!lead(w, key, keylen))
-		return;
-	do {
-		*--p = (char)('0' + m % 10);
-		m /= 10;
-	} while (m != 0);
-	if (v < 0)
-		*--p = '-';
-	add(w, p, (size_t)(d + sizeof(d) - p));
+	if (lead(w, key, keylen))
+		add(w, d, cxv_fmt_int(d, sizeof(d), "", v));
 }
 
 static void

@@ -252,7 +252,7 @@ cxv_keyring_adopt_root(struct cxv_keyring *fresh, const struct cxv_keyring *old,
 static void
 subject_ad(int64_t id, char ad[48])
 {
-	snprintf(ad, 48, "cxvault:subject-key:%lld", (long long)id);
+	(void)cxv_fmt_int(ad, 48, "cxvault:subject-key:", id);
 }
 
 int

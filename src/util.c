@@ -231,6 +231,33 @@ cxv_utf8_printable(const char *s, size_t len)
 	return 1;
 }
 
+size_t
+cxv_fmt_int(char *out, size_t cap, const char *prefix, int64_t v)
+{
+	char d[CXV_INT_STR], *p = d + sizeof(d);
+	/* The magnitude unsigned, so that the most negative one has one. */
+	uint64_t m = v < 0 ? 0ULL - (uint64_t)v : (uint64_t)v;
+	size_t plen = strlen(prefix), dlen;
+
+	do {
+		*--p = (char)('0' + m % 10);
+		m /= 10;
+	} while (m != 0);
+	if (v < 0)
+		*--p = '-';
+	dlen = (size_t)(d + sizeof(d) - p);
+	if (cap == 0)
+		return 0;
+	if (plen + dlen >= cap) {
+		out[0] = '\0';
+		return 0;
+	}
+	memcpy(out, prefix, plen);
+	memcpy(out + plen, p, dlen);
+	out[plen + dlen] = '\0';
+	return plen + dlen;
+}
+
 int
 cxv_utf8_valid(const char *s, size_t len)
 {

@@ -87,6 +87,17 @@ int64_t cxv_time_id(struct cxv_id_seq *seq);
 /* Milliseconds since the Unix epoch (wall clock). */
 int64_t cxv_now_ms(void);
 
+/* Room for any int64_t in decimal, its sign and a NUL. */
+#define CXV_INT_STR	21
+
+/*
+ * prefix, then v in decimal, into out (cap bytes, NUL included): what
+ * snprintf(out, cap, "%s%lld") prints, without its cost on the hot
+ * paths (ids in associated data, audit lines). Returns the length, or
+ * 0 with out "" if it does not fit.
+ */
+size_t cxv_fmt_int(char *out, size_t cap, const char *prefix, int64_t v);
+
 /* Format ms since the epoch as "2026-11-25T03:48:08.123Z" (fits CXV_TIME_STR). */
 #define CXV_TIME_STR	64
 void cxv_time_format(int64_t ms, char out[CXV_TIME_STR]);

@@ -23,6 +23,7 @@
 #include "journal.h"
 #include "keyring.h"
 #include "store.h"
+#include "util.h"
 
 struct fx {
 	char dir[32];
@@ -306,6 +307,56 @@ test_forged_lines(void **state)
 	cxv_journal_close(j);
 }
 
+/* Append a line with actor, chained by the vault's key after prev. */
+static void
+keyed_line(struct fx *f, const char *actor, uint8_t prev[CXV_HASH_BYTES])
+{
+	const char *parts[] = { "journal", "1764600000000", actor,
+	    "interaction.read", "interaction", "7", "" };
+	uint8_t mac[CXV_HASH_BYTES];
+	char hex[2 * CXV_HASH_BYTES + 1];
+	FILE *fp;
+
+	cxv_keyring_audit_hash(f->kr, prev, parts, 7, mac);
+	cxv_hex(mac, CXV_HASH_BYTES, hex);
+	assert_non_null(fp = fopen(f->path, "ab"));
+	fprintf(fp, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", parts[1], parts[2],
+	    parts[3], parts[4], parts[5], parts[6], hex);
+	fclose(fp);
+	memcpy(prev, mac, CXV_HASH_BYTES);
+}
+
+/*
+ * A line chained with the vault's own key (so its MAC holds) whose text
+ * the trail refuses: recorded as a break, and the trail stays a chain.
+ * The well-formed keyed line before it shows that the MAC does hold.
+ */
+static void
+test_keyed_bad_text(void **state)
+{
+	struct fx *f = *state;
+	struct cxv_journal *j = NULL;
+	uint8_t prev[CXV_HASH_BYTES];
+	char *buf;
+	size_t len;
+	struct tally t;
+
+	leave_lines(f, 1);
+	/* The last line's mac: its last 64 characters before the NL. */
+	buf = slurp(f->path, &len);
+	buf[len - 1] = '\0';
+	assert_int_equal(cxv_unhex(buf + len - 1 - 2 * CXV_HASH_BYTES, prev,
+	    CXV_HASH_BYTES), CXV_OK);
+	free(buf);
+	keyed_line(f, "local:y", prev);
+	keyed_line(f, "local:\x7fx", prev);
+	assert_int_equal(cxv_journal_open(f->path, f->st, f->kr, &j), CXV_OK);
+	t = trail(f);
+	assert_int_equal(t.reads, 2);
+	assert_int_equal(t.broken, 1);
+	cxv_journal_close(j);
+}
+
 /* One appender per file; another process moves through a file of its own. */
 static void
 test_one_appender_other_mover(void **state)
@@ -413,6 +464,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_altered_line, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dropped_line, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_keyed_bad_text, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_forged_lines, setup,
 		    teardown),

@@ -66,6 +66,41 @@ test_utf8(void **state)
 	assert_false(cxv_utf8_valid("abc\x80", 4));		/* lone tail */
 }
 
+/* Integers as snprintf prints them, with a prefix; too small: "". */
+static void
+test_fmt_int(void **state)
+{
+	static const int64_t edge[] = { 0, 1, -1, 9, 10, -10, 99, 100,
+	    INT64_MAX, INT64_MIN, INT64_MAX - 1, INT64_MIN + 1 };
+	char got[48], want[48];
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < 200000; i++) {
+		int64_t v;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		v = i < sizeof(edge) / sizeof(edge[0]) ? edge[i] :
+		    (int64_t)(x >> (x % 64));
+		if (i % 2)
+			v = -v;
+		n = cxv_fmt_int(got, sizeof(got), i % 3 ? "" : "item:", v);
+		snprintf(want, sizeof(want), "%s%lld", i % 3 ? "" : "item:",
+		    (long long)v);
+		assert_string_equal(got, want);
+		assert_int_equal(n, strlen(want));
+	}
+	assert_int_equal(cxv_fmt_int(got, CXV_INT_STR, "",
+	    INT64_MIN), 20);
+	assert_int_equal(cxv_fmt_int(got, 4, "ab", 12), 0);
+	assert_string_equal(got, "");
+	assert_int_equal(cxv_fmt_int(got, 5, "ab", 12), 4);
+	assert_string_equal(got, "ab12");
+}
+
 /* A buffer never holds more than its maximum, small or not. */
 static void
 test_buf(void **state)
@@ -218,6 +253,7 @@ main(void)
 		cmocka_unit_test(test_strtonum),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_fmt_int),
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_time_format),
