@@ -16,39 +16,16 @@ here=$(dirname "$(realpath "$0")")
 tmp=$(mktemp -d /tmp/cxv-api-bench-XXXXXX)
 port=18543
 nport=18544
-pw="bench pass phrase 2026"
-trap 'kill $(cat "$tmp/serve.pid" "$tmp/nginx.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$tmp"' EXIT
+pid=
+trap 'kill $pid $(cat "$tmp/nginx.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
-"$cx" init --data "$tmp/v" --admin root --password-stdin <<<"$pw" >/dev/null
-"$cx" serve --data "$tmp/v" --listen "127.0.0.1:$port" 2>"$tmp/serve.err" &
-echo $! >"$tmp/serve.pid"
-sleep 1
-url="https://127.0.0.1:$port"
-curl_() { curl -sf --cacert "$tmp/v/tls/cert.pem" "$@"; }
-json() { python3 -c "import sys, json; print(json.load(sys.stdin)$1)"; }
-
-root=$(curl_ "$url/v1/sessions" -d "{\"name\":\"root\",\"password\":\"$pw\"}" | json '["token"]')
-auth=(-H "Authorization: Bearer $root")
-mkuser() {	# logon profile -> user id
-	local id
-	id=$(curl_ "${auth[@]}" "$url/v1/users" -d "{\"logon\":\"$1\"}" | json '["user"]')
-	curl_ "${auth[@]}" -X PUT "$url/v1/users/$id/login" \
-	    -d "{\"profile\":\"$2\",\"password\":\"$pw\",\"must_change\":false}" >/dev/null
-	echo "$id"
-}
-feed=$(mkuser pbx api_integration)
-ftok=$(curl_ "${auth[@]}" "$url/v1/users/$feed/tokens" \
-    -d '{"permissions":["cdr.ingest"]}' | json '["token"]')
-mkuser sup supervisor >/dev/null
-stok=$(curl_ "$url/v1/sessions" -d "{\"name\":\"sup\",\"password\":\"$pw\"}" | json '["token"]')
-ia=$(curl_ -H "Authorization: Bearer $ftok" "$url/v1/cdr" -d '{"id":"b-1",
-    "caller":"+49 30 1234567","caller_name":"Bench Caller","callee":"100",
-    "start":"2026-11-20T10:00:00Z","end":"2026-11-20T10:01:00Z",
-    "outcome":"answered"}' | json '["interaction"]')
+# shellcheck source=bench/api_vault.sh
+. "$here/api_vault.sh"
+api_vault "$tmp" "$cx" "$port"
 
 # nginx: the same certificate, a small static file, TLS 1.3.
 mkdir -p "$tmp/www"
-curl_ "${auth[@]}" "$url/v1/health" >"$tmp/www/static.json"
+_curl "$tmp" "$url/v1/health" >"$tmp/www/static.json"
 cat >"$tmp/nginx.conf" <<EOF
 worker_processes 2;
 pid $tmp/nginx.pid;
