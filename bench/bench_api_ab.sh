@@ -24,11 +24,10 @@ trap 'kill $pids 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
 # name bin port: start one, and keep what wrk needs in $tmp/name.*
 start() {
+	local conf=
+	[ "$1" = b ] && conf=${API_VAULT_CONF:-}
 	mkdir -p "$tmp/$1"
-	conf=${API_VAULT_CONF:-}
-	[ "$1" = b ] || API_VAULT_CONF=
-	api_vault "$tmp/$1" "$2" "$3"
-	API_VAULT_CONF=$conf
+	API_VAULT_CONF=$conf api_vault "$tmp/$1" "$2" "$3"
 	pids="$pids $pid"
 	echo "$pid $url/v1/interactions/$ia $stok" >"$tmp/$1.target"
 }

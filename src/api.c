@@ -309,34 +309,32 @@ reply_text(json_t *doc, size_t *len)
 	return s;
 }
 
+/* s (taken, len bytes) as the reply; NULL: there was no memory for it. */
+static void
+reply_owned(struct call *c, unsigned status, char *s, size_t len)
+{
+	if (s == NULL) {
+		api_error(c, 503, "no_memory", "out of memory");
+		return;
+	}
+	cxv_http_respond(c->req, status, "application/json", s, len);
+}
+
 void
 api_reply(struct call *c, unsigned status, json_t *doc)
 {
-	struct cxv_buf b;
-	int r;
+	size_t len = 0;
+	char *s = reply_text(doc, &len);
 
-	cxv_buf_init(&b, SIZE_MAX / 2);
-	r = doc != NULL ? cxv_json_write(doc, &b) : CXV_ERR_NOMEM;
-	json_decref(doc);
-	if (r == CXV_OK) {
-		api_reply_buf(c, status, &b);
-		return;
-	}
-	cxv_buf_free(&b);
-	api_error(c, 503, "no_memory", "out of memory");
+	reply_owned(c, status, s, len);
 }
 
 void
 api_reply_buf(struct call *c, unsigned status, struct cxv_buf *b)
 {
 	size_t len = b->len;
-	char *s = cxv_buf_take(b);
 
-	if (s == NULL) {
-		api_error(c, 503, "no_memory", "out of memory");
-		return;
-	}
-	cxv_http_respond(c->req, status, "application/json", s, len);
+	reply_owned(c, status, cxv_buf_take(b), len);
 }
 
 void

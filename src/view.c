@@ -189,9 +189,15 @@ struct ia_doc {
 
 /* A stored value that is not UTF-8 is a damaged record, not bad input. */
 static int
+stored(int r)
+{
+	return r == CXV_ERR_INVALID ? CXV_ERR_CORRUPT : r;
+}
+
+static int
 ia_status(const struct ia_doc *d)
 {
-	return d->w.r == CXV_ERR_INVALID ? CXV_ERR_CORRUPT : d->w.r;
+	return stored(d->w.r);
 }
 
 static int
@@ -274,8 +280,7 @@ cxv_view_interaction(struct cxv_vault *v, int64_t id, int reveal,
 	ia_move_to(&d, IA_CONTENT);
 	cxv_jw_close(&d.w);		/* content */
 	cxv_jw_close(&d.w);		/* the interaction */
-	r = cxv_jw_end(&d.w);
-	return r == CXV_ERR_INVALID ? CXV_ERR_CORRUPT : r;
+	return stored(cxv_jw_end(&d.w));
 }
 
 json_t *
