@@ -406,45 +406,52 @@ api_may(const struct call *c, int p)
 	return p >= 0 && (c->who.perms & CXV_PERM_BIT(p)) != 0;
 }
 
-/* Up to the next '/': inline, as every request tries every route. */
-static size_t
-segment_len(const char *s)
+/* A path segment as a record id: 1 if it is one. */
+static int
+parse_id(const char *s, size_t len, int64_t *id)
 {
-	const char *e = s;
+	char seg[24];
+	long long n;
 
-	while (*e != '\0' && *e != '/')
-		e++;
-	return (size_t)(e - s);
+	if (len == 0 || len >= sizeof(seg))
+		return 0;
+	memcpy(seg, s, len);
+	seg[len] = '\0';
+	if (cxv_strtonum(seg, 1, (1LL << CXV_ID_BITS) - 1, &n) != CXV_OK)
+		return 0;
+	*id = n;
+	return 1;
 }
 
-/* The path's segments against a pattern's; {id} takes a record id. */
+/*
+ * The path against a pattern whose {id} segments take record ids. Every
+ * request tries the routes in turn: the characters are compared as they
+ * come (most routes differ early), the ids parsed once all matched.
+ */
 static int
 match_path(const char *pattern, const char *path, int64_t id[2])
 {
-	size_t pl, sl, nid = 0;
-	long long n;
-	char seg[24];
+	const char *idseg[2];
+	size_t idlen[2], nid = 0, i;
 
-	while (*pattern == '/' && *path == '/') {
-		pattern++;
-		path++;
-		pl = segment_len(pattern);
-		sl = segment_len(path);
-		if (pl == 4 && strncmp(pattern, "{id}", 4) == 0) {
-			if (sl == 0 || sl >= sizeof(seg) || nid == 2)
+	while (*pattern != '\0') {
+		if (*pattern == '{') {		/* "{id}", the only kind */
+			if (nid == 2)
 				return 0;
-			memcpy(seg, path, sl);
-			seg[sl] = '\0';
-			if (cxv_strtonum(seg, 1, (1LL << CXV_ID_BITS) - 1, &n) !=
-			    CXV_OK)
-				return 0;
-			id[nid++] = n;
-		} else if (pl != sl || memcmp(pattern, path, pl) != 0)
+			idseg[nid] = path;
+			path += strcspn(path, "/");
+			idlen[nid] = (size_t)(path - idseg[nid]);
+			nid++;
+			pattern += sizeof("{id}") - 1;
+		} else if (*pattern++ != *path++)
 			return 0;
-		pattern += pl;
-		path += sl;
 	}
-	return *pattern == '\0' && *path == '\0';
+	if (*path != '\0')
+		return 0;
+	for (i = 0; i < nid; i++)
+		if (!parse_id(idseg[i], idlen[i], &id[i]))
+			return 0;
+	return 1;
 }
 
 /* The web console's files (webui.h): 1 if path is one, served. */
@@ -475,11 +482,15 @@ find_route(struct call *c)
 	char allow[64] = "";
 	size_t i;
 
+	/* The method first: a request names one (the 405's Allow, below,
+	 * needs every route of the path). */
+	for (i = 0; i < NROUTES; i++)
+		if (strcmp(routes[i].method, method) == 0 &&
+		    match_path(routes[i].path, cxv_http_path(c->req), c->id))
+			return &routes[i];
 	for (i = 0; i < NROUTES; i++) {
 		if (!match_path(routes[i].path, cxv_http_path(c->req), c->id))
 			continue;
-		if (strcmp(routes[i].method, method) == 0)
-			return &routes[i];
 		snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow),
 		    "%s%s", *allow ? ", " : "", routes[i].method);
 	}

@@ -171,7 +171,9 @@ cxv_subject_open_fields(struct cxv_vault *v, int64_t sid, const char *ad,
 	cxv_subject_key_wipe(&key);
 	if (r == CXV_OK)
 		r = cxv_fields_each(plain, mlen, fn, ctx);
-	sodium_memzero(plain, sizeof(plain));
+	/* What the opening could have written, not the whole buffer: a
+	 * record is a few hundred bytes of its 9 k. */
+	sodium_memzero(plain, len - CXV_SEAL_OVERHEAD);
 	return r;
 }
 

@@ -387,6 +387,14 @@ def bad_requests():
                 ("GET", "/v1/users/99999999999999999999", None, 404,
                  "no_route"),
                 ("GET", "/v1/users/123", None, 404, "not_found"),
+                # The route matcher: ids whole and in range, no more
+                # segments than the pattern, the method after the path.
+                ("GET", "/v1/users/12a", None, 404, "no_route"),
+                ("GET", "/v1/users/", None, 404, "no_route"),
+                ("GET", "/v1/users/123/nowhere", None, 404, "no_route"),
+                ("GET", "/v1/users/123/", None, 404, "no_route"),
+                ("DELETE", "/v1/users/123", None, 405,
+                 "method_not_allowed"),
                 ("GET", "/v1/contacts?owner=someone", None, 400, "invalid"),
                 ("GET", "/v1/audit?since=yesterday", None, 400, "invalid"),
                 ("GET", "/v1/users?limit=0", None, 400, "invalid"),
