@@ -219,6 +219,11 @@ cxv_utf8_printable(const char *s, size_t len)
 	size_t i = 0, n;
 
 	while (i < len) {
+		/* Printable ASCII runs without the sequence decoder. */
+		while (i < len && p[i] >= 0x20 && p[i] < 0x7f)
+			i++;
+		if (i == len)
+			break;
 		if (p[i] < 0x20 || p[i] == 0x7f)
 			return 0;
 		if ((n = utf8_seq(p + i, len - i)) == 0)

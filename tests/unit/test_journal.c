@@ -5,6 +5,7 @@
  * and a line altered, dropped or forged before it is moved is recorded
  * as a break.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -251,6 +252,62 @@ test_altered_line(void **state)
 	cxv_journal_close(j);
 }
 
+/* Three lines left, the second one's mac (hex) changed by edit. */
+static struct tally
+moved_with_mac(struct fx *f, void (*edit)(char *mac))
+{
+	struct cxv_journal *j = NULL;
+	char *buf, *line, *mac;
+	struct tally t;
+	size_t len;
+
+	leave_lines(f, 3);
+	buf = slurp(f->path, &len);
+	assert_non_null(line = strstr(buf, "\t2\t"));
+	assert_non_null(mac = strchr(line, '\n'));
+	edit(mac - 2 * CXV_HASH_BYTES);
+	spit(f->path, buf, len);
+	free(buf);
+	assert_int_equal(cxv_journal_open(f->path, f->st, f->kr, &j), CXV_OK);
+	t = trail(f);
+	cxv_journal_close(j);
+	return t;
+}
+
+static void
+capitals(char *mac)
+{
+	for (size_t i = 0; i < 2 * CXV_HASH_BYTES; i++)
+		mac[i] = (char)toupper((unsigned char)mac[i]);
+}
+
+static void
+other_digit(char *mac)
+{
+	mac[0] = mac[0] == '0' ? '1' : '0';
+}
+
+/* In capitals, a line's mac is the same mac: the line moves. */
+static void
+test_mac_capitals(void **state)
+{
+	struct tally t = moved_with_mac(*state, capitals);
+
+	assert_int_equal(t.reads, 3);
+	assert_int_equal(t.broken, 0);
+}
+
+/* A digit of a line's mac changed: a break, and the next line, chained
+ * to the real mac, breaks too. */
+static void
+test_mac_changed(void **state)
+{
+	struct tally t = moved_with_mac(*state, other_digit);
+
+	assert_int_equal(t.reads, 1);
+	assert_int_equal(t.broken, 2);
+}
+
 /* A line taken out: the chain of the next one no longer holds. */
 static void
 test_dropped_line(void **state)
@@ -462,6 +519,10 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_altered_line, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_mac_capitals, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_mac_changed, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dropped_line, setup,
 		    teardown),

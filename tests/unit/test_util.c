@@ -54,6 +54,14 @@ test_utf8(void **state)
 	assert_false(cxv_utf8_printable("a\tb", 3));
 	assert_false(cxv_utf8_printable("a\0b", 3));
 	assert_false(cxv_utf8_printable("\xff", 1));
+	/* After a printable ASCII run: each kind of refusal, and leaving. */
+	assert_false(cxv_utf8_printable("abc\x7f", 4));
+	assert_false(cxv_utf8_printable("abc\x1f", 4));
+	assert_false(cxv_utf8_printable("abc\xc2\x85", 5));	/* C1 */
+	assert_false(cxv_utf8_printable("abc\xff", 4));
+	assert_false(cxv_utf8_printable("abc\xe2\x82", 5));
+	assert_true(cxv_utf8_printable("ab\xc2\xa0" "cd \xe2\x82\xac ~", 12));
+	assert_true(cxv_utf8_printable("", 0));
 
 	/* Valid UTF-8, controls and NUL allowed (JSON escapes them). */
 	assert_true(cxv_utf8_valid("", 0));
