@@ -83,7 +83,8 @@ for _ in $(seq "$runs"); do
 	# This run's ratio, to show the spread.
 	paste -d' ' <(tail -1 "$tmp/nginx-static.runs") \
 	    <(tail -1 "$tmp/get-interaction.runs") |
-	    awk '{ printf "run: GET / nginx %.1f %%\n", 100 * $3 / $1 }'
+	    awk '{ printf "%.1f\n", 100 * $3 / $1 }' | tee -a "$tmp/ratio.runs" |
+	    sed 's/^/run: GET \/ nginx /; s/$/ %/'
 done
 for label in $labels; do
 	rps=$(cut -d' ' -f1 "$tmp/$label.runs" | median)
@@ -93,4 +94,9 @@ for label in $labels; do
 done
 awk -v a="$(cat "$tmp/get-interaction.rps")" -v b="$(cat "$tmp/nginx-static.rps")" \
     'BEGIN { printf "authenticated GET / nginx static: %.1f %%\n", 100 * a / b }'
+# The runs' own ratios: their median, spread, and how many missed 50 %.
+sort -n "$tmp/ratio.runs" | awk -v m="$(median <"$tmp/ratio.runs")" \
+    '{ r[NR] = $1; if ($1 < 50) under++ }
+    END { printf "per-run ratios: median %s %%, %s to %s %%, %d of %d under 50 %%\n",
+        m, r[1], r[NR], under, NR }'
 grep -c . "$tmp/v/logs/cxvault.log" >/dev/null
