@@ -633,19 +633,20 @@ show_reads(struct cxv_vault *v, struct show *sh)
 {
 	const struct cxv_interaction_view *view = sh->view;
 	struct items it = { v, view, sh->reveal, "" };
+	struct cxv_interaction_has has = { 0, 0 };
 	char ad[AD_MAX];
 	int r;
 
 	record_ad(sh->id, ad);
-	if ((r = cxv_store_interaction_get(cxv_vault_store(v), sh->id, hold_row,
-	    &sh->h)) == CXV_OK &&
+	if ((r = cxv_store_interaction_show(cxv_vault_store(v), sh->id, &has,
+	    hold_row, &sh->h)) == CXV_OK &&
 	    (r = view->record(view->ctx, &sh->h.row)) == CXV_OK &&
 	    /* A skeleton of an erased person's call has no values left. */
 	    (sh->h.row.sealed_len == 0 || (r = cxv_subject_open_fields(v,
 	    sh->h.row.subject_id, ad, sh->h.sealed, sh->h.row.sealed_len,
-	    view->field, view->ctx)) == CXV_OK))
+	    view->field, view->ctx)) == CXV_OK) && has.items)
 		r = cxv_store_items(cxv_vault_store(v), sh->id, show_item, &it);
-	if (r == CXV_OK)
+	if (r == CXV_OK && has.content)
 		r = cxv_content_list_interaction(v, sh->id, view->content,
 		    view->ctx);
 	return r;

@@ -201,6 +201,18 @@ typedef int (*cxv_store_interaction_fn)(void *ctx,
 /* NOT_FOUND if no such interaction. */
 int cxv_store_interaction_get(struct cxv_store *st, int64_t id,
     cxv_store_interaction_fn fn, void *ctx);
+/* What an interaction holds besides its row. */
+struct cxv_interaction_has {
+	int items;		/* data items */
+	int content;		/* stored content: recordings, transcripts */
+};
+/*
+ * cxv_store_interaction_get, and from the same statement what the
+ * interaction holds: its view skips the statements of what it has not.
+ */
+int cxv_store_interaction_show(struct cxv_store *st, int64_t id,
+    struct cxv_interaction_has *has /* OUT */, cxv_store_interaction_fn fn,
+    void *ctx);
 /* A subject's interactions started in [since_ms, until_ms), oldest first. */
 int cxv_store_interaction_by_subject(struct cxv_store *st, int64_t subject_id,
     int64_t since_ms, int64_t until_ms, cxv_store_interaction_fn fn,

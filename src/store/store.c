@@ -32,7 +32,8 @@ enum stmt_id {
 	S_IT_INSERT, S_IT_BY_IA, S_TS_INSERT, S_TS_DAYS, S_CH_INSERT,
 	S_CH_BY_ROOM, S_CP_STATE, S_ER_INSERT, S_ER_FILES, S_TS_DELETE,
 	S_SUBJ_RECORDS,
-	S_IA_INSERT, S_IA_EXISTS, S_IA_COUNT, S_IA_BY_TIME, S_IA_BY_AGENT, S_IA_GET, S_IA_BY_SUBJECT,
+	S_IA_INSERT, S_IA_EXISTS, S_IA_COUNT, S_IA_BY_TIME, S_IA_BY_AGENT,
+	S_IA_GET, S_IA_SHOW, S_IA_BY_SUBJECT,
 	S_PR_INSERT, S_PR_UPDATE, S_PR_DELETE, S_PR_GET, S_PR_BY_NAME, S_PR_ALL,
 	S_PR_USERS, S_CRED_PUT, S_CRED_GET, S_CRED_FAIL, S_CRED_LOCK,
 	S_CRED_CLEAR, S_LF_GET, S_LF_ADD, S_LF_LOCK, S_PH_LIST, S_PH_INSERT,
@@ -259,6 +260,14 @@ static const char *const stmt_sql[S__COUNT] = {
 	    "started_ms = ?3 AND source_ref = ?2",
 	[S_IA_GET] = "SELECT id, subject_id, media, source, started_ms, "
 	    "answered_ms, ended_ms, outcome, sealed, agent_user_id "
+	    "FROM interaction WHERE id = ?1",
+	/* CASE, not a bare EXISTS: PostgreSQL's would be a boolean. */
+	[S_IA_SHOW] = "SELECT id, subject_id, media, source, started_ms, "
+	    "answered_ms, ended_ms, outcome, sealed, agent_user_id, "
+	    "CASE WHEN EXISTS (SELECT 1 FROM interaction_item WHERE "
+	    "interaction_id = ?1) THEN 1 ELSE 0 END, "
+	    "CASE WHEN EXISTS (SELECT 1 FROM content WHERE "
+	    "interaction_id = ?1) THEN 1 ELSE 0 END "
 	    "FROM interaction WHERE id = ?1",
 	[S_IA_BY_SUBJECT] = "SELECT id, subject_id, media, source, started_ms, "
 	    "answered_ms, ended_ms, outcome, sealed, agent_user_id FROM interaction "
@@ -1059,21 +1068,40 @@ interaction_row(struct db_stmt *s, void *ctx)
 	return cb->fn(cb->ctx, &row);
 }
 
-int
-cxv_store_interaction_get(struct cxv_store *st, int64_t id,
-    cxv_store_interaction_fn fn, void *ctx)
+/* One interaction's row by statement q; with S_IA_SHOW, what it has. */
+static int
+interaction_one(struct cxv_store *st, enum stmt_id q, int64_t id,
+    struct cxv_interaction_has *has, cxv_store_interaction_fn fn, void *ctx)
 {
 	struct ia_cb cb = { fn, ctx };
 	struct db_stmt *s;
 	int r;
 
-	if ((s = stmt(st, S_IA_GET, &r)) == NULL)
+	if ((s = stmt(st, q, &r)) == NULL)
 		return r;
 	db_bind_int64(s, 1, id);
-	if ((r = step_row(s)) == CXV_OK)
+	if ((r = step_row(s)) == CXV_OK && has != NULL) {
+		has->items = db_column_int64(s, 10) != 0;
+		has->content = db_column_int64(s, 11) != 0;
+	}
+	if (r == CXV_OK)
 		r = interaction_row(s, &cb);
 	db_reset(s);
 	return r;
+}
+
+int
+cxv_store_interaction_get(struct cxv_store *st, int64_t id,
+    cxv_store_interaction_fn fn, void *ctx)
+{
+	return interaction_one(st, S_IA_GET, id, NULL, fn, ctx);
+}
+
+int
+cxv_store_interaction_show(struct cxv_store *st, int64_t id,
+    struct cxv_interaction_has *has, cxv_store_interaction_fn fn, void *ctx)
+{
+	return interaction_one(st, S_IA_SHOW, id, has, fn, ctx);
 }
 
 int

@@ -244,7 +244,8 @@ def agents_see_only_their_own():
             mine, theirs = one["interaction"], two["interaction"]
             st, _, doc = s.call("GET", f"/v1/interactions/{mine}", token=ta)
             expect(st == 200 and doc["agent"] == a and
-                   doc["fields"]["caller_name"] == "Carla Caller", doc)
+                   doc["fields"]["caller_name"] == "Carla Caller" and
+                   doc["items"] == [] and doc["content"] == [], doc)
             r = s.call("GET", f"/v1/interactions/{theirs}", token=ta)
             expect(r[0] == 403, r)
             r = s.call("GET", f"/v1/interactions?agent={b}", token=ta)
@@ -256,7 +257,9 @@ def agents_see_only_their_own():
             # Content: uploaded by the feed, read by its agent only.
             up = person(s, root, "UP", "api_integration", kind="api")
             _, _, t = s.call("POST", f"/v1/users/{up}/tokens",
-                             {"permissions": ["content.write"]}, token=root)
+                             {"permissions": ["content.write",
+                                              "interactions.write"]},
+                             token=root)
             audio = os.urandom(3 * 1024 * 1024 + 17)
             cids = []
             for ia in (mine, theirs):
@@ -265,14 +268,25 @@ def agents_see_only_their_own():
                                   token=t["token"])
                 expect(st == 201, c)
                 cids.append(c["content"])
+            # The interaction lists what it now holds (the read runs the
+            # statements of items and content only when they exist).
+            st, _, item = s.call("POST", f"/v1/interactions/{mine}/items",
+                                 {"name": "account", "value": "DE4450010517"},
+                                 token=t["token"])
+            expect(st == 201, item)
+            st, _, doc = s.call("GET", f"/v1/interactions/{mine}", token=ta)
+            expect(st == 200 and
+                   [c["content"] for c in doc["content"]] == [cids[0]] and
+                   [i["name"] for i in doc["items"]] == ["account"], doc)
             st, hdrs, got = s.call("GET", f"/v1/content/{cids[0]}", token=ta)
             expect(st == 200 and got == audio, f"round trip {st}")
             expect(s.call("GET", f"/v1/content/{cids[1]}", token=ta)[0] ==
                    403, "other agent's recording")
             person(s, root, "SV", "supervisor")
             sv = s.login("SV", PW)
-            expect(s.call("GET", f"/v1/interactions/{theirs}",
-                          token=sv)[0] == 200, "supervisor")
+            st, _, doc = s.call("GET", f"/v1/interactions/{theirs}", token=sv)
+            expect(st == 200 and doc["items"] == [] and
+                   [c["content"] for c in doc["content"]] == [cids[1]], doc)
             # End users: themselves only.
             e1 = person(s, root, "EU1", "end_user", first_name="Erika")
             e2 = person(s, root, "EU2", "end_user", first_name="Emil")
