@@ -1068,16 +1068,16 @@ interaction_row(struct db_stmt *s, void *ctx)
 	return cb->fn(cb->ctx, &row);
 }
 
-/* One interaction's row by statement q; with S_IA_SHOW, what it has. */
+/* One interaction's row; and what it has, unless has is NULL. */
 static int
-interaction_one(struct cxv_store *st, enum stmt_id q, int64_t id,
+interaction_one(struct cxv_store *st, int64_t id,
     struct cxv_interaction_has *has, cxv_store_interaction_fn fn, void *ctx)
 {
 	struct ia_cb cb = { fn, ctx };
 	struct db_stmt *s;
 	int r;
 
-	if ((s = stmt(st, q, &r)) == NULL)
+	if ((s = stmt(st, has != NULL ? S_IA_SHOW : S_IA_GET, &r)) == NULL)
 		return r;
 	db_bind_int64(s, 1, id);
 	if ((r = step_row(s)) == CXV_OK && has != NULL) {
@@ -1094,14 +1094,14 @@ int
 cxv_store_interaction_get(struct cxv_store *st, int64_t id,
     cxv_store_interaction_fn fn, void *ctx)
 {
-	return interaction_one(st, S_IA_GET, id, NULL, fn, ctx);
+	return interaction_one(st, id, NULL, fn, ctx);
 }
 
 int
 cxv_store_interaction_show(struct cxv_store *st, int64_t id,
     struct cxv_interaction_has *has, cxv_store_interaction_fn fn, void *ctx)
 {
-	return interaction_one(st, S_IA_SHOW, id, has, fn, ctx);
+	return interaction_one(st, id, has, fn, ctx);
 }
 
 int
