@@ -19,7 +19,7 @@ static void
 entry_hash(const struct cxv_keyring *kr, const struct cxv_audit_row *row,
     uint8_t out[CXV_HASH_BYTES])
 {
-	char seq[24], ts[24];
+	char seq[CXV_INT_STR], ts[CXV_INT_STR];
 	const char *parts[7];
 
 	(void)cxv_fmt_int(seq, sizeof(seq), "", row->seq);
@@ -297,10 +297,10 @@ static void
 anchor_mac(const struct cxv_keyring *kr, int64_t seq,
     const uint8_t hash[CXV_HASH_BYTES], uint8_t out[CXV_HASH_BYTES])
 {
-	char s[24];
+	char s[CXV_INT_STR];
 	const char *parts[2] = { "audit-anchor", s };
 
-	snprintf(s, sizeof(s), "%lld", (long long)seq);
+	(void)cxv_fmt_int(s, sizeof(s), "", seq);
 	cxv_keyring_audit_hash(kr, hash, parts, 2, out);
 }
 
