@@ -16,6 +16,7 @@
 #include "audit.h"
 #include "caps.h"
 #include "campaign.h"
+#include "dnc.h"
 #include "cdr.h"
 #include "charge.h"
 #include "contact.h"

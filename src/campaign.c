@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Outbound campaigns, calling lists, results, do-not-call; see campaign.h. */
+/* Outbound campaigns, calling lists, results; see campaign.h. */
 #include "campaign.h"
 
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "caps.h"
+#include "dnc.h"
 #include "err.h"
 #include "fields.h"
 #include "ident.h"
@@ -104,22 +105,6 @@ cxv_campaign_list(struct cxv_vault *v, cxv_store_campaign_fn fn, void *ctx)
 	return cxv_store_campaign_all(cxv_vault_store(v), fn, ctx);
 }
 
-/* The do-not-call blind index of a number (its own key domain). */
-static int
-dnc_index(struct cxv_vault *v, const char *number, uint8_t bidx[CXV_HASH_BYTES],
-    const char **why)
-{
-	char norm[CXV_IDENT_NORM_MAX];
-	int r;
-
-	r = cxv_ident_normalize(CXV_IDENT_PHONE, number,
-	    cxv_vault_config(v)->country_code, norm, why);
-	if (r == CXV_OK)
-		cxv_keyring_blind_index(cxv_vault_keyring(v), "dnc", norm, bidx);
-	sodium_memzero(norm, sizeof(norm));
-	return r;
-}
-
 /* Seal and insert one entry or result of subject sid. */
 static int
 put_item(struct cxv_vault *v, int result, struct cxv_campaign_item *it,
@@ -154,8 +139,7 @@ cxv_campaign_add_entry_tx(struct cxv_vault *v, int64_t campaign_id,
 	struct cxv_ident_input ids[2] = { { CXV_IDENT_PHONE, number },
 	    { CXV_IDENT_NAME, name } };
 	struct cxv_campaign_item it;
-	uint8_t bidx[CXV_HASH_BYTES];
-	int created, r;
+	int created, listed, r;
 
 	*duplicate = 0;
 	*why = NULL;
@@ -166,12 +150,10 @@ cxv_campaign_add_entry_tx(struct cxv_vault *v, int64_t campaign_id,
 	if ((r = cxv_store_campaign_exists(cxv_vault_store(v), campaign_id)) !=
 	    CXV_OK)
 		return r;
-	if ((r = dnc_index(v, number, bidx, why)) != CXV_OK)
+	if ((r = cxv_dnc_listed(v, number, &listed, why)) != CXV_OK)
 		return r;
-	if ((r = cxv_store_dnc_has(cxv_vault_store(v), bidx)) == CXV_OK)
+	if (listed)
 		return *why = "number is on the do-not-call list", CXV_ERR_DENIED;
-	if (r != CXV_ERR_NOT_FOUND)
-		return r;
 	memset(&it, 0, sizeof(it));
 	if ((r = cxv_subject_resolve_tx(v, ids, *name != '\0' ? 2 : 1,
 	    &it.subject_id, &created, why)) != CXV_OK)
@@ -337,81 +319,4 @@ cxv_campaign_show(struct cxv_vault *v, int64_t campaign_id,
 	sh.result = 1;
 	return cxv_store_campaign_items(cxv_vault_store(v), campaign_id, 1,
 	    show_item, &sh);
-}
-
-struct dnc {
-	uint8_t bidx[CXV_HASH_BYTES];
-	int listed, add;
-};
-
-static int
-dnc_locked(struct cxv_vault *v, void *arg)
-{
-	struct dnc *d = arg;
-	int r;
-
-	if (d->add)
-		r = cxv_store_dnc_add(cxv_vault_store(v), d->bidx, cxv_now_ms());
-	else {
-		r = cxv_store_dnc_has(cxv_vault_store(v), d->bidx);
-		d->listed = r == CXV_OK;
-		if (r == CXV_ERR_NOT_FOUND)
-			r = CXV_OK;
-	}
-	if (r != CXV_OK)
-		return r;
-	return cxv_vault_audit(v, d->add ? "dnc.add" : "dnc.check", "dnc", "-",
-	    "number");
-}
-
-int
-cxv_dnc_add_tx(struct cxv_vault *v, const char *number, const char **why)
-{
-	uint8_t bidx[CXV_HASH_BYTES];
-	int r;
-
-	if ((r = dnc_index(v, number, bidx, why)) != CXV_OK)
-		return r;
-	return cxv_store_dnc_add(cxv_vault_store(v), bidx, cxv_now_ms());
-}
-
-int
-cxv_dnc_add(struct cxv_vault *v, const char *number, const char **why)
-{
-	struct dnc d = { { 0 }, 0, 1 };
-	int r;
-
-	if ((r = dnc_index(v, number, d.bidx, why)) != CXV_OK)
-		return r;
-	return cxv_vault_in_txn(v, dnc_locked, &d);
-}
-
-int
-cxv_dnc_check(struct cxv_vault *v, const char *number, int *listed,
-    const char **why)
-{
-	struct dnc d = { { 0 }, 0, 0 };
-	int r;
-
-	*listed = 0;
-	if ((r = dnc_index(v, number, d.bidx, why)) != CXV_OK ||
-	    (r = cxv_vault_in_txn(v, dnc_locked, &d)) != CXV_OK)
-		return r;
-	*listed = d.listed;
-	return CXV_OK;
-}
-
-int
-cxv_dnc_listed(struct cxv_vault *v, const char *number, int *listed)
-{
-	uint8_t bidx[CXV_HASH_BYTES];
-	const char *why;
-	int r;
-
-	*listed = 0;
-	if ((r = dnc_index(v, number, bidx, &why)) != CXV_OK)
-		return r;
-	r = cxv_store_dnc_has(cxv_vault_store(v), bidx);
-	*listed = r == CXV_OK;
-	return r == CXV_ERR_NOT_FOUND ? CXV_OK : r;
 }

@@ -3,9 +3,8 @@
  * Outbound campaigns (R1.6): a campaign (name, state), its calling list
  * (name, number, up to 10 custom fields per entry, sealed under the
  * person's subject key) and its results, kept apart from the list so
- * that clearing one leaves the other. The do-not-call list holds blind
- * indexes only and is checked whenever an entry is added. Writes and
- * reads are audited.
+ * that clearing one leaves the other. Numbers on the do-not-call list
+ * (dnc.h) are refused. Writes and reads are audited.
  */
 #ifndef CXV_CAMPAIGN_H
 #define CXV_CAMPAIGN_H
@@ -69,19 +68,5 @@ struct cxv_campaign_view {
 };
 int cxv_campaign_show(struct cxv_vault *v, int64_t campaign_id,
     const struct cxv_campaign_view *view);
-
-/* Put a number on the do-not-call list (idempotent); audited. */
-int cxv_dnc_add(struct cxv_vault *v, const char *number,
-    const char **why /* OUT */);
-/* Put a number on the list inside the caller's transaction, unaudited. */
-int cxv_dnc_add_tx(struct cxv_vault *v, const char *number,
-    const char **why /* OUT */);
-/* *listed = 1 if the number is on the do-not-call list; audited. */
-int cxv_dnc_check(struct cxv_vault *v, const char *number,
-    int *listed /* OUT */, const char **why /* OUT */);
-
-/* Whether number is on the do-not-call list, unaudited (a find's part). */
-int cxv_dnc_listed(struct cxv_vault *v, const char *number,
-    int *listed /* OUT */);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "campaign.h"
+#include "dnc.h"
 #include "cmds.h"
 #include "err.h"
 #include "util.h"

@@ -12,7 +12,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "campaign.h"
+#include "dnc.h"
 #include "config.h"
 #include "content.h"
 #include "err.h"

@@ -12,7 +12,7 @@
 #include "fields.h"
 #include "keyring.h"
 #include "caps.h"
-#include "campaign.h"
+#include "dnc.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -839,6 +839,7 @@ by_identifier(void *ctx, enum cxv_ident_kind kind, const char *value)
 	struct records *rc = ctx;
 	struct cxv_record_ref dnc = { "dnc", 0, 0, -1 };
 	char ps[CXV_PSEUDONYM_LEN + 1];
+	const char *why;
 	int listed = 0, r;
 
 	if (kind == CXV_IDENT_NAME)
@@ -849,7 +850,7 @@ by_identifier(void *ctx, enum cxv_ident_kind kind, const char *value)
 		return r;
 	if (kind != CXV_IDENT_PHONE || strncmp(value, "ext:", 4) == 0)
 		return CXV_OK;
-	if ((r = cxv_dnc_listed(rc->v, value, &listed)) != CXV_OK)
+	if ((r = cxv_dnc_listed(rc->v, value, &listed, &why)) != CXV_OK)
 		return r;
 	return listed ? rc->fn(rc->ctx, &dnc) : CXV_OK;
 }
