@@ -3,7 +3,7 @@
 #include "api_int.h"
 #include "err.h"
 #include "view.h"
-#include "vmmail.h"
+#include "voicemail.h"
 
 static void
 show(struct call *c, int64_t user_id)
@@ -11,7 +11,7 @@ show(struct call *c, int64_t user_id)
 	json_t *doc = NULL;
 	int r;
 
-	if ((r = cxv_view_vmmail(c->v, user_id, &doc)) != CXV_OK)
+	if ((r = cxv_view_voicemail(c->v, user_id, &doc)) != CXV_OK)
 		api_fail(c, r, r == CXV_ERR_NOT_FOUND ? "no such user" : NULL);
 	else
 		api_reply(c, 200, doc);
@@ -22,19 +22,19 @@ static void
 change(struct call *c, int64_t user_id)
 {
 	static const char *const keys[] = { "mail", "delete_after_send", NULL };
-	struct cxv_vmmail_settings s;
+	struct cxv_voicemail_settings s;
 	int r;
 
 	if (api_keys(c, keys) != 0)
 		return;
-	if ((r = cxv_vmmail_get(c->v, user_id, &s)) != CXV_OK) {
+	if ((r = cxv_voicemail_get(c->v, user_id, &s)) != CXV_OK) {
 		api_fail(c, r, r == CXV_ERR_NOT_FOUND ? "no such user" : NULL);
 		return;
 	}
 	if (api_bool(c, "mail", &s.enabled) != 0 ||
 	    api_bool(c, "delete_after_send", &s.delete_after) != 0)
 		return;
-	if ((r = cxv_vmmail_set(c->v, user_id, &s)) != CXV_OK)
+	if ((r = cxv_voicemail_set(c->v, user_id, &s)) != CXV_OK)
 		api_fail(c, r, NULL);
 	else
 		show(c, user_id);

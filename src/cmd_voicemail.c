@@ -10,6 +10,7 @@
 #include "vault.h"
 #include "view.h"
 #include "vmmail.h"
+#include "voicemail.h"
 
 static int run(int argc, char **argv);
 
@@ -57,7 +58,7 @@ opt(void *ctx, int o, const char *arg)
 static int
 act(struct cxv_vault *v, const char *verb, const struct args *a)
 {
-	struct cxv_vmmail_settings s = { 0, 0 };
+	struct cxv_voicemail_settings s = { 0, 0 };
 	struct cxv_vmmail_report rep;
 	int64_t id = 0;
 	json_t *doc = NULL;
@@ -76,10 +77,10 @@ act(struct cxv_vault *v, const char *verb, const struct args *a)
 	if (strcmp(verb, "mail") == 0) {
 		s.enabled = a->on;
 		s.delete_after = a->del;
-		if ((r = cxv_vmmail_set(v, id, &s)) != CXV_OK)
+		if ((r = cxv_voicemail_set(v, id, &s)) != CXV_OK)
 			return cxv_cli_fail("voicemail mail", r, NULL, NULL);
 	}
-	if ((r = cxv_view_vmmail(v, id, &doc)) != CXV_OK)
+	if ((r = cxv_view_voicemail(v, id, &doc)) != CXV_OK)
 		return cxv_cli_fail("voicemail", r, NULL, "no such user");
 	return cxv_cli_print_json(doc);
 }

@@ -13,7 +13,7 @@
 #include <sodium.h>
 
 #include "err.h"
-#include "vmmail.h"
+#include "voicemail.h"
 #include "keyring.h"
 #include "store.h"
 #include "subject.h"
@@ -101,7 +101,7 @@ commit_row(struct cxv_vault *v, const struct cxv_content_row *row,
 	    (r = cxv_vault_audit(v, "content.create", "content", idstr,
 	    cxv_content_kind_name(row->kind))) == CXV_OK &&
 	    (row->kind != CXV_CONTENT_VOICEMAIL || user_id == 0 ||
-	    (r = cxv_vmmail_queue_tx(v, user_id, row->id)) == CXV_OK))
+	    (r = cxv_voicemail_queue_tx(v, user_id, row->id)) == CXV_OK))
 		r = cxv_store_commit(st);
 	if (r != CXV_OK)
 		cxv_store_rollback(st);

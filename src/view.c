@@ -23,7 +23,7 @@
 #include "subject.h"
 #include "user.h"
 #include "util.h"
-#include "vmmail.h"
+#include "voicemail.h"
 
 /* jansson frees without a size; the allocator knows it. */
 static void
@@ -605,11 +605,11 @@ outbox_doc(void *ctx, const struct cxv_outbox_row *r)
 	json_t *doc = json_pack("{s:I, s:o, s:i, s:o, s:o, s:s?, s:s}",
 	    "content", (json_int_t)r->content_id, "queued",
 	    cxv_view_time(r->queued_ms), "attempts", r->attempts, "next_try",
-	    r->sent_ms != 0 || r->attempts >= CXV_VMMAIL_ATTEMPTS ? json_null() :
+	    r->sent_ms != 0 || r->attempts >= CXV_VOICEMAIL_ATTEMPTS ? json_null() :
 	    cxv_view_time(r->next_ms), "sent", cxv_view_time(r->sent_ms),
 	    "last_error", r->last_error[0] != '\0' ? r->last_error : NULL,
 	    "state", r->sent_ms != 0 ? "sent" : r->attempts >=
-	    CXV_VMMAIL_ATTEMPTS ? "failed" : r->attempts > 0 ? "retrying" :
+	    CXV_VOICEMAIL_ATTEMPTS ? "failed" : r->attempts > 0 ? "retrying" :
 	    "queued");
 
 	return doc != NULL && json_array_append_new(ctx, doc) == 0 ? CXV_OK :
@@ -617,17 +617,17 @@ outbox_doc(void *ctx, const struct cxv_outbox_row *r)
 }
 
 int
-cxv_view_vmmail(struct cxv_vault *v, int64_t user_id, json_t **out)
+cxv_view_voicemail(struct cxv_vault *v, int64_t user_id, json_t **out)
 {
-	struct cxv_vmmail_settings s;
+	struct cxv_voicemail_settings s;
 	json_t *msgs = json_array();
 	int r;
 
 	*out = NULL;
 	if (msgs == NULL)
 		return CXV_ERR_NOMEM;
-	if ((r = cxv_vmmail_get(v, user_id, &s)) != CXV_OK ||
-	    (r = cxv_vmmail_list(v, user_id, outbox_doc, msgs)) != CXV_OK) {
+	if ((r = cxv_voicemail_get(v, user_id, &s)) != CXV_OK ||
+	    (r = cxv_voicemail_outbox(v, user_id, outbox_doc, msgs)) != CXV_OK) {
 		json_decref(msgs);
 		return r;
 	}

@@ -84,7 +84,7 @@ int cxv_view_subject(struct cxv_vault *v, int64_t id, json_t **out /* OUT */);
  * A user's voicemail to email (R4.3): the choice, and each message's
  * state (queued, attempts, next try, sent, last error code).
  */
-int cxv_view_vmmail(struct cxv_vault *v, int64_t user_id,
+int cxv_view_voicemail(struct cxv_vault *v, int64_t user_id,
     json_t **out /* OUT */);
 
 #endif

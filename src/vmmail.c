@@ -20,6 +20,7 @@
 #include "tls_client.h"
 #include "user.h"
 #include "util.h"
+#include "voicemail.h"
 #include "vault.h"
 
 #define BATCH		16		/* messages per run */
@@ -45,72 +46,6 @@ cxv_vmmail_config_check(const struct cxv_config *cfg, char *why,
 	else
 		return CXV_OK;
 	return CXV_ERR_INVALID;
-}
-
-int
-cxv_vmmail_get(struct cxv_vault *v, int64_t user_id,
-    struct cxv_vmmail_settings *out)
-{
-	struct cxv_store *st = cxv_vault_store(v);
-	int r;
-
-	out->enabled = out->delete_after = 0;
-	if ((r = cxv_store_user_get(st, user_id, NULL, NULL)) != CXV_OK)
-		return r;
-	return cxv_store_vm_mail_get(st, user_id, &out->enabled,
-	    &out->delete_after);
-}
-
-struct set_args {
-	int64_t user_id;
-	const struct cxv_vmmail_settings *s;
-};
-
-static int
-set_locked(struct cxv_vault *v, void *arg)
-{
-	const struct set_args *a = arg;
-	struct cxv_store *st = cxv_vault_store(v);
-	char id[24];
-	int r;
-
-	if ((r = cxv_store_user_get(st, a->user_id, NULL, NULL)) != CXV_OK ||
-	    (r = cxv_store_vm_mail_set(st, a->user_id, a->s->enabled,
-	    a->s->delete_after)) != CXV_OK)
-		return r;
-	snprintf(id, sizeof(id), "%lld", (long long)a->user_id);
-	return cxv_vault_audit(v, "voicemail.mail.set", "user", id,
-	    a->s->enabled ? (a->s->delete_after ? "on,delete_after" : "on") :
-	    "off");
-}
-
-int
-cxv_vmmail_set(struct cxv_vault *v, int64_t user_id,
-    const struct cxv_vmmail_settings *s)
-{
-	struct set_args a = { user_id, s };
-
-	return cxv_vault_in_txn(v, set_locked, &a);
-}
-
-int
-cxv_vmmail_queue_tx(struct cxv_vault *v, int64_t user_id, int64_t content_id)
-{
-	struct cxv_vmmail_settings s;
-	int r;
-
-	if ((r = cxv_vmmail_get(v, user_id, &s)) != CXV_OK || !s.enabled)
-		return r;
-	return cxv_store_outbox_add(cxv_vault_store(v), content_id, user_id,
-	    cxv_now_ms());
-}
-
-int
-cxv_vmmail_list(struct cxv_vault *v, int64_t user_id, cxv_store_outbox_fn fn,
-    void *ctx)
-{
-	return cxv_store_outbox_by_user(cxv_vault_store(v), user_id, 100, fn,
-	    ctx);
 }
 
 /* The user's email address (an internal read; the send is audited). */
@@ -357,7 +292,7 @@ deliver(struct cxv_vault *v, const struct cxv_outbox_row *row, int64_t now,
 {
 	struct cxv_content_reader *rd = NULL;
 	struct cxv_content_info info;
-	struct cxv_vmmail_settings set;
+	struct cxv_voicemail_settings set;
 	struct outcome o;
 	struct email e = { "" };
 	char code[CODE_MAX] = "gone";
@@ -366,7 +301,7 @@ deliver(struct cxv_vault *v, const struct cxv_outbox_row *row, int64_t now,
 	memset(&o, 0, sizeof(o));
 	o.row = *row;
 	o.row.attempts++;
-	if ((r = cxv_vmmail_get(v, row->user_id, &set)) != CXV_OK &&
+	if ((r = cxv_voicemail_get(v, row->user_id, &set)) != CXV_OK &&
 	    r != CXV_ERR_NOT_FOUND)
 		return r;
 	o.delete_after = set.delete_after;
@@ -386,7 +321,7 @@ deliver(struct cxv_vault *v, const struct cxv_outbox_row *row, int64_t now,
 	} else {
 		/* A message gone or its user erased will not come back. */
 		if (r == CXV_ERR_NOT_FOUND)
-			o.row.attempts = CXV_VMMAIL_ATTEMPTS;
+			o.row.attempts = CXV_VOICEMAIL_ATTEMPTS;
 		else if (strcmp(code, "gone") == 0)
 			snprintf(code, sizeof(code), "%s", cxv_errcode(r));
 		o.row.next_ms = now + pause_after(o.row.attempts);
@@ -429,7 +364,7 @@ cxv_vmmail_run(struct cxv_vault *v, int64_t now_ms,
 		return CXV_ERR_INVALID;
 	d.n = 0;
 	if ((r = cxv_store_outbox_due(cxv_vault_store(v), now_ms,
-	    CXV_VMMAIL_ATTEMPTS, BATCH, take_due, &d)) != CXV_OK)
+	    CXV_VOICEMAIL_ATTEMPTS, BATCH, take_due, &d)) != CXV_OK)
 		return r;
 	for (i = 0; i < d.n && r == CXV_OK; i++)
 		r = deliver(v, &d.rows[i], now_ms, rep);

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Voicemail to email (R4.3): a user who chose it gets each new voicemail
- * message as an email with the audio attached, over SMTP with STARTTLS
- * (smtp://, required) or implicit TLS (smtps://), the server's
- * certificate checked (tls_client.h); libcurl. The message can be
- * deleted once sent (the user's choice). A message that cannot be sent
- * is retried with a growing pause, up to CXV_VMMAIL_ATTEMPTS times; the
- * user sees each message's state. Sends and deletions are audited; the
+ * Voicemail to email (R4.3): a user who chose it (voicemail.h) gets
+ * each new voicemail message as an email with the audio attached, over
+ * SMTP with STARTTLS (smtp://, required) or implicit TLS (smtps://), the
+ * server's certificate checked (tls_client.h); libcurl. The message can
+ * be deleted once sent (the user's choice). A message that cannot be
+ * sent is retried with a growing pause, up to CXV_VOICEMAIL_ATTEMPTS
+ * times; the user sees each message's state. Sends and deletions are audited; the
  * log names error codes only.
  */
 #ifndef CXV_VMMAIL_H
@@ -15,36 +15,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store.h"
-
 struct cxv_vault;
 struct cxv_config;
-
-#define CXV_VMMAIL_ATTEMPTS	12	/* 1 min, doubling to 1 h: ~7 h */
-
-struct cxv_vmmail_settings {
-	int enabled;
-	int delete_after;		/* delete the message once mailed */
-};
 
 /* Check cfg's mail settings (at server start): INVALID with why. */
 int cxv_vmmail_config_check(const struct cxv_config *cfg, char *why,
     size_t whylen);
-
-/* NOT_FOUND if there is no such user. */
-int cxv_vmmail_get(struct cxv_vault *v, int64_t user_id,
-    struct cxv_vmmail_settings *out /* OUT */);
-/* Audited; NOT_FOUND if there is no such user. */
-int cxv_vmmail_set(struct cxv_vault *v, int64_t user_id,
-    const struct cxv_vmmail_settings *s);
-
-/* Inside the transaction that stores a user's voicemail message. */
-int cxv_vmmail_queue_tx(struct cxv_vault *v, int64_t user_id,
-    int64_t content_id);
-
-/* A user's messages and their state, newest first (at most 100). */
-int cxv_vmmail_list(struct cxv_vault *v, int64_t user_id,
-    cxv_store_outbox_fn fn, void *ctx);
 
 struct cxv_vmmail_report {
 	int sent, failed;		/* failed: will be retried, or gave up */
