@@ -10,7 +10,6 @@
 
 #include "err.h"
 #include "keyring.h"
-#include "retention.h"
 #include "caps.h"
 #include "util.h"
 

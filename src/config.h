@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "net.h"
-#include "retention.h"
+#include "policy.h"
 
 #define CXV_SALT_BYTES	16
 

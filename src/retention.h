@@ -19,42 +19,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-/* What retention sweeps: one policy per category. */
-enum cxv_ret_category {
-	CXV_RET_INTERACTIONS,		/* with their trails, items, content */
-	CXV_RET_RECORDINGS,		/* content, by kind */
-	CXV_RET_VOICEMAIL,
-	CXV_RET_GREETINGS,
-	CXV_RET_TRANSCRIPTS,		/* chat and SMS */
-	CXV_RET_EMAIL,
-	CXV_RET_CASE_NOTES,
-	CXV_RET_PHOTOS,
-	CXV_RET_CALL_LOGS,
-	CXV_RET_CAMPAIGN_RESULTS,
-	CXV_RET_STATISTICS,		/* R6.9 */
-	CXV_RET_CHARGES,
-	CXV_RET_AUDIT,
-	CXV_RET__COUNT
-};
-
-enum cxv_ret_method {
-	CXV_RET_NONE,			/* kept */
-	CXV_RET_DELETE,
-	CXV_RET_BACKUP_AND_DELETE,	/* archived (encrypted), then deleted */
-};
-
-struct cxv_ret_policy {
-	enum cxv_ret_method method;
-	int days;			/* kept this long */
-};
-
-/* "interactions", "recordings", ...; NULL if out of range. */
-const char *cxv_ret_category_name(int c);
-/* The category of a name; -1 if unknown. */
-int cxv_ret_category_parse(const char *name);
-/* A policy as written: "none", "30 delete", "365 backup-and-delete". */
-int cxv_ret_policy_parse(const char *text, struct cxv_ret_policy *out /* OUT */);
-void cxv_ret_policy_text(const struct cxv_ret_policy *p, char out[48]);
+#include "policy.h"
 
 /* What one run did (or, dry, would do) per category. */
 struct cxv_ret_count {

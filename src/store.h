@@ -625,6 +625,27 @@ int cxv_store_user_anonymize(struct cxv_store *st, int64_t user_id,
     size_t len, cxv_store_file_fn fn, void *ctx);
 
 /*
+ * What retention sweeps (policy.h, retention.h): one policy per
+ * category, each mapped to its table by the store (store_maint.c).
+ */
+enum cxv_ret_category {
+	CXV_RET_INTERACTIONS,		/* with their trails, items, content */
+	CXV_RET_RECORDINGS,		/* content, by kind */
+	CXV_RET_VOICEMAIL,
+	CXV_RET_GREETINGS,
+	CXV_RET_TRANSCRIPTS,		/* chat and SMS */
+	CXV_RET_EMAIL,
+	CXV_RET_CASE_NOTES,
+	CXV_RET_PHOTOS,
+	CXV_RET_CALL_LOGS,
+	CXV_RET_CAMPAIGN_RESULTS,
+	CXV_RET_STATISTICS,		/* R6.9 */
+	CXV_RET_CHARGES,
+	CXV_RET_AUDIT,
+	CXV_RET__COUNT
+};
+
+/*
  * Retention (retention.h): the records of category cat (an enum
  * cxv_ret_category) older than before_ms. ret_expired gives up to cap
  * ids, oldest first, of those no legal hold keeps (for the audit trail:

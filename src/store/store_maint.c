@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Maintenance of the SQLite store: retention sweeps (retention.h), their
+ * Maintenance of the SQLite store: retention sweeps (policy.h), their
  * archive database, online snapshots for backups, and the lists a
  * restore needs. The table and column names in the SQL built here all
  * come from the constant table below, never from input.
@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "err.h"
-#include "retention.h"
 #include "store_int.h"
 
 /* Where a category lives: table, key, time column, content kinds. */
