@@ -278,13 +278,13 @@ api_user_anonymize(struct call *c)
 static int
 collect_request(void *ctx, const struct cxv_request_row *row)
 {
-	return api_collect(ctx, cxv_view_request(row));
+	return api_collect(ctx, cxv_request_view(row));
 }
 
 static int
 take_request(void *ctx, const struct cxv_request_row *row)
 {
-	return (*(json_t **)ctx = cxv_view_request(row)) != NULL ? CXV_OK :
+	return (*(json_t **)ctx = cxv_request_view(row)) != NULL ? CXV_OK :
 	    CXV_ERR_NOMEM;
 }
 

@@ -60,7 +60,7 @@ opt(void *ctx, int o, const char *arg)
 static int
 print_request(void *ctx, const struct cxv_request_row *row)
 {
-	return cxv_cli_print_doc(ctx, cxv_view_request(row));
+	return cxv_cli_print_doc(ctx, cxv_request_view(row));
 }
 
 static int

@@ -6,10 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "erase.h"
 #include "err.h"
 #include "util.h"
 #include "vault.h"
+#include "view.h"
 
 static const char *const status_names[CXV_REQUEST_STATUS__COUNT] = {
 	"pending", "rejected", "executed",
@@ -186,4 +189,22 @@ cxv_request_get(struct cxv_vault *v, int64_t id, cxv_store_request_fn fn,
     void *ctx)
 {
 	return cxv_store_request_get(cxv_vault_store(v), id, fn, ctx);
+}
+
+json_t *
+cxv_request_view(const struct cxv_request_row *row)
+{
+	json_error_t err;
+	json_t *receipt = *row->receipt ? json_loads(row->receipt, 0, &err) :
+	    json_null();
+
+	return json_pack("{s:I, s:I, s:I, s:o, s:s, s:s, s:o, s:o, s:s*, s:o}",
+	    "request", (json_int_t)row->id, "subject",
+	    (json_int_t)row->subject_id, "requester", (json_int_t)row->requester,
+	    "filed", cxv_view_time(row->filed_ms), "reason", row->ground,
+	    "status", cxv_request_status_name(row->status), "decided_by",
+	    row->decided_by ? json_integer(row->decided_by) : json_null(),
+	    "decided", cxv_view_time(row->decided_ms), "refusal",
+	    *row->decision ? row->decision : NULL, "receipt",
+	    receipt != NULL ? receipt : json_null());
 }

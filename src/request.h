@@ -23,6 +23,10 @@ enum cxv_request_status {
 const char *cxv_request_status_name(int status);
 int cxv_request_status_parse(const char *name, int *status /* OUT */);
 
+/* An erasure request with its decision and receipt, as JSON (R9.4). */
+struct json_t;
+struct json_t *cxv_request_view(const struct cxv_request_row *row);
+
 /*
  * Why an erasure is refused (GDPR Art. 17(3), and practice):
  * "identity_not_verified", "legal_hold", "legal_obligation",

@@ -19,7 +19,6 @@
 #include "json_out.h"
 #include "keyring.h"
 #include "profile.h"
-#include "request.h"
 #include "subject.h"
 #include "user.h"
 #include "util.h"
@@ -515,24 +514,6 @@ cxv_view_audit_row(const struct cxv_audit_row *row)
 	    (json_int_t)row->seq, "time", cxv_view_time(row->ts_ms), "actor",
 	    row->actor, "action", row->action, "object_type", row->object_type,
 	    "object_id", row->object_id, "fields", row->fields, "hash", hash);
-}
-
-json_t *
-cxv_view_request(const struct cxv_request_row *row)
-{
-	json_error_t err;
-	json_t *receipt = *row->receipt ? json_loads(row->receipt, 0, &err) :
-	    json_null();
-
-	return json_pack("{s:I, s:I, s:I, s:o, s:s, s:s, s:o, s:o, s:s*, s:o}",
-	    "request", (json_int_t)row->id, "subject",
-	    (json_int_t)row->subject_id, "requester", (json_int_t)row->requester,
-	    "filed", cxv_view_time(row->filed_ms), "reason", row->ground,
-	    "status", cxv_request_status_name(row->status), "decided_by",
-	    row->decided_by ? json_integer(row->decided_by) : json_null(),
-	    "decided", cxv_view_time(row->decided_ms), "refusal",
-	    *row->decision ? row->decision : NULL, "receipt",
-	    receipt != NULL ? receipt : json_null());
 }
 
 int64_t

@@ -63,8 +63,6 @@ int cxv_view_campaign(struct cxv_vault *v, int64_t id, json_t **out /* OUT */);
 
 json_t *cxv_view_audit_row(const struct cxv_audit_row *row);
 
-/* An erasure request with its decision and receipt (R9.4). */
-json_t *cxv_view_request(const struct cxv_request_row *row);
 
 /* One of a person's records (R9.1): store, id, time, media. */
 json_t *cxv_view_record(int64_t subject, const struct cxv_record_ref *ref);
