@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cdr.h"
+#include "cdr_format.h"
 #include "err.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cdr.h"
+#include "cdr_format.h"
 #include "err.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -18,6 +18,7 @@
 #include "campaign.h"
 #include "dnc.h"
 #include "cdr.h"
+#include "cdr_format.h"
 #include "charge.h"
 #include "contact.h"
 #include "err.h"

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A call detail record as a platform wrote it (R1.3, R10.1), parsed but
- * not yet stored: the parsers of each format (cdr_asterisk.c, ...) fill
- * it, interaction.c stores it. Pure data, no vault access; the strings
+ * not yet stored: the parsers of each format (cdr_format.h) fill it,
+ * interaction.c stores it. Pure data, no vault access; the strings
  * live inside the struct, so one struct is one record.
  */
 #ifndef CXV_CDR_H
@@ -43,31 +43,5 @@ int cxv_cdr_add_field(struct cxv_cdr *c, const char *name, const char *value);
 
 /* Answer and end, when set, not before the start or each other. */
 int cxv_cdr_check_times(const struct cxv_cdr *c, const char **why /* OUT */);
-
-/*
- * Parse one line of Asterisk cdr_csv Master.csv (16 columns, or 18 with
- * loguniqueid/loguserfield): accountcode, src, dst, dcontext, clid,
- * channel, dstchannel, lastapp, lastdata, start, answer, end, duration,
- * billsec, disposition, amaflags, uniqueid, userfield. Times are UTC
- * ("usegmtime=yes"). Returns CXV_OK, or CXV_ERR_INVALID / TOO_LARGE with
- * a static reason in *why that never quotes the line.
- */
-int cxv_cdr_parse_asterisk(const char *line, size_t len, struct cxv_cdr *out,
-    const char **why /* OUT */);
-
-/*
- * Parse one FreeSWITCH mod_json_cdr document (len bytes of JSON): the
- * "variables" object gives uuid, caller_id_number/name,
- * destination_number, start/answer/end_epoch, billsec, hangup_cause
- * (values may be URL-encoded, as encode-values=true writes them);
- * callflow's caller_profile fills numbers the variables lack.
- */
-int cxv_cdr_parse_freeswitch(const char *buf, size_t len, struct cxv_cdr *out,
-    const char **why /* OUT */);
-
-/* The same from a document already parsed by jansson. */
-struct json_t;
-int cxv_cdr_from_freeswitch(const struct json_t *doc, struct cxv_cdr *out,
-    const char **why /* OUT */);
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Asterisk cdr_csv (Master.csv) lines into struct cxv_cdr, with libcsv. */
-#include "cdr.h"
+#include "cdr_format.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "cdr.h"
 #include "csv_line.h"
 #include "err.h"
 #include "util.h"

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* FreeSWITCH mod_json_cdr documents into struct cxv_cdr, with jansson. */
-#include "cdr.h"
+#include "cdr_format.h"
 
 #include <string.h>
 
 #include <jansson.h>
 
+#include "cdr.h"
 #include "err.h"
 #include "util.h"
 

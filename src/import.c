@@ -13,6 +13,7 @@
 #include "campaign.h"
 #include "caps.h"
 #include "cdr.h"
+#include "cdr_format.h"
 #include "csv_line.h"
 #include "fields.h"
 #include "err.h"

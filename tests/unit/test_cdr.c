@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "cdr.h"
+#include "cdr_format.h"
 #include "err.h"
 #include "fields.h"
 

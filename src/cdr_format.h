@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The platforms' CDR formats (R10.1): one parser per format, each
+ * filling a struct cxv_cdr (cdr.h) from one record as the platform
+ * wrote it. Pure functions of their input; thread-safe.
+ */
+#ifndef CXV_CDR_FORMAT_H
+#define CXV_CDR_FORMAT_H
+
+#include <stddef.h>
+
+struct cxv_cdr;
+
+/*
+ * Parse one line of Asterisk cdr_csv Master.csv (16 columns, or 18 with
+ * loguniqueid/loguserfield): accountcode, src, dst, dcontext, clid,
+ * channel, dstchannel, lastapp, lastdata, start, answer, end, duration,
+ * billsec, disposition, amaflags, uniqueid, userfield. Times are UTC
+ * ("usegmtime=yes"). Returns CXV_OK, or CXV_ERR_INVALID / TOO_LARGE with
+ * a static reason in *why that never quotes the line.
+ */
+int cxv_cdr_parse_asterisk(const char *line, size_t len, struct cxv_cdr *out,
+    const char **why /* OUT */);
+
+/*
+ * Parse one FreeSWITCH mod_json_cdr document (len bytes of JSON): the
+ * "variables" object gives uuid, caller_id_number/name,
+ * destination_number, start/answer/end_epoch, billsec, hangup_cause
+ * (values may be URL-encoded, as encode-values=true writes them);
+ * callflow's caller_profile fills numbers the variables lack.
+ */
+int cxv_cdr_parse_freeswitch(const char *buf, size_t len, struct cxv_cdr *out,
+    const char **why /* OUT */);
+
+/* The same from a document already parsed by jansson. */
+struct json_t;
+int cxv_cdr_from_freeswitch(const struct json_t *doc, struct cxv_cdr *out,
+    const char **why /* OUT */);
+
+#endif
