@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Inside the API: one call's state and the helpers handlers share
- * (src/api.c), and the handlers of each group of routes (src/api_*.c).
+ * Inside the API: one call's state, the helpers handlers share
+ * (api_call.c), and the handlers of each group of routes (api_*.c),
+ * which the route table of api.c names.
  * Not for use outside src/api*.c.
  */
 #ifndef CXV_API_INT_H
 #define CXV_API_INT_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,9 +19,38 @@
 #include "http.h"
 #include "profile.h"
 
-struct cxv_api;
+struct call;
 struct cxv_cdr;
-struct route;
+
+/* The API over a pool of vault handles (api.h). */
+struct cxv_api {
+	struct cxv_vault **v;
+	/*
+	 * A CDR buffer per handle: locked and guarded like any record in
+	 * clear, allocated once (sodium_malloc per request costs four
+	 * system calls and a TLB shootdown on every core).
+	 */
+	struct cxv_cdr *cdr;
+	int *busy;
+	size_t n;
+	pthread_mutex_t mu;
+	size_t body_max;
+	void (*on_config)(void *ctx);
+	void *on_config_ctx;
+};
+
+typedef void (*handler_fn)(struct call *c);
+
+/* What a route's body is: none, a JSON object, bytes, a stream. */
+enum body { B_NONE, B_JSON, B_RAW, B_STREAM };
+
+struct route {
+	const char *method;
+	const char *path;
+	int perm, alt;
+	enum body body;
+	handler_fn fn;
+};
 
 /* One request: route, path ids, principal, the vault while it runs. */
 struct call {
@@ -36,8 +67,6 @@ struct call {
 	char target[256];		/* for the access log (redacted) */
 	void (*stream_free)(void *stream);
 };
-
-typedef void (*handler_fn)(struct call *c);
 
 /* Responses: the first one set wins; every helper takes its argument. */
 void api_reply(struct call *c, unsigned status, json_t *doc);
