@@ -11,9 +11,9 @@
 
 #include <sodium.h>
 
+#include "base/err.h"
 #include "bench.h"
-#include "err.h"
-#include "keyring.h"
+#include "core/keyring.h"
 
 /* MB/s of n operations on len bytes taking secs. */
 static double

@@ -18,14 +18,14 @@
 
 #include <sodium.h>
 
-#include "content.h"
-#include "erase.h"
+#include "base/err.h"
 #include "bench.h"
 #include "cdr_gen.h"
-#include "err.h"
-#include "import.h"
-#include "interaction.h"
-#include "vault.h"
+#include "ingest/import.h"
+#include "records/content.h"
+#include "records/interaction.h"
+#include "records/vault.h"
+#include "rights/erase.h"
 
 #define RECORDS	100
 #define CONTENT	(10 * 1024 * 1024)

@@ -15,12 +15,12 @@
 
 #include <sodium.h>
 
+#include "base/err.h"
 #include "bench.h"
 #include "cdr_gen.h"
-#include "err.h"
-#include "import.h"
-#include "subject.h"
-#include "vault.h"
+#include "ingest/import.h"
+#include "records/subject.h"
+#include "records/vault.h"
 
 #define CHUNK	1000000L	/* CDRs generated per temporary file */
 

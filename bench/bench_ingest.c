@@ -23,11 +23,11 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "base/err.h"
 #include "bench.h"
 #include "cdr_gen.h"
-#include "err.h"
-#include "import.h"
-#include "vault.h"
+#include "ingest/import.h"
+#include "records/vault.h"
 
 static double
 raw_insert(const char *path, long rows, long callers, enum bench_order order)

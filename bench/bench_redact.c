@@ -19,7 +19,7 @@
 #include <sodium.h>
 
 #include "bench.h"
-#include "redact.h"
+#include "core/redact.h"
 
 #define LINE_MAX_	512
 #define ITEM_MAX	96	/* an item as written */

@@ -19,12 +19,12 @@
 
 #include <sodium.h>
 
+#include "base/err.h"
 #include "bench.h"
-#include "config.h"
-#include "err.h"
-#include "retention.h"
-#include "subject.h"
-#include "vault.h"
+#include "core/config.h"
+#include "records/subject.h"
+#include "records/vault.h"
+#include "rights/retention.h"
 
 #define PROBES_MAX	200000
 

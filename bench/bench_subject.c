@@ -14,13 +14,13 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "base/err.h"
 #include "bench.h"
-#include "err.h"
-#include "ident.h"
-#include "keyring.h"
-#include "store.h"
-#include "subject.h"
-#include "vault.h"
+#include "core/ident.h"
+#include "core/keyring.h"
+#include "records/subject.h"
+#include "records/vault.h"
+#include "store/store.h"
 
 #define LOOKUPS	20000
 

@@ -22,16 +22,16 @@
 #include <gnutls/gnutls.h>
 #include <jansson.h>
 
-#include "api.h"
-#include "auth.h"
-#include "caps.h"
-#include "err.h"
-#include "http.h"
-#include "profile.h"
-#include "tls.h"
-#include "tls_client.h"
-#include "user.h"
-#include "vault.h"
+#include "api/api.h"
+#include "api/auth.h"
+#include "base/caps.h"
+#include "base/err.h"
+#include "core/tls.h"
+#include "net/http.h"
+#include "net/tls_client.h"
+#include "records/profile.h"
+#include "records/user.h"
+#include "records/vault.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cdr.h"
-#include "cdr_format.h"
-#include "err.h"
+#include "base/err.h"
+#include "ingest/cdr_format.h"
+#include "records/cdr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

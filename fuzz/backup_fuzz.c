@@ -13,10 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "archive.h"
-#include "backup.h"
-#include "err.h"
-#include "keyring.h"
+#include "base/err.h"
+#include "core/archive.h"
+#include "core/keyring.h"
+#include "rights/backup.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

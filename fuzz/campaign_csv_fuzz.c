@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "campaign.h"
-#include "caps.h"
-#include "err.h"
-#include "import.h"
-#include "vault.h"
+#include "base/caps.h"
+#include "base/err.h"
+#include "ingest/import.h"
+#include "records/campaign.h"
+#include "records/vault.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -7,11 +7,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "caps.h"
-#include "config.h"
-#include "err.h"
-#include "ldapauth.h"
-#include "vmmail.h"
+#include "base/caps.h"
+#include "base/err.h"
+#include "core/config.h"
+#include "net/ldapauth.h"
+#include "net/vmmail.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
-#include "ident.h"
+#include "base/err.h"
+#include "core/ident.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

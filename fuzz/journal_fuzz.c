@@ -14,12 +14,12 @@
 
 #include <sodium.h>
 
-#include "audit.h"
-#include "err.h"
-#include "journal.h"
-#include "keyring.h"
-#include "store.h"
-#include "util.h"
+#include "base/err.h"
+#include "base/util.h"
+#include "core/audit.h"
+#include "core/journal.h"
+#include "core/keyring.h"
+#include "store/store.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

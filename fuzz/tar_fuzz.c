@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
-#include "net.h"
-#include "tar.h"
+#include "base/err.h"
+#include "base/netaddr.h"
+#include "base/tar.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

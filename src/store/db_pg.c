@@ -11,7 +11,7 @@
  * the values of a failed statement. Only the SQLSTATE class decides the
  * error.
  */
-#include "db.h"
+#include "store/db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +20,8 @@
 #include <libpq-fe.h>
 #include <sodium.h>
 
-#include "caps.h"
-#include "err.h"
+#include "base/caps.h"
+#include "base/err.h"
 
 #define BYTEA_OID	17
 #define INT8_OID	20

@@ -5,7 +5,7 @@
  * one writer at a time, checkpoints after commits, the schema version in
  * PRAGMA user_version.
  */
-#include "db.h"
+#include "store/db.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,8 +19,8 @@
 
 #include <sqlite3.h>
 
-#include "caps.h"
-#include "err.h"
+#include "base/caps.h"
+#include "base/err.h"
 
 /*
  * Forward migrations; migration i takes the schema from version i to i+1.

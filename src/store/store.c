@@ -5,7 +5,7 @@
  * speak, statements prepared once per connection and reused, schema
  * migrations in order.
  */
-#include "store.h"
+#include "store/store.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "err.h"
-#include "store_int.h"
+#include "base/err.h"
+#include "store/store_int.h"
 
 enum stmt_id {
 	S_META_GET, S_META_SET,

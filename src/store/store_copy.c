@@ -7,13 +7,13 @@
  * order does not matter. The table names below are constants, never
  * input.
  */
-#include "store.h"
+#include "store/store.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "err.h"
-#include "store_int.h"
+#include "base/err.h"
+#include "store/store_int.h"
 
 /* Every table, parents before the rows that refer to them. */
 static const char *const tables[] = {

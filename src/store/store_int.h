@@ -6,7 +6,7 @@
 #ifndef CXV_STORE_INT_H
 #define CXV_STORE_INT_H
 
-#include "db.h"
+#include "store/db.h"
 
 struct cxv_store;
 

@@ -3,12 +3,12 @@
  * Voicemail to email in the SQLite store: settings, outbox (store.h);
  * and a user's status, which the same administration pages change.
  */
-#include "store.h"
+#include "store/store.h"
 
 #include <string.h>
 
-#include "err.h"
-#include "store_int.h"
+#include "base/err.h"
+#include "store/store_int.h"
 
 /* Step s with no rows expected; finalize it. */
 static int

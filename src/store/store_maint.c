@@ -5,14 +5,14 @@
  * restore needs. The table and column names in the SQL built here all
  * come from the constant table below, never from input.
  */
-#include "store.h"
+#include "store/store.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "err.h"
-#include "store_int.h"
+#include "base/err.h"
+#include "store/store_int.h"
 
 /* Where a category lives: table, key, time column, content kinds. */
 struct ret_table {

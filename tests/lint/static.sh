@@ -15,7 +15,7 @@ else
 	echo "$out" | sed 's/^/# /'
 	fail=1
 fi
-if out=$(clang-tidy --quiet -p "$build" src/*.c src/store/*.c 2>&1); then
+if out=$(clang-tidy --quiet -p "$build" src/*/*.c 2>&1); then
 	echo "ok 2 - clang-tidy clean"
 else
 	echo "not ok 2 - clang-tidy clean"

@@ -14,8 +14,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "api.h"
-#include "profile.h"
+#include "api/api.h"
+#include "records/profile.h"
 
 static const char *
 perm_text(int perm)

@@ -12,11 +12,11 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "audit.h"
-#include "caps.h"
-#include "err.h"
-#include "keyring.h"
-#include "store.h"
+#include "base/caps.h"
+#include "base/err.h"
+#include "core/audit.h"
+#include "core/keyring.h"
+#include "store/store.h"
 
 struct fx {
 	char dir[32];

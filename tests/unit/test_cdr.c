@@ -10,10 +10,10 @@
 
 #include <cmocka.h>
 
-#include "cdr.h"
-#include "cdr_format.h"
-#include "err.h"
-#include "fields.h"
+#include "base/err.h"
+#include "base/fields.h"
+#include "ingest/cdr_format.h"
+#include "records/cdr.h"
 
 static struct cxv_cdr cdr;
 

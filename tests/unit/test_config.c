@@ -10,9 +10,9 @@
 
 #include <cmocka.h>
 
-#include "caps.h"
-#include "config.h"
-#include "err.h"
+#include "base/caps.h"
+#include "base/err.h"
+#include "core/config.h"
 
 static int
 parse(const char *text, struct cxv_config *cfg, char *why, size_t whylen)

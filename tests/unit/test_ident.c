@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "err.h"
-#include "ident.h"
+#include "base/err.h"
+#include "core/ident.h"
 
 struct ncase {
 	enum cxv_ident_kind kind;

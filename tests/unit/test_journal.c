@@ -18,13 +18,13 @@
 
 #include <cmocka.h>
 
-#include "audit.h"
-#include "caps.h"
-#include "err.h"
-#include "journal.h"
-#include "keyring.h"
-#include "store.h"
-#include "util.h"
+#include "base/caps.h"
+#include "base/err.h"
+#include "base/util.h"
+#include "core/audit.h"
+#include "core/journal.h"
+#include "core/keyring.h"
+#include "store/store.h"
 
 struct fx {
 	char dir[32];

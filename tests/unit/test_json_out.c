@@ -16,9 +16,9 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "buf.h"
-#include "err.h"
-#include "json_out.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/json_out.h"
 
 /* doc (taken) written by both; they must agree. */
 static void

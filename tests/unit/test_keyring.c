@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "err.h"
-#include "keyring.h"
+#include "base/err.h"
+#include "core/keyring.h"
 
 struct fixture {
 	struct cxv_keyring *kr;

@@ -11,9 +11,9 @@
 
 #include <cmocka.h>
 
-#include "err.h"
-#include "log.h"
-#include "util.h"
+#include "base/err.h"
+#include "base/util.h"
+#include "core/log.h"
 
 static char logpath[64];
 

@@ -18,11 +18,11 @@
 
 #include <cmocka.h>
 
-#include "audit.h"
-#include "config.h"
-#include "err.h"
-#include "maint.h"
-#include "vault.h"
+#include "base/err.h"
+#include "core/audit.h"
+#include "core/config.h"
+#include "records/vault.h"
+#include "rights/maint.h"
 
 #define DAY	86400000LL
 

@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "err.h"
-#include "password.h"
+#include "base/err.h"
+#include "core/password.h"
 
 static int
 check(const char *pw, const char *const *personal, size_t n)

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "redact.h"
+#include "core/redact.h"
 
 struct tcase {
 	const char *in, *out;

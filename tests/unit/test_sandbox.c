@@ -21,8 +21,8 @@
 
 #include <cmocka.h>
 
-#include "err.h"
-#include "sandbox.h"
+#include "base/err.h"
+#include "net/sandbox.h"
 
 /* What a child reports through its exit status. */
 enum { CHILD_OK = 0, CHILD_BAD = 1 };

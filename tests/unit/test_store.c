@@ -18,9 +18,9 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
-#include "err.h"
-#include "store.h"
-#include "util.h"
+#include "base/err.h"
+#include "base/util.h"
+#include "store/store.h"
 
 struct fx {
 	char dir[32];

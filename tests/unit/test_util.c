@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "err.h"
-#include "util.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/util.h"
 
 static void
 test_strtonum(void **state)

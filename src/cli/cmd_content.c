@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cxvault content get: read back a sealed recording or transcript. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "cli/cmds.h"
+#include "records/content.h"
+#include "records/vault.h"
+
+static int run(int argc, char **argv);
+
+const struct cxv_cmd cxv_cmd_content = {
+	"content",
+	"read back recordings, voicemail and transcripts",
+	"cxvault content get [--data DIR] ID --out FILE|-",
+	"  get  open content ID and write it to FILE (created 0600; an existing\n"
+	"       file is refused) or to standard output with '-'. The read is\n"
+	"       audited before any byte is written. If the sealed file was\n"
+	"       altered, exit 1 and FILE is not left behind.",
+	run,
+};
+
+static int
+out_opt(void *ctx, int o, const char *arg)
+{
+	if (o != 'o')
+		return CXV_EXIT_USAGE;
+	*(const char **)ctx = arg;
+	return -1;
+}
+
+/* Write to path.part, then rename: a failed read leaves no file. */
+static int
+get_to_file(struct cxv_vault *v, int64_t id, const char *path)
+{
+	char part[PATH_MAX];
+	FILE *f;
+	int fd, r;
+
+	if ((size_t)snprintf(part, sizeof(part), "%s.part", path) >=
+	    sizeof(part))
+		return CXV_ERR_TOO_LARGE;
+	if (access(path, F_OK) == 0)
+		return CXV_ERR_EXISTS;
+	fd = open(part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd < 0)
+		return errno == EEXIST ? CXV_ERR_EXISTS : CXV_ERR_IO;
+	if ((f = fdopen(fd, "wb")) == NULL) {
+		close(fd);
+		(void)unlink(part);
+		return CXV_ERR_IO;
+	}
+	r = cxv_content_get(v, id, f);
+	if (fclose(f) != 0 && r == CXV_OK)
+		r = CXV_ERR_IO;
+	if (r == CXV_OK && rename(part, path) != 0)
+		r = CXV_ERR_IO;
+	if (r != CXV_OK)
+		(void)unlink(part);
+	return r;
+}
+
+static int
+run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		CXV_CLI_COMMON_OPTIONS
+	};
+	struct cxv_vault *v = NULL;
+	struct cxv_cli_args a;
+	const char *out = NULL;
+	int64_t id = 0;
+	int r;
+
+	if (argc < 2 || strcmp(argv[1], "get") != 0) {
+		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
+			return cxv_cli_help(&cxv_cmd_content);
+		return cxv_cli_usage_error(&cxv_cmd_content, "expected get");
+	}
+	if ((r = cxv_cli_parse(&cxv_cmd_content, argc - 1, argv + 1, opts,
+	    out_opt, &out, &a)) != -1)
+		return r;
+	if (a.npos != 1 || out == NULL)
+		return cxv_cli_usage_error(&cxv_cmd_content,
+		    "give one content id and --out FILE|-");
+	if ((r = cxv_cli_parse_id(&cxv_cmd_content, a.pos[0], &id)) != -1)
+		return r;
+	if ((r = cxv_cli_open(a.dir, &v)) != CXV_EXIT_OK)
+		return r;
+	r = strcmp(out, "-") == 0 ? cxv_content_get(v, id, stdout) :
+	    get_to_file(v, id, out);
+	cxv_vault_close(v);
+	if (r != CXV_OK) {
+		cxv_cli_error("content get", "%s", r == CXV_ERR_NOT_FOUND ?
+		    "no such content" : r == CXV_ERR_CRYPTO ?
+		    "sealed content failed authentication (altered or "
+		    "truncated)" : r == CXV_ERR_EXISTS ?
+		    "output file exists; refusing to overwrite it" :
+		    cxv_strerror(r));
+		return CXV_EXIT_FAIL;
+	}
+	return CXV_EXIT_OK;
+}

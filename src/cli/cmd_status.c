@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cxvault status: what a vault holds, as one JSON object. */
+#include <stdio.h>
+
+#include "base/err.h"
+#include "cli/cmds.h"
+#include "core/config.h"
+#include "records/vault.h"
+
+static int run(int argc, char **argv);
+
+const struct cxv_cmd cxv_cmd_status = {
+	"status",
+	"show what a vault holds",
+	"cxvault status [--data DIR]",
+	"Print the vault's schema version, key source and counts as JSON.",
+	run,
+};
+
+static int
+run(int argc, char **argv)
+{
+	static const struct option opts[] = { CXV_CLI_COMMON_OPTIONS };
+	struct cxv_vault_stats stats;
+	struct cxv_vault *v = NULL;
+	struct cxv_cli_args a;
+	int r;
+
+	if ((r = cxv_cli_parse(&cxv_cmd_status, argc, argv, opts, NULL, NULL,
+	    &a)) != -1)
+		return r;
+	if (a.npos != 0)
+		return cxv_cli_usage_error(&cxv_cmd_status, "unexpected argument");
+	if ((r = cxv_cli_open(a.dir, &v)) != CXV_EXIT_OK)
+		return r;
+	if ((r = cxv_vault_stats(v, &stats)) != CXV_OK) {
+		cxv_cli_error("status", "%s", cxv_strerror(r));
+		cxv_vault_close(v);
+		return CXV_EXIT_FAIL;
+	}
+	r = cxv_cli_print_json(json_pack("{s:i, s:s, s:I, s:I, s:I}",
+	    "schema_version", stats.schema_version,
+	    "key_source", cxv_vault_config(v)->key_source ==
+	    CXV_KEY_SOURCE_FILE ? "file" : "passphrase",
+	    "subjects", (json_int_t)stats.subjects,
+	    "interactions", (json_int_t)stats.interactions,
+	    "audit_entries", (json_int_t)stats.audit_entries));
+	cxv_vault_close(v);
+	return r;
+}

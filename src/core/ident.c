@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Normalization of subject identifiers; see ident.h. */
+#include "core/ident.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/util.h"
+
+static const char *const kind_names[CXV_IDENT__COUNT] = {
+	[CXV_IDENT_PHONE] = "phone",
+	[CXV_IDENT_EMAIL] = "email",
+	[CXV_IDENT_CHAT] = "chat",
+	[CXV_IDENT_ACCOUNT] = "account",
+	[CXV_IDENT_LOGON] = "logon",
+	[CXV_IDENT_NAME] = "name",
+};
+
+const char *
+cxv_ident_kind_name(enum cxv_ident_kind kind)
+{
+	if ((unsigned)kind >= CXV_IDENT__COUNT)
+		return NULL;
+	return kind_names[kind];
+}
+
+int
+cxv_ident_kind_parse(const char *name, enum cxv_ident_kind *kind)
+{
+	int i = cxv_name_index(kind_names, CXV_IDENT__COUNT, name);
+
+	if (i < 0)
+		return CXV_ERR_INVALID;
+	*kind = (enum cxv_ident_kind)i;
+	return CXV_OK;
+}
+
+int
+cxv_ident_is_unique(enum cxv_ident_kind kind)
+{
+	return kind != CXV_IDENT_NAME;
+}
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Copy in without surrounding white space; inner runs become one space. */
+static int
+squeeze(const char *in, char out[CXV_IDENT_NORM_MAX], const char **why)
+{
+	size_t n = 0, len = strlen(in);
+	int pending = 0;
+
+	if (len > CXV_IDENT_MAX)
+		return *why = "too long", CXV_ERR_TOO_LARGE;
+	for (; *in != '\0'; in++) {
+		if (is_space(*in)) {
+			pending = n > 0;
+			continue;
+		}
+		if (pending)
+			out[n++] = ' ';
+		pending = 0;
+		out[n++] = *in;
+	}
+	out[n] = '\0';
+	if (n == 0)
+		return *why = "empty", CXV_ERR_INVALID;
+	if (!cxv_utf8_printable(out, n))
+		return *why = "not printable UTF-8", CXV_ERR_INVALID;
+	return CXV_OK;
+}
+
+/*
+ * Keep the digits of a phone number, dropping the separators people
+ * write; "(0)" in an international number ("+49 (0)30 ...", "0049 (0)30
+ * ...") is the national trunk prefix and goes too. Sets *plus if the
+ * number starts with '+'.
+ */
+static int
+phone_digits(const char *s, char *d, size_t cap, int *plus, const char **why)
+{
+	size_t n = 0;
+	int intl;
+
+	*plus = (*s == '+');
+	intl = *plus || strncmp(s, "00", 2) == 0;
+	if (*plus)
+		s++;
+	for (; *s != '\0'; s++) {
+		if (intl && strncmp(s, "(0)", 3) == 0) {
+			s += 2;
+			continue;
+		}
+		if (*s >= '0' && *s <= '9') {
+			if (n + 1 >= cap)
+				return *why = "too many digits", CXV_ERR_INVALID;
+			d[n++] = *s;
+		} else if (strchr(" -./()", *s) == NULL)
+			return *why = "phone numbers hold digits, '+' and separators only",
+			    CXV_ERR_INVALID;
+	}
+	d[n] = '\0';
+	if (n == 0)
+		return *why = "no digits", CXV_ERR_INVALID;
+	return CXV_OK;
+}
+
+static int
+e164(const char *digits, char out[CXV_IDENT_NORM_MAX], const char **why)
+{
+	size_t n = strlen(digits);
+
+	if (digits[0] == '0')
+		return *why = "country code cannot start with 0", CXV_ERR_INVALID;
+	if (n < CXV_PHONE_DIGITS_MIN || n > CXV_PHONE_DIGITS_MAX)
+		return *why = "an E.164 number has 7 to 15 digits",
+		    CXV_ERR_INVALID;
+	snprintf(out, CXV_IDENT_NORM_MAX, "+%s", digits);
+	return CXV_OK;
+}
+
+/*
+ * A number without '+' or "00": an internal extension if short, else a
+ * national number. Most countries dial a trunk "0" nationally; the NANP
+ * (1) dials 10 digits or "1" + 10; Italy and San Marino keep their 0.
+ */
+static int
+national(const char *d, unsigned cc, char out[CXV_IDENT_NORM_MAX],
+    const char **why)
+{
+	char full[CXV_PHONE_DIGITS_MAX + 8];
+	size_t n = strlen(d);
+
+	if (n >= CXV_EXT_DIGITS_MIN && n <= CXV_EXT_DIGITS_MAX && d[0] != '0') {
+		snprintf(out, CXV_IDENT_NORM_MAX, "ext:%s", d);
+		return CXV_OK;
+	}
+	if (cc == 1 && n == 11 && d[0] == '1')
+		d++;
+	else if (cc != 1 && cc != 39 && cc != 378) {
+		if (d[0] != '0' || d[1] == '0')
+			return *why = "national number must start with 0 "
+			    "(or give +country)", CXV_ERR_INVALID;
+		d++;
+	}
+	if (strlen(d) > CXV_PHONE_DIGITS_MAX)
+		return *why = "an E.164 number has 7 to 15 digits",
+		    CXV_ERR_INVALID;
+	snprintf(full, sizeof(full), "%u%.*s", cc % 1000,
+	    CXV_PHONE_DIGITS_MAX, d);
+	return e164(full, out, why);
+}
+
+static int
+normalize_phone(const char *in, unsigned cc, char out[CXV_IDENT_NORM_MAX],
+    const char **why)
+{
+	char sq[CXV_IDENT_NORM_MAX] = "", d[CXV_IDENT_NORM_MAX] = "";
+	int plus, r;
+
+	if ((r = squeeze(in, sq, why)) != CXV_OK)
+		return r;
+	if (strncmp(sq, "ext:", 4) == 0) {
+		size_t n = strlen(sq + 4);
+
+		if (n < CXV_EXT_DIGITS_MIN || n > CXV_EXT_DIGITS_MAX ||
+		    strspn(sq + 4, "0123456789") != n)
+			return *why = "an extension has 2 to 6 digits",
+			    CXV_ERR_INVALID;
+		snprintf(out, CXV_IDENT_NORM_MAX, "%s", sq);
+		return CXV_OK;
+	}
+	if ((r = phone_digits(sq, d, sizeof(d), &plus, why)) != CXV_OK)
+		return r;
+	if (plus)
+		return e164(d, out, why);
+	if (strncmp(d, "00", 2) == 0)
+		return e164(d + 2, out, why);
+	return national(d, cc, out, why);
+}
+
+static int
+normalize_email(const char *in, char out[CXV_IDENT_NORM_MAX], const char **why)
+{
+	const char *at, *dot;
+	char *p;
+	int r;
+
+	if ((r = squeeze(in, out, why)) != CXV_OK)
+		return r;
+	for (p = out; *p != '\0'; p++) {
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+		if (*p == ' ' || *p == '<' || *p == '>' || *p == ',' ||
+		    *p == ';' || *p == '"')
+			return *why = "not a single email address",
+			    CXV_ERR_INVALID;
+	}
+	at = strchr(out, '@');
+	if (at == NULL || at == out || strchr(at + 1, '@') != NULL)
+		return *why = "an email address has one '@' after a local part",
+		    CXV_ERR_INVALID;
+	dot = strrchr(at + 1, '.');
+	if (dot == NULL || dot == at + 1 || dot[1] == '\0' ||
+	    strstr(at + 1, "..") != NULL)
+		return *why = "email domain must have a dot and no empty label",
+		    CXV_ERR_INVALID;
+	return CXV_OK;
+}
+
+int
+cxv_ident_normalize(enum cxv_ident_kind kind, const char *in,
+    unsigned country_code, char out[CXV_IDENT_NORM_MAX], const char **why)
+{
+	*why = NULL;
+	out[0] = '\0';
+	switch (kind) {
+	case CXV_IDENT_PHONE:
+		return normalize_phone(in, country_code, out, why);
+	case CXV_IDENT_EMAIL:
+		return normalize_email(in, out, why);
+	case CXV_IDENT_CHAT:
+	case CXV_IDENT_ACCOUNT:
+	case CXV_IDENT_LOGON:
+	case CXV_IDENT_NAME:
+		return squeeze(in, out, why);
+	case CXV_IDENT__COUNT:
+		break;
+	}
+	*why = "unknown identifier kind";
+	return CXV_ERR_INVALID;
+}
+
+void
+cxv_ident_index_form(enum cxv_ident_kind kind, const char *norm,
+    char out[CXV_IDENT_NORM_MAX])
+{
+	char *p;
+
+	snprintf(out, CXV_IDENT_NORM_MAX, "%s", norm);
+	if (kind != CXV_IDENT_NAME)
+		return;
+	/* ASCII only: byte-wise lowering would corrupt UTF-8 sequences. */
+	for (p = out; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+}

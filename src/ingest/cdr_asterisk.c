@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Asterisk cdr_csv (Master.csv) lines into struct cxv_cdr, with libcsv. */
+#include "ingest/cdr_format.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "base/csv_line.h"
+#include "base/err.h"
+#include "base/util.h"
+#include "records/cdr.h"
+
+enum col {
+	C_ACCOUNTCODE, C_SRC, C_DST, C_DCONTEXT, C_CLID, C_CHANNEL,
+	C_DSTCHANNEL, C_LASTAPP, C_LASTDATA, C_START, C_ANSWER, C_END,
+	C_DURATION, C_BILLSEC, C_DISPOSITION, C_AMAFLAGS, C_UNIQUEID,
+	C_USERFIELD, C__COUNT
+};
+#define C_MIN	C_UNIQUEID	/* without the two optional columns */
+
+static const char *const col_names[C__COUNT] = {
+	"accountcode", "src", "dst", "dcontext", "clid", "channel",
+	"dstchannel", "lastapp", "lastdata", "start", "answer", "end",
+	"duration", "billsec", "disposition", "amaflags", "uniqueid",
+	"userfield",
+};
+
+/* Columns kept only inside the sealed record. */
+static const enum col sealed_cols[] = { C_ACCOUNTCODE, C_SRC, C_DST,
+    C_DCONTEXT, C_CLID, C_CHANNEL, C_DSTCHANNEL, C_LASTAPP, C_LASTDATA,
+    C_AMAFLAGS, C_USERFIELD };
+
+static const struct {
+	const char *asterisk, *outcome;
+} dispositions[] = {
+	{ "ANSWERED", "answered" }, { "NO ANSWER", "no_answer" },
+	{ "BUSY", "busy" }, { "FAILED", "failed" },
+	{ "CONGESTION", "congestion" },
+};
+
+struct split {
+	const char *col[C__COUNT];
+	size_t ncol;
+};
+
+/* "YYYY-MM-DD HH:MM:SS" (UTC) to ms; "" is 0 (did not happen). */
+static int
+parse_time(const char *s, int64_t *ms)
+{
+	struct tm tm;
+	const char *end;
+	time_t t;
+
+	*ms = 0;
+	if (*s == '\0')
+		return CXV_OK;
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%d %H:%M:%S", &tm);
+	if (end == NULL || *end != '\0' || tm.tm_year < 70 || tm.tm_year > 1100)
+		return CXV_ERR_INVALID;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return CXV_ERR_INVALID;
+	*ms = (int64_t)t * 1000;
+	return CXV_OK;
+}
+
+/* Split a CSV line into the record's columns. */
+static int
+split_line(struct cxv_cdr *c, const char *line, size_t len, struct split *sp,
+    const char **why)
+{
+	size_t used = 0;
+	int r;
+
+	r = cxv_csv_split(line, len, sp->col, C__COUNT, &sp->ncol,
+	    c->text + c->used, sizeof(c->text) - c->used, &used, why);
+	if (r != CXV_OK)
+		return r;
+	c->used += used;
+	if (sp->ncol < C_MIN)
+		return *why = "fewer than 16 columns", CXV_ERR_INVALID;
+	return CXV_OK;
+}
+
+static int
+check_numbers(const struct split *sp, const char **why)
+{
+	long long d, b;
+
+	if (cxv_strtonum(sp->col[C_DURATION], 0, 100000000, &d) != CXV_OK ||
+	    cxv_strtonum(sp->col[C_BILLSEC], 0, d, &b) != CXV_OK)
+		return *why = "duration/billsec not numbers (billsec <= duration)",
+		    CXV_ERR_INVALID;
+	return CXV_OK;
+}
+
+static int
+set_times(struct cxv_cdr *c, const struct split *sp, const char **why)
+{
+	if (parse_time(sp->col[C_START], &c->start_ms) != CXV_OK ||
+	    parse_time(sp->col[C_ANSWER], &c->answer_ms) != CXV_OK ||
+	    parse_time(sp->col[C_END], &c->end_ms) != CXV_OK)
+		return *why = "time not 'YYYY-MM-DD HH:MM:SS'", CXV_ERR_INVALID;
+	if (c->start_ms == 0)
+		return *why = "no start time", CXV_ERR_INVALID;
+	return cxv_cdr_check_times(c, why);
+}
+
+static int
+set_outcome(struct cxv_cdr *c, const char *disp, const char **why)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(dispositions) / sizeof(dispositions[0]); i++) {
+		if (strcmp(disp, dispositions[i].asterisk) == 0) {
+			c->outcome = dispositions[i].outcome;
+			return CXV_OK;
+		}
+	}
+	return *why = "unknown disposition", CXV_ERR_INVALID;
+}
+
+
+/*
+ * The caller's name from clid: "Jane Doe" <+4930...> gives Jane Doe; a
+ * clid that is just the number gives "".
+ */
+static const char *
+clid_name(struct cxv_cdr *c, const char *clid, const char *src)
+{
+	const char *lt = strchr(clid, '<'), *b = clid, *e;
+
+	e = lt != NULL ? lt : clid + strlen(clid);
+	while (b < e && (*b == ' ' || *b == '"'))
+		b++;
+	while (e > b && (e[-1] == ' ' || e[-1] == '"'))
+		e--;
+	if (e == b || ((size_t)(e - b) == strlen(src) &&
+	    strncmp(b, src, (size_t)(e - b)) == 0))
+		return "";
+	return cxv_cdr_keep(c, b, (size_t)(e - b));
+}
+
+/* No uniqueid logged: the record's own hash identifies it. */
+static const char *
+line_id(struct cxv_cdr *c, const char *line, size_t len)
+{
+	uint8_t h[16];
+	char hex[2 * sizeof(h) + 6];
+
+	crypto_generichash(h, sizeof(h), (const uint8_t *)line, len, NULL, 0);
+	snprintf(hex, sizeof(hex), "line:");
+	cxv_hex(h, sizeof(h), hex + 5);
+	return cxv_cdr_keep(c, hex, strlen(hex));
+}
+
+static int
+fill(struct cxv_cdr *c, const struct split *sp, const char *line, size_t len,
+    const char **why)
+{
+	size_t i;
+	int r;
+
+	if ((r = check_numbers(sp, why)) != CXV_OK ||
+	    (r = set_times(c, sp, why)) != CXV_OK ||
+	    (r = set_outcome(c, sp->col[C_DISPOSITION], why)) != CXV_OK)
+		return r;
+	c->caller = sp->col[C_SRC];
+	c->callee = sp->col[C_DST];
+	c->source_id = sp->ncol > C_UNIQUEID && *sp->col[C_UNIQUEID] != '\0' ?
+	    sp->col[C_UNIQUEID] : line_id(c, line, len);
+	c->caller_name = clid_name(c, sp->col[C_CLID], c->caller);
+	if (c->source_id == NULL || c->caller_name == NULL)
+		return *why = "record too large", CXV_ERR_TOO_LARGE;
+	for (i = 0; i < sizeof(sealed_cols) / sizeof(sealed_cols[0]); i++) {
+		if ((size_t)sealed_cols[i] >= sp->ncol)
+			continue;
+		if ((r = cxv_cdr_add_field(c, col_names[sealed_cols[i]],
+		    sp->col[sealed_cols[i]])) != CXV_OK)
+			return *why = "too many columns", r;
+	}
+	return CXV_OK;
+}
+
+int
+cxv_cdr_parse_asterisk(const char *line, size_t len, struct cxv_cdr *out,
+    const char **why)
+{
+	struct split sp;
+	int r;
+
+	*why = NULL;
+	memset(&sp, 0, sizeof(sp));
+	cxv_cdr_reset(out, "asterisk");
+	if (len > CXV_IMPORT_LINE_MAX)
+		return *why = "line too long", CXV_ERR_TOO_LARGE;
+	if ((r = split_line(out, line, len, &sp, why)) != CXV_OK)
+		return r;
+	return fill(out, &sp, line, len, why);
+}

@@ -1,0 +1,518 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Batched, idempotent imports of platform files; see import.h. */
+#include "ingest/import.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "base/caps.h"
+#include "base/csv_line.h"
+#include "base/err.h"
+#include "base/fields.h"
+#include "core/log.h"
+#include "ingest/cdr_format.h"
+#include "records/campaign.h"
+#include "records/cdr.h"
+#include "records/interaction.h"
+#include "records/vault.h"
+#include "store/store.h"
+
+/* What a reader's next() found. */
+enum got { GOT_RECORD, GOT_END, GOT_REJECT, GOT_FAIL };
+
+/* A source of CDRs in one format; where is the line or document number. */
+struct reader {
+	FILE *in;
+	char *buf;		/* CXV_IMPORT_LINE_MAX + 1, locked */
+	FILE *doc;		/* capped view of in, for JSON documents */
+	size_t doc_left;
+	uint64_t where;
+	enum got (*next)(struct reader *rd, struct cxv_cdr *c,
+	    const char **why, int *r);
+};
+
+/*
+ * Read one line (without its end) into buf. Returns 1 for a line, 0 at
+ * EOF, -1 for a line over CXV_IMPORT_LINE_MAX (skipped to its end).
+ */
+static int
+read_line(FILE *in, char *buf, size_t *len)
+{
+	int c;
+	size_t n = 0, over = 0;
+
+	/* The import's own stream: no other thread reads it. */
+	while ((c = getc_unlocked(in)) != EOF && c != '\n') {
+		if (n < CXV_IMPORT_LINE_MAX)
+			buf[n++] = (char)c;
+		else
+			over = 1;
+	}
+	if (c == EOF && n == 0 && !over)
+		return 0;
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	*len = n;
+	return over ? -1 : 1;
+}
+
+/* The next non-empty line into rd->buf (*len bytes), counted in rd->where. */
+static enum got
+next_line(struct reader *rd, size_t *len, const char **why, int *r)
+{
+	int got;
+
+	do {
+		if ((got = read_line(rd->in, rd->buf, len)) == 0)
+			return ferror(rd->in) ? (*r = CXV_ERR_IO, GOT_FAIL) :
+			    GOT_END;
+		rd->where++;
+	} while (got > 0 && *len == 0);
+	if (got < 0)
+		return *why = "line too long", GOT_REJECT;
+	return GOT_RECORD;
+}
+
+/* Asterisk cdr_csv: one record per non-empty line. */
+static enum got
+next_asterisk(struct reader *rd, struct cxv_cdr *c, const char **why, int *r)
+{
+	size_t len = 0;
+	enum got got;
+
+	if ((got = next_line(rd, &len, why, r)) != GOT_RECORD)
+		return got;
+	return cxv_cdr_parse_asterisk(rd->buf, len, c, why) == CXV_OK ?
+	    GOT_RECORD : GOT_REJECT;
+}
+
+/* fopencookie read: at most doc_left bytes per document, then "EOF". */
+static ssize_t
+capped_read(void *cookie, char *buf, size_t size)
+{
+	struct reader *rd = cookie;
+	size_t n = size < rd->doc_left ? size : rd->doc_left;
+
+	n = fread(buf, 1, n, rd->in);
+	rd->doc_left -= n;
+	return ferror(rd->in) ? -1 : (ssize_t)n;
+}
+
+/* At EOF, or only white space left? */
+static int
+at_end(FILE *f)
+{
+	int c;
+
+	while ((c = getc(f)) == ' ' || c == '\n' || c == '\r' || c == '\t')
+		;
+	if (c == EOF)
+		return 1;
+	ungetc(c, f);
+	return 0;
+}
+
+/*
+ * FreeSWITCH mod_json_cdr: one JSON document after another (one file
+ * per call, or files concatenated). A malformed document ends the file:
+ * JSON gives no safe point to resynchronize.
+ */
+static enum got
+next_freeswitch(struct reader *rd, struct cxv_cdr *c, const char **why, int *r)
+{
+	json_error_t err;
+	json_t *doc;
+
+	if (rd->where > 0 && rd->doc == NULL)
+		return GOT_END;		/* stopped after a malformed one */
+	rd->doc_left = CXV_JSON_DOC_MAX;
+	if (at_end(rd->doc))
+		return ferror(rd->in) ? (*r = CXV_ERR_IO, GOT_FAIL) : GOT_END;
+	rd->where++;
+	doc = json_loadf(rd->doc, JSON_DISABLE_EOF_CHECK |
+	    JSON_REJECT_DUPLICATES, &err);
+	if (doc == NULL) {
+		fclose(rd->doc);
+		rd->doc = NULL;
+		return *why = rd->doc_left == 0 ? "document over 1 MiB; rest of "
+		    "file skipped" : "malformed JSON; rest of file skipped",
+		    GOT_REJECT;
+	}
+	*r = cxv_cdr_from_freeswitch(doc, c, why);
+	json_decref(doc);
+	return *r == CXV_OK ? GOT_RECORD : GOT_REJECT;
+}
+
+static const struct {
+	const char *name;
+	enum got (*next)(struct reader *, struct cxv_cdr *, const char **,
+	    int *);
+	const char *unit;
+} formats[] = {
+	{ "asterisk-csv", next_asterisk, "line" },
+	{ "freeswitch-json", next_freeswitch, "document" },
+};
+
+static int
+format_index(const char *format)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(format, formats[i].name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+cxv_import_cdr_format_known(const char *format)
+{
+	return format_index(format) >= 0;
+}
+
+const char *
+cxv_import_cdr_unit(const char *format)
+{
+	int i = format_index(format);
+
+	return i >= 0 ? formats[i].unit : "record";
+}
+
+/* A calling list's columns: which is the name, the number, the rest. */
+struct list_cols {
+	const char *col[2 + CXV_CAMPAIGN_CUSTOM_MAX];
+	size_t ncol;
+	int name, number;			/* column numbers */
+	char header[2 + CXV_CAMPAIGN_CUSTOM_MAX][65];
+	char store[CXV_IMPORT_LINE_MAX + 2 + CXV_CAMPAIGN_CUSTOM_MAX];
+	int64_t campaign_id;
+};
+
+struct run {
+	struct cxv_vault *v;
+	const struct cxv_import_report *rep;
+	struct cxv_import_stats *st;
+	struct reader rd;
+	struct cxv_cdr *cdr;		/* CDR imports */
+	struct list_cols *list;		/* calling-list imports */
+	enum got (*next)(struct run *ru, const char **why, int *r);
+	int (*store)(struct run *ru, int *dup, const char **why);
+	struct cxv_cdr_batch *batch;	/* CDR imports */
+	int in_batch;
+};
+
+static void
+run_init(struct run *ru, struct cxv_vault *v,
+    const struct cxv_import_report *rep, struct cxv_import_stats *st,
+    enum got (*next)(struct run *, const char **, int *),
+    int (*store)(struct run *, int *, const char **))
+{
+	memset(st, 0, sizeof(*st));
+	memset(ru, 0, sizeof(*ru));
+	ru->v = v;
+	ru->rep = rep;
+	ru->st = st;
+	ru->next = next;
+	ru->store = store;
+}
+
+static void
+reject(struct run *ru, const char *why)
+{
+	ru->st->rejected++;
+	if (ru->rep->reject != NULL)
+		ru->rep->reject(ru->rep->ctx, ru->rd.where, why);
+}
+
+static enum got
+next_cdr(struct run *ru, const char **why, int *r)
+{
+	return ru->rd.next(&ru->rd, ru->cdr, why, r);
+}
+
+static int
+store_cdr(struct run *ru, int *dup, const char **why)
+{
+	int64_t id = 0;
+
+	return cxv_interaction_add_cdr(ru->v, ru->cdr, ru->batch, &id, dup,
+	    why);
+}
+
+/*
+ * Store one parsed record. The store functions refuse a record before
+ * writing any of it (or undo it themselves), so a refusal needs no
+ * savepoint; any other error ends the import.
+ */
+static int
+store_record(struct run *ru)
+{
+	const char *why = NULL;
+	int dup = 0, r;
+
+	if ((r = ru->store(ru, &dup, &why)) == CXV_OK) {
+		ru->st->duplicates += dup;
+		ru->st->imported += !dup;
+		return CXV_OK;
+	}
+	if (r == CXV_ERR_DENIED) {
+		ru->st->dnc++;		/* skipped and counted, R1.6 */
+		return CXV_OK;
+	}
+	if (r == CXV_ERR_INVALID || r == CXV_ERR_CONFLICT ||
+	    r == CXV_ERR_TOO_LARGE) {
+		reject(ru, why != NULL ? why : cxv_strerror(r));
+		return CXV_OK;
+	}
+	return r;
+}
+
+static int
+end_batch(struct run *ru)
+{
+	int r;
+
+	if (!ru->in_batch)
+		return CXV_OK;
+	ru->in_batch = 0;
+	if ((ru->batch != NULL &&
+	    (r = cxv_cdr_batch_end(ru->v, ru->batch)) != CXV_OK) ||
+	    (r = cxv_store_commit(cxv_vault_store(ru->v))) != CXV_OK)
+		return r;
+	if (ru->rep->progress != NULL)
+		ru->rep->progress(ru->rep->ctx, ru->st);
+	return CXV_OK;
+}
+
+static int64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Whether the batch is done: full, old enough, or, past its shortest
+ * length, wanted by another writer (asked every CXV_IMPORT_ASK records:
+ * a system call).
+ */
+static int
+batch_full(struct run *ru, uint64_t n, int64_t began)
+{
+	int64_t age;
+
+	if (n >= CXV_IMPORT_BATCH)
+		return 1;
+	if (n % CXV_IMPORT_ASK != 0)
+		return 0;
+	age = monotonic_ms() - began;
+	return age >= CXV_IMPORT_BATCH_MS || (age >= CXV_IMPORT_BATCH_MIN_MS &&
+	    cxv_store_yield_wanted(cxv_vault_store(ru->v)));
+}
+
+static int
+import_records(struct run *ru)
+{
+	uint64_t in_batch = 0;
+	int64_t began = 0;
+	const char *why;
+	enum got got;
+	int r = CXV_OK;
+
+	while ((got = ru->next(ru, &why, &r)) != GOT_END) {
+		if (got == GOT_FAIL)
+			return r;
+		ru->st->read++;
+		if (got == GOT_REJECT) {
+			reject(ru, why != NULL ? why : "unreadable record");
+			continue;
+		}
+		if (!ru->in_batch) {
+			if ((r = cxv_store_begin_bulk(cxv_vault_store(ru->v))) !=
+			    CXV_OK)
+				return r;
+			ru->in_batch = 1;
+			in_batch = 0;
+			began = monotonic_ms();
+		}
+		if ((r = store_record(ru)) != CXV_OK)
+			return r;
+		if (batch_full(ru, ++in_batch, began) &&
+		    (r = end_batch(ru)) != CXV_OK)
+			return r;
+	}
+	return end_batch(ru);
+}
+
+/* The reader for format over in; the JSON reader reads through a cap. */
+static int
+reader_open(struct reader *rd, const char *format, FILE *in)
+{
+	static const cookie_io_functions_t io = { capped_read, NULL, NULL,
+	    NULL };
+	int i = format_index(format);
+
+	memset(rd, 0, sizeof(*rd));
+	if (i < 0)
+		return CXV_ERR_INVALID;
+	rd->in = in;
+	rd->next = formats[i].next;
+	if ((rd->buf = sodium_malloc(CXV_IMPORT_LINE_MAX + 1)) == NULL)
+		return CXV_ERR_NOMEM;
+	if (rd->next == next_freeswitch) {
+		if ((rd->doc = fopencookie(rd, "r", io)) == NULL)
+			return CXV_ERR_NOMEM;
+		/* Unbuffered, so the cap counts what the parser consumed. */
+		setvbuf(rd->doc, NULL, _IONBF, 0);
+	}
+	return CXV_OK;
+}
+
+static void
+reader_close(struct reader *rd)
+{
+	if (rd->doc != NULL)
+		fclose(rd->doc);
+	sodium_free(rd->buf);
+}
+
+int
+cxv_import_cdr(struct cxv_vault *v, const char *format, FILE *in,
+    const struct cxv_import_report *rep, struct cxv_import_stats *st)
+{
+	struct run ru;
+	int r;
+
+	run_init(&ru, v, rep, st, next_cdr, store_cdr);
+	/* Parsed records hold personal data: locked memory, wiped. */
+	if ((r = reader_open(&ru.rd, format, in)) == CXV_OK &&
+	    (ru.cdr = sodium_malloc(sizeof(*ru.cdr))) == NULL)
+		r = CXV_ERR_NOMEM;
+	if (r == CXV_OK)
+		r = cxv_cdr_batch_new(&ru.batch);
+	if (r == CXV_OK)
+		r = import_records(&ru);
+	if (r != CXV_OK)
+		cxv_store_rollback(cxv_vault_store(v));
+	reader_close(&ru.rd);
+	sodium_free(ru.cdr);
+	cxv_cdr_batch_free(ru.batch);
+	CXV_LOG(CXV_LOG_INFO, "import.cdr", CXV_LF("format", format),
+	    CXV_LF("result", cxv_errcode(r)));
+	return r;
+}
+
+/* The header row: "name" and "number" (any case), then custom fields. */
+static int
+list_header(struct run *ru, const char **why)
+{
+	struct list_cols *l = ru->list;
+	size_t len = 0, used = 0, i;
+	int got;
+
+	l->name = l->number = -1;
+	if ((got = read_line(ru->rd.in, ru->rd.buf, &len)) <= 0)
+		return *why = got < 0 ? "header line too long" : "empty file",
+		    CXV_ERR_INVALID;
+	ru->rd.where = 1;
+	if (cxv_csv_split(ru->rd.buf, len, l->col, 2 + CXV_CAMPAIGN_CUSTOM_MAX,
+	    &l->ncol, l->store, sizeof(l->store), &used, why) != CXV_OK)
+		return *why = "header: more than 10 custom fields or malformed",
+		    CXV_ERR_INVALID;
+	for (i = 0; i < l->ncol; i++) {
+		if (*l->col[i] == '\0' || strlen(l->col[i]) >= sizeof(l->header[0]))
+			return *why = "header: empty or over-long column name",
+			    CXV_ERR_INVALID;
+		snprintf(l->header[i], sizeof(l->header[0]), "%s", l->col[i]);
+		if (strcasecmp(l->header[i], "name") == 0)
+			l->name = (int)i;
+		else if (strcasecmp(l->header[i], "number") == 0)
+			l->number = (int)i;
+	}
+	if (l->name < 0 || l->number < 0)
+		return *why = "header needs 'name' and 'number' columns",
+		    CXV_ERR_INVALID;
+	return CXV_OK;
+}
+
+static enum got
+next_list_line(struct run *ru, const char **why, int *r)
+{
+	struct list_cols *l = ru->list;
+	size_t len = 0, used = 0, n = 0;
+	enum got got;
+
+	if ((got = next_line(&ru->rd, &len, why, r)) != GOT_RECORD)
+		return got;
+	if (cxv_csv_split(ru->rd.buf, len, l->col, 2 + CXV_CAMPAIGN_CUSTOM_MAX,
+	    &n, l->store, sizeof(l->store), &used, why) != CXV_OK)
+		return GOT_REJECT;
+	if (n != l->ncol)
+		return *why = "column count differs from the header", GOT_REJECT;
+	return GOT_RECORD;
+}
+
+/*
+ * A calling-list entry can be refused after its person was resolved, so
+ * it is stored inside a savepoint of its own.
+ */
+static int
+store_list_entry(struct run *ru, int *dup, const char **why)
+{
+	struct cxv_store *db = cxv_vault_store(ru->v);
+	struct list_cols *l = ru->list;
+	struct cxv_field custom[CXV_CAMPAIGN_CUSTOM_MAX];
+	size_t i, n = 0;
+	int r;
+
+	for (i = 0; i < l->ncol; i++)
+		if ((int)i != l->name && (int)i != l->number)
+			custom[n++] = (struct cxv_field){ l->header[i], l->col[i] };
+	if ((r = cxv_store_savepoint(db)) != CXV_OK)
+		return r;
+	r = cxv_campaign_add_entry_tx(ru->v, l->campaign_id, l->col[l->name],
+	    l->col[l->number], custom, n, dup, why);
+	if (r == CXV_OK)
+		return cxv_store_release(db);
+	cxv_store_rollback_savepoint(db);
+	return r;
+}
+
+int
+cxv_import_campaign(struct cxv_vault *v, int64_t campaign_id, FILE *in,
+    const struct cxv_import_report *rep, struct cxv_import_stats *st)
+{
+	const char *why = NULL;
+	struct run ru;
+	int r;
+
+	run_init(&ru, v, rep, st, next_list_line, store_list_entry);
+	if ((r = cxv_store_campaign_exists(cxv_vault_store(v), campaign_id)) !=
+	    CXV_OK)
+		return r;
+	ru.rd.in = in;
+	if ((ru.rd.buf = sodium_malloc(CXV_IMPORT_LINE_MAX + 1)) == NULL ||
+	    (ru.list = sodium_malloc(sizeof(*ru.list))) == NULL)
+		r = CXV_ERR_NOMEM;
+	else {
+		ru.list->campaign_id = campaign_id;
+		if ((r = list_header(&ru, &why)) != CXV_OK && rep->reject)
+			rep->reject(rep->ctx, 1, why);
+		if (r == CXV_OK)
+			r = import_records(&ru);
+		else
+			st->rejected++;
+	}
+	if (r != CXV_OK)
+		cxv_store_rollback(cxv_vault_store(v));
+	sodium_free(ru.rd.buf);
+	sodium_free(ru.list);
+	return r;
+}

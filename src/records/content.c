@@ -1,0 +1,482 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The sealed content store under DIR/content; see content.h. */
+#include "records/content.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "base/err.h"
+#include "base/util.h"
+#include "core/keyring.h"
+#include "records/subject.h"
+#include "records/vault.h"
+#include "records/voicemail.h"
+#include "store/store.h"
+
+#define NAME_BYTES	16	/* random file names: 32 hex digits */
+#define NAME_LEN	((size_t)2 * NAME_BYTES)
+#define AD_MAX		40
+
+static struct cxv_id_seq content_ids;
+
+static const char *const kind_names[CXV_CONTENT__COUNT] = {
+	"recording", "voicemail", "greeting", "chat_transcript",
+	"sms_transcript", "email", "case_note", "photo",
+};
+
+const char *
+cxv_content_kind_name(int kind)
+{
+	return cxv_name_of(kind_names, CXV_CONTENT__COUNT, kind);
+}
+
+int
+cxv_content_kind_parse(const char *name, enum cxv_content_kind *kind)
+{
+	int i = cxv_name_index(kind_names, CXV_CONTENT__COUNT, name);
+
+	if (i < 0)
+		return CXV_ERR_INVALID;
+	*kind = (enum cxv_content_kind)i;
+	return CXV_OK;
+}
+
+static void
+content_ad(int64_t id, char ad[AD_MAX])
+{
+	snprintf(ad, AD_MAX, "content:%lld", (long long)id);
+}
+
+/* DIR/content/<file>; refuses anything but a name this module made. */
+static int
+content_path(struct cxv_vault *v, const char *file, const char *suffix,
+    char out[PATH_MAX])
+{
+	char rel[96];
+
+	if (strlen(file) != NAME_LEN ||
+	    strspn(file, "0123456789abcdef") != NAME_LEN)
+		return CXV_ERR_CORRUPT;
+	snprintf(rel, sizeof(rel), "content/%s%s", file, suffix);
+	return cxv_vault_path(v, rel, out, PATH_MAX);
+}
+
+static int
+subject_of(void *ctx, const struct cxv_interaction_row *row)
+{
+	*(int64_t *)ctx = row->subject_id;
+	return CXV_OK;
+}
+
+static int
+user_subject(void *ctx, const struct cxv_user_row *row)
+{
+	*(int64_t *)ctx = row->subject_id;
+	return CXV_OK;
+}
+
+/*
+ * The row and its audit entry, in one transaction; a user's voicemail
+ * message joins the mail outbox in it too (R4.3).
+ */
+static int
+commit_row(struct cxv_vault *v, const struct cxv_content_row *row,
+    int64_t user_id)
+{
+	struct cxv_store *st = cxv_vault_store(v);
+	char idstr[24];
+	int r;
+
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)row->id);
+	if ((r = cxv_store_begin(st)) != CXV_OK)
+		return r;
+	if ((r = cxv_store_content_insert(st, row)) == CXV_OK &&
+	    (r = cxv_vault_audit(v, "content.create", "content", idstr,
+	    cxv_content_kind_name(row->kind))) == CXV_OK &&
+	    (row->kind != CXV_CONTENT_VOICEMAIL || user_id == 0 ||
+	    (r = cxv_voicemail_queue_tx(v, user_id, row->id)) == CXV_OK))
+		r = cxv_store_commit(st);
+	if (r != CXV_OK)
+		cxv_store_rollback(st);
+	return r;
+}
+
+/* An item being sealed into DIR/content/<file>.tmp. */
+struct cxv_content_upload {
+	struct cxv_content_row row;
+	int64_t user_id;		/* a user's own item, or 0 */
+	char file[NAME_LEN + 1];
+	char tmp[PATH_MAX], path[PATH_MAX];
+	FILE *f;
+	struct cxv_stream *s;
+	uint64_t max, seen;
+};
+
+void
+cxv_content_upload_abort(struct cxv_content_upload *up)
+{
+	if (up == NULL)
+		return;
+	cxv_stream_free(up->s);
+	if (up->f != NULL)
+		fclose(up->f);
+	(void)unlink(up->tmp);
+	free(up);
+}
+
+/* The temporary file (0600, never an existing one) and its stream. */
+static int
+upload_open(struct cxv_vault *v, struct cxv_content_upload *up)
+{
+	struct cxv_subject_key key;
+	char ad[AD_MAX];
+	int fd, r;
+
+	fd = open(up->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd < 0)
+		return CXV_ERR_IO;
+	if ((up->f = fdopen(fd, "wb")) == NULL) {
+		close(fd);
+		(void)unlink(up->tmp);
+		return CXV_ERR_IO;
+	}
+	if ((r = cxv_subject_key(v, up->row.subject_id, &key)) != CXV_OK)
+		return r;
+	content_ad(up->row.id, ad);
+	r = cxv_stream_seal_begin(&key, ad, up->f, &up->s);
+	cxv_subject_key_wipe(&key);
+	return r;
+}
+
+int
+cxv_content_upload_begin(struct cxv_vault *v, int64_t interaction_id,
+    int64_t user_id, enum cxv_content_kind kind, uint64_t max,
+    struct cxv_content_upload **out)
+{
+	struct cxv_content_upload *up;
+	uint8_t name[NAME_BYTES];
+	int r;
+
+	*out = NULL;
+	if ((unsigned)kind >= CXV_CONTENT__COUNT)
+		return CXV_ERR_INVALID;
+	if ((up = calloc(1, sizeof(*up))) == NULL)
+		return CXV_ERR_NOMEM;
+	r = interaction_id != 0 ? cxv_store_interaction_get(cxv_vault_store(v),
+	    interaction_id, subject_of, &up->row.subject_id) :
+	    cxv_store_user_get(cxv_vault_store(v), user_id, user_subject,
+	    &up->row.subject_id);
+	randombytes_buf(name, sizeof(name));
+	cxv_hex(name, sizeof(name), up->file);
+	if (r == CXV_OK && (r = content_path(v, up->file, ".tmp", up->tmp)) ==
+	    CXV_OK && (r = content_path(v, up->file, "", up->path)) == CXV_OK) {
+		up->row.id = cxv_time_id(&content_ids);
+		up->row.interaction_id = interaction_id;
+		up->row.kind = (int)kind;
+		up->row.file = up->file;
+		up->user_id = interaction_id == 0 ? user_id : 0;
+		up->max = max;
+		r = upload_open(v, up);
+	}
+	if (r != CXV_OK) {
+		cxv_content_upload_abort(up);
+		return r;
+	}
+	*out = up;
+	return CXV_OK;
+}
+
+int
+cxv_content_upload_write(struct cxv_content_upload *up, const void *data,
+    size_t len)
+{
+	if (len > up->max - up->seen)
+		return CXV_ERR_TOO_LARGE;
+	up->seen += len;
+	return cxv_stream_seal_write(up->s, data, len);
+}
+
+int
+cxv_content_upload_commit(struct cxv_vault *v, struct cxv_content_upload *up,
+    int64_t *id)
+{
+	uint64_t size = 0;
+	int r;
+
+	*id = 0;
+	if ((r = cxv_stream_seal_end(up->s, &size)) == CXV_OK &&
+	    fsync(fileno(up->f)) != 0)
+		r = CXV_ERR_IO;
+	if (fclose(up->f) != 0 && r == CXV_OK)
+		r = CXV_ERR_IO;
+	up->f = NULL;
+	/* Synced before its row commits: a row never names a missing file. */
+	if (r == CXV_OK && rename(up->tmp, up->path) != 0)
+		r = CXV_ERR_IO;
+	if (r == CXV_OK) {
+		up->row.size = (int64_t)size;
+		up->row.created_ms = cxv_now_ms();
+		if ((r = commit_row(v, &up->row, up->user_id)) != CXV_OK)
+			(void)unlink(up->path);
+		else
+			*id = up->row.id;
+	}
+	cxv_content_upload_abort(up);
+	return r;
+}
+
+int
+cxv_content_put(struct cxv_vault *v, int64_t interaction_id, int64_t user_id,
+    enum cxv_content_kind kind, FILE *in, int64_t *id)
+{
+	struct cxv_content_upload *up = NULL;
+	uint8_t *buf;
+	size_t got;
+	int r;
+
+	*id = 0;
+	if ((buf = malloc(CXV_STREAM_CHUNK)) == NULL)
+		return CXV_ERR_NOMEM;
+	if ((r = cxv_content_upload_begin(v, interaction_id, user_id, kind,
+	    UINT64_MAX, &up)) == CXV_OK) {
+		while (r == CXV_OK && (got = fread(buf, 1, CXV_STREAM_CHUNK,
+		    in)) > 0)
+			r = cxv_content_upload_write(up, buf, got);
+		if (r == CXV_OK && ferror(in))
+			r = CXV_ERR_IO;
+		if (r == CXV_OK)
+			r = cxv_content_upload_commit(v, up, id);
+		else
+			cxv_content_upload_abort(up);
+	}
+	cxv_freezero(buf, CXV_STREAM_CHUNK);
+	return r;
+}
+
+static int
+take_row(void *ctx, const struct cxv_content_row *row)
+{
+	struct cxv_content_info *info = ctx;
+
+	if (strlen(row->file) != NAME_LEN)
+		return CXV_ERR_CORRUPT;
+	info->id = row->id;
+	info->subject_id = row->subject_id;
+	info->interaction_id = row->interaction_id;
+	info->kind = row->kind;
+	info->size = row->size;
+	info->created_ms = row->created_ms;
+	memcpy(info->file, row->file, sizeof(info->file));
+	return CXV_OK;
+}
+
+int
+cxv_content_info(struct cxv_vault *v, int64_t id,
+    struct cxv_content_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	return cxv_store_content_get(cxv_vault_store(v), id, take_row, info);
+}
+
+static int
+fetch_locked(struct cxv_vault *v, void *arg)
+{
+	struct cxv_content_info *info = arg;
+	char idstr[24];
+	int r;
+
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)info->id);
+	if ((r = cxv_store_content_get(cxv_vault_store(v), info->id, take_row,
+	    info)) != CXV_OK)
+		return r;
+	return cxv_vault_audit(v, "content.read", "content", idstr, "bytes");
+}
+
+/* An item being read back: its file and the authenticated stream. */
+struct cxv_content_reader {
+	FILE *f;
+	struct cxv_stream *s;
+};
+
+void
+cxv_content_close(struct cxv_content_reader *rd)
+{
+	if (rd == NULL)
+		return;
+	cxv_stream_free(rd->s);
+	if (rd->f != NULL)
+		fclose(rd->f);
+	free(rd);
+}
+
+int
+cxv_content_doom(void *ctx, const char *file, int64_t size)
+{
+	struct cxv_content_doomed *d = ctx;
+	void *p;
+
+	if (strlen(file) != NAME_LEN)
+		return CXV_ERR_CORRUPT;
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 16;
+		if ((p = realloc(d->name, d->cap * sizeof(d->name[0]))) == NULL)
+			return CXV_ERR_NOMEM;
+		d->name = p;
+	}
+	memcpy(d->name[d->n++], file, NAME_LEN + 1);
+	d->bytes += size;
+	return CXV_OK;
+}
+
+void
+cxv_content_doomed_unlink(struct cxv_vault *v, struct cxv_content_doomed *d)
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (content_path(v, d->name[i], "", path) == CXV_OK)
+			(void)unlink(path);
+}
+
+int
+cxv_content_path_of(struct cxv_vault *v, const struct cxv_content_info *info,
+    char out[PATH_MAX])
+{
+	return content_path(v, info->file, "", out);
+}
+
+/* The file at path opened as the authenticated stream of item info. */
+static int
+open_keyed(const char *path, const struct cxv_subject_key *key,
+    const struct cxv_content_info *info, struct cxv_content_reader *rd)
+{
+	char ad[AD_MAX];
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return errno == ENOENT ? CXV_ERR_CORRUPT : CXV_ERR_IO;
+	if ((rd->f = fdopen(fd, "rb")) == NULL) {
+		close(fd);
+		return CXV_ERR_IO;
+	}
+	content_ad(info->id, ad);
+	return cxv_stream_open_begin(key, ad, rd->f, &rd->s);
+}
+
+int
+cxv_content_open_keyed(const char *path, const struct cxv_subject_key *key,
+    const struct cxv_content_info *info, struct cxv_content_reader **out)
+{
+	struct cxv_content_reader *rd;
+	int r;
+
+	*out = NULL;
+	if ((rd = calloc(1, sizeof(*rd))) == NULL)
+		return CXV_ERR_NOMEM;
+	if ((r = open_keyed(path, key, info, rd)) != CXV_OK) {
+		cxv_content_close(rd);
+		return r;
+	}
+	*out = rd;
+	return CXV_OK;
+}
+
+struct each_item {
+	int (*fn)(void *ctx, const struct cxv_content_info *info);
+	void *ctx;
+};
+
+static int
+each_row(void *ctx, const struct cxv_content_row *row)
+{
+	struct each_item *e = ctx;
+	struct cxv_content_info info;
+	int r;
+
+	if ((r = take_row(&info, row)) != CXV_OK)
+		return r;
+	return e->fn(e->ctx, &info);
+}
+
+int
+cxv_content_list_subject(struct cxv_vault *v, int64_t subject_id,
+    int (*fn)(void *ctx, const struct cxv_content_info *info), void *ctx)
+{
+	struct each_item e = { fn, ctx };
+
+	return cxv_store_content_by_subject(cxv_vault_store(v), subject_id,
+	    each_row, &e);
+}
+
+int
+cxv_content_list_interaction(struct cxv_vault *v, int64_t interaction_id,
+    int (*fn)(void *ctx, const struct cxv_content_info *info), void *ctx)
+{
+	struct each_item e = { fn, ctx };
+
+	return cxv_store_content_by_interaction(cxv_vault_store(v),
+	    interaction_id, each_row, &e);
+}
+
+int
+cxv_content_open(struct cxv_vault *v, int64_t id,
+    struct cxv_content_reader **out, struct cxv_content_info *info)
+{
+	struct cxv_subject_key key;
+	char path[PATH_MAX];
+	int r;
+
+	*out = NULL;
+	memset(info, 0, sizeof(*info));
+	info->id = id;
+	/* The read is recorded before anything is revealed (R7.2). */
+	if ((r = cxv_vault_in_txn(v, fetch_locked, info)) != CXV_OK)
+		return r;
+	if ((r = cxv_content_path_of(v, info, path)) != CXV_OK ||
+	    (r = cxv_subject_key(v, info->subject_id, &key)) != CXV_OK)
+		return r;
+	r = cxv_content_open_keyed(path, &key, info, out);
+	cxv_subject_key_wipe(&key);
+	return r;
+}
+
+int
+cxv_content_read(struct cxv_content_reader *rd, uint8_t *buf, size_t cap,
+    size_t *got)
+{
+	return cxv_stream_open_read(rd->s, buf, cap, got);
+}
+
+int
+cxv_content_get(struct cxv_vault *v, int64_t id, FILE *out)
+{
+	struct cxv_content_reader *rd = NULL;
+	struct cxv_content_info info;
+	uint8_t *buf;
+	size_t got = 0;
+	int r;
+
+	if ((buf = sodium_malloc(CXV_STREAM_CHUNK)) == NULL)
+		return CXV_ERR_NOMEM;
+	if ((r = cxv_content_open(v, id, &rd, &info)) == CXV_OK)
+		do {
+			if ((r = cxv_content_read(rd, buf, CXV_STREAM_CHUNK,
+			    &got)) == CXV_OK && got > 0 &&
+			    fwrite(buf, 1, got, out) != got)
+				r = CXV_ERR_IO;
+		} while (r == CXV_OK && got > 0);
+	if (r == CXV_OK && fflush(out) != 0)
+		r = CXV_ERR_IO;
+	cxv_content_close(rd);
+	sodium_free(buf);
+	return r;
+}

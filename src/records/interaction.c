@@ -1,0 +1,895 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Interactions: store parsed CDRs, list and show them; see interaction.h. */
+#include "records/interaction.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "base/err.h"
+#include "base/fields.h"
+#include "base/util.h"
+#include "core/audit.h"
+#include "core/ident.h"
+#include "core/keyring.h"
+#include "core/log.h"
+#include "records/call_log.h"
+#include "records/cdr.h"
+#include "records/content.h"
+#include "records/vault.h"
+
+#define AD_MAX		48	/* "interaction:" + id */
+#define FIELDS_MAX	256	/* comma list of sealed field names */
+
+static struct cxv_id_seq interaction_ids, item_ids;
+
+/* Extensions a batch remembers the agent of (more are looked up). */
+#define BATCH_AGENTS	64
+
+struct cxv_cdr_batch {
+	struct cxv_audit_group *audit;
+	struct {
+		char ext[CXV_IDENT_NORM_MAX];	/* "" for a free slot */
+		int64_t uid;			/* 0: nobody holds it */
+	} agent[BATCH_AGENTS];
+};
+
+int
+cxv_cdr_batch_new(struct cxv_cdr_batch **out)
+{
+	struct cxv_cdr_batch *b;
+
+	*out = NULL;
+	if ((b = sodium_malloc(sizeof(*b))) == NULL)
+		return CXV_ERR_NOMEM;
+	memset(b, 0, sizeof(*b));
+	if (cxv_audit_group_new(&b->audit) != CXV_OK) {
+		sodium_free(b);
+		return CXV_ERR_NOMEM;
+	}
+	*out = b;
+	return CXV_OK;
+}
+
+void
+cxv_cdr_batch_free(struct cxv_cdr_batch *b)
+{
+	if (b == NULL)
+		return;
+	cxv_audit_group_free(b->audit);
+	sodium_free(b);
+}
+
+int
+cxv_cdr_batch_end(struct cxv_vault *v, struct cxv_cdr_batch *b)
+{
+	int r = cxv_vault_audit_flush(v, b->audit);
+
+	sodium_memzero(b->agent, sizeof(b->agent));
+	return r;
+}
+
+/* The slot of extension ext in b: where it is, or free; NULL if full. */
+static int64_t *
+batch_agent(struct cxv_cdr_batch *b, const char *ext, int *known)
+{
+	uint32_t h = 2166136261u;
+	size_t i, at;
+
+	for (const char *p = ext; *p != '\0'; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	for (i = 0; i < BATCH_AGENTS; i++) {
+		at = (h + i) % BATCH_AGENTS;
+		if (b->agent[at].ext[0] == '\0') {
+			snprintf(b->agent[at].ext, sizeof(b->agent[at].ext),
+			    "%s", ext);
+			*known = 0;
+			return &b->agent[at].uid;
+		}
+		if (strcmp(b->agent[at].ext, ext) == 0) {
+			*known = 1;
+			return &b->agent[at].uid;
+		}
+	}
+	return NULL;
+}
+
+static const char *const media_names[CXV_MEDIA__COUNT] = {
+	"voice", "email", "chat", "sms", "open_media",
+};
+
+static const char *const step_names[CXV_STEP__COUNT] = {
+	"entered_service", "ivr_data", "queued", "message_played", "routed",
+	"alerting", "answered", "clerical_started", "clerical_ended",
+	"completed",
+};
+
+const char *
+cxv_media_name(int media)
+{
+	return cxv_name_of(media_names, CXV_MEDIA__COUNT, media);
+}
+
+int
+cxv_media_parse(const char *name, enum cxv_media *media)
+{
+	int i = cxv_name_index(media_names, CXV_MEDIA__COUNT, name);
+
+	if (i < 0)
+		return CXV_ERR_INVALID;
+	*media = (enum cxv_media)i;
+	return CXV_OK;
+}
+
+const char *
+cxv_step_name(int step)
+{
+	return cxv_name_of(step_names, CXV_STEP__COUNT, step);
+}
+
+static void
+record_ad(int64_t id, char ad[AD_MAX])
+{
+	(void)cxv_fmt_int(ad, AD_MAX, "interaction:", id);
+}
+
+/* Whether s is an outside number (E.164), not an extension or garbage. */
+static int
+is_outside(const char *s, unsigned cc)
+{
+	char norm[CXV_IDENT_NORM_MAX];
+	const char *why;
+
+	return *s != '\0' && cxv_ident_normalize(CXV_IDENT_PHONE, s, cc, norm,
+	    &why) == CXV_OK && norm[0] == '+';
+}
+
+/*
+ * The customer's identifiers: see cxv_interaction_add_cdr(). *caller
+ * says whether the customer is the calling party.
+ */
+static int
+customer(struct cxv_vault *v, const struct cxv_cdr *c,
+    struct cxv_ident_input ids[2], size_t *n, int *caller, const char **why)
+{
+	unsigned cc = cxv_vault_config(v)->country_code;
+
+	*n = 0;
+	*caller = 1;
+	if (!is_outside(c->caller, cc) && is_outside(c->callee, cc))
+		*caller = 0;
+	else if (*c->caller == '\0')
+		return *why = "no caller or called number", CXV_ERR_INVALID;
+	ids[(*n)++] = (struct cxv_ident_input){ CXV_IDENT_PHONE,
+	    *caller ? c->caller : c->callee };
+	if (*caller && *c->caller_name != '\0')
+		ids[(*n)++] = (struct cxv_ident_input){ CXV_IDENT_NAME,
+		    c->caller_name };
+	return CXV_OK;
+}
+
+/* Pack the record's columns; *names gets their comma list for the audit. */
+static int
+pack(const struct cxv_cdr *c, uint8_t *buf, size_t cap, size_t *len,
+    char names[FIELDS_MAX])
+{
+	size_t i, nl = 0;
+	int r;
+
+	const struct cxv_field common[3] = { { "caller", c->caller },
+	    { "caller_name", c->caller_name }, { "callee", c->callee } };
+
+	*len = 0;
+	names[0] = '\0';
+	/* The parties under platform-neutral names first (exports). */
+	for (i = 0; i < 3; i++)
+		if ((r = cxv_fields_put(buf, cap, len, common[i].name,
+		    common[i].value)) != CXV_OK)
+			return r;
+	for (i = 0; i < c->nfields; i++) {
+		if ((r = cxv_fields_put(buf, cap, len, c->fields[i].name,
+		    c->fields[i].value)) != CXV_OK)
+			return r;
+		if (!cxv_utf8_printable(c->fields[i].name,
+		    strlen(c->fields[i].name)))
+			return CXV_ERR_INVALID;
+		nl += (size_t)snprintf(names + nl, FIELDS_MAX - nl, "%s%s",
+		    nl ? "," : "", c->fields[i].name);
+		if (nl >= FIELDS_MAX)
+			return CXV_ERR_TOO_LARGE;
+	}
+	return CXV_OK;
+}
+
+/* Seal the packed fields under id and insert the row; retried on id clash. */
+static int
+insert_row(struct cxv_vault *v, struct cxv_interaction_row *row,
+    const struct cxv_subject_key *key, const uint8_t *plain, size_t len)
+{
+	uint8_t *sealed = malloc(len + CXV_SEAL_OVERHEAD);
+	char ad[AD_MAX];
+	int tries, r = CXV_ERR_NOMEM;
+
+	for (tries = 0; sealed != NULL && tries < 8; tries++) {
+		row->id = cxv_time_id(&interaction_ids);
+		record_ad(row->id, ad);
+		if ((r = cxv_seal(key, ad, plain, len, sealed)) != CXV_OK)
+			break;
+		row->sealed = sealed;
+		row->sealed_len = len + CXV_SEAL_OVERHEAD;
+		r = cxv_store_interaction_insert(cxv_vault_store(v), row);
+		if (r != CXV_ERR_EXISTS)
+			break;
+	}
+	free(sealed);
+	return r;
+}
+
+int
+cxv_interaction_trail(const struct cxv_interaction_row *row, cxv_trail_fn fn,
+    void *ctx)
+{
+	const struct { int64_t ts; int kind; } steps[] = {
+		{ row->started_ms, CXV_STEP_ENTERED },
+		{ row->answered_ms, CXV_STEP_ANSWERED },
+		{ row->ended_ms, CXV_STEP_COMPLETED },
+	};
+	size_t i;
+	int seq = 0, r;
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (steps[i].ts != 0 &&
+		    (r = fn(ctx, ++seq, steps[i].ts, steps[i].kind)) != CXV_OK)
+			return r;
+	return CXV_OK;
+}
+
+/* Seal, insert, audit: the writes of one new interaction. */
+static int
+store_new(struct cxv_vault *v, const uint8_t *plain, size_t len,
+    const char *names, struct cxv_interaction_row *row,
+    struct cxv_audit_group *g)
+{
+	struct cxv_subject_key key;
+	int r;
+
+	if ((r = cxv_subject_key(v, row->subject_id, &key)) != CXV_OK)
+		return r;
+	r = insert_row(v, row, &key, plain, len);
+	cxv_subject_key_wipe(&key);
+	if (r != CXV_OK)
+		return r;
+	return cxv_vault_audit_record(v, g, "interaction.create", "interaction",
+	    row->id, names);
+}
+
+/*
+ * The pseudonym of a number's normal form (R5.2): one person, one
+ * pseudonym, whatever the platform wrote.
+ */
+static void
+number_pseudonym(struct cxv_vault *v, const char *num,
+    char ps[CXV_PSEUDONYM_LEN + 1])
+{
+	char norm[CXV_IDENT_NORM_MAX];
+	const char *why;
+
+	if (cxv_ident_normalize(CXV_IDENT_PHONE, num,
+	    cxv_vault_config(v)->country_code, norm, &why) != CXV_OK)
+		snprintf(norm, sizeof(norm), "%.*s", CXV_IDENT_MAX, num);
+	cxv_keyring_pseudonym(cxv_vault_keyring(v), norm, ps);
+	sodium_memzero(norm, sizeof(norm));
+}
+
+/* R1.8: the call's statistics row, with a pseudonym and no subject. */
+static int
+traffic_stat(struct cxv_vault *v, const struct cxv_cdr *c, int caller)
+{
+	char ps[CXV_PSEUDONYM_LEN + 1];
+
+	number_pseudonym(v, caller ? c->caller : c->callee, ps);
+	return cxv_store_stat_insert(cxv_vault_store(v), c->start_ms,
+	    c->end_ms > c->start_ms ? (c->end_ms - c->start_ms) / 1000 : 0,
+	    c->answer_ms != 0, ps);
+}
+
+static int
+take_user(void *ctx, const struct cxv_user_row *row)
+{
+	*(int64_t *)ctx = row->id;
+	return CXV_OK;
+}
+
+/*
+ * The agent: the user whose extension is the other party of the call
+ * (*uid 0 if it is no extension, or one nobody holds).
+ */
+static int
+find_agent(struct cxv_vault *v, const struct cxv_cdr *c, int caller,
+    struct cxv_cdr_batch *b, int64_t *uid)
+{
+	struct cxv_ident_input agent = { CXV_IDENT_PHONE,
+	    caller ? c->callee : c->caller };
+	char norm[CXV_IDENT_NORM_MAX];
+	const char *why;
+	int64_t sid = 0, *slot = NULL;
+	int known = 0, r;
+
+	*uid = 0;
+	if (cxv_ident_normalize(CXV_IDENT_PHONE, agent.value,
+	    cxv_vault_config(v)->country_code, norm, &why) != CXV_OK ||
+	    strncmp(norm, "ext:", 4) != 0)
+		return CXV_OK;
+	if (b != NULL && (slot = batch_agent(b, norm, &known)) != NULL && known)
+		return *uid = *slot, CXV_OK;
+	r = cxv_subject_lookup_tx(v, &agent, &sid, &why);
+	if (r == CXV_OK)
+		r = cxv_store_user_by_subject(cxv_vault_store(v), sid, take_user,
+		    uid);
+	if (r == CXV_ERR_NOT_FOUND)
+		r = CXV_OK;
+	if (slot != NULL)
+		*slot = r == CXV_OK ? *uid : 0;
+	return r;
+}
+
+/*
+ * R1.5: a call with an agent goes into that agent's call log: incoming,
+ * missed, or outgoing.
+ */
+static int
+agent_call_log(struct cxv_vault *v, const struct cxv_cdr *c, int caller,
+    int64_t uid, int64_t customer_sid, struct cxv_audit_group *g)
+{
+	struct cxv_call_log_in in;
+
+	if (uid == 0)
+		return CXV_OK;
+	memset(&in, 0, sizeof(in));
+	in.user_id = uid;
+	in.subject_id = customer_sid;
+	in.dir = !caller ? CXV_CALL_OUT : c->answer_ms ? CXV_CALL_IN :
+	    CXV_CALL_MISSED;
+	in.ts_ms = c->start_ms;
+	in.duration_s = c->answer_ms && c->end_ms ?
+	    (c->end_ms - c->answer_ms) / 1000 : 0;
+	in.name = caller ? c->caller_name : "";
+	in.number = caller ? c->caller : c->callee;
+	return cxv_call_log_add_tx(v, &in, g);
+}
+
+/*
+ * After a record's first write, an error fails the whole transaction:
+ * it is no rejection of the record, whatever its code (an import stores
+ * its records without a savepoint each; see cxv_interaction_add_cdr()).
+ */
+static int
+after_write(int r)
+{
+	return r == CXV_ERR_INVALID || r == CXV_ERR_CONFLICT ||
+	    r == CXV_ERR_TOO_LARGE || r == CXV_ERR_DENIED ?
+	    CXV_ERR_INTERNAL : r;
+}
+
+/*
+ * Store c as an interaction of media for the customer holding ids (the
+ * calling party if caller): subject, row, trail, statistics, agent's
+ * call log. Inside the caller's transaction; every rejection is decided
+ * before anything is written.
+ */
+static int
+add_record(struct cxv_vault *v, const struct cxv_cdr *c, int media,
+    const struct cxv_ident_input *ids, size_t n, int caller,
+    const uint8_t ref[CXV_HASH_BYTES], struct cxv_cdr_batch *b,
+    int64_t *id, const char **why)
+{
+	struct cxv_audit_group *g = b != NULL ? b->audit : NULL;
+	/* On the stack and wiped: sodium_malloc per record costs 4 syscalls. */
+	uint8_t plain[CXV_RECORD_SEALED_MAX];
+	struct cxv_interaction_row row;
+	char names[FIELDS_MAX];
+	size_t len = 0;
+	int created, r;
+
+	memset(&row, 0, sizeof(row));
+	if ((r = pack(c, plain, sizeof(plain), &len, names)) != CXV_OK)
+		*why = "fields too long or not printable";
+	else if ((r = cxv_subject_resolve_tx(v, ids, n, &row.subject_id,
+	    &created, why)) == CXV_OK) {
+		row.media = media;
+		row.source = c->source;
+		row.source_ref = ref;
+		row.started_ms = c->start_ms;
+		row.answered_ms = c->answer_ms;
+		row.ended_ms = c->end_ms;
+		row.outcome = c->outcome;
+		if ((r = find_agent(v, c, caller, b, &row.agent_user_id)) ==
+		    CXV_OK && (r = store_new(v, plain, len, names, &row, g)) ==
+		    CXV_OK && (r = traffic_stat(v, c, caller)) == CXV_OK)
+			r = agent_call_log(v, c, caller, row.agent_user_id,
+			    row.subject_id, g);
+		r = after_write(r);
+	}
+	sodium_memzero(plain, len);
+	*id = r == CXV_OK ? row.id : 0;
+	return r;
+}
+
+int
+cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *c,
+    struct cxv_cdr_batch *b, int64_t *id, int *duplicate, const char **why)
+{
+	struct cxv_ident_input ids[2];
+	uint8_t ref[CXV_HASH_BYTES];
+	char kind[32];
+	size_t n = 0;
+	int caller, r;
+
+	*id = 0;
+	*duplicate = 0;
+	*why = NULL;
+	/* The platform's id is kept only as a keyed hash: idempotence. */
+	snprintf(kind, sizeof(kind), "source:%s", c->source);
+	cxv_keyring_blind_index(cxv_vault_keyring(v), kind, c->source_id, ref);
+	r = cxv_store_interaction_exists(cxv_vault_store(v), c->source,
+	    c->start_ms, ref);
+	if (r == CXV_OK)
+		return *duplicate = 1, CXV_OK;
+	if (r != CXV_ERR_NOT_FOUND)
+		return r;
+	if ((r = customer(v, c, ids, &n, &caller, why)) != CXV_OK)
+		return r;
+	return add_record(v, c, CXV_MEDIA_VOICE, ids, n, caller, ref, b, id,
+	    why);
+}
+
+struct add_session {
+	const struct cxv_session_in *in;
+	struct cxv_cdr *c;
+	int64_t *id;
+	const char **why;
+};
+
+static int
+add_session_locked(struct cxv_vault *v, void *arg)
+{
+	struct add_session *a = arg;
+	uint8_t ref[CXV_HASH_BYTES];
+
+	/* Entered by hand: a random reference, nothing to de-duplicate. */
+	randombytes_buf(ref, sizeof(ref));
+	return add_record(v, a->c, (int)a->in->media, a->in->customer,
+	    a->in->ncustomer, 1, ref, NULL, a->id, a->why);
+}
+
+/* The session as the record the import path stores. */
+static int
+session_record(const struct cxv_session_in *in, unsigned cc,
+    struct cxv_cdr *c, const char **why)
+{
+	char norm[CXV_IDENT_NORM_MAX];
+	size_t i;
+
+	cxv_cdr_reset(c, "manual");
+	/* The normal form, so that statistics pseudonyms match erasure's. */
+	if (cxv_ident_normalize(in->customer[0].kind, in->customer[0].value,
+	    cc, norm, why) != CXV_OK ||
+	    (c->caller = cxv_cdr_keep(c, norm, strlen(norm))) == NULL)
+		return CXV_ERR_INVALID;
+	for (i = 0; i < in->ncustomer; i++)
+		if (in->customer[i].kind == CXV_IDENT_NAME)
+			c->caller_name = in->customer[i].value;
+	c->start_ms = in->start_ms;
+	c->answer_ms = in->answer_ms;
+	c->end_ms = in->end_ms;
+	c->outcome = in->outcome;
+	for (i = 0; i < in->nfields; i++) {
+		const struct cxv_field *f = &in->fields[i];
+		size_t nl = strlen(f->name), vl = strlen(f->value);
+
+		if (nl == 0 || nl > 64 || !cxv_utf8_printable(f->name, nl) ||
+		    vl > CXV_FIELD_MAX || !cxv_utf8_printable(f->value, vl))
+			return *why = "field: a name of 1-64 and a value of "
+			    "printable text", CXV_ERR_INVALID;
+		if (cxv_cdr_add_field(c, f->name, f->value) != CXV_OK)
+			return *why = "too many fields", CXV_ERR_TOO_LARGE;
+	}
+	return cxv_cdr_check_times(c, why);
+}
+
+int
+cxv_interaction_add(struct cxv_vault *v, const struct cxv_session_in *in,
+    int64_t *id, const char **why)
+{
+	struct add_session a = { in, NULL, id, why };
+	size_t n = strlen(in->outcome);
+	int r;
+
+	*id = 0;
+	*why = NULL;
+	if ((unsigned)in->media >= CXV_MEDIA__COUNT || in->ncustomer == 0 ||
+	    in->customer[0].kind == CXV_IDENT_NAME)
+		return *why = "a session needs the customer's number, email, "
+		    "chat handle, account or logon first", CXV_ERR_INVALID;
+	if (in->start_ms == 0 || n == 0 || n > 32 ||
+	    strspn(in->outcome, "abcdefghijklmnopqrstuvwxyz_") != n)
+		return *why = "a session needs a start time and an outcome "
+		    "(lower-case word)", CXV_ERR_INVALID;
+	if ((a.c = sodium_malloc(sizeof(*a.c))) == NULL)
+		return CXV_ERR_NOMEM;
+	if ((r = session_record(in, cxv_vault_config(v)->country_code, a.c,
+	    why)) == CXV_OK)
+		r = cxv_vault_in_txn(v, add_session_locked, &a);
+	sodium_free(a.c);
+	return r;
+}
+
+int
+cxv_interaction_list(struct cxv_vault *v, const struct cxv_ident_input *ident,
+    int64_t since_ms, int64_t until_ms, cxv_store_interaction_fn fn,
+    void *ctx, const char **why)
+{
+	struct cxv_store *st = cxv_vault_store(v);
+	int64_t ids[CXV_FIND_MAX];
+	char idstr[24];
+	size_t n = 0, i;
+	int r;
+
+	if ((r = cxv_subject_find(v, ident, ids, CXV_FIND_MAX, &n, why))
+	    != CXV_OK)
+		return r;
+	for (i = 0; i < n; i++) {
+		snprintf(idstr, sizeof(idstr), "%lld", (long long)ids[i]);
+		if ((r = cxv_store_begin(st)) != CXV_OK)
+			return r;
+		if ((r = cxv_vault_audit(v, "interaction.list", "subject", idstr,
+		    "")) != CXV_OK || (r = cxv_store_commit(st)) != CXV_OK) {
+			cxv_store_rollback(st);
+			return r;
+		}
+		if ((r = cxv_store_interaction_by_subject(st, ids[i], since_ms,
+		    until_ms, fn, ctx)) != CXV_OK)
+			return r;
+	}
+	return CXV_OK;
+}
+
+/* A row copied out of the store callback, sealed blob included. */
+struct held {
+	struct cxv_interaction_row row;
+	char source[32], outcome[32];
+	uint8_t *sealed;
+};
+
+static int
+hold_row(void *ctx, const struct cxv_interaction_row *row)
+{
+	struct held *h = ctx;
+
+	h->row = *row;
+	snprintf(h->source, sizeof(h->source), "%s", row->source);
+	snprintf(h->outcome, sizeof(h->outcome), "%s", row->outcome);
+	h->row.source = h->source;
+	h->row.outcome = h->outcome;
+	/* Empty: the skeleton of an erased person's call. */
+	if (row->sealed_len > CXV_RECORD_SEALED_MAX + CXV_SEAL_OVERHEAD ||
+	    (row->sealed_len < CXV_SEAL_OVERHEAD && row->sealed_len != 0))
+		return CXV_ERR_CORRUPT;
+	if ((h->sealed = malloc(row->sealed_len + 1)) == NULL)
+		return CXV_ERR_NOMEM;
+	if (row->sealed_len > 0)	/* a skeleton's is NULL */
+		memcpy(h->sealed, row->sealed, row->sealed_len);
+	h->row.sealed = h->sealed;
+	return CXV_OK;
+}
+
+struct items {
+	struct cxv_vault *v;
+	const struct cxv_interaction_view *view;
+	int reveal;
+	char value[CXV_FIELD_MAX + 1];
+};
+
+static int
+item_value(void *ctx, const char *name, const char *value)
+{
+	struct items *it = ctx;
+
+	if (strcmp(name, "value") == 0)
+		snprintf(it->value, sizeof(it->value), "%s", value);
+	return CXV_OK;
+}
+
+static int
+show_item(void *ctx, const struct cxv_item_row *row)
+{
+	struct items *it = ctx;
+	char ad[AD_MAX];
+	int r;
+
+	if (row->protected_ && !it->reveal)
+		return it->view->item(it->view->ctx, row, NULL);
+	snprintf(ad, sizeof(ad), "item:%lld", (long long)row->id);
+	r = cxv_subject_open_fields(it->v, row->subject_id, ad, row->sealed,
+	    row->sealed_len, item_value, it);
+	if (r == CXV_OK)
+		r = it->view->item(it->view->ctx, row, it->value);
+	sodium_memzero(it->value, sizeof(it->value));
+	return r;
+}
+
+struct show {
+	int64_t id;
+	struct held h;
+	int reveal;
+	const struct cxv_interaction_view *view;
+};
+
+/* The row, its fields, items and content to the view, in one snapshot. */
+static int
+show_reads(struct cxv_vault *v, struct show *sh)
+{
+	const struct cxv_interaction_view *view = sh->view;
+	struct items it = { v, view, sh->reveal, "" };
+	struct cxv_interaction_has has = { 0, 0 };
+	char ad[AD_MAX];
+	int r;
+
+	record_ad(sh->id, ad);
+	if ((r = cxv_store_interaction_show(cxv_vault_store(v), sh->id, &has,
+	    hold_row, &sh->h)) == CXV_OK &&
+	    (r = view->record(view->ctx, &sh->h.row)) == CXV_OK &&
+	    /* A skeleton of an erased person's call has no values left. */
+	    (sh->h.row.sealed_len == 0 || (r = cxv_subject_open_fields(v,
+	    sh->h.row.subject_id, ad, sh->h.sealed, sh->h.row.sealed_len,
+	    view->field, view->ctx)) == CXV_OK) && has.items)
+		r = cxv_store_items(cxv_vault_store(v), sh->id, show_item, &it);
+	if (r == CXV_OK && has.content)
+		r = cxv_content_list_interaction(v, sh->id, view->content,
+		    view->ctx);
+	return r;
+}
+
+int
+cxv_interaction_show(struct cxv_vault *v, int64_t id, int reveal,
+    const struct cxv_interaction_view *view)
+{
+	struct show sh;
+	char idstr[24];
+	int r;
+
+	memset(&sh, 0, sizeof(sh));
+	sh.id = id;
+	sh.reveal = reveal;
+	sh.view = view;
+	if ((r = cxv_store_read_begin(cxv_vault_store(v))) != CXV_OK)
+		return r;
+	r = show_reads(v, &sh);
+	cxv_store_read_end(cxv_vault_store(v));
+	free(sh.h.sealed);
+	if (r != CXV_OK)
+		return r;
+	/* The view keeps the values until the read is recorded (R7.2). */
+	(void)cxv_fmt_int(idstr, sizeof(idstr), "", id);
+	return cxv_vault_audit_read(v, "interaction.read", "interaction", idstr,
+	    reveal ? "fields,trail,items,protected" : "fields,trail,items");
+}
+
+struct export {
+	struct cxv_vault *v;
+	int pseudonymize;
+	cxv_interaction_export_fn fn;
+	void *ctx;
+	char caller[CXV_FIELD_MAX + 1], callee[CXV_FIELD_MAX + 1];
+};
+
+static int
+export_field(void *ctx, const char *name, const char *value)
+{
+	struct export *ex = ctx;
+
+	if (strcmp(name, "caller") == 0)
+		snprintf(ex->caller, sizeof(ex->caller), "%s", value);
+	else if (strcmp(name, "callee") == 0)
+		snprintf(ex->callee, sizeof(ex->callee), "%s", value);
+	return CXV_OK;
+}
+
+/* Replace a number by the pseudonym of its normal form, in place. */
+static void
+pseudonymize(struct cxv_vault *v, char *num, size_t cap)
+{
+	char ps[CXV_PSEUDONYM_LEN + 1];
+
+	if (*num == '\0')
+		return;
+	number_pseudonym(v, num, ps);
+	snprintf(num, cap, "%s", ps);
+}
+
+static int
+export_row(void *ctx, const struct cxv_interaction_row *row)
+{
+	struct export *ex = ctx;
+	char ad[AD_MAX];
+	int r;
+
+	ex->caller[0] = ex->callee[0] = '\0';
+	record_ad(row->id, ad);
+	/* A skeleton (an erased person's call) exports without parties. */
+	r = row->sealed_len == 0 ? CXV_OK : cxv_subject_open_fields(ex->v,
+	    row->subject_id, ad, row->sealed, row->sealed_len, export_field, ex);
+	if (r == CXV_OK && ex->pseudonymize) {
+		pseudonymize(ex->v, ex->caller, sizeof(ex->caller));
+		pseudonymize(ex->v, ex->callee, sizeof(ex->callee));
+	}
+	if (r == CXV_OK)
+		r = ex->fn(ex->ctx, row, ex->caller, ex->callee);
+	sodium_memzero(ex->caller, sizeof(ex->caller));
+	sodium_memzero(ex->callee, sizeof(ex->callee));
+	return r;
+}
+
+int
+cxv_interaction_export(struct cxv_vault *v, int64_t since_ms, int64_t until_ms,
+    int pseudo, cxv_interaction_export_fn fn, void *ctx)
+{
+	struct cxv_store *st = cxv_vault_store(v);
+	struct export *ex;
+	int r;
+
+	if ((r = cxv_store_begin(st)) != CXV_OK)
+		return r;
+	if ((r = cxv_vault_audit(v, "interaction.export", "interaction", "*",
+	    pseudo ? "pseudonyms" : "caller,callee")) == CXV_OK)
+		r = cxv_store_commit(st);
+	if (r != CXV_OK) {
+		cxv_store_rollback(st);
+		return r;
+	}
+	if ((ex = calloc(1, sizeof(*ex))) == NULL)
+		return CXV_ERR_NOMEM;
+	ex->v = v;
+	ex->pseudonymize = pseudo;
+	ex->fn = fn;
+	ex->ctx = ctx;
+	r = cxv_store_interaction_by_time(st, since_ms, until_ms, export_row, ex);
+	cxv_freezero(ex, sizeof(*ex));
+	return r;
+}
+
+int
+cxv_item_dest_parse(const char *s, int *dest)
+{
+	static const struct { const char *name; int bit; } d[] = {
+		{ "agent", CXV_ITEM_TO_AGENT }, { "cdr", CXV_ITEM_TO_CDR },
+		{ "ivr_report", CXV_ITEM_TO_IVR_REPORT },
+	};
+	size_t i, n;
+
+	*dest = 0;
+	while (*s != '\0') {
+		n = strcspn(s, ",");
+		for (i = 0; i < sizeof(d) / sizeof(d[0]); i++)
+			if (strlen(d[i].name) == n && strncmp(s, d[i].name, n) == 0)
+				break;
+		if (i == sizeof(d) / sizeof(d[0]))
+			return CXV_ERR_INVALID;
+		*dest |= d[i].bit;
+		s += n + (s[n] == ',');
+	}
+	return CXV_OK;
+}
+
+struct add_item {
+	struct cxv_item_row row;
+	const char *value;
+	int64_t *id;
+};
+
+static int
+take_subject(void *ctx, const struct cxv_interaction_row *row)
+{
+	*(int64_t *)ctx = row->subject_id;
+	return CXV_OK;
+}
+
+static int
+add_item_locked(struct cxv_vault *v, void *arg)
+{
+	struct add_item *a = arg;
+	const struct cxv_field f = { "value", a->value };
+	char ad[AD_MAX], idstr[24];
+	uint8_t *sealed = NULL;
+	int r;
+
+	if ((r = cxv_store_interaction_get(cxv_vault_store(v),
+	    a->row.interaction_id, take_subject, &a->row.subject_id)) != CXV_OK)
+		return r;
+	a->row.id = cxv_time_id(&item_ids);
+	a->row.created_ms = cxv_now_ms();
+	snprintf(ad, sizeof(ad), "item:%lld", (long long)a->row.id);
+	if ((r = cxv_subject_seal_fields(v, a->row.subject_id, ad, &f, 1,
+	    &sealed, &a->row.sealed_len)) != CXV_OK)
+		return r;
+	a->row.sealed = sealed;
+	r = cxv_store_item_insert(cxv_vault_store(v), &a->row);
+	free(sealed);
+	if (r != CXV_OK)
+		return r;
+	*a->id = a->row.id;
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)a->row.id);
+	/* R5.3: a protected value is typed so, and never reaches a log. */
+	if (a->row.protected_)
+		CXV_LOG(CXV_LOG_DEBUG, "interaction.item.add",
+		    CXV_LF("item", idstr), CXV_LF_PROTECTED("value", a->value));
+	else
+		CXV_LOG(CXV_LOG_DEBUG, "interaction.item.add",
+		    CXV_LF("item", idstr), CXV_LF_PERSONAL("value", a->value));
+	return cxv_vault_audit(v, "interaction_item.create", "interaction_item",
+	    idstr, "value");
+}
+
+int
+cxv_interaction_add_item(struct cxv_vault *v, int64_t interaction_id,
+    const char *name, const char *value, int protected_, int destinations,
+    int64_t *id, const char **why)
+{
+	struct add_item a;
+
+	*id = 0;
+	*why = NULL;
+	if (*name == '\0' || strlen(name) > 64 ||
+	    !cxv_utf8_printable(name, strlen(name)))
+		return *why = "item name: 1-64 printable characters",
+		    CXV_ERR_INVALID;
+	if (strlen(value) > CXV_FIELD_MAX ||
+	    !cxv_utf8_printable(value, strlen(value)))
+		return *why = "item value: printable text", CXV_ERR_INVALID;
+	memset(&a, 0, sizeof(a));
+	a.row.interaction_id = interaction_id;
+	a.row.name = name;
+	a.row.protected_ = protected_ != 0;
+	a.row.destinations = destinations;
+	a.value = value;
+	a.id = id;
+	return cxv_vault_in_txn(v, add_item_locked, &a);
+}
+
+static int
+agent_list_audit(struct cxv_vault *v, void *arg)
+{
+	char idstr[24];
+
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)*(int64_t *)arg);
+	return cxv_vault_audit(v, "interaction.list", "user", idstr, "agent");
+}
+
+int
+cxv_interaction_list_agent(struct cxv_vault *v, int64_t user_id,
+    int64_t since_ms, int64_t until_ms, cxv_store_interaction_fn fn, void *ctx)
+{
+	int r;
+
+	if ((r = cxv_vault_in_txn(v, agent_list_audit, &user_id)) != CXV_OK)
+		return r;
+	return cxv_store_interaction_by_agent(cxv_vault_store(v), user_id,
+	    since_ms, until_ms, fn, ctx);
+}
+
+static int
+take_agent(void *ctx, const struct cxv_interaction_row *row)
+{
+	*(int64_t *)ctx = row->agent_user_id;
+	return CXV_OK;
+}
+
+int
+cxv_interaction_agent(struct cxv_vault *v, int64_t id, int64_t *agent)
+{
+	*agent = 0;
+	return cxv_store_interaction_get(cxv_vault_store(v), id, take_agent,
+	    agent);
+}

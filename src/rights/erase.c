@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Erasure of a data subject with a receipt; see erase.h. */
+#include "rights/erase.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "base/err.h"
+#include "base/util.h"
+#include "core/config.h"
+#include "core/ident.h"
+#include "core/keyring.h"
+#include "core/log.h"
+#include "records/content.h"
+#include "records/dnc.h"
+#include "records/subject.h"
+#include "records/vault.h"
+#include "store/store.h"
+
+static const char *const grounds[] = { "no_longer_necessary",
+    "consent_withdrawn", "objection", "unlawful_processing",
+    "legal_obligation", "child_consent", "retention" };
+
+const char cxv_erase_grounds_text[] = "no_longer_necessary, "
+    "consent_withdrawn, objection, unlawful_processing, legal_obligation, "
+    "child_consent or retention";
+
+int
+cxv_erase_ground_valid(const char *ground)
+{
+	return ground != NULL && cxv_name_index(grounds,
+	    (int)(sizeof(grounds) / sizeof(grounds[0])), ground) >= 0;
+}
+
+struct erase {
+	int64_t id;
+	int add_dnc;
+	const char *ground;
+	const char *reapply;		/* the register's receipt, on restore */
+	char *receipt;
+	cxv_erase_also_fn also;
+	void *also_arg;
+	json_t *stores;
+	struct cxv_content_doomed files;
+	int64_t stats;
+	const char *why;
+};
+
+static int
+count_store(void *ctx, const char *store, int64_t n)
+{
+	struct erase *e = ctx;
+
+	return json_object_set_new(e->stores, store, json_integer(n)) == 0 ?
+	    CXV_OK : CXV_ERR_NOMEM;
+}
+
+struct numbers {
+	struct cxv_vault *v;
+	struct erase *e;
+};
+
+/*
+ * Per identifier (numbers, emails, chat handles...): drop the statistics
+ * rows of its pseudonym; list phone numbers do-not-call if asked.
+ */
+static int
+per_number(void *ctx, enum cxv_ident_kind kind, const char *value)
+{
+	struct numbers *pn = ctx;
+	char ps[CXV_PSEUDONYM_LEN + 1];
+	int64_t n = 0;
+	int r;
+
+	if (kind == CXV_IDENT_NAME)
+		return CXV_OK;
+	cxv_keyring_pseudonym(cxv_vault_keyring(pn->v), value, ps);
+	if ((r = cxv_store_stat_delete(cxv_vault_store(pn->v), ps, &n))
+	    != CXV_OK)
+		return r;
+	pn->e->stats += n;
+	if (pn->e->add_dnc && kind == CXV_IDENT_PHONE &&
+	    strncmp(value, "ext:", 4) != 0)
+		return cxv_dnc_add_tx(pn->v, value, &pn->e->why);
+	return CXV_OK;
+}
+
+static char *
+make_receipt(struct cxv_vault *v, const struct erase *e)
+{
+	char ts[CXV_TIME_STR];
+	json_t *doc;
+	char *s;
+
+	cxv_time_format(cxv_now_ms(), ts);
+	if ((doc = json_pack("{s:I, s:s, s:s, s:s, s:O}", "subject",
+	    (json_int_t)e->id, "erased_at", ts, "actor", cxv_vault_actor(v),
+	    "ground", e->ground, "erased", e->stores)) == NULL)
+		return NULL;
+	s = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(doc);
+	return s;
+}
+
+/* The writes of an erasure, inside one transaction. */
+static int
+erase_locked(struct cxv_vault *v, void *arg)
+{
+	struct erase *e = arg;
+	struct numbers pn = { v, e };
+	struct cxv_store *st = cxv_vault_store(v);
+	char idstr[24];
+	int64_t kept = 0;
+	int hold = 0, restricted = 0, r;
+
+	if ((r = cxv_store_subject_flags(st, e->id, &hold, &restricted)) !=
+	    CXV_OK)
+		return r;
+	/* A restore re-applies a decided erasure: a hold of back then
+	 * was lifted before it happened. */
+	if (hold && e->reapply == NULL)
+		return CXV_ERR_HELD;
+	if ((r = cxv_store_erase_counts(st, e->id, count_store, e)) != CXV_OK ||
+	    (r = cxv_store_subject_files(st, e->id, cxv_content_doom, &e->files))
+	    != CXV_OK ||
+	    (r = cxv_subject_identifiers_tx(v, e->id, per_number, &pn))
+	    != CXV_OK)
+		return r;
+	if (cxv_vault_config(v)->erase_keep_skeletons &&
+	    ((r = cxv_store_keep_skeletons(st, e->id, &kept)) != CXV_OK ||
+	    json_object_set_new(e->stores, "interactions_kept_as_skeletons",
+	    json_integer(kept)) != 0))
+		return r != CXV_OK ? r : CXV_ERR_NOMEM;
+	if ((r = cxv_store_subject_delete(st, e->id)) != CXV_OK)
+		return r;
+	if (json_object_set_new(e->stores, "statistics",
+	    json_integer(e->stats)) != 0 ||
+	    json_object_set_new(e->stores, "content_bytes",
+	    json_integer(e->files.bytes)) != 0 ||
+	    (e->receipt = e->reapply != NULL ? strdup(e->reapply) :
+	    make_receipt(v, e)) == NULL)
+		return CXV_ERR_NOMEM;
+	/* The register keeps the receipt (R9.4): ids and counts only. */
+	if ((r = cxv_store_erasure_insert(st, e->id, cxv_now_ms(), e->receipt))
+	    != CXV_OK)
+		return r;
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)e->id);
+	if ((r = cxv_vault_audit(v, e->reapply != NULL ?
+	    "subject.erase_reapplied" : "subject.erase", "subject", idstr,
+	    e->add_dnc ? "all,dnc" : "all")) != CXV_OK)
+		return r;
+	return e->also != NULL ? e->also(v, e->also_arg, e->receipt) : CXV_OK;
+}
+
+int
+cxv_subject_erase(struct cxv_vault *v, int64_t id, int add_dnc,
+    const char *ground, char **receipt)
+{
+	return cxv_subject_erase_also(v, id, add_dnc, ground, NULL, NULL,
+	    receipt);
+}
+
+static int
+erase_run(struct cxv_vault *v, struct erase *e, char **receipt)
+{
+	char idstr[24];
+	int r, ck;
+
+	if ((e->stores = json_object()) == NULL)
+		return CXV_ERR_NOMEM;
+	if ((r = cxv_vault_in_txn(v, erase_locked, e)) == CXV_OK) {
+		/*
+		 * The log is truncated at once, while an import gives way (it
+		 * would otherwise begin a batch the truncation waits for):
+		 * until then it holds the pages from before, the subject's
+		 * wrapped key among them. The files go after.
+		 */
+		if ((ck = cxv_store_checkpoint(cxv_vault_store(v))) != CXV_OK)
+			CXV_LOG(CXV_LOG_WARN, "subject.erase.checkpoint",
+			    CXV_LF("result", cxv_errcode(ck)));
+		cxv_content_doomed_unlink(v, &e->files);
+		*receipt = e->receipt;
+		e->receipt = NULL;
+		snprintf(idstr, sizeof(idstr), "%lld", (long long)e->id);
+		CXV_LOG(CXV_LOG_INFO, e->reapply != NULL ?
+		    "subject.erase_reapplied" : "subject.erase",
+		    CXV_LF("subject", idstr), CXV_LF("ground", e->ground));
+	}
+	free(e->receipt);
+	json_decref(e->stores);
+	free(e->files.name);
+	return r;
+}
+
+int
+cxv_subject_erase_also(struct cxv_vault *v, int64_t id, int add_dnc,
+    const char *ground, cxv_erase_also_fn also, void *arg, char **receipt)
+{
+	struct erase e;
+
+	*receipt = NULL;
+	if (!cxv_erase_ground_valid(ground))
+		return CXV_ERR_INVALID;
+	memset(&e, 0, sizeof(e));
+	e.id = id;
+	e.add_dnc = add_dnc;
+	e.ground = ground;
+	e.also = also;
+	e.also_arg = arg;
+	return erase_run(v, &e, receipt);
+}
+
+int
+cxv_subject_erase_reapply(struct cxv_vault *v, int64_t id,
+    const char *receipt)
+{
+	struct erase e;
+	char *out = NULL;
+	int r;
+
+	memset(&e, 0, sizeof(e));
+	e.id = id;
+	e.ground = "restore";
+	e.reapply = receipt;
+	r = erase_run(v, &e, &out);
+	free(out);
+	return r;
+}
