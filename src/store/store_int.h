@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Inside the store: what its other files (store_maint.c, store_mail.c)
- * share with store.c. Not for use outside src/store/.
+ * Inside the store: what its files share with store.c (the connection,
+ * statements prepared once, stepping through rows). Not for use outside
+ * src/store/.
  */
 #ifndef CXV_STORE_INT_H
 #define CXV_STORE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include "store/db.h"
 
@@ -23,5 +27,52 @@ struct db **cxv_store_archive_db(struct cxv_store *st);
  */
 int cxv_store_copy_rows(struct db *from, struct db *to, const char *table,
     const char *select, int64_t id, int ignore, int64_t *rows);
+
+/*
+ * The store's files, each with the statements of its own records: a
+ * file names its statements by small numbers and hands cxv_store_stmt()
+ * its SQL table, so the SQL stays beside the code that runs it.
+ */
+enum store_part {
+	STORE_PART_CORE, STORE_PART_SUBJECT, STORE_PART_AUDIT,
+	STORE_PART_INTERACTION, STORE_PART_CONTENT, STORE_PART_USER,
+	STORE_PART_ACCOUNT, STORE_PART_CALL_LOG, STORE_PART_CAMPAIGN,
+	STORE_PART_CONTACT, STORE_PART_CHARGE, STORE_PART_ERASE,
+	STORE_PART_REQUEST, STORE_PART_REPORT, STORE_PART__COUNT
+};
+#define STORE_PART_STMTS	32	/* statements of one file at the most */
+
+/*
+ * Statement id of part, prepared from sql[id] the first time and kept
+ * for the connection's life; reset and unbound, ready for binding. NULL
+ * with *r set on failure.
+ */
+struct db_stmt *cxv_store_stmt(struct cxv_store *st, enum store_part part,
+    const char *const *sql, int id, int *r /* OUT */);
+
+/* Step a statement that returns no rows, then reset it. */
+int cxv_store_step_done(struct db_stmt *s);
+/* cxv_store_step_done(), then NOT_FOUND unless exactly one row changed. */
+int cxv_store_step_one_change(struct cxv_store *st, struct db_stmt *s);
+/* Step a one-row query; NOT_FOUND if it returns none (not reset). */
+int cxv_store_step_row(struct db_stmt *s);
+
+/*
+ * Step s through its rows, calling row() on each; the first non-OK return
+ * stops the scan and is returned. s is reset either way.
+ */
+typedef int (*cxv_store_row_fn)(struct db_stmt *s, void *ctx);
+int cxv_store_each_row(struct db_stmt *s, cxv_store_row_fn row, void *ctx);
+/* Step s once: row() on its row, NOT_FOUND without one; s is reset. */
+int cxv_store_one_row(struct db_stmt *s, cxv_store_row_fn row, void *ctx);
+
+/* Copy a blob column into buf (cap bytes); CORRUPT if it does not fit. */
+int cxv_store_column_blob(struct db_stmt *s, int col, uint8_t *buf,
+    size_t cap, size_t *len /* OUT */);
+/* Column text, "" for NULL, so that a tampered row cannot crash a reader. */
+const char *cxv_store_column_text(struct db_stmt *s, int col);
+/* The single integer statement id of part (a count) returns. */
+int cxv_store_count(struct cxv_store *st, enum store_part part,
+    const char *const *sql, int id, int64_t *n /* OUT */);
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Voicemail to email in the SQLite store: settings, outbox (store.h);
+ * Voicemail to email in the store (store.h): users' choices, the outbox;
  * and a user's status, which the same administration pages change.
  */
 #include "store/store.h"
