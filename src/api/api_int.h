@@ -3,7 +3,7 @@
  * Inside the API: one call's state, the helpers handlers share
  * (api_call.c), and the handlers of each group of routes (api_*.c),
  * which the route table of api.c names.
- * Not for use outside src/api*.c.
+ * Not for use outside src/api/.
  */
 #ifndef CXV_API_INT_H
 #define CXV_API_INT_H

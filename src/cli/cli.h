@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Helpers shared by the subcommands (src/cmd_*.c): error format
+ * Helpers shared by the subcommands (cmd_*.c): error format
  * "cxvault: <what>: <why>", exit codes, the data directory, passphrases
  * from standard input, opening a vault as the local Unix user, JSON out.
  */

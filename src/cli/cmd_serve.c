@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cxvault serve: the HTTPS API (src/server.c). */
+/* cxvault serve: the HTTPS API (api/server.c). */
 #include <stdio.h>
 
 #include "api/server.h"

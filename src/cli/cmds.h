@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The subcommands, one file each (src/cmd_*.c); main.c dispatches. */
+/* The subcommands, one file each (cmd_*.c); main.c dispatches. */
 #ifndef CXV_CMDS_H
 #define CXV_CMDS_H
 
