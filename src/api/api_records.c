@@ -111,27 +111,41 @@ api_user_get(struct call *c)
 	reply_user(c, c->id[0]);
 }
 
-/* POST /v1/users: {logon, kind?, <R1.1 fields>...}. */
+/*
+ * POST /v1/users: {logon, kind?, subject?, <R1.1 fields>...}. A user is a
+ * new person unless "subject" makes it a known one, which only a profile
+ * allowed to write persons' data may decide.
+ */
 void
 api_user_create(struct call *c)
 {
-	static const char *const skip[] = { "logon", "kind", NULL };
+	static const char *const skip[] = { "logon", "kind", "subject", NULL };
 	enum cxv_user_kind kind = CXV_USER_LOCAL;
 	struct cxv_field f[FIELDS_MAX];
 	const char *logon = NULL, *kname = NULL, *why = NULL;
+	long long into = 0;
 	int64_t id = 0;
 	size_t n = 0;
 	int r;
 
 	if (api_str(c, "logon", 1, &logon) || api_str(c, "kind", 0, &kname) ||
+	    api_int(c, "subject", 0, 1, (1LL << CXV_ID_BITS) - 1, &into) ||
 	    fields_of(c, c->in, skip, f, &n))
 		return;
 	if (kname != NULL && cxv_user_kind_parse(kname, &kind) != CXV_OK) {
 		api_error(c, 400, "invalid", "'kind' is local, remote or api");
 		return;
 	}
-	r = cxv_user_add(c->v, logon, kind, f, n, &id, &why);
-	created(c, r, "user", id, why);
+	if (into != 0 && !api_may(c, CXV_PERM_SUBJECTS_WRITE)) {
+		api_error(c, 403, "forbidden", "making a user a known person "
+		    "needs the subjects.write permission");
+		return;
+	}
+	r = cxv_user_add(c->v, logon, kind, f, n, into, &id, &why);
+	if (r == CXV_ERR_CONFLICT)
+		api_error(c, 409, "person_exists", why);
+	else
+		created(c, r, "user", id, why);
 }
 
 /* Contacts of owner (0: the shared directory). */

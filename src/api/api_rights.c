@@ -261,18 +261,24 @@ api_subject_export(struct call *c)
 	    cxv_export_size(x), read_export, x, close_export);
 }
 
-/* POST /v1/users/{id}/anonymize: "Deleted User N" (R6.2). */
+/*
+ * POST /v1/users/{id}/anonymize: "Deleted User N" (R6.2), the account's
+ * data only; "identifiers_kept" when the person has other records.
+ */
 void
 api_user_anonymize(struct call *c)
 {
 	int64_t n = 0;
-	int r = cxv_user_anonymize(c->v, c->id[0], &n);
+	int kept = 0;
+	int r = cxv_user_anonymize(c->v, c->id[0], &n, &kept);
 
 	if (r != CXV_OK)
-		api_fail(c, r, r == CXV_ERR_NOT_FOUND ? "no such user" : NULL);
+		api_fail(c, r, r == CXV_ERR_NOT_FOUND ? "no such user" :
+		    r == CXV_ERR_HELD ? "the person is under legal hold" : NULL);
 	else
-		api_reply(c, 200, json_pack("{s:I, s:I}", "user",
-		    (json_int_t)c->id[0], "deleted_user", (json_int_t)n));
+		api_reply(c, 200, json_pack("{s:I, s:I, s:b}", "user",
+		    (json_int_t)c->id[0], "deleted_user", (json_int_t)n,
+		    "identifiers_kept", kept));
 }
 
 static int

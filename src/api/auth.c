@@ -380,13 +380,17 @@ create_remote(struct cxv_vault *v, const char *name,
 		f[n++] = (struct cxv_field){ "work_phone", u->phone };
 	if (u->mobile[0] != '\0')
 		f[n++] = (struct cxv_field){ "mobile", u->mobile };
-	r = cxv_user_add(v, name, CXV_USER_REMOTE, f, n, id, &why);
-	if (r == CXV_ERR_INVALID && n > 2) {
-		/* A number or address the vault cannot read: names only. */
+	r = cxv_user_add(v, name, CXV_USER_REMOTE, f, n, 0, id, &why);
+	if ((r == CXV_ERR_INVALID || r == CXV_ERR_CONFLICT) && n > 2) {
+		/*
+		 * A number or address the vault cannot read, or one another
+		 * person holds (a login never takes over someone's record):
+		 * names only.
+		 */
 		CXV_LOG(CXV_LOG_WARN, "ldap.provision", CXV_LF("fields",
-		    "names only"));
+		    "names only"), CXV_LF("result", cxv_errcode(r)));
 		r = cxv_user_add(v, name, CXV_USER_REMOTE, f,
-		    u->first_name[0] && u->last_name[0] ? 2 : 1, id, &why);
+		    u->first_name[0] && u->last_name[0] ? 2 : 1, 0, id, &why);
 	}
 	return r;
 }

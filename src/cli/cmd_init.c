@@ -108,8 +108,8 @@ make_admin(const char *dir, const struct args *a, const struct secrets *s,
 	if ((r = cxv_vault_open(dir, s->pass, s->passlen, actor, &v, why,
 	    whylen)) != CXV_OK)
 		return r;
-	if ((r = cxv_user_add(v, a->admin, CXV_USER_LOCAL, NULL, 0, &id, &w))
-	    == CXV_OK && (r = cxv_auth_grant(v, id,
+	if ((r = cxv_user_add(v, a->admin, CXV_USER_LOCAL, NULL, 0, 0, &id,
+	    &w)) == CXV_OK && (r = cxv_auth_grant(v, id,
 	    CXV_PROFILE_ADMINISTRATOR)) == CXV_OK)
 		r = cxv_auth_set_password(v, id, s->pw, s->pwlen, 0, &w);
 	if (r != CXV_OK)

@@ -18,7 +18,8 @@ static int run(int argc, char **argv);
 const struct cxv_cmd cxv_cmd_user = {
 	"user",
 	"add, show and list internal users (agents, staff)",
-	"cxvault user add [--data DIR] --logon ID [--kind local|remote|api] FIELD...\n"
+	"cxvault user add [--data DIR] --logon ID [--kind local|remote|api]\n"
+	"                [--subject ID] FIELD...\n"
 	"       cxvault user show [--data DIR] LOGON\n"
 	"       cxvault user list [--data DIR]\n"
 	"       cxvault user login [--data DIR] LOGON --profile P "
@@ -29,7 +30,10 @@ const struct cxv_cmd cxv_cmd_user = {
 	"        --chat-name --extension --mobile --home-phone --work-phone --fax\n"
 	"        --email --location --department --organisation --title\n"
 	"        --address. The user is also a data subject: its logon id,\n"
-	"        extension, numbers, email and name find it. Prints its id.\n"
+	"        extension, numbers, email and name find it. A number or\n"
+	"        address another person holds is refused: a user never takes\n"
+	"        over someone's record; --subject ID makes the user that\n"
+	"        person on purpose (audited). Prints its id.\n"
 	"  show  the user's fields, decrypted, as JSON (audited).\n"
 	"  list  every user's id, kind, status and creation time (no personal\n"
 	"        data) as JSON lines.\n"
@@ -42,7 +46,9 @@ const struct cxv_cmd cxv_cmd_user = {
 	"  anonymize  instead of erasing (R6.2): names become \"Deleted User\n"
 	"        N\", other fields, identifiers, login, own content, personal\n"
 	"        contacts and call log go; interactions it handled stay\n"
-	"        reportable. Erasing the user's subject removes everything.",
+	"        reportable. Only the account's data: refused under legal\n"
+	"        hold; a person with records beyond the account keeps its\n"
+	"        identifiers. Erasing the user's subject removes everything.",
 	run,
 };
 
@@ -56,7 +62,7 @@ static const char *const field_opts[] = {
 
 struct args {
 	struct cxv_cli_args cli;
-	const char *logon, *kind, *profile;
+	const char *logon, *kind, *profile, *subject;
 	int pw_stdin, pin_stdin;
 	struct cxv_cli_fields fs;
 };
@@ -70,6 +76,8 @@ opt(void *ctx, int o, const char *arg)
 		a->logon = arg;
 	else if (o == 'k')
 		a->kind = arg;
+	else if (o == 's')
+		a->subject = arg;
 	else if (o == 'p')
 		a->profile = arg;
 	else if (o == 'P')
@@ -87,13 +95,17 @@ do_add(struct cxv_vault *v, struct args *a)
 {
 	enum cxv_user_kind kind = CXV_USER_LOCAL;
 	const char *why = NULL;
-	int64_t id = 0;
+	int64_t id = 0, into = 0;
 	int r;
 
 	if (a->kind != NULL && cxv_user_kind_parse(a->kind, &kind) != CXV_OK)
 		return cxv_cli_usage_error(&cxv_cmd_user,
 		    "--kind takes local, remote or api");
-	r = cxv_user_add(v, a->logon, kind, a->fs.f, a->fs.n, &id, &why);
+	if (a->subject != NULL &&
+	    (r = cxv_cli_parse_id(&cxv_cmd_user, a->subject, &into)) != -1)
+		return r;
+	r = cxv_user_add(v, a->logon, kind, a->fs.f, a->fs.n, into, &id,
+	    &why);
 	if (r != CXV_OK) {
 		cxv_cli_error("user add", "%s%s%s", cxv_strerror(r),
 		    why ? ": " : "", why ? why : "");
@@ -211,16 +223,21 @@ static int
 do_anonymize(struct cxv_vault *v, struct args *a)
 {
 	int64_t id = 0, n = 0;
-	int r;
+	int kept = 0, r;
 
 	if ((r = cxv_user_lookup(v, a->cli.pos[0], &id)) == CXV_OK)
-		r = cxv_user_anonymize(v, id, &n);
+		r = cxv_user_anonymize(v, id, &n, &kept);
 	if (r != CXV_OK) {
 		cxv_cli_error("user anonymize", "%s", r == CXV_ERR_NOT_FOUND ?
-		    "no such user" : cxv_strerror(r));
+		    "no such user" : r == CXV_ERR_HELD ? "the person is under "
+		    "legal hold" : cxv_strerror(r));
 		return CXV_EXIT_FAIL;
 	}
 	printf("Deleted User %lld\n", (long long)n);
+	if (kept)
+		fprintf(stderr, "cxvault: user anonymize: the person has records "
+		    "beyond the account; their identifiers stay until the "
+		    "person is erased (subject erase)\n");
 	return CXV_EXIT_OK;
 }
 
@@ -237,9 +254,10 @@ static const struct verb {
 static int
 run(int argc, char **argv)
 {
-	static struct option opts[NFIELD_OPTS + 8] = {
+	static struct option opts[NFIELD_OPTS + 9] = {
 		{ "logon", required_argument, NULL, 'l' },
 		{ "kind", required_argument, NULL, 'k' },
+		{ "subject", required_argument, NULL, 's' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "password-stdin", no_argument, NULL, 'P' },
 		{ "pin-stdin", no_argument, NULL, 'N' },
@@ -251,8 +269,8 @@ run(int argc, char **argv)
 	size_t i;
 	int r;
 
-	cxv_cli_field_options(field_opts, NFIELD_OPTS, opts + 5);
-	memcpy(opts + 5 + NFIELD_OPTS, common, sizeof(common));
+	cxv_cli_field_options(field_opts, NFIELD_OPTS, opts + 6);
+	memcpy(opts + 6 + NFIELD_OPTS, common, sizeof(common));
 	if (argc >= 2 && strcmp(argv[1], "--help") == 0)
 		return cxv_cli_help(&cxv_cmd_user);
 	for (i = 0; argc >= 2 && i < sizeof(verbs) / sizeof(verbs[0]); i++)
@@ -269,7 +287,8 @@ run(int argc, char **argv)
 		return cxv_cli_usage_error(&cxv_cmd_user,
 		    "wrong number of arguments");
 	if (vb->fn == do_add ? a.logon == NULL :
-	    (a.logon != NULL || a.kind != NULL || a.fs.n != 0))
+	    (a.logon != NULL || a.kind != NULL || a.subject != NULL ||
+	    a.fs.n != 0))
 		return cxv_cli_usage_error(&cxv_cmd_user, vb->fn == do_add ?
 		    "--logon is required" : "fields are for add");
 	if (vb->fn != do_login && (a.profile || a.pw_stdin || a.pin_stdin))

@@ -24,6 +24,9 @@
 #define KINDS_MAX	64
 
 /* An identifier ready to store; norm is personal and wiped after use. */
+/* Whom identifiers may resolve to (resolve()). */
+enum { RESOLVE_ANY, RESOLVE_NEW, RESOLVE_INTO };
+
 struct prepared {
 	enum cxv_ident_kind kind;
 	char norm[CXV_IDENT_NORM_MAX];
@@ -379,13 +382,42 @@ add_idents(struct cxv_vault *v, int64_t sid, const struct cxv_subject_key *key,
 }
 
 /*
+ * The subject the identifiers name, by mode: any person holding one of
+ * them (or a new one), a new person only (CONFLICT if one is held), or
+ * person `into` (CONFLICT if another holds one). *why names the kind of
+ * the identifier held, never the person.
+ */
+static int
+owner_by_mode(struct cxv_vault *v, struct prepared *p, size_t n,
+    int64_t into, int mode, int64_t *sid, const char **why)
+{
+	size_t i;
+	int r;
+
+	if ((r = find_owner(v, p, n, sid)) != CXV_OK || mode == RESOLVE_ANY ||
+	    *sid == 0 || (mode == RESOLVE_INTO && *sid == into)) {
+		if (r == CXV_OK && mode == RESOLVE_INTO)
+			*sid = into;
+		return r;
+	}
+	for (i = 0; i < n && !p[i].held; i++)
+		;
+	if (i < n && p[i].kind == CXV_IDENT_LOGON)
+		return *why = "logon id already in use", CXV_ERR_EXISTS;
+	*why = "a person with one of these numbers or addresses is known "
+	    "already";
+	return CXV_ERR_CONFLICT;
+}
+
+/*
  * The part of resolve that runs inside the transaction. A resolution
  * that changes nothing is audited only when asked for on its own
  * (audit_noop): inside an import it is part of the record's own entry.
  */
 static int
 resolve_locked(struct cxv_vault *v, struct prepared *p, size_t n,
-    int audit_noop, int64_t *sid, int *created)
+    int audit_noop, int64_t into, int mode, int64_t *sid, int *created,
+    const char **why)
 {
 	struct cxv_subject_key key;
 	char idstr[24], kinds[KINDS_MAX];
@@ -393,7 +425,7 @@ resolve_locked(struct cxv_vault *v, struct prepared *p, size_t n,
 	size_t missing = n;
 	int r;
 
-	if ((r = find_owner(v, p, n, sid)) != CXV_OK)
+	if ((r = owner_by_mode(v, p, n, into, mode, sid, why)) != CXV_OK)
 		return r;
 	*created = *sid == 0;
 	if (!*created && (r = mark_held(v, *sid, p, n, &missing)) != CXV_OK)
@@ -423,7 +455,8 @@ resolve_locked(struct cxv_vault *v, struct prepared *p, size_t n,
 /* Resolve, inside a transaction the caller has (txn) or that we open. */
 static int
 resolve(struct cxv_vault *v, const struct cxv_ident_input *ids, size_t n,
-    int txn, int64_t *id, int *created, const char **why)
+    int txn, int64_t into, int mode, int64_t *id, int *created,
+    const char **why)
 {
 	struct prepared *p = NULL;
 	struct cxv_store *st = cxv_vault_store(v);
@@ -440,7 +473,8 @@ resolve(struct cxv_vault *v, const struct cxv_ident_input *ids, size_t n,
 	for (i = 0; i < n && r == CXV_OK; i++)
 		r = prepare(v, &ids[i], &p[i], why);
 	if (r == CXV_OK && (txn || (r = cxv_store_begin(st)) == CXV_OK)) {
-		r = resolve_locked(v, p, n, !txn, id, created);
+		r = resolve_locked(v, p, n, !txn, into, mode, id, created,
+		    why);
 		if (!txn && r == CXV_OK)
 			r = cxv_store_commit(st);
 		if (!txn && r != CXV_OK)
@@ -456,14 +490,24 @@ int
 cxv_subject_resolve(struct cxv_vault *v, const struct cxv_ident_input *ids,
     size_t n, int64_t *id, int *created, const char **why)
 {
-	return resolve(v, ids, n, 0, id, created, why);
+	return resolve(v, ids, n, 0, 0, RESOLVE_ANY, id, created, why);
 }
 
 int
 cxv_subject_resolve_tx(struct cxv_vault *v, const struct cxv_ident_input *ids,
     size_t n, int64_t *id, int *created, const char **why)
 {
-	return resolve(v, ids, n, 1, id, created, why);
+	return resolve(v, ids, n, 1, 0, RESOLVE_ANY, id, created, why);
+}
+
+int
+cxv_subject_claim_tx(struct cxv_vault *v, const struct cxv_ident_input *ids,
+    size_t n, int64_t into, int64_t *id, const char **why)
+{
+	int created;
+
+	return resolve(v, ids, n, 1, into, into != 0 ? RESOLVE_INTO :
+	    RESOLVE_NEW, id, &created, why);
 }
 
 static int
@@ -679,6 +723,28 @@ swap_ident(struct cxv_vault *v, int64_t sid, struct prepared p[2],
 	/* A user's logon index follows its logon identifier. */
 	return p[1].kind == CXV_IDENT_LOGON ?
 	    cxv_store_user_set_logon(st, sid, p[1].bidx) : CXV_OK;
+}
+
+int
+cxv_subject_drop_idents_tx(struct cxv_vault *v, int64_t sid,
+    const struct cxv_ident_input *ids, size_t n)
+{
+	struct prepared p;
+	const char *why;
+	size_t i;
+	int r = CXV_OK;
+
+	for (i = 0; i < n && r == CXV_OK; i++) {
+		/* A value that does not parse was never an identifier. */
+		if (prepare(v, &ids[i], &p, &why) != CXV_OK)
+			continue;
+		r = cxv_store_ident_delete(cxv_vault_store(v), sid, (int)p.kind,
+		    p.bidx);
+		if (r == CXV_ERR_NOT_FOUND)
+			r = CXV_OK;
+	}
+	sodium_memzero(&p, sizeof(p));
+	return r;
 }
 
 int

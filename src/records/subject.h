@@ -66,6 +66,18 @@ int cxv_subject_resolve_tx(struct cxv_vault *v,
     int *created /* OUT */, const char **why /* OUT */);
 
 /*
+ * Identifiers of a new account's person (a user), inside the caller's
+ * transaction: never attached to a person already known by one of them
+ * unless into names that person (0: a new person). CONFLICT if another
+ * person holds one of ids (*why says so without naming who), EXISTS if
+ * the logon id is held; NOT_FOUND if into does not exist.
+ * *id is the subject. Audited like a resolution.
+ */
+int cxv_subject_claim_tx(struct cxv_vault *v,
+    const struct cxv_ident_input *ids, size_t n, int64_t into,
+    int64_t *id /* OUT */, const char **why /* OUT */);
+
+/*
  * The first subject holding ident, inside the caller's transaction and
  * without an audit entry of its own: for records derived from one being
  * written (an agent's call-log entry of an imported call). NOT_FOUND if
@@ -132,6 +144,13 @@ typedef const char *(*cxv_field_edit_fn)(void *ctx, const char *name,
 int cxv_subject_reseal_fields(struct cxv_vault *v, int64_t from, int64_t to,
     const char *ad, const uint8_t *sealed, size_t len, cxv_field_edit_fn edit,
     void *ctx, uint8_t **out /* OUT */, size_t *outlen /* OUT */);
+
+/*
+ * Remove from subject sid those of ids it holds, inside the caller's
+ * transaction (what anonymizing an account takes from its person).
+ */
+int cxv_subject_drop_idents_tx(struct cxv_vault *v, int64_t sid,
+    const struct cxv_ident_input *ids, size_t n);
 
 /*
  * Rectification of an identifier (R9.3), inside the caller's transaction:

@@ -95,7 +95,8 @@ check_fields(const struct cxv_field *f, size_t n, unsigned cc,
 /* The writes of cxv_user_add(), inside its transaction. */
 static int
 add_locked(struct cxv_vault *v, const char *logon, enum cxv_user_kind kind,
-    const struct cxv_field *f, size_t n, int64_t *id, const char **why)
+    const struct cxv_field *f, size_t n, int64_t into, int64_t *id,
+    const char **why)
 {
 	struct cxv_ident_input ids[NFIELDS + 2];
 	struct cxv_field all[NFIELDS + 1];
@@ -103,12 +104,12 @@ add_locked(struct cxv_vault *v, const char *logon, enum cxv_user_kind kind,
 	char name[2 * CXV_FIELD_MAX + 2], ad[AD_MAX], norm[CXV_IDENT_NORM_MAX];
 	char idstr[24];
 	uint8_t bidx[CXV_HASH_BYTES], *sealed = NULL;
-	int created, r;
+	int r;
 
+	/* Never someone else's person unless asked for (into). */
 	ids[0] = (struct cxv_ident_input){ CXV_IDENT_LOGON, logon };
-	r = cxv_subject_resolve_tx(v, ids, cxv_person_idents(&spec, f, n, ids,
-	    1, NFIELDS + 2, name, sizeof(name)), &row.subject_id, &created,
-	    why);
+	r = cxv_subject_claim_tx(v, ids, cxv_person_idents(&spec, f, n, ids,
+	    1, NFIELDS + 2, name, sizeof(name)), into, &row.subject_id, why);
 	sodium_memzero(name, sizeof(name));
 	if (r != CXV_OK)
 		return r;
@@ -137,12 +138,17 @@ add_locked(struct cxv_vault *v, const char *logon, enum cxv_user_kind kind,
 		return r;
 	*id = row.id;
 	snprintf(idstr, sizeof(idstr), "%lld", (long long)row.id);
-	return cxv_vault_audit(v, "user.create", "user", idstr, "fields");
+	if ((r = cxv_vault_audit(v, "user.create", "user", idstr, "fields")) !=
+	    CXV_OK || into == 0)
+		return r;
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)into);
+	return cxv_vault_audit(v, "user.attach", "subject", idstr, "user");
 }
 
 int
 cxv_user_add(struct cxv_vault *v, const char *logon, enum cxv_user_kind kind,
-    const struct cxv_field *f, size_t n, int64_t *id, const char **why)
+    const struct cxv_field *f, size_t n, int64_t into, int64_t *id,
+    const char **why)
 {
 	struct cxv_store *st = cxv_vault_store(v);
 	int r;
@@ -154,7 +160,7 @@ cxv_user_add(struct cxv_vault *v, const char *logon, enum cxv_user_kind kind,
 	if ((r = check_fields(f, n, cxv_vault_config(v)->country_code, why))
 	    != CXV_OK || (r = cxv_store_begin(st)) != CXV_OK)
 		return r;
-	if ((r = add_locked(v, logon, kind, f, n, id, why)) == CXV_OK)
+	if ((r = add_locked(v, logon, kind, f, n, into, id, why)) == CXV_OK)
 		r = cxv_store_commit(st);
 	if (r != CXV_OK) {
 		cxv_store_rollback(st);
@@ -266,8 +272,28 @@ cxv_user_fields_internal(struct cxv_vault *v, int64_t id,
 
 struct anonymize {
 	int64_t id, subject_id, n;
+	int kept;		/* the person's identifiers stay */
 	struct cxv_content_doomed files;
 };
+
+/*
+ * Only what belongs to the account goes (R6.2): never a held person's
+ * data, and the identifiers only of a person who is nothing but the
+ * account. The rest of a person is erasure's (hold, receipt, register).
+ */
+static int
+anonymize_scope(struct cxv_store *st, struct anonymize *a)
+{
+	int hold = 0, restricted = 0, r;
+
+	if ((r = cxv_store_subject_flags(st, a->subject_id, &hold,
+	    &restricted)) != CXV_OK)
+		return r;
+	if (hold)
+		return CXV_ERR_HELD;
+	return cxv_store_user_person_beyond(st, a->id, a->subject_id,
+	    &a->kept);
+}
 
 /* N of "Deleted User N": a counter in the vault's metadata. */
 static int
@@ -290,6 +316,65 @@ next_deleted(struct cxv_store *st, int64_t *n)
 	return cxv_store_meta_set(st, "deleted_users", buf, sizeof(buf));
 }
 
+/* A user's own fields, copied out of the opening (locked memory). */
+struct own_fields {
+	struct cxv_field f[NFIELDS + 1];
+	size_t n, used;
+	char text[(NFIELDS + 1) * 2 * (CXV_FIELD_MAX + 1)];
+};
+
+static int
+keep_field(void *ctx, const char *name, const char *value)
+{
+	struct own_fields *o = ctx;
+	size_t nl = strlen(name) + 1, vl = strlen(value) + 1;
+
+	if (o->n == NFIELDS + 1 || o->used + nl + vl > sizeof(o->text))
+		return CXV_ERR_CORRUPT;
+	memcpy(o->text + o->used, name, nl);
+	memcpy(o->text + o->used + nl, value, vl);
+	o->f[o->n++] = (struct cxv_field){ o->text + o->used,
+	    o->text + o->used + nl };
+	o->used += nl + vl;
+	return CXV_OK;
+}
+
+/*
+ * Take from the person the identifiers the account brought: its logon
+ * id, and, unless the person holds records beyond the account (kept),
+ * the numbers, addresses and name of its fields. Identifiers the person
+ * has from elsewhere stay either way: they are erasure's.
+ */
+static int
+drop_account_idents(struct cxv_vault *v, const struct anonymize *a)
+{
+	struct cxv_ident_input ids[NFIELDS + 2];
+	struct own_fields *o;
+	char name[2 * CXV_FIELD_MAX + 2];
+	size_t i, n;
+	int r;
+
+	if ((o = sodium_malloc(sizeof(*o))) == NULL)
+		return CXV_ERR_NOMEM;
+	o->n = o->used = 0;
+	if ((r = open_user(v, a->id, NULL, keep_field, o)) == CXV_OK) {
+		for (i = 0; i < o->n && strcmp(o->f[i].name, "logon") != 0; i++)
+			;
+		if (i == o->n)
+			r = CXV_ERR_CORRUPT;
+		else {
+			ids[0] = (struct cxv_ident_input){ CXV_IDENT_LOGON,
+			    o->f[i].value };
+			n = a->kept ? 1 : cxv_person_idents(&spec, o->f, o->n,
+			    ids, 1, NFIELDS + 2, name, sizeof(name));
+			r = cxv_subject_drop_idents_tx(v, a->subject_id, ids, n);
+		}
+	}
+	sodium_memzero(name, sizeof(name));
+	sodium_free(o);
+	return r;
+}
+
 static int
 anonymize_locked(struct cxv_vault *v, void *arg)
 {
@@ -302,8 +387,9 @@ anonymize_locked(struct cxv_vault *v, void *arg)
 	int r;
 
 	if ((r = cxv_store_user_get(st, a->id, user_subject_of,
-	    &a->subject_id)) != CXV_OK || (r = next_deleted(st, &a->n)) !=
-	    CXV_OK)
+	    &a->subject_id)) != CXV_OK || (r = anonymize_scope(st, a)) !=
+	    CXV_OK || (r = drop_account_idents(v, a)) != CXV_OK ||
+	    (r = next_deleted(st, &a->n)) != CXV_OK)
 		return r;
 	snprintf(logon, sizeof(logon), "deleted-user-%lld", (long long)a->n);
 	snprintf(name, sizeof(name), "Deleted User %lld", (long long)a->n);
@@ -320,11 +406,12 @@ anonymize_locked(struct cxv_vault *v, void *arg)
 	if (r != CXV_OK)
 		return r;
 	snprintf(idstr, sizeof(idstr), "%lld", (long long)a->id);
-	return cxv_vault_audit(v, "user.anonymize", "user", idstr, "all");
+	return cxv_vault_audit(v, "user.anonymize", "user", idstr, a->kept ?
+	    "account" : "all");
 }
 
 int
-cxv_user_anonymize(struct cxv_vault *v, int64_t id, int64_t *n)
+cxv_user_anonymize(struct cxv_vault *v, int64_t id, int64_t *n, int *kept)
 {
 	struct anonymize a;
 	int r;
@@ -332,10 +419,12 @@ cxv_user_anonymize(struct cxv_vault *v, int64_t id, int64_t *n)
 	memset(&a, 0, sizeof(a));
 	a.id = id;
 	*n = 0;
+	*kept = 0;
 	if ((r = cxv_vault_in_txn(v, anonymize_locked, &a)) == CXV_OK) {
 		cxv_content_doomed_unlink(v, &a.files);
 		(void)cxv_store_checkpoint(cxv_vault_store(v));
 		*n = a.n;
+		*kept = a.kept;
 	}
 	free(a.files.name);
 	return r;

@@ -30,14 +30,18 @@ const char *cxv_user_status_name(int status);
 
 /*
  * Create a user with logon id logon and the n fields (names known to
- * cxv_user_field_known(), each at most once). CXV_ERR_EXISTS if the logon
+ * cxv_user_field_known(), each at most once), as a new person, or as
+ * person into when into is not 0 (a caller allowed to write persons'
+ * data decided that; audited as user.attach). CXV_ERR_EXISTS if the logon
  * id is taken; CXV_ERR_INVALID with *why (static, naming the field, never
- * its value) for a malformed field; CXV_ERR_CONFLICT if its identifiers
- * belong to different subjects.
+ * its value) for a malformed field; CXV_ERR_CONFLICT if another person
+ * already holds one of its numbers or addresses (a user never takes over
+ * someone's record: *why says so without naming who); NOT_FOUND if into
+ * does not exist.
  */
 int cxv_user_add(struct cxv_vault *v, const char *logon,
     enum cxv_user_kind kind, const struct cxv_field *fields, size_t n,
-    int64_t *id /* OUT */, const char **why /* OUT */);
+    int64_t into, int64_t *id /* OUT */, const char **why /* OUT */);
 
 /* The user with this logon id (via its blind index); NOT_FOUND if none. */
 int cxv_user_lookup(struct cxv_vault *v, const char *logon,
@@ -60,12 +64,19 @@ int cxv_user_fields_internal(struct cxv_vault *v, int64_t id,
 
 /*
  * Anonymize user id instead of erasing it (R6.2): its names become
- * "Deleted User N", every other field and identifier goes (nobody finds
- * it by number or email any more), as do its login, sessions, own
- * content (greetings, photo), personal contacts and call log; the
- * interactions it handled stay reportable under its id. Audited; *n is N.
+ * "Deleted User N", every other field goes, as do its login, sessions,
+ * own content (greetings, photo), personal contacts and call log; the
+ * interactions it handled stay reportable under its id. Only the
+ * account's data goes: CXV_ERR_HELD if its person is under legal hold;
+ * the identifiers its fields gave the person go (nobody finds it by
+ * number or email any more), but when the person holds records beyond
+ * the account (calls as a customer, list entries...) only its logon id
+ * goes and *kept is 1; identifiers the person has from elsewhere always
+ * stay. What is the person's goes through erasure.
+ * Audited; *n is N.
  */
-int cxv_user_anonymize(struct cxv_vault *v, int64_t id, int64_t *n /* OUT */);
+int cxv_user_anonymize(struct cxv_vault *v, int64_t id, int64_t *n /* OUT */,
+    int *kept /* OUT */);
 
 /*
  * Enable or disable an account (audited); a disabled one cannot log in

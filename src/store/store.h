@@ -615,14 +615,24 @@ int cxv_store_inventory(struct cxv_store *st, cxv_store_inventory_fn fn,
 
 /*
  * Anonymize a user (R6.2): its own content rows (files named to fn
- * first, to unlink after the commit), its subject's identifiers, login,
- * password history, sessions, call log and personal contacts go; its
- * logon index and sealed fields are replaced, its status disabled. The
- * interactions it handled keep its id. Inside a transaction.
+ * first, to unlink after the commit), login, password history, sessions,
+ * call log and personal contacts go; its logon index and sealed fields
+ * are replaced, its status disabled. The interactions it handled keep
+ * its id; its person's identifiers are the caller's. Inside a
+ * transaction.
  */
 int cxv_store_user_anonymize(struct cxv_store *st, int64_t user_id,
     int64_t subject_id, const uint8_t logon_bidx[32], const uint8_t *sealed,
     size_t len, cxv_store_file_fn fn, void *ctx);
+
+/*
+ * *beyond = 1 if user id's person holds records other than the account
+ * (calls as a customer, list entries, charges, entries in other agents'
+ * call logs, a contact, another account): what anonymizing the account
+ * must leave to the person's erasure.
+ */
+int cxv_store_user_person_beyond(struct cxv_store *st, int64_t user_id,
+    int64_t subject_id, int *beyond /* OUT */);
 
 /*
  * What retention sweeps (policy.h, retention.h): one policy per

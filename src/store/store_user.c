@@ -137,10 +137,45 @@ cxv_store_user_all(struct cxv_store *st, cxv_store_user_fn fn, void *ctx)
 	return cxv_store_each_row(s, user_row, &cb);
 }
 
+/*
+ * Whether the person of user id holds records beyond the account (a
+ * customer's calls, list entries, charges, another agent's call log,
+ * another account): ?1 the subject, ?2 the user.
+ */
+static const char beyond_sql[] =
+    "SELECT 1 FROM interaction WHERE subject_id = ?1 "
+    "UNION ALL SELECT 1 FROM interaction_item WHERE subject_id = ?1 "
+    "UNION ALL SELECT 1 FROM content WHERE subject_id = ?1 AND "
+    "interaction_id <> 0 "
+    "UNION ALL SELECT 1 FROM call_log WHERE subject_id = ?1 "
+    "UNION ALL SELECT 1 FROM contact WHERE subject_id = ?1 "
+    "UNION ALL SELECT 1 FROM campaign_entry WHERE subject_id = ?1 "
+    "UNION ALL SELECT 1 FROM campaign_result WHERE subject_id = ?1 "
+    "UNION ALL SELECT 1 FROM charge WHERE subject_id = ?1 "
+    "UNION ALL SELECT 1 FROM user_account WHERE subject_id = ?1 AND "
+    "id <> ?2 LIMIT 1";
+
+int
+cxv_store_user_person_beyond(struct cxv_store *st, int64_t user_id,
+    int64_t subject_id, int *beyond)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	*beyond = 0;
+	if ((rc = db_prepare(cxv_store_db(st), beyond_sql, &s)) != CXV_OK)
+		return db_rc(rc);
+	db_bind_int64(s, 1, subject_id);
+	db_bind_int64(s, 2, user_id);
+	rc = db_step(s);
+	db_finalize(s);
+	*beyond = rc == DB_ROW;
+	return rc == DB_ROW || rc == DB_DONE ? CXV_OK : db_rc(rc);
+}
+
 /* What anonymizing a user removes (R6.2); ?1 user id, ?2 its subject. */
 static const char *const anonymize_sql[] = {
 	"DELETE FROM content WHERE subject_id = ?2 AND interaction_id = 0",
-	"DELETE FROM subject_ident WHERE subject_id = ?2",
 	"DELETE FROM credential WHERE user_id = ?1",
 	"DELETE FROM password_history WHERE user_id = ?1",
 	"DELETE FROM session WHERE user_id = ?1",

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Issue 25, the authorization holes an independent attack found: a user
+account never takes over a customer's record (R3.3, R9), anonymizing an
+account never reaches past it (R6.2, R9.5), rows an account may not read
+it may not write either, and refused rows answer as missing ones (R3.3);
+self-service corrections tell nothing of other people (R3.4)."""
+import json
+
+from harness import (ADMIN_PW, Server, TempDir, api_vault, expect, main, ok,
+                     test)
+
+PW = "correct horse battery staple 2026"
+JANE = {"phone": "+49 30 123456789", "email": "jane.doe@example.org"}
+
+
+def jane(d):
+    """A customer, Jane, with a call of hers on record; her subject id."""
+    sid = int(ok("subject", "add", "--data", d, "--phone", JANE["phone"],
+                 "--email", JANE["email"], "--name", "Jane Doe").out)
+    ok("interaction", "add", "--data", d, "--media", "chat", "--email",
+       JANE["email"], "--start", "2026-11-20T10:00:00Z", "--outcome",
+       "answered")
+    return sid
+
+
+def idents(d, sid):
+    doc = json.loads(ok("subject", "show", "--data", d, str(sid)).out)
+    return sorted((i["kind"], i["value"]) for i in doc["identifiers"])
+
+
+def profile(s, root, name, *perms):
+    st, _, doc = s.call("POST", "/v1/profiles", {"name": name,
+                        "permissions": list(perms)}, token=root)
+    expect(st == 201, f"profile {name}: {st} {doc}")
+
+
+@test
+def user_never_takes_over_a_person():
+    """Issue 25.1: a system_assistant's new user whose mobile or email is
+    a customer's is refused (409 person_exists, naming nobody), never
+    attached to her; only a profile with subjects.write makes a user a
+    known person, on purpose and audited"""
+    with TempDir() as tmp:
+        d = api_vault(tmp)
+        sid = jane(d)
+        before = idents(d, sid)
+        with Server(d) as s:
+            root = s.login("root", ADMIN_PW)
+            s.make_user(root, "SA1", "system_assistant", PW)
+            sa = s.login("SA1", PW)
+            for field, value in (("mobile", JANE["phone"]),
+                                 ("email", JANE["email"]),
+                                 ("work_phone", "030 123456789")):
+                st, _, doc = s.call("POST", "/v1/users", {
+                    "logon": "EVIL", "first_name": "Eve", field: value},
+                    token=sa)
+                expect(st == 409 and doc["error"]["code"] ==
+                       "person_exists", f"{field}: {st} {doc}")
+                expect(str(sid) not in json.dumps(doc) and "Jane" not in
+                       json.dumps(doc), doc)
+            _, _, users = s.call("GET", "/v1/users", token=root)
+            expect(len(users["items"]) == 2, users)
+            expect(idents(d, sid) == before, idents(d, sid))
+            # Asking to be her needs subjects.write.
+            st, _, doc = s.call("POST", "/v1/users", {
+                "logon": "EVIL", "mobile": JANE["phone"], "subject": sid},
+                token=sa)
+            expect(st == 403 and doc["error"]["code"] == "forbidden", doc)
+            # A fresh number is a new person.
+            st, _, u = s.call("POST", "/v1/users", {
+                "logon": "NEWBIE", "mobile": "+49 89 5550001"}, token=sa)
+            expect(st == 201, u)
+            _, _, one = s.call("GET", f"/v1/users/{u['user']}", token=root)
+            expect(one["subject"] != sid, one)
+            # A DPO who also manages users decides she is an employee.
+            profile(s, root, "dpo-admin", "users.write", "users.read",
+                    "subjects.write")
+            s.make_user(root, "DPO", "dpo-admin", PW)
+            dpo = s.login("DPO", PW)
+            st, _, u = s.call("POST", "/v1/users", {
+                "logon": "JANE", "mobile": JANE["phone"], "subject": sid},
+                token=dpo)
+            expect(st == 201, u)
+            _, _, one = s.call("GET", f"/v1/users/{u['user']}", token=root)
+            expect(one["subject"] == sid, one)
+            # Another person's number cannot ride along.
+            other = int(ok("subject", "add", "--data", d, "--phone",
+                           "+49 40 7770000").out)
+            st, _, doc = s.call("POST", "/v1/users", {
+                "logon": "JANE2", "mobile": "+49 40 7770000",
+                "subject": sid}, token=dpo)
+            expect(st == 409 and doc["error"]["code"] == "person_exists",
+                   doc)
+            expect(other != sid, "two people")
+        trail = ok("audit", "list", "--data", d).out
+        expect('"action":"user.attach"' in trail.replace(" ", "") and
+               f'"object_id":"{sid}"' in trail.replace(" ", ""),
+               "the attachment is not audited")
+        # The command line: refused alike, --subject on purpose.
+        r = ok("user", "add", "--data", d, "--logon", "CLI1", "--email",
+               "fresh@example.org")
+        expect(r.out.strip().isdigit(), r)
+        from harness import cx, fails
+        fails(cx("user", "add", "--data", d, "--logon", "CLI2", "--email",
+                 JANE["email"]), 1, "known already")
+
+
+@test
+def anonymize_stays_within_the_account():
+    """Issue 25.2: anonymizing a user whose person is under legal hold is
+    refused with nothing deleted; otherwise it takes the account's own
+    identifiers only, and a person with records beyond the account keeps
+    hers (erasure is the way to remove a person)"""
+    with TempDir() as tmp:
+        d = api_vault(tmp)
+        sid = jane(d)
+        ok("user", "add", "--data", d, "--logon", "JANE", "--subject",
+           str(sid), "--mobile", JANE["phone"], "--first-name", "Jane")
+        ok("subject", "hold", "--data", d, str(sid), "--on")
+        before = idents(d, sid)
+        with Server(d) as s:
+            root = s.login("root", ADMIN_PW)
+            _, _, users = s.call("GET", "/v1/users", token=root)
+            uid = [u["user"] for u in users["items"]
+                   if u["subject"] == sid][0]
+            st, _, doc = s.call("POST", f"/v1/users/{uid}/anonymize",
+                                token=root)
+            expect(st == 409 and doc["error"]["code"] == "legal_hold", doc)
+            expect(idents(d, sid) == before, idents(d, sid))
+            ok("subject", "hold", "--data", d, str(sid), "--off")
+            st, _, doc = s.call("POST", f"/v1/users/{uid}/anonymize",
+                                token=root)
+            expect(st == 200 and doc["identifiers_kept"] is True, doc)
+        after = idents(d, sid)
+        expect(("logon", "jane") not in after and
+               ("phone", "+4930123456789") in after and
+               ("email", JANE["email"]) in after, after)
+        found = ok("subject", "find", "--data", d, "--phone",
+                   JANE["phone"]).out
+        expect(str(sid) in found, "the customer is no longer found")
+        # A plain employee, nothing but the account: every identifier of
+        # the account goes, as before.
+        ok("user", "add", "--data", d, "--logon", "A0200", "--mobile",
+           "+49 89 5550002", "--first-name", "Otto", "--last-name", "Agent")
+        r = ok("user", "anonymize", "--data", d, "A0200")
+        expect("beyond" not in r.err, r)
+        expect(ok("subject", "find", "--data", d, "--phone",
+                  "+49 89 5550002").out == "", "employee still found")
+
+
+if __name__ == "__main__":
+    main()
