@@ -14,6 +14,7 @@
 #include "base/err.h"
 #include "base/json_out.h"
 #include "base/util.h"
+#include "records/interaction.h"
 #include "core/log.h"
 
 const char *
@@ -343,4 +344,24 @@ api_page_reply(struct call *c, struct page *p, int r)
 	}
 	api_reply(c, 200, json_pack("{s:o, s:b}", "items", p->items, "more",
 	    p->more));
+}
+
+int
+api_interaction_allowed(struct call *c, int64_t id)
+{
+	int64_t agent = 0;
+	int r;
+
+	/* Rows are limited for profiles held to their own (agents); a feed
+	 * that may only write adds to the interactions it was given. */
+	if (api_may(c, CXV_PERM_INTERACTIONS_READ) ||
+	    !api_may(c, CXV_PERM_INTERACTIONS_OWN))
+		return 1;
+	if ((r = cxv_interaction_agent(c->v, id, &agent)) == CXV_OK &&
+	    agent == c->who.user_id)
+		return 1;
+	/* Refused exactly as missing: no answer tells which ids exist. */
+	api_fail(c, r == CXV_OK ? CXV_ERR_NOT_FOUND : r,
+	    r == CXV_OK || r == CXV_ERR_NOT_FOUND ? "no such interaction" : NULL);
+	return 0;
 }

@@ -45,6 +45,8 @@ api_content_start(struct call *c)
 		    "or photo");
 		return;
 	}
+	if (!user && !api_interaction_allowed(c, c->id[0]))
+		return;
 	r = cxv_content_upload_begin(c->v, user ? 0 : c->id[0],
 	    user ? c->id[0] : 0, kind,
 	    (uint64_t)cxv_vault_config(c->v)->upload_max, &up);
@@ -107,7 +109,10 @@ close_content(void *cls)
 	cxv_content_close(cls);
 }
 
-/* Content of an interaction the principal may see; 403/404 otherwise. */
+/*
+ * Content of an interaction the principal may see; refused exactly as
+ * missing content (404), so no answer tells which ids exist.
+ */
 static int
 may_read(struct call *c, const struct cxv_content_info *info)
 {
@@ -119,8 +124,7 @@ may_read(struct call *c, const struct cxv_content_info *info)
 	    info->interaction_id, &agent) == CXV_OK &&
 	    agent == c->who.user_id)
 		return 1;
-	api_error(c, 403, "forbidden", "agents read only the content of their "
-	    "own interactions");
+	api_fail(c, CXV_ERR_NOT_FOUND, "no such content");
 	return 0;
 }
 

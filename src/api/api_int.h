@@ -84,6 +84,14 @@ const char *api_route_path(const struct call *c);
 int api_may(const struct call *c, int p);
 
 /*
+ * The row check of interaction id (R3.3), the same for reads and writes:
+ * a principal with interactions.own but not interactions.read (an agent)
+ * reaches only the interactions it handled; others pass. Responds 404
+ * itself when not, exactly as for an id that does not exist.
+ */
+int api_interaction_allowed(struct call *c, int64_t id);
+
+/*
  * Query arguments: a time ("since", "until"; default unbounded), a
  * number within bounds, a boolean ("true"/"false"). Each responds 400
  * itself and returns non-zero on a bad value.

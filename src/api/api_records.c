@@ -276,30 +276,6 @@ api_interactions_list(struct call *c)
 	api_page_reply(c, &l.p, r == CXV_ERR_NOT_FOUND ? CXV_OK : r);
 }
 
-/*
- * Whether the principal may see interaction id: any with READ, its
- * own with OWN (R3.3). Responds 403/404 itself when not.
- */
-static int
-may_see(struct call *c, int64_t id)
-{
-	int64_t agent = 0;
-	int r;
-
-	if (api_may(c, CXV_PERM_INTERACTIONS_READ))
-		return 1;
-	if ((r = cxv_interaction_agent(c->v, id, &agent)) != CXV_OK) {
-		api_fail(c, r, r == CXV_ERR_NOT_FOUND ? "no such interaction" :
-		    NULL);
-		return 0;
-	}
-	if (agent == c->who.user_id && api_may(c, CXV_PERM_INTERACTIONS_OWN))
-		return 1;
-	api_error(c, 403, "forbidden", "agents see only their own "
-	    "interactions");
-	return 0;
-}
-
 /* GET /v1/interactions/{id}[?reveal=true] */
 void
 api_interaction_get(struct call *c)
@@ -307,7 +283,8 @@ api_interaction_get(struct call *c)
 	struct cxv_buf b;
 	int reveal = 0, r;
 
-	if (api_query_bool(c, "reveal", &reveal) || !may_see(c, c->id[0]))
+	if (api_query_bool(c, "reveal", &reveal) ||
+	    !api_interaction_allowed(c, c->id[0]))
 		return;
 	if (reveal && !api_may(c, CXV_PERM_ITEMS_REVEAL)) {
 		api_error(c, 403, "forbidden", "revealing protected items needs "
@@ -414,6 +391,8 @@ api_item_create(struct call *c)
 		    "agent, cdr, ivr_report");
 		return;
 	}
+	if (!api_interaction_allowed(c, c->id[0]))
+		return;
 	r = cxv_interaction_add_item(c->v, c->id[0], name, value, prot, dest,
 	    &id, &why);
 	created(c, r, "item", id, why);

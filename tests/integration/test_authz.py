@@ -149,5 +149,58 @@ def anonymize_stays_within_the_account():
                   "+49 89 5550002").out == "", "employee still found")
 
 
+@test
+def writes_have_the_row_limits_of_reads():
+    """Issue 25.3, R3.3: an agent may neither read nor add to another
+    agent's interaction, and each refusal is, byte for byte, the answer
+    to an interaction that does not exist (no id oracle); its own it may"""
+    with TempDir() as tmp:
+        d = api_vault(tmp)
+        with Server(d) as s:
+            root = s.login("root", ADMIN_PW)
+            a = s.make_user(root, "A0100", "agent", PW, extension="100")
+            s.make_user(root, "A0101", "agent", PW, extension="101")
+            feed = s.feed_token(root, "cdr.ingest")
+            ids = []
+            for n, ext in (("c-1", "100"), ("c-2", "101")):
+                st, _, doc = s.call("POST", "/v1/cdr", {
+                    "id": n, "caller": "+49 30 1111111", "callee": ext,
+                    "start": "2026-11-20T10:00:00Z", "outcome": "answered"},
+                    token=feed)
+                expect(st == 201, doc)
+                ids.append(doc["interaction"])
+            mine, theirs = ids
+            missing = theirs ^ 1
+            while missing in ids:
+                missing += 2
+            ta = s.login("A0100", PW)
+            item = {"name": "note", "value": "called back"}
+            for method, path, body in (
+                    ("GET", "/v1/interactions/{}", None),
+                    ("POST", "/v1/interactions/{}/items", item)):
+                got = s.call(method, path.format(theirs), body, token=ta)
+                none = s.call(method, path.format(missing), body, token=ta)
+                expect(got[0] == 404 and (got[0], got[2]) ==
+                       (none[0], none[2]), f"{method} {path}: {got} {none}")
+            st, _, doc = s.call("POST", f"/v1/interactions/{mine}/items",
+                                item, token=ta)
+            expect(st == 201, doc)
+            # A custom profile that may upload, but only to its own.
+            profile(s, root, "own-uploader", "interactions.own",
+                    "content.write")
+            s.make_user(root, "A0102", "own-uploader", PW, extension="102")
+            tu = s.login("A0102", PW)
+            got = s.call("POST", f"/v1/interactions/{theirs}/content"
+                         "?kind=recording", raw=b"RIFF", token=tu)
+            none = s.call("POST", f"/v1/interactions/{missing}/content"
+                          "?kind=recording", raw=b"RIFF", token=tu)
+            expect(got[0] == 404 and (got[0], got[2]) == (none[0], none[2]),
+                   f"upload: {got} {none}")
+        shown = json.loads(ok("interaction", "show", "--data", d,
+                              str(theirs)).out)
+        expect(shown["items"] == [] and shown["content"] == [] and
+               shown["agent"] != a, shown)
+
+
 if __name__ == "__main__":
     main()
