@@ -2,6 +2,7 @@
 /* Strict CSV line splitting with libcsv; see csv_line.h. */
 #include "base/csv_line.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <csv.h>
@@ -88,4 +89,25 @@ cxv_csv_split(const char *line, size_t len, const char **col, size_t max,
 		*used = sp.used;
 	}
 	return r;
+}
+
+int
+cxv_csv_put(FILE *f, const char *s, int last)
+{
+	size_t len = strlen(s);
+	char *safe;
+	int rc;
+
+	if (len > 0 && strchr("=+-@\t\r", *s) != NULL) {
+		if ((safe = malloc(len + 2)) == NULL)
+			return CXV_ERR_NOMEM;
+		safe[0] = '\'';
+		memcpy(safe + 1, s, len + 1);
+		rc = csv_fwrite(f, safe, len + 1);
+		cxv_freezero(safe, len + 2);
+	} else
+		rc = csv_fwrite(f, s, len);
+	if (rc != 0)
+		return CXV_ERR_IO;
+	return fputc(last ? '\n' : ',', f) == EOF ? CXV_ERR_IO : CXV_OK;
 }

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * One line of CSV (RFC 4180 quoting, strict) split into columns with
- * libcsv, for every CSV format the vault reads (Asterisk cdr_csv,
- * campaign calling lists). Pure function, thread-safe.
+ * CSV with libcsv: one line (RFC 4180 quoting, strict) split into
+ * columns, for every CSV format the vault reads (Asterisk cdr_csv,
+ * campaign calling lists); and cells written, for every CSV the vault
+ * writes, safe to open in a spreadsheet. Thread-safe.
  */
 #ifndef CXV_CSV_LINE_H
 #define CXV_CSV_LINE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /*
  * Split len bytes of line into at most max columns: col[i] point into
@@ -19,5 +21,14 @@
 int cxv_csv_split(const char *line, size_t len, const char **col, size_t max,
     size_t *n /* OUT */, char *buf, size_t cap, size_t *used /* OUT */,
     const char **why /* OUT */);
+
+/*
+ * Write s to f as one quoted cell, then ',' or, with last, a newline. A
+ * value a spreadsheet would run as a formula (starting with '=', '+',
+ * '-', '@', a tab or a carriage return: OWASP's CSV injection rule) is
+ * written with a leading "'", so it is shown, never evaluated.
+ * CXV_ERR_IO on a write error.
+ */
+int cxv_csv_put(FILE *f, const char *s, int last);
 
 #endif

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <csv.h>
 
+#include "base/csv_line.h"
 #include "base/err.h"
 #include "base/util.h"
 #include "cli/cmds.h"
@@ -51,14 +51,6 @@ opt(void *ctx, int o, const char *arg)
 }
 
 static int
-csv_text(const char *s, int last)
-{
-	if (csv_fwrite(stdout, s, strlen(s)) != 0)
-		return CXV_ERR_IO;
-	return fputc(last ? '\n' : ',', stdout) == EOF ? CXV_ERR_IO : CXV_OK;
-}
-
-static int
 put_csv(void *ctx, const struct cxv_interaction_row *row, const char *caller,
     const char *callee)
 {
@@ -73,17 +65,17 @@ put_csv(void *ctx, const struct cxv_interaction_row *row, const char *caller,
 		cxv_time_format(row->ended_ms, e);
 	if (printf("%lld,", (long long)row->id) < 0)
 		return CXV_ERR_IO;
-	if ((r = csv_text(row->source, 0)) != CXV_OK ||
-	    (r = csv_text(s, 0)) != CXV_OK || (r = csv_text(a, 0)) != CXV_OK ||
-	    (r = csv_text(e, 0)) != CXV_OK)
+	if ((r = cxv_csv_put(stdout, row->source, 0)) != CXV_OK ||
+	    (r = cxv_csv_put(stdout, s, 0)) != CXV_OK || (r = cxv_csv_put(stdout, a, 0)) != CXV_OK ||
+	    (r = cxv_csv_put(stdout, e, 0)) != CXV_OK)
 		return r;
 	if (printf("%lld,%lld,", (long long)cxv_view_secs(row->started_ms, row->ended_ms),
 	    (long long)cxv_view_secs(row->answered_ms, row->ended_ms)) < 0)
 		return CXV_ERR_IO;
-	if ((r = csv_text(row->outcome, 0)) != CXV_OK ||
-	    (r = csv_text(caller, 0)) != CXV_OK)
+	if ((r = cxv_csv_put(stdout, row->outcome, 0)) != CXV_OK ||
+	    (r = cxv_csv_put(stdout, caller, 0)) != CXV_OK)
 		return r;
-	return csv_text(callee, 1);
+	return cxv_csv_put(stdout, callee, 1);
 }
 
 static int

