@@ -64,7 +64,6 @@ struct call {
 	json_t *in;			/* the JSON body, if the route takes one */
 	void *stream;			/* a streamed upload (api_content.c) */
 	int64_t started_ms;
-	char target[256];		/* for the access log (redacted) */
 	void (*stream_free)(void *stream);
 };
 

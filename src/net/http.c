@@ -635,51 +635,6 @@ cxv_http_path(const struct cxv_http_req *r)
 	return r->path;
 }
 
-struct target {
-	char *out;
-	size_t cap, len;
-	const char *const *hide;
-};
-
-static int
-hidden(const struct target *t, const char *key)
-{
-	size_t i;
-
-	for (i = 0; t->hide != NULL && t->hide[i] != NULL; i++)
-		if (strcmp(t->hide[i], key) == 0)
-			return 1;
-	return 0;
-}
-
-static enum MHD_Result
-add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
-{
-	struct target *t = cls;
-	int n;
-
-	(void)kind;
-	if (t->len >= t->cap)
-		return MHD_NO;
-	n = snprintf(t->out + t->len, t->cap - t->len, "%c%s%s%s",
-	    strchr(t->out, '?') != NULL ? '&' : '?', key, value ? "=" : "",
-	    value == NULL ? "" : hidden(t, key) ? "*" : value);
-	t->len = n < 0 ? t->cap : t->len + (size_t)n;
-	return MHD_YES;
-}
-
-void
-cxv_http_target(struct cxv_http_req *r, const char *const *hide, char *out,
-    size_t cap)
-{
-	struct target t = { out, cap, 0, hide };
-	int n = snprintf(out, cap, "%s", r->path);
-
-	t.len = n < 0 ? cap : (size_t)n;
-	MHD_get_connection_values(r->c, MHD_GET_ARGUMENT_KIND, add_arg, &t);
-}
-
 unsigned
 cxv_http_status(const struct cxv_http_req *r)
 {

@@ -62,13 +62,6 @@ void cxv_http_stop(struct cxv_http *h);
 const char *cxv_http_method(const struct cxv_http_req *r);
 const char *cxv_http_path(const struct cxv_http_req *r);
 const char *cxv_http_query(struct cxv_http_req *r, const char *name);
-/*
- * The request target, decoded: the path, then "?k=v&..." (cut to cap),
- * the values of the arguments named in hide (NULL-ended) as "*": for
- * the log, which redacts the rest as free text (R8.4).
- */
-void cxv_http_target(struct cxv_http_req *r, const char *const *hide,
-    char *out, size_t cap);
 /* The status of the response set, 0 before one is. */
 unsigned cxv_http_status(const struct cxv_http_req *r);
 const char *cxv_http_header(struct cxv_http_req *r, const char *name);
