@@ -138,10 +138,28 @@ api_may(const struct call *c, int p)
 	return p >= 0 && (c->who.perms & CXV_PERM_BIT(p)) != 0;
 }
 
+const char *
+api_arg(struct call *c, const char *name)
+{
+	json_t *v;
+
+	if (c->in == NULL)
+		return cxv_http_query(c->req, name);
+	v = json_object_get(c->in, name);
+	if (json_is_integer(v)) {
+		snprintf(c->arg, sizeof(c->arg), "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+		return c->arg;
+	}
+	/* Another type reads as a bad value of the right name. */
+	return json_is_string(v) ? json_string_value(v) : v != NULL ? "" :
+	    NULL;
+}
+
 int
 api_query_time(struct call *c, const char *name, int64_t dflt, int64_t *out)
 {
-	const char *s = cxv_http_query(c->req, name);
+	const char *s = api_arg(c, name);
 	char msg[96];
 
 	*out = dflt;
@@ -157,7 +175,7 @@ int
 api_query_int(struct call *c, const char *name, long long min, long long max,
     long long dflt, long long *out)
 {
-	const char *s = cxv_http_query(c->req, name);
+	const char *s = api_arg(c, name);
 	char msg[96];
 
 	*out = dflt;
@@ -172,7 +190,7 @@ api_query_int(struct call *c, const char *name, long long min, long long max,
 int
 api_query_bool(struct call *c, const char *name, int *out)
 {
-	const char *s = cxv_http_query(c->req, name);
+	const char *s = api_arg(c, name);
 	char msg[96];
 
 	*out = 0;
@@ -190,25 +208,25 @@ api_keys(struct call *c, const char *const *allowed)
 {
 	const char *key;
 	json_t *val;
-	size_t i;
+	size_t i, at = 0;
+	char msg[96];
 
 	json_object_foreach(c->in, key, val) {
+		at++;
 		for (i = 0; allowed[i] != NULL && strcmp(allowed[i], key) != 0;
 		    i++)
 			;
-		if (allowed[i] == NULL) {
-			/* Names only under 64 bytes of printable text. */
-			char msg[128];
-
-			if (strlen(key) < 64 && cxv_utf8_printable(key,
-			    strlen(key)))
-				snprintf(msg, sizeof(msg), "unknown member '%s'",
-				    key);
-			else
-				snprintf(msg, sizeof(msg), "unknown member");
-			api_error(c, 400, "invalid", msg);
-			return 1;
-		}
+		if (allowed[i] != NULL)
+			continue;
+		/*
+		 * By its place, never its name: a client's mistake can put a
+		 * value (a number, an address) where a name goes, and the
+		 * answer would echo it into the client's logs.
+		 */
+		snprintf(msg, sizeof(msg), "member %zu of the body is not one "
+		    "this route takes", at);
+		api_error(c, 400, "invalid", msg);
+		return 1;
 	}
 	return 0;
 }

@@ -62,6 +62,7 @@ struct call {
 	struct cxv_vault *v;		/* checked out during a callback */
 	struct cxv_cdr *cdr;		/* v's scratch record, in locked memory */
 	json_t *in;			/* the JSON body, if the route takes one */
+	char arg[24];			/* an integer argument as text */
 	void *stream;			/* a streamed upload (api_content.c) */
 	int64_t started_ms;
 	void (*stream_free)(void *stream);
@@ -91,7 +92,15 @@ int api_may(const struct call *c, int p);
 int api_interaction_allowed(struct call *c, int64_t id);
 
 /*
- * Query arguments: a time ("since", "until"; default unbounded), a
+ * An argument of the call: from the query, or, for a route that takes
+ * them in a JSON body (the searches by identifier, which keep
+ * identifiers out of URLs and so out of proxies' and browsers' logs),
+ * the body's member (a string, or an integer as text); NULL if absent.
+ */
+const char *api_arg(struct call *c, const char *name);
+
+/*
+ * Arguments (api_arg()): a time ("since", "until"; default unbounded), a
  * number within bounds, a boolean ("true"/"false"). Each responds 400
  * itself and returns non-zero on a bad value.
  */
@@ -106,6 +115,8 @@ int api_query_bool(struct call *c, const char *name, int *out /* OUT */);
  */
 struct cxv_ident_input;
 int api_query_ident(struct call *c, struct cxv_ident_input *id /* OUT */);
+/* The members a search body may hold. */
+extern const char *const api_search_keys[];
 
 /*
  * Members of the JSON body. api_keys() refuses members outside the

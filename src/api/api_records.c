@@ -208,8 +208,14 @@ api_query_ident(struct call *c, struct cxv_ident_input *id)
 	const char *v;
 
 	for (k = 0; k < CXV_IDENT__COUNT; k++) {
-		if ((v = cxv_http_query(c->req, cxv_ident_kind_name(k))) == NULL)
+		if ((v = api_arg(c, cxv_ident_kind_name(k))) == NULL)
 			continue;
+		/* A number in JSON would lose its leading zeros: text only. */
+		if (c->in != NULL && !json_is_string(json_object_get(c->in,
+		    cxv_ident_kind_name(k)))) {
+			api_error(c, 400, "invalid", "identifiers are strings");
+			return -1;
+		}
 		if (found++) {
 			api_error(c, 400, "invalid", "give one identifier");
 			return -1;
@@ -218,6 +224,10 @@ api_query_ident(struct call *c, struct cxv_ident_input *id)
 	}
 	return found;
 }
+
+/* What a search body may hold (POST /v1/{subjects,interactions}/search). */
+const char *const api_search_keys[] = { "phone", "email", "chat", "account",
+    "logon", "name", "agent", "since", "until", "limit", NULL };
 
 /* A list of interactions; an agent's own ones only without READ (R3.3). */
 struct ia_list {
@@ -246,7 +256,7 @@ api_interactions_list(struct call *c)
 	const char *why = NULL;
 	int got, r;
 
-	if ((got = api_query_ident(c, &id)) < 0 ||
+	if (api_keys(c, api_search_keys) || (got = api_query_ident(c, &id)) < 0 ||
 	    api_query_int(c, "agent", 1, (1LL << CXV_ID_BITS) - 1, 0, &agent) ||
 	    api_query_time(c, "since", INT64_MIN, &since) ||
 	    api_query_time(c, "until", INT64_MAX, &until))

@@ -24,7 +24,10 @@
 #include "rights/report.h"
 #include "rights/request.h"
 
-/* GET /v1/subjects?phone=...: the people holding an identifier (R9.1). */
+/*
+ * POST /v1/subjects/search {phone: ...}, or GET /v1/subjects?phone=...:
+ * the people holding an identifier (R9.1).
+ */
 void
 api_subjects_find(struct call *c)
 {
@@ -35,6 +38,8 @@ api_subjects_find(struct call *c)
 	size_t n = 0, i;
 	int r, got;
 
+	if (api_keys(c, api_search_keys))
+		return;
 	if ((got = api_query_ident(c, &id)) <= 0) {
 		if (got == 0)
 			api_error(c, 400, "invalid", "give one identifier: phone, "

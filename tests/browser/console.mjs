@@ -23,6 +23,8 @@ async function page() {
 	    viewport: { width: 1280, height: 900 }, acceptDownloads: true });
 	const p = await ctx.newPage();
 	p.errors = [];
+	p.urls = [];
+	p.on('request', (r) => p.urls.push(r.url()));
 	p.on('pageerror', (e) => p.errors.push(e.message));
 	p.on('console', (m) => {
 		if (m.type() === 'error' && !/status of 4\d\d/.test(m.text()))
@@ -119,6 +121,11 @@ test('the DPO finds a person, exports, erases, and sees the receipt', async () =
 	await p.getByRole('button', { name: 'Find' }).click();
 	await p.getByText('Nobody is held with that identifier.').waitFor();
 	expect(p.errors.length === 0, 'errors: ' + p.errors);
+	/* Issue 25.9: searches carry identifiers in bodies, never URLs. */
+	const leaky = p.urls.filter((u) =>
+	    /[?&](phone|email|chat|account|logon|name)=/.test(u) ||
+	    u.includes(cfg.person.phone.replace(/ /g, '')) || u.includes('%40'));
+	expect(leaky.length === 0, 'identifiers in request URLs: ' + leaky);
 });
 
 test('an agent sees only the interactions they handled', async () => {
@@ -138,7 +145,8 @@ test('an agent sees only the interactions they handled', async () => {
 	await shot(p, '06-agent-interaction');
 	await p.goto(cfg.url + '/#/interactions/' + cfg.agent.others[0]);
 	await p.locator('main .error').waitFor();
-	expect(/profile does not allow|own/.test(await p.locator('main .error')
+	/* Issue 25.3: refused exactly as a missing one. */
+	expect(/no such interaction/.test(await p.locator('main .error')
 	    .textContent()), 'another agent\'s interaction');
 });
 

@@ -202,5 +202,46 @@ def writes_have_the_row_limits_of_reads():
                shown["agent"] != a, shown)
 
 
+@test
+def searches_in_bodies_and_answers_echo_nothing():
+    """Issue 25.9: the searches by identifier take a POST body (the GET
+    form stays for API clients), with the same answers; issue 25.10: a
+    400 for an unknown member names its place, never the member, which
+    may be a person's number"""
+    with TempDir() as tmp:
+        d = api_vault(tmp)
+        sid = jane(d)
+        with Server(d) as s:
+            root = s.login("root", ADMIN_PW)
+            profile(s, root, "finder", "subjects.read", "interactions.read")
+            s.make_user(root, "F1", "finder", PW)
+            tf = s.login("F1", PW)
+            st, _, by_get = s.call("GET", "/v1/subjects?phone=030%20"
+                                   "123456789", token=tf)
+            st2, _, by_post = s.call("POST", "/v1/subjects/search",
+                                     {"phone": "030 123456789"}, token=tf)
+            expect(st == st2 == 200 and by_get == by_post and
+                   by_post["items"] == [{"subject": sid}], by_post)
+            st, _, ia = s.call("POST", "/v1/interactions/search", {
+                "email": JANE["email"], "since": "2026-11-01",
+                "limit": 10}, token=tf)
+            expect(st == 200 and len(ia["items"]) == 1, ia)
+            for body in ({"phone": "030 123456789", "+49 30 5550123": 1},
+                         {"email": JANE["email"], "x": "y",
+                          "jane.doe@example.org ": 2}):
+                st, _, doc = s.call("POST", "/v1/subjects/search", body,
+                                    token=tf)
+                text = json.dumps(doc)
+                expect(st == 400 and "5550123" not in text and
+                       "x'" not in text and "example.org " not in text and
+                       "member 2" in doc["error"]["message"], doc)
+            st, _, doc = s.call("POST", "/v1/users", {
+                "logon": "Z", "+49 30 5550123": "x"}, token=root)
+            expect(st == 400 and "5550123" not in json.dumps(doc), doc)
+            st, _, doc = s.call("POST", "/v1/subjects/search",
+                                {"phone": 491}, token=tf)
+            expect(st == 400, doc)
+
+
 if __name__ == "__main__":
     main()

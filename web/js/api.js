@@ -66,3 +66,13 @@ export async function list(path, max = 1000) {
 	const doc = await api('GET', path + sep + 'limit=' + max);
 	return doc.items;
 }
+
+/*
+ * The first max items a search route finds for the arguments in body:
+ * identifiers travel in the request's body, never in its URL, which
+ * proxies and the browser's history keep.
+ */
+export async function searchList(path, body, max = 1000) {
+	const doc = await api('POST', path, { ...body, limit: max });
+	return doc.items;
+}

@@ -3,7 +3,7 @@
 // identifier or an agent, an agent sees their own (R3.3); the detail
 // shows the step trail, data items and content, which plays only with
 // the permission, each play recorded in the audit trail.
-import { api, list } from '../api.js';
+import { api, list, searchList } from '../api.js';
 import { h, field, table, props, when, bytes } from '../dom.js';
 
 const KINDS = [['phone', 'Customer phone'], ['email', 'Customer email'],
@@ -39,12 +39,12 @@ async function find(main, ctx) {
 	    h('button', { type: 'submit' }, 'Find'));
 	form.addEventListener('submit', async (ev) => {
 		ev.preventDefault();
-		const q = new URLSearchParams({ [kind.value]: value.value });
+		const q = { [kind.value]: value.value };
 		if (since.value)
-			q.set('since', since.value + 'T00:00:00Z');
+			q.since = since.value + 'T00:00:00Z';
 		try {
-			out.replaceChildren(rows(await list('/v1/interactions?' +
-			    q, 500)));
+			out.replaceChildren(rows(await searchList(
+			    '/v1/interactions/search', q, 500)));
 		} catch (e) {
 			out.replaceChildren(h('p', { class: 'error' }, e.message));
 		}

@@ -3,7 +3,7 @@
 // vault holds about a person, export it, put it on hold, erase it with
 // its receipt. Identifiers never go in this page's address; the API's
 // access log hides them too.
-import { api, list } from '../api.js';
+import { api, list, searchList } from '../api.js';
 import { h, field, table, props, when, download } from '../dom.js';
 
 const KINDS = [['phone', 'Phone number'], ['email', 'Email address'],
@@ -30,9 +30,9 @@ function search(main) {
 	form.addEventListener('submit', async (ev) => {
 		ev.preventDefault();
 		results.replaceChildren(h('p', { class: 'muted' }, 'Searching…'));
-		const q = new URLSearchParams({ [kind.value]: value.value });
 		try {
-			const found = await list('/v1/subjects?' + q, 100);
+			const found = await searchList('/v1/subjects/search',
+			    { [kind.value]: value.value }, 100);
 			results.replaceChildren(found.length === 0 ?
 			    h('p', {}, 'Nobody is held with that identifier.') :
 			    h('ul', {}, found.map((s) => h('li', {},
