@@ -2,14 +2,18 @@
 /* The HTTPS server on libmicrohttpd; see http.h. */
 #include "net/http.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 
 #include "base/buf.h"
@@ -37,6 +41,11 @@ struct conn {
 	int idle;		/* between requests (not busy) */
 	int waiting;		/* for headers, since since_ms */
 	int64_t since_ms;
+	/* The client's TLS records as they arrive (see tls_pull()). */
+	uint8_t head[5];	/* a record header being read */
+	size_t have;		/* bytes of head read */
+	size_t left;		/* bytes of the current record to skip */
+	int ccs;		/* handshake records since the client's CCS, +1 */
 };
 
 struct cxv_http {
@@ -278,6 +287,83 @@ length_over(struct cxv_http_req *r, uint64_t max)
 	return max == 0 && te != NULL;
 }
 
+/*
+ * Whether buf (n bytes just read) holds a renegotiation: a second
+ * handshake record (type 22) after the client's ChangeCipherSpec (type
+ * 20; the one after it is its Finished, or in TLS 1.3 the ClientHello
+ * that answers a HelloRetryRequest). Record headers are in clear; in
+ * TLS 1.3 a finished handshake sends type 23 only.
+ */
+static int
+renegotiation(struct conn *k, const uint8_t *buf, size_t n)
+{
+	size_t at = 0, skip;
+
+	while (at < n) {
+		if (k->left > 0) {
+			skip = k->left < n - at ? k->left : n - at;
+			k->left -= skip;
+			at += skip;
+			continue;
+		}
+		k->head[k->have++] = buf[at++];
+		if (k->have < sizeof(k->head))
+			continue;
+		k->have = 0;
+		k->left = (size_t)k->head[3] << 8 | k->head[4];
+		if (k->head[0] == 20 && k->ccs == 0)
+			k->ccs = 1;
+		else if (k->head[0] == 22 && k->ccs > 0 && ++k->ccs > 2)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * GnuTLS reads the client through here. libmicrohttpd answers a
+ * client-initiated renegotiation (a denial-of-service lever, CVE-2011-1473)
+ * by closing with close_notify, which scanners take for a server that
+ * renegotiates; GnuTLS has no switch to refuse it. So the connection is
+ * cut as soon as one arrives, before GnuTLS sees it.
+ */
+static ssize_t
+tls_pull(gnutls_transport_ptr_t p, void *buf, size_t len)
+{
+	struct conn *k = p;
+	ssize_t n = recv(k->fd, buf, len, 0);
+
+	if (n > 0 && renegotiation(k, buf, (size_t)n)) {
+		(void)shutdown(k->fd, SHUT_RDWR);
+		errno = ECONNRESET;
+		return -1;
+	}
+	return n;
+}
+
+static int
+tls_pull_timeout(gnutls_transport_ptr_t p, unsigned int ms)
+{
+	struct pollfd pfd = { ((struct conn *)p)->fd, POLLIN, 0 };
+
+	return poll(&pfd, 1, ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)ms);
+}
+
+/* Read the connection's TLS through tls_pull(); sending stays GnuTLS's. */
+static void
+watch_tls(struct MHD_Connection *c, struct conn *k)
+{
+	const union MHD_ConnectionInfo *i = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	gnutls_session_t s;
+
+	if (i == NULL || (s = i->tls_session) == NULL)
+		return;
+	gnutls_transport_set_ptr2(s, k, (gnutls_transport_ptr_t)(intptr_t)
+	    k->fd);
+	gnutls_transport_set_pull_function(s, tls_pull);
+	gnutls_transport_set_pull_timeout_function(s, tls_pull_timeout);
+}
+
 /* The state of connections whose own could not be allocated. */
 static struct conn untracked;
 
@@ -303,6 +389,7 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 		k->fd = i->connect_fd;
 		k->waiting = 1;
 		k->since_ms = cxv_now_ms();
+		watch_tls(c, k);
 		pthread_mutex_lock(&h->lock);
 		if ((k->next = h->conns) != NULL)
 			k->next->prev = k;
@@ -429,10 +516,49 @@ head_over(struct cxv_http *h, struct cxv_http_req *r)
 	return head + 3 * args > h->head_max;
 }
 
+struct framing {
+	unsigned length, host, chunked;
+};
+
+static enum MHD_Result
+count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	(void)value;
+	f->length += strcasecmp(key, "Content-Length") == 0;
+	f->host += strcasecmp(key, "Host") == 0;
+	f->chunked += strcasecmp(key, "Transfer-Encoding") == 0;
+	return MHD_YES;
+}
+
+/*
+ * Whether the request's framing is ambiguous: two lengths (the first
+ * would win and the rest of the body be read as a next request), a
+ * length beside a transfer coding, or two hosts. Such a request is what
+ * request smuggling is made of: refused, and the connection closed.
+ */
+static int
+framing_ambiguous(struct cxv_http_req *r)
+{
+	struct framing f = { 0, 0, 0 };
+
+	MHD_get_connection_values(r->c, MHD_HEADER_KIND, count_framing, &f);
+	return f.length > 1 || f.host > 1 || f.chunked > 1 ||
+	    (f.length > 0 && f.chunked > 0);
+}
+
 /* The first call: headers only. */
 static enum MHD_Result
 on_headers(struct cxv_http *h, struct cxv_http_req *r)
 {
+	if (framing_ambiguous(r)) {
+		refuse(r, MHD_HTTP_BAD_REQUEST, "bad_request", "duplicate or "
+		    "conflicting Content-Length, Transfer-Encoding or Host");
+		return queue(r);
+	}
 	if (head_over(h, r)) {
 		refuse(r, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
 		    "headers_too_large", "request line and headers too large");
@@ -587,6 +713,10 @@ cxv_http_start(const struct cxv_http_opts *o, const struct cxv_http_app *app,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
 	    MHD_OPTION_STRICT_FOR_CLIENT, 1,
+#if MHD_VERSION >= 0x01000000
+	    /* Bare LF line ends and folded headers refused too (1.0 on). */
+	    MHD_OPTION_CLIENT_DISCIPLINE_LVL, 2,
+#endif
 	    MHD_OPTION_END);
 	if (h->d == NULL) {
 		snprintf(why, whylen, "cannot start the HTTPS server (TLS "
