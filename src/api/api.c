@@ -15,6 +15,7 @@
 #include "base/caps.h"
 #include "base/err.h"
 #include "base/json_out.h"
+#include "base/throttle.h"
 #include "base/util.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -188,10 +189,19 @@ cxv_api_route(size_t i, struct cxv_api_route_info *out)
 	out->alt_perm = routes[i].alt;
 }
 
+/* Failed logins by source address (issue 25.5), from the config. */
+static int
+login_gate(struct cxv_api *api, const struct cxv_config *cfg)
+{
+	return cxv_throttle_new(4096, (unsigned)cfg->login_address_burst,
+	    1000LL * cfg->login_address_refill_s, &api->login_gate);
+}
+
 int
 cxv_api_new(struct cxv_vault **vaults, size_t n, struct cxv_api **out)
 {
 	struct cxv_api *api;
+	int r;
 
 	*out = NULL;
 	if (n == 0 || (api = calloc(1, sizeof(*api))) == NULL)
@@ -206,8 +216,20 @@ cxv_api_new(struct cxv_vault **vaults, size_t n, struct cxv_api **out)
 	api->n = n;
 	api->body_max = (size_t)cxv_vault_config(vaults[0])->http_body_max;
 	pthread_mutex_init(&api->mu, NULL);
+	if ((r = login_gate(api, cxv_vault_config(vaults[0]))) != CXV_OK ||
+	    (r = api_defer_start(api)) != CXV_OK) {
+		cxv_api_free(api);
+		return r;
+	}
 	*out = api;
 	return CXV_OK;
+}
+
+void
+cxv_api_quiesce(struct cxv_api *api)
+{
+	if (api != NULL)
+		api_defer_stop(api);
 }
 
 void
@@ -215,52 +237,12 @@ cxv_api_free(struct cxv_api *api)
 {
 	if (api == NULL)
 		return;
+	api_defer_stop(api);
+	cxv_throttle_free(api->login_gate);
 	pthread_mutex_destroy(&api->mu);
 	sodium_free(api->cdr);
 	free(api->busy);
 	free(api);
-}
-
-/* A free vault handle for this call, or 503. */
-static int
-acquire(struct call *c)
-{
-	struct cxv_api *api = c->api;
-	size_t i;
-
-	pthread_mutex_lock(&api->mu);
-	for (i = 0; i < api->n && api->busy[i]; i++)
-		;
-	if (i < api->n) {
-		api->busy[i] = 1;
-		c->v = api->v[i];
-		c->cdr = &api->cdr[i];
-	}
-	pthread_mutex_unlock(&api->mu);
-	if (c->v == NULL) {
-		api_error(c, 503, "busy", "the server is busy; try again");
-		return 0;
-	}
-	(void)cxv_vault_set_actor(c->v, c->who.user_id ? c->who.actor :
-	    "anonymous");
-	return 1;
-}
-
-static void
-release(struct call *c)
-{
-	struct cxv_api *api = c->api;
-	size_t i;
-
-	if (c->v == NULL)
-		return;
-	pthread_mutex_lock(&api->mu);
-	for (i = 0; i < api->n; i++)
-		if (api->v[i] == c->v)
-			api->busy[i] = 0;
-	pthread_mutex_unlock(&api->mu);
-	c->v = NULL;
-	c->cdr = NULL;
 }
 
 /* A path segment as a record id: 1 if it is one. */
@@ -399,12 +381,12 @@ admit(struct call *c)
 
 	if (rt->perm == CXV_API_PUBLIC)
 		return 1;
-	if (!acquire(c))
+	if (!api_acquire(c))
 		return 0;
 	credential(c, token);
 	r = cxv_auth_check(c->v, token, &c->who);
 	sodium_memzero(token, sizeof(token));
-	release(c);
+	api_release(c);
 	if (r == CXV_ERR_AUTH) {
 		cxv_http_add_header(c->req, "WWW-Authenticate", "Bearer");
 		api_error(c, 401, "unauthorized", "log in first: no valid "
@@ -444,11 +426,11 @@ on_begin(void *ctx, struct cxv_http_req *req)
 		return;
 	if (c->route->body == B_JSON || c->route->body == B_RAW)
 		cxv_http_buffer_body(req, c->api->body_max);
-	else if (c->route->body == B_STREAM && acquire(c)) {
+	else if (c->route->body == B_STREAM && api_acquire(c)) {
 		if (cxv_http_stream_body(req, (uint64_t)cxv_vault_config(c->v)->
 		    upload_max) == CXV_OK)
 			api_content_start(c);
-		release(c);
+		api_release(c);
 	}
 }
 
@@ -489,18 +471,18 @@ on_end(void *ctx, struct cxv_http_req *req)
 		return;
 	if (c->route->body == B_JSON && !parse_body(c))
 		return;
-	if (!acquire(c))
+	if (!api_acquire(c))
 		return;
 	c->route->fn(c);
-	release(c);
+	if (!c->deferred)
+		api_release(c);	/* a deferred call gave it back already */
 }
 
 /*
  * One line per request: refused and failed ones at the default level,
  * the others at the debug level (reads of personal data are in the
  * audit trail already; writing every request costs a quarter of the
- * throughput). The target is free text (a query may hold a number or
- * an email) and is redacted (R8.4).
+ * throughput).
  */
 static void
 access_log(const struct call *c)
@@ -534,7 +516,7 @@ on_done(void *ctx, struct cxv_http_req *req)
 	(void)ctx;
 	if (c == NULL)
 		return;
-	release(c);
+	api_release(c);
 	access_log(c);
 	json_decref(c->in);
 	if (c->stream != NULL)

@@ -44,6 +44,12 @@ extern const char cxv_openapi_json[];
  */
 int cxv_api_new(struct cxv_vault **vaults, size_t n,
     struct cxv_api **out /* OUT */);
+/*
+ * Finish the calls set aside for the slow pool (logins) and take no
+ * more: before the HTTP server stops, which must not hold a deferred
+ * connection. Idempotent; cxv_api_free() does it too.
+ */
+void cxv_api_quiesce(struct cxv_api *api);
 void cxv_api_free(struct cxv_api *api);
 
 /* Call fn(ctx) after a request rewrote cxvault.conf (the server reloads). */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* API routes of logins, sessions, accounts and profiles (R2, R3.2). */
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -7,44 +8,69 @@
 
 #include "api/api_int.h"
 #include "base/err.h"
+#include "base/throttle.h"
 #include "base/util.h"
 #include "records/profile.h"
 #include "records/user.h"
 #include "records/vault.h"
 #include "records/view.h"
 
-/* POST /v1/sessions: {name, password} or {extension, pin} (R2.3). */
-void
-api_login(struct call *c)
+/*
+ * The key a source address's failed logins count under: IPv4 as it is,
+ * IPv6 by its /64 (one host holds a whole /64, and would otherwise get
+ * a fresh bucket per address). 0 bytes for another family.
+ */
+static size_t
+address_key(const struct sockaddr *sa, uint8_t key[CXV_THROTTLE_KEY_MAX])
 {
-	static const char *const keys[] = { "name", "password", "extension",
-	    "pin", NULL };
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const
+	    void *)sa;
+
+	if (sa == NULL)
+		return 0;
+	if (sa->sa_family == AF_INET) {
+		memcpy(key, &((const struct sockaddr_in *)(const void *)sa)->
+		    sin_addr, 4);
+		return 4;
+	}
+	if (sa->sa_family != AF_INET6)
+		return 0;
+	/* An IPv4-mapped address is that IPv4 address. */
+	if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		memcpy(key, &s6->sin6_addr.s6_addr[12], 4);
+		return 4;
+	}
+	memcpy(key, &s6->sin6_addr, 8);
+	return 8;
+}
+
+/* The login itself, on the slow pool: Argon2id or a directory bind. */
+static void
+login_job(struct call *c)
+{
+	const char *pw = json_string_value(json_object_get(c->in, "password"));
+	const char *pin = json_string_value(json_object_get(c->in, "pin"));
 	struct cxv_login_in in = { NULL, NULL, NULL, 0, NULL };
 	struct cxv_login_out out;
-	const char *pw = NULL, *pin = NULL;
+	uint8_t key[CXV_THROTTLE_KEY_MAX];
 	char msg[96], retry[24];
+	size_t len;
 	int r;
 
-	if (api_keys(c, keys) || api_str(c, "name", 0, &in.name) ||
-	    api_str(c, "password", 0, &pw) ||
-	    api_str(c, "extension", 0, &in.extension) ||
-	    api_str(c, "pin", 0, &pin))
-		return;
-	if (!((in.name && pw && !in.extension && !pin) ||
-	    (in.extension && pin && !in.name && !pw))) {
-		api_error(c, 400, "invalid", "give name and password, or "
-		    "extension and pin");
-		return;
-	}
+	in.name = json_string_value(json_object_get(c->in, "name"));
+	in.extension = json_string_value(json_object_get(c->in, "extension"));
 	in.secret = pw != NULL ? pw : pin;
 	in.secret_len = strlen(in.secret);
 	in.source = cxv_http_client(c->req);
 	r = cxv_auth_login(c->v, &in, &out);
-	if (r == CXV_OK)
+	if (r == CXV_OK) {
+		/* Only failures count against the address. */
+		len = address_key(in.source, key);
+		cxv_throttle_give(c->api->login_gate, key, len);
 		api_reply(c, 201, json_pack("{s:s, s:o, s:b}", "token", out.token,
 		    "expires", cxv_view_time(out.expires_ms),
 		    "must_change_password", out.must_change));
-	else if (r == CXV_ERR_LOCKED) {
+	} else if (r == CXV_ERR_LOCKED) {
 		snprintf(retry, sizeof(retry), "%lld",
 		    (long long)out.retry_after_s);
 		cxv_http_add_header(c->req, "Retry-After", retry);
@@ -65,6 +91,54 @@ api_login(struct call *c)
 		api_fail(c, r, r == CXV_ERR_AUTH ? "wrong name or password" :
 		    NULL);
 	sodium_memzero(&out, sizeof(out));
+}
+
+/* 429 with Retry-After: the source address is out of failed logins. */
+static void
+address_spent(struct call *c, int64_t wait_ms)
+{
+	char retry[24];
+
+	snprintf(retry, sizeof(retry), "%lld", (long long)(wait_ms + 999) /
+	    1000);
+	cxv_http_add_header(c->req, "Retry-After", retry);
+	api_error(c, 429, "too_many_attempts", "too many failed logins from "
+	    "this address; try again later");
+}
+
+/*
+ * POST /v1/sessions: {name, password} or {extension, pin} (R2.3). The
+ * source address spends a token before any hash is computed (issue
+ * 25.5), and the hash runs on the slow pool, never on an HTTP thread.
+ */
+void
+api_login(struct call *c)
+{
+	static const char *const keys[] = { "name", "password", "extension",
+	    "pin", NULL };
+	const char *name = NULL, *pw = NULL, *ext = NULL, *pin = NULL;
+	uint8_t key[CXV_THROTTLE_KEY_MAX];
+	int64_t wait;
+	size_t len;
+
+	if (api_keys(c, keys) || api_str(c, "name", 0, &name) ||
+	    api_str(c, "password", 0, &pw) ||
+	    api_str(c, "extension", 0, &ext) || api_str(c, "pin", 0, &pin))
+		return;
+	if (!((name && pw && !ext && !pin) || (ext && pin && !name && !pw))) {
+		api_error(c, 400, "invalid", "give name and password, or "
+		    "extension and pin");
+		return;
+	}
+	len = address_key(cxv_http_client(c->req), key);
+	if ((wait = cxv_throttle_take(c->api->login_gate, key, len,
+	    cxv_now_ms())) > 0)
+		address_spent(c, wait);
+	else if (!api_defer(c, login_job)) {
+		cxv_throttle_give(c->api->login_gate, key, len);
+		cxv_http_add_header(c->req, "Retry-After", "1");
+		api_error(c, 503, "busy", "the server is busy; try again");
+	}
 }
 
 /* GET /v1/session: who am I, with what. */

@@ -5,6 +5,7 @@
  */
 #include "api/api_int.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,51 @@
 #include "base/err.h"
 #include "base/json_out.h"
 #include "base/util.h"
+#include "records/cdr.h"
 #include "records/interaction.h"
+#include "records/vault.h"
 #include "core/log.h"
+
+int
+api_acquire(struct call *c)
+{
+	struct cxv_api *api = c->api;
+	size_t i;
+
+	pthread_mutex_lock(&api->mu);
+	for (i = 0; i < api->n && api->busy[i]; i++)
+		;
+	if (i < api->n) {
+		api->busy[i] = 1;
+		c->v = api->v[i];
+		c->cdr = &api->cdr[i];
+	}
+	pthread_mutex_unlock(&api->mu);
+	if (c->v == NULL) {
+		api_error(c, 503, "busy", "the server is busy; try again");
+		return 0;
+	}
+	(void)cxv_vault_set_actor(c->v, c->who.user_id ? c->who.actor :
+	    "anonymous");
+	return 1;
+}
+
+void
+api_release(struct call *c)
+{
+	struct cxv_api *api = c->api;
+	size_t i;
+
+	if (c->v == NULL)
+		return;
+	pthread_mutex_lock(&api->mu);
+	for (i = 0; i < api->n; i++)
+		if (api->v[i] == c->v)
+			api->busy[i] = 0;
+	pthread_mutex_unlock(&api->mu);
+	c->v = NULL;
+	c->cdr = NULL;
+}
 
 const char *
 api_route_path(const struct call *c)

@@ -19,8 +19,10 @@
 #include "net/http.h"
 #include "records/profile.h"
 
+struct api_pool;
 struct call;
 struct cxv_cdr;
+struct cxv_throttle;
 
 /* The API over a pool of vault handles (api.h). */
 struct cxv_api {
@@ -37,6 +39,8 @@ struct cxv_api {
 	size_t body_max;
 	void (*on_config)(void *ctx);
 	void *on_config_ctx;
+	struct cxv_throttle *login_gate;	/* failed logins by address */
+	struct api_pool *pool;			/* see api_defer() */
 };
 
 typedef void (*handler_fn)(struct call *c);
@@ -66,7 +70,28 @@ struct call {
 	void *stream;			/* a streamed upload (api_content.c) */
 	int64_t started_ms;
 	void (*stream_free)(void *stream);
+	int deferred;			/* handed to the pool (api_defer()) */
 };
+
+/*
+ * A free vault handle for the call (c->v, its actor the principal), or
+ * 503 and 0; api_release() gives it back (a no-op without one).
+ */
+int api_acquire(struct call *c);
+void api_release(struct call *c);
+
+/*
+ * Run fn(c) on the API's small pool of threads instead of this HTTP
+ * thread, for what would hold it (a password's Argon2id hash, a
+ * directory's bind): the connection is set aside, fn gets a vault
+ * handle of its own and responds, then the answer goes out. Called by a
+ * handler, which then returns at once. 0 if the pool's queue is full
+ * (or stopped): the handler responds itself (503).
+ */
+int api_defer(struct call *c, handler_fn fn);
+/* Start and stop the pool (stopping runs what is queued first). */
+int api_defer_start(struct cxv_api *api);
+void api_defer_stop(struct cxv_api *api);
 
 /* Responses: the first one set wins; every helper takes its argument. */
 void api_reply(struct call *c, unsigned status, json_t *doc);

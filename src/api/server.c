@@ -248,6 +248,7 @@ generation_free(struct generation *g, int timeout_s)
 	if (g->http != NULL) {
 		cxv_http_quiesce(g->http);
 		drain(g->http, timeout_s);
+		cxv_api_quiesce(g->api);
 		cxv_http_stop(g->http);
 	}
 	cxv_api_free(g->api);

@@ -70,6 +70,10 @@
 
 /* Items in one page of an API list. */
 #define CXV_API_PAGE_MAX	1000
+/* Threads that answer slow calls (a login's Argon2id hash), and calls
+ * they may have waiting before more are refused with 503. */
+#define CXV_API_DEFER_THREADS	2
+#define CXV_API_DEFER_QUEUE	64
 
 /* A PEM certificate chain or key file. */
 #define CXV_TLS_FILE_MAX	1048576

@@ -189,6 +189,16 @@ static const struct key keys[] = {
 	{ "lockout_remote_seconds", T_INT, F(lockout_remote_s), 1, 604800, NULL,
 	  "1800", "must be 1-604800",
 	  "The same for remote (teleworker) accounts." },
+	{ "login_address_burst", T_INT, F(login_address_burst), 1, 1000000,
+	  NULL, "20", "must be 1-1000000",
+	  "Failed logins one source address may make in a row before its\n"
+	  "next attempts are refused (429, Retry-After) without a password\n"
+	  "being checked, so that one address cannot keep the server hashing\n"
+	  "(IPv6 addresses count by their /64). Successful logins cost\n"
+	  "nothing. Behind a reverse proxy every client shares its address." },
+	{ "login_address_refill_seconds", T_INT, F(login_address_refill_s), 1,
+	  3600, NULL, "3", "must be 1-3600",
+	  "How often a source address gets one failed login back." },
 	{ "password_min_length", T_INT, F(password_min_length), 8, 128, NULL,
 	  "12", "must be 8-128",
 	  "Shortest password of staff, remote and API accounts (R2.2)." },

@@ -75,6 +75,8 @@ struct cxv_config {
 	int lockout_failures;		/* R2.4 */
 	int lockout_s;
 	int lockout_remote_s;
+	int login_address_burst;	/* failed logins per source address */
+	int login_address_refill_s;	/* one back this often */
 	int password_min_length;	/* R2.2, staff accounts */
 	int password_history;		/* recent passwords not reused */
 	int password_max_age_days;	/* 0: no ageing */

@@ -71,6 +71,7 @@ struct cxv_http_req {
 	struct MHD_Response *resp;
 	unsigned status;
 	int queued;
+	int deferred;		/* answered later, from another thread */
 	char *hname[MAX_HEADERS], *hvalue[MAX_HEADERS];
 	size_t nheaders;
 	void *data;
@@ -621,15 +622,36 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (r->queued)
 		return MHD_YES;
+	/* Deferred: here again once resumed, its response set. */
+	if (r->deferred)
+		return r->resp != NULL ? queue(r) : MHD_YES;
 	if (r->resp == NULL && r->mode == BODY_DISCARD)
 		refuse(r, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
 		    "request body too large");
 	if (r->resp == NULL)
 		h->app.end(h->app.ctx, r);
+	if (r->deferred)
+		return MHD_YES;	/* the response is another thread's to set */
 	if (r->resp == NULL)
 		refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
 		    "no response");
 	return queue(r);
+}
+
+void
+cxv_http_defer(struct cxv_http_req *r)
+{
+	r->deferred = 1;
+	MHD_suspend_connection(r->c);
+}
+
+void
+cxv_http_resume(struct cxv_http_req *r)
+{
+	if (r->resp == NULL)
+		refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+		    "no response");
+	MHD_resume_connection(r->c);
 }
 
 static void
@@ -699,7 +721,7 @@ cxv_http_start(const struct cxv_http_opts *o, const struct cxv_http_app *app,
 	 * spins on a TLS handshake whose client stalls (see
 	 * docs/architecture.md). */
 	h->d = MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC |
-	    MHD_USE_TLS, 0, NULL, NULL, on_request, h,
+	    MHD_USE_TLS | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL, on_request, h,
 	    MHD_OPTION_LISTEN_SOCKET, o->listen_fd,
 	    MHD_OPTION_HTTPS_MEM_CERT, o->cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, o->key,

@@ -81,6 +81,17 @@ int cxv_http_stream_body(struct cxv_http_req *r, uint64_t max);
 /* The buffered body, NUL-terminated; "" with *len 0 if none. */
 const char *cxv_http_body(struct cxv_http_req *r, size_t *len /* OUT */);
 
+/*
+ * Answer later, from another thread: called in end() instead of
+ * responding, it sets the connection aside, so no server thread waits
+ * for the answer (a password's hash, a directory's bind). Another
+ * thread then responds and calls cxv_http_resume() exactly once (a
+ * bare 500 if it set no response). A deferred request stays busy for
+ * cxv_http_busy(); every one must be resumed before cxv_http_stop().
+ */
+void cxv_http_defer(struct cxv_http_req *r);
+void cxv_http_resume(struct cxv_http_req *r);
+
 /* Whether a response is set (the first one set wins). */
 int cxv_http_responded(const struct cxv_http_req *r);
 

@@ -44,7 +44,10 @@ def lockout():
     lock ends by itself; remote accounts wait longer; every failure is
     audited with its source address"""
     with TempDir() as tmp:
-        d = api_vault(tmp, lockout_seconds=3, lockout_remote_seconds=8)
+        # Account locks alone: the address's own limit (issue 25.5) is
+        # set above the 32 failures this test makes from one address.
+        d = api_vault(tmp, lockout_seconds=3, lockout_remote_seconds=8,
+                      login_address_burst=100)
         with Server(d) as s:
             tok = s.login("root", ADMIN_PW)
             person(s, tok, "L1", "agent")
