@@ -82,7 +82,7 @@ make_token(struct cxv_vault *v, const char *logon, int profile,
 	const char *why = NULL;
 	int64_t id = 0, expires = 0;
 
-	need(cxv_user_add(v, logon, CXV_USER_LOCAL, NULL, 0, &id, &why) ==
+	need(cxv_user_add(v, logon, CXV_USER_LOCAL, NULL, 0, 0, &id, &why) ==
 	    CXV_OK && cxv_auth_grant(v, id, profile) == CXV_OK &&
 	    cxv_auth_token_create(v, id, UINT64_MAX, 30, token, &expires) ==
 	    CXV_OK, "token");

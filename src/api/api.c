@@ -154,6 +154,16 @@ static const struct route routes[] = {
 	{ "GET", "/v1/me/requests", P(SELF), NONE, B_NONE, api_me_requests },
 	{ "GET", "/v1/me/voicemail", P(SELF), NONE, B_NONE, api_me_voicemail },
 	{ "POST", "/v1/me/rectify", P(SELF), NONE, B_JSON, api_me_rectify },
+	{ "GET", "/v1/me/corrections", P(SELF), NONE, B_NONE,
+	  api_me_corrections },
+	{ "GET", "/v1/corrections", P(SUBJECTS_WRITE), NONE, B_NONE,
+	  api_corrections_list },
+	{ "GET", "/v1/corrections/{id}", P(SUBJECTS_WRITE), NONE, B_NONE,
+	  api_correction_get },
+	{ "POST", "/v1/corrections/{id}/approve", P(SUBJECTS_WRITE), NONE,
+	  B_JSON, api_correction_approve },
+	{ "POST", "/v1/corrections/{id}/reject", P(SUBJECTS_WRITE), NONE,
+	  B_JSON, api_correction_reject },
 	{ "PUT", "/v1/me/voicemail", P(SELF), NONE, B_JSON,
 	  api_me_voicemail_put },
 	{ "GET", "/v1/users/{id}/voicemail", P(USERS_READ), NONE, B_NONE,
@@ -189,12 +199,18 @@ cxv_api_route(size_t i, struct cxv_api_route_info *out)
 	out->alt_perm = routes[i].alt;
 }
 
-/* Failed logins by source address (issue 25.5), from the config. */
+/*
+ * Failed logins by source address (issue 25.5), from the config, and
+ * self-service corrections by account (issue 25.6).
+ */
 static int
-login_gate(struct cxv_api *api, const struct cxv_config *cfg)
+gates(struct cxv_api *api, const struct cxv_config *cfg)
 {
-	return cxv_throttle_new(4096, (unsigned)cfg->login_address_burst,
+	int r = cxv_throttle_new(4096, (unsigned)cfg->login_address_burst,
 	    1000LL * cfg->login_address_refill_s, &api->login_gate);
+
+	return r != CXV_OK ? r : cxv_throttle_new(4096, CXV_SELF_CORRECTIONS,
+	    CXV_SELF_CORRECTION_MS, &api->self_gate);
 }
 
 int
@@ -216,7 +232,7 @@ cxv_api_new(struct cxv_vault **vaults, size_t n, struct cxv_api **out)
 	api->n = n;
 	api->body_max = (size_t)cxv_vault_config(vaults[0])->http_body_max;
 	pthread_mutex_init(&api->mu, NULL);
-	if ((r = login_gate(api, cxv_vault_config(vaults[0]))) != CXV_OK ||
+	if ((r = gates(api, cxv_vault_config(vaults[0]))) != CXV_OK ||
 	    (r = api_defer_start(api)) != CXV_OK) {
 		cxv_api_free(api);
 		return r;
@@ -239,6 +255,7 @@ cxv_api_free(struct cxv_api *api)
 		return;
 	api_defer_stop(api);
 	cxv_throttle_free(api->login_gate);
+	cxv_throttle_free(api->self_gate);
 	pthread_mutex_destroy(&api->mu);
 	sodium_free(api->cdr);
 	free(api->busy);

@@ -16,6 +16,7 @@
 
 #include "api/auth.h"
 #include "base/buf.h"
+#include "core/ident.h"
 #include "net/http.h"
 #include "records/profile.h"
 
@@ -40,6 +41,7 @@ struct cxv_api {
 	void (*on_config)(void *ctx);
 	void *on_config_ctx;
 	struct cxv_throttle *login_gate;	/* failed logins by address */
+	struct cxv_throttle *self_gate;		/* corrections by account */
 	struct api_pool *pool;			/* see api_defer() */
 };
 
@@ -187,6 +189,14 @@ void api_dashboard(struct call *c);
 void api_campaign_import(struct call *c);
 void api_user_status(struct call *c);
 void api_me_rectify(struct call *c);
+/* A self-service correction of a number or address (api_corrections.c). */
+void api_correction_file(struct call *c, enum cxv_ident_kind kind,
+    const char *old, const char *fresh);
+void api_corrections_list(struct call *c);
+void api_correction_get(struct call *c);
+void api_correction_approve(struct call *c);
+void api_correction_reject(struct call *c);
+void api_me_corrections(struct call *c);
 void api_me_voicemail(struct call *c);
 void api_me_voicemail_put(struct call *c);
 void api_user_voicemail(struct call *c);

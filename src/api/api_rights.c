@@ -192,24 +192,34 @@ api_subject_restrict(struct call *c)
 	set_flag(c, 1);
 }
 
-/* {kind, old, new} (R9.3) for subject id. */
-static void
-rectify(struct call *c, int64_t id)
+/* {kind, old, new}: the body of a rectification; 0 if it is one. */
+static int
+rectify_args(struct call *c, enum cxv_ident_kind *kind, const char **old,
+    const char **fresh)
 {
 	static const char *const keys[] = { "kind", "old", "new", NULL };
-	const char *kname = NULL, *old = NULL, *fresh = NULL, *why = NULL;
-	enum cxv_ident_kind kind;
+	const char *kname = NULL;
+
+	if (api_keys(c, keys) || api_str(c, "kind", 1, &kname) ||
+	    api_str(c, "old", 1, old) || api_str(c, "new", 1, fresh))
+		return 1;
+	if (cxv_ident_kind_parse(kname, kind) != CXV_OK) {
+		api_error(c, 400, "invalid", "'kind' is phone, email, chat, "
+		    "account, logon or name");
+		return 1;
+	}
+	return 0;
+}
+
+/* Rectify subject id now (R9.3) and answer with what changed. */
+static void
+rectify(struct call *c, int64_t id, enum cxv_ident_kind kind,
+    const char *old, const char *fresh)
+{
+	const char *why = NULL;
 	char *summary = NULL;
 	int r;
 
-	if (api_keys(c, keys) || api_str(c, "kind", 1, &kname) ||
-	    api_str(c, "old", 1, &old) || api_str(c, "new", 1, &fresh))
-		return;
-	if (cxv_ident_kind_parse(kname, &kind) != CXV_OK) {
-		api_error(c, 400, "invalid", "'kind' is phone, email, chat, "
-		    "account, logon or name");
-		return;
-	}
 	r = cxv_subject_rectify(c->v, id, kind, old, fresh, &summary, &why);
 	if (r != CXV_OK)
 		api_fail(c, r, why);
@@ -221,14 +231,31 @@ rectify(struct call *c, int64_t id)
 void
 api_subject_rectify(struct call *c)
 {
-	rectify(c, c->id[0]);
+	const char *old = NULL, *fresh = NULL;
+	enum cxv_ident_kind kind;
+
+	if (rectify_args(c, &kind, &old, &fresh) == 0)
+		rectify(c, c->id[0], kind, old, fresh);
 }
 
-/* POST /v1/me/rectify: one's own contact data (R9.3, self service). */
+/*
+ * POST /v1/me/rectify: one's own contact data (R9.3, self service). A
+ * name is corrected at once; a number or an address becomes a
+ * correction for staff to confirm, so that no answer tells whether the
+ * new value is someone else's (issue 25.6).
+ */
 void
 api_me_rectify(struct call *c)
 {
-	rectify(c, c->who.subject_id);
+	const char *old = NULL, *fresh = NULL;
+	enum cxv_ident_kind kind;
+
+	if (rectify_args(c, &kind, &old, &fresh) != 0)
+		return;
+	if (kind == CXV_IDENT_NAME)
+		rectify(c, c->who.subject_id, kind, old, fresh);
+	else
+		api_correction_file(c, kind, old, fresh);
 }
 
 static ssize_t

@@ -74,6 +74,10 @@
  * they may have waiting before more are refused with 503. */
 #define CXV_API_DEFER_THREADS	2
 #define CXV_API_DEFER_QUEUE	64
+/* Corrections one account may ask for at once, and how often one more
+ * (self service, issue 25.6): 5, then one every 12 minutes. */
+#define CXV_SELF_CORRECTIONS	5
+#define CXV_SELF_CORRECTION_MS	720000
 
 /* A PEM certificate chain or key file. */
 #define CXV_TLS_FILE_MAX	1048576

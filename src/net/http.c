@@ -341,6 +341,12 @@ tls_pull(gnutls_transport_ptr_t p, void *buf, size_t len)
 	return n;
 }
 
+static ssize_t
+tls_push(gnutls_transport_ptr_t p, const void *buf, size_t len)
+{
+	return send(((struct conn *)p)->fd, buf, len, MSG_NOSIGNAL);
+}
+
 static int
 tls_pull_timeout(gnutls_transport_ptr_t p, unsigned int ms)
 {
@@ -349,7 +355,7 @@ tls_pull_timeout(gnutls_transport_ptr_t p, unsigned int ms)
 	return poll(&pfd, 1, ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)ms);
 }
 
-/* Read the connection's TLS through tls_pull(); sending stays GnuTLS's. */
+/* The connection's TLS goes through tls_pull() and tls_push(). */
 static void
 watch_tls(struct MHD_Connection *c, struct conn *k)
 {
@@ -359,8 +365,8 @@ watch_tls(struct MHD_Connection *c, struct conn *k)
 
 	if (i == NULL || (s = i->tls_session) == NULL)
 		return;
-	gnutls_transport_set_ptr2(s, k, (gnutls_transport_ptr_t)(intptr_t)
-	    k->fd);
+	gnutls_transport_set_ptr(s, k);
+	gnutls_transport_set_push_function(s, tls_push);
 	gnutls_transport_set_pull_function(s, tls_pull);
 	gnutls_transport_set_pull_timeout_function(s, tls_pull_timeout);
 }

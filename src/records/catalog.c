@@ -42,6 +42,10 @@ static const struct cxv_category categories[] = {
 	{ "charge", "hospitality call charges (guest, room, dialled number, "
 	  "amount)", "guest invoicing", "the hotel's PBX", "6(1)(b) "
 	  "contract" },
+	{ "correction", "corrections the person asked for and staff have "
+	  "yet to confirm (the old and new number or address)", "keeping "
+	  "the person's data accurate (Art. 16)", "the person (self "
+	  "service)", "6(1)(c) legal obligation" },
 	{ "statistics", "traffic statistics (pseudonymized numbers, times, "
 	  "durations)", "capacity planning and reporting", "derived from "
 	  "interactions", "6(1)(f) legitimate interest" },

@@ -284,12 +284,12 @@ struct anonymize {
 static int
 anonymize_scope(struct cxv_store *st, struct anonymize *a)
 {
-	int hold = 0, restricted = 0, r;
+	int held = 0, restricted = 0, r;
 
-	if ((r = cxv_store_subject_flags(st, a->subject_id, &hold,
+	if ((r = cxv_store_subject_flags(st, a->subject_id, &held,
 	    &restricted)) != CXV_OK)
 		return r;
-	if (hold)
+	if (held)
 		return CXV_ERR_HELD;
 	return cxv_store_user_person_beyond(st, a->id, a->subject_id,
 	    &a->kept);

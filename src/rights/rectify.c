@@ -141,8 +141,9 @@ summary_of(const struct rectify *rc)
 }
 
 int
-cxv_subject_rectify(struct cxv_vault *v, int64_t id, enum cxv_ident_kind kind,
-    const char *old, const char *fresh, char **summary, const char **why)
+cxv_subject_rectify_tx(struct cxv_vault *v, int64_t id,
+    enum cxv_ident_kind kind, const char *old, const char *fresh,
+    char **summary, const char **why)
 {
 	struct rectify *rc;
 	int r;
@@ -161,12 +162,45 @@ cxv_subject_rectify(struct cxv_vault *v, int64_t id, enum cxv_ident_kind kind,
 	    cxv_vault_config(v)->country_code, rc->old_norm, why)) == CXV_OK &&
 	    (rc->counts = json_object()) == NULL)
 		r = CXV_ERR_NOMEM;
-	if (r == CXV_OK && (r = cxv_vault_in_txn(v, rectify_locked, rc)) ==
-	    CXV_OK && (*summary = summary_of(rc)) == NULL)
+	if (r == CXV_OK && (r = rectify_locked(v, rc)) == CXV_OK &&
+	    (*summary = summary_of(rc)) == NULL)
 		r = CXV_ERR_NOMEM;
 	if (r != CXV_OK && *why == NULL)
 		*why = rc->why;
 	json_decref(rc->counts);
 	sodium_free(rc);
+	return r;
+}
+
+struct rectify_args {
+	int64_t id;
+	enum cxv_ident_kind kind;
+	const char *old, *fresh;
+	char **summary;
+	const char **why;
+};
+
+static int
+rectify_txn(struct cxv_vault *v, void *arg)
+{
+	struct rectify_args *a = arg;
+
+	return cxv_subject_rectify_tx(v, a->id, a->kind, a->old, a->fresh,
+	    a->summary, a->why);
+}
+
+int
+cxv_subject_rectify(struct cxv_vault *v, int64_t id, enum cxv_ident_kind kind,
+    const char *old, const char *fresh, char **summary, const char **why)
+{
+	struct rectify_args a = { id, kind, old, fresh, summary, why };
+	int r;
+
+	*summary = NULL;
+	*why = NULL;
+	if ((r = cxv_vault_in_txn(v, rectify_txn, &a)) != CXV_OK) {
+		free(*summary);
+		*summary = NULL;
+	}
 	return r;
 }

@@ -29,4 +29,9 @@ int cxv_subject_rectify(struct cxv_vault *v, int64_t id,
     enum cxv_ident_kind kind, const char *old, const char *fresh,
     char **summary /* OUT */, const char **why /* OUT */);
 
+/* The same inside the caller's transaction (a confirmed correction). */
+int cxv_subject_rectify_tx(struct cxv_vault *v, int64_t id,
+    enum cxv_ident_kind kind, const char *old, const char *fresh,
+    char **summary /* OUT */, const char **why /* OUT */);
+
 #endif

@@ -296,6 +296,25 @@ static const char *const migrations[DB_SCHEMA_LATEST] = {
 	"DROP INDEX interaction_agent;"
 	"CREATE INDEX interaction_agent ON interaction (agent_user_id, started_ms)"
 	"  WHERE agent_user_id IS NOT NULL;",
+	/*
+	 * 15 -> 16: corrections end users ask for (R3.4, R9.3), which staff
+	 * confirm: the old and new values sealed under the person's key,
+	 * and gone with the decision or the person.
+	 */
+	"CREATE TABLE correction ("
+	"  id BIGINT PRIMARY KEY,"
+	"  subject_id BIGINT NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  requester BIGINT NOT NULL,"
+	"  filed_ms BIGINT NOT NULL,"
+	"  kind BIGINT NOT NULL,"
+	"  status BIGINT NOT NULL,"
+	"  decided_by BIGINT NOT NULL,"
+	"  decided_ms BIGINT NOT NULL,"
+	"  decision TEXT NOT NULL,"
+	"  sealed BYTEA);"
+	"CREATE INDEX correction_status ON correction (status, filed_ms);"
+	"CREATE INDEX correction_subject ON correction (subject_id);"
+	"CREATE INDEX correction_requester ON correction (requester);",
 };
 
 struct pg {

@@ -311,6 +311,25 @@ static const char *const migrations[DB_SCHEMA_LATEST] = {
 	"DROP INDEX interaction_agent;"
 	"CREATE INDEX interaction_agent ON interaction (agent_user_id, started_ms)"
 	"  WHERE agent_user_id IS NOT NULL;",
+	/*
+	 * 15 -> 16: corrections end users ask for (R3.4, R9.3), which staff
+	 * confirm: the old and new values sealed under the person's key,
+	 * and gone with the decision or the person.
+	 */
+	"CREATE TABLE correction ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subject_id INTEGER NOT NULL REFERENCES subject(id) ON DELETE CASCADE,"
+	"  requester INTEGER NOT NULL,"
+	"  filed_ms INTEGER NOT NULL,"
+	"  kind INTEGER NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  decided_by INTEGER NOT NULL,"
+	"  decided_ms INTEGER NOT NULL,"
+	"  decision TEXT NOT NULL,"
+	"  sealed BLOB);"
+	"CREATE INDEX correction_status ON correction (status, filed_ms);"
+	"CREATE INDEX correction_subject ON correction (subject_id);"
+	"CREATE INDEX correction_requester ON correction (requester);",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_LATEST,
     "one migration per schema version");

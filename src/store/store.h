@@ -563,7 +563,8 @@ int cxv_store_subject_flag_set(struct cxv_store *st, int64_t id,
 enum cxv_sealed_table {
 	CXV_SEALED_INTERACTION, CXV_SEALED_ITEM, CXV_SEALED_USER,
 	CXV_SEALED_CALL_LOG, CXV_SEALED_CONTACT, CXV_SEALED_CAMPAIGN_ENTRY,
-	CXV_SEALED_CAMPAIGN_RESULT, CXV_SEALED_CHARGE, CXV_SEALED__COUNT
+	CXV_SEALED_CAMPAIGN_RESULT, CXV_SEALED_CHARGE, CXV_SEALED_CORRECTION,
+	CXV_SEALED__COUNT
 };
 typedef int (*cxv_store_sealed_fn)(void *ctx, int table, const char *ad,
     int64_t id, int64_t ts_ms, const uint8_t *sealed, size_t len);
@@ -602,6 +603,36 @@ int cxv_store_requests(struct cxv_store *st, int status, int64_t requester,
 /* Decide a pending request; NOT_FOUND if none pending has that id. */
 int cxv_store_request_decide(struct cxv_store *st,
     const struct cxv_request_row *row);
+
+/*
+ * Corrections an end user asked for (R3.4, R9.3), for staff to confirm:
+ * the identifier's kind in clear, its old and new values sealed under
+ * the person's key (NULL once decided).
+ */
+struct cxv_correction_row {
+	int64_t id;
+	int64_t subject_id;
+	int64_t requester;		/* user id */
+	int64_t filed_ms;
+	int kind;			/* enum cxv_ident_kind */
+	int status;			/* enum cxv_request_status */
+	int64_t decided_by, decided_ms;
+	const char *decision;		/* why not, or "" */
+	const uint8_t *sealed;		/* NULL once decided */
+	size_t sealed_len;
+};
+int cxv_store_correction_insert(struct cxv_store *st,
+    const struct cxv_correction_row *row);
+typedef int (*cxv_store_correction_fn)(void *ctx,
+    const struct cxv_correction_row *row);
+int cxv_store_correction_get(struct cxv_store *st, int64_t id,
+    cxv_store_correction_fn fn, void *ctx);
+/* By status (-1: any) and requester (0: any), oldest first. */
+int cxv_store_corrections(struct cxv_store *st, int status,
+    int64_t requester, cxv_store_correction_fn fn, void *ctx);
+/* Decide a pending one (its values go); NOT_FOUND if none is pending. */
+int cxv_store_correction_decide(struct cxv_store *st,
+    const struct cxv_correction_row *row);
 
 /*
  * The vault's inventory for the record of processing (R10.3): per store

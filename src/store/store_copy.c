@@ -22,7 +22,7 @@ static const char *const tables[] = {
 	"campaign_entry", "campaign_result", "dnc", "contact",
 	"interaction_item", "traffic_stat", "charge", "erasure", "profile",
 	"credential", "password_history", "login_failure", "session",
-	"erasure_request", "voicemail_mail", "mail_outbox",
+	"erasure_request", "voicemail_mail", "mail_outbox", "correction",
 };
 
 #define SQL_MAX	1024

@@ -52,6 +52,8 @@ static const struct {
 	{ "campaign_results", "SELECT count(*) FROM campaign_result WHERE "
 	    "subject_id = ?1" },
 	{ "charges", "SELECT count(*) FROM charge WHERE subject_id = ?1" },
+	{ "corrections", "SELECT count(*) FROM correction WHERE "
+	    "subject_id = ?1" },
 };
 
 int

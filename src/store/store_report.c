@@ -23,6 +23,8 @@ static const struct {
 	    "campaign_entry" },
 	{ "campaign_result", "SELECT count(*), min(ts_ms) FROM campaign_result" },
 	{ "charge", "SELECT count(*), min(ts_ms) FROM charge" },
+	{ "correction", "SELECT count(*), min(filed_ms) FROM correction WHERE "
+	    "sealed IS NOT NULL" },
 	{ "statistics", "SELECT count(*), min(ts_ms) FROM traffic_stat" },
 	{ "audit", "SELECT count(*), min(ts_ms) FROM audit" },
 	{ "erasures", "SELECT count(*), max(erased_ms) FROM erasure" },

@@ -338,6 +338,11 @@ static const struct {
 	    "SELECT id, ts_ms, sealed FROM charge WHERE subject_id = ?1 "
 	    "ORDER BY ts_ms, id",
 	    "UPDATE charge SET sealed = ?2, subject_id = ?3 WHERE id = ?1" },
+	/* Pending ones only: a decided correction holds no values. */
+	[CXV_SEALED_CORRECTION] = { "correction", "correction",
+	    "SELECT id, filed_ms, sealed FROM correction WHERE subject_id = ?1 "
+	    "AND sealed IS NOT NULL ORDER BY filed_ms, id",
+	    "UPDATE correction SET sealed = ?2, subject_id = ?3 WHERE id = ?1" },
 };
 
 const char *

@@ -243,5 +243,89 @@ def searches_in_bodies_and_answers_echo_nothing():
             expect(st == 400, doc)
 
 
+@test
+def self_service_corrections_tell_nothing_of_others():
+    """Issue 25.6, R3.4, R9.3: an end user's change of its number answers
+    alike whether the new number is someone else's or free (nothing is
+    applied before staff confirm), every attempt is audited, the
+    attempts are limited per account, and staff see the values and
+    decide: another person's number is refused, a free one applied"""
+    with TempDir() as tmp:
+        d = api_vault(tmp)
+        jane(d)
+        with Server(d) as s:
+            root = s.login("root", ADMIN_PW)
+            s.make_user(root, "EU1", "end_user", PW, first_name="Erika",
+                        mobile="+49 171 5550100")
+            te = s.login("EU1", PW)
+            mine = "+49 171 5550100"
+            answers = []
+            for new in (JANE["phone"], "+49 171 5550199"):
+                st, h, doc = s.call("POST", "/v1/me/rectify", {
+                    "kind": "phone", "old": mine, "new": new}, token=te)
+                answers.append((st, sorted(doc), doc.get("status")))
+            expect(answers[0] == answers[1] == (202, ["correction", "status"],
+                                                "pending"), answers)
+            _, _, me = s.call("GET", "/v1/me", token=te)
+            expect(me["mobile"] == mine, me)
+            for i in range(3):
+                st, _, _ = s.call("POST", "/v1/me/rectify", {
+                    "kind": "email", "old": "a@example.org",
+                    "new": f"b{i}@example.org"}, token=te)
+                expect(st == 202, st)
+            st, h, doc = s.call("POST", "/v1/me/rectify", {
+                "kind": "phone", "old": mine, "new": "+49 171 5550111"},
+                token=te)
+            expect(st == 429 and doc["error"]["code"] == "too_many_attempts"
+                   and int(h["retry-after"]) > 0, (st, doc))
+            # Names are corrected at once: they identify nobody alone.
+            st, _, doc = s.call("POST", "/v1/me/rectify", {
+                "kind": "name", "old": "Erika", "new": "Erika M"},
+                token=te)
+            expect(st in (200, 404), (st, doc))
+            # Staff decide, seeing the values.
+            s.make_user(root, "DPO", "auditor", PW)
+            dpo = s.login("DPO", PW)
+            _, _, pend = s.call("GET", "/v1/corrections?status=pending",
+                                token=dpo)
+            expect(len(pend["items"]) == 5, pend)
+            ids = [c["correction"] for c in pend["items"]
+                   if c["kind"] == "phone"]
+            expect(len(ids) == 2, pend)
+            shown = {}
+            for cid in ids:
+                st, _, c = s.call("GET", f"/v1/corrections/{cid}",
+                                  token=dpo)
+                expect(st == 200 and c["old"] == mine, c)
+                shown[c["new"]] = cid
+            held, free = shown[JANE["phone"]], shown["+49 171 5550199"]
+            st, _, doc = s.call("POST", f"/v1/corrections/{held}/approve",
+                                {}, token=dpo)
+            expect(st == 409, doc)
+            st, _, doc = s.call("POST", f"/v1/corrections/{held}/reject",
+                                {"reason": "value_not_verified"}, token=dpo)
+            expect(st == 200 and doc["status"] == "rejected", doc)
+            st, _, doc = s.call("POST", f"/v1/corrections/{free}/approve",
+                                {}, token=dpo)
+            expect(st == 200 and doc["status"] == "executed", doc)
+            _, _, me = s.call("GET", "/v1/me", token=te)
+            expect(me["mobile"] == "+49 171 5550199", me)
+            _, _, mine_list = s.call("GET", "/v1/me/corrections", token=te)
+            states = {c["correction"]: (c["status"], c.get("refusal"))
+                      for c in mine_list["items"]}
+            expect(states[held] == ("rejected", "value_not_verified") and
+                   states[free] == ("executed", None), states)
+            # A decided correction keeps no values.
+            st, _, _ = s.call("GET", f"/v1/corrections/{free}", token=dpo)
+            expect(st == 404, st)
+        acts = [json.loads(l)["action"] for l in
+                ok("audit", "list", "--data", d).out.splitlines()]
+        expect(acts.count("correction.file") == 5 and
+               acts.count("correction.refused") == 1 and
+               "correction.read" in acts and
+               "correction.approve" in acts and "correction.reject" in acts,
+               [a for a in acts if a.startswith("correction")])
+
+
 if __name__ == "__main__":
     main()

@@ -92,7 +92,7 @@ def forwarded_over_tls():
             got = rs.text()
             expect("cxvault" in got and "event=server.start" in got and
                    "event=http.request" in got, got)
-            expect("[phone]" in got and "4930123456789" not in got, got)
+            expect("route=unknown" in got and "4930123456789" not in got, got)
             first = got.splitlines()[0]
             # <local0.info>1 TIMESTAMP HOST APP PROCID MSGID SD MSG
             expect(re.match(r"<13[0-9]>1 20\d\d-\d\d-\d\dT[0-9:.]+Z \S+ "

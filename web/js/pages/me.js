@@ -17,9 +17,10 @@ function rectifyForm(ctx) {
 	form.addEventListener('submit', async (ev) => {
 		ev.preventDefault();
 		try {
-			await api('POST', '/v1/me/rectify', { kind: kind.value,
-			    old: old.value, new: fresh.value });
-			ctx.say('Corrected everywhere the vault holds it.');
+			const r = await api('POST', '/v1/me/rectify', {
+			    kind: kind.value, old: old.value, new: fresh.value });
+			ctx.say('Your correction ' + r.correction + ' is filed; ' +
+			    'the data-protection team confirms it.');
 			ctx.refresh();
 		} catch (e) {
 			ctx.fail(e);
@@ -86,9 +87,9 @@ function voicemailForm(vm, ctx) {
 
 export async function render(main, ctx) {
 	const me = await api('GET', '/v1/me');
-	const [requests, contacts, vm] = await Promise.all([
-	    list('/v1/me/requests', 100), list('/v1/me/contacts', 500),
-	    api('GET', '/v1/me/voicemail')]);
+	const [requests, corrections, contacts, vm] = await Promise.all([
+	    list('/v1/me/requests', 100), list('/v1/me/corrections', 100),
+	    list('/v1/me/contacts', 500), api('GET', '/v1/me/voicemail')]);
 	main.append(h('h1', {}, 'My data'),
 	    h('div', { class: 'card' }, props(Object.entries(me)
 		.filter(([k]) => !['subject'].includes(k))
@@ -96,6 +97,13 @@ export async function render(main, ctx) {
 		    when(v) : typeof v === 'object' && v !== null ?
 		    JSON.stringify(v) : v]))),
 	    rectifyForm(ctx),
+	    table('My corrections', [
+		{ label: 'Correction', value: (r) => r.correction },
+		{ label: 'Of my', value: (r) => r.kind },
+		{ label: 'Filed', value: (r) => when(r.filed) },
+		{ label: 'Status', value: (r) => r.status },
+		{ label: 'Reason given', value: (r) => r.refusal || '' }],
+		corrections, 'No corrections asked for.'),
 	    h('h2', {}, 'My contacts'),
 	    table('My personal contact list', [
 		{ label: 'Contact', value: (c) => c.contact },
