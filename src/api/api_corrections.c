@@ -15,7 +15,6 @@
 #include "base/util.h"
 #include "records/vault.h"
 #include "rights/correction.h"
-#include "rights/request.h"
 
 /* An attempt that was not filed, in the trail all the same. */
 static int
@@ -66,16 +65,10 @@ collect_correction(void *ctx, const struct cxv_correction_row *row)
 static void
 list_corrections(struct call *c, int64_t requester)
 {
-	const char *s = api_arg(c, "status");
 	struct page p;
-	int status = -1;
+	int status;
 
-	if (s != NULL && cxv_request_status_parse(s, &status) != CXV_OK) {
-		api_error(c, 400, "invalid", "status is pending, rejected or "
-		    "executed");
-		return;
-	}
-	if (api_page_init(c, &p) == 0)
+	if (api_query_status(c, &status) == 0 && api_page_init(c, &p) == 0)
 		api_page_reply(c, &p, cxv_correction_list(c->v, status,
 		    requester, collect_correction, &p));
 }

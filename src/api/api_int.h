@@ -189,6 +189,8 @@ void api_dashboard(struct call *c);
 void api_campaign_import(struct call *c);
 void api_user_status(struct call *c);
 void api_me_rectify(struct call *c);
+/* ?status=: pending, rejected or executed (-1: any); 400 otherwise. */
+int api_query_status(struct call *c, int *status /* OUT */);
 /* A self-service correction of a number or address (api_corrections.c). */
 void api_correction_file(struct call *c, enum cxv_ident_kind kind,
     const char *old, const char *fresh);

@@ -367,20 +367,27 @@ api_request_file(struct call *c)
 		file_request(c, sid);
 }
 
+int
+api_query_status(struct call *c, int *status)
+{
+	const char *s = api_arg(c, "status");
+
+	*status = -1;
+	if (s == NULL || cxv_request_status_parse(s, status) == CXV_OK)
+		return 0;
+	api_error(c, 400, "invalid", "status is pending, rejected or "
+	    "executed");
+	return 1;
+}
+
 /* List requests by status (?status=) and requester (0: all). */
 static void
 list_requests(struct call *c, int64_t requester)
 {
-	const char *s = cxv_http_query(c->req, "status");
 	struct page p;
-	int status = -1;
+	int status;
 
-	if (s != NULL && cxv_request_status_parse(s, &status) != CXV_OK) {
-		api_error(c, 400, "invalid", "status is pending, rejected or "
-		    "executed");
-		return;
-	}
-	if (api_page_init(c, &p) == 0)
+	if (api_query_status(c, &status) == 0 && api_page_init(c, &p) == 0)
 		api_page_reply(c, &p, cxv_request_list(c->v, status, requester,
 		    collect_request, &p));
 }
