@@ -253,7 +253,7 @@ cxv_api_free(struct cxv_api *api)
 {
 	if (api == NULL)
 		return;
-	api_defer_stop(api);
+	api_defer_free(api);
 	cxv_throttle_free(api->login_gate);
 	cxv_throttle_free(api->self_gate);
 	pthread_mutex_destroy(&api->mu);

@@ -79,7 +79,7 @@ api_defer_start(struct cxv_api *api)
 	api->pool = p;
 	if (p->nthreads > 0)
 		return CXV_OK;
-	api_defer_stop(api);
+	api_defer_free(api);
 	return CXV_ERR_NOMEM;
 }
 
@@ -95,8 +95,23 @@ api_defer_stop(struct cxv_api *api)
 	p->stopping = 1;
 	pthread_cond_broadcast(&p->ready);
 	pthread_mutex_unlock(&p->mu);
+	/*
+	 * The pool itself stays until api_defer_free(): HTTP threads may
+	 * still hand it calls (refused from now on) until the server stops.
+	 */
 	for (i = 0; i < p->nthreads; i++)
 		pthread_join(p->thread[i], NULL);
+	p->nthreads = 0;
+}
+
+void
+api_defer_free(struct cxv_api *api)
+{
+	struct api_pool *p = api->pool;
+
+	if (p == NULL)
+		return;
+	api_defer_stop(api);
 	pthread_cond_destroy(&p->ready);
 	pthread_mutex_destroy(&p->mu);
 	free(p);

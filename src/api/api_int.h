@@ -91,9 +91,13 @@ void api_release(struct call *c);
  * (or stopped): the handler responds itself (503).
  */
 int api_defer(struct call *c, handler_fn fn);
-/* Start and stop the pool (stopping runs what is queued first). */
+/*
+ * Start, stop (what is queued runs first; later calls are refused) and
+ * free the pool (after the HTTP server stopped).
+ */
 int api_defer_start(struct cxv_api *api);
 void api_defer_stop(struct cxv_api *api);
+void api_defer_free(struct cxv_api *api);
 
 /* Responses: the first one set wins; every helper takes its argument. */
 void api_reply(struct call *c, unsigned status, json_t *doc);
