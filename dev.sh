@@ -15,6 +15,7 @@ cd "$(dirname "$0")"
 # Debian/Ubuntu packages, each needed (README "Dependencies" says why).
 PKGS=(build-essential meson ninja-build pkg-config python3 clang john-data python3-zxcvbn
       libsodium-dev libsqlite3-dev libpq-dev postgresql libjansson-dev libcmocka-dev libcsv-dev
+      libphonenumber-dev
       libgnutls28-dev libmicrohttpd-dev libldap2-dev libcurl4-gnutls-dev libseccomp-dev
       curl openssl faketime rsyslog rsyslog-gnutls slapd ldap-utils python3-aiosmtpd
       chromium testssl.sh sqlmap cppcheck clang-tidy)
@@ -113,13 +114,13 @@ run_tests() {
 	export CXV_TEST_PG
 	build build --buildtype=debugoptimized
 	meson test -C build --print-errorlogs || rc=1
-	CC=clang build build-asan --buildtype=debug \
+	CC=clang CXX=clang++ build build-asan --buildtype=debug \
 	    -Db_sanitize=address,undefined -Db_lundef=false
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	    meson test -C build-asan --suite unit --suite integration --suite pg \
 	    --print-errorlogs || rc=1
-	CC=clang build build-fuzz --buildtype=debug -Dfuzz=true \
+	CC=clang CXX=clang++ build build-fuzz --buildtype=debug -Dfuzz=true \
 	    -Db_sanitize=address,undefined -Db_lundef=false
 	meson test -C build-fuzz --suite fuzz --print-errorlogs || rc=1
 	python3 tests/summary.py build build-asan build-fuzz || rc=1

@@ -60,8 +60,9 @@ static const struct key keys[] = {
 	  "Written by 'cxvault init'; changing it makes the vault unopenable." },
 	{ "default_country_code", T_INT, F(country_code), 1, 999, NULL, "49",
 	  "must be a country calling code 1-999",
-	  "Country calling code for national phone numbers: with 49,\n"
-	  "030 123456 becomes +4930123456." },
+	  "Country calling code for national phone numbers, read as that\n"
+	  "country writes them (libphonenumber): with 49, 030 123456 becomes\n"
+	  "+4930123456; with 7, 8 924 123 45 67 becomes +79241234567." },
 	{ "log_level", T_INT, F(log_level), 1, 9, NULL, "3", "must be 1-9",
 	  "Log level 1 (errors only) to 9 (trace). The default writes no\n"
 	  "personal data (R8.1)." },

@@ -7,6 +7,7 @@
 
 #include "base/err.h"
 #include "base/util.h"
+#include "core/phone.h"
 
 static const char *const kind_names[CXV_IDENT__COUNT] = {
 	[CXV_IDENT_PHONE] = "phone",
@@ -126,34 +127,23 @@ e164(const char *digits, char out[CXV_IDENT_NORM_MAX], const char **why)
 
 /*
  * A number without '+' or "00": an internal extension if short, else a
- * national number. Most countries dial a trunk "0" nationally; the NANP
- * (1) dials 10 digits or "1" + 10; Italy and San Marino keep their 0.
+ * national number, read by libphonenumber with the country's own trunk
+ * and international prefixes (phone.h).
  */
 static int
 national(const char *d, unsigned cc, char out[CXV_IDENT_NORM_MAX],
     const char **why)
 {
-	char full[CXV_PHONE_DIGITS_MAX + 8];
 	size_t n = strlen(d);
 
 	if (n >= CXV_EXT_DIGITS_MIN && n <= CXV_EXT_DIGITS_MAX && d[0] != '0') {
 		snprintf(out, CXV_IDENT_NORM_MAX, "ext:%s", d);
 		return CXV_OK;
 	}
-	if (cc == 1 && n == 11 && d[0] == '1')
-		d++;
-	else if (cc != 1 && cc != 39 && cc != 378) {
-		if (d[0] != '0' || d[1] == '0')
-			return *why = "national number must start with 0 "
-			    "(or give +country)", CXV_ERR_INVALID;
-		d++;
-	}
-	if (strlen(d) > CXV_PHONE_DIGITS_MAX)
-		return *why = "an E.164 number has 7 to 15 digits",
-		    CXV_ERR_INVALID;
-	snprintf(full, sizeof(full), "%u%.*s", cc % 1000,
-	    CXV_PHONE_DIGITS_MAX, d);
-	return e164(full, out, why);
+	if (!cxv_phone_national(d, cc, out, CXV_IDENT_NORM_MAX))
+		return *why = "not a number of the country's numbering plan "
+		    "(give +country, or the trunk prefix)", CXV_ERR_INVALID;
+	return CXV_OK;
 }
 
 static int

@@ -32,6 +32,17 @@ static const struct ncase cases[] = {
 	{ CXV_IDENT_PHONE, 1, "714-555-1234", CXV_OK, "+17145551234" },
 	{ CXV_IDENT_PHONE, 1, "1 714 555 1234", CXV_OK, "+17145551234" },
 	{ CXV_IDENT_PHONE, 39, "06 1234 5678", CXV_OK, "+390612345678" },
+	/* Issue 26: each country's own trunk and international prefixes
+	 * (libphonenumber): Russia's 8 and 8 10, India's mobiles without 0. */
+	{ CXV_IDENT_PHONE, 7, "8 924 123 45 67", CXV_OK, "+79241234567" },
+	{ CXV_IDENT_PHONE, 7, "89245555937", CXV_OK, "+79245555937" },
+	{ CXV_IDENT_PHONE, 7, "79245555937", CXV_OK, "+79245555937" },
+	{ CXV_IDENT_PHONE, 7, "+7 924 555 59 37", CXV_OK, "+79245555937" },
+	{ CXV_IDENT_PHONE, 7, "8 10 7 924 651 65 48", CXV_OK, "+79246516548" },
+	{ CXV_IDENT_PHONE, 91, "98765 43210", CXV_OK, "+919876543210" },
+	{ CXV_IDENT_PHONE, 1, "(214) 555-1234", CXV_OK, "+12145551234" },
+	/* Local digits without their area code are no number of the plan. */
+	{ CXV_IDENT_PHONE, 49, "123456789", CXV_ERR_INVALID, NULL },
 	/* Short internal extensions. */
 	{ CXV_IDENT_PHONE, 49, "3247", CXV_OK, "ext:3247" },
 	{ CXV_IDENT_PHONE, 49, "ext:12", CXV_OK, "ext:12" },
