@@ -222,5 +222,38 @@ def resolve_adds_to_known_subject():
         expect(len(r.out.splitlines()) == 2, r.out)
 
 
+@test
+def an_earlier_release_vault_keeps_finding_people():
+    """Issue 26: a vault made before national numbers were read by
+    libphonenumber opens (its schema migrated) and finds each person by
+    the spellings that found them then, so the blind indexes stay valid"""
+    import shutil
+    require_sqlite("the fixture is an SQLite vault")
+    src = os.path.join(os.environ["CXVAULT_TESTDATA"], "compat",
+                       "vault-schema15")
+    with TempDir() as tmp:
+        d = os.path.join(tmp, "v")
+        os.mkdir(d, 0o700)
+        for f in ("cxvault.conf", "master.key", "vault.db"):
+            shutil.copy(os.path.join(src, f), d)
+            os.chmod(os.path.join(d, f), 0o600)
+        for sub in ("logs", "content"):
+            os.mkdir(os.path.join(d, sub), 0o700)
+        found = {}
+        for spelling in ("030 123456789", "+49 30 123456789",
+                         "0049 (0)30 123456789", "+1 714 555 1234",
+                         "0171 5550100", "+49 171 5550100", "06 1234 5678"):
+            out = ok("subject", "find", "--data", d, "--phone",
+                     spelling).out.split()
+            expect(len(out) == 1, f"{spelling}: {out}")
+            found[spelling] = json.loads(out[0])["subject"]
+        expect(len(set(found.values())) == 4, found)
+        expect(found["030 123456789"] == found["0049 (0)30 123456789"],
+               found)
+        expect(json.loads(ok("status", "--data", d).out)["schema_version"] >= 16,
+               "not migrated")
+        ok("audit", "verify", "--data", d)
+
+
 if __name__ == "__main__":
     main()
