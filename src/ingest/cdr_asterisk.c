@@ -17,21 +17,37 @@ enum col {
 	C_ACCOUNTCODE, C_SRC, C_DST, C_DCONTEXT, C_CLID, C_CHANNEL,
 	C_DSTCHANNEL, C_LASTAPP, C_LASTDATA, C_START, C_ANSWER, C_END,
 	C_DURATION, C_BILLSEC, C_DISPOSITION, C_AMAFLAGS, C_UNIQUEID,
-	C_USERFIELD, C__COUNT
+	C_USERFIELD, C_PEERACCOUNT, C_LINKEDID, C_SEQUENCE, C__COUNT
 };
-#define C_MIN	C_UNIQUEID	/* without the two optional columns */
+#define C_MIN	C_UNIQUEID	/* the columns every layout has */
 
 static const char *const col_names[C__COUNT] = {
 	"accountcode", "src", "dst", "dcontext", "clid", "channel",
 	"dstchannel", "lastapp", "lastdata", "start", "answer", "end",
 	"duration", "billsec", "disposition", "amaflags", "uniqueid",
-	"userfield",
+	"userfield", "peeraccount", "linkedid", "sequence",
 };
+
+/*
+ * What follows amaflags, by the line's column count (cdr_csv.conf:
+ * loguniqueid, loguserfield, newcdrcolumns). Where one option alone
+ * would give the same count (17, 20), it is loguniqueid, the default.
+ */
+static const enum col layouts[][5] = {
+	[16] = { C__COUNT },
+	[17] = { C_UNIQUEID, C__COUNT },
+	[18] = { C_UNIQUEID, C_USERFIELD, C__COUNT },
+	[19] = { C_PEERACCOUNT, C_LINKEDID, C_SEQUENCE, C__COUNT },
+	[20] = { C_UNIQUEID, C_PEERACCOUNT, C_LINKEDID, C_SEQUENCE, C__COUNT },
+	[21] = { C_UNIQUEID, C_USERFIELD, C_PEERACCOUNT, C_LINKEDID,
+	    C_SEQUENCE },
+};
+#define NCOL_MAX	21
 
 /* Columns kept only inside the sealed record. */
 static const enum col sealed_cols[] = { C_ACCOUNTCODE, C_SRC, C_DST,
     C_DCONTEXT, C_CLID, C_CHANNEL, C_DSTCHANNEL, C_LASTAPP, C_LASTDATA,
-    C_AMAFLAGS, C_USERFIELD };
+    C_AMAFLAGS, C_USERFIELD, C_PEERACCOUNT, C_LINKEDID, C_SEQUENCE };
 
 static const struct {
 	const char *asterisk, *outcome;
@@ -42,7 +58,7 @@ static const struct {
 };
 
 struct split {
-	const char *col[C__COUNT];
+	const char *col[C__COUNT];	/* NULL: not in this layout */
 	size_t ncol;
 };
 
@@ -75,13 +91,20 @@ split_line(struct cxv_cdr *c, const char *line, size_t len, struct split *sp,
 	size_t used = 0;
 	int r;
 
-	r = cxv_csv_split(line, len, sp->col, C__COUNT, &sp->ncol,
+	const char *raw[NCOL_MAX];
+	size_t i;
+
+	r = cxv_csv_split(line, len, raw, NCOL_MAX, &sp->ncol,
 	    c->text + c->used, sizeof(c->text) - c->used, &used, why);
 	if (r != CXV_OK)
 		return r;
 	c->used += used;
 	if (sp->ncol < C_MIN)
 		return *why = "fewer than 16 columns", CXV_ERR_INVALID;
+	for (i = 0; i < C_MIN; i++)
+		sp->col[i] = raw[i];
+	for (i = 0; C_MIN + i < sp->ncol; i++)
+		sp->col[layouts[sp->ncol][i]] = raw[C_MIN + i];
 	return CXV_OK;
 }
 
@@ -157,6 +180,29 @@ line_id(struct cxv_cdr *c, const char *line, size_t len)
 	return cxv_cdr_keep(c, hex, strlen(hex));
 }
 
+/*
+ * What tells this leg from every other: the uniqueid alone is shared by
+ * the legs of a parallel ring (Dial(A&B)), which newcdrcolumns' linkedid
+ * and sequence set apart; without a uniqueid, the line's hash.
+ */
+static const char *
+leg_id(struct cxv_cdr *c, const struct split *sp, const char *line,
+    size_t len)
+{
+	const char *u = sp->col[C_UNIQUEID];
+	char id[3 * CXV_FIELD_MAX + 3];
+	int n;
+
+	if (u == NULL || *u == '\0')
+		return line_id(c, line, len);
+	if (sp->col[C_SEQUENCE] == NULL || *sp->col[C_SEQUENCE] == '\0')
+		return u;
+	n = snprintf(id, sizeof(id), "%s/%s/%s", u, sp->col[C_LINKEDID],
+	    sp->col[C_SEQUENCE]);
+	return n < 0 || (size_t)n >= sizeof(id) ? NULL :
+	    cxv_cdr_keep(c, id, (size_t)n);
+}
+
 static int
 fill(struct cxv_cdr *c, const struct split *sp, const char *line, size_t len,
     const char **why)
@@ -170,13 +216,12 @@ fill(struct cxv_cdr *c, const struct split *sp, const char *line, size_t len,
 		return r;
 	c->caller = sp->col[C_SRC];
 	c->callee = sp->col[C_DST];
-	c->source_id = sp->ncol > C_UNIQUEID && *sp->col[C_UNIQUEID] != '\0' ?
-	    sp->col[C_UNIQUEID] : line_id(c, line, len);
+	c->source_id = leg_id(c, sp, line, len);
 	c->caller_name = clid_name(c, sp->col[C_CLID], c->caller);
 	if (c->source_id == NULL || c->caller_name == NULL)
 		return *why = "record too large", CXV_ERR_TOO_LARGE;
 	for (i = 0; i < sizeof(sealed_cols) / sizeof(sealed_cols[0]); i++) {
-		if ((size_t)sealed_cols[i] >= sp->ncol)
+		if (sp->col[sealed_cols[i]] == NULL)
 			continue;
 		if ((r = cxv_cdr_add_field(c, col_names[sealed_cols[i]],
 		    sp->col[sealed_cols[i]])) != CXV_OK)

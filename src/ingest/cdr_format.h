@@ -12,12 +12,16 @@
 struct cxv_cdr;
 
 /*
- * Parse one line of Asterisk cdr_csv Master.csv (16 columns, or 18 with
- * loguniqueid/loguserfield): accountcode, src, dst, dcontext, clid,
- * channel, dstchannel, lastapp, lastdata, start, answer, end, duration,
- * billsec, disposition, amaflags, uniqueid, userfield. Times are UTC
- * ("usegmtime=yes"). Returns CXV_OK, or CXV_ERR_INVALID / TOO_LARGE with
- * a static reason in *why that never quotes the line.
+ * Parse one line of Asterisk cdr_csv Master.csv in any of its layouts,
+ * told by the column count: the 16 columns accountcode, src, dst,
+ * dcontext, clid, channel, dstchannel, lastapp, lastdata, start, answer,
+ * end, duration, billsec, disposition, amaflags; then uniqueid and
+ * userfield (loguniqueid, loguserfield) and peeraccount, linkedid,
+ * sequence (newcdrcolumns): 16 to 21 columns. A leg is told apart by
+ * uniqueid, linkedid and sequence where the line has them (the legs of
+ * a parallel ring share their uniqueid). Times are UTC
+ * ("usegmtime=yes"). Returns CXV_OK, or CXV_ERR_INVALID / TOO_LARGE
+ * with a static reason in *why that never quotes the line.
  */
 int cxv_cdr_parse_asterisk(const char *line, size_t len, struct cxv_cdr *out,
     const char **why /* OUT */);

@@ -71,7 +71,12 @@ next_line(struct reader *rd, size_t *len, const char **why, int *r)
 		if ((got = read_line(rd->in, rd->buf, len)) == 0)
 			return ferror(rd->in) ? (*r = CXV_ERR_IO, GOT_FAIL) :
 			    GOT_END;
-		rd->where++;
+		/* A byte-order mark some tools put before the first line. */
+		if (rd->where++ == 0 && got > 0 && *len >= 3 &&
+		    memcmp(rd->buf, "\xEF\xBB\xBF", 3) == 0) {
+			*len -= 3;
+			memmove(rd->buf, rd->buf + 3, *len);
+		}
 	} while (got > 0 && *len == 0);
 	if (got < 0)
 		return *why = "line too long", GOT_REJECT;
@@ -103,6 +108,19 @@ capped_read(void *cookie, char *buf, size_t size)
 	return ferror(rd->in) ? -1 : (ssize_t)n;
 }
 
+/* A byte-order mark some tools write first: no JSON starts with 0xEF. */
+static void
+skip_bom(FILE *f)
+{
+	int c = getc(f);
+
+	if (c == 0xEF) {
+		(void)getc(f);
+		(void)getc(f);
+	} else if (c != EOF)
+		ungetc(c, f);
+}
+
 /* At EOF, or only white space left? */
 static int
 at_end(FILE *f)
@@ -131,6 +149,8 @@ next_freeswitch(struct reader *rd, struct cxv_cdr *c, const char **why, int *r)
 	if (rd->where > 0 && rd->doc == NULL)
 		return GOT_END;		/* stopped after a malformed one */
 	rd->doc_left = CXV_JSON_DOC_MAX;
+	if (rd->where == 0)
+		skip_bom(rd->doc);
 	if (at_end(rd->doc))
 		return ferror(rd->in) ? (*r = CXV_ERR_IO, GOT_FAIL) : GOT_END;
 	rd->where++;

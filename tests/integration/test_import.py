@@ -246,6 +246,52 @@ def export_for_call_accounting():
 
 
 @test
+def newcdrcolumns_parallel_legs_and_national_numbers():
+    """Issue 26: a Master.csv as a Russian production PBX writes it (a
+    byte-order mark, CRLF, newcdrcolumns' 21 columns, 8-prefixed
+    numbers, a parallel ring whose legs share uniqueid and start) imports
+    every leg, once; the caller is one person whichever way the number
+    is written"""
+    from harness import set_config
+    legs = [
+        ("89240000001", "211000", "SIP/301-00000004", "NO ANSWER",
+         "1706369600.6", 3),
+        ("89240000001", "211000", "SIP/pbx-00000005", "NO ANSWER",
+         "1706369600.6", 6),
+        ("89240000001", "211000", "", "ANSWERED", "1706369600.6", 7),
+        ("8 924 000 00 02", "ch1", "SIP/301-00000007", "ANSWERED",
+         "1706372196.14", 10),
+    ]
+    lines = []
+    for src, dst, dstch, disp, uid, seq in legs:
+        lines.append(
+            f'"","{src}","{dst}","pstn","""{src}"" <{src}>",'
+            f'"SIP/211000-00000003","{dstch}","Dial","SIP/301&SIP/200",'
+            f'"2024-01-27 15:33:20","2024-01-27 15:33:20",'
+            f'"2024-01-27 15:34:20",60,60,"{disp}","DOCUMENTATION",'
+            f'"{uid}","","","{uid}",{seq}')
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        set_config(d, default_country_code="7")
+        path = os.path.join(tmp, "Master.csv")
+        with open(path, "wb") as f:
+            f.write(b"\xef\xbb\xbf" + "\r\n".join(lines).encode() +
+                    b"\r\n")
+        r, rep = import_master(d, path)
+        expect(r.rc == 0 and rep["imported"] == 4 and
+               rep["rejected"] == 0, rep)
+        r, rep = import_master(d, path)
+        expect(rep["imported"] == 0 and rep["duplicates"] == 4, rep)
+        people = set()
+        for spelling in ("8 924 000 00 01", "+7 924 000 00 01",
+                         "79240000001"):
+            got = listing(d, "--phone", spelling)
+            expect(len(got) == 3, f"{spelling}: {got}")
+            people.add(got[0]["subject"])
+        expect(len(people) == 1, people)
+
+
+@test
 def csv_export_runs_no_formula():
     """Issue 25.4 (OWASP CSV injection): a value that starts with =, +, -,
     @, a tab or a carriage return (an outcome a feed posted over the API)

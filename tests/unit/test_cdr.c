@@ -69,6 +69,57 @@ test_sixteen_columns(void **state)
 	assert_string_equal(cdr.source_id, first);
 }
 
+/*
+ * Issue 26: newcdrcolumns' 21 columns, as a production PBX wrote them
+ * (layout of mineevburyat/dj-asterisk-cdr's Master.csv, values made up):
+ * the two legs of a parallel ring share uniqueid and start, and are told
+ * apart by sequence; the extra columns are sealed with the record.
+ */
+#define LEG	"\"\",\"89240000001\",\"211000\",\"pstn\"," \
+	"\"\"\"89240000001\"\" <89240000001>\",\"SIP/211000-00000003\"," \
+	"\"SIP/301-00000004\",\"Dial\",\"SIP/301&SIP/200@pbx,60,t\"," \
+	"\"2024-01-27 15:33:20\",\"2024-01-27 15:33:20\"," \
+	"\"2024-01-27 15:34:20\",60,60,\"NO ANSWER\",\"DOCUMENTATION\"," \
+	"\"1706369600.6\",\"\",\"\",\"1706369600.6\",%d"
+
+static void
+test_newcdrcolumns(void **state)
+{
+	char line[512], first[128];
+	const char *why;
+
+	(void)state;
+	snprintf(line, sizeof(line), LEG, 3);
+	assert_int_equal(parse(line, &why), CXV_OK);
+	assert_string_equal(cdr.outcome, "no_answer");
+	assert_string_equal(cdr.source_id, "1706369600.6/1706369600.6/3");
+	assert_string_equal(cdr.fields[cdr.nfields - 1].name, "sequence");
+	assert_string_equal(cdr.fields[cdr.nfields - 2].name, "linkedid");
+	snprintf(first, sizeof(first), "%s", cdr.source_id);
+	snprintf(line, sizeof(line), LEG, 6);
+	assert_int_equal(parse(line, &why), CXV_OK);
+	assert_string_not_equal(cdr.source_id, first);
+}
+
+/* 19 and 20 columns: newcdrcolumns without userfield, or uniqueid. */
+static void
+test_other_layouts(void **state)
+{
+	const char *base = "\"\",\"+4930123\",\"100\",\"c\",\"x\",\"a\","
+	    "\"b\",\"Dial\",\"x\",\"2026-11-02 11:30:00\",\"\","
+	    "\"2026-11-02 11:30:02\",2,0,\"BUSY\",\"DOCUMENTATION\",";
+	char line[512];
+	const char *why;
+
+	(void)state;
+	snprintf(line, sizeof(line), "%s\"u1\",\"\",\"l1\",4", base);
+	assert_int_equal(parse(line, &why), CXV_OK);
+	assert_string_equal(cdr.source_id, "u1/l1/4");
+	snprintf(line, sizeof(line), "%s\"\",\"l1\",4", base);
+	assert_int_equal(parse(line, &why), CXV_OK);
+	assert_int_equal(strncmp(cdr.source_id, "line:", 5), 0);
+}
+
 struct bad {
 	const char *line;
 	const char *why;
@@ -78,7 +129,7 @@ static const struct bad bads[] = {
 	{ "\"a\",\"b", "malformed CSV (quotes)" },
 	{ "\"a\",\"b\"x,\"c\"", "malformed CSV (quotes)" },
 	{ "1,2,3", "fewer than 16 columns" },
-	{ ",,,,,,,,,,,,,,,,,,,", "too many columns" },
+	{ ",,,,,,,,,,,,,,,,,,,,,", "too many columns" },
 	{ ",1,2,,,,,,,2026-01-01 00:00:00,,,x,0,ANSWERED,,,",
 	    "duration/billsec not numbers (billsec <= duration)" },
 	{ ",1,2,,,,,,,2026-01-01 00:00:00,,,5,6,ANSWERED,,,",
@@ -216,6 +267,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_line),
 		cmocka_unit_test(test_sixteen_columns),
+		cmocka_unit_test(test_newcdrcolumns),
+		cmocka_unit_test(test_other_layouts),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_freeswitch),
