@@ -553,7 +553,8 @@ freeswitch_doc(struct call *c)
 		buf[n] = '\0';
 	else
 		*buf = '\0';
-	doc = json_loads(buf, JSON_REJECT_DUPLICATES, &err);
+	/* Older releases write one "callflow" key per profile. */
+	doc = json_loads(buf, 0, &err);
 	cxv_freezero(buf, len + 1);
 	if (doc == NULL || !json_is_object(doc)) {
 		json_decref(doc);

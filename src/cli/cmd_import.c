@@ -111,11 +111,11 @@ import_file(struct cxv_vault *v, const char *format, int64_t cid,
 		    path, (unsigned long long)st.imported, cxv_strerror(r));
 		return CXV_EXIT_FAIL;
 	}
-	r = cxv_cli_print_json(json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}",
+	r = cxv_cli_print_json(json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I}",
 	    "file", path, "read", (json_int_t)st.read, "imported",
 	    (json_int_t)st.imported, "duplicates", (json_int_t)st.duplicates,
 	    "dnc_skipped", (json_int_t)st.dnc, "rejected",
-	    (json_int_t)st.rejected));
+	    (json_int_t)st.rejected, "fields_dropped", (json_int_t)st.dropped));
 	return r == CXV_EXIT_OK && st.rejected == 0 ? CXV_EXIT_OK :
 	    CXV_EXIT_FAIL;
 }

@@ -31,6 +31,34 @@ hexval(char c)
 }
 
 /*
+ * Bytes that are not UTF-8 read as Latin-1 (what a percent-encoded name
+ * from an old PBX is), in place: buf has room for cap bytes, *n grows.
+ * 0 if they do not fit.
+ */
+static int
+latin1(char *buf, size_t *n, size_t cap)
+{
+	size_t high = 0, i, j;
+
+	for (i = 0; i < *n; i++)
+		high += (unsigned char)buf[i] >= 0x80;
+	if (*n + high > cap)
+		return 0;
+	for (i = *n, j = *n + high; i-- > 0;) {
+		unsigned char b = (unsigned char)buf[i];
+
+		if (b < 0x80) {
+			buf[--j] = (char)b;
+			continue;
+		}
+		buf[--j] = (char)(0x80 | (b & 0x3f));
+		buf[--j] = (char)(0xc0 | b >> 6);
+	}
+	*n += high;
+	return 1;
+}
+
+/*
  * A variable's value, URL-decoded (encode-values=true writes %XX) into
  * the record's storage; "" if absent. NULL if unusable (not a string,
  * not printable after decoding, or no room).
@@ -40,7 +68,7 @@ var(struct cxv_cdr *c, const json_t *vars, const char *name)
 {
 	const json_t *j = json_object_get(vars, name);
 	const char *s;
-	char buf[CXV_FIELD_MAX];
+	char buf[2 * CXV_FIELD_MAX];
 	size_t n = 0, i, len;
 
 	if (j == NULL)
@@ -57,6 +85,8 @@ var(struct cxv_cdr *c, const json_t *vars, const char *name)
 		} else
 			buf[n++] = s[i];
 	}
+	if (!cxv_utf8_valid(buf, n) && !latin1(buf, &n, sizeof(buf)))
+		return NULL;
 	if (!cxv_utf8_printable(buf, n))
 		return NULL;
 	return cxv_cdr_keep(c, buf, n);
@@ -132,7 +162,14 @@ parties(struct cxv_cdr *c, const json_t *doc, const json_t *vars,
 		c->caller = var(c, prof, "caller_id_number");
 	if (c->callee != NULL && *c->callee == '\0' && prof != NULL)
 		c->callee = var(c, prof, "destination_number");
-	if (c->caller == NULL || c->caller_name == NULL || c->callee == NULL)
+	/* The name is often only in the caller profile. */
+	if (c->caller_name != NULL && *c->caller_name == '\0' && prof != NULL)
+		c->caller_name = var(c, prof, "caller_id_name");
+	if (c->caller_name == NULL) {
+		c->caller_name = "";	/* unreadable: the call is kept */
+		c->dropped++;
+	}
+	if (c->caller == NULL || c->callee == NULL)
 		return *why = "caller or destination not a printable string",
 		    CXV_ERR_INVALID;
 	if (strcmp(c->caller_name, c->caller) == 0)
@@ -160,13 +197,17 @@ cxv_cdr_from_freeswitch(const json_t *doc, struct cxv_cdr *c, const char **why)
 	if ((r = times(c, vars, why)) != CXV_OK ||
 	    (r = parties(c, doc, vars, why)) != CXV_OK)
 		return r;
-	if ((cause = var(c, vars, "hangup_cause")) == NULL)
-		return *why = "hangup_cause not a string", CXV_ERR_INVALID;
+	if ((cause = var(c, vars, "hangup_cause")) == NULL) {
+		cause = "";		/* the outcome from the answer alone */
+		c->dropped++;
+	}
 	c->outcome = outcome(c->answer_ms, cause);
+	/* A side variable that cannot be read is left out, never the call. */
 	for (i = 0; i < sizeof(sealed_vars) / sizeof(sealed_vars[0]); i++) {
-		if ((v = var(c, vars, sealed_vars[i])) == NULL)
-			return *why = "a variable is not a printable string",
-			    CXV_ERR_INVALID;
+		if ((v = var(c, vars, sealed_vars[i])) == NULL) {
+			c->dropped++;
+			continue;
+		}
 		if (*v != '\0' && cxv_cdr_add_field(c, sealed_vars[i], v)
 		    != CXV_OK)
 			return *why = "too many variables", CXV_ERR_TOO_LARGE;
@@ -186,7 +227,8 @@ cxv_cdr_parse_freeswitch(const char *buf, size_t len, struct cxv_cdr *out,
 	cxv_cdr_reset(out, "freeswitch");
 	if (len > CXV_JSON_DOC_MAX)
 		return *why = "document too large", CXV_ERR_TOO_LARGE;
-	if ((doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err)) == NULL)
+	/* Older releases write one "callflow" key per profile: the last. */
+	if ((doc = json_loadb(buf, len, 0, &err)) == NULL)
 		return *why = "malformed JSON", CXV_ERR_INVALID;
 	r = cxv_cdr_from_freeswitch(doc, out, why);
 	json_decref(doc);

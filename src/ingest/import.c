@@ -136,32 +136,61 @@ at_end(FILE *f)
 }
 
 /*
+ * After a malformed document, the next one: files concatenated with cat
+ * start each document at the beginning of a line, so reading goes on at
+ * the next line that begins with '{'. 0 on a read error.
+ */
+static int
+resync(struct reader *rd, long start)
+{
+	int c, prev = '\n';
+
+	/*
+	 * From just after the broken document's '{' where the file can
+	 * seek (the parser may have read the next document as part of it),
+	 * else from where the parser stopped.
+	 */
+	clearerr(rd->doc);
+	if (start >= 0 && fseek(rd->in, start + 1, SEEK_SET) == 0)
+		prev = '{';
+
+	while ((c = getc(rd->in)) != EOF) {
+		if (c == '{' && prev == '\n') {
+			ungetc(c, rd->in);
+			return 1;
+		}
+		prev = c;
+	}
+	return !ferror(rd->in);
+}
+
+/*
  * FreeSWITCH mod_json_cdr: one JSON document after another (one file
- * per call, or files concatenated). A malformed document ends the file:
- * JSON gives no safe point to resynchronize.
+ * per call, or files concatenated); a broken one is rejected and the
+ * next read (resync()).
  */
 static enum got
 next_freeswitch(struct reader *rd, struct cxv_cdr *c, const char **why, int *r)
 {
 	json_error_t err;
 	json_t *doc;
+	long start;
 
-	if (rd->where > 0 && rd->doc == NULL)
-		return GOT_END;		/* stopped after a malformed one */
 	rd->doc_left = CXV_JSON_DOC_MAX;
 	if (rd->where == 0)
 		skip_bom(rd->doc);
 	if (at_end(rd->doc))
 		return ferror(rd->in) ? (*r = CXV_ERR_IO, GOT_FAIL) : GOT_END;
+	/* at_end() pushed the document's '{' back: it starts one before. */
+	start = ftell(rd->in) - 1;
 	rd->where++;
-	doc = json_loadf(rd->doc, JSON_DISABLE_EOF_CHECK |
-	    JSON_REJECT_DUPLICATES, &err);
+	/* Duplicate keys: older releases write one "callflow" per profile. */
+	doc = json_loadf(rd->doc, JSON_DISABLE_EOF_CHECK, &err);
 	if (doc == NULL) {
-		fclose(rd->doc);
-		rd->doc = NULL;
-		return *why = rd->doc_left == 0 ? "document over 1 MiB; rest of "
-		    "file skipped" : "malformed JSON; rest of file skipped",
-		    GOT_REJECT;
+		*why = rd->doc_left == 0 ? "document over 1 MiB" :
+		    "malformed JSON";
+		return resync(rd, start) ? GOT_REJECT :
+		    (*r = CXV_ERR_IO, GOT_FAIL);
 	}
 	*r = cxv_cdr_from_freeswitch(doc, c, why);
 	json_decref(doc);
@@ -278,6 +307,8 @@ store_record(struct run *ru)
 	if ((r = ru->store(ru, &dup, &why)) == CXV_OK) {
 		ru->st->duplicates += dup;
 		ru->st->imported += !dup;
+		if (!dup && ru->cdr != NULL)
+			ru->st->dropped += ru->cdr->dropped;
 		return CXV_OK;
 	}
 	if (r == CXV_ERR_DENIED) {

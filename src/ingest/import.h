@@ -22,6 +22,7 @@ struct cxv_import_stats {
 	uint64_t duplicates;
 	uint64_t rejected;
 	uint64_t dnc;		/* skipped: on the do-not-call list */
+	uint64_t dropped;	/* side fields left out of stored records */
 };
 
 /* A rejected record: its line or document number and a static reason. */

@@ -16,6 +16,7 @@ cxv_cdr_reset(struct cxv_cdr *c, const char *source)
 	c->start_ms = c->answer_ms = c->end_ms = 0;
 	c->outcome = "";
 	c->nfields = 0;
+	c->dropped = 0;
 	c->used = 0;
 }
 

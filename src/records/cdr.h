@@ -25,6 +25,7 @@ struct cxv_cdr {
 	/* Every other column, sealed as a whole with the record. */
 	struct cxv_field fields[CXV_CDR_FIELDS_MAX];	/* platform's names */
 	size_t nfields;
+	unsigned dropped;		/* side fields left out (unreadable) */
 	char text[2 * CXV_IMPORT_LINE_MAX];	/* storage of the strings */
 	size_t used;
 };

@@ -175,7 +175,7 @@ def freeswitch_documents():
                [(1, 1, 0), (6, 2, 4)], reps)
         for n, why in ((3, "start/answer/end_epoch not epoch seconds"),
                        (4, "no uuid"), (5, "times out of order"),
-                       (6, "malformed JSON; rest of file skipped")):
+                       (6, "malformed JSON")):
             expect(f"batch.json: document {n}: {why}" in r.err, r.err)
         jane = listing(d, "--phone", "+4930123456789")
         expect(len(jane) == 1 and jane[0]["source"] == "freeswitch", jane)
@@ -193,6 +193,48 @@ def freeswitch_documents():
                                     b"Jane%20Doe", b"Musterfrau",
                                     b"5b1f0c3e-9d4e"])
         expect(hits == [], f"plaintext found: {hits}")
+
+
+@test
+def freeswitch_as_it_writes():
+    """Issue 26: a broken document in a concatenated file is rejected and
+    the ones after it read; older releases' duplicate "callflow" keys
+    are taken; the caller's name comes from the caller profile; a
+    Latin-1 percent-encoded name reads as its letters; a variable that
+    cannot be read is left out and counted, never the call"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        docs = [
+            '{"variables":{"uuid":"a-1","caller_id_number":"+4930555001",'
+            '"destination_number":"100","start_epoch":"1793713000",'
+            '"end_epoch":"1793713010","hangup_cause":"NO_ANSWER"},'
+            '"callflow":{"caller_profile":{"caller_id_name":"Old Flow"}},'
+            '"callflow":{"caller_profile":{"caller_id_name":"Anna Alt"}}}',
+            '{"variables": {"uuid": "broken", "caller_id_number": ',
+            '{"variables":{"uuid":"a-2","caller_id_number":"+4930555002",'
+            '"caller_id_name":"Ren%E9e M%FCller","destination_number":"100",'
+            '"start_epoch":"1793713100","end_epoch":"1793713110",'
+            '"hangup_cause":"NORMAL_CLEARING","sip_user_agent":"%01%02"}}',
+        ]
+        path = os.path.join(tmp, "cat.json")
+        with open(path, "w") as f:
+            f.write("\n".join(docs) + "\n")
+        r, reps = import_fs(d, path)
+        expect(r.rc == 1 and "cat.json: document 2: malformed JSON" in
+               r.err, r)
+        expect((reps[0]["imported"], reps[0]["rejected"],
+                reps[0]["fields_dropped"]) == (2, 1, 1), reps)
+        first = listing(d, "--phone", "+4930555001")
+        expect(len(first) == 1, first)
+        second = listing(d, "--phone", "+4930555002")
+        show = json.loads(ok("interaction", "show", "--data", d,
+                             str(second[0]["interaction"])).out)
+        expect(show["fields"]["caller_id_name"] == "Renée Müller" and
+               "sip_user_agent" not in show["fields"], show)
+        names = [i["kind"] == "name" and i["value"] for i in json.loads(ok(
+            "subject", "show", "--data", d,
+            str(first[0]["subject"])).out)["identifiers"]]
+        expect("Anna Alt" in names, names)
 
 
 @test
