@@ -283,6 +283,17 @@ number_pseudonym(struct cxv_vault *v, const char *num,
 	sodium_memzero(norm, sizeof(norm));
 }
 
+/*
+ * Whether the call was answered: its outcome says (the platform's
+ * disposition), not an answer time, which Asterisk also writes for
+ * calls it reports BUSY or NO ANSWER (issue 26).
+ */
+static int
+answered(const struct cxv_cdr *c)
+{
+	return strcmp(c->outcome, "answered") == 0;
+}
+
 /* R1.8: the call's statistics row, with a pseudonym and no subject. */
 static int
 traffic_stat(struct cxv_vault *v, const struct cxv_cdr *c, int caller)
@@ -292,7 +303,7 @@ traffic_stat(struct cxv_vault *v, const struct cxv_cdr *c, int caller)
 	number_pseudonym(v, caller ? c->caller : c->callee, ps);
 	return cxv_store_stat_insert(cxv_vault_store(v), c->start_ms,
 	    c->end_ms > c->start_ms ? (c->end_ms - c->start_ms) / 1000 : 0,
-	    c->answer_ms != 0, ps);
+	    answered(c), ps);
 }
 
 static int
@@ -350,10 +361,10 @@ agent_call_log(struct cxv_vault *v, const struct cxv_cdr *c, int caller,
 	memset(&in, 0, sizeof(in));
 	in.user_id = uid;
 	in.subject_id = customer_sid;
-	in.dir = !caller ? CXV_CALL_OUT : c->answer_ms ? CXV_CALL_IN :
+	in.dir = !caller ? CXV_CALL_OUT : answered(c) ? CXV_CALL_IN :
 	    CXV_CALL_MISSED;
 	in.ts_ms = c->start_ms;
-	in.duration_s = c->answer_ms && c->end_ms ?
+	in.duration_s = answered(c) && c->answer_ms && c->end_ms ?
 	    (c->end_ms - c->answer_ms) / 1000 : 0;
 	in.name = caller ? c->caller_name : "";
 	in.number = caller ? c->caller : c->callee;

@@ -196,6 +196,39 @@ def freeswitch_documents():
 
 
 @test
+def answered_is_the_disposition():
+    """Issue 26: a call Asterisk reports BUSY or NO ANSWER but with an
+    answer time (as it writes them) is not answered in the statistics,
+    in the agent's call log or the export"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        ok("user", "add", "--data", d, "--logon", "A0100", "--extension",
+           "100")
+        lines = []
+        for i, disp in enumerate(("ANSWERED", "BUSY", "NO ANSWER")):
+            lines.append(
+                f'"","+4930555000{i}","100","c","x","SIP/t-{i}","SIP/100",'
+                f'"Dial","x","2026-11-02 10:0{i}:00","2026-11-02 10:0{i}:00",'
+                f'"2026-11-02 10:0{i}:30",30,30,"{disp}","DOCUMENTATION",'
+                f'"u{i}",""')
+        path = os.path.join(tmp, "Master.csv")
+        open(path, "w").write("\n".join(lines) + "\n")
+        r, rep = import_master(d, path)
+        expect(rep["imported"] == 3, rep)
+        day = [json.loads(l) for l in
+               ok("stats", "--data", d).out.splitlines()]
+        expect(len(day) == 1 and day[0]["calls"] == 3 and
+               day[0]["answered"] == 1, day)
+        log = [json.loads(l) for l in ok("calllog", "show", "--data", d,
+                                         "--agent", "A0100").out.splitlines()]
+        expect(sorted(e["direction"] for e in log) ==
+               ["incoming", "missed", "missed"], log)
+        out = [json.loads(l)["outcome"] for l in ok(
+            "export", "cdr", "--data", d, "--format", "json").out.splitlines()]
+        expect(sorted(out) == ["answered", "busy", "no_answer"], out)
+
+
+@test
 def freeswitch_as_it_writes():
     """Issue 26: a broken document in a concatenated file is rejected and
     the ones after it read; older releases' duplicate "callflow" keys
