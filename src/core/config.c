@@ -62,7 +62,7 @@ static const struct key keys[] = {
 	  "must be a country calling code 1-999",
 	  "Country calling code for national phone numbers, read as that\n"
 	  "country writes them (libphonenumber): with 49, 030 123456 becomes\n"
-	  "+4930123456; with 7, 8 924 123 45 67 becomes +79241234567." },
+	  "+4930123456; with 7, 8 916 555 01 23 becomes +79165550123." },
 	{ "log_level", T_INT, F(log_level), 1, 9, NULL, "3", "must be 1-9",
 	  "Log level 1 (errors only) to 9 (trace). The default writes no\n"
 	  "personal data (R8.1)." },

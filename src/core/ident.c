@@ -135,15 +135,18 @@ national(const char *d, unsigned cc, char out[CXV_IDENT_NORM_MAX],
     const char **why)
 {
 	size_t n = strlen(d);
+	char intl[CXV_IDENT_NORM_MAX];
 
 	if (n >= CXV_EXT_DIGITS_MIN && n <= CXV_EXT_DIGITS_MAX && d[0] != '0') {
 		snprintf(out, CXV_IDENT_NORM_MAX, "ext:%s", d);
 		return CXV_OK;
 	}
-	if (!cxv_phone_national(d, cc, out, CXV_IDENT_NORM_MAX))
+	if (!cxv_phone_national(d, cc, intl, sizeof(intl)))
 		return *why = "not a number of the country's numbering plan "
 		    "(give +country, or the trunk prefix)", CXV_ERR_INVALID;
-	return CXV_OK;
+	/* libphonenumber's "possible" is looser than E.164's length: the
+	 * normal form must read back as itself. */
+	return e164(intl + 1, out, why);
 }
 
 static int

@@ -43,6 +43,9 @@ static const struct ncase cases[] = {
 	{ CXV_IDENT_PHONE, 1, "(214) 555-1234", CXV_OK, "+12145551234" },
 	/* Local digits without their area code are no number of the plan. */
 	{ CXV_IDENT_PHONE, 49, "123456789", CXV_ERR_INVALID, NULL },
+	/* A "possible" number shorter than E.164 allows would not read back
+	 * as itself (found by fuzz_ident). */
+	{ CXV_IDENT_PHONE, 49, "030 1", CXV_ERR_INVALID, NULL },
 	/* Short internal extensions. */
 	{ CXV_IDENT_PHONE, 49, "3247", CXV_OK, "ext:3247" },
 	{ CXV_IDENT_PHONE, 49, "ext:12", CXV_OK, "ext:12" },
