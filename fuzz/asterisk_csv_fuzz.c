@@ -17,7 +17,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *why = NULL;
 	size_t i;
 
-	if (cxv_cdr_parse_asterisk((const char *)data, size, &cdr, &why)
+	if (cxv_cdr_parse_asterisk((const char *)data, size, NULL, &cdr, &why)
 	    != CXV_OK) {
 		if (why == NULL)
 			abort();	/* every refusal has a reason */

@@ -199,7 +199,7 @@ api_contact_create(struct call *c)
 
 /*
  * The one identifier of a search: ?phone=, ?email=, ?chat=, ?account=,
- * ?logon= or ?name=. 1 if found; 0 if none; -1 after a 400.
+ * ?logon=, ?name=, ?sip= or ?dialled=. 1 if found; 0 if none; -1 after a 400.
  */
 int
 api_query_ident(struct call *c, struct cxv_ident_input *id)
@@ -227,7 +227,8 @@ api_query_ident(struct call *c, struct cxv_ident_input *id)
 
 /* What a search body may hold (POST /v1/{subjects,interactions}/search). */
 const char *const api_search_keys[] = { "phone", "email", "chat", "account",
-    "logon", "name", "agent", "since", "until", "limit", NULL };
+    "logon", "name", "sip", "dialled", "agent", "since", "until", "limit",
+    NULL };
 
 /* A list of interactions; an agent's own ones only without READ (R3.3). */
 struct ia_list {
@@ -411,7 +412,7 @@ api_item_create(struct call *c)
 struct add_cdr {
 	const struct cxv_cdr *cdr;
 	int64_t id;
-	int dup;
+	enum cxv_cdr_fate fate;
 	const char *why;
 };
 
@@ -420,21 +421,26 @@ add_cdr_locked(struct cxv_vault *v, void *arg)
 {
 	struct add_cdr *a = arg;
 
-	return cxv_interaction_add_cdr(v, a->cdr, NULL, &a->id, &a->dup,
-	    &a->why);
+	return cxv_interaction_add_cdr(v, NULL, a->cdr, NULL, &a->id,
+	    &a->fate, &a->why);
 }
 
-/* Store a parsed CDR: 201 with its id, 200 for one already stored. */
+/*
+ * Store a parsed CDR: 201 with its id, 200 for one already stored or
+ * one with no person among its parties (a service leg), which is said.
+ */
 static void
 store_cdr(struct call *c, const struct cxv_cdr *cdr)
 {
-	struct add_cdr a = { cdr, 0, 0, NULL };
+	struct add_cdr a = { cdr, 0, CXV_CDR_STORED, NULL };
 	int r = cxv_vault_in_txn(c->v, add_cdr_locked, &a);
 
 	if (r != CXV_OK)
 		api_fail(c, r, a.why);
-	else if (a.dup)
+	else if (a.fate == CXV_CDR_DUPLICATE)
 		api_reply(c, 200, json_pack("{s:b}", "duplicate", 1));
+	else if (a.fate == CXV_CDR_SKIPPED)
+		api_reply(c, 200, json_pack("{s:s}", "skipped", a.why));
 	else
 		api_reply(c, 201, json_pack("{s:I}", "interaction",
 		    (json_int_t)a.id));

@@ -14,6 +14,7 @@
 struct split {
 	const char **col;
 	size_t max, n;
+	enum cxv_csv_text text;
 	char *buf;
 	size_t cap, used;
 	int err;		/* CXV_OK or the first problem */
@@ -25,6 +26,15 @@ fail(struct split *sp, int err, const char *why)
 {
 	sp->err = err;
 	sp->why = why;
+}
+
+static int
+has_controls(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 1;
+	return 0;
 }
 
 /* libcsv field callback: keep a checked copy of the field. */
@@ -47,8 +57,11 @@ on_field(void *s, size_t len, void *data)
 	if (len > 0)
 		memcpy(p, s, len);
 	p[len] = '\0';
-	if (!cxv_utf8_printable(p, len)) {
-		fail(sp, CXV_ERR_INVALID, "field is not printable UTF-8");
+	if (sp->text == CXV_CSV_UTF8 ? !cxv_utf8_printable(p, len) :
+	    has_controls(p, len)) {
+		fail(sp, CXV_ERR_INVALID, sp->text == CXV_CSV_UTF8 ?
+		    "field is not printable UTF-8" : "field holds control "
+		    "characters");
 		return;
 	}
 	sp->col[sp->n++] = p;
@@ -64,9 +77,10 @@ on_row(int term, void *data)
 
 int
 cxv_csv_split(const char *line, size_t len, const char **col, size_t max,
-    size_t *n, char *buf, size_t cap, size_t *used, const char **why)
+    enum cxv_csv_text text, size_t *n, char *buf, size_t cap, size_t *used,
+    const char **why)
 {
-	struct split sp = { col, max, 0, buf, cap, 0, CXV_OK, NULL };
+	struct split sp = { col, max, 0, text, buf, cap, 0, CXV_OK, NULL };
 	struct csv_parser p;
 	int r = CXV_OK;
 
@@ -95,9 +109,17 @@ int
 cxv_csv_put(FILE *f, const char *s, int last)
 {
 	size_t len = strlen(s);
-	char *safe;
+	char *safe, *fixed = NULL;
 	int rc;
 
+	/* Bytes a platform wrote in another encoding: U+FFFD each. */
+	if (cxv_utf8_repair(s, len, &fixed) != CXV_OK)
+		return CXV_ERR_NOMEM;
+	if (fixed != NULL) {
+		rc = cxv_csv_put(f, fixed, last);
+		cxv_freezero(fixed, strlen(fixed) + 1);
+		return rc;
+	}
 	if (len > 0 && strchr("=+-@\t\r", *s) != NULL) {
 		if ((safe = malloc(len + 2)) == NULL)
 			return CXV_ERR_NOMEM;

@@ -11,16 +11,22 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* What a column may hold besides printable text. */
+enum cxv_csv_text {
+	CXV_CSV_UTF8,		/* printable UTF-8 only */
+	CXV_CSV_BYTES,		/* any bytes but controls: a PBX's Latin-1 */
+};
+
 /*
  * Split len bytes of line into at most max columns: col[i] point into
  * buf (cap bytes, NUL-terminated copies), *n columns, *used bytes of buf.
- * Every column is printable UTF-8 of at most CXV_FIELD_MAX bytes.
+ * Every column is at most CXV_FIELD_MAX bytes of text as allowed.
  * Returns CXV_OK, or CXV_ERR_INVALID / TOO_LARGE / NOMEM with a static
  * reason in *why that never quotes the line.
  */
 int cxv_csv_split(const char *line, size_t len, const char **col, size_t max,
-    size_t *n /* OUT */, char *buf, size_t cap, size_t *used /* OUT */,
-    const char **why /* OUT */);
+    enum cxv_csv_text text, size_t *n /* OUT */, char *buf, size_t cap,
+    size_t *used /* OUT */, const char **why /* OUT */);
 
 /*
  * Write s to f as one quoted cell, then ',' or, with last, a newline. A

@@ -2,6 +2,7 @@
 /* Compact JSON into a buffer; see json_out.h. */
 #include "base/json_out.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
@@ -40,8 +41,16 @@ put_string(struct cxv_jw *w, const char *s, size_t len)
 	char esc[7] = "\\u00";
 	size_t i, from = 0, n;
 
-	if (!cxv_utf8_valid(s, len)) {
-		w->r = w->r == CXV_OK ? CXV_ERR_INVALID : w->r;
+	char *fixed = NULL;
+
+	/* Bytes of another encoding (a PBX's Latin-1 name): U+FFFD each. */
+	if (cxv_utf8_repair(s, len, &fixed) != CXV_OK) {
+		w->r = w->r == CXV_OK ? CXV_ERR_NOMEM : w->r;
+		return;
+	}
+	if (fixed != NULL) {
+		put_string(w, fixed, strlen(fixed));
+		cxv_freezero(fixed, strlen(fixed) + 1);
 		return;
 	}
 	add(w, "\"", 1);

@@ -282,6 +282,35 @@ cxv_utf8_valid(const char *s, size_t len)
 	return 1;
 }
 
+int
+cxv_utf8_repair(const char *s, size_t len, char **out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, o = 0, n;
+	char *r;
+
+	*out = NULL;
+	if (cxv_utf8_valid(s, len))
+		return CXV_OK;
+	/* Each bad byte grows to the three of U+FFFD. */
+	if (len > (SIZE_MAX - 1) / 3 || (r = malloc(3 * len + 1)) == NULL)
+		return CXV_ERR_NOMEM;
+	while (i < len) {
+		if ((n = utf8_seq(p + i, len - i)) == 0) {
+			memcpy(r + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			i++;
+			continue;
+		}
+		memcpy(r + o, s + i, n);
+		o += n;
+		i += n;
+	}
+	r[o] = '\0';
+	*out = r;
+	return CXV_OK;
+}
+
 int64_t
 cxv_random_id(void)
 {

@@ -60,6 +60,13 @@ int cxv_utf8_printable(const char *s, size_t len);
 int cxv_utf8_valid(const char *s, size_t len);
 
 /*
+ * For showing bytes a platform wrote in another encoding: *out NULL if
+ * the len bytes at s are valid UTF-8, else a new NUL-terminated copy
+ * (the caller frees it) with U+FFFD for each byte that is not.
+ */
+int cxv_utf8_repair(const char *s, size_t len, char **out /* OUT */);
+
+/*
  * A new random record id: positive, below 2^CXV_ID_BITS (exact
  * in JSON), not guessable. Callers retry on the rare collision.
  */

@@ -91,7 +91,8 @@ data_dir(const char *opt)
 
 _Static_assert(CXV_IDENT_PHONE == 0 && CXV_IDENT_EMAIL == 1 &&
     CXV_IDENT_CHAT == 2 && CXV_IDENT_ACCOUNT == 3 && CXV_IDENT_LOGON == 4 &&
-    CXV_IDENT_NAME == 5, "CXV_CLI_IDENT_OPTIONS follows enum cxv_ident_kind");
+    CXV_IDENT_NAME == 5 && CXV_IDENT_SIP == 6 && CXV_IDENT_DIALLED == 7,
+    "CXV_CLI_IDENT_OPTIONS follows enum cxv_ident_kind");
 
 int
 cxv_cli_ident_opt(const struct cxv_cmd *cmd, struct cxv_cli_idents *ids,

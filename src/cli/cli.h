@@ -76,7 +76,9 @@ int cxv_cli_verb(const struct cxv_cmd *cmd, int argc, char **argv,
 	{ "chat", required_argument, NULL, CXV_CLI_OPT_IDENT + 2 },	\
 	{ "account", required_argument, NULL, CXV_CLI_OPT_IDENT + 3 },	\
 	{ "logon", required_argument, NULL, CXV_CLI_OPT_IDENT + 4 },	\
-	{ "name", required_argument, NULL, CXV_CLI_OPT_IDENT + 5 }
+	{ "name", required_argument, NULL, CXV_CLI_OPT_IDENT + 5 },	\
+	{ "sip", required_argument, NULL, CXV_CLI_OPT_IDENT + 6 },	\
+	{ "dialled", required_argument, NULL, CXV_CLI_OPT_IDENT + 7 }
 
 /* Identifiers collected from the command line. */
 struct cxv_cli_idents {

@@ -7,6 +7,7 @@
 
 #include "base/err.h"
 #include "cli/cmds.h"
+#include "core/config.h"
 #include "ingest/import.h"
 #include "records/campaign.h"
 #include "records/content.h"
@@ -18,19 +19,25 @@ static int run(int argc, char **argv);
 const struct cxv_cmd cxv_cmd_import = {
 	"import",
 	"import call detail records and content files",
-	"cxvault import cdr [--data DIR] --format FORMAT FILE...\n"
+	"cxvault import cdr [--data DIR] --format FORMAT [--source NAME] FILE...\n"
 	"       cxvault import content [--data DIR] --interaction ID|--user LOGON "
 	"--kind KIND FILE\n"
 	"       cxvault import campaign [--data DIR] --campaign NAME FILE.csv",
 	"  cdr  read call detail records and store each as an interaction of\n"
-	"       its customer (caller, or called outside number), with its trail.\n"
-	"       FORMAT: asterisk-csv (cdr_csv Master.csv, 16 or 18 columns,\n"
-	"       usegmtime=yes) or freeswitch-json (mod_json_cdr documents, one\n"
-	"       per file or concatenated). Re-importing a file adds nothing.\n"
-	"       Rejected records are named FILE:LINE (or FILE: document N)\n"
-	"       with the reason, never their content; the others are imported.\n"
-	"       Prints one JSON summary per file. Exit 1 if any record was\n"
-	"       rejected or a file could not be read.\n"
+	"       its customer (the caller, else the called party, if a person\n"
+	"       and no user's extension), else of the user who took or made it,\n"
+	"       with its trail. FORMAT: asterisk-csv (cdr_csv Master.csv, any\n"
+	"       of its 16-21 column layouts), asterisk-custom (cdr_custom, in\n"
+	"       the source's columns) or freeswitch-json (mod_json_cdr\n"
+	"       documents, one per file or concatenated). NAME: a source of\n"
+	"       cxvault.conf (source.NAME.*: region, zone, extensions,\n"
+	"       columns); 'default' if none. Re-importing a file adds nothing.\n"
+	"       Calls with no person among their parties (service legs, a\n"
+	"       withheld caller to an extension no user holds) are skipped and\n"
+	"       counted. Rejected records are named FILE:LINE (or FILE:\n"
+	"       document N) with the reason, never their content. Prints one\n"
+	"       JSON summary per file. Exit 1 only if a record was malformed or\n"
+	"       a file could not be read.\n"
 	"  content  seal FILE (a recording, voicemail, transcript...) into the\n"
 	"       content store as content of interaction ID, or of user LOGON\n"
 	"       (greetings, voicemail box), streamed in constant memory. KIND: recording, voicemail, greeting, chat_transcript,\n"
@@ -85,8 +92,8 @@ on_progress(void *ctx, const struct cxv_import_stats *st)
  * campaign cid. Prints the JSON summary; exit 1 if anything was rejected.
  */
 static int
-import_file(struct cxv_vault *v, const char *format, int64_t cid,
-    const char *path)
+import_file(struct cxv_vault *v, const char *format,
+    const struct cxv_source *src, int64_t cid, const char *path)
 {
 	struct report_ctx rc = { path, format ? cxv_import_cdr_unit(format) :
 	    "line", isatty(STDERR_FILENO), 0 };
@@ -99,7 +106,7 @@ import_file(struct cxv_vault *v, const char *format, int64_t cid,
 		cxv_cli_error("import", "%s: %s", path, strerror(errno));
 		return CXV_EXIT_FAIL;
 	}
-	r = format ? cxv_import_cdr(v, format, in, &rep, &st) :
+	r = format ? cxv_import_cdr(v, format, src, in, &rep, &st) :
 	    cxv_import_campaign(v, cid, in, &rep, &st);
 	fclose(in);
 	if (rc.tty)
@@ -111,18 +118,21 @@ import_file(struct cxv_vault *v, const char *format, int64_t cid,
 		    path, (unsigned long long)st.imported, cxv_strerror(r));
 		return CXV_EXIT_FAIL;
 	}
-	r = cxv_cli_print_json(json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I}",
-	    "file", path, "read", (json_int_t)st.read, "imported",
-	    (json_int_t)st.imported, "duplicates", (json_int_t)st.duplicates,
-	    "dnc_skipped", (json_int_t)st.dnc, "rejected",
-	    (json_int_t)st.rejected, "fields_dropped", (json_int_t)st.dropped));
+	r = cxv_cli_print_json(json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, "
+	    "s:{s:I, s:I}}", "file", path, "read", (json_int_t)st.read,
+	    "imported", (json_int_t)st.imported, "duplicates",
+	    (json_int_t)st.duplicates, "dnc_skipped", (json_int_t)st.dnc,
+	    "rejected", (json_int_t)st.rejected, "fields_dropped",
+	    (json_int_t)st.dropped, "skipped", "service_leg",
+	    (json_int_t)st.skipped_service, "no_person",
+	    (json_int_t)st.skipped_no_person));
 	return r == CXV_EXIT_OK && st.rejected == 0 ? CXV_EXIT_OK :
 	    CXV_EXIT_FAIL;
 }
 
 struct args {
 	struct cxv_cli_args cli;
-	const char *format, *kind, *interaction, *campaign, *user;
+	const char *format, *kind, *interaction, *campaign, *user, *source;
 };
 
 static int
@@ -140,6 +150,8 @@ opt(void *ctx, int o, const char *arg)
 		a->campaign = arg;
 	else if (o == 'u')
 		a->user = arg;
+	else if (o == 's')
+		a->source = arg;
 	else
 		return CXV_EXIT_USAGE;
 	return -1;
@@ -148,18 +160,27 @@ opt(void *ctx, int o, const char *arg)
 static int
 import_cdrs(struct args *a)
 {
+	const struct cxv_source *src;
 	struct cxv_vault *v = NULL;
 	int i, r, rc = CXV_EXIT_OK;
 
 	if (a->format == NULL || !cxv_import_cdr_format_known(a->format))
-		return cxv_cli_usage_error(&cxv_cmd_import,
-		    "--format asterisk-csv|freeswitch-json is required");
+		return cxv_cli_usage_error(&cxv_cmd_import, "--format "
+		    "asterisk-csv|asterisk-custom|freeswitch-json is required");
 	if (a->cli.npos == 0)
 		return cxv_cli_usage_error(&cxv_cmd_import, "no file given");
 	if ((r = cxv_cli_open(a->cli.dir, &v)) != CXV_EXIT_OK)
 		return r;
+	if ((src = cxv_config_source(cxv_vault_config(v), a->source)) == NULL) {
+		cxv_cli_error("import", "no source '%s' in cxvault.conf "
+		    "(source.NAME.region, zone, extensions, columns)",
+		    a->source);
+		cxv_vault_close(v);
+		return CXV_EXIT_USAGE;
+	}
 	for (i = 0; i < a->cli.npos; i++)
-		if (import_file(v, a->format, 0, a->cli.pos[i]) != CXV_EXIT_OK)
+		if (import_file(v, a->format, src, 0, a->cli.pos[i]) !=
+		    CXV_EXIT_OK)
 			rc = CXV_EXIT_FAIL;
 	cxv_vault_close(v);
 	return rc;
@@ -241,7 +262,7 @@ import_list(int argc, char **argv, const struct option *opts)
 	    &a, &a.cli)) != -1)
 		return r;
 	if (a.campaign == NULL || a.cli.npos != 1 || a.format || a.kind ||
-	    a.interaction)
+	    a.interaction || a.source)
 		return cxv_cli_usage_error(&cxv_cmd_import,
 		    "import campaign takes --campaign NAME and one file");
 	if ((r = cxv_cli_open(a.cli.dir, &v)) != CXV_EXIT_OK)
@@ -252,7 +273,7 @@ import_list(int argc, char **argv, const struct option *opts)
 		    "no such campaign" : cxv_strerror(r));
 		r = CXV_EXIT_FAIL;
 	} else
-		r = import_file(v, NULL, cid, a.cli.pos[0]);
+		r = import_file(v, NULL, NULL, cid, a.cli.pos[0]);
 	cxv_vault_close(v);
 	return r;
 }
@@ -266,6 +287,7 @@ run(int argc, char **argv)
 		{ "interaction", required_argument, NULL, 'i' },
 		{ "campaign", required_argument, NULL, 'c' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "source", required_argument, NULL, 's' },
 		CXV_CLI_COMMON_OPTIONS
 	};
 	static const char *const verbs[] = { "cdr", "content", "campaign" };
@@ -285,8 +307,8 @@ run(int argc, char **argv)
 	if (cdr && (a.kind != NULL || a.interaction != NULL || a.user != NULL))
 		return cxv_cli_usage_error(&cxv_cmd_import,
 		    "--kind, --interaction and --user are for content");
-	if (!cdr && a.format != NULL)
+	if (!cdr && (a.format != NULL || a.source != NULL))
 		return cxv_cli_usage_error(&cxv_cmd_import,
-		    "--format is for cdr");
+		    "--format and --source are for cdr");
 	return cdr ? import_cdrs(&a) : import_content(&a);
 }

@@ -27,7 +27,8 @@ const struct cxv_cmd cxv_cmd_interaction = {
 	"       cxvault interaction add [--data DIR] --media M IDENTIFIER... "
 	"--start T [--answer T] [--end T] --outcome O [--field NAME=VALUE]...",
 	"  list  interactions of the person holding IDENTIFIER (--phone,\n"
-	"        --email, --chat, --account, --logon or --name), or handled by\n"
+	"        --email, --chat, --account, --logon, --name, --sip or\n"
+	"        --dialled), or handled by\n"
 	"        agent LOGON, started in [--since, --until)\n"
 	"        (YYYY-MM-DD[THH:MM:SSZ]), as JSON lines.\n"
 	"  show  one interaction with its decrypted fields, its trail and its\n"
@@ -258,6 +259,8 @@ run(int argc, char **argv)
 		{ "chat", required_argument, NULL, CXV_CLI_OPT_IDENT + 2 },
 		{ "account", required_argument, NULL, CXV_CLI_OPT_IDENT + 3 },
 		{ "logon", required_argument, NULL, CXV_CLI_OPT_IDENT + 4 },
+		{ "sip", required_argument, NULL, CXV_CLI_OPT_IDENT + 6 },
+		{ "dialled", required_argument, NULL, CXV_CLI_OPT_IDENT + 7 },
 		CXV_CLI_COMMON_OPTIONS
 	};
 	struct cxv_vault *v = NULL;

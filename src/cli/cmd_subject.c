@@ -61,8 +61,10 @@ const struct cxv_cmd cxv_cmd_subject = {
 	"           JSON document and the content files) to FILE, or '-'\n"
 	"           for standard output (R9.2; audited).\n\n"
 	"Identifiers: --phone P --email E --name N --chat H --account A\n"
-	"--logon L. Phones: +E.164, 00..., national 0... (default country\n"
-	"from cxvault.conf) or a 2-6 digit extension.",
+	"--logon L --sip S --dialled D. Phones: +E.164, 00..., national 0...\n"
+	"(default country from cxvault.conf) or a 2-6 digit extension. SIP:\n"
+	"a URI or user name a PBX wrote. Dialled: digits a PBX wrote that\n"
+	"are no number of its region, found exactly as written.",
 	run,
 };
 

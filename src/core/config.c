@@ -376,6 +376,62 @@ cxv_config_defaults(struct cxv_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	for (i = 0; i < NKEYS; i++)
 		(void)set_value(cfg, &keys[i], keys[i].def);
+	cxv_source_init(&cfg->sources[0], "default");
+	cfg->sources[0].country_code = cfg->country_code;
+	cfg->nsources = 1;
+}
+
+const struct cxv_source *
+cxv_config_source(const struct cxv_config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsources; i++)
+		if (strcmp(cfg->sources[i].name, name != NULL ? name :
+		    "default") == 0)
+			return &cfg->sources[i];
+	return NULL;
+}
+
+/* Keys each source may have, for the repeat check. */
+static const char *const source_keys[] = { "region", "zone", "extensions",
+    "columns" };
+#define NSOURCE_KEYS	(sizeof(source_keys) / sizeof(source_keys[0]))
+
+/* "source.NAME.KEY = value": the source, made on its first key. */
+static int
+parse_source_key(struct cxv_config *cfg, char *k, const char *v,
+    unsigned seen[CXV_SOURCES_MAX], const char **reason)
+{
+	char *name = k + strlen("source."), *sub = strchr(name, '.');
+	struct cxv_source *src;
+	size_t i, j;
+
+	if (sub == NULL)
+		return *reason = "expected source.NAME.KEY", CXV_ERR_INVALID;
+	*sub++ = '\0';
+	if (!cxv_source_name_ok(name))
+		return *reason = "a source name is 1-31 of a-z, 0-9, '_', '-'",
+		    CXV_ERR_INVALID;
+	for (i = 0; i < cfg->nsources; i++)
+		if (strcmp(cfg->sources[i].name, name) == 0)
+			break;
+	if (i == CXV_SOURCES_MAX)
+		return *reason = "more than 16 sources", CXV_ERR_INVALID;
+	src = &cfg->sources[i];
+	if (i == cfg->nsources) {
+		cxv_source_init(src, name);
+		cfg->nsources++;
+	}
+	sub[-1] = '.';		/* messages name the whole key */
+	for (j = 0; j < NSOURCE_KEYS; j++) {
+		if (strcmp(sub, source_keys[j]) != 0)
+			continue;
+		if (seen[i] & (1u << j))
+			return *reason = "key given twice", CXV_ERR_INVALID;
+		seen[i] |= 1u << j;
+	}
+	return cxv_source_set(src, sub, v, reason);
 }
 
 static char *
@@ -391,9 +447,15 @@ trim(char *s)
 	return s;
 }
 
-/* Parse one line (NUL-terminated, no newline); seen[] catches repeats. */
+/* Keys met so far, for the repeat check. */
+struct seen {
+	int key[NKEYS];
+	unsigned source[CXV_SOURCES_MAX];	/* bits of source_keys */
+};
+
+/* Parse one line (NUL-terminated, no newline); seen catches repeats. */
 static int
-parse_line(struct cxv_config *cfg, char *line, int seen[NKEYS],
+parse_line(struct cxv_config *cfg, char *line, struct seen *seen,
     const char **reason, const char **key)
 {
 	char *eq, *k, *v;
@@ -407,13 +469,15 @@ parse_line(struct cxv_config *cfg, char *line, int seen[NKEYS],
 	*eq = '\0';
 	k = trim(line);
 	v = trim(eq + 1);
+	*key = k;
+	if (strncmp(k, "source.", 7) == 0)
+		return parse_source_key(cfg, k, v, seen->source, reason);
 	for (i = 0; i < NKEYS; i++)
 		if (strcmp(k, keys[i].name) == 0)
 			break;
-	*key = k;
 	if (i == NKEYS)
 		return *reason = "unknown key", CXV_ERR_INVALID;
-	if (seen[i]++)
+	if (seen->key[i]++)
 		return *reason = "key given twice", CXV_ERR_INVALID;
 	if (set_value(cfg, &keys[i], v) != CXV_OK)
 		return *reason = keys[i].reason, CXV_ERR_INVALID;
@@ -445,10 +509,12 @@ cxv_config_parse(const char *text, size_t len, const char *name,
 	char line[CXV_CONFIG_LINE_MAX + 1];
 	const char *reason = NULL, *key = NULL, *nl;
 	size_t pos = 0, n, lineno = 0;
-	int seen[NKEYS] = { 0 };
+	struct seen seen;
 	int r = CXV_OK;
+	size_t i;
 
 	cxv_config_defaults(cfg);
+	memset(&seen, 0, sizeof(seen));
 	if (len > CXV_CONFIG_MAX) {
 		snprintf(why, whylen, "%s: larger than %d bytes", name,
 		    CXV_CONFIG_MAX);
@@ -466,10 +532,14 @@ cxv_config_parse(const char *text, size_t len, const char *name,
 		else {
 			memcpy(line, text + pos, n);
 			line[n] = '\0';
-			r = parse_line(cfg, line, seen, &reason, &key);
+			r = parse_line(cfg, line, &seen, &reason, &key);
 		}
 		pos += n + 1;
 	}
+	/* A source without a region dials in the vault's default country. */
+	for (i = 0; i < cfg->nsources; i++)
+		if (cfg->sources[i].region[0] == '\0')
+			cfg->sources[i].country_code = cfg->country_code;
 	if (r == CXV_OK && (r = check_whole(cfg, &reason)) != CXV_OK) {
 		snprintf(why, whylen, "%s: %s", name, reason);
 		return r;
@@ -560,6 +630,42 @@ put_comment(struct cxv_buf *b, const char *text)
 	return r;
 }
 
+static const char sources_doc[] =
+    "Sources: each PBX or feed records come from, named on import\n"
+    "(cxvault import cdr --source NAME). 'default' serves imports that\n"
+    "name none: default_country_code, UTC, extensions of 2-6 digits.\n"
+    "Each key is optional (docs/import.md):\n"
+    "  source.NAME.region = RU       numbers as dialled in this country\n"
+    "  source.NAME.zone = Europe/Moscow   the clock its files are written\n"
+    "                                in (cdr_csv without usegmtime,\n"
+    "                                cdr_custom); default UTC\n"
+    "  source.NAME.extensions = 100-199, 2000-2999   or: 3-4 digits\n"
+    "  source.NAME.columns = clid,src,dst,...   a cdr_custom file's fields\n"
+    "                                (default: Asterisk's sample mapping)";
+
+/* The sources' keys that are set, after their comment. */
+static int
+render_sources(const struct cxv_config *cfg, struct cxv_buf *b)
+{
+	size_t i, j;
+	int r;
+
+	if ((r = cxv_buf_printf(b, "\n")) != CXV_OK ||
+	    (r = put_comment(b, sources_doc)) != CXV_OK)
+		return r;
+	for (i = 0; i < cfg->nsources && r == CXV_OK; i++) {
+		const struct cxv_source *s = &cfg->sources[i];
+		const char *val[] = { s->region, s->zone, s->ext_text,
+		    s->columns };
+
+		for (j = 0; j < NSOURCE_KEYS && r == CXV_OK; j++)
+			if (*val[j] != '\0')
+				r = cxv_buf_printf(b, "source.%s.%s = %s\n",
+				    s->name, source_keys[j], val[j]);
+	}
+	return r;
+}
+
 int
 cxv_config_render(const struct cxv_config *cfg, char **out)
 {
@@ -581,6 +687,8 @@ cxv_config_render(const struct cxv_config *cfg, char **out)
 			    *keys[i].def ? keys[i].def : "empty", keys[i].name,
 			    val);
 	}
+	if (r == CXV_OK)
+		r = render_sources(cfg, &b);
 	if (r != CXV_OK) {
 		cxv_buf_free(&b);
 		return r;

@@ -13,6 +13,7 @@
 
 #include "base/netaddr.h"
 #include "core/policy.h"
+#include "core/source.h"
 
 #define CXV_SALT_BYTES	16
 
@@ -100,6 +101,10 @@ struct cxv_config {
 	/* The record of processing (R10.3). */
 	char controller[CXV_CONFIG_STR_MAX];
 	char dpo_contact[CXV_CONFIG_STR_MAX];
+
+	/* PBXs and feeds ("source.NAME.KEY"); [0] is "default". */
+	struct cxv_source sources[CXV_SOURCES_MAX];
+	size_t nsources;
 };
 
 /* Fill *cfg with every default. */
@@ -116,6 +121,10 @@ int cxv_config_parse(const char *text, size_t len, const char *name,
 /* Read and parse the file at path; errors as cxv_config_parse(). */
 int cxv_config_load(const char *path, struct cxv_config *cfg /* OUT */,
     char *why, size_t whylen);
+
+/* The source called name (NULL: "default"); NULL if there is none. */
+const struct cxv_source *cxv_config_source(const struct cxv_config *cfg,
+    const char *name);
 
 /*
  * Render cfg as a complete, commented configuration file (every key with

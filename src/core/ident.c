@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/err.h"
 #include "base/util.h"
@@ -16,6 +17,8 @@ static const char *const kind_names[CXV_IDENT__COUNT] = {
 	[CXV_IDENT_ACCOUNT] = "account",
 	[CXV_IDENT_LOGON] = "logon",
 	[CXV_IDENT_NAME] = "name",
+	[CXV_IDENT_SIP] = "sip",
+	[CXV_IDENT_DIALLED] = "dialled",
 };
 
 const char *
@@ -206,6 +209,66 @@ normalize_email(const char *in, char out[CXV_IDENT_NORM_MAX], const char **why)
 	return CXV_OK;
 }
 
+/*
+ * A SIP URI or user name: "sip:" or "sips:" dropped and written "sip:",
+ * URI parameters and headers dropped, the host lower-cased (the user
+ * part is case-sensitive, RFC 3261 19.1.4).
+ */
+static int
+normalize_sip(const char *in, char out[CXV_IDENT_NORM_MAX], const char **why)
+{
+	char sq[CXV_IDENT_NORM_MAX];
+	const char *u;
+	char *p, *at;
+	size_t n;
+	int r;
+
+	if ((r = squeeze(in, sq, why)) != CXV_OK)
+		return r;
+	u = sq;
+	if (strncasecmp(u, "sips:", 5) == 0)
+		u += 5;
+	else if (strncasecmp(u, "sip:", 4) == 0)
+		u += 4;
+	n = strcspn(u, ";?>");
+	if (n == 0 || n + 4 >= CXV_IDENT_NORM_MAX || memchr(u, ' ', n) != NULL ||
+	    memchr(u, '<', n) != NULL || memchr(u, '"', n) != NULL)
+		return *why = "not a SIP URI or user name", CXV_ERR_INVALID;
+	snprintf(out, CXV_IDENT_NORM_MAX, "sip:%.*s", (int)n, u);
+	if ((at = strchr(out, '@')) != NULL) {
+		if (at == out + 4 || at[1] == '\0' || strchr(at + 1, '@') != NULL)
+			return *why = "not a SIP URI or user name",
+			    CXV_ERR_INVALID;
+		for (p = at + 1; *p != '\0'; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+	}
+	return CXV_OK;
+}
+
+/* Digits as dialled ([0-9*#], a leading '+'), separators dropped. */
+static int
+normalize_dialled(const char *in, char out[CXV_IDENT_NORM_MAX],
+    const char **why)
+{
+	size_t n = 0;
+
+	if (strlen(in) > CXV_IDENT_MAX)
+		return *why = "too long", CXV_ERR_TOO_LARGE;
+	for (; *in != '\0'; in++) {
+		if ((*in >= '0' && *in <= '9') || *in == '*' || *in == '#' ||
+		    (*in == '+' && n == 0))
+			out[n++] = *in;
+		else if (strchr(" -./()", *in) == NULL)
+			return *why = "dialled digits hold 0-9, '*', '#' and "
+			    "separators only", out[0] = '\0', CXV_ERR_INVALID;
+	}
+	out[n] = '\0';
+	if (strcspn(out, "0123456789") == n)
+		return *why = "no digits", CXV_ERR_INVALID;
+	return CXV_OK;
+}
+
 int
 cxv_ident_normalize(enum cxv_ident_kind kind, const char *in,
     unsigned country_code, char out[CXV_IDENT_NORM_MAX], const char **why)
@@ -222,6 +285,10 @@ cxv_ident_normalize(enum cxv_ident_kind kind, const char *in,
 	case CXV_IDENT_LOGON:
 	case CXV_IDENT_NAME:
 		return squeeze(in, out, why);
+	case CXV_IDENT_SIP:
+		return normalize_sip(in, out, why);
+	case CXV_IDENT_DIALLED:
+		return normalize_dialled(in, out, why);
 	case CXV_IDENT__COUNT:
 		break;
 	}

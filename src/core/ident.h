@@ -18,6 +18,8 @@ enum cxv_ident_kind {
 	CXV_IDENT_ACCOUNT,	/* account number */
 	CXV_IDENT_LOGON,	/* logon id */
 	CXV_IDENT_NAME,		/* display name; never resolves a subject */
+	CXV_IDENT_SIP,		/* "sip:user@host" or "sip:user" (a SIP name) */
+	CXV_IDENT_DIALLED,	/* digits that are no number of the plan */
 	CXV_IDENT__COUNT
 };
 

@@ -12,6 +12,22 @@
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
+// A possible number the caller dialled with the trunk prefix: the parse
+// took the prefix off (digits are the prefix and the national number),
+// not merely digits that happen to begin like it (US 190-...).
+static bool
+possible_with_ndd(const PhoneNumberUtil *u, const PhoneNumber &pn,
+    const char *digits, const std::string &ndd)
+{
+	std::string nsn;
+
+	if (ndd.empty() || !u->IsPossibleNumber(pn) ||
+	    std::strncmp(digits, ndd.c_str(), ndd.size()) != 0)
+		return false;
+	u->GetNationalSignificantNumber(pn, &nsn);
+	return nsn.size() + ndd.size() == std::strlen(digits);
+}
+
 extern "C" int
 cxv_phone_national(const char *digits, unsigned cc, char *out, size_t cap)
 {
@@ -30,14 +46,27 @@ cxv_phone_national(const char *digits, unsigned cc, char *out, size_t cap)
 		// possible one only with the trunk prefix, else local digits
 		// without their area code would become a wrong number.
 		u->GetNddPrefixForRegion(region, true, &ndd);
-		if (!u->IsValidNumber(pn) && (ndd.empty() || !u->IsPossibleNumber(
-		    pn) || std::strncmp(digits, ndd.c_str(), ndd.size()) != 0))
+		if (!u->IsValidNumber(pn) && !possible_with_ndd(u, pn, digits,
+		    ndd))
 			return 0;
 		u->Format(pn, PhoneNumberUtil::E164, &e164);
 		if (e164.size() + 1 > cap)
 			return 0;
 		std::memcpy(out, e164.c_str(), e164.size() + 1);
 		return 1;
+	} catch (...) {
+		return 0;
+	}
+}
+
+extern "C" unsigned
+cxv_phone_region_code(const char *region)
+{
+	try {
+		int cc = PhoneNumberUtil::GetInstance()->GetCountryCodeForRegion(
+		    region);
+
+		return cc > 0 ? static_cast<unsigned>(cc) : 0;
 	} catch (...) {
 		return 0;
 	}

@@ -25,6 +25,9 @@ extern "C" {
 int cxv_phone_national(const char *digits, unsigned cc, char *out,
     size_t cap);
 
+/* The calling code of region (ISO 3166, "RU": 7); 0 if unknown. */
+unsigned cxv_phone_region_code(const char *region);
+
 #ifdef __cplusplus
 }
 #endif

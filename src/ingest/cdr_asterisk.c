@@ -11,6 +11,8 @@
 #include "base/csv_line.h"
 #include "base/err.h"
 #include "base/util.h"
+#include "core/source.h"
+#include "core/zone.h"
 #include "records/cdr.h"
 
 enum col {
@@ -62,25 +64,27 @@ struct split {
 	size_t ncol;
 };
 
-/* "YYYY-MM-DD HH:MM:SS" (UTC) to ms; "" is 0 (did not happen). */
+/*
+ * "YYYY-MM-DD HH:MM:SS" in zone ("" UTC), or seconds since the epoch
+ * (cdr_custom's start(int64)), to ms; "" is 0 (did not happen).
+ */
 static int
-parse_time(const char *s, int64_t *ms)
+parse_time(const char *s, const char *zone, int64_t *ms)
 {
 	struct tm tm;
 	const char *end;
-	time_t t;
+	long long secs;
 
 	*ms = 0;
 	if (*s == '\0')
 		return CXV_OK;
+	if (cxv_strtonum(s, 1, 32503680000LL, &secs) == CXV_OK)
+		return *ms = secs * 1000, CXV_OK;
 	memset(&tm, 0, sizeof(tm));
 	end = strptime(s, "%Y-%m-%d %H:%M:%S", &tm);
 	if (end == NULL || *end != '\0' || tm.tm_year < 70 || tm.tm_year > 1100)
 		return CXV_ERR_INVALID;
-	if ((t = timegm(&tm)) == (time_t)-1)
-		return CXV_ERR_INVALID;
-	*ms = (int64_t)t * 1000;
-	return CXV_OK;
+	return cxv_zone_to_utc(zone, &tm, ms);
 }
 
 /* Split a CSV line into the record's columns. */
@@ -94,7 +98,7 @@ split_line(struct cxv_cdr *c, const char *line, size_t len, struct split *sp,
 	const char *raw[NCOL_MAX];
 	size_t i;
 
-	r = cxv_csv_split(line, len, raw, NCOL_MAX, &sp->ncol,
+	r = cxv_csv_split(line, len, raw, NCOL_MAX, CXV_CSV_BYTES, &sp->ncol,
 	    c->text + c->used, sizeof(c->text) - c->used, &used, why);
 	if (r != CXV_OK)
 		return r;
@@ -113,6 +117,9 @@ check_numbers(const struct split *sp, const char **why)
 {
 	long long d, b;
 
+	/* A cdr_custom mapping may leave them out. */
+	if (sp->col[C_DURATION] == NULL || sp->col[C_BILLSEC] == NULL)
+		return CXV_OK;
 	if (cxv_strtonum(sp->col[C_DURATION], 0, 100000000, &d) != CXV_OK ||
 	    cxv_strtonum(sp->col[C_BILLSEC], 0, d, &b) != CXV_OK)
 		return *why = "duration/billsec not numbers (billsec <= duration)",
@@ -121,11 +128,12 @@ check_numbers(const struct split *sp, const char **why)
 }
 
 static int
-set_times(struct cxv_cdr *c, const struct split *sp, const char **why)
+set_times(struct cxv_cdr *c, const struct split *sp, const char *zone,
+    const char **why)
 {
-	if (parse_time(sp->col[C_START], &c->start_ms) != CXV_OK ||
-	    parse_time(sp->col[C_ANSWER], &c->answer_ms) != CXV_OK ||
-	    parse_time(sp->col[C_END], &c->end_ms) != CXV_OK)
+	if (parse_time(sp->col[C_START], zone, &c->start_ms) != CXV_OK ||
+	    parse_time(sp->col[C_ANSWER], zone, &c->answer_ms) != CXV_OK ||
+	    parse_time(sp->col[C_END], zone, &c->end_ms) != CXV_OK)
 		return *why = "time not 'YYYY-MM-DD HH:MM:SS'", CXV_ERR_INVALID;
 	if (c->start_ms == 0)
 		return *why = "no start time", CXV_ERR_INVALID;
@@ -183,7 +191,9 @@ line_id(struct cxv_cdr *c, const char *line, size_t len)
 /*
  * What tells this leg from every other: the uniqueid alone is shared by
  * the legs of a parallel ring (Dial(A&B)), which newcdrcolumns' linkedid
- * and sequence set apart; without a uniqueid, the line's hash.
+ * and sequence set apart, else their channels (c->leg, with the times
+ * and outcome: cxv_interaction_add_cdr()); without a uniqueid, the
+ * line's hash.
  */
 static const char *
 leg_id(struct cxv_cdr *c, const struct split *sp, const char *line,
@@ -195,8 +205,14 @@ leg_id(struct cxv_cdr *c, const struct split *sp, const char *line,
 
 	if (u == NULL || *u == '\0')
 		return line_id(c, line, len);
-	if (sp->col[C_SEQUENCE] == NULL || *sp->col[C_SEQUENCE] == '\0')
+	if (sp->col[C_SEQUENCE] == NULL || *sp->col[C_SEQUENCE] == '\0') {
+		n = snprintf(id, sizeof(id), "%s\x1f%s", sp->col[C_CHANNEL],
+		    sp->col[C_DSTCHANNEL]);
+		if (n < 0 || (size_t)n >= sizeof(id) ||
+		    (c->leg = cxv_cdr_keep(c, id, (size_t)n)) == NULL)
+			return NULL;
 		return u;
+	}
 	n = snprintf(id, sizeof(id), "%s/%s/%s", u, sp->col[C_LINKEDID],
 	    sp->col[C_SEQUENCE]);
 	return n < 0 || (size_t)n >= sizeof(id) ? NULL :
@@ -204,14 +220,14 @@ leg_id(struct cxv_cdr *c, const struct split *sp, const char *line,
 }
 
 static int
-fill(struct cxv_cdr *c, const struct split *sp, const char *line, size_t len,
-    const char **why)
+fill(struct cxv_cdr *c, const struct split *sp, const char *zone,
+    const char *line, size_t len, const char **why)
 {
 	size_t i;
 	int r;
 
 	if ((r = check_numbers(sp, why)) != CXV_OK ||
-	    (r = set_times(c, sp, why)) != CXV_OK ||
+	    (r = set_times(c, sp, zone, why)) != CXV_OK ||
 	    (r = set_outcome(c, sp->col[C_DISPOSITION], why)) != CXV_OK)
 		return r;
 	c->caller = sp->col[C_SRC];
@@ -231,8 +247,8 @@ fill(struct cxv_cdr *c, const struct split *sp, const char *line, size_t len,
 }
 
 int
-cxv_cdr_parse_asterisk(const char *line, size_t len, struct cxv_cdr *out,
-    const char **why)
+cxv_cdr_parse_asterisk(const char *line, size_t len,
+    const struct cxv_source *src, struct cxv_cdr *out, const char **why)
 {
 	struct split sp;
 	int r;
@@ -244,5 +260,88 @@ cxv_cdr_parse_asterisk(const char *line, size_t len, struct cxv_cdr *out,
 		return *why = "line too long", CXV_ERR_TOO_LARGE;
 	if ((r = split_line(out, line, len, &sp, why)) != CXV_OK)
 		return r;
-	return fill(out, &sp, line, len, why);
+	return fill(out, &sp, src != NULL ? src->zone : "", line, len, why);
+}
+
+/* Asterisk's sample cdr_custom.conf mapping (configs/samples). */
+static const char sample_columns[] = "clid,src,dst,dcontext,channel,"
+    "dstchannel,lastapp,lastdata,start,answer,end,duration,billsec,"
+    "disposition,amaflags,accountcode,uniqueid,userfield,sequence";
+
+/* The column called name, or C__COUNT for one kept as it is. */
+static enum col
+col_named(const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < C__COUNT; i++)
+		if (strlen(col_names[i]) == n && memcmp(col_names[i], name, n) == 0)
+			return (enum col)i;
+	return C__COUNT;
+}
+
+/*
+ * Split a cdr_custom line by the mapping names ("src,dst,..."): known
+ * columns into sp, the others sealed under their own names.
+ */
+static int
+split_custom(struct cxv_cdr *c, const char *line, size_t len,
+    const char *names, struct split *sp, const char **why)
+{
+	const char *raw[CXV_CDR_FIELDS_MAX], *p = names, *key;
+	size_t used = 0, i, n;
+	enum col k;
+	int r;
+
+	r = cxv_csv_split(line, len, raw, CXV_CDR_FIELDS_MAX, CXV_CSV_BYTES,
+	    &sp->ncol, c->text + c->used, sizeof(c->text) - c->used, &used,
+	    why);
+	if (r != CXV_OK)
+		return r;
+	c->used += used;
+	for (i = 0; *p != '\0'; i++) {
+		while (*p == ' ')
+			p++;
+		n = strcspn(p, ", ");
+		if (i >= sp->ncol)
+			return *why = "fewer columns than the source's mapping",
+			    CXV_ERR_INVALID;
+		if ((k = col_named(p, n)) != C__COUNT)
+			sp->col[k] = raw[i];
+		else if ((key = cxv_cdr_keep(c, p, n)) == NULL ||
+		    cxv_cdr_add_field(c, key, raw[i]) != CXV_OK)
+			return *why = "record too large", CXV_ERR_TOO_LARGE;
+		p += n;
+		p += strspn(p, ", ");
+	}
+	if (i != sp->ncol)
+		return *why = "more columns than the source's mapping",
+		    CXV_ERR_INVALID;
+	if (sp->col[C_SRC] == NULL || sp->col[C_DST] == NULL ||
+	    sp->col[C_START] == NULL || sp->col[C_DISPOSITION] == NULL)
+		return *why = "the source's mapping lacks src, dst, start or "
+		    "disposition", CXV_ERR_INVALID;
+	for (i = 0; i < C__COUNT; i++)
+		if (sp->col[i] == NULL && (i == C_CLID || i == C_CHANNEL ||
+		    i == C_DSTCHANNEL || i == C_ANSWER || i == C_END))
+			sp->col[i] = "";
+	return CXV_OK;
+}
+
+int
+cxv_cdr_parse_asterisk_custom(const char *line, size_t len,
+    const struct cxv_source *src, struct cxv_cdr *out, const char **why)
+{
+	struct split sp;
+	int r;
+
+	*why = NULL;
+	memset(&sp, 0, sizeof(sp));
+	cxv_cdr_reset(out, "asterisk");
+	if (len > CXV_IMPORT_LINE_MAX)
+		return *why = "line too long", CXV_ERR_TOO_LARGE;
+	if ((r = split_custom(out, line, len, src != NULL && *src->columns ?
+	    src->columns : sample_columns, &sp, why)) != CXV_OK)
+		return r;
+	return fill(out, &sp, src != NULL ? src->zone : "", line, len, why);
 }

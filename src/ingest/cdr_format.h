@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 struct cxv_cdr;
+struct cxv_source;
 
 /*
  * Parse one line of Asterisk cdr_csv Master.csv in any of its layouts,
@@ -19,11 +20,24 @@ struct cxv_cdr;
  * userfield (loguniqueid, loguserfield) and peeraccount, linkedid,
  * sequence (newcdrcolumns): 16 to 21 columns. A leg is told apart by
  * uniqueid, linkedid and sequence where the line has them (the legs of
- * a parallel ring share their uniqueid). Times are UTC
- * ("usegmtime=yes"). Returns CXV_OK, or CXV_ERR_INVALID / TOO_LARGE
+ * a parallel ring share their uniqueid; without sequence, their channels
+ * tell them apart). Times are in src's zone (UTC if src is NULL or has
+ * none: "usegmtime=yes"). Returns CXV_OK, or CXV_ERR_INVALID / TOO_LARGE
  * with a static reason in *why that never quotes the line.
  */
-int cxv_cdr_parse_asterisk(const char *line, size_t len, struct cxv_cdr *out,
+int cxv_cdr_parse_asterisk(const char *line, size_t len,
+    const struct cxv_source *src, struct cxv_cdr *out,
+    const char **why /* OUT */);
+
+/*
+ * The same for a cdr_custom line, whose columns src names (source.h:
+ * columns; Asterisk's sample mapping if none): the cdr_csv names
+ * (src, dst, start, disposition at least), any other name kept sealed
+ * under that name. Times as cdr_csv writes them, or seconds since the
+ * epoch (start(int64)).
+ */
+int cxv_cdr_parse_asterisk_custom(const char *line, size_t len,
+    const struct cxv_source *src, struct cxv_cdr *out,
     const char **why /* OUT */);
 
 /*

@@ -28,6 +28,7 @@ enum got { GOT_RECORD, GOT_END, GOT_REJECT, GOT_FAIL };
 /* A source of CDRs in one format; where is the line or document number. */
 struct reader {
 	FILE *in;
+	const struct cxv_source *src;
 	char *buf;		/* CXV_IMPORT_LINE_MAX + 1, locked */
 	FILE *doc;		/* capped view of in, for JSON documents */
 	size_t doc_left;
@@ -92,8 +93,21 @@ next_asterisk(struct reader *rd, struct cxv_cdr *c, const char **why, int *r)
 
 	if ((got = next_line(rd, &len, why, r)) != GOT_RECORD)
 		return got;
-	return cxv_cdr_parse_asterisk(rd->buf, len, c, why) == CXV_OK ?
+	return cxv_cdr_parse_asterisk(rd->buf, len, rd->src, c, why) == CXV_OK ?
 	    GOT_RECORD : GOT_REJECT;
+}
+
+/* Asterisk cdr_custom: the same, in the columns the source names. */
+static enum got
+next_custom(struct reader *rd, struct cxv_cdr *c, const char **why, int *r)
+{
+	size_t len = 0;
+	enum got got;
+
+	if ((got = next_line(rd, &len, why, r)) != GOT_RECORD)
+		return got;
+	return cxv_cdr_parse_asterisk_custom(rd->buf, len, rd->src, c, why) ==
+	    CXV_OK ? GOT_RECORD : GOT_REJECT;
 }
 
 /* fopencookie read: at most doc_left bytes per document, then "EOF". */
@@ -204,6 +218,7 @@ static const struct {
 	const char *unit;
 } formats[] = {
 	{ "asterisk-csv", next_asterisk, "line" },
+	{ "asterisk-custom", next_custom, "line" },
 	{ "freeswitch-json", next_freeswitch, "document" },
 };
 
@@ -250,7 +265,8 @@ struct run {
 	struct cxv_cdr *cdr;		/* CDR imports */
 	struct list_cols *list;		/* calling-list imports */
 	enum got (*next)(struct run *ru, const char **why, int *r);
-	int (*store)(struct run *ru, int *dup, const char **why);
+	/* *fate: stored, duplicate or skipped (enum cxv_cdr_fate) */
+	int (*store)(struct run *ru, int *fate, const char **why);
 	struct cxv_cdr_batch *batch;	/* CDR imports */
 	int in_batch;
 };
@@ -285,12 +301,16 @@ next_cdr(struct run *ru, const char **why, int *r)
 }
 
 static int
-store_cdr(struct run *ru, int *dup, const char **why)
+store_cdr(struct run *ru, int *fate, const char **why)
 {
+	enum cxv_cdr_fate f = CXV_CDR_STORED;
 	int64_t id = 0;
+	int r;
 
-	return cxv_interaction_add_cdr(ru->v, ru->cdr, ru->batch, &id, dup,
-	    why);
+	r = cxv_interaction_add_cdr(ru->v, ru->rd.src, ru->cdr, ru->batch, &id,
+	    &f, why);
+	*fate = (int)f;
+	return r;
 }
 
 /*
@@ -302,13 +322,20 @@ static int
 store_record(struct run *ru)
 {
 	const char *why = NULL;
-	int dup = 0, r;
+	int fate = CXV_CDR_STORED, r;
 
-	if ((r = ru->store(ru, &dup, &why)) == CXV_OK) {
-		ru->st->duplicates += dup;
-		ru->st->imported += !dup;
-		if (!dup && ru->cdr != NULL)
-			ru->st->dropped += ru->cdr->dropped;
+	if ((r = ru->store(ru, &fate, &why)) == CXV_OK) {
+		if (fate == CXV_CDR_DUPLICATE)
+			ru->st->duplicates++;
+		else if (fate == CXV_CDR_SKIPPED && strcmp(why, "service_leg") == 0)
+			ru->st->skipped_service++;
+		else if (fate == CXV_CDR_SKIPPED)
+			ru->st->skipped_no_person++;
+		else {
+			ru->st->imported++;
+			if (ru->cdr != NULL)
+				ru->st->dropped += ru->cdr->dropped;
+		}
 		return CXV_OK;
 	}
 	if (r == CXV_ERR_DENIED) {
@@ -435,7 +462,8 @@ reader_close(struct reader *rd)
 }
 
 int
-cxv_import_cdr(struct cxv_vault *v, const char *format, FILE *in,
+cxv_import_cdr(struct cxv_vault *v, const char *format,
+    const struct cxv_source *src, FILE *in,
     const struct cxv_import_report *rep, struct cxv_import_stats *st)
 {
 	struct run ru;
@@ -448,6 +476,7 @@ cxv_import_cdr(struct cxv_vault *v, const char *format, FILE *in,
 		r = CXV_ERR_NOMEM;
 	if (r == CXV_OK)
 		r = cxv_cdr_batch_new(&ru.batch);
+	ru.rd.src = src;
 	if (r == CXV_OK)
 		r = import_records(&ru);
 	if (r != CXV_OK)
@@ -474,7 +503,8 @@ list_header(struct run *ru, const char **why)
 		    CXV_ERR_INVALID;
 	ru->rd.where = 1;
 	if (cxv_csv_split(ru->rd.buf, len, l->col, 2 + CXV_CAMPAIGN_CUSTOM_MAX,
-	    &l->ncol, l->store, sizeof(l->store), &used, why) != CXV_OK)
+	    CXV_CSV_UTF8, &l->ncol, l->store, sizeof(l->store), &used, why) !=
+	    CXV_OK)
 		return *why = "header: more than 10 custom fields or malformed",
 		    CXV_ERR_INVALID;
 	for (i = 0; i < l->ncol; i++) {
@@ -503,7 +533,7 @@ next_list_line(struct run *ru, const char **why, int *r)
 	if ((got = next_line(&ru->rd, &len, why, r)) != GOT_RECORD)
 		return got;
 	if (cxv_csv_split(ru->rd.buf, len, l->col, 2 + CXV_CAMPAIGN_CUSTOM_MAX,
-	    &n, l->store, sizeof(l->store), &used, why) != CXV_OK)
+	    CXV_CSV_UTF8, &n, l->store, sizeof(l->store), &used, why) != CXV_OK)
 		return GOT_REJECT;
 	if (n != l->ncol)
 		return *why = "column count differs from the header", GOT_REJECT;
@@ -512,10 +542,11 @@ next_list_line(struct run *ru, const char **why, int *r)
 
 /*
  * A calling-list entry can be refused after its person was resolved, so
- * it is stored inside a savepoint of its own.
+ * it is stored inside a savepoint of its own. *fate is 1 (duplicate)
+ * for a person already on the list.
  */
 static int
-store_list_entry(struct run *ru, int *dup, const char **why)
+store_list_entry(struct run *ru, int *fate, const char **why)
 {
 	struct cxv_store *db = cxv_vault_store(ru->v);
 	struct list_cols *l = ru->list;
@@ -529,7 +560,7 @@ store_list_entry(struct run *ru, int *dup, const char **why)
 	if ((r = cxv_store_savepoint(db)) != CXV_OK)
 		return r;
 	r = cxv_campaign_add_entry_tx(ru->v, l->campaign_id, l->col[l->name],
-	    l->col[l->number], custom, n, dup, why);
+	    l->col[l->number], custom, n, fate, why);
 	if (r == CXV_OK)
 		return cxv_store_release(db);
 	cxv_store_rollback_savepoint(db);

@@ -21,6 +21,8 @@ struct cxv_import_stats {
 	uint64_t imported;
 	uint64_t duplicates;
 	uint64_t rejected;
+	uint64_t skipped_service;	/* service legs with no person */
+	uint64_t skipped_no_person;	/* e.g. withheld to an unheld ext. */
 	uint64_t dnc;		/* skipped: on the do-not-call list */
 	uint64_t dropped;	/* side fields left out of stored records */
 };
@@ -39,8 +41,8 @@ struct cxv_import_report {
 };
 
 /*
- * 1 if format names a CDR format this build reads: "asterisk-csv" or
- * "freeswitch-json".
+ * 1 if format names a CDR format this build reads: "asterisk-csv",
+ * "asterisk-custom" or "freeswitch-json".
  */
 int cxv_import_cdr_format_known(const char *format);
 
@@ -48,11 +50,16 @@ int cxv_import_cdr_format_known(const char *format);
 const char *cxv_import_cdr_unit(const char *format);
 
 /*
- * Import the CDRs of in, written in format. Per-record problems are
- * reported and counted; the return is not CXV_OK only for what stops the
- * whole import (I/O, database), with earlier batches kept.
+ * Import the CDRs of in, written in format by src (NULL: the default
+ * source): its zone, columns, region and dial plan (source.h). Records
+ * with no person among their parties are skipped and counted by reason;
+ * malformed ones are reported and counted. The return is not CXV_OK only
+ * for what stops the whole import (I/O, database), with earlier batches
+ * kept.
  */
-int cxv_import_cdr(struct cxv_vault *v, const char *format, FILE *in,
+struct cxv_source;
+int cxv_import_cdr(struct cxv_vault *v, const char *format,
+    const struct cxv_source *src, FILE *in,
     const struct cxv_import_report *rep, struct cxv_import_stats *st /* OUT */);
 
 /*

@@ -13,6 +13,7 @@ cxv_cdr_reset(struct cxv_cdr *c, const char *source)
 {
 	c->source = source;
 	c->source_id = c->caller = c->caller_name = c->callee = "";
+	c->leg = NULL;
 	c->start_ms = c->answer_ms = c->end_ms = 0;
 	c->outcome = "";
 	c->nfields = 0;

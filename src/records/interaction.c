@@ -15,6 +15,7 @@
 #include "core/ident.h"
 #include "core/keyring.h"
 #include "core/log.h"
+#include "core/party.h"
 #include "records/call_log.h"
 #include "records/cdr.h"
 #include "records/content.h"
@@ -32,7 +33,7 @@ struct cxv_cdr_batch {
 	struct cxv_audit_group *audit;
 	struct {
 		char ext[CXV_IDENT_NORM_MAX];	/* "" for a free slot */
-		int64_t uid;			/* 0: nobody holds it */
+		int64_t id[2];		/* user, person; 0: nobody holds it */
 	} agent[BATCH_AGENTS];
 };
 
@@ -71,7 +72,10 @@ cxv_cdr_batch_end(struct cxv_vault *v, struct cxv_cdr_batch *b)
 	return r;
 }
 
-/* The slot of extension ext in b: where it is, or free; NULL if full. */
+/*
+ * The slot of a user's identifier in b (user id, person id): where it
+ * is, or free; NULL if full.
+ */
 static int64_t *
 batch_agent(struct cxv_cdr_batch *b, const char *ext, int *known)
 {
@@ -86,11 +90,11 @@ batch_agent(struct cxv_cdr_batch *b, const char *ext, int *known)
 			snprintf(b->agent[at].ext, sizeof(b->agent[at].ext),
 			    "%s", ext);
 			*known = 0;
-			return &b->agent[at].uid;
+			return b->agent[at].id;
 		}
 		if (strcmp(b->agent[at].ext, ext) == 0) {
 			*known = 1;
-			return &b->agent[at].uid;
+			return b->agent[at].id;
 		}
 	}
 	return NULL;
@@ -135,58 +139,132 @@ record_ad(int64_t id, char ad[AD_MAX])
 	(void)cxv_fmt_int(ad, AD_MAX, "interaction:", id);
 }
 
-/* Whether s is an outside number (E.164), not an extension or garbage. */
-static int
-is_outside(const char *s, unsigned cc)
-{
-	char norm[CXV_IDENT_NORM_MAX];
-	const char *why;
+/*
+ * The parties of a record and whom it is filed under: the customer (the
+ * first party that may be a person and is no user of the vault), else
+ * the person of the user who took or made the call.
+ */
+struct parties {
+	struct cxv_party party[2];	/* caller, callee */
+	int64_t uid[2], usid[2];	/* each party's user and their person */
+	int cust;			/* party index of the customer, -1 */
+	int agent;			/* party index of the agent, -1 */
+};
 
-	return *s != '\0' && cxv_ident_normalize(CXV_IDENT_PHONE, s, cc, norm,
-	    &why) == CXV_OK && norm[0] == '+';
+static int
+take_user(void *ctx, const struct cxv_user_row *row)
+{
+	*(int64_t *)ctx = row->id;
+	return CXV_OK;
+}
+
+/* The identifier a party's user would hold: its extension or SIP name. */
+static int
+user_ident(const struct cxv_party *p, struct cxv_ident_input *id,
+    char buf[CXV_IDENT_NORM_MAX])
+{
+	size_t n = strlen(p->norm);
+
+	if (p->kind == CXV_PARTY_EXTENSION || p->kind == CXV_PARTY_SIP) {
+		*id = (struct cxv_ident_input){ p->ident, p->norm };
+		return 1;
+	}
+	/* Known users' extensions count whatever the dial plan says. */
+	if (p->kind == CXV_PARTY_DIALLED && n >= CXV_EXT_DIGITS_MIN &&
+	    n <= CXV_EXT_DIGITS_MAX && strspn(p->norm, "0123456789") == n) {
+		snprintf(buf, CXV_IDENT_NORM_MAX, "ext:%s", p->norm);
+		*id = (struct cxv_ident_input){ CXV_IDENT_PHONE, buf };
+		return 1;
+	}
+	return 0;
 }
 
 /*
- * The customer's identifiers: see cxv_interaction_add_cdr(). *caller
- * says whether the customer is the calling party.
+ * The user a party is (*uid 0 if none) and that user's person; an
+ * extension or SIP name held by a user is that user, never a customer.
  */
 static int
-customer(struct cxv_vault *v, const struct cxv_cdr *c,
-    struct cxv_ident_input ids[2], size_t *n, int *caller, const char **why)
+party_user(struct cxv_vault *v, const struct cxv_party *p,
+    struct cxv_cdr_batch *b, int64_t *uid, int64_t *sid)
 {
-	unsigned cc = cxv_vault_config(v)->country_code;
+	struct cxv_ident_input id;
+	char buf[CXV_IDENT_NORM_MAX];
+	const char *why;
+	int64_t *slot = NULL;
+	int known = 0, r;
 
-	*n = 0;
-	*caller = 1;
-	if (!is_outside(c->caller, cc) && is_outside(c->callee, cc))
-		*caller = 0;
-	else if (*c->caller == '\0')
-		return *why = "no caller or called number", CXV_ERR_INVALID;
-	ids[(*n)++] = (struct cxv_ident_input){ CXV_IDENT_PHONE,
-	    *caller ? c->caller : c->callee };
-	if (*caller && *c->caller_name != '\0')
-		ids[(*n)++] = (struct cxv_ident_input){ CXV_IDENT_NAME,
-		    c->caller_name };
+	*uid = *sid = 0;
+	if (!user_ident(p, &id, buf))
+		return CXV_OK;
+	if (b != NULL && (slot = batch_agent(b, id.value, &known)) != NULL &&
+	    known)
+		return *uid = slot[0], *sid = slot[1], CXV_OK;
+	r = cxv_subject_lookup_tx(v, &id, sid, &why);
+	if (r == CXV_OK)
+		r = cxv_store_user_by_subject(cxv_vault_store(v), *sid, take_user,
+		    uid);
+	if (r == CXV_ERR_NOT_FOUND || r == CXV_ERR_INVALID)
+		r = CXV_OK;
+	if (*uid == 0)
+		*sid = 0;
+	if (slot != NULL && r == CXV_OK)
+		slot[0] = *uid, slot[1] = *sid;
+	return r;
+}
+
+/*
+ * Classify the record's parties by the source, find the users among
+ * them and choose the customer and the agent. CXV_ERR_NOT_FOUND, with
+ * the reason in *why, if no party is a person: nothing to file it under.
+ */
+static int
+sort_parties(struct cxv_vault *v, const struct cxv_source *src,
+    const struct cxv_cdr *c, struct cxv_cdr_batch *b, struct parties *ps,
+    const char **why)
+{
+	int i, r;
+
+	ps->cust = ps->agent = -1;
+	cxv_party_classify(src, c->caller, 0, &ps->party[0]);
+	cxv_party_classify(src, c->callee, 1, &ps->party[1]);
+	for (i = 0; i < 2; i++)
+		if ((r = party_user(v, &ps->party[i], b, &ps->uid[i],
+		    &ps->usid[i])) != CXV_OK)
+			return r;
+	for (i = 1; i >= 0; i--)
+		if (ps->uid[i] == 0 && ps->party[i].kind != CXV_PARTY_EXTENSION &&
+		    cxv_party_is_person(ps->party[i].kind))
+			ps->cust = i;
+	/* The agent: the user opposite the customer, else the one called. */
+	if (ps->cust >= 0)
+		ps->agent = ps->uid[!ps->cust] != 0 ? !ps->cust : -1;
+	else
+		ps->agent = ps->uid[1] != 0 ? 1 : ps->uid[0] != 0 ? 0 : -1;
+	if (ps->cust < 0 && ps->agent < 0)
+		return *why = ps->party[0].kind == CXV_PARTY_SERVICE ||
+		    ps->party[1].kind == CXV_PARTY_SERVICE ? "service_leg" :
+		    "no_person", CXV_ERR_NOT_FOUND;
 	return CXV_OK;
 }
 
 /* Pack the record's columns; *names gets their comma list for the audit. */
 static int
-pack(const struct cxv_cdr *c, uint8_t *buf, size_t cap, size_t *len,
-    char names[FIELDS_MAX])
+pack(const struct cxv_cdr *c, const char *const kinds[2], uint8_t *buf,
+    size_t cap, size_t *len, char names[FIELDS_MAX])
 {
 	size_t i, nl = 0;
 	int r;
 
-	const struct cxv_field common[3] = { { "caller", c->caller },
-	    { "caller_name", c->caller_name }, { "callee", c->callee } };
+	const struct cxv_field common[5] = { { "caller", c->caller },
+	    { "caller_name", c->caller_name }, { "callee", c->callee },
+	    { "caller_kind", kinds[0] }, { "callee_kind", kinds[1] } };
 
 	*len = 0;
 	names[0] = '\0';
 	/* The parties under platform-neutral names first (exports). */
-	for (i = 0; i < 3; i++)
-		if ((r = cxv_fields_put(buf, cap, len, common[i].name,
-		    common[i].value)) != CXV_OK)
+	for (i = 0; i < 5; i++)
+		if (common[i].value != NULL && (r = cxv_fields_put(buf, cap,
+		    len, common[i].name, common[i].value)) != CXV_OK)
 			return r;
 	for (i = 0; i < c->nfields; i++) {
 		if ((r = cxv_fields_put(buf, cap, len, c->fields[i].name,
@@ -294,65 +372,29 @@ answered(const struct cxv_cdr *c)
 	return strcmp(c->outcome, "answered") == 0;
 }
 
-/* R1.8: the call's statistics row, with a pseudonym and no subject. */
+/*
+ * R1.8: the call's statistics row, with a pseudonym (of the customer's
+ * normal form, or of what the other party was) and no subject.
+ */
 static int
-traffic_stat(struct cxv_vault *v, const struct cxv_cdr *c, int caller)
+traffic_stat(struct cxv_vault *v, const struct cxv_cdr *c, const char *who)
 {
 	char ps[CXV_PSEUDONYM_LEN + 1];
 
-	number_pseudonym(v, caller ? c->caller : c->callee, ps);
+	cxv_keyring_pseudonym(cxv_vault_keyring(v), who, ps);
 	return cxv_store_stat_insert(cxv_vault_store(v), c->start_ms,
 	    c->end_ms > c->start_ms ? (c->end_ms - c->start_ms) / 1000 : 0,
 	    answered(c), ps);
 }
 
-static int
-take_user(void *ctx, const struct cxv_user_row *row)
-{
-	*(int64_t *)ctx = row->id;
-	return CXV_OK;
-}
-
-/*
- * The agent: the user whose extension is the other party of the call
- * (*uid 0 if it is no extension, or one nobody holds).
- */
-static int
-find_agent(struct cxv_vault *v, const struct cxv_cdr *c, int caller,
-    struct cxv_cdr_batch *b, int64_t *uid)
-{
-	struct cxv_ident_input agent = { CXV_IDENT_PHONE,
-	    caller ? c->callee : c->caller };
-	char norm[CXV_IDENT_NORM_MAX];
-	const char *why;
-	int64_t sid = 0, *slot = NULL;
-	int known = 0, r;
-
-	*uid = 0;
-	if (cxv_ident_normalize(CXV_IDENT_PHONE, agent.value,
-	    cxv_vault_config(v)->country_code, norm, &why) != CXV_OK ||
-	    strncmp(norm, "ext:", 4) != 0)
-		return CXV_OK;
-	if (b != NULL && (slot = batch_agent(b, norm, &known)) != NULL && known)
-		return *uid = *slot, CXV_OK;
-	r = cxv_subject_lookup_tx(v, &agent, &sid, &why);
-	if (r == CXV_OK)
-		r = cxv_store_user_by_subject(cxv_vault_store(v), sid, take_user,
-		    uid);
-	if (r == CXV_ERR_NOT_FOUND)
-		r = CXV_OK;
-	if (slot != NULL)
-		*slot = r == CXV_OK ? *uid : 0;
-	return r;
-}
-
 /*
  * R1.5: a call with an agent goes into that agent's call log: incoming,
- * missed, or outgoing.
+ * missed, or outgoing; sealed under sid, the customer's subject (or,
+ * with none, the agent's own person).
  */
 static int
 agent_call_log(struct cxv_vault *v, const struct cxv_cdr *c, int caller,
-    int64_t uid, int64_t customer_sid, struct cxv_audit_group *g)
+    int64_t uid, int64_t sid, struct cxv_audit_group *g)
 {
 	struct cxv_call_log_in in;
 
@@ -360,7 +402,7 @@ agent_call_log(struct cxv_vault *v, const struct cxv_cdr *c, int caller,
 		return CXV_OK;
 	memset(&in, 0, sizeof(in));
 	in.user_id = uid;
-	in.subject_id = customer_sid;
+	in.subject_id = sid;
 	in.dir = !caller ? CXV_CALL_OUT : answered(c) ? CXV_CALL_IN :
 	    CXV_CALL_MISSED;
 	in.ts_ms = c->start_ms;
@@ -384,17 +426,27 @@ after_write(int r)
 	    CXV_ERR_INTERNAL : r;
 }
 
+/* Whom a record is filed under and who else it goes to. */
+struct filing {
+	const struct cxv_ident_input *ids;	/* the customer's; n 0: none */
+	size_t n;
+	int64_t owner;		/* n 0: the person it is filed under */
+	int caller;		/* the agent's other party called */
+	int64_t agent, peer;	/* users: who took or made it; the caller */
+	int64_t peer_sid;	/* the calling user's person */
+	const char *kinds[2];	/* the parties' kinds; NULL for sessions */
+	const char *stat;	/* what the statistics pseudonym is of */
+};
+
 /*
- * Store c as an interaction of media for the customer holding ids (the
- * calling party if caller): subject, row, trail, statistics, agent's
- * call log. Inside the caller's transaction; every rejection is decided
- * before anything is written.
+ * Store c as an interaction of media as f says: subject, row, trail,
+ * statistics, call logs. Inside the caller's transaction; every
+ * rejection is decided before anything is written.
  */
 static int
 add_record(struct cxv_vault *v, const struct cxv_cdr *c, int media,
-    const struct cxv_ident_input *ids, size_t n, int caller,
-    const uint8_t ref[CXV_HASH_BYTES], struct cxv_cdr_batch *b,
-    int64_t *id, const char **why)
+    const struct filing *f, const uint8_t ref[CXV_HASH_BYTES],
+    struct cxv_cdr_batch *b, int64_t *id, const char **why)
 {
 	struct cxv_audit_group *g = b != NULL ? b->audit : NULL;
 	/* On the stack and wiped: sodium_malloc per record costs 4 syscalls. */
@@ -402,13 +454,15 @@ add_record(struct cxv_vault *v, const struct cxv_cdr *c, int media,
 	struct cxv_interaction_row row;
 	char names[FIELDS_MAX];
 	size_t len = 0;
-	int created, r;
+	int created, r = CXV_OK;
 
 	memset(&row, 0, sizeof(row));
-	if ((r = pack(c, plain, sizeof(plain), &len, names)) != CXV_OK)
+	row.subject_id = f->owner;
+	if ((r = pack(c, f->kinds, plain, sizeof(plain), &len, names)) !=
+	    CXV_OK)
 		*why = "fields too long or not printable";
-	else if ((r = cxv_subject_resolve_tx(v, ids, n, &row.subject_id,
-	    &created, why)) == CXV_OK) {
+	else if (f->n == 0 || (r = cxv_subject_resolve_tx(v, f->ids, f->n,
+	    &row.subject_id, &created, why)) == CXV_OK) {
 		row.media = media;
 		row.source = c->source;
 		row.source_ref = ref;
@@ -416,11 +470,12 @@ add_record(struct cxv_vault *v, const struct cxv_cdr *c, int media,
 		row.answered_ms = c->answer_ms;
 		row.ended_ms = c->end_ms;
 		row.outcome = c->outcome;
-		if ((r = find_agent(v, c, caller, b, &row.agent_user_id)) ==
-		    CXV_OK && (r = store_new(v, plain, len, names, &row, g)) ==
-		    CXV_OK && (r = traffic_stat(v, c, caller)) == CXV_OK)
-			r = agent_call_log(v, c, caller, row.agent_user_id,
-			    row.subject_id, g);
+		row.agent_user_id = f->agent;
+		if ((r = store_new(v, plain, len, names, &row, g)) == CXV_OK &&
+		    (r = traffic_stat(v, c, f->stat)) == CXV_OK &&
+		    (r = agent_call_log(v, c, f->caller, f->agent,
+		    row.subject_id, g)) == CXV_OK)
+			r = agent_call_log(v, c, 0, f->peer, f->peer_sid, g);
 		r = after_write(r);
 	}
 	sodium_memzero(plain, len);
@@ -428,32 +483,121 @@ add_record(struct cxv_vault *v, const struct cxv_cdr *c, int media,
 	return r;
 }
 
-int
-cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *c,
-    struct cxv_cdr_batch *b, int64_t *id, int *duplicate, const char **why)
+/* How the sorted parties file the record. */
+static void
+file_parties(const struct cxv_cdr *c, const struct parties *ps,
+    struct cxv_ident_input ids[2], struct filing *f)
 {
-	struct cxv_ident_input ids[2];
-	uint8_t ref[CXV_HASH_BYTES];
-	char kind[32];
-	size_t n = 0;
-	int caller, r;
+	memset(f, 0, sizeof(*f));
+	f->kinds[0] = cxv_party_kind_name(ps->party[0].kind);
+	f->kinds[1] = cxv_party_kind_name(ps->party[1].kind);
+	if (ps->agent >= 0) {
+		f->agent = ps->uid[ps->agent];
+		f->caller = ps->agent == 1;
+	}
+	if (ps->cust < 0) {
+		/* The agent's own call (sort_parties() found one): another
+		 * extension, a withheld number or a service. */
+		int a = ps->agent == 1;
 
-	*id = 0;
-	*duplicate = 0;
-	*why = NULL;
-	/* The platform's id is kept only as a keyed hash: idempotence. */
+		f->owner = ps->usid[a];
+		f->peer = a ? ps->uid[0] : 0;
+		f->peer_sid = a ? ps->usid[0] : 0;
+		f->stat = cxv_party_kind_name(ps->party[!a].kind);
+		return;
+	}
+	ids[f->n++] = (struct cxv_ident_input){ ps->party[ps->cust].ident,
+	    ps->party[ps->cust].norm };
+	/* A name in another encoding is sealed as written, never indexed. */
+	if (ps->cust == 0 && *c->caller_name != '\0' &&
+	    cxv_utf8_valid(c->caller_name, strlen(c->caller_name)))
+		ids[f->n++] = (struct cxv_ident_input){ CXV_IDENT_NAME,
+		    c->caller_name };
+	f->ids = ids;
+	f->stat = ps->party[ps->cust].norm;
+}
+
+/*
+ * The record's key as a keyed hash of the platform's id (idempotence).
+ * A leg that shares its id with others (the legs of an Asterisk parallel
+ * ring share uniqueid and start) is keyed by what it is as well: its
+ * channels, answer, end and outcome. *legacy is the key releases before
+ * 0.2 gave it: the id alone.
+ */
+static void
+cdr_ref(struct cxv_vault *v, const struct cxv_cdr *c,
+    uint8_t ref[CXV_HASH_BYTES], uint8_t legacy[CXV_HASH_BYTES])
+{
+	char kind[32], hex[2 * CXV_HASH_BYTES + 1];
+	char leg[2 * CXV_HASH_BYTES + 2 * CXV_FIELD_MAX + 64];
+
 	snprintf(kind, sizeof(kind), "source:%s", c->source);
-	cxv_keyring_blind_index(cxv_vault_keyring(v), kind, c->source_id, ref);
+	cxv_keyring_blind_index(cxv_vault_keyring(v), kind, c->source_id,
+	    legacy);
+	memcpy(ref, legacy, CXV_HASH_BYTES);
+	if (c->leg == NULL)
+		return;
+	cxv_hex(legacy, CXV_HASH_BYTES, hex);
+	snprintf(leg, sizeof(leg), "%s\x1f%s\x1f%lld\x1f%lld\x1f%s", hex,
+	    c->leg, (long long)c->answer_ms, (long long)c->end_ms, c->outcome);
+	cxv_keyring_blind_index(cxv_vault_keyring(v), kind, leg, ref);
+	sodium_memzero(leg, sizeof(leg));
+}
+
+/* Whether c was stored before, under its key or its legacy key. */
+static int
+stored_before(struct cxv_vault *v, const struct cxv_cdr *c)
+{
+	uint8_t ref[CXV_HASH_BYTES], legacy[CXV_HASH_BYTES];
+	struct cxv_interaction_row times;
+	int r;
+
+	cdr_ref(v, c, ref, legacy);
 	r = cxv_store_interaction_exists(cxv_vault_store(v), c->source,
 	    c->start_ms, ref);
+	if (r != CXV_ERR_NOT_FOUND || c->leg == NULL)
+		return r;
+	memset(&times, 0, sizeof(times));
+	times.started_ms = c->start_ms;
+	times.answered_ms = c->answer_ms;
+	times.ended_ms = c->end_ms;
+	times.outcome = c->outcome;
+	return cxv_store_interaction_same(cxv_vault_store(v), c->source, legacy,
+	    &times);
+}
+
+int
+cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_source *src,
+    const struct cxv_cdr *c, struct cxv_cdr_batch *b, int64_t *id,
+    enum cxv_cdr_fate *fate, const char **why)
+{
+	struct cxv_ident_input ids[2];
+	struct parties ps;
+	struct filing f;
+	uint8_t ref[CXV_HASH_BYTES], legacy[CXV_HASH_BYTES];
+	int r;
+
+	*id = 0;
+	*fate = CXV_CDR_STORED;
+	*why = NULL;
+	if (src == NULL)
+		src = cxv_config_source(cxv_vault_config(v), NULL);
+	r = stored_before(v, c);
 	if (r == CXV_OK)
-		return *duplicate = 1, CXV_OK;
+		return *fate = CXV_CDR_DUPLICATE, CXV_OK;
 	if (r != CXV_ERR_NOT_FOUND)
 		return r;
-	if ((r = customer(v, c, ids, &n, &caller, why)) != CXV_OK)
+	memset(&ps, 0, sizeof(ps));
+	r = sort_parties(v, src, c, b, &ps, why);
+	if (r == CXV_ERR_NOT_FOUND)
+		return *fate = CXV_CDR_SKIPPED, CXV_OK;
+	if (r != CXV_OK)
 		return r;
-	return add_record(v, c, CXV_MEDIA_VOICE, ids, n, caller, ref, b, id,
-	    why);
+	file_parties(c, &ps, ids, &f);
+	cdr_ref(v, c, ref, legacy);
+	r = add_record(v, c, CXV_MEDIA_VOICE, &f, ref, b, id, why);
+	sodium_memzero(&ps, sizeof(ps));
+	return r;
 }
 
 struct add_session {
@@ -469,10 +613,13 @@ add_session_locked(struct cxv_vault *v, void *arg)
 	struct add_session *a = arg;
 	uint8_t ref[CXV_HASH_BYTES];
 
+	struct filing f = { a->in->customer, a->in->ncustomer, 0, 1, 0, 0, 0,
+	    { NULL, NULL }, a->c->caller };
+
 	/* Entered by hand: a random reference, nothing to de-duplicate. */
 	randombytes_buf(ref, sizeof(ref));
-	return add_record(v, a->c, (int)a->in->media, a->in->customer,
-	    a->in->ncustomer, 1, ref, NULL, a->id, a->why);
+	return add_record(v, a->c, (int)a->in->media, &f, ref, NULL, a->id,
+	    a->why);
 }
 
 /* The session as the record the import path stores. */

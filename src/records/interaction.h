@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/source.h"
 #include "records/subject.h"
 #include "store/store.h"
 
@@ -67,20 +68,33 @@ void cxv_cdr_batch_free(struct cxv_cdr_batch *b);
  */
 int cxv_cdr_batch_end(struct cxv_vault *v, struct cxv_cdr_batch *b);
 
+/* What became of a CDR given to cxv_interaction_add_cdr(). */
+enum cxv_cdr_fate {
+	CXV_CDR_STORED,
+	CXV_CDR_DUPLICATE,	/* imported before: nothing written */
+	CXV_CDR_SKIPPED,	/* no party is a person: nothing written */
+};
+
 /*
- * Store a parsed CDR as a voice interaction of its customer: the caller
- * if the caller is an outside number, else the called outside number,
- * else the calling extension. Runs inside the caller's transaction, as
- * part of batch b (cxv_cdr_batch_end() before the commit) or, if b is
- * NULL, audited with entries of its own. *duplicate is set (and nothing
- * written) if the platform's record was imported before.
- * A rejection (CXV_ERR_INVALID, CONFLICT or TOO_LARGE, *why static text)
- * is decided before anything is written, so a batch goes on without
- * the record; any other error leaves the transaction to roll back.
+ * Store a parsed CDR from src (NULL: the default source) as a voice
+ * interaction. Its parties are classified by the source (party.h): the
+ * customer is the first party that may be a person and is no user (the
+ * caller, else the called party), filed under their subject; a call
+ * with no customer (between extensions, from a withheld number) is
+ * filed under the person of the user who took it, or made it. A user
+ * on the other side gets it in their call log, as does the calling user
+ * of a call between extensions. Runs inside the caller's transaction,
+ * as part of batch b (cxv_cdr_batch_end() before the commit) or, if b
+ * is NULL, audited with entries of its own. *fate says if it was stored,
+ * a duplicate, or skipped for having no person (*why: "service_leg" or
+ * "no_person"). A rejection (CXV_ERR_INVALID, CONFLICT or TOO_LARGE,
+ * *why static text) is decided before anything is written, so a batch
+ * goes on without the record; any other error leaves the transaction to
+ * roll back.
  */
-int cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_cdr *cdr,
-    struct cxv_cdr_batch *b, int64_t *id /* OUT */,
-    int *duplicate /* OUT */, const char **why /* OUT */);
+int cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_source *src,
+    const struct cxv_cdr *cdr, struct cxv_cdr_batch *b, int64_t *id /* OUT */,
+    enum cxv_cdr_fate *fate /* OUT */, const char **why /* OUT */);
 
 /* A session entered by hand or by a channel without a CDR feed. */
 struct cxv_session_in {

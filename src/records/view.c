@@ -51,13 +51,27 @@ cxv_view_time(int64_t ms)
 	return json_string(t);
 }
 
+json_t *
+cxv_view_text(const char *s)
+{
+	char *fixed = NULL;
+	json_t *j;
+
+	if (cxv_utf8_repair(s, strlen(s), &fixed) != CXV_OK)
+		return NULL;
+	j = json_string(fixed != NULL ? fixed : s);
+	if (fixed != NULL)
+		cxv_freezero(fixed, strlen(fixed) + 1);
+	return j;
+}
+
 /* Set name to value (a string) in doc; decrypted fields of records. */
 static int
 set_field(void *ctx, const char *name, const char *value)
 {
 	json_t *doc = ctx;
 
-	return json_object_set_new(doc, name, json_string(value)) == 0 ?
+	return json_object_set_new(doc, name, cxv_view_text(value)) == 0 ?
 	    CXV_OK : CXV_ERR_CORRUPT;
 }
 
@@ -375,9 +389,10 @@ call_log_entry(void *ctx, const struct cxv_call_log_row *row,
     const char *name, const char *number)
 {
 	struct each *e = ctx;
-	json_t *doc = json_pack("{s:o, s:s, s:s, s:s, s:I, s:I}", "time",
+	json_t *doc = json_pack("{s:o, s:s, s:o, s:o, s:I, s:I}", "time",
 	    cxv_view_time(row->ts_ms), "direction",
-	    cxv_call_dir_name(row->direction), "name", name, "number", number,
+	    cxv_call_dir_name(row->direction), "name", cxv_view_text(name),
+	    "number", cxv_view_text(number),
 	    "duration_s", (json_int_t)row->duration_s, "subject",
 	    (json_int_t)row->subject_id);
 

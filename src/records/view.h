@@ -28,6 +28,13 @@ void cxv_view_wipe_on_free(void);
 /* "2026-11-25T03:48:08.123Z", or null for 0 (did not happen). */
 json_t *cxv_view_time(int64_t ms);
 
+/*
+ * A decrypted value as a JSON string: bytes a platform wrote in another
+ * encoding (a Latin-1 caller name) shown as U+FFFD. NULL if out of
+ * memory.
+ */
+json_t *cxv_view_text(const char *s);
+
 /* Permission names of a mask (profile.h), in order. */
 json_t *cxv_view_perms(uint64_t perms);
 

@@ -84,7 +84,7 @@ add_field(void *ctx, const char *name, const char *value)
 {
 	struct build *b = ctx;
 
-	return json_object_set_new(b->fields, name, json_string(value)) == 0 ?
+	return json_object_set_new(b->fields, name, cxv_view_text(value)) == 0 ?
 	    CXV_OK : CXV_ERR_NOMEM;
 }
 

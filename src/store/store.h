@@ -196,6 +196,14 @@ int cxv_store_interaction_count(struct cxv_store *st, int64_t *n /* OUT */);
 int cxv_store_interaction_exists(struct cxv_store *st, const char *source,
     int64_t started_ms, const uint8_t ref[32]);
 
+/*
+ * CXV_OK if a record (source, ref) has the start, answer and end times
+ * and the outcome of times, NOT_FOUND if not: a leg stored under the key
+ * of releases before 0.2 (the uniqueid alone).
+ */
+int cxv_store_interaction_same(struct cxv_store *st, const char *source,
+    const uint8_t ref[32], const struct cxv_interaction_row *times);
+
 typedef int (*cxv_store_interaction_fn)(void *ctx,
     const struct cxv_interaction_row *row);
 /* NOT_FOUND if no such interaction. */

@@ -14,11 +14,14 @@
 enum stmt_id {
 	S_TS_COUNT, S_IA_INSERT, S_IT_INSERT, S_IT_BY_IA, S_TS_INSERT,
 	S_TS_DAYS, S_IA_COUNT, S_IA_BY_AGENT, S_IA_BY_TIME, S_IA_EXISTS,
-	S_IA_GET, S_IA_SHOW, S_IA_BY_SUBJECT, S__COUNT
+	S_IA_GET, S_IA_SHOW, S_IA_BY_SUBJECT, S_IA_SAME, S__COUNT
 };
 _Static_assert(S__COUNT <= STORE_PART_STMTS, "STORE_PART_STMTS too small");
 
 static const char *const stmt_sql[S__COUNT] = {
+	[S_IA_SAME] = "SELECT 1 FROM interaction WHERE source = ?1 AND "
+	    "source_ref = ?2 AND started_ms = ?3 AND answered_ms = ?4 AND "
+	    "ended_ms = ?5 AND outcome = ?6",
 	[S_TS_COUNT] = "SELECT count(*) FROM traffic_stat WHERE number_ps = ?1",
 	[S_IA_INSERT] = "INSERT INTO interaction (id, subject_id, media, source, "
 	    "source_ref, started_ms, answered_ms, ended_ms, outcome, sealed, "
@@ -107,6 +110,26 @@ cxv_store_interaction_exists(struct cxv_store *st, const char *source,
 	db_bind_text(s, 1, source);
 	db_bind_blob(s, 2, ref, 32);
 	db_bind_int64(s, 3, started_ms);
+	r = cxv_store_step_row(s);
+	db_reset(s);
+	return r;
+}
+
+int
+cxv_store_interaction_same(struct cxv_store *st, const char *source,
+    const uint8_t ref[32], const struct cxv_interaction_row *times)
+{
+	struct db_stmt *s;
+	int r;
+
+	if ((s = STMT(st, S_IA_SAME, &r)) == NULL)
+		return r;
+	db_bind_text(s, 1, source);
+	db_bind_blob(s, 2, ref, 32);
+	db_bind_int64(s, 3, times->started_ms);
+	db_bind_int64(s, 4, times->answered_ms);
+	db_bind_int64(s, 5, times->ended_ms);
+	db_bind_text(s, 6, times->outcome);
 	r = cxv_store_step_row(s);
 	db_reset(s);
 	return r;

@@ -81,21 +81,24 @@ def import_fills_agent_call_logs():
         add_agents(d)
         cx("import", "cdr", "--data", d, "--format", "asterisk-csv", MASTER)
         anna = calllog(d, "A0100")
+        # Issue 26: the withheld caller's call is the agent's too.
         expect([(e["direction"], e["name"]) for e in anna] ==
-               [("incoming", "Jane Doe"), ("incoming", "Claire Martin"),
-                ("missed", "Max Mustermann"), ("incoming", "Jane Doe")], anna)
+               [("incoming", "Jane Doe"), ("incoming", "Anonymous"),
+                ("incoming", "Claire Martin"), ("missed", "Max Mustermann"),
+                ("incoming", "Jane Doe")], anna)
         expect(anna[0]["duration_s"] == 240, anna[0])
+        # The call to extension 102, which no user holds, is Bob's own.
         bob = calllog(d, "A0101")
         expect([(e["direction"], e["number"]) for e in bob] ==
-               [("outgoing", "00441632960123")], bob)
+               [("outgoing", "102"), ("outgoing", "00441632960123")], bob)
         entries = [json.loads(l) for l in
                    ok("audit", "list", "--data", d).out.splitlines()]
         acts = [e["action"] for e in entries]
-        # R7.1: the import's entries name each of the 5 entries it made.
+        # R7.1: the import's entries name each of the 7 entries it made.
         logged = sorted(audit_ids([e for e in entries
                                    if e["action"] == "call_log.create"]))
         made = sorted(r[0] for r in db_rows(d, "SELECT id FROM call_log"))
-        expect(len(made) == 5 and logged == made, (logged, made))
+        expect(len(made) == 7 and logged == made, (logged, made))
         expect(acts[-1] == "call_log.read", acts[-1])
         fails(cx("calllog", "show", "--data", d, "--agent", "A9"), 1,
               "no such agent")
@@ -104,7 +107,8 @@ def import_fills_agent_call_logs():
         handled = [json.loads(l) for l in ok(
             "interaction", "list", "--data", d, "--agent", "A0100")
             .out.splitlines()]
-        expect([i["agent"] for i in handled] == [anna["user"]] * 4, handled)
+        # Five: the withheld caller's call is listed by its agent too.
+        expect([i["agent"] for i in handled] == [anna["user"]] * 5, handled)
         fails(cx("interaction", "list", "--data", d, "--agent", "A0100",
                  "--phone", "100"), 2, "exactly one identifier or --agent")
 

@@ -12,6 +12,7 @@
 
 #include "base/err.h"
 #include "base/fields.h"
+#include "core/source.h"
 #include "ingest/cdr_format.h"
 #include "records/cdr.h"
 
@@ -20,7 +21,7 @@ static struct cxv_cdr cdr;
 static int
 parse(const char *line, const char **why)
 {
-	return cxv_cdr_parse_asterisk(line, strlen(line), &cdr, why);
+	return cxv_cdr_parse_asterisk(line, strlen(line), NULL, &cdr, why);
 }
 
 /* R10.1: an 18-column line with a quoted clid. */
@@ -47,6 +48,43 @@ test_full_line(void **state)
 	assert_string_equal(cdr.fields[0].name, "accountcode");
 	assert_string_equal(cdr.fields[10].name, "userfield");
 	assert_string_equal(cdr.fields[10].value, "note");
+	/* Issue 26: without sequence, the channels set the leg apart. */
+	assert_non_null(cdr.leg);
+	assert_string_equal(cdr.leg, "SIP/a\x1fSIP/b");
+}
+
+/*
+ * Issue 26: a name in Latin-1 is kept as its bytes (shown with U+FFFD
+ * later); the times of a source's zone; a cdr_custom line in Asterisk's
+ * sample mapping.
+ */
+static void
+test_source_and_bytes(void **state)
+{
+	static const char custom[] = "\"\"\"Jane\"\" <1>\",\"1\",\"2\",\"ctx\","
+	    "\"SIP/t-1\",\"SIP/2-1\",\"Dial\",\"x\",\"2024-01-27 15:33:20\",\"\","
+	    "\"2024-01-27 15:33:30\",\"10\",\"0\",\"NO ANSWER\",\"DOCUMENTATION\","
+	    "\"\",\"c-1\",\"\",\"3\"";
+	struct cxv_source msk;
+	const char *why;
+
+	(void)state;
+	assert_int_equal(parse("\"\",\"1\",\"2\",\"c\",\"\"\"Ren\xe9" "e\"\" <1>\","
+	    "\"a\",\"b\",\"Dial\",\"x\",\"2026-11-02 09:15:01\",\"\","
+	    "\"2026-11-02 09:15:07\",6,0,\"BUSY\",\"DOCUMENTATION\",\"u\",\"\"",
+	    &why), CXV_OK);
+	assert_string_equal(cdr.caller_name, "Ren\xe9" "e");
+	cxv_source_init(&msk, "msk");
+	assert_int_equal(cxv_source_set(&msk, "zone", "Europe/Moscow", &why),
+	    CXV_OK);
+	assert_int_equal(cxv_cdr_parse_asterisk_custom(custom, strlen(custom),
+	    &msk, &cdr, &why), CXV_OK);
+	assert_int_equal(cdr.start_ms, INT64_C(1706358800000));
+	assert_string_equal(cdr.caller_name, "Jane");
+	assert_string_equal(cdr.outcome, "no_answer");
+	assert_int_equal(cxv_cdr_parse_asterisk_custom("\"1\",\"2\"", 7, &msk,
+	    &cdr, &why), CXV_ERR_INVALID);
+	assert_string_equal(why, "fewer columns than the source's mapping");
 }
 
 /* 16 columns: no uniqueid, so the line's hash keys the record. */
@@ -142,7 +180,7 @@ static const struct bad bads[] = {
 	{ ",1,2,,,,,,,2026-01-01 00:00:00,,,5,5,answered,,,",
 	    "unknown disposition" },
 	{ ",1\x01,2,,,,,,,2026-01-01 00:00:00,,,5,5,ANSWERED,,,",
-	    "field is not printable UTF-8" },
+	    "field holds control characters" },
 };
 
 /* Every malformed line is refused with its reason, never its content. */
@@ -264,6 +302,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_line),
+		cmocka_unit_test(test_source_and_bytes),
 		cmocka_unit_test(test_sixteen_columns),
 		cmocka_unit_test(test_newcdrcolumns),
 		cmocka_unit_test(test_other_layouts),

@@ -69,6 +69,16 @@ struct bad {
 };
 
 static const struct bad bads[] = {
+	/* Issue 26: sources. */
+	{ "source.pbx.colour = red\n", "t.conf:1: unknown source key (region, "
+	    "zone, extensions, columns) 'source.pbx.colour'" },
+	{ "source.pbx.zone = UTC\nsource.pbx.zone = UTC\n",
+	    "t.conf:2: key given twice 'source.pbx.zone'" },
+	{ "source.PBX.zone = UTC\n", "t.conf:1: a source name is 1-31 of a-z, "
+	    "0-9, '_', '-' 'source.PBX'" },
+	{ "source.pbx = x\n", "t.conf:1: expected source.NAME.KEY 'source.pbx'" },
+	{ "source.pbx.region = ZZ\n", "t.conf:1: region must be a country's "
+	    "ISO 3166 code (DE, RU, US...) 'source.pbx.region'" },
 	{ "log_level = 3\nfrobnicate = 1\n", "t.conf:2: unknown key 'frobnicate'" },
 	{ "log_level = 3\nlog_level = 4\n", "t.conf:2: key given twice 'log_level'" },
 	{ "log_level = 0\n", "t.conf:1: must be 1-9 'log_level'" },
@@ -132,6 +142,48 @@ test_caps(void **state)
 	free(big);
 }
 
+/* Sources: the default one always, others as written, at most 16. */
+static void
+test_sources(void **state)
+{
+	struct cxv_config cfg, back;
+	const struct cxv_source *src;
+	char why[256], *text = NULL, many[4096];
+	size_t i, n = 0;
+
+	(void)state;
+	assert_int_equal(parse("default_country_code = 7\n"
+	    "source.msk.region = RU\nsource.msk.zone = Europe/Moscow\n"
+	    "source.msk.extensions = 300-399, 4 digits\n"
+	    "source.ber.region = DE\n"
+	    "source.default.zone = Europe/Berlin\n", &cfg, why, sizeof(why)),
+	    CXV_OK);
+	assert_int_equal(cfg.nsources, 3);
+	src = cxv_config_source(&cfg, NULL);
+	assert_non_null(src);
+	assert_int_equal(src->country_code, 7);
+	assert_string_equal(src->zone, "Europe/Berlin");
+	src = cxv_config_source(&cfg, "ber");
+	assert_non_null(src);
+	assert_int_equal(src->country_code, 49);
+	assert_string_equal(src->zone, "");
+	src = cxv_config_source(&cfg, "msk");
+	assert_non_null(src);
+	assert_true(cxv_source_is_extension(src, "301"));
+	assert_true(cxv_source_is_extension(src, "4000"));
+	assert_false(cxv_source_is_extension(src, "201"));
+	assert_null(cxv_config_source(&cfg, "nowhere"));
+	assert_int_equal(cxv_config_render(&cfg, &text), CXV_OK);
+	assert_int_equal(parse(text, &back, why, sizeof(why)), CXV_OK);
+	assert_memory_equal(&cfg, &back, sizeof(cfg));
+	free(text);
+	for (i = 0; i < 16; i++)
+		n += (size_t)snprintf(many + n, sizeof(many) - n,
+		    "source.s%zu.zone = UTC\n", i);
+	assert_int_equal(parse(many, &cfg, why, sizeof(why)), CXV_ERR_INVALID);
+	assert_string_equal(why, "t.conf:16: more than 16 sources 'source.s15'");
+}
+
 /* What init writes parses back to the same settings. */
 static void
 test_render_round_trip(void **state)
@@ -145,6 +197,7 @@ test_render_round_trip(void **state)
 	a.has_salt = 1;
 	memset(a.salt, 0xab, sizeof(a.salt));
 	a.country_code = 1;
+	a.sources[0].country_code = 1;	/* "default" dials as the vault */
 	a.config_sessions_policy = CXV_SESSIONS_DROP_OLDEST;
 	snprintf(a.trusted_networks_text, sizeof(a.trusted_networks_text),
 	    "10.0.0.0/8, ::1");
@@ -165,6 +218,7 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_render_round_trip),
+		cmocka_unit_test(test_sources),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -74,6 +74,26 @@ test_utf8(void **state)
 	assert_false(cxv_utf8_valid("abc\x80", 4));		/* lone tail */
 }
 
+/* Bytes of another encoding shown as U+FFFD; valid text left alone. */
+static void
+test_utf8_repair(void **state)
+{
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(cxv_utf8_repair("M\xc3\xbcller", 7, &out), CXV_OK);
+	assert_null(out);
+	assert_int_equal(cxv_utf8_repair("M\xfc" "ller \xe2\x82", 10, &out),
+	    CXV_OK);
+	assert_non_null(out);
+	assert_string_equal(out,
+	    "M\xef\xbf\xbd" "ller \xef\xbf\xbd\xef\xbf\xbd");
+	free(out);
+	assert_int_equal(cxv_utf8_repair("\xed\xa0\x80" "a", 4, &out), CXV_OK);
+	assert_string_equal(out, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "a");
+	free(out);
+}
+
 /* Integers as snprintf prints them, with a prefix; too small: "". */
 static void
 test_fmt_int(void **state)
@@ -260,6 +280,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strtonum),
 		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_utf8_repair),
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_fmt_int),
 		cmocka_unit_test(test_hex),

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Sources of records and their settings; see source.h. */
+#include "core/source.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/caps.h"
+#include "base/err.h"
+#include "base/util.h"
+#include "core/phone.h"
+#include "core/zone.h"
+
+
+int
+cxv_source_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 0 && n < CXV_SOURCE_NAME_MAX &&
+	    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+void
+cxv_source_init(struct cxv_source *src, const char *name)
+{
+	memset(src, 0, sizeof(*src));
+	snprintf(src->name, sizeof(src->name), "%s", name);
+}
+
+/* n digits of s (an extension's length) as a number; 0 if not. */
+static int
+digits_value(const char *s, size_t n, unsigned long *v)
+{
+	*v = 0;
+	if (n < CXV_EXT_DIGITS_MIN || n > CXV_EXT_DIGITS_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		*v = *v * 10 + (unsigned long)(s[i] - '0');
+	}
+	return 1;
+}
+
+/* A digit count: 1 or 2 digits. */
+static int
+small_number(const char *s, size_t n, unsigned long *v)
+{
+	*v = 0;
+	if (n == 0 || n > 2)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		*v = *v * 10 + (unsigned long)(s[i] - '0');
+	}
+	return 1;
+}
+
+/* One item of "extensions": "LO-HI" (same length) or "N[-M] digits". */
+static int
+parse_range(const char *s, size_t n, struct cxv_ext_range *r)
+{
+	const char *dash = memchr(s, '-', n), *sp = memchr(s, ' ', n);
+	unsigned long a, b;
+	size_t la, lb;
+
+	if (sp != NULL) {
+		if ((size_t)(s + n - sp) != 7 || memcmp(sp, " digits", 7) != 0)
+			return 0;
+		n = (size_t)(sp - s);
+		dash = memchr(s, '-', n);
+	}
+	la = dash != NULL ? (size_t)(dash - s) : n;
+	lb = dash != NULL ? n - la - 1 : la;
+	if (sp != NULL ? !small_number(s, la, &a) || !small_number(s + n - lb,
+	    lb, &b) : !digits_value(s, la, &a) || !digits_value(s + n - lb, lb,
+	    &b))
+		return 0;
+	if (a > b)
+		return 0;
+	if (sp != NULL) {
+		if (a < CXV_EXT_DIGITS_MIN || b > CXV_EXT_DIGITS_MAX)
+			return 0;
+		*r = (struct cxv_ext_range){ 0, ~0UL, (unsigned char)a,
+		    (unsigned char)b };
+		return 1;
+	}
+	if (la != lb)
+		return 0;
+	*r = (struct cxv_ext_range){ a, b, (unsigned char)la, (unsigned char)la };
+	return 1;
+}
+
+static int
+set_extensions(struct cxv_source *src, const char *v)
+{
+	const char *p = v, *e;
+	size_t n;
+
+	src->next = 0;
+	if (strlen(v) >= sizeof(src->ext_text))
+		return CXV_ERR_INVALID;
+	snprintf(src->ext_text, sizeof(src->ext_text), "%s", v);
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		e = p + strcspn(p, ",");
+		n = (size_t)(e - p);
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		if (src->next == CXV_SOURCE_RANGES_MAX ||
+		    !parse_range(p, n, &src->ext[src->next++]))
+			return CXV_ERR_INVALID;
+		p = *e == ',' ? e + 1 : e;
+	}
+	return src->next > 0 ? CXV_OK : CXV_ERR_INVALID;
+}
+
+/* A comma list of field names, as cdr_custom.conf's "fields" gives them. */
+static int
+set_columns(struct cxv_source *src, const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n >= sizeof(src->columns) || strspn(v,
+	    "abcdefghijklmnopqrstuvwxyz0123456789_, ") != n)
+		return CXV_ERR_INVALID;
+	memcpy(src->columns, v, n + 1);
+	return CXV_OK;
+}
+
+int
+cxv_source_set(struct cxv_source *src, const char *key, const char *value,
+    const char **reason)
+{
+	unsigned cc;
+
+	if (strcmp(key, "region") == 0) {
+		if (strlen(value) != 2 ||
+		    (cc = cxv_phone_region_code(value)) == 0)
+			return *reason = "region must be a country's ISO 3166 "
+			    "code (DE, RU, US...)", CXV_ERR_INVALID;
+		memcpy(src->region, value, 3);
+		src->country_code = cc;
+		return CXV_OK;
+	}
+	if (strcmp(key, "zone") == 0) {
+		if (strlen(value) >= sizeof(src->zone) ||
+		    cxv_zone_check(value) != CXV_OK)
+			return *reason = "zone must be an IANA time zone "
+			    "(Europe/Berlin, UTC...)", CXV_ERR_INVALID;
+		snprintf(src->zone, sizeof(src->zone), "%s", value);
+		return CXV_OK;
+	}
+	if (strcmp(key, "extensions") == 0)
+		return set_extensions(src, value) == CXV_OK ? CXV_OK :
+		    (*reason = "extensions must be ranges like 100-199 or "
+		    "lengths like 3-4 digits, comma-separated (at most 16)",
+		    CXV_ERR_INVALID);
+	if (strcmp(key, "columns") == 0)
+		return set_columns(src, value) == CXV_OK ? CXV_OK :
+		    (*reason = "columns must be cdr_custom field names, "
+		    "comma-separated", CXV_ERR_INVALID);
+	return *reason = "unknown source key (region, zone, extensions, "
+	    "columns)", CXV_ERR_INVALID;
+}
+
+int
+cxv_source_is_extension(const struct cxv_source *src, const char *digits)
+{
+	size_t n = strlen(digits), i;
+	unsigned long v;
+
+	if (!digits_value(digits, n, &v))
+		return 0;
+	if (src->next == 0)
+		return digits[0] != '0';
+	for (i = 0; i < src->next; i++) {
+		const struct cxv_ext_range *r = &src->ext[i];
+		int by_length = r->hi == ~0UL;
+
+		if (n >= r->dmin && n <= r->dmax && v >= r->lo && v <= r->hi &&
+		    (!by_length || digits[0] != '0'))
+			return 1;
+	}
+	return 0;
+}
