@@ -84,6 +84,11 @@ number(const struct cxv_source *src, const char *v, struct cxv_party *p)
 		if (*s >= '0' && *s <= '9')
 			digits[n++] = *s;
 	digits[n] = '\0';
+	/* One digit is a code of the PBX (an operator, a menu), no one's. */
+	if (*v != '+' && n == 1) {
+		none(p, CXV_PARTY_SERVICE);
+		return;
+	}
 	if (*v != '+' && strncmp(digits, "00", 2) != 0 &&
 	    cxv_source_is_extension(src, digits)) {
 		char ext[CXV_IDENT_NORM_MAX];

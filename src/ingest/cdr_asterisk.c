@@ -191,9 +191,9 @@ line_id(struct cxv_cdr *c, const char *line, size_t len)
 /*
  * What tells this leg from every other: the uniqueid alone is shared by
  * the legs of a parallel ring (Dial(A&B)), which newcdrcolumns' linkedid
- * and sequence set apart, else their channels (c->leg, with the times
- * and outcome: cxv_interaction_add_cdr()); without a uniqueid, the
- * line's hash.
+ * and sequence set apart, else their channels and durations (c->leg,
+ * with the times and outcome: cxv_interaction_add_cdr()); without a
+ * uniqueid, the line's hash.
  */
 static const char *
 leg_id(struct cxv_cdr *c, const struct split *sp, const char *line,
@@ -206,15 +206,19 @@ leg_id(struct cxv_cdr *c, const struct split *sp, const char *line,
 	if (u == NULL || *u == '\0')
 		return line_id(c, line, len);
 	if (sp->col[C_SEQUENCE] == NULL || *sp->col[C_SEQUENCE] == '\0') {
-		n = snprintf(id, sizeof(id), "%s\x1f%s", sp->col[C_CHANNEL],
-		    sp->col[C_DSTCHANNEL]);
+		/* Durations too: legs rung at once may differ only there. */
+		n = snprintf(id, sizeof(id), "%s\x1f%s\x1f%s\x1f%s",
+		    sp->col[C_CHANNEL], sp->col[C_DSTCHANNEL],
+		    sp->col[C_DURATION] != NULL ? sp->col[C_DURATION] : "",
+		    sp->col[C_BILLSEC] != NULL ? sp->col[C_BILLSEC] : "");
 		if (n < 0 || (size_t)n >= sizeof(id) ||
 		    (c->leg = cxv_cdr_keep(c, id, (size_t)n)) == NULL)
 			return NULL;
 		return u;
 	}
-	n = snprintf(id, sizeof(id), "%s/%s/%s", u, sp->col[C_LINKEDID],
-	    sp->col[C_SEQUENCE]);
+	/* A cdr_custom mapping may log sequence without linkedid. */
+	n = snprintf(id, sizeof(id), "%s/%s/%s", u, sp->col[C_LINKEDID] != NULL ?
+	    sp->col[C_LINKEDID] : "", sp->col[C_SEQUENCE]);
 	return n < 0 || (size_t)n >= sizeof(id) ? NULL :
 	    cxv_cdr_keep(c, id, (size_t)n);
 }

@@ -18,7 +18,7 @@ struct cxv_cdr {
 	const char *source;		/* "asterisk", ... (static) */
 	const char *source_id;		/* the platform's unique id */
 	/* What sets this leg apart from others with its id (Asterisk's
-	 * channel and dstchannel without newcdrcolumns); NULL: nothing. */
+	 * channels and durations without newcdrcolumns); NULL: nothing. */
 	const char *leg;
 	const char *caller;		/* number as given, "" if none */
 	const char *caller_name;	/* "" if none */

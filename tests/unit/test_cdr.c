@@ -50,7 +50,7 @@ test_full_line(void **state)
 	assert_string_equal(cdr.fields[10].value, "note");
 	/* Issue 26: without sequence, the channels set the leg apart. */
 	assert_non_null(cdr.leg);
-	assert_string_equal(cdr.leg, "SIP/a\x1fSIP/b");
+	assert_string_equal(cdr.leg, "SIP/a\x1fSIP/b\x1f" "403\x1f" "397");
 }
 
 /*

@@ -67,6 +67,7 @@ test_russian_pbx(void **state)
 		{ "", 0, CXV_PARTY_WITHHELD, "" },
 		{ "", 1, CXV_PARTY_SERVICE, "" },
 		{ "s", 1, CXV_PARTY_SERVICE, "" },
+		{ "1", 1, CXV_PARTY_SERVICE, "" },
 		{ "h", 1, CXV_PARTY_SERVICE, "" },
 		{ "*72*1234*8584", 1, CXV_PARTY_SERVICE, "" },
 		{ "#31#", 1, CXV_PARTY_SERVICE, "" },
