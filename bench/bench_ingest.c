@@ -26,6 +26,9 @@
 #include "base/err.h"
 #include "bench.h"
 #include "cdr_gen.h"
+#include "core/party.h"
+#include "core/phone.h"
+#include "core/source.h"
 #include "ingest/import.h"
 #include "records/vault.h"
 
@@ -153,6 +156,56 @@ run(const char *dir, const char *url, long rows, long callers,
 	printf("%-7s ratio           %9.1f %%\n", "", 100.0 * traw / t);
 }
 
+/*
+ * What classifying a record's two parties costs (issue 26), and the one
+ * libphonenumber call within it, per record, over the rows' callers
+ * (made beforehand, so only the classification is timed).
+ */
+static void
+classify_cost(long rows, long callers)
+{
+	long n = rows < 200000 ? rows : 200000;
+	char (*caller)[64] = malloc((size_t)n * sizeof(*caller));
+	char (*callee)[64] = malloc((size_t)n * sizeof(*callee));
+	char f[18][64], e164[32], digits[64];
+	struct cxv_source src;
+	struct cxv_party p;
+	double t, tp;
+
+	if (caller == NULL || callee == NULL)
+		abort();
+	for (long i = 0; i < n; i++) {
+		bench_cdr_row(i, callers, BENCH_RANDOM, f);
+		snprintf(caller[i], sizeof(caller[i]), "%s", f[1]);
+		snprintf(callee[i], sizeof(callee[i]), "%s", f[2]);
+	}
+	cxv_source_init(&src, "bench");
+	src.country_code = 49;
+	t = bench_now();
+	for (long i = 0; i < n; i++) {
+		cxv_party_classify(&src, caller[i], 0, &p);
+		cxv_party_classify(&src, callee[i], 1, &p);
+	}
+	t = bench_now() - t;
+	tp = bench_now();
+	for (long i = 0; i < n; i++) {
+		size_t k = 0;
+
+		for (const char *c = caller[i]; *c != '\0'; c++)
+			if (*c != ' ')
+				digits[k++] = *c;
+		digits[k] = '\0';
+		if (!cxv_phone_national(digits, 49, e164, sizeof(e164)))
+			abort();
+	}
+	tp = bench_now() - tp;
+	printf("classify both parties   %6.2f us/record (%ld records), of "
+	    "which libphonenumber %.2f us\n", 1e6 * t / (double)n, n,
+	    1e6 * tp / (double)n);
+	free(caller);
+	free(callee);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -170,6 +223,7 @@ main(int argc, char **argv)
 		    "[both|cyclic|random [URL]]]]\n");
 		return 1;
 	}
+	classify_cost(rows, callers);
 	if (both || strcmp(order, "cyclic") == 0)
 		run(dir, url, rows, callers, BENCH_CYCLIC);
 	if (both || strcmp(order, "random") == 0)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Synthetic Asterisk cdr_csv lines for the benchmarks: row i is a call
- * from one of callers ("+4930" and 7 digits, named "Caller N") to
+ * from one of callers (a Berlin number written nationally, "030 5" and 7
+ * digits, as a German trunk gives it, so that every caller is read by
+ * libphonenumber; named "Caller N") to
  * extension 100-149, 7 s apart, with a unique id. The caller is
  * i % callers (cyclic: every caller in turn, the same order each time
  * round) or drawn at random with a fixed seed (random: as calls come in
@@ -38,10 +40,10 @@ bench_cdr_row(long i, long callers, enum bench_order order, char f[18][64])
 	time_t s;
 
 	snprintf(f[0], 64, "%s", "");
-	snprintf(f[1], 64, "+4930%07ld", c);
+	snprintf(f[1], 64, "030 5%07ld", c);
 	snprintf(f[2], 64, "%ld", 100 + i % 50);
 	snprintf(f[3], 64, "%s", "from-trunk");
-	snprintf(f[4], 64, "\"Caller %ld\" <+4930%07ld>", c, c);
+	snprintf(f[4], 64, "\"Caller %ld\" <030 5%07ld>", c, c);
 	snprintf(f[5], 64, "PJSIP/trunk-%08lx", i);
 	snprintf(f[6], 64, "PJSIP/%ld-%08lx", 100 + i % 50, i);
 	snprintf(f[7], 64, "%s", "Dial");

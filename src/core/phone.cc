@@ -46,8 +46,9 @@ cxv_phone_national(const char *digits, unsigned cc, char *out, size_t cap)
 		// possible one only with the trunk prefix, else local digits
 		// without their area code would become a wrong number.
 		u->GetNddPrefixForRegion(region, true, &ndd);
-		if (!u->IsValidNumber(pn) && !possible_with_ndd(u, pn, digits,
-		    ndd))
+		// The cheap test first: a possible length, no pattern match.
+		if (!possible_with_ndd(u, pn, digits, ndd) &&
+		    !u->IsValidNumber(pn))
 			return 0;
 		u->Format(pn, PhoneNumberUtil::E164, &e164);
 		if (e164.size() + 1 > cap)

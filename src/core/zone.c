@@ -44,7 +44,17 @@ cxv_zone_to_utc(const char *zone, const struct tm *tm, int64_t *ms)
 	UDate d;
 
 	*ms = 0;
-	if (!zone_id(*zone != '\0' ? zone : "UTC", id))
+	/* UTC, the default (usegmtime=yes), needs no calendar. */
+	if (*zone == '\0' || strcmp(zone, "UTC") == 0) {
+		struct tm t = *tm;
+		time_t s = timegm(&t);
+
+		if (s == (time_t)-1)
+			return CXV_ERR_INVALID;
+		*ms = (int64_t)s * 1000;
+		return CXV_OK;
+	}
+	if (!zone_id(zone, id))
 		return CXV_ERR_INVALID;
 	cal = ucal_open(id, -1, "en_US_POSIX", UCAL_GREGORIAN, &e);
 	if (U_FAILURE(e))

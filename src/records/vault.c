@@ -37,6 +37,12 @@
 #define F_LOG		"logs/cxvault.log"
 #define D_TLS		"tls"
 #define META_ROOT	"vault_root"
+/*
+ * Present in vaults made since 0.2, whose Asterisk records were all keyed
+ * by their legs (issue 26); older vaults may hold records keyed by the
+ * uniqueid alone, which imports must also recognise.
+ */
+#define META_LEG_KEYS	"cdr_leg_keys"
 
 struct cxv_vault {
 	char dir[PATH_MAX];
@@ -46,6 +52,7 @@ struct cxv_vault {
 	char actor[CXV_AUDIT_TEXT_MAX + 1];
 	int log_open;
 	struct cxv_journal *journal;	/* the server's, borrowed */
+	int legacy_cdr_keys;		/* no META_LEG_KEYS */
 };
 
 /* dir/name into out; CXV_ERR_TOO_LARGE if it does not fit PATH_MAX. */
@@ -213,6 +220,8 @@ init_db(const char *dir, const struct cxv_config *cfg,
 	    (r = cxv_store_begin(st)) == CXV_OK) {
 		if ((r = cxv_store_meta_set(st, META_ROOT, wrapped,
 		    sizeof(wrapped))) == CXV_OK &&
+		    (r = cxv_store_meta_set(st, META_LEG_KEYS,
+		    (const uint8_t *)"2", 1)) == CXV_OK &&
 		    (r = cxv_audit_append(st, kr, &ev)) == CXV_OK)
 			r = cxv_store_commit(st);
 	}
@@ -394,6 +403,11 @@ unlock(struct cxv_vault *v, char *why, size_t whylen)
 	size_t len = 0;
 	int r;
 
+	r = cxv_store_meta_get(v->st, META_LEG_KEYS, wrapped, sizeof(wrapped),
+	    &len);
+	if (r != CXV_OK && r != CXV_ERR_NOT_FOUND)
+		return snprintf(why, whylen, "vault: %s", cxv_strerror(r)), r;
+	v->legacy_cdr_keys = r == CXV_ERR_NOT_FOUND;
 	r = cxv_store_meta_get(v->st, META_ROOT, wrapped, sizeof(wrapped), &len);
 	if (r == CXV_OK)
 		r = cxv_keyring_unlock(v->kr, wrapped, len);
@@ -541,6 +555,7 @@ cxv_vault_clone(const struct cxv_vault *v, struct cxv_vault **out)
 	c->cfg = v->cfg;
 	memcpy(c->actor, v->actor, sizeof(c->actor));
 	c->journal = v->journal;
+	c->legacy_cdr_keys = v->legacy_cdr_keys;
 	if ((r = cxv_keyring_dup(v->kr, &c->kr)) != CXV_OK ||
 	    (r = store_location(v->dir, &c->cfg, p, &name)) != CXV_OK ||
 	    (r = cxv_store_open(p, 0, &c->st)) != CXV_OK) {
@@ -608,6 +623,12 @@ struct cxv_store *
 cxv_vault_store(struct cxv_vault *v)
 {
 	return v->st;
+}
+
+int
+cxv_vault_legacy_cdr_keys(const struct cxv_vault *v)
+{
+	return v->legacy_cdr_keys;
 }
 
 const struct cxv_keyring *

@@ -109,6 +109,12 @@ int cxv_vault_save_config(struct cxv_vault *v, const struct cxv_config *cfg);
 const char *cxv_vault_actor(const struct cxv_vault *v);
 struct cxv_store *cxv_vault_store(struct cxv_vault *v);
 const struct cxv_keyring *cxv_vault_keyring(const struct cxv_vault *v);
+
+/*
+ * Whether the vault may hold Asterisk records keyed as releases before
+ * 0.2 keyed them (uniqueid alone): made before 0.2 (interaction.c).
+ */
+int cxv_vault_legacy_cdr_keys(const struct cxv_vault *v);
 const struct cxv_config *cxv_vault_config(const struct cxv_vault *v);
 
 /*

@@ -255,5 +255,39 @@ def an_earlier_release_vault_keeps_finding_people():
         ok("audit", "verify", "--data", d)
 
 
+@test
+def records_keyed_by_uniqueid_before_are_recognised():
+    """Issue 26: a vault whose Asterisk records an earlier release keyed
+    by uniqueid alone (tests/data/compat/vault-cdr-uniqueid): importing
+    the same file again adds none of them twice, and stores the parallel
+    leg that release lost"""
+    import shutil
+    require_sqlite("the fixture is an SQLite vault")
+    src = os.path.join(os.environ["CXVAULT_TESTDATA"], "compat",
+                       "vault-cdr-uniqueid")
+    with TempDir() as tmp:
+        d = os.path.join(tmp, "v")
+        os.mkdir(d, 0o700)
+        for f in ("cxvault.conf", "master.key", "vault.db"):
+            shutil.copy(os.path.join(src, f), d)
+            os.chmod(os.path.join(d, f), 0o600)
+        for sub in ("logs", "content"):
+            os.mkdir(os.path.join(d, sub), 0o700)
+        r = ok("import", "cdr", "--data", d, "--format", "asterisk-csv",
+               os.path.join(src, "Master.csv"))
+        rep = json.loads(r.out)
+        expect((rep["imported"], rep["duplicates"]) == (1, 2), rep)
+        legs = [json.loads(l) for l in ok(
+            "interaction", "list", "--data", d, "--phone",
+            "+4930123456789").out.splitlines()]
+        expect(sorted(l["outcome"] for l in legs) ==
+               ["answered", "no_answer"], legs)
+        rep = json.loads(ok("import", "cdr", "--data", d, "--format",
+                            "asterisk-csv",
+                            os.path.join(src, "Master.csv")).out)
+        expect((rep["imported"], rep["duplicates"]) == (0, 3), rep)
+        ok("audit", "verify", "--data", d)
+
+
 if __name__ == "__main__":
     main()
