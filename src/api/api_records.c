@@ -18,6 +18,7 @@
 #include "base/fields.h"
 #include "base/util.h"
 #include "core/audit.h"
+#include "core/config.h"
 #include "ingest/cdr_format.h"
 #include "ingest/import.h"
 #include "records/campaign.h"
@@ -410,6 +411,7 @@ api_item_create(struct call *c)
 }
 
 struct add_cdr {
+	const struct cxv_source *src;
 	const struct cxv_cdr *cdr;
 	int64_t id;
 	enum cxv_cdr_fate fate;
@@ -421,20 +423,29 @@ add_cdr_locked(struct cxv_vault *v, void *arg)
 {
 	struct add_cdr *a = arg;
 
-	return cxv_interaction_add_cdr(v, NULL, a->cdr, NULL, &a->id,
+	return cxv_interaction_add_cdr(v, a->src, a->cdr, NULL, &a->id,
 	    &a->fate, &a->why);
 }
 
 /*
- * Store a parsed CDR: 201 with its id, 200 for one already stored or
- * one with no person among its parties (a service leg), which is said.
+ * Store a parsed CDR from the source ?source= names (the default one if
+ * none): 201 with its id, 200 for one already stored or one with no
+ * person among its parties (a service leg), which is said.
  */
 static void
 store_cdr(struct call *c, const struct cxv_cdr *cdr)
 {
-	struct add_cdr a = { cdr, 0, CXV_CDR_STORED, NULL };
-	int r = cxv_vault_in_txn(c->v, add_cdr_locked, &a);
+	const char *name = cxv_http_query(c->req, "source");
+	struct add_cdr a = { cxv_config_source(cxv_vault_config(c->v), name),
+	    cdr, 0, CXV_CDR_STORED, NULL };
+	int r;
 
+	if (a.src == NULL) {
+		api_error(c, 400, "unknown_source", "no such source in "
+		    "cxvault.conf (source.NAME.*)");
+		return;
+	}
+	r = cxv_vault_in_txn(c->v, add_cdr_locked, &a);
 	if (r != CXV_OK)
 		api_fail(c, r, a.why);
 	else if (a.fate == CXV_CDR_DUPLICATE)

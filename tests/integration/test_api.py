@@ -456,6 +456,19 @@ def freeswitch_feed_and_graceful_stop():
             r = s.call("POST", "/v1/cdr/freeswitch", raw=b"cdr=%7B%zz",
                        headers={"Authorization": basic})
             expect(r[0] == 400, r)
+            # Issue 26: a source of cxvault.conf by name; a call with no
+            # person (a withheld caller dialling a feature code) is said
+            # to be skipped, with a 2xx the platform takes as delivered.
+            r = s.call("POST", "/v1/cdr/freeswitch?source=nowhere",
+                       raw=doc, headers={"Authorization": basic})
+            expect(r[0] == 400 and error_code(r) == "unknown_source", r)
+            svc = json.loads(doc)
+            svc["variables"].update(uuid="svc-1", caller_id_number=
+                                    "anonymous", destination_number="*97")
+            st, _, r3 = s.call("POST", "/v1/cdr/freeswitch?source=default",
+                               raw=json.dumps(svc).encode(),
+                               headers={"Authorization": basic})
+            expect(st == 200 and r3 == {"skipped": "service_leg"}, r3)
             rc = s.stop()
             expect(rc == 0, f"exit {rc}: {s.err}")
 
