@@ -28,12 +28,12 @@ cxv_source_init(struct cxv_source *src, const char *name)
 	snprintf(src->name, sizeof(src->name), "%s", name);
 }
 
-/* n digits of s (an extension's length) as a number; 0 if not. */
+/* The n digits of s as a number, if n is within [min, max]; 0 if not. */
 static int
-digits_value(const char *s, size_t n, unsigned long *v)
+number_of(const char *s, size_t n, size_t min, size_t max, unsigned long *v)
 {
 	*v = 0;
-	if (n < CXV_EXT_DIGITS_MIN || n > CXV_EXT_DIGITS_MAX)
+	if (n < min || n > max)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
@@ -43,19 +43,11 @@ digits_value(const char *s, size_t n, unsigned long *v)
 	return 1;
 }
 
-/* A digit count: 1 or 2 digits. */
+/* An extension's digits (2-6 of them) as a number; 0 if not. */
 static int
-small_number(const char *s, size_t n, unsigned long *v)
+digits_value(const char *s, size_t n, unsigned long *v)
 {
-	*v = 0;
-	if (n == 0 || n > 2)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		*v = *v * 10 + (unsigned long)(s[i] - '0');
-	}
-	return 1;
+	return number_of(s, n, CXV_EXT_DIGITS_MIN, CXV_EXT_DIGITS_MAX, v);
 }
 
 /* One item of "extensions": "LO-HI" (same length) or "N[-M] digits". */
@@ -74,9 +66,10 @@ parse_range(const char *s, size_t n, struct cxv_ext_range *r)
 	}
 	la = dash != NULL ? (size_t)(dash - s) : n;
 	lb = dash != NULL ? n - la - 1 : la;
-	if (sp != NULL ? !small_number(s, la, &a) || !small_number(s + n - lb,
-	    lb, &b) : !digits_value(s, la, &a) || !digits_value(s + n - lb, lb,
-	    &b))
+	/* A length is one or two digits. */
+	if (sp != NULL ? !number_of(s, la, 1, 2, &a) || !number_of(s + n - lb,
+	    lb, 1, 2, &b) : !digits_value(s, la, &a) || !digits_value(s + n -
+	    lb, lb, &b))
 		return 0;
 	if (a > b)
 		return 0;

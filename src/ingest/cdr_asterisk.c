@@ -250,22 +250,6 @@ fill(struct cxv_cdr *c, const struct split *sp, const char *zone,
 	return CXV_OK;
 }
 
-int
-cxv_cdr_parse_asterisk(const char *line, size_t len,
-    const struct cxv_source *src, struct cxv_cdr *out, const char **why)
-{
-	struct split sp;
-	int r;
-
-	*why = NULL;
-	memset(&sp, 0, sizeof(sp));
-	cxv_cdr_reset(out, "asterisk");
-	if (len > CXV_IMPORT_LINE_MAX)
-		return *why = "line too long", CXV_ERR_TOO_LARGE;
-	if ((r = split_line(out, line, len, &sp, why)) != CXV_OK)
-		return r;
-	return fill(out, &sp, src != NULL ? src->zone : "", line, len, why);
-}
 
 /* Asterisk's sample cdr_custom.conf mapping (configs/samples). */
 static const char sample_columns[] = "clid,src,dst,dcontext,channel,"
@@ -332,9 +316,10 @@ split_custom(struct cxv_cdr *c, const char *line, size_t len,
 	return CXV_OK;
 }
 
-int
-cxv_cdr_parse_asterisk_custom(const char *line, size_t len,
-    const struct cxv_source *src, struct cxv_cdr *out, const char **why)
+/* A line of cdr_csv (custom 0) or of cdr_custom in src's columns. */
+static int
+parse(const char *line, size_t len, const struct cxv_source *src, int custom,
+    struct cxv_cdr *out, const char **why)
 {
 	struct split sp;
 	int r;
@@ -344,8 +329,24 @@ cxv_cdr_parse_asterisk_custom(const char *line, size_t len,
 	cxv_cdr_reset(out, "asterisk");
 	if (len > CXV_IMPORT_LINE_MAX)
 		return *why = "line too long", CXV_ERR_TOO_LARGE;
-	if ((r = split_custom(out, line, len, src != NULL && *src->columns ?
-	    src->columns : sample_columns, &sp, why)) != CXV_OK)
+	r = !custom ? split_line(out, line, len, &sp, why) : split_custom(out,
+	    line, len, src != NULL && *src->columns ? src->columns :
+	    sample_columns, &sp, why);
+	if (r != CXV_OK)
 		return r;
 	return fill(out, &sp, src != NULL ? src->zone : "", line, len, why);
+}
+
+int
+cxv_cdr_parse_asterisk(const char *line, size_t len,
+    const struct cxv_source *src, struct cxv_cdr *out, const char **why)
+{
+	return parse(line, len, src, 0, out, why);
+}
+
+int
+cxv_cdr_parse_asterisk_custom(const char *line, size_t len,
+    const struct cxv_source *src, struct cxv_cdr *out, const char **why)
+{
+	return parse(line, len, src, 1, out, why);
 }

@@ -26,9 +26,14 @@
 enum got { GOT_RECORD, GOT_END, GOT_REJECT, GOT_FAIL };
 
 /* A source of CDRs in one format; where is the line or document number. */
+/* A line parser of cdr_format.h. */
+typedef int (*line_parser)(const char *line, size_t len,
+    const struct cxv_source *src, struct cxv_cdr *out, const char **why);
+
 struct reader {
 	FILE *in;
 	const struct cxv_source *src;
+	line_parser parse_line;		/* line formats */
 	char *buf;		/* CXV_IMPORT_LINE_MAX + 1, locked */
 	FILE *doc;		/* capped view of in, for JSON documents */
 	size_t doc_left;
@@ -84,7 +89,7 @@ next_line(struct reader *rd, size_t *len, const char **why, int *r)
 	return GOT_RECORD;
 }
 
-/* Asterisk cdr_csv: one record per non-empty line. */
+/* Asterisk cdr_csv and cdr_custom: one record per non-empty line. */
 static enum got
 next_asterisk(struct reader *rd, struct cxv_cdr *c, const char **why, int *r)
 {
@@ -93,21 +98,8 @@ next_asterisk(struct reader *rd, struct cxv_cdr *c, const char **why, int *r)
 
 	if ((got = next_line(rd, &len, why, r)) != GOT_RECORD)
 		return got;
-	return cxv_cdr_parse_asterisk(rd->buf, len, rd->src, c, why) == CXV_OK ?
+	return rd->parse_line(rd->buf, len, rd->src, c, why) == CXV_OK ?
 	    GOT_RECORD : GOT_REJECT;
-}
-
-/* Asterisk cdr_custom: the same, in the columns the source names. */
-static enum got
-next_custom(struct reader *rd, struct cxv_cdr *c, const char **why, int *r)
-{
-	size_t len = 0;
-	enum got got;
-
-	if ((got = next_line(rd, &len, why, r)) != GOT_RECORD)
-		return got;
-	return cxv_cdr_parse_asterisk_custom(rd->buf, len, rd->src, c, why) ==
-	    CXV_OK ? GOT_RECORD : GOT_REJECT;
 }
 
 /* fopencookie read: at most doc_left bytes per document, then "EOF". */
@@ -215,11 +207,13 @@ static const struct {
 	const char *name;
 	enum got (*next)(struct reader *, struct cxv_cdr *, const char **,
 	    int *);
+	line_parser parse_line;
 	const char *unit;
 } formats[] = {
-	{ "asterisk-csv", next_asterisk, "line" },
-	{ "asterisk-custom", next_custom, "line" },
-	{ "freeswitch-json", next_freeswitch, "document" },
+	{ "asterisk-csv", next_asterisk, cxv_cdr_parse_asterisk, "line" },
+	{ "asterisk-custom", next_asterisk, cxv_cdr_parse_asterisk_custom,
+	  "line" },
+	{ "freeswitch-json", next_freeswitch, NULL, "document" },
 };
 
 static int
@@ -442,6 +436,7 @@ reader_open(struct reader *rd, const char *format, FILE *in)
 		return CXV_ERR_INVALID;
 	rd->in = in;
 	rd->next = formats[i].next;
+	rd->parse_line = formats[i].parse_line;
 	if ((rd->buf = sodium_malloc(CXV_IMPORT_LINE_MAX + 1)) == NULL)
 		return CXV_ERR_NOMEM;
 	if (rd->next == next_freeswitch) {

@@ -222,23 +222,29 @@ def resolve_adds_to_known_subject():
         expect(len(r.out.splitlines()) == 2, r.out)
 
 
+def compat_vault(tmp, name):
+    """A copy under tmp of a vault an earlier release made
+    (tests/data/compat/NAME), as a vault directory of today's layout."""
+    import shutil
+    src = os.path.join(os.environ["CXVAULT_TESTDATA"], "compat", name)
+    d = os.path.join(tmp, "v")
+    os.mkdir(d, 0o700)
+    for f in ("cxvault.conf", "master.key", "vault.db"):
+        shutil.copy(os.path.join(src, f), d)
+        os.chmod(os.path.join(d, f), 0o600)
+    for sub in ("logs", "content"):
+        os.mkdir(os.path.join(d, sub), 0o700)
+    return d
+
+
 @test
 def an_earlier_release_vault_keeps_finding_people():
     """Issue 26: a vault made before national numbers were read by
     libphonenumber opens (its schema migrated) and finds each person by
     the spellings that found them then, so the blind indexes stay valid"""
-    import shutil
     require_sqlite("the fixture is an SQLite vault")
-    src = os.path.join(os.environ["CXVAULT_TESTDATA"], "compat",
-                       "vault-schema15")
     with TempDir() as tmp:
-        d = os.path.join(tmp, "v")
-        os.mkdir(d, 0o700)
-        for f in ("cxvault.conf", "master.key", "vault.db"):
-            shutil.copy(os.path.join(src, f), d)
-            os.chmod(os.path.join(d, f), 0o600)
-        for sub in ("logs", "content"):
-            os.mkdir(os.path.join(d, sub), 0o700)
+        d = compat_vault(tmp, "vault-schema15")
         found = {}
         for spelling in ("030 123456789", "+49 30 123456789",
                          "0049 (0)30 123456789", "+1 714 555 1234",
@@ -261,18 +267,11 @@ def records_keyed_by_uniqueid_before_are_recognised():
     by uniqueid alone (tests/data/compat/vault-cdr-uniqueid): importing
     the same file again adds none of them twice, and stores the parallel
     leg that release lost"""
-    import shutil
     require_sqlite("the fixture is an SQLite vault")
     src = os.path.join(os.environ["CXVAULT_TESTDATA"], "compat",
                        "vault-cdr-uniqueid")
     with TempDir() as tmp:
-        d = os.path.join(tmp, "v")
-        os.mkdir(d, 0o700)
-        for f in ("cxvault.conf", "master.key", "vault.db"):
-            shutil.copy(os.path.join(src, f), d)
-            os.chmod(os.path.join(d, f), 0o600)
-        for sub in ("logs", "content"):
-            os.mkdir(os.path.join(d, sub), 0o700)
+        d = compat_vault(tmp, "vault-cdr-uniqueid")
         r = ok("import", "cdr", "--data", d, "--format", "asterisk-csv",
                os.path.join(src, "Master.csv"))
         rep = json.loads(r.out)
