@@ -13,7 +13,9 @@ const struct cxv_cmd cxv_cmd_status = {
 	"status",
 	"show what a vault holds",
 	"cxvault status [--data DIR]",
-	"Print the vault's schema version, key source and counts as JSON.",
+	"Print the vault's schema version, key source and counts as JSON,\n"
+	"and what its database holds that the vault did not make (beside: a\n"
+	"PBX's cdr table, say; then exit 1, and 'serve' refuses to start).",
 	run,
 };
 
@@ -23,6 +25,7 @@ run(int argc, char **argv)
 	static const struct option opts[] = { CXV_CLI_COMMON_OPTIONS };
 	struct cxv_vault_stats stats;
 	struct cxv_vault *v = NULL;
+	char beside[512];
 	struct cxv_cli_args a;
 	int r;
 
@@ -33,18 +36,25 @@ run(int argc, char **argv)
 		return cxv_cli_usage_error(&cxv_cmd_status, "unexpected argument");
 	if ((r = cxv_cli_open(a.dir, &v)) != CXV_EXIT_OK)
 		return r;
-	if ((r = cxv_vault_stats(v, &stats)) != CXV_OK) {
+	if ((r = cxv_vault_stats(v, &stats)) != CXV_OK ||
+	    (r = cxv_vault_foreign(v, beside, sizeof(beside))) != CXV_OK) {
 		cxv_cli_error("status", "%s", cxv_strerror(r));
 		cxv_vault_close(v);
 		return CXV_EXIT_FAIL;
 	}
-	r = cxv_cli_print_json(json_pack("{s:i, s:s, s:I, s:I, s:I}",
+	r = cxv_cli_print_json(json_pack("{s:i, s:s, s:I, s:I, s:I, s:s}",
 	    "schema_version", stats.schema_version,
 	    "key_source", cxv_vault_config(v)->key_source ==
 	    CXV_KEY_SOURCE_FILE ? "file" : "passphrase",
 	    "subjects", (json_int_t)stats.subjects,
 	    "interactions", (json_int_t)stats.interactions,
-	    "audit_entries", (json_int_t)stats.audit_entries));
+	    "audit_entries", (json_int_t)stats.audit_entries,
+	    "beside", beside));
 	cxv_vault_close(v);
+	if (r == CXV_EXIT_OK && *beside != '\0') {
+		cxv_cli_error("status", "the vault's database also holds %s, "
+		    "which the vault did not make (docs/scaling.md)", beside);
+		return CXV_EXIT_FAIL;
+	}
 	return r;
 }

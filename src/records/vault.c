@@ -626,6 +626,12 @@ cxv_vault_store(struct cxv_vault *v)
 }
 
 int
+cxv_vault_foreign(struct cxv_vault *v, char *out, size_t cap)
+{
+	return cxv_store_foreign(v->st, out, cap);
+}
+
+int
 cxv_vault_legacy_cdr_keys(const struct cxv_vault *v)
 {
 	return v->legacy_cdr_keys;

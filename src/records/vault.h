@@ -111,6 +111,12 @@ struct cxv_store *cxv_vault_store(struct cxv_vault *v);
 const struct cxv_keyring *cxv_vault_keyring(const struct cxv_vault *v);
 
 /*
+ * What the vault's database holds beside the vault (store.h,
+ * cxv_store_foreign()): "" if nothing; serving refuses otherwise.
+ */
+int cxv_vault_foreign(struct cxv_vault *v, char *out, size_t cap);
+
+/*
  * Whether the vault may hold Asterisk records keyed as releases before
  * 0.2 keyed them (uniqueid alone): made before 0.2 (interaction.c).
  */

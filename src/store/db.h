@@ -90,6 +90,12 @@ struct db_ops {
 	int (*copy_begin)(struct db *, const char *table, struct db_stmt *src);
 	int (*copy_row)(struct db *, struct db_stmt *src);
 	int (*copy_end)(struct db *);
+	/*
+	 * Tables, views and schemas in the database the vault did not
+	 * make, as a comma list into out ("" if none); NULL: the engine's
+	 * file holds the vault alone.
+	 */
+	int (*foreign)(struct db *, char *out, size_t cap);
 	/* migrations[i] takes the schema from version i to i + 1. */
 	const char *const *migrations;
 };

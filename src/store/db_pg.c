@@ -1119,6 +1119,63 @@ pg_close(struct db *d)
 	free(d);
 }
 
+/* The tables the migrations make, in the vault's schema. */
+static const char *const own_tables[] = { "audit", "call_log", "campaign",
+    "campaign_entry", "campaign_result", "charge", "contact", "content",
+    "correction", "credential", "cxv_schema", "dnc", "erasure",
+    "erasure_request", "interaction", "interaction_item", "interaction_step",
+    "login_failure", "mail_outbox", "meta", "password_history", "profile",
+    "session", "subject", "subject_ident", "traffic_stat", "user_account",
+    "voicemail_mail", NULL };
+
+static int
+own_table(const char *name)
+{
+	for (const char *const *t = own_tables; *t != NULL; t++)
+		if (strcmp(*t, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Relations and schemas beside the vault's: a PBX's CDR back end
+ * (cdr_pgsql, cdr_adaptive_odbc) pointed at this database would keep
+ * numbers in clear outside sealing, erasure and audit. The copies a
+ * restore kept aside (replaced_*) are the vault's own.
+ */
+static int
+pg_foreign(struct db *d, char *out, size_t cap)
+{
+	static const char sql[] = "SELECT n.nspname, coalesce(c.relname, ''), "
+	    "n.nspname = current_schema() FROM pg_namespace n LEFT JOIN "
+	    "pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', "
+	    "'v', 'm', 'f') WHERE n.nspname NOT IN ('pg_catalog', "
+	    "'information_schema', 'public') AND n.nspname NOT LIKE 'pg\\_%' "
+	    "AND n.nspname NOT LIKE 'replaced\\_%' OR (n.nspname = 'public' "
+	    "AND c.relname IS NOT NULL) ORDER BY 1, 2";
+	PGresult *res = PQexec(PG(d)->c, sql);
+	size_t n = 0;
+	int i, r = CXV_OK;
+
+	out[0] = '\0';
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		r = pg_error(res, PG(d)->c);
+		PQclear(res);
+		return r;
+	}
+	for (i = 0; i < PQntuples(res) && n < cap; i++) {
+		const char *ns = PQgetvalue(res, i, 0), *rel = PQgetvalue(res, i, 1);
+		int mine = *PQgetvalue(res, i, 2) == 't';
+
+		if (mine && (*rel == '\0' || own_table(rel)))
+			continue;
+		n += (size_t)snprintf(out + n, cap - n, "%s%s%s%s", n ? ", " : "",
+		    mine ? "" : ns, mine || *rel == '\0' ? "" : ".", rel);
+	}
+	PQclear(res);
+	return r;
+}
+
 static const struct db_ops pg_ops = {
 	pg_name, pg_close, pg_exec, pg_prepare, pg_prepare_scan, pg_finalize,
 	pg_reset,
@@ -1127,7 +1184,7 @@ static const struct db_ops pg_ops = {
 	pg_column_count, pg_column_name, pg_column_type, pg_changes,
 	pg_begin, pg_commit, pg_rollback, pg_yield_wanted, pg_version_get, pg_version_set,
 	NULL, pg_checkpoint, pg_copied, pg_set_aside, pg_copy_begin,
-	pg_copy_row, pg_copy_end, migrations,
+	pg_copy_row, pg_copy_end, pg_foreign, migrations,
 };
 
 /* Server notices are not printed: they can quote values. */

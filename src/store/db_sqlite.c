@@ -769,7 +769,7 @@ static const struct db_ops lite_ops = {
 	lite_column_name, lite_column_type, lite_changes, lite_begin,
 	lite_commit, lite_rollback, lite_yield_wanted, lite_version_get, lite_version_set,
 	lite_snapshot, lite_checkpoint, lite_copied, NULL, NULL, NULL, NULL,
-	migrations,
+	NULL, migrations,
 };
 
 /*

@@ -288,6 +288,15 @@ cxv_store_snapshot(struct cxv_store *st, const char *path)
 }
 
 int
+cxv_store_foreign(struct cxv_store *st, char *out, size_t cap)
+{
+	if (cap > 0)
+		out[0] = '\0';
+	return st->db->ops->foreign == NULL ? CXV_OK :
+	    st->db->ops->foreign(st->db, out, cap);
+}
+
+int
 cxv_store_set_aside(struct cxv_store *st, const char *stamp)
 {
 	char name[64];

@@ -798,6 +798,14 @@ int cxv_store_content_delete(struct cxv_store *st, int64_t id,
 int cxv_store_set_aside(struct cxv_store *st, const char *stamp);
 
 /*
+ * What the store's database holds beside the vault (PostgreSQL: tables,
+ * views and schemas it did not make, such as a PBX's cdr table), as a
+ * comma list into out; "" if nothing (always for SQLite, whose file is
+ * the vault's alone).
+ */
+int cxv_store_foreign(struct cxv_store *st, char *out, size_t cap);
+
+/*
  * Copy every row of from into to, a new, empty store at the latest
  * schema, of either engine (cxvault migrate, snapshots): in one read
  * snapshot of from and one transaction of to, then every table counted

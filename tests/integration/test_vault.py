@@ -288,5 +288,32 @@ def records_keyed_by_uniqueid_before_are_recognised():
         ok("audit", "verify", "--data", d)
 
 
+@test
+def nothing_in_clear_beside_a_postgresql_vault():
+    """Issue 27: a PostgreSQL vault whose database also holds a table it
+    did not make (Asterisk's cdr_pgsql table, a schema of its own)
+    refuses to serve and names them; status names them and exits 1"""
+    from harness import Skip, Server
+    if not ON_PG:
+        raise Skip("PostgreSQL only: an SQLite vault's file is its own")
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        st = json.loads(ok("status", "--data", d).out)
+        expect(st["beside"] == "", st)
+        db_rows(d, "CREATE TABLE cdr (calldate timestamp, src text, "
+                   "dst text)")
+        db_rows(d, "CREATE SCHEMA billing")
+        r = cx("status", "--data", d)
+        expect(r.rc == 1 and json.loads(r.out)["beside"] ==
+               "billing, cdr" and "also holds billing, cdr" in r.err, r)
+        r = cx("serve", "--data", d, "--listen", "127.0.0.1:0")
+        expect(r.rc == 1 and "also holds billing, cdr" in r.err and
+               "docs/scaling.md" in r.err, r)
+        db_rows(d, "DROP TABLE cdr")
+        db_rows(d, "DROP SCHEMA billing")
+        with Server(d) as s:
+            expect(s.call("GET", "/v1/health")[0] == 200, "serves again")
+
+
 if __name__ == "__main__":
     main()
