@@ -406,6 +406,11 @@ admit(struct call *c)
 	api_release(c);
 	if (r == CXV_ERR_AUTH) {
 		cxv_http_add_header(c->req, "WWW-Authenticate", "Bearer");
+		/* FreeSWITCH's libcurl sends its credentials only for a
+		 * scheme it is offered (mod_json_cdr's auth-scheme). */
+		if (rt->fn == api_cdr_freeswitch)
+			cxv_http_add_header(c->req, "WWW-Authenticate",
+			    "Basic realm=\"cxvault\", charset=\"UTF-8\"");
 		api_error(c, 401, "unauthorized", "log in first: no valid "
 		    "session or token");
 		return 0;

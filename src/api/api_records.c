@@ -542,9 +542,11 @@ form_decode(char *s)
 }
 
 /*
- * The mod_json_cdr document as FreeSWITCH posts it: plain JSON
- * (encode=false), a form field cdr= (encode=true) or base64
- * (encode=base64). NULL after a 400.
+ * The mod_json_cdr document as FreeSWITCH posts it (mod_json_cdr.c,
+ * process_cdr()): plain JSON (encode=false), cdr= and the URL-encoded
+ * JSON (encode=true: it starts with %7B) or cdr= and base64
+ * (encode=base64, Content-Type application/x-www-form-base64-encoded),
+ * or base64 alone. NULL after a 400.
  */
 static json_t *
 freeswitch_doc(struct call *c)
@@ -558,6 +560,10 @@ freeswitch_doc(struct call *c)
 	if ((buf = malloc(len + 1)) == NULL) {
 		api_error(c, 503, "no_memory", "out of memory");
 		return NULL;
+	}
+	if (strncmp(body, "cdr=", 4) == 0 && body[4] != '%') {
+		body += 4;	/* encode=base64: no '+' is a space there */
+		len -= 4;
 	}
 	if (*body == '{')
 		memcpy(buf, body, len + 1);

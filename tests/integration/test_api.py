@@ -456,6 +456,33 @@ def freeswitch_feed_and_graceful_stop():
             r = s.call("POST", "/v1/cdr/freeswitch", raw=b"cdr=%7B%zz",
                        headers={"Authorization": basic})
             expect(r[0] == 400, r)
+            # Issue 27: encode=base64, as mod_json_cdr.c's process_cdr()
+            # posts it: "cdr=" and the base64 of the document, Content-Type
+            # application/x-www-form-base64-encoded, ?uuid= appended to
+            # the configured URL. '+' of base64 is no space there.
+            b64 = json.loads(doc)
+            b64["variables"]["uuid"] = "b64-1"
+            # A name that makes '+' in the base64 (as real ones do).
+            for k in range(64):
+                b64["variables"]["caller_id_name"] = "Jane" + "~" * k
+                body = b"cdr=" + base64.b64encode(json.dumps(b64).encode())
+                if b"+" in body:
+                    break
+            expect(b"+" in body, "a base64 with '+'")
+            st, _, r4 = s.call("POST", "/v1/cdr/freeswitch?uuid=b64-1",
+                               raw=body, headers={
+                                   "Authorization": basic,
+                                   "User-Agent": "freeswitch-json/1.0",
+                                   "Content-Type":
+                                   "application/x-www-form-base64-encoded"})
+            expect(st == 201, r4)
+            # A 401 there offers Basic, so that libcurl with auth-scheme
+            # any or digest sends its credentials; elsewhere Bearer only.
+            st, h, _ = s.call("POST", "/v1/cdr/freeswitch", raw=doc)
+            expect(st == 401 and h["www-authenticate"] ==
+                   'Basic realm="cxvault", charset="UTF-8"', h)
+            st, h, _ = s.call("GET", "/v1/session")
+            expect(st == 401 and h["www-authenticate"] == "Bearer", h)
             # Issue 26: a source of cxvault.conf by name; a call with no
             # person (a withheld caller dialling a feature code) is said
             # to be skipped, with a 2xx the platform takes as delivered.
