@@ -393,11 +393,6 @@ cxv_config_source(const struct cxv_config *cfg, const char *name)
 	return NULL;
 }
 
-/* Keys each source may have, for the repeat check. */
-static const char *const source_keys[] = { "region", "zone", "extensions",
-    "columns" };
-#define NSOURCE_KEYS	(sizeof(source_keys) / sizeof(source_keys[0]))
-
 /* "source.NAME.KEY = value": the source, made on its first key. */
 static int
 parse_source_key(struct cxv_config *cfg, char *k, const char *v,
@@ -405,7 +400,8 @@ parse_source_key(struct cxv_config *cfg, char *k, const char *v,
 {
 	char *name = k + strlen("source."), *sub = strchr(name, '.');
 	struct cxv_source *src;
-	size_t i, j;
+	size_t i;
+	int key;
 
 	if (sub == NULL)
 		return *reason = "expected source.NAME.KEY", CXV_ERR_INVALID;
@@ -424,13 +420,10 @@ parse_source_key(struct cxv_config *cfg, char *k, const char *v,
 		cfg->nsources++;
 	}
 	sub[-1] = '.';		/* messages name the whole key */
-	for (j = 0; j < NSOURCE_KEYS; j++) {
-		if (strcmp(sub, source_keys[j]) != 0)
-			continue;
-		if (seen[i] & (1u << j))
-			return *reason = "key given twice", CXV_ERR_INVALID;
-		seen[i] |= 1u << j;
-	}
+	if ((key = cxv_source_key(sub)) >= 0 && seen[i] & (1u << key))
+		return *reason = "key given twice", CXV_ERR_INVALID;
+	if (key >= 0)
+		seen[i] |= 1u << key;
 	return cxv_source_set(src, sub, v, reason);
 }
 
@@ -450,7 +443,7 @@ trim(char *s)
 /* Keys met so far, for the repeat check. */
 struct seen {
 	int key[NKEYS];
-	unsigned source[CXV_SOURCES_MAX];	/* bits of source_keys */
+	unsigned source[CXV_SOURCES_MAX];	/* bits of cxv_source_key() */
 };
 
 /* Parse one line (NUL-terminated, no newline); seen catches repeats. */
@@ -655,13 +648,12 @@ render_sources(const struct cxv_config *cfg, struct cxv_buf *b)
 		return r;
 	for (i = 0; i < cfg->nsources && r == CXV_OK; i++) {
 		const struct cxv_source *s = &cfg->sources[i];
-		const char *val[] = { s->region, s->zone, s->ext_text,
-		    s->columns };
 
-		for (j = 0; j < NSOURCE_KEYS && r == CXV_OK; j++)
-			if (*val[j] != '\0')
+		for (j = 0; j < CXV_SOURCE_KEYS && r == CXV_OK; j++)
+			if (*cxv_source_text(s, j) != '\0')
 				r = cxv_buf_printf(b, "source.%s.%s = %s\n",
-				    s->name, source_keys[j], val[j]);
+				    s->name, cxv_source_key_name(j),
+				    cxv_source_text(s, j));
 	}
 	return r;
 }

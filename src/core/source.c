@@ -124,13 +124,50 @@ set_columns(struct cxv_source *src, const char *v)
 	return CXV_OK;
 }
 
+enum key { K_REGION, K_ZONE, K_EXTENSIONS, K_COLUMNS, K__COUNT };
+_Static_assert(K__COUNT == CXV_SOURCE_KEYS, "CXV_SOURCE_KEYS");
+
+static const char *const key_names[K__COUNT] = { "region", "zone",
+    "extensions", "columns" };
+
+const char *
+cxv_source_key_name(size_t k)
+{
+	return k < K__COUNT ? key_names[k] : NULL;
+}
+
+int
+cxv_source_key(const char *name)
+{
+	return cxv_name_index(key_names, K__COUNT, name);
+}
+
+const char *
+cxv_source_text(const struct cxv_source *src, size_t k)
+{
+	switch ((enum key)k) {
+	case K_REGION:
+		return src->region;
+	case K_ZONE:
+		return src->zone;
+	case K_EXTENSIONS:
+		return src->ext_text;
+	case K_COLUMNS:
+		return src->columns;
+	case K__COUNT:
+		break;
+	}
+	return "";
+}
+
 int
 cxv_source_set(struct cxv_source *src, const char *key, const char *value,
     const char **reason)
 {
 	unsigned cc;
 
-	if (strcmp(key, "region") == 0) {
+	switch ((enum key)cxv_source_key(key)) {
+	case K_REGION:
 		if (strlen(value) != 2 ||
 		    (cc = cxv_phone_region_code(value)) == 0)
 			return *reason = "region must be a country's ISO 3166 "
@@ -138,24 +175,25 @@ cxv_source_set(struct cxv_source *src, const char *key, const char *value,
 		memcpy(src->region, value, 3);
 		src->country_code = cc;
 		return CXV_OK;
-	}
-	if (strcmp(key, "zone") == 0) {
+	case K_ZONE:
 		if (strlen(value) >= sizeof(src->zone) ||
 		    cxv_zone_check(value) != CXV_OK)
 			return *reason = "zone must be an IANA time zone "
 			    "(Europe/Berlin, UTC...)", CXV_ERR_INVALID;
 		snprintf(src->zone, sizeof(src->zone), "%s", value);
 		return CXV_OK;
-	}
-	if (strcmp(key, "extensions") == 0)
+	case K_EXTENSIONS:
 		return set_extensions(src, value) == CXV_OK ? CXV_OK :
 		    (*reason = "extensions must be ranges like 100-199 or "
 		    "lengths like 3-4 digits, comma-separated (at most 16)",
 		    CXV_ERR_INVALID);
-	if (strcmp(key, "columns") == 0)
+	case K_COLUMNS:
 		return set_columns(src, value) == CXV_OK ? CXV_OK :
 		    (*reason = "columns must be cdr_custom field names, "
 		    "comma-separated", CXV_ERR_INVALID);
+	case K__COUNT:
+		break;
+	}
 	return *reason = "unknown source key (region, zone, extensions, "
 	    "columns)", CXV_ERR_INVALID;
 }

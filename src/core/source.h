@@ -41,6 +41,18 @@ int cxv_source_name_ok(const char *name);
 /* An empty source called name (valid per cxv_source_name_ok()). */
 void cxv_source_init(struct cxv_source *src, const char *name);
 
+/* A source's keys, in the order cxvault.conf lists them. */
+#define CXV_SOURCE_KEYS	4
+
+/* The name of key k < CXV_SOURCE_KEYS ("region", "zone", ...). */
+const char *cxv_source_key_name(size_t k);
+
+/* The index of the key called name; -1 if there is none. */
+int cxv_source_key(const char *name);
+
+/* Key k's value in src as cxvault.conf writes it; "" if not set. */
+const char *cxv_source_text(const struct cxv_source *src, size_t k);
+
 /*
  * Set one of src's keys from its text: "region" (ISO 3166 code, "RU"),
  * "zone" (IANA, "Europe/Moscow"), "extensions" ("100-199, 2000-2999" or
