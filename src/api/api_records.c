@@ -450,8 +450,9 @@ store_cdr(struct call *c, const struct cxv_cdr *cdr)
 		api_fail(c, r, a.why);
 	else if (a.fate == CXV_CDR_DUPLICATE)
 		api_reply(c, 200, json_pack("{s:b}", "duplicate", 1));
-	else if (a.fate == CXV_CDR_SKIPPED)
-		api_reply(c, 200, json_pack("{s:s}", "skipped", a.why));
+	else if (cxv_cdr_fate_skip_name(a.fate) != NULL)
+		api_reply(c, 200, json_pack("{s:s}", "skipped",
+		    cxv_cdr_fate_skip_name(a.fate)));
 	else
 		api_reply(c, 201, json_pack("{s:I}", "interaction",
 		    (json_int_t)a.id));

@@ -11,6 +11,7 @@
 #include "ingest/import.h"
 #include "records/campaign.h"
 #include "records/content.h"
+#include "records/interaction.h"
 #include "records/user.h"
 #include "records/vault.h"
 
@@ -123,8 +124,10 @@ import_file(struct cxv_vault *v, const char *format,
 	    "imported", (json_int_t)st.imported, "duplicates",
 	    (json_int_t)st.duplicates, "dnc_skipped", (json_int_t)st.dnc,
 	    "rejected", (json_int_t)st.rejected, "fields_dropped",
-	    (json_int_t)st.dropped, "skipped", "service_leg",
-	    (json_int_t)st.skipped_service, "no_person",
+	    (json_int_t)st.dropped, "skipped",
+	    cxv_cdr_fate_skip_name(CXV_CDR_SKIPPED_SERVICE),
+	    (json_int_t)st.skipped_service,
+	    cxv_cdr_fate_skip_name(CXV_CDR_SKIPPED_NO_PERSON),
 	    (json_int_t)st.skipped_no_person));
 	return r == CXV_EXIT_OK && st.rejected == 0 ? CXV_EXIT_OK :
 	    CXV_EXIT_FAIL;

@@ -321,9 +321,9 @@ store_record(struct run *ru)
 	if ((r = ru->store(ru, &fate, &why)) == CXV_OK) {
 		if (fate == CXV_CDR_DUPLICATE)
 			ru->st->duplicates++;
-		else if (fate == CXV_CDR_SKIPPED && strcmp(why, "service_leg") == 0)
+		else if (fate == CXV_CDR_SKIPPED_SERVICE)
 			ru->st->skipped_service++;
-		else if (fate == CXV_CDR_SKIPPED)
+		else if (fate == CXV_CDR_SKIPPED_NO_PERSON)
 			ru->st->skipped_no_person++;
 		else {
 			ru->st->imported++;

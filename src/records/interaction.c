@@ -272,13 +272,12 @@ classify(struct cxv_cdr_batch *b, const struct cxv_source *src,
 
 /*
  * Classify the record's parties by the source, find the users among
- * them and choose the customer and the agent. CXV_ERR_NOT_FOUND, with
- * the reason in *why, if no party is a person: nothing to file it under.
+ * them and choose the customer and the agent. CXV_ERR_NOT_FOUND if no
+ * party is a person: nothing to file it under.
  */
 static int
 sort_parties(struct cxv_vault *v, const struct cxv_source *src,
-    const struct cxv_cdr *c, struct cxv_cdr_batch *b, struct parties *ps,
-    const char **why)
+    const struct cxv_cdr *c, struct cxv_cdr_batch *b, struct parties *ps)
 {
 	int i, r;
 
@@ -299,9 +298,7 @@ sort_parties(struct cxv_vault *v, const struct cxv_source *src,
 	else
 		ps->agent = ps->uid[1] != 0 ? 1 : ps->uid[0] != 0 ? 0 : -1;
 	if (ps->cust < 0 && ps->agent < 0)
-		return *why = ps->party[0].kind == CXV_PARTY_SERVICE ||
-		    ps->party[1].kind == CXV_PARTY_SERVICE ? "service_leg" :
-		    "no_person", CXV_ERR_NOT_FOUND;
+		return CXV_ERR_NOT_FOUND;
 	return CXV_OK;
 }
 
@@ -627,6 +624,13 @@ stored_before(struct cxv_vault *v, const struct cxv_cdr *c,
 	    &times);
 }
 
+const char *
+cxv_cdr_fate_skip_name(enum cxv_cdr_fate fate)
+{
+	return fate == CXV_CDR_SKIPPED_SERVICE ? "service_leg" :
+	    fate == CXV_CDR_SKIPPED_NO_PERSON ? "no_person" : NULL;
+}
+
 int
 cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_source *src,
     const struct cxv_cdr *c, struct cxv_cdr_batch *b, int64_t *id,
@@ -650,9 +654,11 @@ cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_source *src,
 	if (r != CXV_ERR_NOT_FOUND)
 		return r;
 	memset(&ps, 0, sizeof(ps));
-	r = sort_parties(v, src, c, b, &ps, why);
+	r = sort_parties(v, src, c, b, &ps);
 	if (r == CXV_ERR_NOT_FOUND)
-		return *fate = CXV_CDR_SKIPPED, CXV_OK;
+		return *fate = ps.party[0].kind == CXV_PARTY_SERVICE ||
+		    ps.party[1].kind == CXV_PARTY_SERVICE ?
+		    CXV_CDR_SKIPPED_SERVICE : CXV_CDR_SKIPPED_NO_PERSON, CXV_OK;
 	if (r != CXV_OK)
 		return r;
 	file_parties(c, &ps, ids, &f);

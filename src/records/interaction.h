@@ -72,8 +72,13 @@ int cxv_cdr_batch_end(struct cxv_vault *v, struct cxv_cdr_batch *b);
 enum cxv_cdr_fate {
 	CXV_CDR_STORED,
 	CXV_CDR_DUPLICATE,	/* imported before: nothing written */
-	CXV_CDR_SKIPPED,	/* no party is a person: nothing written */
+	/* No party is a person: nothing written. */
+	CXV_CDR_SKIPPED_SERVICE,	/* a service leg (s, h, *72, Local/) */
+	CXV_CDR_SKIPPED_NO_PERSON,	/* say, withheld to an unheld ext. */
 };
+
+/* "service_leg" or "no_person" for a skipped fate; NULL otherwise. */
+const char *cxv_cdr_fate_skip_name(enum cxv_cdr_fate fate);
 
 /*
  * Store a parsed CDR from src (NULL: the default source) as a voice
@@ -86,8 +91,7 @@ enum cxv_cdr_fate {
  * of a call between extensions. Runs inside the caller's transaction,
  * as part of batch b (cxv_cdr_batch_end() before the commit) or, if b
  * is NULL, audited with entries of its own. *fate says if it was stored,
- * a duplicate, or skipped for having no person (*why: "service_leg" or
- * "no_person"). A rejection (CXV_ERR_INVALID, CONFLICT or TOO_LARGE,
+ * a duplicate, or skipped for having no person, and why. A rejection (CXV_ERR_INVALID, CONFLICT or TOO_LARGE,
  * *why static text) is decided before anything is written, so a batch
  * goes on without the record; any other error leaves the transaction to
  * roll back.
