@@ -360,27 +360,6 @@ serve(struct server *s, const sigset_t *set)
 	}
 }
 
-/*
- * Issue 27: the vault serves only from a database that holds nothing but
- * the vault; what else is there (a PBX's cdr table) keeps numbers in
- * clear beside it, outside sealing, erasure and audit.
- */
-static int
-nothing_beside(struct cxv_vault *v, char *why, size_t whylen)
-{
-	char beside[512];
-	int r;
-
-	if ((r = cxv_vault_foreign(v, beside, sizeof(beside))) != CXV_OK)
-		return snprintf(why, whylen, "database: %s", cxv_strerror(r)), r;
-	if (*beside == '\0')
-		return CXV_OK;
-	snprintf(why, whylen, "the vault's database also holds %s, which the "
-	    "vault did not make: records in clear beside the vault "
-	    "(docs/scaling.md); move them to a database of their own", beside);
-	return CXV_ERR_CONFLICT;
-}
-
 int
 cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
     size_t whylen)
@@ -388,6 +367,7 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 	const struct cxv_config *cfg = cxv_vault_config(v);
 	const char *addr = listen != NULL ? listen : cfg->listen;
 	struct server s = { v, NULL, -1, NULL, NULL, NULL, NULL, NULL };
+	char beside[512];
 	sigset_t set, old;
 	int r;
 
@@ -402,7 +382,9 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 	 * The socket is bound and the master key read (the vault is open):
 	 * privileges go before the first thread, which inherits the filter.
 	 */
-	if ((r = nothing_beside(v, why, whylen)) == CXV_OK &&
+	/* Issue 27: from a database holding the vault and nothing else. */
+	if ((r = cxv_vault_alone(v, beside, sizeof(beside), why, whylen)) ==
+	    CXV_OK &&
 	    (r = cxv_ldap_config_check(cfg, why, whylen)) == CXV_OK &&
 	    (r = cxv_vmmail_config_check(cfg, why, whylen)) == CXV_OK &&
 	    (r = listen_on(addr, &s.fd, why, whylen)) == CXV_OK &&

@@ -2,6 +2,7 @@
 /* cxvault status: what a vault holds, as one JSON object. */
 #include <stdio.h>
 
+#include "base/caps.h"
 #include "base/err.h"
 #include "cli/cmds.h"
 #include "core/config.h"
@@ -25,9 +26,9 @@ run(int argc, char **argv)
 	static const struct option opts[] = { CXV_CLI_COMMON_OPTIONS };
 	struct cxv_vault_stats stats;
 	struct cxv_vault *v = NULL;
-	char beside[512];
+	char beside[512], why[CXV_WHY_MAX];
 	struct cxv_cli_args a;
-	int r;
+	int alone = CXV_OK, r;
 
 	if ((r = cxv_cli_parse(&cxv_cmd_status, argc, argv, opts, NULL, NULL,
 	    &a)) != -1)
@@ -37,8 +38,10 @@ run(int argc, char **argv)
 	if ((r = cxv_cli_open(a.dir, &v)) != CXV_EXIT_OK)
 		return r;
 	if ((r = cxv_vault_stats(v, &stats)) != CXV_OK ||
-	    (r = cxv_vault_foreign(v, beside, sizeof(beside))) != CXV_OK) {
-		cxv_cli_error("status", "%s", cxv_strerror(r));
+	    ((alone = cxv_vault_alone(v, beside, sizeof(beside), why,
+	    sizeof(why))) != CXV_OK && alone != CXV_ERR_CONFLICT)) {
+		cxv_cli_error("status", "%s", r != CXV_OK ? cxv_strerror(r) :
+		    why);
 		cxv_vault_close(v);
 		return CXV_EXIT_FAIL;
 	}
@@ -51,9 +54,8 @@ run(int argc, char **argv)
 	    "audit_entries", (json_int_t)stats.audit_entries,
 	    "beside", beside));
 	cxv_vault_close(v);
-	if (r == CXV_EXIT_OK && *beside != '\0') {
-		cxv_cli_error("status", "the vault's database also holds %s, "
-		    "which the vault did not make (docs/scaling.md)", beside);
+	if (r == CXV_EXIT_OK && alone != CXV_OK) {
+		cxv_cli_error("status", "%s", why);
 		return CXV_EXIT_FAIL;
 	}
 	return r;

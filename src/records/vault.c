@@ -626,9 +626,19 @@ cxv_vault_store(struct cxv_vault *v)
 }
 
 int
-cxv_vault_foreign(struct cxv_vault *v, char *out, size_t cap)
+cxv_vault_alone(struct cxv_vault *v, char *beside, size_t cap, char *why,
+    size_t whylen)
 {
-	return cxv_store_foreign(v->st, out, cap);
+	int r;
+
+	if ((r = cxv_store_foreign(v->st, beside, cap)) != CXV_OK)
+		return snprintf(why, whylen, "database: %s", cxv_strerror(r)), r;
+	if (*beside == '\0')
+		return CXV_OK;
+	snprintf(why, whylen, "the vault's database also holds %s, which the "
+	    "vault did not make: records in clear beside the vault "
+	    "(docs/scaling.md); move them to a database of their own", beside);
+	return CXV_ERR_CONFLICT;
 }
 
 int

@@ -112,9 +112,11 @@ const struct cxv_keyring *cxv_vault_keyring(const struct cxv_vault *v);
 
 /*
  * What the vault's database holds beside the vault (store.h,
- * cxv_store_foreign()): "" if nothing; serving refuses otherwise.
+ * cxv_store_foreign()) into beside, "" if nothing; otherwise
+ * CXV_ERR_CONFLICT with why naming them: serving refuses (issue 27).
  */
-int cxv_vault_foreign(struct cxv_vault *v, char *out, size_t cap);
+int cxv_vault_alone(struct cxv_vault *v, char *beside, size_t cap,
+    char *why, size_t whylen);
 
 /*
  * Whether the vault may hold Asterisk records keyed as releases before
