@@ -92,11 +92,9 @@ static int
 split_line(struct cxv_cdr *c, const char *line, size_t len, struct split *sp,
     const char **why)
 {
-	size_t used = 0;
-	int r;
-
 	const char *raw[NCOL_MAX];
-	size_t i;
+	size_t used = 0, i;
+	int r;
 
 	r = cxv_csv_split(line, len, raw, NCOL_MAX, CXV_CSV_BYTES, &sp->ncol,
 	    c->text + c->used, sizeof(c->text) - c->used, &used, why);
@@ -249,7 +247,6 @@ fill(struct cxv_cdr *c, const struct split *sp, const char *zone,
 	}
 	return CXV_OK;
 }
-
 
 /* Asterisk's sample cdr_custom.conf mapping (configs/samples). */
 static const char sample_columns[] = "clid,src,dst,dcontext,channel,"

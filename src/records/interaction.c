@@ -576,7 +576,7 @@ file_parties(const struct cxv_cdr *c, const struct parties *ps,
  * The record's key as a keyed hash of the platform's id (idempotence).
  * A leg that shares its id with others (the legs of an Asterisk parallel
  * ring share uniqueid and start) is keyed by what it is as well: its
- * channels, answer, end and outcome. *legacy is the key releases before
+ * channels and durations (c->leg), answer, end and outcome. *legacy is the key releases before
  * 0.2 gave it: the id alone.
  */
 static void
