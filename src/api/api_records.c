@@ -453,6 +453,9 @@ store_cdr(struct call *c, const struct cxv_cdr *cdr)
 	else if (cxv_cdr_fate_skip_name(a.fate) != NULL)
 		api_reply(c, 200, json_pack("{s:s}", "skipped",
 		    cxv_cdr_fate_skip_name(a.fate)));
+	else if (cdr->dropped > 0)
+		api_reply(c, 201, json_pack("{s:I,s:I}", "interaction",
+		    (json_int_t)a.id, "fields_dropped", (json_int_t)cdr->dropped));
 	else
 		api_reply(c, 201, json_pack("{s:I}", "interaction",
 		    (json_int_t)a.id));
@@ -516,95 +519,23 @@ api_cdr_ingest(struct call *c)
 	cxv_cdr_wipe(c->cdr);
 }
 
-/* Decode %XX and '+' of a form value in place; 0 if malformed. */
-static int
-form_decode(char *s)
-{
-	char *o = s, hex[3] = "";
-	uint8_t b;
-
-	for (; *s != '\0'; s++) {
-		if (*s == '+')
-			*o++ = ' ';
-		else if (*s != '%')
-			*o++ = *s;
-		else {
-			if (s[1] == '\0' || s[2] == '\0')
-				return 0;
-			memcpy(hex, s + 1, 2);
-			if (cxv_unhex(hex, &b, 1) != CXV_OK)
-				return 0;
-			*o++ = (char)b;
-			s += 2;
-		}
-	}
-	*o = '\0';
-	return 1;
-}
-
-/*
- * The mod_json_cdr document as FreeSWITCH posts it (mod_json_cdr.c,
- * process_cdr()): plain JSON (encode=false), cdr= and the URL-encoded
- * JSON (encode=true: it starts with %7B) or cdr= and base64
- * (encode=base64, Content-Type application/x-www-form-base64-encoded),
- * or base64 alone. NULL after a 400.
- */
-static json_t *
-freeswitch_doc(struct call *c)
-{
-	const char *body = cxv_http_body(c->req, &(size_t){ 0 });
-	size_t len = strlen(body), n = 0;
-	json_error_t err;
-	json_t *doc = NULL;
-	char *buf;
-
-	if ((buf = malloc(len + 1)) == NULL) {
-		api_error(c, 503, "no_memory", "out of memory");
-		return NULL;
-	}
-	if (strncmp(body, "cdr=", 4) == 0 && body[4] != '%') {
-		body += 4;	/* encode=base64: no '+' is a space there */
-		len -= 4;
-	}
-	if (*body == '{')
-		memcpy(buf, body, len + 1);
-	else if (strncmp(body, "cdr=", 4) == 0) {
-		memcpy(buf, body + 4, len - 3);
-		if (!form_decode(buf))
-			*buf = '\0';
-	} else if (sodium_base642bin((unsigned char *)buf, len, body, len,
-	    "\r\n", &n, NULL, sodium_base64_VARIANT_ORIGINAL) == 0)
-		buf[n] = '\0';
-	else
-		*buf = '\0';
-	/* Older releases write one "callflow" key per profile. */
-	doc = json_loads(buf, 0, &err);
-	cxv_freezero(buf, len + 1);
-	if (doc == NULL || !json_is_object(doc)) {
-		json_decref(doc);
-		api_error(c, 400, "invalid_json", "the body is not a mod_json_cdr "
-		    "document (JSON, cdr=<form-encoded JSON> or base64)");
-		return NULL;
-	}
-	return doc;
-}
-
-/* POST /v1/cdr/freeswitch: a mod_json_cdr document. */
+/* POST /v1/cdr/freeswitch: a mod_json_cdr document, in any mode. */
 void
 api_cdr_freeswitch(struct call *c)
 {
+	size_t len = 0;
+	const char *body = cxv_http_body(c->req, &len);
 	const char *why = NULL;
-	json_t *doc;
+	int r;
 
-	if ((doc = freeswitch_doc(c)) == NULL)
-		return;
-	if (cxv_cdr_from_freeswitch(doc, c->cdr, &why) != CXV_OK)
-		api_error(c, 400, "invalid", why != NULL ? why :
-		    "not a mod_json_cdr document");
+	r = cxv_cdr_parse_freeswitch(body, len, c->cdr, &why);
+	if (r == CXV_ERR_INVALID)
+		api_error(c, 400, "invalid", why);
+	else if (r != CXV_OK)
+		api_fail(c, r, why);
 	else
 		store_cdr(c, c->cdr);
 	cxv_cdr_wipe(c->cdr);
-	json_decref(doc);
 }
 
 static int

@@ -41,16 +41,22 @@ int cxv_cdr_parse_asterisk_custom(const char *line, size_t len,
     const char **why /* OUT */);
 
 /*
- * Parse one FreeSWITCH mod_json_cdr document (len bytes of JSON): the
- * "variables" object gives uuid, caller_id_number/name,
- * destination_number, start/answer/end_epoch, billsec, hangup_cause
- * (values may be URL-encoded, as encode-values=true writes them);
- * callflow's caller_profile fills numbers the variables lack.
+ * Parse one FreeSWITCH mod_json_cdr document as the module posts it or
+ * writes it to err-log-dir, in any mode: JSON (encode=false), "cdr=" or
+ * not and then URL-encoded JSON (encode=true) or base64 (encode=base64);
+ * values URL-encoded or not (encode-values). The "variables" object gives
+ * uuid, start/answer/end_epoch, hangup_cause; the parties
+ * (caller_id_number/name, destination_number) come from the variables,
+ * else from callflow's caller_profile, or the other way round in a
+ * URL-encoded document, whose values FreeSWITCH's encoding leaves
+ * ambiguous. A side field or party that cannot be read is left out and
+ * counted in out->dropped; only a document with no uuid or no readable
+ * times is refused.
  */
 int cxv_cdr_parse_freeswitch(const char *buf, size_t len, struct cxv_cdr *out,
     const char **why /* OUT */);
 
-/* The same from a document already parsed by jansson. */
+/* The same from a JSON document already parsed by jansson. */
 struct json_t;
 int cxv_cdr_from_freeswitch(const struct json_t *doc, struct cxv_cdr *out,
     const char **why /* OUT */);

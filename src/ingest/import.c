@@ -14,6 +14,7 @@
 #include "base/csv_line.h"
 #include "base/err.h"
 #include "base/fields.h"
+#include "base/util.h"
 #include "core/log.h"
 #include "ingest/cdr_format.h"
 #include "records/campaign.h"
@@ -171,6 +172,36 @@ resync(struct reader *rd, long start)
 }
 
 /*
+ * A mod_json_cdr file of err-log-dir written with encode=true or base64:
+ * the encoded document on one line (cdr_format.h).
+ */
+static enum got
+next_encoded(struct reader *rd, struct cxv_cdr *c, const char **why, int *r)
+{
+	size_t cap = 3 * CXV_JSON_DOC_MAX, n = 0;
+	char *buf;
+	int ch, over = 0;
+
+	if ((buf = malloc(cap)) == NULL)
+		return *r = CXV_ERR_NOMEM, GOT_FAIL;
+	rd->doc_left = cap;	/* URL-encoding makes a document up to 3 times as long */
+	while ((ch = getc(rd->doc)) != EOF && ch != '\n') {
+		if (n < cap)
+			buf[n++] = (char)ch;
+		else
+			over = 1;
+	}
+	if (ch == EOF && ferror(rd->in)) {
+		cxv_freezero(buf, cap);
+		return *r = CXV_ERR_IO, GOT_FAIL;
+	}
+	*r = over ? (*why = "document over 1 MiB", CXV_ERR_TOO_LARGE) :
+	    cxv_cdr_parse_freeswitch(buf, n, c, why);
+	cxv_freezero(buf, cap);
+	return *r == CXV_OK ? GOT_RECORD : GOT_REJECT;
+}
+
+/*
  * FreeSWITCH mod_json_cdr: one JSON document after another (one file
  * per call, or files concatenated); a broken one is rejected and the
  * next read (resync()).
@@ -181,6 +212,7 @@ next_freeswitch(struct reader *rd, struct cxv_cdr *c, const char **why, int *r)
 	json_error_t err;
 	json_t *doc;
 	long start;
+	int c0;
 
 	rd->doc_left = CXV_JSON_DOC_MAX;
 	if (rd->where == 0)
@@ -190,6 +222,11 @@ next_freeswitch(struct reader *rd, struct cxv_cdr *c, const char **why, int *r)
 	/* at_end() pushed the document's '{' back: it starts one before. */
 	start = ftell(rd->in) - 1;
 	rd->where++;
+	if ((c0 = getc(rd->doc)) != '{') {
+		ungetc(c0, rd->doc);
+		return next_encoded(rd, c, why, r);
+	}
+	ungetc(c0, rd->doc);
 	/* Duplicate keys: older releases write one "callflow" per profile. */
 	doc = json_loadf(rd->doc, JSON_DISABLE_EOF_CHECK, &err);
 	if (doc == NULL) {

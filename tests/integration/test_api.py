@@ -501,6 +501,58 @@ def freeswitch_feed_and_graceful_stop():
 
 
 @test
+def freeswitch_every_mode():
+    """Issue 27.1: mod_json_cdr's every mode (encode false, true, base64;
+    encode-values false, true: the double encoding too), made as its C
+    source makes them (fsencode.py), posted with cred=NAME:TOKEN as Basic:
+    each answered 2xx, the quoted caller name read back, the call filed
+    under the caller's number; a bridge string too long to keep is left
+    out and counted, never the call"""
+    import base64
+    import fsencode
+    with TempDir() as tmp:
+        d = api_vault(tmp)
+        base = json.load(open(os.path.join(
+            DATA, "freeswitch",
+            "a_5b1f0c3e-9d4e-4c1a-9a55-0f3e2d1c7a10.cdr.json")))
+        name = '"Jane" <+4930123456789> & Co; 100%'
+        with Server(d) as s:
+            root = s.login("root", ADMIN_PW)
+            fs = person(s, root, "FS", "api_integration", kind="api")
+            _, _, t = s.call("POST", f"/v1/users/{fs}/tokens",
+                             {"permissions": ["cdr.ingest"]}, token=root)
+            basic = "Basic " + base64.b64encode(
+                b"ingest:" + t["token"].encode()).decode()
+            ids = []
+            for enc in ("false", "true", "base64"):
+                for ev in (False, True):
+                    doc = json.loads(json.dumps(base))
+                    doc["variables"].update(uuid=f"mode-{enc}-{ev}",
+                                            caller_id_name=name,
+                                            last_arg="x" * 3000)
+                    doc["callflow"][0]["caller_profile"][
+                        "caller_id_name"] = name
+                    body, ctype = fsencode.body(doc, enc, ev)
+                    st, _, r = s.call(
+                        "POST", f"/v1/cdr/freeswitch?uuid=mode-{enc}-{ev}",
+                        raw=body, headers={"Authorization": basic,
+                                           "Content-Type": ctype})
+                    expect(st == 201 and r["fields_dropped"] == 1,
+                           (enc, ev, st, r))
+                    ids.append(r["interaction"])
+            person(s, root, "SV", "supervisor")
+            sv = s.login("SV", PW)
+            for i in ids:
+                st, _, r = s.call("GET", f"/v1/interactions/{i}", token=sv)
+                expect(st == 200 and r["fields"]["caller_id_name"] == name
+                       and "last_arg" not in r["fields"], r)
+            st, _, r = s.call("GET", "/v1/interactions?phone=%2B4930123456789",
+                              token=sv)
+            expect(st == 200 and {x["interaction"] for x in r["items"]} >= set(ids),
+                   r)
+
+
+@test
 def certificate_reload():
     """SIGHUP reloads the certificate and cxvault.conf without dropping the
     socket; a broken config is refused and the server goes on"""

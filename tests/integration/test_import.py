@@ -274,6 +274,47 @@ def freeswitch_as_it_writes():
         expect("Anna Alt" in names, names)
 
 
+@test
+def freeswitch_err_log_dir():
+    """Issue 27.1: the files mod_json_cdr writes to err-log-dir when the
+    vault could not be reached, in every mode (encode false, true,
+    base64; encode-values either way; fsencode.py makes them as its C
+    source does: the encoded text and a newline) import, each once"""
+    import fsencode
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        errdir = os.path.join(tmp, "json_cdr")
+        os.mkdir(errdir)
+        name = 'Jane "JD" Doe <+4930555777>, 50% off'
+        paths = []
+        for enc in ("false", "true", "base64"):
+            for ev in (False, True):
+                uuid = f"err-{enc}-{ev}"
+                doc = {"variables": {
+                    "uuid": uuid, "caller_id_name": name,
+                    "caller_id_number": "+4930555777",
+                    "destination_number": "100",
+                    "start_epoch": "1793713000", "end_epoch": "1793713010",
+                    "hangup_cause": "NORMAL_CLEARING"},
+                    "callflow": [{"caller_profile": {
+                        "caller_id_name": name,
+                        "caller_id_number": "+4930555777",
+                        "destination_number": "100"}}]}
+                paths.append(os.path.join(errdir, f"a_{uuid}.cdr.json"))
+                with open(paths[-1], "w") as f:
+                    f.write(fsencode.encoded(doc, enc, ev) + "\n")
+        r, reps = import_fs(d, *paths)
+        expect(r.rc == 0 and [x["imported"] for x in reps] == [1] * 6, r)
+        got = listing(d, "--phone", "+4930555777")
+        expect(len(got) == 6, got)
+        for i in got:
+            show = json.loads(ok("interaction", "show", "--data", d,
+                                 str(i["interaction"])).out)
+            expect(show["fields"]["caller_id_name"] == name, show)
+        r, reps = import_fs(d, *paths)
+        expect([x["duplicates"] for x in reps] == [1] * 6, reps)
+
+
 MSK = ("source.msk.region = RU\n"
        "source.msk.zone = Europe/Moscow\n"
        "source.msk.extensions = 300-399\n"

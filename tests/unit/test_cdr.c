@@ -233,6 +233,47 @@ test_freeswitch(void **state)
 	assert_string_equal(cdr.outcome, "failed");
 }
 
+/*
+ * Issue 27: encode=true with encode-values=true, made as FreeSWITCH's
+ * switch_url_encode() makes it (tests/integration/fsencode.py): values
+ * encoded, then the whole text but the %XX in it. A caller name with
+ * quotes is read back; a user agent that tries to add a caller number
+ * does not decide the caller (the caller profile does), and a value with
+ * a tab is dropped and counted, the call kept.
+ */
+static void
+test_freeswitch_encoded_twice(void **state)
+{
+	static const char doc[] = "cdr="
+	    "%7B%22variables%22%3A%7B%22uuid%22%3A%22u-3%22,%22start_epoc"
+	    "h%22%3A%221793700000%22,%22caller_id_name%22%3A%22%22Joe%22%"
+	    "20%3C1000%3E%22,%22sip_user_agent%22%3A%22x%22,%22caller_id_"
+	    "number%22%3A%22%2B4930999%22,%22last_app%22%3A%22a%09b%22,%2"
+	    "2hangup_cause%22%3A%22NORMAL_CLEARING%22%7D,%22callflow%22%3"
+	    "A%5B%7B%22caller_profile%22%3A%7B%22caller_id_name%22%3A%22%"
+	    "5C%22Joe%5C%22%20%3C1000%3E%22,%22caller_id_number%22%3A%22%"
+	    "2B4930123%22,%22destination_number%22%3A%22100%22%7D%7D%5D%7"
+	    "D";
+	static const char b64[] = "eyJ2YXJpYWJsZXMiOnsidXVpZCI6InUtNCIsInN0Y"
+	    "XJ0X2Vwb2NoIjoiNSIsImNhbGxlcl9pZF9udW1iZXIiOiIlMDEifX0=\n";
+	const char *why;
+
+	(void)state;
+	assert_int_equal(parse_fs(doc, &why), CXV_OK);
+	assert_string_equal(cdr.source_id, "u-3");
+	assert_string_equal(cdr.caller, "+4930123");
+	assert_string_equal(cdr.caller_name, "\"Joe\" <1000>");
+	assert_string_equal(cdr.callee, "100");
+	assert_int_equal(cdr.dropped, 1);
+	/* base64 (encode=base64, as in err-log-dir), with a caller that
+	 * cannot be read: kept, the caller left out of the parties and of
+	 * the sealed variables, each counted. */
+	assert_int_equal(parse_fs(b64, &why), CXV_OK);
+	assert_string_equal(cdr.source_id, "u-4");
+	assert_string_equal(cdr.caller, "");
+	assert_int_equal(cdr.dropped, 2);
+}
+
 static const struct bad fs_bads[] = {
 	{ "[1]", "not a JSON object" },
 	{ "{\"variables\":[]}", "no \"variables\" object" },
@@ -240,10 +281,10 @@ static const struct bad fs_bads[] = {
 	{ "{\"variables\":{\"uuid\":\"u\",\"start_epoch\":1}}",
 	    "start/answer/end_epoch not epoch seconds" },
 	{ "{\"variables\":{\"uuid\":\"u\"}}", "no start_epoch" },
-	{ "{\"variables\":{\"uuid\":\"u\",\"start_epoch\":\"5\","
-	    "\"caller_id_number\":\"%01\"}}",
-	    "caller or destination not a printable string" },
-	{ "{", "malformed JSON" },
+	{ "{", "not a mod_json_cdr document (JSON, URL-encoded or base64)" },
+	{ "cdr=%7B%zz", "not a mod_json_cdr document (JSON, URL-encoded or "
+	    "base64)" },
+	{ "@@", "not a mod_json_cdr document (JSON, URL-encoded or base64)" },
 };
 
 /* Malformed documents are refused with a reason. */
@@ -309,6 +350,7 @@ main(void)
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_freeswitch),
+		cmocka_unit_test(test_freeswitch_encoded_twice),
 		cmocka_unit_test(test_freeswitch_bad),
 	};
 
