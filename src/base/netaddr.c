@@ -3,10 +3,13 @@
 #include "base/netaddr.h"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include "base/err.h"
 #include "base/util.h"
@@ -197,4 +200,32 @@ cxv_net_hostport_parse(const char *s, char host[CXV_NET_HOST_MAX],
 		return CXV_ERR_INVALID;
 	snprintf(port, 6, "%lld", n);
 	return CXV_OK;
+}
+
+int
+cxv_net_dial(const char *host, const char *port, int timeout_ms)
+{
+	struct addrinfo hints, *ai = NULL, *p;
+	struct timeval tv = { timeout_ms / 1000,
+	    (suseconds_t)(timeout_ms % 1000) * 1000 };
+	int fd = -1;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, port, &hints, &ai) != 0)
+		return -1;
+	for (p = ai; p != NULL && fd < 0; p = p->ai_next) {
+		if ((fd = socket(p->ai_family, p->ai_socktype | SOCK_CLOEXEC,
+		    p->ai_protocol)) < 0)
+			continue;
+		/* Linux bounds connect() by the send timeout too. */
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		if (connect(fd, p->ai_addr, p->ai_addrlen) != 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	freeaddrinfo(ai);
+	return fd;
 }

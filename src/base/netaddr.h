@@ -56,6 +56,13 @@ int cxv_net_listen_parse(const char *s, struct sockaddr_storage *ss /* OUT */,
 int cxv_net_hostport_parse(const char *s, char host[CXV_NET_HOST_MAX],
     char port[6]);
 
+/*
+ * A TCP connection to host:port (the first address that answers), with
+ * sends, receives and the connect itself bounded by timeout_ms; the
+ * socket, or -1.
+ */
+int cxv_net_dial(const char *host, const char *port, int timeout_ms);
+
 /* The numeric address of sa ("192.0.2.1", "::1") into out, or "?". */
 #define CXV_NET_ADDR_STR	48
 void cxv_net_addr_text(const struct sockaddr *sa, char out[CXV_NET_ADDR_STR]);

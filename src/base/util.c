@@ -428,20 +428,29 @@ cxv_time_parse(const char *s, int64_t *ms)
 	struct tm tm;
 	const char *end;
 	time_t t;
+	int milli = 0;
 
 	memset(&tm, 0, sizeof(tm));
 	if ((end = strptime(s, "%Y-%m-%d", &tm)) == NULL)
 		return CXV_ERR_INVALID;
-	if (*end == 'T' &&
-	    ((end = strptime(end + 1, "%H:%M:%S", &tm)) == NULL ||
-	    strcmp(end, "Z") != 0))
-		return CXV_ERR_INVALID;
+	if (*end == 'T') {
+		if ((end = strptime(end + 1, "%H:%M:%S", &tm)) == NULL)
+			return CXV_ERR_INVALID;
+		/* Milliseconds, as cxv_time_format() writes them. */
+		if (end[0] == '.' && strspn(end + 1, "0123456789") == 3) {
+			milli = (end[1] - '0') * 100 + (end[2] - '0') * 10 +
+			    (end[3] - '0');
+			end += 4;
+		}
+		if (strcmp(end, "Z") != 0)
+			return CXV_ERR_INVALID;
+	}
 	if (*end != '\0' && strcmp(end, "Z") != 0)
 		return CXV_ERR_INVALID;
 	if (tm.tm_year < 70 || tm.tm_year > 1100)
 		return CXV_ERR_INVALID;
 	if ((t = timegm(&tm)) == (time_t)-1)
 		return CXV_ERR_INVALID;
-	*ms = (int64_t)t * 1000;
+	*ms = (int64_t)t * 1000 + milli;
 	return CXV_OK;
 }

@@ -113,8 +113,8 @@ void cxv_time_format(int64_t ms, char out[CXV_TIME_STR]);
 void cxv_time_stamp(int64_t ms, char out[CXV_STAMP_STR]);
 
 /*
- * Parse "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" (UTC) into ms since the
- * epoch. Returns CXV_OK or CXV_ERR_INVALID.
+ * Parse "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SSZ" or "YYYY-MM-DDTHH:MM:SS.mmmZ"
+ * (UTC) into ms since the epoch. Returns CXV_OK or CXV_ERR_INVALID.
  */
 int cxv_time_parse(const char *s, int64_t *ms /* OUT */);
 

@@ -113,32 +113,6 @@ disconnect(struct cxv_logfwd *f)
 	f->fd = -1;
 }
 
-static int
-tcp_connect(struct cxv_logfwd *f)
-{
-	struct addrinfo hints, *ai = NULL, *p;
-	struct timeval tv = { IO_TIMEOUT_S, 0 };
-	int fd = -1;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(f->host, f->port, &hints, &ai) != 0)
-		return -1;
-	for (p = ai; p != NULL && fd < 0; p = p->ai_next) {
-		if ((fd = socket(p->ai_family, p->ai_socktype | SOCK_CLOEXEC,
-		    p->ai_protocol)) < 0)
-			continue;
-		(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-		(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		if (connect(fd, p->ai_addr, p->ai_addrlen) != 0) {
-			close(fd);
-			fd = -1;
-		}
-	}
-	freeaddrinfo(ai);
-	return fd;
-}
-
 /* Connect and verify the collector; why names the failure. */
 static int
 connect_tls(struct cxv_logfwd *f, const char **why)
@@ -146,7 +120,8 @@ connect_tls(struct cxv_logfwd *f, const char **why)
 	int r;
 
 	*why = "cannot connect";
-	if ((f->fd = tcp_connect(f)) < 0)
+	if ((f->fd = cxv_net_dial(f->host, f->port, IO_TIMEOUT_S * 1000)) <
+	    0)
 		return CXV_ERR_IO;
 	if ((r = cxv_tls_client_connect(f->tls, f->fd, f->host,
 	    IO_TIMEOUT_S * 1000, &f->s, why)) != CXV_OK)

@@ -193,6 +193,11 @@ test_time(void **state)
 	assert_int_equal(cxv_time_parse("2026-11-25T03:48:08Z", &ms), CXV_OK);
 	cxv_time_format(ms + 123, s);
 	assert_string_equal(s, "2026-11-25T03:48:08.123Z");
+	/* What the vault writes reads back (issue 27: a feed's gaps). */
+	assert_int_equal(cxv_time_parse(s, &ms), CXV_OK);
+	assert_int_equal(ms, INT64_C(1795564800000) + 13688123);
+	assert_int_equal(cxv_time_parse("2026-11-25T03:48:08.12Z", &ms),
+	    CXV_ERR_INVALID);
 	assert_int_equal(cxv_time_parse("2026-11-25T03:48:08", &ms),
 	    CXV_ERR_INVALID);
 	assert_int_equal(cxv_time_parse("yesterday", &ms), CXV_ERR_INVALID);
