@@ -94,7 +94,7 @@ ingest(const char *vdir, long rows, long first, int *rate_fd)
 	    sizeof(why)) != CXV_OK)
 		_exit(1);
 	t = bench_now();
-	if (cxv_import_cdr(cv, "asterisk-csv", NULL, csv, &rep, &st) != CXV_OK ||
+	if (cxv_import_cdr(cv, "asterisk-csv", NULL, NULL, csv, &rep, &st) != CXV_OK ||
 	    st.imported != (uint64_t)rows)
 		_exit(1);
 	rate = (double)rows / (bench_now() - t);

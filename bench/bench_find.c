@@ -44,7 +44,7 @@ import_all(struct cxv_vault *v, long rows, long callers)
 		long n = rows - done < CHUNK ? rows - done : CHUNK;
 
 		if ((csv = bench_cdr_csv(n, callers, done, BENCH_CYCLIC)) == NULL ||
-		    cxv_import_cdr(v, "asterisk-csv", NULL, csv, &rep, &st) != CXV_OK ||
+		    cxv_import_cdr(v, "asterisk-csv", NULL, NULL, csv, &rep, &st) != CXV_OK ||
 		    st.imported != (uint64_t)n)
 			abort();
 		fclose(csv);

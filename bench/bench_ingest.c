@@ -140,7 +140,7 @@ run(const char *dir, const char *url, long rows, long callers,
 		exit(1);
 	}
 	t = bench_now();
-	if (cxv_import_cdr(v, "asterisk-csv", NULL, csv, &rep, &st) != CXV_OK ||
+	if (cxv_import_cdr(v, "asterisk-csv", NULL, NULL, csv, &rep, &st) != CXV_OK ||
 	    st.imported != (uint64_t)rows)
 		abort();
 	t = bench_now() - t;

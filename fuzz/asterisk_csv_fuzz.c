@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * libFuzzer target: one Asterisk cdr_csv or cdr_custom line into struct
- * cxv_cdr, then its parties classified (party.h). The first byte picks
- * the format and a source (UTC or Moscow time, a dial plan or not).
+ * libFuzzer target: one Asterisk cdr_csv or cdr_custom line, or one
+ * manager "Event: Cdr" (cdr_manager), into struct cxv_cdr, then its
+ * parties classified (party.h). The first byte picks the format and a
+ * source (UTC or Moscow time, a dial plan or not).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -52,9 +53,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    &why) != CXV_OK || cxv_source_set(&src, "extensions",
 	    "100-199, 4 digits", &why) != CXV_OK))
 		abort();
-	r = data[0] & 1 ? cxv_cdr_parse_asterisk_custom((const char *)data + 1,
-	    size - 1, &src, &cdr, &why) : cxv_cdr_parse_asterisk(
-	    (const char *)data + 1, size - 1, &src, &cdr, &why);
+	if (data[0] & 8)
+		r = cxv_cdr_parse_ami((const char *)data + 1, size - 1, &src,
+		    &cdr, &why);
+	else if (data[0] & 1)
+		r = cxv_cdr_parse_asterisk_custom((const char *)data + 1,
+		    size - 1, &src, &cdr, &why);
+	else
+		r = cxv_cdr_parse_asterisk((const char *)data + 1, size - 1,
+		    &src, &cdr, &why);
 	if (r != CXV_OK) {
 		if (why == NULL)
 			abort();	/* every refusal has a reason */

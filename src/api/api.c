@@ -19,6 +19,7 @@
 #include "base/util.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "net/ami.h"
 #include "records/cdr.h"
 #include "records/vault.h"
 
@@ -553,10 +554,29 @@ cxv_api_app(struct cxv_api *api, struct cxv_http_app *out)
 	*out = (struct cxv_http_app){ on_begin, on_piece, on_end, on_done, api };
 }
 
+/*
+ * Up, and each Asterisk feed's state, since when, and how many intervals
+ * it may have missed (issue 27; the rest is for `cxvault status`).
+ */
 static void
 api_health(struct call *c)
 {
-	api_reply(c, 200, json_pack("{s:s}", "status", "ok"));
+	json_t *feeds = cxv_ami_state(c->v), *ami = json_object(), *f;
+	const char *name;
+
+	json_object_foreach(feeds, name, f) {
+		json_object_set_new(ami, name, json_pack("{s:O,s:O*,s:I}",
+		    "state", json_object_get(f, "state"), "since",
+		    json_object_get(f, "since"), "gaps", (json_int_t)
+		    json_array_size(json_object_get(f, "gaps"))));
+	}
+	json_decref(feeds);
+	if (json_object_size(ami) == 0) {
+		json_decref(ami);
+		api_reply(c, 200, json_pack("{s:s}", "status", "ok"));
+	} else
+		api_reply(c, 200, json_pack("{s:s,s:o}", "status", "ok", "ami",
+		    ami));
 }
 
 static void

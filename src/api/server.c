@@ -24,6 +24,7 @@
 #include "core/tls.h"
 #include "net/http.h"
 #include "net/ldapauth.h"
+#include "net/ami.h"
 #include "net/logfwd.h"
 #include "net/sandbox.h"
 #include "net/vmmail.h"
@@ -64,6 +65,7 @@ struct server {
 	struct cxv_vmmail_sender *mail;
 	struct cxv_journal *journal;	/* the reads served, DESIGN 5 */
 	struct cxv_vault *mover;	/* its handle into the trail */
+	struct cxv_ami *ami;		/* the Asterisk feeds (issue 27) */
 };
 
 /*
@@ -366,7 +368,7 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 {
 	const struct cxv_config *cfg = cxv_vault_config(v);
 	const char *addr = listen != NULL ? listen : cfg->listen;
-	struct server s = { v, NULL, -1, NULL, NULL, NULL, NULL, NULL };
+	struct server s = { v, NULL, -1, NULL, NULL, NULL, NULL, NULL, NULL };
 	char beside[512];
 	sigset_t set, old;
 	int r;
@@ -388,15 +390,19 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 	    (r = cxv_ldap_config_check(cfg, why, whylen)) == CXV_OK &&
 	    (r = cxv_vmmail_config_check(cfg, why, whylen)) == CXV_OK &&
 	    (r = listen_on(addr, &s.fd, why, whylen)) == CXV_OK &&
+	    (r = cxv_ami_new(v, &s.ami, why, whylen)) == CXV_OK &&
 	    (r = give_up_privileges(v, why, whylen)) == CXV_OK &&
 	    (r = journal_start(&s, why, whylen)) == CXV_OK &&
 	    (r = cxv_vmmail_sender_start(v, &s.mail)) == CXV_OK &&
 	    (r = forward_start(&s, why, whylen)) == CXV_OK &&
 	    (r = cxv_maint_new(v, cxv_now_ms(), &s.maint)) == CXV_OK &&
-	    (r = generation_new(&s, &s.gen, why, whylen)) == CXV_OK) {
+	    (r = generation_new(&s, &s.gen, why, whylen)) == CXV_OK &&
+	    (r = cxv_ami_start(s.ami)) == CXV_OK) {
 		CXV_LOG(CXV_LOG_INFO, "server.start", CXV_LF("listen", addr));
 		fprintf(stderr, "cxvault: serving https://%s\n", addr);
 		serve(&s, &set);
+		cxv_ami_free(s.ami);
+		s.ami = NULL;
 		cxv_maint_free(s.maint);
 		s.maint = NULL;
 		generation_free(s.gen, cxv_vault_config(v)->http_timeout_s);
@@ -406,6 +412,7 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 		(void)cxv_store_checkpoint(cxv_vault_store(v));
 		CXV_LOG(CXV_LOG_INFO, "server.stop", CXV_LF("result", "ok"));
 	}
+	cxv_ami_free(s.ami);
 	cxv_maint_free(s.maint);
 	cxv_vmmail_sender_stop(s.mail);
 	journal_stop(&s);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "base/err.h"
+#include "base/util.h"
 #include "cli/cmds.h"
 #include "core/config.h"
 #include "ingest/import.h"
@@ -20,7 +21,8 @@ static int run(int argc, char **argv);
 const struct cxv_cmd cxv_cmd_import = {
 	"import",
 	"import call detail records and content files",
-	"cxvault import cdr [--data DIR] --format FORMAT [--source NAME] FILE...\n"
+	"cxvault import cdr [--data DIR] --format FORMAT [--source NAME]\n"
+	"       [--ended-from T] [--ended-to T] FILE...\n"
 	"       cxvault import content [--data DIR] --interaction ID|--user LOGON "
 	"--kind KIND FILE\n"
 	"       cxvault import campaign [--data DIR] --campaign NAME FILE.csv",
@@ -33,6 +35,9 @@ const struct cxv_cmd cxv_cmd_import = {
 	"       documents, one per file or concatenated). NAME: a source of\n"
 	"       cxvault.conf (source.NAME.*: region, zone, extensions,\n"
 	"       columns); 'default' if none. Re-importing a file adds nothing.\n"
+	"       --ended-from/--ended-to: only calls that ended then (UTC), as\n"
+	"       a live feed's gap in 'cxvault status' gives them; the others\n"
+	"       are counted as outside_window.\n"
 	"       Calls with no person among their parties (service legs, a\n"
 	"       withheld caller to an extension no user holds) are skipped and\n"
 	"       counted. Rejected records are named FILE:LINE (or FILE:\n"
@@ -94,7 +99,8 @@ on_progress(void *ctx, const struct cxv_import_stats *st)
  */
 static int
 import_file(struct cxv_vault *v, const char *format,
-    const struct cxv_source *src, int64_t cid, const char *path)
+    const struct cxv_source *src, const struct cxv_import_window *win,
+    int64_t cid, const char *path)
 {
 	struct report_ctx rc = { path, format ? cxv_import_cdr_unit(format) :
 	    "line", isatty(STDERR_FILENO), 0 };
@@ -107,7 +113,7 @@ import_file(struct cxv_vault *v, const char *format,
 		cxv_cli_error("import", "%s: %s", path, strerror(errno));
 		return CXV_EXIT_FAIL;
 	}
-	r = format ? cxv_import_cdr(v, format, src, in, &rep, &st) :
+	r = format ? cxv_import_cdr(v, format, src, win, in, &rep, &st) :
 	    cxv_import_campaign(v, cid, in, &rep, &st);
 	fclose(in);
 	if (rc.tty)
@@ -120,7 +126,7 @@ import_file(struct cxv_vault *v, const char *format,
 		return CXV_EXIT_FAIL;
 	}
 	r = cxv_cli_print_json(json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, "
-	    "s:{s:I, s:I}}", "file", path, "read", (json_int_t)st.read,
+	    "s:{s:I, s:I}, s:o*}", "file", path, "read", (json_int_t)st.read,
 	    "imported", (json_int_t)st.imported, "duplicates",
 	    (json_int_t)st.duplicates, "dnc_skipped", (json_int_t)st.dnc,
 	    "rejected", (json_int_t)st.rejected, "fields_dropped",
@@ -128,7 +134,8 @@ import_file(struct cxv_vault *v, const char *format,
 	    cxv_cdr_fate_skip_name(CXV_CDR_SKIPPED_SERVICE),
 	    (json_int_t)st.skipped_service,
 	    cxv_cdr_fate_skip_name(CXV_CDR_SKIPPED_NO_PERSON),
-	    (json_int_t)st.skipped_no_person));
+	    (json_int_t)st.skipped_no_person, "outside_window", win != NULL ?
+	    json_integer((json_int_t)st.outside) : NULL));
 	return r == CXV_EXIT_OK && st.rejected == 0 ? CXV_EXIT_OK :
 	    CXV_EXIT_FAIL;
 }
@@ -136,6 +143,7 @@ import_file(struct cxv_vault *v, const char *format,
 struct args {
 	struct cxv_cli_args cli;
 	const char *format, *kind, *interaction, *campaign, *user, *source;
+	const char *ended_from, *ended_to;
 };
 
 static int
@@ -155,6 +163,10 @@ opt(void *ctx, int o, const char *arg)
 		a->user = arg;
 	else if (o == 's')
 		a->source = arg;
+	else if (o == 'F')
+		a->ended_from = arg;
+	else if (o == 'T')
+		a->ended_to = arg;
 	else
 		return CXV_EXIT_USAGE;
 	return -1;
@@ -163,6 +175,7 @@ opt(void *ctx, int o, const char *arg)
 static int
 import_cdrs(struct args *a)
 {
+	struct cxv_import_window win = { INT64_MIN, INT64_MAX };
 	const struct cxv_source *src;
 	struct cxv_vault *v = NULL;
 	int i, r, rc = CXV_EXIT_OK;
@@ -170,6 +183,13 @@ import_cdrs(struct args *a)
 	if (a->format == NULL || !cxv_import_cdr_format_known(a->format))
 		return cxv_cli_usage_error(&cxv_cmd_import, "--format "
 		    "asterisk-csv|asterisk-custom|freeswitch-json is required");
+	if ((a->ended_from != NULL && cxv_time_parse(a->ended_from,
+	    &win.from) != CXV_OK) || (a->ended_to != NULL &&
+	    cxv_time_parse(a->ended_to, &win.to) != CXV_OK) ||
+	    win.from > win.to)
+		return cxv_cli_usage_error(&cxv_cmd_import, "--ended-from/"
+		    "--ended-to take YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[.mmm]Z, "
+		    "from before to");
 	if (a->cli.npos == 0)
 		return cxv_cli_usage_error(&cxv_cmd_import, "no file given");
 	if ((r = cxv_cli_open(a->cli.dir, &v)) != CXV_EXIT_OK)
@@ -182,7 +202,8 @@ import_cdrs(struct args *a)
 		return CXV_EXIT_USAGE;
 	}
 	for (i = 0; i < a->cli.npos; i++)
-		if (import_file(v, a->format, src, 0, a->cli.pos[i]) !=
+		if (import_file(v, a->format, src, a->ended_from != NULL ||
+		    a->ended_to != NULL ? &win : NULL, 0, a->cli.pos[i]) !=
 		    CXV_EXIT_OK)
 			rc = CXV_EXIT_FAIL;
 	cxv_vault_close(v);
@@ -276,7 +297,7 @@ import_list(int argc, char **argv, const struct option *opts)
 		    "no such campaign" : cxv_strerror(r));
 		r = CXV_EXIT_FAIL;
 	} else
-		r = import_file(v, NULL, NULL, cid, a.cli.pos[0]);
+		r = import_file(v, NULL, NULL, NULL, cid, a.cli.pos[0]);
 	cxv_vault_close(v);
 	return r;
 }
@@ -291,6 +312,8 @@ run(int argc, char **argv)
 		{ "campaign", required_argument, NULL, 'c' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "source", required_argument, NULL, 's' },
+		{ "ended-from", required_argument, NULL, 'F' },
+		{ "ended-to", required_argument, NULL, 'T' },
 		CXV_CLI_COMMON_OPTIONS
 	};
 	static const char *const verbs[] = { "cdr", "content", "campaign" };
@@ -310,8 +333,9 @@ run(int argc, char **argv)
 	if (cdr && (a.kind != NULL || a.interaction != NULL || a.user != NULL))
 		return cxv_cli_usage_error(&cxv_cmd_import,
 		    "--kind, --interaction and --user are for content");
-	if (!cdr && (a.format != NULL || a.source != NULL))
+	if (!cdr && (a.format != NULL || a.source != NULL ||
+	    a.ended_from != NULL || a.ended_to != NULL))
 		return cxv_cli_usage_error(&cxv_cmd_import,
-		    "--format and --source are for cdr");
+		    "--format, --source, --ended-from and --ended-to are for cdr");
 	return cdr ? import_cdrs(&a) : import_content(&a);
 }

@@ -6,6 +6,7 @@
 #include "base/err.h"
 #include "cli/cmds.h"
 #include "core/config.h"
+#include "net/ami.h"
 #include "records/vault.h"
 
 static int run(int argc, char **argv);
@@ -16,7 +17,9 @@ const struct cxv_cmd cxv_cmd_status = {
 	"cxvault status [--data DIR]",
 	"Print the vault's schema version, key source and counts as JSON,\n"
 	"and what its database holds that the vault did not make (beside: a\n"
-	"PBX's cdr table, say; then exit 1, and 'serve' refuses to start).",
+	"PBX's cdr table, say; then exit 1, and 'serve' refuses to start).\n"
+	"ami: each Asterisk Manager feed's state, counts and the intervals\n"
+	"it may have missed (gaps: import cdr --ended-from/--ended-to).",
 	run,
 };
 
@@ -45,14 +48,14 @@ run(int argc, char **argv)
 		cxv_vault_close(v);
 		return CXV_EXIT_FAIL;
 	}
-	r = cxv_cli_print_json(json_pack("{s:i, s:s, s:I, s:I, s:I, s:s}",
+	r = cxv_cli_print_json(json_pack("{s:i, s:s, s:I, s:I, s:I, s:s, s:o*}",
 	    "schema_version", stats.schema_version,
 	    "key_source", cxv_vault_config(v)->key_source ==
 	    CXV_KEY_SOURCE_FILE ? "file" : "passphrase",
 	    "subjects", (json_int_t)stats.subjects,
 	    "interactions", (json_int_t)stats.interactions,
 	    "audit_entries", (json_int_t)stats.audit_entries,
-	    "beside", beside));
+	    "beside", beside, "ami", cxv_ami_state(v)));
 	cxv_vault_close(v);
 	if (r == CXV_EXIT_OK && alone != CXV_OK) {
 		cxv_cli_error("status", "%s", why);

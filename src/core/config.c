@@ -482,6 +482,7 @@ check_whole(const struct cxv_config *cfg, const char **reason)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
+	size_t i;
 
 	if (cfg->key_source == CXV_KEY_SOURCE_PASSPHRASE && !cfg->has_salt)
 		return *reason = "master_key = passphrase needs master_key_salt",
@@ -492,6 +493,9 @@ check_whole(const struct cxv_config *cfg, const char **reason)
 	if (cxv_net_listen_parse(cfg->listen, &ss, &len) != CXV_OK)
 		return *reason = "listen must be ADDR:PORT or [ADDR]:PORT",
 		    CXV_ERR_INVALID;
+	for (i = 0; i < cfg->nsources; i++)
+		if (cxv_source_check(&cfg->sources[i], reason) != CXV_OK)
+			return CXV_ERR_INVALID;
 	return CXV_OK;
 }
 

@@ -124,11 +124,53 @@ set_columns(struct cxv_source *src, const char *v)
 	return CXV_OK;
 }
 
-enum key { K_REGION, K_ZONE, K_EXTENSIONS, K_COLUMNS, K__COUNT };
+/*
+ * "tls://HOST:PORT", or "tcp://HOST:PORT" with HOST on loopback: a
+ * manager secret and every CDR in clear go nowhere else.
+ */
+static int
+set_ami(struct cxv_source *src, const char *v, const char **reason)
+{
+	int tls = strncmp(v, "tls://", 6) == 0;
+
+	*reason = "ami must be tls://HOST:PORT, or tcp://HOST:PORT on "
+	    "loopback (127.0.0.1, [::1], localhost)";
+	if (strlen(v) >= sizeof(src->ami_text) || (!tls &&
+	    strncmp(v, "tcp://", 6) != 0) ||
+	    cxv_net_hostport_parse(v + 6, src->ami_host, src->ami_port) !=
+	    CXV_OK)
+		return CXV_ERR_INVALID;
+	if (!tls && strcmp(src->ami_host, "localhost") != 0 &&
+	    strcmp(src->ami_host, "::1") != 0 &&
+	    (strncmp(src->ami_host, "127.", 4) != 0 ||
+	    strspn(src->ami_host, "0123456789.") != strlen(src->ami_host)))
+		return CXV_ERR_INVALID;
+	src->ami_tls = tls;
+	snprintf(src->ami_text, sizeof(src->ami_text), "%s", v);
+	return CXV_OK;
+}
+
+/* Into dst (cap bytes) if it fits and holds only the allowed bytes. */
+static int
+set_text(char *dst, size_t cap, const char *v, const char *allowed)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n >= cap || strspn(v, allowed) != n)
+		return CXV_ERR_INVALID;
+	memcpy(dst, v, n + 1);
+	return CXV_OK;
+}
+
+#define NAME_BYTES	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" \
+	"0123456789_.-"
+
+enum key { K_REGION, K_ZONE, K_EXTENSIONS, K_COLUMNS, K_AMI, K_AMI_USER,
+	K_AMI_SECRET_FILE, K__COUNT };
 _Static_assert(K__COUNT == CXV_SOURCE_KEYS, "CXV_SOURCE_KEYS");
 
 static const char *const key_names[K__COUNT] = { "region", "zone",
-    "extensions", "columns" };
+    "extensions", "columns", "ami", "ami_user", "ami_secret_file" };
 
 const char *
 cxv_source_key_name(size_t k)
@@ -154,6 +196,12 @@ cxv_source_text(const struct cxv_source *src, size_t k)
 		return src->ext_text;
 	case K_COLUMNS:
 		return src->columns;
+	case K_AMI:
+		return src->ami_text;
+	case K_AMI_USER:
+		return src->ami_user;
+	case K_AMI_SECRET_FILE:
+		return src->ami_secret_file;
 	case K__COUNT:
 		break;
 	}
@@ -191,11 +239,35 @@ cxv_source_set(struct cxv_source *src, const char *key, const char *value,
 		return set_columns(src, value) == CXV_OK ? CXV_OK :
 		    (*reason = "columns must be cdr_custom field names, "
 		    "comma-separated", CXV_ERR_INVALID);
+	case K_AMI:
+		return set_ami(src, value, reason);
+	case K_AMI_USER:
+		return set_text(src->ami_user, sizeof(src->ami_user), value,
+		    NAME_BYTES) == CXV_OK ? CXV_OK : (*reason = "ami_user must "
+		    "be a manager account name (letters, digits, _ . -)",
+		    CXV_ERR_INVALID);
+	case K_AMI_SECRET_FILE:
+		return value[0] == '/' && set_text(src->ami_secret_file,
+		    sizeof(src->ami_secret_file), value, NAME_BYTES "/") ==
+		    CXV_OK ? CXV_OK : (*reason = "ami_secret_file must be an "
+		    "absolute path", CXV_ERR_INVALID);
 	case K__COUNT:
 		break;
 	}
 	return *reason = "unknown source key (region, zone, extensions, "
-	    "columns)", CXV_ERR_INVALID;
+	    "columns, ami, ami_user, ami_secret_file)", CXV_ERR_INVALID;
+}
+
+int
+cxv_source_check(const struct cxv_source *src, const char **reason)
+{
+	int ami = src->ami_text[0] != '\0';
+
+	if (ami != (src->ami_user[0] != '\0') ||
+	    ami != (src->ami_secret_file[0] != '\0'))
+		return *reason = "ami, ami_user and ami_secret_file go together",
+		    CXV_ERR_INVALID;
+	return CXV_OK;
 }
 
 int

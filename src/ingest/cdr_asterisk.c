@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -346,4 +347,99 @@ cxv_cdr_parse_asterisk_custom(const char *line, size_t len,
     const struct cxv_source *src, struct cxv_cdr *out, const char **why)
 {
 	return parse(line, len, src, 1, out, why);
+}
+
+/*
+ * cdr_manager's header names (cdr_manager.c manager_log()) of the
+ * cdr_csv columns; LinkedID, Sequence and PeerAccount come from its
+ * [mappings] when a site adds them under those names.
+ */
+static const struct {
+	const char *header;
+	enum col col;
+} ami_headers[] = {
+	{ "AccountCode", C_ACCOUNTCODE }, { "Source", C_SRC },
+	{ "Destination", C_DST }, { "DestinationContext", C_DCONTEXT },
+	{ "CallerID", C_CLID }, { "Channel", C_CHANNEL },
+	{ "DestinationChannel", C_DSTCHANNEL },
+	{ "LastApplication", C_LASTAPP }, { "LastData", C_LASTDATA },
+	{ "StartTime", C_START }, { "AnswerTime", C_ANSWER },
+	{ "EndTime", C_END }, { "Duration", C_DURATION },
+	{ "BillableSeconds", C_BILLSEC }, { "Disposition", C_DISPOSITION },
+	{ "AMAFlags", C_AMAFLAGS }, { "UniqueID", C_UNIQUEID },
+	{ "UserField", C_USERFIELD }, { "PeerAccount", C_PEERACCOUNT },
+	{ "LinkedID", C_LINKEDID }, { "Sequence", C_SEQUENCE },
+};
+
+/* Headers of the event itself, not of the call. */
+static const char *const ami_envelope[] = { "Event", "Privilege",
+    "Timestamp", "SystemName", "ActionID" };
+
+/* One "Name: value" header of an AMI event into sp or a sealed field. */
+static int
+ami_header(struct cxv_cdr *c, const char *name, size_t nlen,
+    const char *val, size_t vlen, struct split *sp, const char **why)
+{
+	const char *v, *key;
+	size_t i;
+
+	for (i = 0; i < sizeof(ami_envelope) / sizeof(ami_envelope[0]); i++)
+		if (strlen(ami_envelope[i]) == nlen &&
+		    strncasecmp(ami_envelope[i], name, nlen) == 0)
+			return CXV_OK;
+	if ((v = cxv_cdr_keep(c, val, vlen)) == NULL)
+		return *why = "record too large", CXV_ERR_TOO_LARGE;
+	for (i = 0; i < sizeof(ami_headers) / sizeof(ami_headers[0]); i++) {
+		if (strlen(ami_headers[i].header) != nlen ||
+		    strncasecmp(ami_headers[i].header, name, nlen) != 0)
+			continue;
+		if (sp->col[ami_headers[i].col] != NULL)
+			return *why = "header given twice", CXV_ERR_INVALID;
+		sp->col[ami_headers[i].col] = v;
+		return CXV_OK;
+	}
+	/* A site's own [mappings]: kept sealed under their names. */
+	if ((key = cxv_cdr_keep(c, name, nlen)) == NULL ||
+	    cxv_cdr_add_field(c, key, v) != CXV_OK)
+		c->dropped++;
+	return CXV_OK;
+}
+
+int
+cxv_cdr_parse_ami(const char *event, size_t len,
+    const struct cxv_source *src, struct cxv_cdr *out, const char **why)
+{
+	const char *p = event, *end = event + len, *eol, *colon, *val;
+	struct split sp;
+	size_t i;
+	int r;
+
+	*why = NULL;
+	memset(&sp, 0, sizeof(sp));
+	cxv_cdr_reset(out, "asterisk");
+	if (len > CXV_IMPORT_LINE_MAX)
+		return *why = "event too long", CXV_ERR_TOO_LARGE;
+	for (; p < end; p = eol < end ? eol + 1 : end) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		i = (size_t)(eol - p) - (eol > p && eol[-1] == '\r');
+		if (i == 0)
+			continue;
+		if ((colon = memchr(p, ':', i)) == NULL || colon == p)
+			return *why = "a line that is no 'Name: value' header",
+			    CXV_ERR_INVALID;
+		val = colon + 1 + (colon + 1 < p + i && colon[1] == ' ');
+		if ((r = ami_header(out, p, (size_t)(colon - p), val,
+		    (size_t)(p + i - val), &sp, why)) != CXV_OK)
+			return r;
+	}
+	if (sp.col[C_SRC] == NULL || sp.col[C_DST] == NULL ||
+	    sp.col[C_START] == NULL || sp.col[C_DISPOSITION] == NULL)
+		return *why = "no Source, Destination, StartTime or Disposition",
+		    CXV_ERR_INVALID;
+	for (i = 0; i < C__COUNT; i++)
+		if (sp.col[i] == NULL && (i == C_CLID || i == C_CHANNEL ||
+		    i == C_DSTCHANNEL || i == C_ANSWER || i == C_END))
+			sp.col[i] = "";
+	return fill(out, &sp, src != NULL ? src->zone : "", event, len, why);
 }

@@ -41,6 +41,19 @@ int cxv_cdr_parse_asterisk_custom(const char *line, size_t len,
     const char **why /* OUT */);
 
 /*
+ * An Asterisk Manager Interface "Event: Cdr" (cdr_manager) as it is
+ * read, its "Name: value" lines without the blank line that ends it:
+ * the same record and leg key as the call's Master.csv line (cdr_csv
+ * with loguniqueid; with newcdrcolumns when cdr_manager.conf's
+ * [mappings] add LinkedID and Sequence), times in src's zone, so that an
+ * import of the file adds nothing the feed stored. Headers beyond
+ * cdr_manager's own (a site's mappings) are kept sealed.
+ */
+int cxv_cdr_parse_ami(const char *event, size_t len,
+    const struct cxv_source *src, struct cxv_cdr *out,
+    const char **why /* OUT */);
+
+/*
  * Parse one FreeSWITCH mod_json_cdr document as the module posts it or
  * writes it to err-log-dir, in any mode: JSON (encode=false), "cdr=" or
  * not and then URL-encoded JSON (encode=true) or base64 (encode=base64);

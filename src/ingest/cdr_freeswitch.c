@@ -359,7 +359,7 @@ cxv_cdr_parse_freeswitch(const char *buf, size_t len, struct cxv_cdr *out,
 
 	*why = NULL;
 	cxv_cdr_reset(out, "freeswitch");
-	if (len > 3 * CXV_JSON_DOC_MAX)
+	if (len > (size_t)3 * CXV_JSON_DOC_MAX)
 		return *why = "document too large", CXV_ERR_TOO_LARGE;
 	if ((r = decode_body(buf, len, &text, &n, &cap, &urlenc)) != CXV_OK)
 		return *why = "out of memory", r;

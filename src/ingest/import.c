@@ -178,7 +178,7 @@ resync(struct reader *rd, long start)
 static enum got
 next_encoded(struct reader *rd, struct cxv_cdr *c, const char **why, int *r)
 {
-	size_t cap = 3 * CXV_JSON_DOC_MAX, n = 0;
+	size_t cap = (size_t)3 * CXV_JSON_DOC_MAX, n = 0;
 	char *buf;
 	int ch, over = 0;
 
@@ -299,8 +299,12 @@ struct run {
 	/* *fate: stored, duplicate or skipped (enum cxv_cdr_fate) */
 	int (*store)(struct run *ru, int *fate, const char **why);
 	struct cxv_cdr_batch *batch;	/* CDR imports */
+	const struct cxv_import_window *win;	/* CDR imports; NULL: all */
 	int in_batch;
 };
+
+/* A record left out by the window: not a fate of cxv_interaction_add_cdr(). */
+#define FATE_OUTSIDE	(-1)
 
 static void
 run_init(struct run *ru, struct cxv_vault *v,
@@ -335,9 +339,15 @@ static int
 store_cdr(struct run *ru, int *fate, const char **why)
 {
 	enum cxv_cdr_fate f = CXV_CDR_STORED;
-	int64_t id = 0;
+	const struct cxv_import_window *w = ru->win;
+	int64_t id = 0, ended = ru->cdr->end_ms != 0 ? ru->cdr->end_ms :
+	    ru->cdr->start_ms;
 	int r;
 
+	if (w != NULL && (ended < w->from || ended > w->to)) {
+		*fate = FATE_OUTSIDE;
+		return CXV_OK;
+	}
 	r = cxv_interaction_add_cdr(ru->v, ru->rd.src, ru->cdr, ru->batch, &id,
 	    &f, why);
 	*fate = (int)f;
@@ -356,7 +366,9 @@ store_record(struct run *ru)
 	int fate = CXV_CDR_STORED, r;
 
 	if ((r = ru->store(ru, &fate, &why)) == CXV_OK) {
-		if (fate == CXV_CDR_DUPLICATE)
+		if (fate == FATE_OUTSIDE)
+			ru->st->outside++;
+		else if (fate == CXV_CDR_DUPLICATE)
 			ru->st->duplicates++;
 		else if (fate == CXV_CDR_SKIPPED_SERVICE)
 			ru->st->skipped_service++;
@@ -495,13 +507,15 @@ reader_close(struct reader *rd)
 
 int
 cxv_import_cdr(struct cxv_vault *v, const char *format,
-    const struct cxv_source *src, FILE *in,
-    const struct cxv_import_report *rep, struct cxv_import_stats *st)
+    const struct cxv_source *src, const struct cxv_import_window *win,
+    FILE *in, const struct cxv_import_report *rep,
+    struct cxv_import_stats *st)
 {
 	struct run ru;
 	int r;
 
 	run_init(&ru, v, rep, st, next_cdr, store_cdr);
+	ru.win = win;
 	/* Parsed records hold personal data: locked memory, wiped. */
 	if ((r = reader_open(&ru.rd, format, in)) == CXV_OK &&
 	    (ru.cdr = sodium_malloc(sizeof(*ru.cdr))) == NULL)

@@ -24,6 +24,7 @@ struct cxv_import_stats {
 	uint64_t skipped_service;	/* service legs with no person */
 	uint64_t skipped_no_person;	/* e.g. withheld to an unheld ext. */
 	uint64_t dnc;		/* skipped: on the do-not-call list */
+	uint64_t outside;	/* skipped: ended outside the window */
 	uint64_t dropped;	/* side fields left out of stored records */
 };
 
@@ -50,17 +51,27 @@ int cxv_import_cdr_format_known(const char *format);
 const char *cxv_import_cdr_unit(const char *format);
 
 /*
+ * Calls that ended in [from, to] (ms; a call with no end time by its
+ * start): what a live feed may have missed (net/ami.h).
+ */
+struct cxv_import_window {
+	int64_t from, to;
+};
+
+/*
  * Import the CDRs of in, written in format by src (NULL: the default
- * source): its zone, columns, region and dial plan (source.h). Records
- * with no person among their parties are skipped and counted by reason;
- * malformed ones are reported and counted. The return is not CXV_OK only
- * for what stops the whole import (I/O, database), with earlier batches
- * kept.
+ * source): its zone, columns, region and dial plan (source.h); only
+ * those in win if it is not NULL (the others counted as outside).
+ * Records with no person among their parties are skipped and counted by
+ * reason; malformed ones are reported and counted. The return is not
+ * CXV_OK only for what stops the whole import (I/O, database), with
+ * earlier batches kept.
  */
 struct cxv_source;
 int cxv_import_cdr(struct cxv_vault *v, const char *format,
-    const struct cxv_source *src, FILE *in,
-    const struct cxv_import_report *rep, struct cxv_import_stats *st /* OUT */);
+    const struct cxv_source *src, const struct cxv_import_window *win,
+    FILE *in, const struct cxv_import_report *rep,
+    struct cxv_import_stats *st /* OUT */);
 
 /*
  * Import a campaign's calling list from CSV: a header row naming "name"

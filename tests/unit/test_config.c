@@ -71,7 +71,17 @@ struct bad {
 static const struct bad bads[] = {
 	/* Issue 26: sources. */
 	{ "source.pbx.colour = red\n", "t.conf:1: unknown source key (region, "
-	    "zone, extensions, columns) 'source.pbx.colour'" },
+	    "zone, extensions, columns, ami, ami_user, ami_secret_file) "
+	    "'source.pbx.colour'" },
+	/* Issue 27: an Asterisk Manager feed. */
+	{ "source.pbx.ami = tcp://192.0.2.1:5038\n", "t.conf:1: ami must be "
+	    "tls://HOST:PORT, or tcp://HOST:PORT on loopback (127.0.0.1, "
+	    "[::1], localhost) 'source.pbx.ami'" },
+	{ "source.pbx.ami = tls://pbx.example.org:5039\n",
+	    "t.conf: ami, ami_user and ami_secret_file go together" },
+	{ "source.pbx.ami_secret_file = ami.secret\n", "t.conf:1: "
+	    "ami_secret_file must be an absolute path "
+	    "'source.pbx.ami_secret_file'" },
 	{ "source.pbx.zone = UTC\nsource.pbx.zone = UTC\n",
 	    "t.conf:2: key given twice 'source.pbx.zone'" },
 	{ "source.PBX.zone = UTC\n", "t.conf:1: a source name is 1-31 of a-z, "
