@@ -435,10 +435,20 @@ add_cdr_locked(struct cxv_vault *v, void *arg)
 static void
 store_cdr(struct call *c, const struct cxv_cdr *cdr)
 {
-	const char *name = cxv_http_query(c->req, "source");
-	struct add_cdr a = { cxv_config_source(cxv_vault_config(c->v), name),
-	    cdr, 0, CXV_CDR_STORED, NULL };
+	const char *q = cxv_http_query(c->req, "source");
+	char name[CXV_SOURCE_NAME_MAX];
+	struct add_cdr a = { NULL, cdr, 0, CXV_CDR_STORED, NULL };
 	int r;
+
+	/*
+	 * mod_json_cdr appends "?uuid=UUID" to its url even after a query
+	 * (mod_json_cdr.c process_cdr()), so ?source=fs1 arrives as
+	 * "fs1?uuid=...": a source's name ends at '?', which none holds.
+	 */
+	if (q != NULL)
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(q, "?"), q);
+	a.src = cxv_config_source(cxv_vault_config(c->v), q != NULL ? name :
+	    NULL);
 
 	if (a.src == NULL) {
 		api_error(c, 400, "unknown_source", "no such source in "

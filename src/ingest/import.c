@@ -36,8 +36,7 @@ struct reader {
 	const struct cxv_source *src;
 	line_parser parse_line;		/* line formats */
 	char *buf;		/* CXV_IMPORT_LINE_MAX + 1, locked */
-	FILE *doc;		/* capped view of in, for JSON documents */
-	size_t doc_left;
+	char *doc;		/* DOC_CAP: a FreeSWITCH document, wiped */
 	uint64_t where;
 	enum got (*next)(struct reader *rd, struct cxv_cdr *c,
 	    const char **why, int *r);
@@ -103,140 +102,135 @@ next_asterisk(struct reader *rd, struct cxv_cdr *c, const char **why, int *r)
 	    GOT_RECORD : GOT_REJECT;
 }
 
-/* fopencookie read: at most doc_left bytes per document, then "EOF". */
-static ssize_t
-capped_read(void *cookie, char *buf, size_t size)
-{
-	struct reader *rd = cookie;
-	size_t n = size < rd->doc_left ? size : rd->doc_left;
-
-	n = fread(buf, 1, n, rd->in);
-	rd->doc_left -= n;
-	return ferror(rd->in) ? -1 : (ssize_t)n;
-}
-
 /* A byte-order mark some tools write first: no JSON starts with 0xEF. */
 static void
 skip_bom(FILE *f)
 {
-	int c = getc(f);
+	int c = getc_unlocked(f);
 
 	if (c == 0xEF) {
-		(void)getc(f);
-		(void)getc(f);
+		(void)getc_unlocked(f);
+		(void)getc_unlocked(f);
 	} else if (c != EOF)
 		ungetc(c, f);
 }
 
-/* At EOF, or only white space left? */
-static int
-at_end(FILE *f)
-{
-	int c;
+/* An encoded document is up to three times as long as its JSON. */
+#define DOC_CAP	((size_t)3 * CXV_JSON_DOC_MAX)
 
-	while ((c = getc(f)) == ' ' || c == '\n' || c == '\r' || c == '\t')
-		;
-	if (c == EOF)
-		return 1;
-	ungetc(c, f);
-	return 0;
+/* Where a JSON text ends: a brace count that knows strings. */
+struct scan {
+	int depth, in_str, esc;
+};
+
+static void
+scan(struct scan *s, int ch)
+{
+	if (s->in_str) {
+		if (s->esc)
+			s->esc = 0;
+		else if (ch == '\\')
+			s->esc = 1;
+		else if (ch == '"')
+			s->in_str = 0;
+	} else if (ch == '"')
+		s->in_str = 1;
+	else if (ch == '{' || ch == '[')
+		s->depth++;
+	else if (ch == '}' || ch == ']')
+		s->depth--;
 }
 
 /*
- * After a malformed document, the next one: files concatenated with cat
- * start each document at the beginning of a line, so reading goes on at
- * the next line that begins with '{'. 0 on a read error.
+ * The JSON document that starts with the '{' just read, into rd->doc
+ * (*n bytes; *over if it did not fit). Files concatenated with cat start
+ * each document at the beginning of a line, and no document has a line
+ * that starts with '{' inside it: such a line ends a broken document
+ * (0 returned) and starts the next.
  */
 static int
-resync(struct reader *rd, long start)
+read_document(struct reader *rd, size_t *n, int *over)
 {
-	int c, prev = '\n';
+	struct scan sc = { 0, 0, 0 };
+	int ch = '{', line_start = 0;
 
-	/*
-	 * From just after the broken document's '{' where the file can
-	 * seek (the parser may have read the next document as part of it),
-	 * else from where the parser stopped.
-	 */
-	clearerr(rd->doc);
-	if (start >= 0 && fseek(rd->in, start + 1, SEEK_SET) == 0)
-		prev = '{';
-
-	while ((c = getc(rd->in)) != EOF) {
-		if (c == '{' && prev == '\n') {
-			ungetc(c, rd->in);
-			return 1;
-		}
-		prev = c;
-	}
-	return !ferror(rd->in);
-}
-
-/*
- * A mod_json_cdr file of err-log-dir written with encode=true or base64:
- * the encoded document on one line (cdr_format.h).
- */
-static enum got
-next_encoded(struct reader *rd, struct cxv_cdr *c, const char **why, int *r)
-{
-	size_t cap = (size_t)3 * CXV_JSON_DOC_MAX, n = 0;
-	char *buf;
-	int ch, over = 0;
-
-	if ((buf = malloc(cap)) == NULL)
-		return *r = CXV_ERR_NOMEM, GOT_FAIL;
-	rd->doc_left = cap;	/* URL-encoding makes a document up to 3 times as long */
-	while ((ch = getc(rd->doc)) != EOF && ch != '\n') {
-		if (n < cap)
-			buf[n++] = (char)ch;
+	*n = 0;
+	*over = 0;
+	for (;;) {
+		if (*n < CXV_JSON_DOC_MAX)
+			rd->doc[(*n)++] = (char)ch;
 		else
-			over = 1;
+			*over = 1;
+		scan(&sc, ch);
+		if (sc.depth == 0)
+			return 1;
+		/* The import's own stream: no other thread reads it. */
+		if ((ch = getc_unlocked(rd->in)) == EOF)
+			return 0;
+		if (line_start && ch == '{') {
+			ungetc(ch, rd->in);
+			return 0;
+		}
+		line_start = ch == '\n';
 	}
-	if (ch == EOF && ferror(rd->in)) {
-		cxv_freezero(buf, cap);
-		return *r = CXV_ERR_IO, GOT_FAIL;
+}
+
+/* One line (an err-log-dir file of encode=true|base64) into rd->doc. */
+static void
+read_encoded(struct reader *rd, int ch, size_t *n, int *over)
+{
+	*n = 0;
+	*over = 0;
+	for (; ch != EOF && ch != '\n'; ch = getc_unlocked(rd->in)) {
+		if (*n < DOC_CAP)
+			rd->doc[(*n)++] = (char)ch;
+		else
+			*over = 1;
 	}
-	*r = over ? (*why = "document over 1 MiB", CXV_ERR_TOO_LARGE) :
-	    cxv_cdr_parse_freeswitch(buf, n, c, why);
-	cxv_freezero(buf, cap);
-	return *r == CXV_OK ? GOT_RECORD : GOT_REJECT;
 }
 
 /*
- * FreeSWITCH mod_json_cdr: one JSON document after another (one file
- * per call, or files concatenated); a broken one is rejected and the
- * next read (resync()).
+ * FreeSWITCH mod_json_cdr: JSON documents one after another (one file per
+ * call, or files concatenated; on one line or pretty-printed), or an
+ * encoded document per line (err-log-dir with encode=true or base64). A
+ * broken document is rejected and the next one read.
  */
 static enum got
 next_freeswitch(struct reader *rd, struct cxv_cdr *c, const char **why, int *r)
 {
 	json_error_t err;
 	json_t *doc;
-	long start;
-	int c0;
+	size_t n = 0;
+	int ch, over, whole = 1;
 
-	rd->doc_left = CXV_JSON_DOC_MAX;
 	if (rd->where == 0)
-		skip_bom(rd->doc);
-	if (at_end(rd->doc))
+		skip_bom(rd->in);
+	while ((ch = getc_unlocked(rd->in)) == ' ' || ch == '\n' ||
+	    ch == '\r' || ch == '\t')
+		;
+	if (ch == EOF)
 		return ferror(rd->in) ? (*r = CXV_ERR_IO, GOT_FAIL) : GOT_END;
-	/* at_end() pushed the document's '{' back: it starts one before. */
-	start = ftell(rd->in) - 1;
 	rd->where++;
-	if ((c0 = getc(rd->doc)) != '{') {
-		ungetc(c0, rd->doc);
-		return next_encoded(rd, c, why, r);
+	if (ch == '{')
+		whole = read_document(rd, &n, &over);
+	else
+		read_encoded(rd, ch, &n, &over);
+	if (ferror(rd->in))
+		*r = CXV_ERR_IO;
+	else if (over)
+		*r = (*why = "document over 1 MiB", CXV_ERR_TOO_LARGE);
+	else if (ch != '{')
+		*r = cxv_cdr_parse_freeswitch(rd->doc, n, c, why);
+	/* Older releases write one "callflow" key per profile: the last. */
+	else if (!whole || (doc = json_loadb(rd->doc, n, 0, &err)) == NULL)
+		*r = (*why = "malformed JSON", CXV_ERR_INVALID);
+	else {
+		*r = cxv_cdr_from_freeswitch(doc, c, why);
+		json_decref(doc);
 	}
-	ungetc(c0, rd->doc);
-	/* Duplicate keys: older releases write one "callflow" per profile. */
-	doc = json_loadf(rd->doc, JSON_DISABLE_EOF_CHECK, &err);
-	if (doc == NULL) {
-		*why = rd->doc_left == 0 ? "document over 1 MiB" :
-		    "malformed JSON";
-		return resync(rd, start) ? GOT_REJECT :
-		    (*r = CXV_ERR_IO, GOT_FAIL);
-	}
-	*r = cxv_cdr_from_freeswitch(doc, c, why);
-	json_decref(doc);
+	sodium_memzero(rd->doc, n);
+	if (*r == CXV_ERR_IO)
+		return GOT_FAIL;
 	return *r == CXV_OK ? GOT_RECORD : GOT_REJECT;
 }
 
@@ -472,12 +466,10 @@ import_records(struct run *ru)
 	return end_batch(ru);
 }
 
-/* The reader for format over in; the JSON reader reads through a cap. */
+/* The reader for format over in. */
 static int
 reader_open(struct reader *rd, const char *format, FILE *in)
 {
-	static const cookie_io_functions_t io = { capped_read, NULL, NULL,
-	    NULL };
 	int i = format_index(format);
 
 	memset(rd, 0, sizeof(*rd));
@@ -488,20 +480,16 @@ reader_open(struct reader *rd, const char *format, FILE *in)
 	rd->parse_line = formats[i].parse_line;
 	if ((rd->buf = sodium_malloc(CXV_IMPORT_LINE_MAX + 1)) == NULL)
 		return CXV_ERR_NOMEM;
-	if (rd->next == next_freeswitch) {
-		if ((rd->doc = fopencookie(rd, "r", io)) == NULL)
-			return CXV_ERR_NOMEM;
-		/* Unbuffered, so the cap counts what the parser consumed. */
-		setvbuf(rd->doc, NULL, _IONBF, 0);
-	}
+	/* Wiped after each document (personal data), so plain memory. */
+	if (rd->next == next_freeswitch && (rd->doc = malloc(DOC_CAP)) == NULL)
+		return CXV_ERR_NOMEM;
 	return CXV_OK;
 }
 
 static void
 reader_close(struct reader *rd)
 {
-	if (rd->doc != NULL)
-		fclose(rd->doc);
+	free(rd->doc);
 	sodium_free(rd->buf);
 }
 

@@ -400,6 +400,7 @@ next_message(struct feed *f, const char *end_mark, int ms, char *msg,
 	msg[*len] = '\0';
 	memmove(f->buf, f->buf + n, f->len - n);
 	f->len -= n;
+	sodium_memzero(f->buf + f->len, n);	/* the copy left behind */
 	return CXV_OK;
 }
 
@@ -662,6 +663,7 @@ run(void *arg)
 	}
 	if (f->state == S_UP)
 		set_state(f, S_DOWN, "stopping");
+	sodium_memzero(msg, MSG_MAX + 1);
 	free(msg);
 	return NULL;
 }

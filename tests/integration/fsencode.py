@@ -1,8 +1,15 @@
 # SPDX-License-Identifier: Apache-2.0
 """FreeSWITCH mod_json_cdr's encodings, written from its C source
-(switch_utils.c switch_url_encode_opt(), switch_ivr.c
-switch_ivr_set_json_chan_vars(), mod_json_cdr.c my_on_reporting() and
-backup_cdr()) so that tests post and import exactly what it sends."""
+(signalwire/freeswitch at cc93a683: src/switch_utils.c
+switch_url_encode_opt() and SWITCH_URL_UNSAFE in switch_utils.h:47;
+src/switch_ivr.c switch_ivr_set_json_chan_vars(), which encodes each
+variable when encode-values is on; mod_json_cdr.c my_on_reporting() at
+465-485 (cJSON_PrintUnformatted, then switch_url_encode or
+switch_b64_encode of the whole text), process_cdr() at 307-333 (the
+Content-Type per mode, "cdr=" before an encoded body, User-Agent
+freeswitch-json/1.0) and 377 (the url with "?uuid=" appended), and
+backup_cdr() at 197-230 (err-log-dir: the encoded text and a newline))
+so that tests post and import exactly what it sends."""
 import base64
 import json
 

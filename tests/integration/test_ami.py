@@ -29,9 +29,19 @@ REAL = os.path.join(DATA, "real", "asterisk", "fafeitsch-cdr.csv")
 SECRET = "amp111-manager-secret"
 
 
-def real_rows():
+def real_rows(n=None):
+    """The file's 18-column rows; n of them, cycled, each copy a call of
+    its own (uniqueid suffixed), if n is given."""
     with open(REAL, newline="") as f:
-        return [r for r in csv.reader(f) if len(r) == 18]
+        rows = [r for r in csv.reader(f) if len(r) == 18]
+    if n is None:
+        return rows
+    out = []
+    for i in range(n):
+        r = list(rows[i % len(rows)])
+        r[16] += f"-{i // len(rows)}"
+        out.append(r)
+    return out
 
 
 def at(t):
@@ -125,28 +135,29 @@ def send_all(ami, rows, d):
 
 @test
 def outage_of_the_pbx():
-    """Events stored as they come (MD5 login, CDR events only); an outage
-    of the PBX is a gap in status and health; importing Master.csv for
-    that gap stores what the feed missed and nothing twice; a full import
-    afterwards adds nothing: the feed's records have the file's keys"""
-    rows = real_rows()[:150]
+    """1,000 events stored as they come (MD5 login, CDR events only), then
+    an outage of the PBX: a gap in status and health; importing
+    Master.csv for that gap stores what the feed missed and nothing twice;
+    a full import afterwards adds nothing: the feed's records have the
+    file's keys"""
+    rows = real_rows(1250)
     with TempDir() as tmp:
         ami = FakeAMI("cxvault", SECRET)
         d = ami_vault(tmp, ami.port)
-        sent, missed, old = [], [], rows[140:150]  # old: 2017, as written
+        sent, missed, old = [], [], rows[1240:1250]  # old: 2017, as written
         with Server(d) as s:
             expect(ami.up.wait(30), "the vault logged in")
             now = int(time.time())
-            sent += [retimed(r, now) for r in rows[0:60]] + old
+            sent += [retimed(r, now) for r in rows[0:500]] + old
             send_all(ami, sent, d)
             ami.drop()
             ami.refuse(3)
             time.sleep(0.5)
             now = int(time.time())
-            missed += [retimed(r, now) for r in rows[60:100]]
+            missed += [retimed(r, now) for r in rows[500:740]]
             expect(ami.up.wait(60), "the vault logged in again")
             now = int(time.time())
-            after = [retimed(r, now) for r in rows[100:140]]
+            after = [retimed(r, now) for r in rows[740:1240]]
             send_all(ami, after, d)
             sent += after
             st, _, health = s.call("GET", "/v1/health")
@@ -161,7 +172,7 @@ def outage_of_the_pbx():
                len(sent), feed)
         path = os.path.join(tmp, "Master.csv")
         with open(path, "w") as f:
-            f.write(master_csv(sent[:60] + missed + sent[60:]))
+            f.write(master_csv(sent[:510] + missed + sent[510:]))
         before, want = stored(d), reference_count(tmp, path)
         expect(before < want, "the outage lost calls to the feed")
         rep = fill_gap(d, path, feed["gaps"][0])

@@ -512,6 +512,8 @@ def freeswitch_every_mode():
     import fsencode
     with TempDir() as tmp:
         d = api_vault(tmp)
+        with open(os.path.join(d, "cxvault.conf"), "a") as f:
+            f.write("source.fs1.region = DE\n")
         base = json.load(open(os.path.join(
             DATA, "freeswitch",
             "a_5b1f0c3e-9d4e-4c1a-9a55-0f3e2d1c7a10.cdr.json")))
@@ -533,10 +535,13 @@ def freeswitch_every_mode():
                     doc["callflow"][0]["caller_profile"][
                         "caller_id_name"] = name
                     body, ctype = fsencode.body(doc, enc, ev)
+                    # The url as json_cdr.conf.xml gives it, and the
+                    # "?uuid=" mod_json_cdr.c:377 appends to it.
                     st, _, r = s.call(
-                        "POST", f"/v1/cdr/freeswitch?uuid=mode-{enc}-{ev}",
-                        raw=body, headers={"Authorization": basic,
-                                           "Content-Type": ctype})
+                        "POST", "/v1/cdr/freeswitch?source=fs1"
+                        f"?uuid=mode-{enc}-{ev}", raw=body, headers={
+                            "Authorization": basic, "Content-Type": ctype,
+                            "User-Agent": "freeswitch-json/1.0"})
                     expect(st == 201 and r["fields_dropped"] == 1,
                            (enc, ev, st, r))
                     ids.append(r["interaction"])

@@ -275,6 +275,39 @@ def freeswitch_as_it_writes():
 
 
 @test
+def freeswitch_pretty_printed():
+    """Pretty-printed documents concatenated (a '{' only at the start of
+    each), one cut short in the middle: the cut one is rejected, the ones
+    around it read; a document with "}" and "{" inside its strings is
+    read whole"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        docs = []
+        for i in range(3):
+            docs.append(json.dumps({"variables": {
+                "uuid": f"p-{i}", "caller_id_number": f"+493055500{i}",
+                "caller_id_name": 'Brace } and { "quote"\\',
+                "destination_number": "100", "start_epoch": "1793713000",
+                "end_epoch": "1793713010", "hangup_cause": "NORMAL_CLEARING"},
+                "callflow": [{"caller_profile": {"caller_id_name": "x"}}]},
+                indent=2))
+        cut = docs[1][:len(docs[1]) // 2]
+        path = os.path.join(tmp, "pretty.json")
+        with open(path, "w") as f:
+            f.write(docs[0] + "\n" + cut + "\n" + docs[2] + "\n")
+        r, reps = import_fs(d, path)
+        expect(r.rc == 1 and "pretty.json: document 2: malformed JSON" in
+               r.err, r)
+        expect((reps[0]["read"], reps[0]["imported"], reps[0]["rejected"])
+               == (3, 2, 1), reps)
+        got = listing(d, "--phone", "+4930555002")
+        show = json.loads(ok("interaction", "show", "--data", d,
+                             str(got[0]["interaction"])).out)
+        expect(show["fields"]["caller_id_name"] ==
+               'Brace } and { "quote"\\', show)
+
+
+@test
 def freeswitch_err_log_dir():
     """Issue 27.1: the files mod_json_cdr writes to err-log-dir when the
     vault could not be reached, in every mode (encode false, true,
