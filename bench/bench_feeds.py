@@ -30,7 +30,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-from amiserver import FakeAMI  # noqa: E402
+from amiserver import FakeAMI, master_rows  # noqa: E402
 
 PW = "bench pass phrase 2026"
 SECRET = "bench-ami-secret"
@@ -179,17 +179,6 @@ def bench_freeswitch(bin_, tmp, secs, port):
     return rps, p99, cpu / reqs * 1e6, imp_rate, imp_cpu
 
 
-def ami_rows(n):
-    with open(MASTER, newline="") as f:
-        rows = [r for r in csv.reader(f) if len(r) == 18]
-    out = []
-    for i in range(n):
-        r = list(rows[i % len(rows)])
-        r[16] += f"-{i // len(rows)}"
-        out.append(r)
-    return out
-
-
 def committed(v):
     st = json.loads(run(v.bin, "status", "--data", v.d).stdout)["ami"]["pbx"]
     return st.get("stored", 0) + st.get("duplicates", 0) + \
@@ -207,7 +196,7 @@ def bench_ami(bin_, tmp, events, port):
     pid = v.serve(port)
     if not ami.up.wait(30):
         raise SystemExit("ami: no login")
-    rows = ami_rows(events)
+    rows = master_rows(MASTER, events)
     c0, t0 = cpu_s(pid), time.monotonic()
     for r in rows:
         ami.send(r)

@@ -291,14 +291,7 @@ cxv_ami_state(struct cxv_vault *v)
 static void
 hang_up(struct feed *f)
 {
-	if (f->s != NULL) {
-		gnutls_bye(f->s, GNUTLS_SHUT_WR);
-		gnutls_deinit(f->s);
-		f->s = NULL;
-	}
-	if (f->fd >= 0)
-		close(f->fd);
-	f->fd = -1;
+	cxv_tls_client_hang_up(&f->s, &f->fd);
 	sodium_memzero(f->buf, f->len);
 	f->len = 0;
 }

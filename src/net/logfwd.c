@@ -103,14 +103,7 @@ cxv_logfwd_line(void *ctx, int level, const char *line, size_t len)
 static void
 disconnect(struct cxv_logfwd *f)
 {
-	if (f->s != NULL) {
-		gnutls_bye(f->s, GNUTLS_SHUT_WR);
-		gnutls_deinit(f->s);
-		f->s = NULL;
-	}
-	if (f->fd >= 0)
-		close(f->fd);
-	f->fd = -1;
+	cxv_tls_client_hang_up(&f->s, &f->fd);
 }
 
 /* Connect and verify the collector; why names the failure. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <ldap.h>
@@ -133,4 +134,17 @@ cxv_tls_client_curl(const char *ca_file, void *curl)
 	    ca_file) != CURLE_OK))
 		return CXV_ERR_INVALID;
 	return CXV_OK;
+}
+
+void
+cxv_tls_client_hang_up(gnutls_session_t *s, int *fd)
+{
+	if (*s != NULL) {
+		gnutls_bye(*s, GNUTLS_SHUT_WR);
+		gnutls_deinit(*s);
+		*s = NULL;
+	}
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
 }

@@ -37,6 +37,12 @@ int cxv_tls_client_connect(const struct cxv_tls_client *c, int fd,
     const char *host, int timeout_ms, gnutls_session_t *out /* OUT */,
     const char **why /* OUT */);
 
+/*
+ * End a connection: the TLS session *s if there is one (close_notify,
+ * then freed) and the socket *fd if open; both reset.
+ */
+void cxv_tls_client_hang_up(gnutls_session_t *s, int *fd);
+
 /* The same checks on a libldap handle, before it connects. */
 int cxv_tls_client_ldap(const char *ca_file, struct ldap *ld);
 

@@ -6,6 +6,7 @@ Login with AuthType MD5 or Secret, the Events mask, Ping;
 cdr/cdr_manager.c manager_log(): the "Event: Cdr" headers in their
 order). It is a test double for the PBX's side only; the vault's client
 is the real one."""
+import csv
 import hashlib
 import queue
 import random
@@ -25,6 +26,21 @@ CSV_COLUMNS = ["accountcode", "src", "dst", "dcontext", "clid", "channel",
                "dstchannel", "lastapp", "lastdata", "start", "answer", "end",
                "duration", "billsec", "disposition", "amaflags", "uniqueid",
                "userfield"]
+
+
+def master_rows(path, n=None):
+    """The 18-column rows of a cdr_csv Master.csv; n of them, cycled,
+    each copy a call of its own (uniqueid suffixed), if n is given."""
+    with open(path, newline="") as f:
+        rows = [r for r in csv.reader(f) if len(r) == 18]
+    if n is None:
+        return rows
+    out = []
+    for i in range(n):
+        r = list(rows[i % len(rows)])
+        r[16] += f"-{i // len(rows)}"
+        out.append(r)
+    return out
 
 
 def cdr_event(row):

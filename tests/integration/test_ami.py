@@ -10,7 +10,6 @@ import of the file afterwards adds nothing); an outage of the PBX and a
 SIGKILL of the vault each leave a gap in `cxvault status` whose
 `import cdr --ended-from/--ended-to` brings back exactly what the feed
 missed; a wrong secret, a plain login, TLS, and refused settings."""
-import csv
 import io
 import json
 import os
@@ -18,7 +17,7 @@ import ssl
 import threading
 import time
 
-from amiserver import FakeAMI
+from amiserver import FakeAMI, master_rows
 from harness import (Server, TempDir, api_vault, cx, db_rows, expect, main,
                      ok, test)
 from tlsutil import make_ca, make_server_cert
@@ -30,18 +29,7 @@ SECRET = "amp111-manager-secret"
 
 
 def real_rows(n=None):
-    """The file's 18-column rows; n of them, cycled, each copy a call of
-    its own (uniqueid suffixed), if n is given."""
-    with open(REAL, newline="") as f:
-        rows = [r for r in csv.reader(f) if len(r) == 18]
-    if n is None:
-        return rows
-    out = []
-    for i in range(n):
-        r = list(rows[i % len(rows)])
-        r[16] += f"-{i // len(rows)}"
-        out.append(r)
-    return out
+    return master_rows(REAL, n)
 
 
 def at(t):
