@@ -638,7 +638,15 @@ static const char sources_doc[] =
     "                                cdr_custom); default UTC\n"
     "  source.NAME.extensions = 100-199, 2000-2999   or: 3-4 digits\n"
     "  source.NAME.columns = clid,src,dst,...   a cdr_custom file's fields\n"
-    "                                (default: Asterisk's sample mapping)";
+    "                                (default: Asterisk's sample mapping)\n"
+    "  source.NAME.ami = tls://pbx.example.org:5039   'serve' takes the\n"
+    "                                PBX's CDRs live over the Asterisk\n"
+    "                                Manager Interface (tcp://HOST:PORT\n"
+    "                                on loopback only)\n"
+    "  source.NAME.ami_user = cxvault   its manager account\n"
+    "  source.NAME.ami_secret_file = /etc/cxvault/pbx.secret   the\n"
+    "                                account's secret, the file's first\n"
+    "                                line (read at start, as root)";
 
 /* The sources' keys that are set, after their comment. */
 static int
