@@ -18,7 +18,7 @@ PKGS=(build-essential meson ninja-build pkg-config python3 clang john-data pytho
       libphonenumber-dev libicu-dev
       libgnutls28-dev libmicrohttpd-dev libldap2-dev libcurl4-gnutls-dev libseccomp-dev
       curl openssl faketime rsyslog rsyslog-gnutls slapd ldap-utils python3-aiosmtpd
-      chromium testssl.sh sqlmap cppcheck clang-tidy)
+      chromium testssl.sh sqlmap cppcheck clang-tidy man-db groff-base)
 
 installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null |
