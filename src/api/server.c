@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
+
 #include "api/api.h"
 #include "base/caps.h"
 #include "base/err.h"
@@ -22,9 +24,9 @@
 #include "core/journal.h"
 #include "core/log.h"
 #include "core/tls.h"
+#include "net/ami.h"
 #include "net/http.h"
 #include "net/ldapauth.h"
-#include "net/ami.h"
 #include "net/logfwd.h"
 #include "net/sandbox.h"
 #include "net/vmmail.h"
@@ -296,7 +298,7 @@ generation_new(struct server *s, struct generation **out, char *why,
  * key change needs a restart; a bad file leaves everything as it was.
  */
 static void
-reload(struct server *s)
+reload_config(struct server *s)
 {
 	struct cxv_config old = *cxv_vault_config(s->v), cfg;
 	struct generation *fresh = NULL;
@@ -350,8 +352,12 @@ serve(struct server *s, const sigset_t *set)
 
 	for (;;) {
 		sig = sigtimedwait(set, NULL, &sweep);
-		if (sig == SIGHUP)
-			reload(s);
+		if (sig == SIGHUP) {
+			/* systemd's ExecReload waits for READY again. */
+			(void)sd_notify(0, "RELOADING=1");
+			reload_config(s);
+			(void)sd_notify(0, "READY=1");
+		}
 		else if (sig == SIGTERM || sig == SIGINT)
 			return;
 		else if (sig < 0 && errno == EAGAIN) {
@@ -400,7 +406,10 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 	    (r = cxv_ami_start(s.ami)) == CXV_OK) {
 		CXV_LOG(CXV_LOG_INFO, "server.start", CXV_LF("listen", addr));
 		fprintf(stderr, "cxvault: serving https://%s\n", addr);
+		/* Under systemd (Type=notify): ready now; no-op elsewhere. */
+		(void)sd_notifyf(0, "READY=1\nSTATUS=serving https://%s", addr);
 		serve(&s, &set);
+		(void)sd_notify(0, "STOPPING=1");
 		cxv_ami_free(s.ami);
 		s.ami = NULL;
 		cxv_maint_free(s.maint);

@@ -3,6 +3,8 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -202,35 +204,61 @@ read_line_fd(int fd, char *buf, size_t cap, size_t *len)
 	return got == 0 && n == 0 ? CXV_ERR_NOT_FOUND : CXV_OK;
 }
 
-int
-cxv_cli_read_secret(const char *prompt, char **out, size_t *len)
+/* One line of fd into locked memory (*out: cxv_cli_free_secret()). */
+static int
+read_secret_fd(int fd, char **out, size_t *len)
 {
-	struct termios old, quiet;
-	int tty = isatty(STDIN_FILENO), r;
 	char *buf;
+	int r;
 
 	*out = NULL;
 	*len = 0;
 	if ((buf = sodium_malloc(CXV_PASSPHRASE_MAX + 1)) == NULL)
 		return CXV_ERR_NOMEM;
-	if (tty && tcgetattr(STDIN_FILENO, &old) == 0) {
-		fprintf(stderr, "%s: ", prompt);
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-	} else
-		tty = 0;
-	r = read_line_fd(STDIN_FILENO, buf, CXV_PASSPHRASE_MAX + 1, len);
-	if (tty) {
-		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-		fputc('\n', stderr);
-	}
-	if (r != CXV_OK) {
+	if ((r = read_line_fd(fd, buf, CXV_PASSPHRASE_MAX + 1, len)) !=
+	    CXV_OK) {
 		sodium_free(buf);
 		return r;
 	}
 	*out = buf;
 	return CXV_OK;
+}
+
+/*
+ * systemd's credential "passphrase" of the service (cxvault.service:
+ * LoadCredentialEncrypted=passphrase:...), open; -1 if there is none.
+ */
+static int
+credential_fd(void)
+{
+	const char *d = getenv("CREDENTIALS_DIRECTORY");
+	char p[PATH_MAX];
+
+	if (d == NULL || d[0] != '/' ||
+	    (size_t)snprintf(p, sizeof(p), "%s/passphrase", d) >= sizeof(p))
+		return -1;
+	return open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+}
+
+int
+cxv_cli_read_secret(const char *prompt, char **out, size_t *len)
+{
+	struct termios old, quiet;
+	int tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+	int r;
+
+	if (tty) {
+		fprintf(stderr, "%s: ", prompt);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	r = read_secret_fd(STDIN_FILENO, out, len);
+	if (tty) {
+		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	return r;
 }
 
 void
@@ -255,7 +283,7 @@ cxv_cli_passphrase(const char *dir, char **pass, size_t *len)
 {
 	char why[CXV_WHY_MAX] = "";
 	enum cxv_key_source src;
-	int r;
+	int r, fd;
 
 	*pass = NULL;
 	*len = 0;
@@ -263,10 +291,17 @@ cxv_cli_passphrase(const char *dir, char **pass, size_t *len)
 		cxv_cli_error("open vault", "%s", why);
 		return CXV_EXIT_FAIL;
 	}
-	if (src == CXV_KEY_SOURCE_PASSPHRASE &&
-	    (r = cxv_cli_read_secret("vault passphrase", pass, len)) != CXV_OK) {
+	if (src != CXV_KEY_SOURCE_PASSPHRASE)
+		return CXV_EXIT_OK;
+	if ((fd = credential_fd()) >= 0) {
+		r = read_secret_fd(fd, pass, len);
+		close(fd);
+	} else
+		r = cxv_cli_read_secret("vault passphrase", pass, len);
+	if (r != CXV_OK) {
 		cxv_cli_error("open vault", "cannot read the passphrase on "
-		    "standard input: %s", cxv_strerror(r));
+		    "standard input or from the service's credential: %s",
+		    cxv_strerror(r));
 		return CXV_EXIT_FAIL;
 	}
 	return CXV_EXIT_OK;

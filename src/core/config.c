@@ -72,6 +72,12 @@ static const struct key keys[] = {
 	  "text is redacted (cards, IBANs, emails, phone numbers) in every\n"
 	  "log line whatever the level (R8.3, R8.4). 'no' lets levels 7-9\n"
 	  "write them in clear, for debugging." },
+	{ "log_dir", T_STR, F(log_dir), 0, 0, NULL, "logs",
+	  "must be printable text",
+	  "Where the log is written (cxvault.log and its rotations): a\n"
+	  "directory, absolute, or relative to the data directory. A\n"
+	  "packaged install writes to /var/log/cxvault (systemd's\n"
+	  "LogsDirectory)." },
 	{ "log_max_bytes", T_LLONG, F(log_max_bytes), 4096, 1LL << 34, NULL,
 	  "10485760", "must be 4096-17179869184",
 	  "The log rotates when it would grow past this size (R8.2)." },

@@ -37,6 +37,7 @@ struct cxv_config {
 	unsigned country_code;		/* for national phone numbers */
 	int log_level;			/* 1-9 */
 	int hide_private_data;		/* R8.3 */
+	char log_dir[CXV_CONFIG_STR_MAX];	/* absolute, or in the data dir */
 	long long log_max_bytes;	/* R8.2 */
 	int log_max_files;
 	char log_forward[CXV_CONFIG_STR_MAX];	/* R8.5: HOST:PORT, or "" */

@@ -34,7 +34,8 @@
 #define F_KEY_NEW	"master.key.new"
 #define D_CONTENT	"content"
 #define D_LOGS		"logs"
-#define F_LOG		"logs/cxvault.log"
+#define F_LOG_NAME	"cxvault.log"
+#define F_LOG		D_LOGS "/" F_LOG_NAME
 #define D_TLS		"tls"
 #define META_ROOT	"vault_root"
 /*
@@ -448,12 +449,20 @@ static int
 open_log(struct cxv_vault *v, char *why, size_t whylen)
 {
 	struct cxv_log_opts o;
-	char p[PATH_MAX];
+	char p[PATH_MAX] = "", rel[PATH_MAX];
 	int r;
 
 	log_opts(&v->cfg, &o);
-	if ((r = path_in(v->dir, F_LOG, p)) != CXV_OK ||
-	    (r = cxv_log_open(p, &o)) != CXV_OK) {
+	/* log_dir: absolute, or inside the data directory. */
+	if ((size_t)snprintf(rel, sizeof(rel), "%s/%s", v->cfg.log_dir,
+	    F_LOG_NAME) >= sizeof(rel))
+		r = CXV_ERR_TOO_LARGE;
+	else if (rel[0] == '/') {
+		memcpy(p, rel, sizeof(p));
+		r = CXV_OK;
+	} else
+		r = path_in(v->dir, rel, p);
+	if (r != CXV_OK || (r = cxv_log_open(p, &o)) != CXV_OK) {
 		snprintf(why, whylen, "cannot open log %s", p);
 		return r;
 	}
