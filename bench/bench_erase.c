@@ -140,7 +140,8 @@ main(int argc, char **argv)
 	fwrite(buf, 1, CONTENT, blob);
 	free(buf);
 	snprintf(vdir, sizeof(vdir), "%s/vault", dir);
-	if (cxv_vault_init(vdir, NULL, NULL, 0, "local:bench", why, sizeof(why)) ||
+	if (cxv_vault_init(vdir, NULL, NULL, NULL, 0, "local:bench", why,
+	    sizeof(why)) ||
 	    cxv_vault_open(vdir, NULL, 0, "local:bench", &v, why, sizeof(why)))
 		return fprintf(stderr, "bench: %s\n", why), 1;
 	sid = calloc((size_t)people, sizeof(*sid));

@@ -82,8 +82,8 @@ main(int argc, char **argv)
 	if (argc > 4)
 		snprintf(vdir, sizeof(vdir), "%s", argv[4]);
 	else if (mkdtemp(dir) == NULL || (size_t)snprintf(vdir, sizeof(vdir),
-	    "%s/vault", dir) >= sizeof(vdir) || cxv_vault_init(vdir, NULL, NULL, 0,
-	    "local:bench", why, sizeof(why)) != CXV_OK)
+	    "%s/vault", dir) >= sizeof(vdir) || cxv_vault_init(vdir, NULL, NULL,
+	    NULL, 0, "local:bench", why, sizeof(why)) != CXV_OK)
 		return fprintf(stderr, "bench: cannot make a vault\n"), 1;
 	if (cxv_vault_open(vdir, NULL, 0, "local:bench", &v, why, sizeof(why)))
 		return fprintf(stderr, "bench: %s\n", why), 1;

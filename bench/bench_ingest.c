@@ -133,7 +133,7 @@ run(const char *dir, const char *url, long rows, long callers,
 	snprintf(raw, sizeof(raw), "%s/raw-%d.db", dir, (int)order);
 	if ((csv = bench_cdr_csv(rows, callers, 0, order)) == NULL)
 		abort();
-	if (cxv_vault_init(vdir, url, NULL, 0, "local:bench", why, sizeof(why))
+	if (cxv_vault_init(vdir, NULL, url, NULL, 0, "local:bench", why, sizeof(why))
 	    != CXV_OK || cxv_vault_open(vdir, NULL, 0, "local:bench", &v, why,
 	    sizeof(why)) != CXV_OK) {
 		fprintf(stderr, "bench: %s\n", why);

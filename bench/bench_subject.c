@@ -169,7 +169,8 @@ main(int argc, char **argv)
 		return 1;
 	snprintf(vdir, sizeof(vdir), "%s/vault", dir);
 	snprintf(raw, sizeof(raw), "%s/raw.db", dir);
-	if (cxv_vault_init(vdir, NULL, NULL, 0, "local:bench", why, sizeof(why)) != CXV_OK ||
+	if (cxv_vault_init(vdir, NULL, NULL, NULL, 0, "local:bench", why,
+	    sizeof(why)) != CXV_OK ||
 	    cxv_vault_open(vdir, NULL, 0, "local:bench", &v, why,
 	    sizeof(why)) != CXV_OK) {
 		fprintf(stderr, "bench: %s\n", why);

@@ -138,7 +138,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	need(mkdtemp(dir) != NULL, "mkdtemp");
 	snprintf(sub, sizeof(sub), "%s/v", dir);
-	need(cxv_vault_init(sub, NULL, NULL, 0, "fuzz", why, sizeof(why)) == CXV_OK &&
+	need(cxv_vault_init(sub, NULL, NULL, NULL, 0, "fuzz", why,
+	    sizeof(why)) == CXV_OK &&
 	    cxv_vault_open(sub, NULL, 0, "fuzz", &vault, why, sizeof(why)) ==
 	    CXV_OK, "vault");
 	make_token(vault, "fuzzadmin", CXV_PROFILE_ADMINISTRATOR, tokens[0]);

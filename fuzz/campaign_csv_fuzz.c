@@ -43,7 +43,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (mkdtemp(dir) == NULL)
 		abort();
 	snprintf(sub, sizeof(sub), "%s/v", dir);
-	if (cxv_vault_init(sub, NULL, NULL, 0, "fuzz", why, sizeof(why)) != CXV_OK ||
+	if (cxv_vault_init(sub, NULL, NULL, NULL, 0, "fuzz", why,
+	    sizeof(why)) != CXV_OK ||
 	    cxv_vault_open(sub, NULL, 0, "fuzz", &vault, why, sizeof(why)) !=
 	    CXV_OK ||
 	    cxv_campaign_create(vault, "fuzz", CXV_CAMPAIGN_ONGOING, &campaign)

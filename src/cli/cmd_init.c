@@ -17,7 +17,7 @@ static int run(int argc, char **argv);
 const struct cxv_cmd cxv_cmd_init = {
 	"init",
 	"create a new vault",
-	"cxvault init [--data DIR] [--store postgresql://...] "
+	"cxvault init [--data DIR] [--config FILE] [--store postgresql://...] "
 	"[--passphrase-stdin] [--admin NAME --password-stdin]",
 	"Create a new vault: DIR (0700) with cxvault.conf, vault.db, content/,\n"
 	"logs/, tls/ (a self-signed certificate for 'serve') and master.key\n"
@@ -30,13 +30,17 @@ const struct cxv_cmd cxv_cmd_init = {
 	"--store keeps the records in a PostgreSQL database instead of\n"
 	"vault.db: an empty database of the vault's own, as a libpq URL\n"
 	"(postgresql://HOST/DB?sslmode=verify-full; docs/scaling.md).\n"
+	"--config FILE (an absolute path, /etc/cxvault/cxvault.conf for the\n"
+	"Debian package) keeps the configuration there: its settings are\n"
+	"used (the defaults written if there is no such file) and\n"
+	"DIR/cxvault.conf links to it.\n"
 	"Refuses to touch an existing, non-empty directory.",
 	run,
 };
 
 struct args {
 	int pass, pw;
-	const char *admin, *store;
+	const char *admin, *store, *config;
 };
 
 static int
@@ -52,6 +56,8 @@ init_opt(void *ctx, int opt, const char *arg)
 		a->admin = arg;
 	else if (opt == 's')
 		a->store = arg;
+	else if (opt == 'c')
+		a->config = arg;
 	else
 		return CXV_EXIT_USAGE;
 	return -1;
@@ -127,12 +133,13 @@ run(int argc, char **argv)
 		{ "admin", required_argument, NULL, 'a' },
 		{ "password-stdin", no_argument, NULL, 'w' },
 		{ "store", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'c' },
 		CXV_CLI_COMMON_OPTIONS
 	};
 	char why[CXV_WHY_MAX] = "", actor[96];
 	struct secrets s = { NULL, NULL, 0, 0 };
 	struct cxv_cli_args cli;
-	struct args a = { 0, 0, NULL, NULL };
+	struct args a = { 0, 0, NULL, NULL, NULL };
 	int r;
 
 	if ((r = cxv_cli_parse(&cxv_cmd_init, argc, argv, opts, init_opt, &a,
@@ -145,8 +152,8 @@ run(int argc, char **argv)
 		    "--admin and --password-stdin go together");
 	cxv_cli_actor(actor, sizeof(actor));
 	if ((r = read_secrets(&a, &s, why, sizeof(why))) == CXV_OK &&
-	    (r = cxv_vault_init(cli.dir, a.store, s.pass, s.passlen, actor,
-	    why, sizeof(why))) == CXV_OK && a.admin != NULL)
+	    (r = cxv_vault_init(cli.dir, a.config, a.store, s.pass, s.passlen,
+	    actor, why, sizeof(why))) == CXV_OK && a.admin != NULL)
 		r = make_admin(cli.dir, &a, &s, actor, why, sizeof(why));
 	cxv_cli_free_secret(s.pass);
 	cxv_cli_free_secret(s.pw);

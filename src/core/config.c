@@ -3,6 +3,7 @@
 #include "core/config.h"
 #include "store/store.h"
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -564,11 +565,16 @@ int
 cxv_config_load(const char *path, struct cxv_config *cfg, char *why,
     size_t whylen)
 {
-	char *text = NULL;
+	char *text = NULL, real[PATH_MAX];
 	size_t len = 0;
 	int r;
 
-	if ((r = cxv_read_file(path, CXV_CONFIG_MAX, &text, &len)) != CXV_OK) {
+	/*
+	 * The data directory's cxvault.conf may link to the file an
+	 * operator keeps elsewhere ('init --config', /etc/cxvault).
+	 */
+	if ((r = cxv_read_file(realpath(path, real) != NULL ? real : path,
+	    CXV_CONFIG_MAX, &text, &len)) != CXV_OK) {
 		snprintf(why, whylen, "%s: %s", path, r == CXV_ERR_NOT_FOUND ?
 		    "no configuration file (not a vault directory?)" :
 		    cxv_strerror(r));

@@ -118,17 +118,59 @@ init_cleanup(const char *dir, int made_dir)
 		(void)rmdir(dir);
 }
 
+/*
+ * Write cfg to path, or to what path links to: a packaged install keeps
+ * the file in /etc/cxvault and a link to it in the data directory
+ * ('init --config'), which a rewrite must not replace by a file.
+ */
+static int
+write_config_at(const char *path, const struct cxv_config *cfg, int replace)
+{
+	char real[PATH_MAX], *text = NULL;
+	int r;
+
+	if ((r = cxv_config_render(cfg, &text)) != CXV_OK)
+		return r;
+	r = cxv_write_file_atomic(realpath(path, real) != NULL ? real : path,
+	    text, strlen(text), 0600, replace);
+	free(text);
+	return r;
+}
+
 static int
 write_config(const char *dir, const struct cxv_config *cfg, int replace)
 {
-	char p[PATH_MAX], *text = NULL;
+	char p[PATH_MAX];
 	int r;
 
-	if ((r = path_in(dir, F_CONFIG, p)) != CXV_OK ||
-	    (r = cxv_config_render(cfg, &text)) != CXV_OK)
+	if ((r = path_in(dir, F_CONFIG, p)) != CXV_OK)
 		return r;
-	r = cxv_write_file_atomic(p, text, strlen(text), 0600, replace);
-	free(text);
+	return write_config_at(p, cfg, replace);
+}
+
+/*
+ * init --config FILE: the vault's settings are FILE's (written with the
+ * defaults if there is none yet) and DIR/cxvault.conf links to it.
+ */
+static int
+config_elsewhere(const char *dir, const char *file, struct cxv_config *cfg,
+    char *why, size_t whylen)
+{
+	char p[PATH_MAX];
+	int r;
+
+	if (file[0] != '/') {
+		snprintf(why, whylen, "--config needs an absolute path");
+		return CXV_ERR_INVALID;
+	}
+	if ((r = write_config_at(file, cfg, 1)) != CXV_OK) {
+		snprintf(why, whylen, "%s: %s", file, cxv_strerror(r));
+		return r;
+	}
+	if ((r = path_in(dir, F_CONFIG, p)) == CXV_OK && symlink(file, p) != 0)
+		r = CXV_ERR_IO;
+	if (r != CXV_OK)
+		snprintf(why, whylen, "%s: cannot link to %s", F_CONFIG, file);
 	return r;
 }
 
@@ -255,9 +297,24 @@ store_problem(const struct cxv_config *cfg, int r, char *why, size_t whylen)
 		cxv_vault_server_problem(r, why, whylen);
 }
 
+/* The new vault's cxvault.conf: in dir, or conf linked from dir. */
+static int
+first_config(const char *dir, const char *conf, struct cxv_config *cfg,
+    char *why, size_t whylen)
+{
+	int r;
+
+	if (conf != NULL)
+		return config_elsewhere(dir, conf, cfg, why, whylen);
+	if ((r = write_config(dir, cfg, 0)) != CXV_OK)
+		snprintf(why, whylen, "%s: %s", F_CONFIG, cxv_strerror(r));
+	return r;
+}
+
 int
-cxv_vault_init(const char *dir, const char *store, const char *pass,
-    size_t passlen, const char *actor, char *why, size_t whylen)
+cxv_vault_init(const char *dir, const char *conf, const char *store,
+    const char *pass, size_t passlen, const char *actor, char *why,
+    size_t whylen)
 {
 	struct cxv_keyring *kr = NULL;
 	struct cxv_config cfg;
@@ -267,16 +324,21 @@ cxv_vault_init(const char *dir, const char *store, const char *pass,
 		snprintf(why, whylen, "data directory path too long");
 		return CXV_ERR_TOO_LARGE;
 	}
+	/* An operator's file is used as it is; a broken one is refused. */
+	if (conf != NULL && access(conf, F_OK) == 0) {
+		if ((r = cxv_config_load(conf, &cfg, why, whylen)) != CXV_OK)
+			return r;
+	} else
+		cxv_config_defaults(&cfg);
 	if ((r = make_dir(dir, &made, why, whylen)) != CXV_OK)
 		return r;
-	cxv_config_defaults(&cfg);
 	if (store != NULL)
 		snprintf(cfg.store, sizeof(cfg.store), "%s", store);
 	/* The database last: a refusal there leaves nothing behind. */
 	if ((r = init_key(dir, &cfg, pass, passlen, &kr)) != CXV_OK)
 		snprintf(why, whylen, "master key: %s", cxv_strerror(r));
-	else if ((r = write_config(dir, &cfg, 0)) != CXV_OK)
-		snprintf(why, whylen, "%s: %s", F_CONFIG, cxv_strerror(r));
+	else if ((r = first_config(dir, conf, &cfg, why, whylen)) != CXV_OK)
+		;	/* why says which file */
 	else if ((r = make_subdirs(dir)) != CXV_OK)
 		snprintf(why, whylen, "content/logs/tls directories: %s",
 		    cxv_strerror(r));

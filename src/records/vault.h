@@ -32,12 +32,17 @@ struct cxv_keyring;
  * With pass non-NULL the master key is Argon2id(pass, new salt) and no
  * key file is written; else master.key holds 32 random bytes (0600).
  * store is NULL for vault.db in dir (SQLite), or a PostgreSQL URL
- * (an empty database of the vault's own). actor is named in the first
- * audit entry. On failure nothing is left behind and why says what
- * went wrong.
+ * (an empty database of the vault's own). conf is NULL for
+ * dir/cxvault.conf, else an absolute path whose settings the vault takes
+ * (the defaults written there if there is no file yet), dir/cxvault.conf
+ * a link to it (/etc/cxvault/cxvault.conf of a packaged install); later
+ * rewrites go to the file linked. actor is named in the first audit
+ * entry. On failure nothing is left behind in dir and why says what went
+ * wrong.
  */
-int cxv_vault_init(const char *dir, const char *store, const char *pass,
-    size_t passlen, const char *actor, char *why, size_t whylen);
+int cxv_vault_init(const char *dir, const char *conf, const char *store,
+    const char *pass, size_t passlen, const char *actor, char *why,
+    size_t whylen);
 
 /*
  * Where dir's master key comes from (reads cxvault.conf), so a caller

@@ -5,6 +5,7 @@ security; 'serve' speaks sd_notify (READY, RELOADING, STOPPING) to the
 socket systemd gives it; a passphrase vault takes its passphrase from
 the service's credential (LoadCredentialEncrypted=), never a file in
 /etc; log_dir puts the log where LogsDirectory= says."""
+import json
 import os
 import re
 import shutil
@@ -13,7 +14,7 @@ import socket
 import subprocess
 
 from harness import (BIN, Server, TempDir, api_vault, cx, expect, main,
-                     new_vault, ok, set_config, test)
+                     new_vault, ok, set_config, store_args, test)
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 UNIT = os.path.join(ROOT, "dist", "cxvault.service.in")
@@ -121,6 +122,45 @@ def log_in_log_dir():
         set_config(d, log_dir=os.path.join(tmp, "nowhere"))
         r = cx("subject", "find", "--data", d, "--phone", "+49 30 1234567")
         expect(r.rc == 1 and "cannot open log" in r.err, r)
+
+
+@test
+def config_kept_in_etc():
+    """init --config FILE (the package's /etc/cxvault/cxvault.conf): an
+    operator's existing file is used as it is, the data directory links to
+    it, and the vault's own rewrites (a retention change) go to the file,
+    the link kept; a relative path or a broken file is refused and leaves
+    nothing in the data directory"""
+    with TempDir() as tmp:
+        etc = os.path.join(tmp, "etc-cxvault")
+        os.mkdir(etc)
+        conf = os.path.join(etc, "cxvault.conf")
+        d = new_vault(tmp, "plain")
+        text = open(os.path.join(d, "cxvault.conf")).read()
+        with open(conf, "w") as f:
+            f.write(text.replace("default_country_code = 49",
+                                 "default_country_code = 7"))
+        v = os.path.join(tmp, "v")
+        ok("init", "--data", v, "--config", conf, *store_args())
+        link = os.path.join(v, "cxvault.conf")
+        expect(os.path.islink(link) and os.readlink(link) == conf, link)
+        out = ok("subject", "add", "--data", v, "--phone",
+                 "8 916 555 01 23").out
+        sid = json.loads(out)
+        shown = ok("subject", "show", "--data", v, str(sid)).out
+        expect("+79165550123" in shown, shown)
+        ok("retention", "set", "--data", v, "recordings", "30 delete")
+        expect(os.path.islink(link) and "retention_recordings = 30 delete"
+               in open(conf).read(), open(conf).read()[-300:])
+        r = cx("init", "--data", os.path.join(tmp, "w"), "--config",
+               "cxvault.conf")
+        expect(r.rc == 1 and "absolute" in r.err and
+               not os.path.exists(os.path.join(tmp, "w", "cxvault.conf")), r)
+        with open(conf, "a") as f:
+            f.write("frobnicate = 1\n")
+        r = cx("init", "--data", os.path.join(tmp, "x"), "--config", conf)
+        expect(r.rc == 1 and "frobnicate" in r.err and
+               not os.path.exists(os.path.join(tmp, "x")), r)
 
 
 if __name__ == "__main__":

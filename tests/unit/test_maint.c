@@ -112,7 +112,7 @@ daily_runs(void **state)
 	snprintf(vd, sizeof(vd), "%s/v", dir);
 	snprintf(bk, sizeof(bk), "%s/bk", dir);
 	assert_int_equal(mkdir(bk, 0700), 0);
-	assert_int_equal(cxv_vault_init(vd, NULL, NULL, 0, "local:test", why,
+	assert_int_equal(cxv_vault_init(vd, NULL, NULL, NULL, 0, "local:test", why,
 	    sizeof(why)), CXV_OK);
 	assert_int_equal(cxv_vault_open(vd, NULL, 0, "local:test", &v, why,
 	    sizeof(why)), CXV_OK);
