@@ -7,7 +7,8 @@
 #                   gcc build (unit, integration, pg, lint), clang
 #                   ASan+UBSan build (unit, integration, pg), libFuzzer
 #                   smoke runs; 'pg' is the integration tests on a
-#                   throwaway PostgreSQL cluster (tests/pg_cluster.sh).
+#                   throwaway PostgreSQL cluster (tests/pg_cluster.sh);
+#                   'package' builds the Debian package and runs it.
 #                   Ends with "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,7 +19,8 @@ PKGS=(build-essential meson ninja-build pkg-config python3 clang john-data pytho
       libphonenumber-dev libicu-dev libsystemd-dev systemd
       libgnutls28-dev libmicrohttpd-dev libldap2-dev libcurl4-gnutls-dev libseccomp-dev
       curl openssl faketime rsyslog rsyslog-gnutls slapd ldap-utils python3-aiosmtpd
-      chromium testssl.sh sqlmap cppcheck clang-tidy man-db groff-base)
+      chromium testssl.sh sqlmap cppcheck clang-tidy man-db groff-base
+      debhelper lintian git)
 
 installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null |

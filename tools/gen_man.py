@@ -8,6 +8,8 @@ that the pages cannot drift from it (issue 30):
   cxvault.conf.5  every key of the documented cxvault.conf that
                   'cxvault init' writes, with its meaning and default,
                   and the source.NAME.* keys of its closing comment
+  cxvault.conf    that documented configuration itself, the example
+                  'meson install' puts in share/doc/cxvault/examples
 
 usage: gen_man.py CXVAULT_BINARY OUT_DIR VERSION"""
 import os
@@ -106,12 +108,16 @@ def config_blocks(text):
     return keys, loose
 
 
-def page_5(binary, version):
+def documented_config(binary):
+    """The cxvault.conf 'cxvault init' writes: every key, documented."""
     with tempfile.TemporaryDirectory() as tmp:
         d = os.path.join(tmp, "v")
         subprocess.run([binary, "init", "--data", d], check=True,
                        capture_output=True)
-        text = open(os.path.join(d, "cxvault.conf")).read()
+        return open(os.path.join(d, "cxvault.conf")).read()
+
+
+def page_5(text, version):
     keys, loose = config_blocks(text)
     lines = [f'.TH CXVAULT.CONF 5 "" "cxvault {version}" '
              '"File Formats Manual"', ".SH NAME",
@@ -135,8 +141,11 @@ def main():
     binary, out, version = sys.argv[1:4]
     with open(os.path.join(out, "cxvault.1"), "w") as f:
         f.write(page_1(binary, version))
+    conf = documented_config(binary)
     with open(os.path.join(out, "cxvault.conf.5"), "w") as f:
-        f.write(page_5(binary, version))
+        f.write(page_5(conf, version))
+    with open(os.path.join(out, "cxvault.conf"), "w") as f:
+        f.write(conf)
 
 
 if __name__ == "__main__":
