@@ -86,8 +86,8 @@ def page_1(binary, version):
 
 
 def config_blocks(text):
-    """(comment lines, key, default) per key of a documented config; and
-    the comment blocks that end with no key."""
+    """(comment lines, key, default, range or choices) per key of a
+    documented config; and the comment blocks that end with no key."""
     keys, loose, comment = [], [], []
     for line in text.split("\n"):
         if line.startswith("#"):
@@ -95,10 +95,12 @@ def config_blocks(text):
                            else line[2:])
         elif "=" in line:
             key, value = (p.strip() for p in line.split("=", 1))
-            default = ""
+            default, values = "", ""
             if comment and comment[-1].startswith("Default: "):
                 default = comment.pop()[len("Default: "):]
-            keys.append((comment, key, default or value))
+            if comment and comment[-1].startswith(("Range: ", "One of: ")):
+                values = comment.pop()
+            keys.append((comment, key, default or value, values))
             comment = []
         elif line.strip() == "" and comment:
             loose.append(comment)
@@ -127,8 +129,10 @@ def page_5(text, version):
               esc("The file lives in the vault's data directory. 'cxvault "
                   "serve' reads it again on SIGHUP; retention policy "
                   "changes are written back to it."), ".SH KEYS"]
-    for comment, key, default in keys:
+    for comment, key, default, values in keys:
         lines += [".TP", f".B {esc(key)}", esc(" ".join(comment))]
+        if values:
+            lines += [".br", esc(values)]
         lines += [".br", esc("Default: " + (default or "empty"))]
     sources = [c for c in loose[1:] if c and c[0].startswith("Sources")]
     if sources:

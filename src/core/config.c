@@ -682,6 +682,23 @@ render_sources(const struct cxv_config *cfg, struct cxv_buf *b)
 	return r;
 }
 
+/* The values a key takes, for the numbers and the choices. */
+static int
+put_range(struct cxv_buf *b, const struct key *k)
+{
+	size_t i;
+	int r;
+
+	if (k->type == T_INT || k->type == T_LLONG)
+		return cxv_buf_printf(b, "# Range: %lld-%lld\n", k->min, k->max);
+	if (k->type != T_ENUM)
+		return CXV_OK;
+	r = cxv_buf_printf(b, "# One of:");
+	for (i = 0; r == CXV_OK && k->names[i] != NULL; i++)
+		r = cxv_buf_printf(b, "%s %s", i > 0 ? "," : "", k->names[i]);
+	return r == CXV_OK ? cxv_buf_printf(b, "\n") : r;
+}
+
 int
 cxv_config_render(const struct cxv_config *cfg, char **out)
 {
@@ -698,7 +715,8 @@ cxv_config_render(const struct cxv_config *cfg, char **out)
 	for (i = 0; i < NKEYS && r == CXV_OK; i++) {
 		value_text(cfg, &keys[i], val, sizeof(val));
 		if ((r = cxv_buf_printf(&b, "\n")) == CXV_OK &&
-		    (r = put_comment(&b, keys[i].doc)) == CXV_OK)
+		    (r = put_comment(&b, keys[i].doc)) == CXV_OK &&
+		    (r = put_range(&b, &keys[i])) == CXV_OK)
 			r = cxv_buf_printf(&b, "# Default: %s\n%s = %s\n",
 			    *keys[i].def ? keys[i].def : "empty", keys[i].name,
 			    val);
