@@ -13,8 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <systemd/sd-daemon.h>
-
 #include "api/api.h"
 #include "base/caps.h"
 #include "base/err.h"
@@ -28,6 +26,7 @@
 #include "net/http.h"
 #include "net/ldapauth.h"
 #include "net/logfwd.h"
+#include "net/notify.h"
 #include "net/sandbox.h"
 #include "net/vmmail.h"
 #include "records/vault.h"
@@ -354,9 +353,9 @@ serve(struct server *s, const sigset_t *set)
 		sig = sigtimedwait(set, NULL, &sweep);
 		if (sig == SIGHUP) {
 			/* systemd's ExecReload waits for READY again. */
-			(void)sd_notify(0, "RELOADING=1");
+			(void)cxv_notify("RELOADING=1");
 			reload_config(s);
-			(void)sd_notify(0, "READY=1");
+			(void)cxv_notify("READY=1");
 		}
 		else if (sig == SIGTERM || sig == SIGINT)
 			return;
@@ -375,7 +374,7 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 	const struct cxv_config *cfg = cxv_vault_config(v);
 	const char *addr = listen != NULL ? listen : cfg->listen;
 	struct server s = { v, NULL, -1, NULL, NULL, NULL, NULL, NULL, NULL };
-	char beside[512];
+	char beside[512], ready[320];
 	sigset_t set, old;
 	int r;
 
@@ -407,9 +406,11 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 		CXV_LOG(CXV_LOG_INFO, "server.start", CXV_LF("listen", addr));
 		fprintf(stderr, "cxvault: serving https://%s\n", addr);
 		/* Under systemd (Type=notify): ready now; no-op elsewhere. */
-		(void)sd_notifyf(0, "READY=1\nSTATUS=serving https://%s", addr);
+		snprintf(ready, sizeof(ready), "READY=1\nSTATUS=serving "
+		    "https://%.256s", addr);
+		(void)cxv_notify(ready);
 		serve(&s, &set);
-		(void)sd_notify(0, "STOPPING=1");
+		(void)cxv_notify("STOPPING=1");
 		cxv_ami_free(s.ami);
 		s.ami = NULL;
 		cxv_maint_free(s.maint);

@@ -44,6 +44,20 @@ def cx(*args, stdin=b"", env=None, timeout=120):
     return Result(proc)
 
 
+def cx_at(offset, *args, timeout=120):
+    """cxvault args run with the clock moved by offset (libfaketime's
+    "+8d", "+30m"), as if that time had passed; the CompletedProcess."""
+    env = dict(os.environ)
+    env.pop("CXVAULT_DATA", None)
+    # ASan wants its runtime first, but faketime preloads itself before
+    # it; and ASan's allocator asks the clock (to return memory to the
+    # system) before libfaketime has set itself up, which deadlocks.
+    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + \
+        ":verify_asan_link_order=0:allocator_release_to_os_interval_ms=-1"
+    return subprocess.run(["faketime", "-f", offset, BIN, *args],
+                          capture_output=True, env=env, timeout=timeout)
+
+
 def ok(*args, **kw):
     """Run cxvault and insist on exit 0."""
     r = cx(*args, **kw)

@@ -7,9 +7,8 @@ and audit every run and change without personal data."""
 import datetime
 import json
 import os
-import subprocess
 
-from harness import (ADMIN_PW, BIN, Server, TempDir, api_vault, cx, db_rows,
+from harness import (ADMIN_PW, Server, TempDir, api_vault, cx, cx_at, db_rows,
                      expect, fails, main, new_vault, ok, test)
 
 DAY = datetime.timedelta(days=1)
@@ -37,13 +36,7 @@ def cdr_rows(days):
 
 def later(days, *args):
     """cxvault run days from now (libfaketime), as if time had passed."""
-    env = dict(os.environ)
-    env.pop("CXVAULT_DATA", None)
-    # ASan wants its runtime first; faketime preloads itself before it.
-    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + \
-        ":verify_asan_link_order=0"
-    p = subprocess.run(["faketime", "-f", f"+{days}d", BIN, *args],
-                       capture_output=True, env=env, timeout=120)
+    p = cx_at(f"+{days}d", *args)
     expect(p.returncode == 0, f"cxvault {args} at +{days}d: {p}")
     return p.stdout.decode()
 

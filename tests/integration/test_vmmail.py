@@ -11,7 +11,7 @@ import os
 import subprocess
 import time
 
-from harness import (ADMIN_PW, BIN, Server, TempDir, api_vault, cx, expect,
+from harness import (ADMIN_PW, Server, TempDir, api_vault, cx, cx_at, expect,
                      fails, free_port, main, new_vault, ok, set_config, test)
 from tlsutil import make_ca, make_server_cert
 
@@ -81,11 +81,7 @@ def status(d):
 
 
 def later(minutes, *args):
-    env = dict(os.environ)
-    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + \
-        ":verify_asan_link_order=0"
-    p = subprocess.run(["faketime", "-f", f"+{minutes}m", BIN, *args],
-                       capture_output=True, env=env, timeout=120)
+    p = cx_at(f"+{minutes}m", *args)
     expect(p.returncode == 0, p)
     return p.stdout.decode()
 
