@@ -4,6 +4,7 @@ PIN logins only from trusted networks (R2.3), parallel sessions (R2.5),
 the permission matrix (R3), agents' and end users' limits (R3.3, R3.4),
 password policy and changes (R2.2), TLS versions (R4.1), CDR feeds and
 streamed content over the API."""
+import base64
 import json
 import os
 import subprocess
@@ -428,22 +429,27 @@ def bad_requests():
             expect(r[0] == 400 and "jane" not in json.dumps(r[2]), r)
 
 
+def freeswitch_basic(s, root, user):
+    """An API user FS with a cdr.ingest token, as mod_json_cdr's
+    cred=USER:TOKEN sends it: the Authorization header's value."""
+    fs = person(s, root, "FS", "api_integration", kind="api")
+    _, _, t = s.call("POST", f"/v1/users/{fs}/tokens",
+                     {"permissions": ["cdr.ingest"]}, token=root)
+    return "Basic " + base64.b64encode(
+        f"{user}:{t['token']}".encode()).decode()
+
+
 @test
 def freeswitch_feed_and_graceful_stop():
     """R10.1: a FreeSWITCH server posts mod_json_cdr documents (plain or
     cdr= form-encoded, token as Basic password); SIGTERM stops cleanly"""
-    import base64
     with TempDir() as tmp:
         d = api_vault(tmp)
         doc = open(os.path.join(DATA, "freeswitch", "a_5b1f0c3e-9d4e-4c1a-"
                                 "9a55-0f3e2d1c7a10.cdr.json"), "rb").read()
         with Server(d) as s:
             root = s.login("root", ADMIN_PW)
-            fs = person(s, root, "FS", "api_integration", kind="api")
-            _, _, t = s.call("POST", f"/v1/users/{fs}/tokens",
-                             {"permissions": ["cdr.ingest"]}, token=root)
-            basic = "Basic " + base64.b64encode(
-                b"freeswitch:" + t["token"].encode()).decode()
+            basic = freeswitch_basic(s, root, "freeswitch")
             st, _, r1 = s.call("POST", "/v1/cdr/freeswitch", raw=doc,
                                headers={"Authorization": basic})
             expect(st == 201, r1)
@@ -508,7 +514,6 @@ def freeswitch_every_mode():
     each answered 2xx, the quoted caller name read back, the call filed
     under the caller's number; a bridge string too long to keep is left
     out and counted, never the call"""
-    import base64
     import fsencode
     with TempDir() as tmp:
         d = api_vault(tmp)
@@ -520,11 +525,7 @@ def freeswitch_every_mode():
         name = '"Jane" <+4930123456789> & Co; 100%'
         with Server(d) as s:
             root = s.login("root", ADMIN_PW)
-            fs = person(s, root, "FS", "api_integration", kind="api")
-            _, _, t = s.call("POST", f"/v1/users/{fs}/tokens",
-                             {"permissions": ["cdr.ingest"]}, token=root)
-            basic = "Basic " + base64.b64encode(
-                b"ingest:" + t["token"].encode()).decode()
+            basic = freeswitch_basic(s, root, "ingest")
             ids = []
             for enc in ("false", "true", "base64"):
                 for ev in (False, True):
