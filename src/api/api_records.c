@@ -445,8 +445,10 @@ store_cdr(struct call *c, const struct cxv_cdr *cdr)
 	 * (mod_json_cdr.c process_cdr()), so ?source=fs1 arrives as
 	 * "fs1?uuid=...": a source's name ends at '?', which none holds.
 	 */
-	if (q != NULL)
+	if (q != NULL && strcspn(q, "?") < sizeof(name))
 		snprintf(name, sizeof(name), "%.*s", (int)strcspn(q, "?"), q);
+	else if (q != NULL)
+		name[0] = '\0';	/* longer than any source's name */
 	a.src = cxv_config_source(cxv_vault_config(c->v), q != NULL ? name :
 	    NULL);
 

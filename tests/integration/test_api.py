@@ -447,6 +447,8 @@ def freeswitch_feed_and_graceful_stop():
         d = api_vault(tmp)
         doc = open(os.path.join(DATA, "freeswitch", "a_5b1f0c3e-9d4e-4c1a-"
                                 "9a55-0f3e2d1c7a10.cdr.json"), "rb").read()
+        with open(os.path.join(d, "cxvault.conf"), "a") as f:
+            f.write(f"source.{'s' * 31}.region = DE\n")  # the longest name
         with Server(d) as s:
             root = s.login("root", ADMIN_PW)
             basic = freeswitch_basic(s, root, "freeswitch")
@@ -493,6 +495,10 @@ def freeswitch_feed_and_graceful_stop():
             # person (a withheld caller dialling a feature code) is said
             # to be skipped, with a 2xx the platform takes as delivered.
             r = s.call("POST", "/v1/cdr/freeswitch?source=nowhere",
+                       raw=doc, headers={"Authorization": basic})
+            expect(r[0] == 400 and error_code(r) == "unknown_source", r)
+            # A name longer than any source's is none, not its first 31.
+            r = s.call("POST", "/v1/cdr/freeswitch?source=" + "s" * 32,
                        raw=doc, headers={"Authorization": basic})
             expect(r[0] == 400 and error_code(r) == "unknown_source", r)
             svc = json.loads(doc)
