@@ -16,7 +16,7 @@ cd "$(dirname "$0")"
 # Debian/Ubuntu packages, each needed (README "Dependencies" says why).
 PKGS=(build-essential meson ninja-build pkg-config python3 clang john-data python3-zxcvbn
       libsodium-dev libsqlite3-dev libpq-dev postgresql libjansson-dev libcmocka-dev libcsv-dev
-      libphonenumber-dev libicu-dev libspandsp-dev systemd sox
+      libphonenumber-dev libicu-dev libspandsp-dev systemd sox espeak-ng
       libgnutls28-dev libmicrohttpd-dev libldap2-dev libcurl4-gnutls-dev libseccomp-dev
       curl openssl faketime rsyslog rsyslog-gnutls slapd ldap-utils python3-aiosmtpd
       chromium testssl.sh sqlmap cppcheck clang-tidy man-db groff-base

@@ -56,7 +56,7 @@ make_person(struct cxv_vault *v, int p, FILE *blob)
 			first = iid;
 	}
 	rewind(blob);
-	if (cxv_content_put(v, first, 0, CXV_CONTENT_CHAT_TRANSCRIPT, blob,
+	if (cxv_content_put(v, first, 0, CXV_CONTENT_CHAT_TRANSCRIPT, NULL, 0, blob,
 	    &cid) != CXV_OK ||
 	    cxv_subject_find(v, &id, ids, 2, &n, &why) != CXV_OK || n != 1)
 		abort();

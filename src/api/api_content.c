@@ -6,12 +6,14 @@
  * the content of their own interactions (R3.3).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api_int.h"
 #include "base/caps.h"
 #include "base/err.h"
 #include "core/config.h"
+#include "core/mask.h"
 #include "records/content.h"
 #include "records/interaction.h"
 #include "records/vault.h"
@@ -30,10 +32,13 @@ upload_free(void *up)
 void
 api_content_start(struct call *c)
 {
-	const char *kname = cxv_http_query(c->req, "kind");
+	const char *kname = cxv_http_query(c->req, "kind"), *why = NULL;
+	const char *marks = cxv_http_query(c->req, "mask_spans");
 	int user = strncmp(api_route_path(c), "/v1/users/", 10) == 0;
 	struct cxv_content_upload *up = NULL;
+	struct cxv_mask_span *spans = NULL;
 	enum cxv_content_kind kind;
+	size_t nspans = 0;
 	int r;
 
 	if (kname == NULL || cxv_content_kind_parse(kname, &kind) != CXV_OK ||
@@ -45,11 +50,21 @@ api_content_start(struct call *c)
 		    "or photo");
 		return;
 	}
-	if (!user && !api_interaction_allowed(c, c->id[0]))
+	if (marks != NULL && (kind != CXV_CONTENT_RECORDING &&
+	    kind != CXV_CONTENT_VOICEMAIL ? (why = "mask_spans is for a "
+	    "recording or voicemail") != NULL :
+	    cxv_mask_spans_parse(marks, &spans, &nspans, &why) != CXV_OK)) {
+		api_error(c, 400, "invalid", why);
 		return;
+	}
+	if (!user && !api_interaction_allowed(c, c->id[0])) {
+		free(spans);
+		return;
+	}
 	r = cxv_content_upload_begin(c->v, user ? 0 : c->id[0],
-	    user ? c->id[0] : 0, kind,
+	    user ? c->id[0] : 0, kind, spans, nspans,
 	    (uint64_t)cxv_vault_config(c->v)->upload_max, &up);
+	free(spans);
 	if (r != CXV_OK) {
 		api_fail(c, r, r != CXV_ERR_NOT_FOUND ? NULL : user ?
 		    "no such user" : "no such interaction");
@@ -78,6 +93,7 @@ api_content_piece(struct call *c, const char *data, size_t len)
 void
 api_content_upload(struct call *c)
 {
+	struct cxv_content_info info;
 	int64_t id = 0;
 	int r;
 
@@ -87,10 +103,19 @@ api_content_upload(struct call *c)
 	}
 	r = cxv_content_upload_commit(c->v, c->stream, &id);
 	c->stream = NULL;	/* commit freed it */
-	if (r != CXV_OK)
+	if (r == CXV_ERR_INVALID)
+		api_error(c, 422, "unmaskable", "spans can be masked only in "
+		    "a recording or voicemail the vault can read (WAV: 16-bit "
+		    "PCM, A-law or u-law, 8 or 16 kHz, mono or stereo); nothing "
+		    "was stored");
+	else if (r != CXV_OK)
 		api_fail(c, r, NULL);
+	else if (cxv_content_info(c->v, id, &info) != CXV_OK)
+		api_error(c, 500, "internal", "internal error");
 	else
-		api_reply(c, 201, json_pack("{s:I}", "content", (json_int_t)id));
+		api_reply(c, 201, json_pack("{s:I,s:o}", "content",
+		    (json_int_t)id, "masking", info.masking[0] != '\0' ?
+		    json_loads(info.masking, 0, NULL) : json_null()));
 }
 
 static ssize_t

@@ -2,6 +2,7 @@
 /* cxvault import cdr: records from PBX and contact-center files (R10.1). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include "base/util.h"
 #include "cli/cmds.h"
 #include "core/config.h"
+#include "core/mask.h"
 #include "ingest/import.h"
 #include "records/campaign.h"
 #include "records/content.h"
@@ -24,7 +26,8 @@ const struct cxv_cmd cxv_cmd_import = {
 	"cxvault import cdr [--data DIR] --format FORMAT [--source NAME]\n"
 	"       [--ended-from T] [--ended-to T] FILE...\n"
 	"       cxvault import content [--data DIR] --interaction ID|--user LOGON "
-	"--kind KIND FILE\n"
+	"--kind KIND\n"
+	"       [--mask-spans START-END[,...]] FILE\n"
 	"       cxvault import campaign [--data DIR] --campaign NAME FILE.csv",
 	"  cdr  read call detail records and store each as an interaction of\n"
 	"       its customer (the caller, else the called party, if a person\n"
@@ -46,9 +49,15 @@ const struct cxv_cmd cxv_cmd_import = {
 	"       a file could not be read.\n"
 	"  content  seal FILE (a recording, voicemail, transcript...) into the\n"
 	"       content store as content of interaction ID, or of user LOGON\n"
-	"       (greetings, voicemail box), streamed in constant memory. KIND: recording, voicemail, greeting, chat_transcript,\n"
-	"       sms_transcript, email, case_note, photo (a user's). Prints the\n"
-	"       content id (JSON).\n"
+	"       (greetings, voicemail box), streamed in constant memory. KIND:\n"
+	"       recording, voicemail, greeting, chat_transcript,\n"
+	"       sms_transcript, email, case_note, photo (a user's). Recordings\n"
+	"       and voicemail (WAV: 16-bit PCM, A-law, u-law, 8/16 kHz, mono\n"
+	"       or stereo) have every DTMF tone silenced before they are\n"
+	"       sealed, and the spans --mask-spans gives (seconds from the\n"
+	"       start, as an IVR or agent desktop marks a card being given);\n"
+	"       other bytes are kept as they are. Prints the content id and\n"
+	"       what was masked (times and kinds, never digits) as JSON.\n"
 	"  campaign  load a calling list: a CSV header row naming 'name' and\n"
 	"       'number' and up to 10 custom columns, then one person per line.\n"
 	"       Numbers on the do-not-call list are skipped and counted.",
@@ -143,7 +152,7 @@ import_file(struct cxv_vault *v, const char *format,
 struct args {
 	struct cxv_cli_args cli;
 	const char *format, *kind, *interaction, *campaign, *user, *source;
-	const char *ended_from, *ended_to;
+	const char *ended_from, *ended_to, *mask_spans;
 };
 
 static int
@@ -167,6 +176,8 @@ opt(void *ctx, int o, const char *arg)
 		a->ended_from = arg;
 	else if (o == 'T')
 		a->ended_to = arg;
+	else if (o == 'M')
+		a->mask_spans = arg;
 	else
 		return CXV_EXIT_USAGE;
 	return -1;
@@ -210,9 +221,21 @@ import_cdrs(struct args *a)
 	return rc;
 }
 
+/* What was masked, as the vault keeps it (JSON), or null. */
+static json_t *
+masking_of(struct cxv_vault *v, int64_t id)
+{
+	struct cxv_content_info info;
+
+	if (cxv_content_info(v, id, &info) != CXV_OK || info.masking[0] == '\0')
+		return json_null();
+	return json_loads(info.masking, 0, NULL);
+}
+
 static int
 put_content(struct cxv_vault *v, int64_t interaction, const char *user,
-    enum cxv_content_kind kind, const char *path)
+    enum cxv_content_kind kind, const struct cxv_mask_span *spans,
+    size_t nspans, const char *path)
 {
 	int64_t id = 0, uid = 0;
 	FILE *in;
@@ -226,17 +249,20 @@ put_content(struct cxv_vault *v, int64_t interaction, const char *user,
 		cxv_cli_error("import content", "%s: %s", path, strerror(errno));
 		return CXV_EXIT_FAIL;
 	}
-	r = cxv_content_put(v, interaction, uid, kind, in, &id);
+	r = cxv_content_put(v, interaction, uid, kind, spans, nspans, in, &id);
 	fclose(in);
 	if (r != CXV_OK) {
 		cxv_cli_error("import content", "%s: %s", path,
 		    r == CXV_ERR_NOT_FOUND ? "no such interaction" :
-		    cxv_strerror(r));
+		    r == CXV_ERR_INVALID && nspans > 0 ? "spans can be masked "
+		    "only in a recording or voicemail the vault can read (WAV: "
+		    "16-bit PCM, A-law or u-law, 8 or 16 kHz, mono or stereo); "
+		    "nothing was stored" : cxv_strerror(r));
 		return CXV_EXIT_FAIL;
 	}
-	return cxv_cli_print_json(json_pack("{s:I, s:s, s:s}", "content",
+	return cxv_cli_print_json(json_pack("{s:I, s:s, s:s, s:o}", "content",
 	    (json_int_t)id, "kind", cxv_content_kind_name((int)kind), "file",
-	    path));
+	    path, "masking", masking_of(v, id)));
 }
 
 static int
@@ -244,6 +270,9 @@ import_content(struct args *a)
 {
 	enum cxv_content_kind kind;
 	struct cxv_vault *v = NULL;
+	struct cxv_mask_span *spans = NULL;
+	size_t nspans = 0;
+	const char *why;
 	int64_t interaction = 0;
 	int r;
 
@@ -259,10 +288,15 @@ import_content(struct args *a)
 		return r;
 	if (a->cli.npos != 1)
 		return cxv_cli_usage_error(&cxv_cmd_import, "give one file");
-	if ((r = cxv_cli_open(a->cli.dir, &v)) != CXV_EXIT_OK)
-		return r;
-	r = put_content(v, interaction, a->user, kind, a->cli.pos[0]);
-	cxv_vault_close(v);
+	if (a->mask_spans != NULL && cxv_mask_spans_parse(a->mask_spans, &spans,
+	    &nspans, &why) != CXV_OK)
+		return cxv_cli_usage_error(&cxv_cmd_import, why);
+	if ((r = cxv_cli_open(a->cli.dir, &v)) == CXV_EXIT_OK) {
+		r = put_content(v, interaction, a->user, kind, spans, nspans,
+		    a->cli.pos[0]);
+		cxv_vault_close(v);
+	}
+	free(spans);
 	return r;
 }
 
@@ -286,7 +320,7 @@ import_list(int argc, char **argv, const struct option *opts)
 	    &a, &a.cli)) != -1)
 		return r;
 	if (a.campaign == NULL || a.cli.npos != 1 || a.format || a.kind ||
-	    a.interaction || a.source)
+	    a.interaction || a.source || a.mask_spans)
 		return cxv_cli_usage_error(&cxv_cmd_import,
 		    "import campaign takes --campaign NAME and one file");
 	if ((r = cxv_cli_open(a.cli.dir, &v)) != CXV_EXIT_OK)
@@ -314,6 +348,7 @@ run(int argc, char **argv)
 		{ "source", required_argument, NULL, 's' },
 		{ "ended-from", required_argument, NULL, 'F' },
 		{ "ended-to", required_argument, NULL, 'T' },
+		{ "mask-spans", required_argument, NULL, 'M' },
 		CXV_CLI_COMMON_OPTIONS
 	};
 	static const char *const verbs[] = { "cdr", "content", "campaign" };
@@ -330,9 +365,11 @@ run(int argc, char **argv)
 	if ((r = cxv_cli_parse(&cxv_cmd_import, argc - 1, argv + 1, opts, opt,
 	    &a, &a.cli)) != -1)
 		return r;
-	if (cdr && (a.kind != NULL || a.interaction != NULL || a.user != NULL))
+	if (cdr && (a.kind != NULL || a.interaction != NULL || a.user != NULL ||
+	    a.mask_spans != NULL))
 		return cxv_cli_usage_error(&cxv_cmd_import,
-		    "--kind, --interaction and --user are for content");
+		    "--kind, --interaction, --user and --mask-spans are for "
+		    "content");
 	if (!cdr && (a.format != NULL || a.source != NULL ||
 	    a.ended_from != NULL || a.ended_to != NULL))
 		return cxv_cli_usage_error(&cxv_cmd_import,

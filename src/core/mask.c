@@ -223,8 +223,8 @@ take_frames(struct cxv_mask *m, const uint8_t *p, size_t len)
 	m->held_len += len;
 	for (i = 0; i + m->frame <= len; i += m->frame) {
 		for (c = 0; c < m->channels; c++)
-			detect(m, &m->det[c], sample(m, p + i + c * (m->frame /
-			    m->channels)), m->received);
+			detect(m, &m->det[c], sample(m, p + i + (size_t)c *
+			    (m->frame / m->channels)), m->received);
 		m->received++;
 		run_blocks(m);
 	}
@@ -392,6 +392,7 @@ cxv_mask_write(struct cxv_mask *m, const uint8_t *p, size_t len)
 	int r = CXV_OK;
 
 	while (len > 0 && r == CXV_OK) {
+		used = 0;
 		switch (m->phase) {
 		case HEADER:
 			r = take_header(m, p, len, &used);
@@ -401,7 +402,6 @@ cxv_mask_write(struct cxv_mask *m, const uint8_t *p, size_t len)
 		case DATA:
 			n = m->data_left < len ? (size_t)m->data_left : len;
 			/* A frame split between writes waits in hdr's place. */
-			used = n;
 			if (m->hlen > 0 || n < m->frame) {
 				used = m->frame - m->hlen < n ?
 				    m->frame - m->hlen : n;
@@ -473,27 +473,76 @@ cxv_mask_end(struct cxv_mask *m, const char **why)
 	return r;
 }
 
-/* The spans in ms, clipped to the audio, merged by kind; JSON array. */
-static json_t *
-spans_json(const struct cxv_mask *m)
+static int
+by_kind_start(const void *a, const void *b)
 {
-	json_t *a = json_array();
-	int64_t s, e, len = m->received;
-	size_t i;
+	const struct cxv_mask_span *x = a, *y = b;
 
-	for (i = 0; a != NULL && i < m->nspan; i++) {
-		s = m->span[i].start;
-		e = m->span[i].end > len ? len : m->span[i].end;
-		if (s >= e)
-			continue;
-		if (json_array_append_new(a, json_pack("{s:s,s:I,s:I}", "kind",
-		    m->span[i].kind == CXV_MASK_DTMF ? "dtmf" : "marked",
-		    "start_ms", (json_int_t)(s * 1000 / m->rate), "end_ms",
-		    (json_int_t)((e * 1000 + m->rate - 1) / m->rate))) != 0) {
-			json_decref(a);
-			return NULL;
-		}
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return x->start_ms < y->start_ms ? -1 : x->start_ms > y->start_ms;
+}
+
+static int
+by_start(const void *a, const void *b)
+{
+	const struct cxv_mask_span *x = a, *y = b;
+
+	return x->start_ms < y->start_ms ? -1 : x->start_ms > y->start_ms;
+}
+
+/*
+ * The spans in ms, clipped to the audio, overlapping ones of a kind
+ * merged (a card's sixteen tones are one span), in time order; at most
+ * SUMMARY_SPANS listed, so the text fits CXV_MASK_SUMMARY_MAX, and
+ * *more counts the rest.
+ */
+#define SUMMARY_SPANS	30
+
+static json_t *
+spans_json(const struct cxv_mask *m, size_t *more)
+{
+	struct cxv_mask_span *ms;
+	json_t *a;
+	size_t i, w, n = 0;
+
+	*more = 0;
+	if ((ms = calloc(m->nspan + 1, sizeof(*ms))) == NULL ||
+	    (a = json_array()) == NULL) {
+		free(ms);
+		return NULL;
 	}
+	for (i = 0; i < m->nspan; i++) {
+		int64_t e = m->span[i].end > m->received ? m->received :
+		    m->span[i].end;
+
+		if (m->span[i].start >= e)
+			continue;
+		ms[n].kind = m->span[i].kind;
+		ms[n].start_ms = m->span[i].start * 1000 / m->rate;
+		ms[n++].end_ms = (e * 1000 + m->rate - 1) / m->rate;
+	}
+	qsort(ms, n, sizeof(*ms), by_kind_start);
+	for (i = 1, w = 0; i < n; i++) {
+		if (ms[i].kind == ms[w].kind && ms[i].start_ms <= ms[w].end_ms) {
+			if (ms[i].end_ms > ms[w].end_ms)
+				ms[w].end_ms = ms[i].end_ms;
+		} else
+			ms[++w] = ms[i];
+	}
+	n = n > 0 ? w + 1 : 0;
+	qsort(ms, n, sizeof(*ms), by_start);
+	*more = n > SUMMARY_SPANS ? n - SUMMARY_SPANS : 0;
+	for (i = 0; i < n - *more; i++)
+		if (json_array_append_new(a, json_pack("{s:s,s:I,s:I}", "kind",
+		    ms[i].kind == CXV_MASK_DTMF ? "dtmf" : "marked",
+		    "start_ms", (json_int_t)ms[i].start_ms, "end_ms",
+		    (json_int_t)ms[i].end_ms)) != 0) {
+			json_decref(a);
+			a = NULL;
+			break;
+		}
+	free(ms);
 	return a;
 }
 
@@ -501,16 +550,23 @@ int
 cxv_mask_summary(const struct cxv_mask *m, char **json)
 {
 	json_t *o, *a = NULL;
+	size_t more = 0;
 
 	*json = NULL;
 	if (m->phase == PASS)
 		o = json_pack("{s:s,s:s}", "state", "unchecked", "reason",
 		    m->why);
-	else if ((a = spans_json(m)) == NULL)
+	else if ((a = spans_json(m, &more)) == NULL)
 		return CXV_ERR_NOMEM;
 	else
 		o = json_pack("{s:s,s:o}", "state", json_array_size(a) > 0 ?
 		    "masked" : "clean", "spans", a);
+	if (o != NULL && more > 0 &&
+	    json_object_set_new(o, "more_spans", json_integer((json_int_t)more))
+	    != 0) {
+		json_decref(o);
+		o = NULL;
+	}
 	if (o == NULL || (*json = json_dumps(o, JSON_COMPACT)) == NULL) {
 		json_decref(o);
 		return CXV_ERR_NOMEM;
@@ -580,13 +636,13 @@ seconds_ms(const char *s, const char *end)
 	for (; p < end && *p >= '0' && *p <= '9'; p++) {
 		if (ms > INT64_C(86400000) * 7)
 			return -1;	/* a week of audio at most */
-		ms = ms * 10 + (*p - '0') * 1000;
+		ms = ms * 10 + (int64_t)(*p - '0') * 1000;
 	}
 	if (p == s)
 		return -1;
 	if (p < end && *p == '.') {
 		for (p++; p < end && *p >= '0' && *p <= '9' && scale > 1; p++)
-			ms += (*p - '0') * (scale /= 10);
+			ms += (int64_t)(*p - '0') * (scale /= 10);
 	}
 	return p == end ? ms : -1;
 }

@@ -45,10 +45,13 @@ int cxv_mask_write(struct cxv_mask *m, const uint8_t *data, size_t len);
  */
 int cxv_mask_end(struct cxv_mask *m, const char **why /* OUT */);
 /*
- * After end: what was masked, as JSON text the caller frees:
- * {"state":"clean"|"masked","spans":[{"kind","start_ms","end_ms"}]} or
- * {"state":"unchecked","reason":...}. No digit is ever recorded.
+ * After end: what was masked, as JSON text the caller frees, shorter
+ * than CXV_MASK_SUMMARY_MAX: {"state":"clean"|"masked","spans":[{"kind",
+ * "start_ms","end_ms"}...]} (overlapping spans of a kind merged; past 30,
+ * "more_spans" counts the rest) or {"state":"unchecked","reason":...}.
+ * No digit is ever recorded.
  */
+#define CXV_MASK_SUMMARY_MAX	2048
 int cxv_mask_summary(const struct cxv_mask *m, char **json /* OUT */);
 void cxv_mask_free(struct cxv_mask *m);
 

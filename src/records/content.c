@@ -91,15 +91,19 @@ commit_row(struct cxv_vault *v, const struct cxv_content_row *row,
     int64_t user_id)
 {
 	struct cxv_store *st = cxv_vault_store(v);
-	char idstr[24];
+	char idstr[24], detail[40];
 	int r;
 
 	snprintf(idstr, sizeof(idstr), "%lld", (long long)row->id);
 	if ((r = cxv_store_begin(st)) != CXV_OK)
 		return r;
+	/* What was masked is said in the entry: kind and "masked". */
+	snprintf(detail, sizeof(detail), "%s%s", cxv_content_kind_name(row->kind),
+	    row->masking != NULL && strstr(row->masking, "\"masked\"") != NULL ?
+	    " masked" : "");
 	if ((r = cxv_store_content_insert(st, row)) == CXV_OK &&
 	    (r = cxv_vault_audit(v, "content.create", "content", idstr,
-	    cxv_content_kind_name(row->kind))) == CXV_OK &&
+	    detail)) == CXV_OK &&
 	    (row->kind != CXV_CONTENT_VOICEMAIL || user_id == 0 ||
 	    (r = cxv_voicemail_queue_tx(v, user_id, row->id)) == CXV_OK))
 		r = cxv_store_commit(st);
@@ -116,6 +120,8 @@ struct cxv_content_upload {
 	char tmp[PATH_MAX], path[PATH_MAX];
 	FILE *f;
 	struct cxv_stream *s;
+	struct cxv_mask *mask;		/* recordings and voicemail */
+	char *masking;			/* the mask's summary, at commit */
 	uint64_t max, seen;
 };
 
@@ -124,6 +130,8 @@ cxv_content_upload_abort(struct cxv_content_upload *up)
 {
 	if (up == NULL)
 		return;
+	cxv_mask_free(up->mask);
+	free(up->masking);
 	cxv_stream_free(up->s);
 	if (up->f != NULL)
 		fclose(up->f);
@@ -156,9 +164,26 @@ upload_open(struct cxv_vault *v, struct cxv_content_upload *up)
 	return r;
 }
 
+/* The mask's output: sealed as it comes. */
+static int
+seal_out(void *ctx, const uint8_t *data, size_t len)
+{
+	struct cxv_content_upload *up = ctx;
+
+	return cxv_stream_seal_write(up->s, data, len);
+}
+
+/* Calls hold card numbers keyed or read out; greetings and text do not. */
+static int
+masked_kind(enum cxv_content_kind kind)
+{
+	return kind == CXV_CONTENT_RECORDING || kind == CXV_CONTENT_VOICEMAIL;
+}
+
 int
 cxv_content_upload_begin(struct cxv_vault *v, int64_t interaction_id,
-    int64_t user_id, enum cxv_content_kind kind, uint64_t max,
+    int64_t user_id, enum cxv_content_kind kind,
+    const struct cxv_mask_span *marked, size_t nmarked, uint64_t max,
     struct cxv_content_upload **out)
 {
 	struct cxv_content_upload *up;
@@ -166,7 +191,8 @@ cxv_content_upload_begin(struct cxv_vault *v, int64_t interaction_id,
 	int r;
 
 	*out = NULL;
-	if ((unsigned)kind >= CXV_CONTENT__COUNT)
+	if ((unsigned)kind >= CXV_CONTENT__COUNT ||
+	    (nmarked > 0 && !masked_kind(kind)))
 		return CXV_ERR_INVALID;
 	if ((up = calloc(1, sizeof(*up))) == NULL)
 		return CXV_ERR_NOMEM;
@@ -186,6 +212,8 @@ cxv_content_upload_begin(struct cxv_vault *v, int64_t interaction_id,
 		up->max = max;
 		r = upload_open(v, up);
 	}
+	if (r == CXV_OK && masked_kind(kind))
+		r = cxv_mask_new(marked, nmarked, seal_out, up, &up->mask);
 	if (r != CXV_OK) {
 		cxv_content_upload_abort(up);
 		return r;
@@ -201,6 +229,8 @@ cxv_content_upload_write(struct cxv_content_upload *up, const void *data,
 	if (len > up->max - up->seen)
 		return CXV_ERR_TOO_LARGE;
 	up->seen += len;
+	if (up->mask != NULL)
+		return cxv_mask_write(up->mask, data, len);
 	return cxv_stream_seal_write(up->s, data, len);
 }
 
@@ -209,10 +239,14 @@ cxv_content_upload_commit(struct cxv_vault *v, struct cxv_content_upload *up,
     int64_t *id)
 {
 	uint64_t size = 0;
-	int r;
+	const char *why;
+	int r = CXV_OK;
 
 	*id = 0;
-	if ((r = cxv_stream_seal_end(up->s, &size)) == CXV_OK &&
+	if (up->mask != NULL && (r = cxv_mask_end(up->mask, &why)) == CXV_OK)
+		r = cxv_mask_summary(up->mask, &up->masking);
+	up->row.masking = up->masking;
+	if (r == CXV_OK && (r = cxv_stream_seal_end(up->s, &size)) == CXV_OK &&
 	    fsync(fileno(up->f)) != 0)
 		r = CXV_ERR_IO;
 	if (fclose(up->f) != 0 && r == CXV_OK)
@@ -235,7 +269,8 @@ cxv_content_upload_commit(struct cxv_vault *v, struct cxv_content_upload *up,
 
 int
 cxv_content_put(struct cxv_vault *v, int64_t interaction_id, int64_t user_id,
-    enum cxv_content_kind kind, FILE *in, int64_t *id)
+    enum cxv_content_kind kind, const struct cxv_mask_span *marked,
+    size_t nmarked, FILE *in, int64_t *id)
 {
 	struct cxv_content_upload *up = NULL;
 	uint8_t *buf;
@@ -246,7 +281,7 @@ cxv_content_put(struct cxv_vault *v, int64_t interaction_id, int64_t user_id,
 	if ((buf = malloc(CXV_STREAM_CHUNK)) == NULL)
 		return CXV_ERR_NOMEM;
 	if ((r = cxv_content_upload_begin(v, interaction_id, user_id, kind,
-	    UINT64_MAX, &up)) == CXV_OK) {
+	    marked, nmarked, UINT64_MAX, &up)) == CXV_OK) {
 		while (r == CXV_OK && (got = fread(buf, 1, CXV_STREAM_CHUNK,
 		    in)) > 0)
 			r = cxv_content_upload_write(up, buf, got);
@@ -275,6 +310,8 @@ take_row(void *ctx, const struct cxv_content_row *row)
 	info->size = row->size;
 	info->created_ms = row->created_ms;
 	memcpy(info->file, row->file, sizeof(info->file));
+	snprintf(info->masking, sizeof(info->masking), "%s",
+	    row->masking != NULL ? row->masking : "");
 	return CXV_OK;
 }
 

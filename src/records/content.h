@@ -14,6 +14,8 @@
 #include <limits.h>
 #include <stdio.h>
 
+#include "core/mask.h"
+
 struct cxv_vault;
 
 /* Stored as numbers: never renumber. */
@@ -35,9 +37,15 @@ int cxv_content_kind_parse(const char *name, enum cxv_content_kind *kind /* OUT 
  * greetings, voicemail box). The file is complete and synced before its
  * row commits, so a row never names a missing or partial file. *id is
  * the new content id. NOT_FOUND if there is no such interaction or user.
+ *
+ * Recordings and voicemail pass through the mask first (core/mask.h):
+ * DTMF tones and the nmarked spans given are silenced before any byte
+ * is sealed, and what was masked is kept with the row. Spans on other
+ * kinds, or on audio the mask cannot read, are CXV_ERR_INVALID.
  */
 int cxv_content_put(struct cxv_vault *v, int64_t interaction_id,
-    int64_t user_id, enum cxv_content_kind kind, FILE *in,
+    int64_t user_id, enum cxv_content_kind kind,
+    const struct cxv_mask_span *marked, size_t nmarked, FILE *in,
     int64_t *id /* OUT */);
 
 /*
@@ -57,7 +65,8 @@ int cxv_content_get(struct cxv_vault *v, int64_t id, FILE *out);
  */
 struct cxv_content_upload;
 int cxv_content_upload_begin(struct cxv_vault *v, int64_t interaction_id,
-    int64_t user_id, enum cxv_content_kind kind, uint64_t max,
+    int64_t user_id, enum cxv_content_kind kind,
+    const struct cxv_mask_span *marked, size_t nmarked, uint64_t max,
     struct cxv_content_upload **out /* OUT */);
 int cxv_content_upload_write(struct cxv_content_upload *up, const void *data,
     size_t len);
@@ -74,6 +83,7 @@ struct cxv_content_info {
 	int64_t size;			/* plaintext bytes */
 	int64_t created_ms;
 	char file[33];
+	char masking[CXV_MASK_SUMMARY_MAX];	/* "" if not checked */
 };
 
 /* The item's row, unaudited (for authorization decisions). */

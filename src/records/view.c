@@ -263,6 +263,51 @@ ia_item(void *ctx, const struct cxv_item_row *row, const char *value)
 	return ia_status(d);
 }
 
+/*
+ * What was masked in an item (core/mask.h), rewritten field by field
+ * from what the row holds: a row altered on disk cannot put anything
+ * but these fields into the document. null if the item was not checked.
+ */
+static void
+jw_masking(struct cxv_jw *w, const char *text)
+{
+	json_t *m = text[0] != '\0' ? json_loads(text, 0, NULL) : NULL;
+	json_t *spans = json_object_get(m, "spans"), *sp;
+	size_t i;
+
+	if (!json_is_string(json_object_get(m, "state"))) {
+		cxv_jw_null(w, "masking");
+		json_decref(m);
+		return;
+	}
+	cxv_jw_object(w, "masking");
+	cxv_jw_string(w, "state", json_string_value(json_object_get(m,
+	    "state")));
+	if (json_is_string(json_object_get(m, "reason")))
+		cxv_jw_string(w, "reason", json_string_value(
+		    json_object_get(m, "reason")));
+	if (json_is_array(spans)) {
+		cxv_jw_array(w, "spans");
+		json_array_foreach(spans, i, sp) {
+			cxv_jw_object(w, NULL);
+			cxv_jw_string(w, "kind", json_is_string(json_object_get(sp,
+			    "kind")) ? json_string_value(json_object_get(sp,
+			    "kind")) : "");
+			cxv_jw_int(w, "start_ms", json_integer_value(
+			    json_object_get(sp, "start_ms")));
+			cxv_jw_int(w, "end_ms", json_integer_value(
+			    json_object_get(sp, "end_ms")));
+			cxv_jw_close(w);
+		}
+		cxv_jw_close(w);
+	}
+	if (json_is_integer(json_object_get(m, "more_spans")))
+		cxv_jw_int(w, "more_spans", json_integer_value(
+		    json_object_get(m, "more_spans")));
+	cxv_jw_close(w);
+	json_decref(m);
+}
+
 static int
 ia_content(void *ctx, const struct cxv_content_info *info)
 {
@@ -274,6 +319,7 @@ ia_content(void *ctx, const struct cxv_content_info *info)
 	cxv_jw_string(&d->w, "kind", cxv_content_kind_name(info->kind));
 	cxv_jw_int(&d->w, "size", info->size);
 	jw_time(&d->w, "created", info->created_ms);
+	jw_masking(&d->w, info->masking);
 	cxv_jw_close(&d->w);
 	return ia_status(d);
 }

@@ -213,12 +213,17 @@ content_list(const struct cxv_export *x)
 	for (i = 0; list != NULL && i < x->nitems; i++) {
 		const struct cxv_content_info *in = &x->items[i].info;
 
+		json_t *masking = in->masking[0] != '\0' ?
+		    json_loads(in->masking, 0, NULL) : NULL;
+
+		/* What was masked: the person sees their recording was. */
 		if (json_array_append_new(list, json_pack("{s:I, s:s, s:o, s:I, "
-		    "s:o, s:s, s:o}", "content", (json_int_t)in->id, "kind",
+		    "s:o, s:s, s:o, s:o}", "content", (json_int_t)in->id, "kind",
 		    cxv_content_kind_name(in->kind), "interaction",
 		    in->interaction_id ? json_integer(in->interaction_id) :
 		    json_null(), "size", (json_int_t)in->size, "created",
 		    cxv_view_time(in->created_ms), "file", x->items[i].name,
+		    "masking", masking != NULL ? masking : json_null(),
 		    "about", category_of("content"))) != 0) {
 			json_decref(list);
 			return NULL;

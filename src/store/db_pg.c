@@ -315,6 +315,11 @@ static const char *const migrations[DB_SCHEMA_LATEST] = {
 	"CREATE INDEX correction_status ON correction (status, filed_ms);"
 	"CREATE INDEX correction_subject ON correction (subject_id);"
 	"CREATE INDEX correction_requester ON correction (requester);",
+	/*
+	 * 16 -> 17: what was masked in a recording or voicemail (issue 29):
+	 * times and kinds, never digits; NULL for content not checked.
+	 */
+	"ALTER TABLE content ADD COLUMN masking TEXT;",
 };
 
 struct pg {

@@ -244,6 +244,7 @@ struct cxv_content_row {
 	const char *file;
 	int64_t size;			/* plaintext bytes */
 	int64_t created_ms;
+	const char *masking;		/* JSON (core/mask.h); NULL: not checked */
 };
 
 int cxv_store_content_insert(struct cxv_store *st,

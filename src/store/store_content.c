@@ -15,13 +15,13 @@ _Static_assert(S__COUNT <= STORE_PART_STMTS, "STORE_PART_STMTS too small");
 
 static const char *const stmt_sql[S__COUNT] = {
 	[S_CT_BY_SUBJECT] = "SELECT id, subject_id, interaction_id, kind, file, "
-	    "size, created_ms FROM content WHERE subject_id = ?1 ORDER BY id",
-	[S_CT_BY_IA] = "SELECT id, subject_id, interaction_id, kind, file, "
-	    "size, created_ms FROM content WHERE interaction_id = ?1 ORDER BY id",
-	[S_CT_INSERT] = "INSERT INTO content (id, subject_id, interaction_id, "
-	    "kind, file, size, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	    "size, created_ms, masking FROM content WHERE subject_id = ?1 ORDER BY id",
+	[S_CT_BY_IA] = "SELECT id, subject_id, interaction_id, kind, file, size, "
+	    "created_ms, masking FROM content WHERE interaction_id = ?1 ORDER BY id",
+	[S_CT_INSERT] = "INSERT INTO content (id, subject_id, interaction_id, kind, "
+	    "file, size, created_ms, masking) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[S_CT_GET] = "SELECT id, subject_id, interaction_id, kind, file, size, "
-	    "created_ms FROM content WHERE id = ?1",
+	    "created_ms, masking FROM content WHERE id = ?1",
 };
 
 #define STMT(st, id, r) \
@@ -43,6 +43,8 @@ cxv_store_content_insert(struct cxv_store *st, const struct cxv_content_row *row
 	db_bind_text(s, 5, row->file);
 	db_bind_int64(s, 6, row->size);
 	db_bind_int64(s, 7, row->created_ms);
+	if (row->masking != NULL)
+		db_bind_text(s, 8, row->masking);
 	return cxv_store_step_done(s);
 }
 
@@ -64,6 +66,7 @@ content_row(struct db_stmt *s, void *ctx)
 	row.file = cxv_store_column_text(s, 4);
 	row.size = db_column_int64(s, 5);
 	row.created_ms = db_column_int64(s, 6);
+	row.masking = db_column_text(s, 7);	/* NULL stays NULL */
 	return cb->fn(cb->ctx, &row);
 }
 

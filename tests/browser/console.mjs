@@ -148,6 +148,9 @@ test('an agent sees only the interactions they handled', async () => {
 	/* Issue 25.3: refused exactly as a missing one. */
 	expect(/no such interaction/.test(await p.locator('main .error')
 	    .textContent()), 'another agent\'s interaction');
+	/* Issue 29: what was masked in a recording, never the digits. */
+	await p.goto(cfg.url + '/#/interactions/' + cfg.agent.masked);
+	await p.getByRole('cell', { name: 'marked 1.00 s–2.50 s' }).waitFor();
 });
 
 test('an end user files an erasure request, the DPO approves it', async () => {

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 
+import audio
 from harness import (ADMIN_PW, Server, TempDir, api_vault, expect, main, ok,
                      test)
 from people import person_everywhere
@@ -40,6 +41,14 @@ def console_in_chromium():
         sid, _ = person_everywhere(d, tmp)
         own, other = agent_calls(d, "A0100"), agent_calls(d, "A0101")
         expect(own and other, f"agents' calls: {own} {other}")
+        # Issue 29: a recording with a span the IVR marked, shown masked,
+        # on a call of someone else than the person the DPO erases.
+        masked = [str(x["interaction"]) for x in map(json.loads, ok(
+            "interaction", "list", "--data", d, "--agent", "A0100")
+            .out.splitlines()) if x["subject"] != sid][0]
+        rec, _, _ = audio.call(tmp, "console", None, noise=False)
+        ok("import", "content", "--data", d, "--interaction", masked,
+           "--kind", "recording", "--mask-spans", "1-2.5", rec)
         with Server(d) as s:
             root = s.login("root", ADMIN_PW)
             s.make_user(root, "DPO1", "auditor", PW["DPO1"])
@@ -62,7 +71,7 @@ def console_in_chromium():
                 "admin": {"name": "root", "password": ADMIN_PW},
                 "dpo": {"name": "DPO1", "password": PW["DPO1"]},
                 "agent": {"name": "A0100", "password": PW["A0100"],
-                          "own": own, "others": other},
+                          "own": own, "others": other, "masked": masked},
                 "end_user": {"name": "EU1", "password": PW["EU1"]},
                 "locked": {"name": "L1", "password": PW["L1"]},
                 "disable": {"name": "D1", "password": PW["D1"], "id": d1},

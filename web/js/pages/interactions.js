@@ -80,6 +80,21 @@ function contentItem(c, ctx) {
 	    'Your profile may not open content.'), slot);
 }
 
+/* What was masked in an item: kinds and times, never digits (issue 29). */
+function masking(c) {
+	const m = c.masking;
+	if (!m)
+		return '';
+	if (m.state === 'unchecked')
+		return 'not checked (' + m.reason + ')';
+	if (m.state === 'clean')
+		return 'no digits found';
+	const secs = (ms) => (ms / 1000).toFixed(2) + ' s';
+	return m.spans.map((s) => (s.kind === 'dtmf' ? 'DTMF' : 'marked') +
+	    ' ' + secs(s.start_ms) + '–' + secs(s.end_ms)).join(', ') +
+	    (m.more_spans ? ' and ' + m.more_spans + ' more' : '');
+}
+
 async function detail(main, ctx, id) {
 	const ia = await api('GET', '/v1/interactions/' + id);
 	main.append(h('p', {}, h('a', { href: '#/interactions' }, '← Back')),
@@ -114,6 +129,7 @@ async function detail(main, ctx, id) {
 		{ label: 'Kind', value: (c) => c.kind.replace('_', ' ') },
 		{ label: 'Size', value: (c) => bytes(c.size) },
 		{ label: 'Stored', value: (c) => when(c.created) },
+		{ label: 'Masked', value: masking },
 		{ label: 'Open', value: (c) => contentItem(c, ctx) }],
 		ia.content, 'No content.'));
 }
