@@ -20,21 +20,21 @@ def sox(*args):
     subprocess.run(["sox", *args], check=True, capture_output=True)
 
 
-def _digit(path, d):
+def _digit(path, d, seconds=TONE_S, vol=0.7):
     row = next(i for i, r in enumerate(KEYS) if d in r)
     low, high = LOW[row], HIGH[KEYS[row].index(d)]
     two = path + ".2ch.sox"
-    sox("-n", "-r", "8000", "-b", "16", "-c", "2", two, "synth", str(TONE_S),
-        "sin", str(low), "sin", str(high), "vol", "0.7")
+    sox("-n", "-r", "8000", "-b", "16", "-c", "2", two, "synth", str(seconds),
+        "sin", str(low), "sin", str(high), "vol", str(vol))
     sox(two, "-c", "1", path)
     os.unlink(two)
 
 
-def speech(tmp, name, text):
-    """text read by espeak-ng, at 8 kHz mono 16-bit."""
+def speech(tmp, name, text, voice="en"):
+    """text read by espeak-ng (voice: en, en-us+f3, ...), 8 kHz mono 16-bit."""
     raw = os.path.join(tmp, name + ".raw.wav")
     out = os.path.join(tmp, name + ".wav")
-    subprocess.run(["espeak-ng", "-w", raw, text], check=True,
+    subprocess.run(["espeak-ng", "-v", voice, "-w", raw, text], check=True,
                    capture_output=True)
     sox(raw, "-r", "8000", "-c", "1", "-b", "16", out)
     return out
@@ -48,40 +48,48 @@ def silence(tmp, name, seconds):
 
 
 def call(tmp, name, digits, rate=8000, coding="signed", channels=1,
-         noise=True, tones_on=1):
+         noise=True, tones_on=1, timing=None, voice="en", noise_vol=0.03):
     """A call: a voice, the digits keyed (if any), a voice again, line
     noise over all of it if asked; then recorded at rate in coding
     (signed: 16-bit PCM; a-law; u-law). With 2 channels, the caller
     (with the tones) is channel tones_on, the agent's channel a voice.
-    Returns (path, seconds where the tones start, where they end)."""
+    timing: (seconds on, seconds off, volume) of each digit, else 0.1 s,
+    0.1 s, 0.7. Returns (path, seconds where the tones start, where they
+    end, each tone's (start, end))."""
     parts = [speech(tmp, name + "-a", "Thank you for calling. Please key "
-                    "in your card number after the tone."),
+                    "in your card number after the tone.", voice),
              silence(tmp, name + "-g1", 0.3)]
-    start = sum(_seconds(p) for p in parts)
+    at = start = sum(duration(p) for p in parts)
+    tones = []
     for i, d in enumerate(digits or ""):
+        on, off, vol = timing[i] if timing else (TONE_S, GAP_S, 0.7)
         tone = os.path.join(tmp, f"{name}-d{i}.wav")
-        _digit(tone, d)
-        parts += [tone, silence(tmp, f"{name}-s{i}", GAP_S)]
-    end = start + len(digits or "") * (TONE_S + GAP_S) - GAP_S
+        _digit(tone, d, on, vol)
+        parts += [tone, silence(tmp, f"{name}-s{i}", off)]
+        tones.append((at, at + on))
+        at += on + off
+    end = tones[-1][1] if tones else start
     parts.append(speech(tmp, name + "-b", "Thank you. Your payment is "
-                        "being processed, one moment please."))
+                        "being processed, one moment please.", voice))
     caller = os.path.join(tmp, name + "-caller.wav")
     sox(*parts, caller)
     if noise:
         hiss = os.path.join(tmp, name + "-noise.wav")
         sox("-n", "-r", "8000", "-b", "16", "-c", "1", hiss, "synth",
-            str(_seconds(caller)), "pinknoise", "sinc", "300-3400", "vol",
-            "0.03")
+            str(duration(caller)), "pinknoise", "sinc", "300-3400", "vol",
+            str(noise_vol))
         mixed = os.path.join(tmp, name + "-mixed.wav")
         sox("-m", caller, hiss, mixed)
         caller = mixed
     if channels == 2:
         agent = os.path.join(tmp, name + "-agent.wav")
-        voice = speech(tmp, name + "-c", "I can see the payment now. Is "
-                       "there anything else I can help you with today?")
-        length = _seconds(caller)
-        sox(voice, agent, "pad", "0",
-            str(max(0.0, length - _seconds(voice))), "trim", "0", str(length))
+        agent_voice = speech(tmp, name + "-c", "I can see the payment "
+                             "now. Is there anything else I can help you "
+                             "with today?")
+        length = duration(caller)
+        sox(agent_voice, agent, "pad", "0",
+            str(max(0.0, length - duration(agent_voice))), "trim", "0",
+            str(length))
         both = os.path.join(tmp, name + "-stereo.wav")
         ins = [caller, agent] if tones_on == 1 else [agent, caller]
         sox("-M", *ins, both)
@@ -91,10 +99,11 @@ def call(tmp, name, digits, rate=8000, coding="signed", channels=1,
            "a-law": ["-e", "a-law", "-b", "8"],
            "u-law": ["-e", "u-law", "-b", "8"]}[coding]
     sox(caller, "-r", str(rate), *enc, out)
-    return out, start, end
+    return out, start, end, tones
 
 
-def _seconds(path):
+def duration(path):
+    """Seconds of audio in a WAV file."""
     with wave.open(path) as w:
         return w.getnframes() / w.getframerate()
 

@@ -46,7 +46,7 @@ def console_in_chromium():
         masked = [str(x["interaction"]) for x in map(json.loads, ok(
             "interaction", "list", "--data", d, "--agent", "A0100")
             .out.splitlines()) if x["subject"] != sid][0]
-        rec, _, _ = audio.call(tmp, "console", None, noise=False)
+        rec, _, _, _ = audio.call(tmp, "console", None, noise=False)
         ok("import", "content", "--data", d, "--interaction", masked,
            "--kind", "recording", "--mask-spans", "1-2.5", rec)
         with Server(d) as s:

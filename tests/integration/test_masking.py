@@ -78,7 +78,7 @@ def dtmf_masked_in_every_coding():
         iid = a_call(d)
         for rate, coding, nch, tones_on in cases:
             what = f"{coding} {rate} Hz {nch} ch"
-            path, start, end = audio.call(tmp, f"c{rate}{coding}{nch}", CARD,
+            path, start, end, _ = audio.call(tmp, f"c{rate}{coding}{nch}", CARD,
                                           rate, coding, nch, tones_on=tones_on)
             expect(audio.dtmf(audio.samples(path, tones_on)) == CARD,
                    f"{what}: the test's decoder misses the card")
@@ -108,7 +108,7 @@ def no_digits_stored_byte_identical():
         d = new_vault(tmp)
         iid = a_call(d)
         for coding in ("signed", "a-law"):
-            path, _, _ = audio.call(tmp, "plain-" + coding, None,
+            path, _, _, _ = audio.call(tmp, "plain-" + coding, None,
                                     coding=coding, channels=2)
             doc = put(d, iid, path)
             expect(doc["masking"] == {"state": "clean", "spans": []},
@@ -125,7 +125,7 @@ def marked_spans_silent():
     with TempDir() as tmp:
         d = new_vault(tmp)
         iid = a_call(d)
-        path, _, _ = audio.call(tmp, "marked", None)
+        path, _, _, _ = audio.call(tmp, "marked", None)
         doc = put(d, iid, path, "--mask-spans", "1-2.5,3.25-3.5")
         want = [{"kind": "marked", "start_ms": 1000, "end_ms": 2500},
                 {"kind": "marked", "start_ms": 3250, "end_ms": 3500}]
@@ -186,7 +186,7 @@ def api_upload_masked_and_exported():
     with TempDir() as tmp:
         d = api_vault(tmp)
         iid = a_call(d)
-        path, start, _ = audio.call(tmp, "api", "5500000000000004")
+        path, start, _, _ = audio.call(tmp, "api", "5500000000000004")
         body = open(path, "rb").read()
         with Server(d) as s:
             tok = s.feed_token(s.login("root", ADMIN_PW), "content.write")
@@ -199,10 +199,14 @@ def api_upload_masked_and_exported():
                    kinds == ["marked", "dtmf"], doc)
             st, _, err = s.call("POST", url + "&mask_spans=0.5-1",
                                 raw=b"not audio at all", token=tok)
-            expect(st == 422 and err["error"]["code"] == "unmaskable", f"{st} {err}")
-            st, _, err = s.call("POST", url + "&mask_spans=1-", raw=body,
+            expect(st == 422 and err["error"]["code"] == "unmaskable",
+                   f"{st} {err}")
+            # Refused at the headers: a small body, so the client has
+            # sent it all before the server answers and closes.
+            st, _, err = s.call("POST", url + "&mask_spans=1-", raw=b"x",
                                 token=tok)
-            expect(st == 400 and err["error"]["code"] == "invalid", f"{st} {err}")
+            expect(st == 400 and err["error"]["code"] == "invalid",
+                   f"{st} {err}")
         out = stored(d, tmp, doc["content"])
         expect(audio.dtmf(audio.samples(out)) == "", "digits decode")
         sid = json.loads(ok("subject", "find", "--data", d, "--phone",
