@@ -87,7 +87,7 @@ main(int argc, char **argv)
 			size_t out = 0;
 			double t0 = bench_now();
 
-			if (cxv_mask_new(NULL, 0, count, &out, &m) != CXV_OK)
+			if (cxv_mask_new(CXV_MASK_AUDIO, NULL, 0, count, &out, &m) != CXV_OK)
 				return 1;
 			for (size_t at = 0; at < len; at += PIECE)
 				if (cxv_mask_write(m, b + at, len - at < PIECE ?

@@ -11,6 +11,7 @@
 #include <spandsp.h>
 
 #include "base/err.h"
+#include "core/redact.h"
 
 /*
  * spandsp's detector works on 8 kHz samples in blocks of 102 and
@@ -27,7 +28,7 @@
 #define CHANNELS_MAX	2
 #define OPEN		INT64_MAX	/* a tone not yet ended */
 
-enum phase { HEADER, DATA, TRAILER, PASS };
+enum phase { HEADER, DATA, TRAILER, PASS, TEXT };
 enum coding { PCM16, ALAW, ULAW };
 
 struct span {
@@ -60,6 +61,8 @@ struct cxv_mask {
 	int64_t detected;		/* 8 kHz samples through the detector */
 	struct span *span;
 	size_t nspan, capspan, nmarked;
+	size_t redacted;		/* TEXT: values masked */
+	char *line;			/* TEXT: a redacted line */
 	struct detector det[CHANNELS_MAX];
 };
 
@@ -373,6 +376,46 @@ marked_frames(struct cxv_mask *m)
 	}
 }
 
+/*
+ * TEXT: a line (or HEADER_MAX bytes of one) redacted as log lines are
+ * (core/redact.h). Text with a NUL byte is no transcript: it, and all
+ * after it, goes out as it came, and the item is reported unchecked.
+ */
+static int
+text_line(struct cxv_mask *m)
+{
+	size_t cap = 2 * m->hlen + 64;
+	int r;
+
+	if (memchr(m->hdr, '\0', m->hlen) != NULL) {
+		m->why = "not text";
+		m->phase = PASS;
+		r = m->out(m->ctx, m->hdr, m->hlen);
+	} else {
+		m->redacted += cxv_redact((const char *)m->hdr, m->hlen,
+		    m->line, cap);
+		r = m->out(m->ctx, (const uint8_t *)m->line, strlen(m->line));
+		sodium_memzero(m->line, cap);
+	}
+	m->hlen = 0;
+	return r;
+}
+
+static int
+take_text(struct cxv_mask *m, const uint8_t *p, size_t len, size_t *used)
+{
+	const uint8_t *nl = memchr(p, '\n', len);
+	size_t n = nl != NULL ? (size_t)(nl - p) + 1 : len;
+
+	if (n > HEADER_MAX - m->hlen)
+		n = HEADER_MAX - m->hlen;
+	memcpy(m->hdr + m->hlen, p, n);
+	m->hlen += n;
+	*used = n;
+	return m->hlen == HEADER_MAX || (nl != NULL && n == (size_t)(nl - p) +
+	    1) ? text_line(m) : CXV_OK;
+}
+
 /* Every held frame written, then a frame cut short as it came. */
 static int
 flush(struct cxv_mask *m)
@@ -421,6 +464,9 @@ cxv_mask_write(struct cxv_mask *m, const uint8_t *p, size_t len)
 			if (m->data_left == 0)
 				m->phase = TRAILER;
 			break;
+		case TEXT:
+			r = take_text(m, p, len, &used);
+			break;
 		default:
 			/* After the audio, the rest goes out as it came. */
 			if (m->phase == TRAILER && (r = flush(m)) != CXV_OK)
@@ -442,6 +488,8 @@ cxv_mask_end(struct cxv_mask *m, const char **why)
 	int r = CXV_OK;
 
 	*why = NULL;
+	if (m->phase == TEXT && m->hlen > 0)
+		r = text_line(m);
 	if (m->phase == HEADER) {
 		if (m->why == NULL)
 			m->why = m->hlen == 0 ? "empty" : "not a WAV file";
@@ -466,7 +514,8 @@ cxv_mask_end(struct cxv_mask *m, const char **why)
 		*why = "spans were marked on audio the vault cannot read";
 		r = CXV_ERR_INVALID;
 	}
-	if (r == CXV_OK && m->phase != PASS && m->why != NULL) {
+	if (r == CXV_OK && m->phase != PASS && m->phase != TEXT &&
+	    m->why != NULL) {
 		*why = m->why;		/* a tone's span could not be kept */
 		r = CXV_ERR_NOMEM;
 	}
@@ -556,6 +605,9 @@ cxv_mask_summary(const struct cxv_mask *m, char **json)
 	if (m->phase == PASS)
 		o = json_pack("{s:s,s:s}", "state", "unchecked", "reason",
 		    m->why);
+	else if (m->phase == TEXT)
+		o = json_pack("{s:s,s:I}", "state", m->redacted > 0 ? "masked" :
+		    "clean", "redacted", (json_int_t)m->redacted);
 	else if ((a = spans_json(m, &more)) == NULL)
 		return CXV_ERR_NOMEM;
 	else
@@ -576,8 +628,8 @@ cxv_mask_summary(const struct cxv_mask *m, char **json)
 }
 
 int
-cxv_mask_new(const struct cxv_mask_span *marked, size_t n,
-    cxv_mask_out_fn out, void *ctx, struct cxv_mask **mp)
+cxv_mask_new(enum cxv_mask_media media, const struct cxv_mask_span *marked,
+    size_t n, cxv_mask_out_fn out, void *ctx, struct cxv_mask **mp)
 {
 	struct cxv_mask *m;
 	size_t i;
@@ -585,11 +637,18 @@ cxv_mask_new(const struct cxv_mask_span *marked, size_t n,
 	*mp = NULL;
 	if (n > CXV_MASK_SPANS_MAX)
 		return CXV_ERR_TOO_LARGE;
+	if (media == CXV_MASK_TEXT && n > 0)
+		return CXV_ERR_INVALID;
 	if ((m = calloc(1, sizeof(*m))) == NULL ||
-	    (m->hdr = malloc(HEADER_MAX)) == NULL) {
+	    (m->hdr = malloc(HEADER_MAX)) == NULL ||
+	    (media == CXV_MASK_TEXT &&
+	    (m->line = malloc(2 * HEADER_MAX + 64)) == NULL)) {
+		if (m != NULL)
+			free(m->hdr);
 		free(m);
 		return CXV_ERR_NOMEM;
 	}
+	m->phase = media == CXV_MASK_TEXT ? TEXT : HEADER;
 	m->out = out;
 	m->ctx = ctx;
 	for (i = 0; i < n; i++)
@@ -620,6 +679,7 @@ cxv_mask_free(struct cxv_mask *m)
 	sodium_memzero(m->det, sizeof(m->det));
 	free(m->held);
 	free(m->hdr);
+	free(m->line);
 	free(m->span);
 	free(m);
 }

@@ -9,8 +9,9 @@
  * went in. WAV files of 16-bit PCM, A-law or u-law at 8 or 16 kHz, mono
  * or one party per channel of a stereo file, are read; anything else
  * passes through untouched and is reported unchecked (and refused when
- * spans were marked on it, which could then not be kept). Constant
- * memory whatever the length.
+ * spans were marked on it, which could then not be kept). Transcripts,
+ * emails and notes pass through the same mask as text, redacted line by
+ * line as log lines are. Constant memory whatever the length.
  */
 #ifndef CXV_MASK_H
 #define CXV_MASK_H
@@ -34,9 +35,16 @@ typedef int (*cxv_mask_out_fn)(void *ctx, const uint8_t *data, size_t len);
 
 struct cxv_mask;
 
-/* A mask writing to out, with the n spans marked (may be 0). */
-int cxv_mask_new(const struct cxv_mask_span *marked, size_t n,
-    cxv_mask_out_fn out, void *ctx, struct cxv_mask **m /* OUT */);
+/*
+ * What passes through: WAV audio, or text (transcripts, emails, case
+ * notes), whose cards, IBANs, email addresses and numbers are masked
+ * line by line as the logger's redaction masks them (core/redact.h).
+ */
+enum cxv_mask_media { CXV_MASK_AUDIO, CXV_MASK_TEXT };
+
+/* A mask writing to out, with the n spans marked (audio only; may be 0). */
+int cxv_mask_new(enum cxv_mask_media media, const struct cxv_mask_span *marked,
+    size_t n, cxv_mask_out_fn out, void *ctx, struct cxv_mask **m /* OUT */);
 /* Pass len bytes through; a part of them is written now, the rest later. */
 int cxv_mask_write(struct cxv_mask *m, const uint8_t *data, size_t len);
 /*
@@ -48,8 +56,9 @@ int cxv_mask_end(struct cxv_mask *m, const char **why /* OUT */);
  * After end: what was masked, as JSON text the caller frees, shorter
  * than CXV_MASK_SUMMARY_MAX: {"state":"clean"|"masked","spans":[{"kind",
  * "start_ms","end_ms"}...]} (overlapping spans of a kind merged; past 30,
- * "more_spans" counts the rest) or {"state":"unchecked","reason":...}.
- * No digit is ever recorded.
+ * "more_spans" counts the rest), for text {"state":"clean"|"masked",
+ * "redacted":N}, or {"state":"unchecked","reason":...}. No digit or
+ * value is ever recorded.
  */
 #define CXV_MASK_SUMMARY_MAX	2048
 int cxv_mask_summary(const struct cxv_mask *m, char **json /* OUT */);

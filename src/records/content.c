@@ -173,11 +173,20 @@ seal_out(void *ctx, const uint8_t *data, size_t len)
 	return cxv_stream_seal_write(up->s, data, len);
 }
 
-/* Calls hold card numbers keyed or read out; greetings and text do not. */
+/* Calls hold card numbers keyed or read out; greetings and photos not. */
 static int
 masked_kind(enum cxv_content_kind kind)
 {
 	return kind == CXV_CONTENT_RECORDING || kind == CXV_CONTENT_VOICEMAIL;
+}
+
+/* Transcripts, emails and notes are redacted as log lines are (R8.4). */
+static int
+redacted_kind(enum cxv_content_kind kind)
+{
+	return kind == CXV_CONTENT_CHAT_TRANSCRIPT ||
+	    kind == CXV_CONTENT_SMS_TRANSCRIPT || kind == CXV_CONTENT_EMAIL ||
+	    kind == CXV_CONTENT_CASE_NOTE;
 }
 
 int
@@ -212,8 +221,9 @@ cxv_content_upload_begin(struct cxv_vault *v, int64_t interaction_id,
 		up->max = max;
 		r = upload_open(v, up);
 	}
-	if (r == CXV_OK && masked_kind(kind))
-		r = cxv_mask_new(marked, nmarked, seal_out, up, &up->mask);
+	if (r == CXV_OK && (masked_kind(kind) || redacted_kind(kind)))
+		r = cxv_mask_new(masked_kind(kind) ? CXV_MASK_AUDIO :
+		    CXV_MASK_TEXT, marked, nmarked, seal_out, up, &up->mask);
 	if (r != CXV_OK) {
 		cxv_content_upload_abort(up);
 		return r;

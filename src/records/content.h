@@ -40,8 +40,10 @@ int cxv_content_kind_parse(const char *name, enum cxv_content_kind *kind /* OUT 
  *
  * Recordings and voicemail pass through the mask first (core/mask.h):
  * DTMF tones and the nmarked spans given are silenced before any byte
- * is sealed, and what was masked is kept with the row. Spans on other
- * kinds, or on audio the mask cannot read, are CXV_ERR_INVALID.
+ * is sealed; transcripts, emails and case notes are redacted as log
+ * lines are (cards, IBANs, addresses, numbers). What was masked is kept
+ * with the row. Spans on other kinds, or on audio the mask cannot read,
+ * are CXV_ERR_INVALID.
  */
 int cxv_content_put(struct cxv_vault *v, int64_t interaction_id,
     int64_t user_id, enum cxv_content_kind kind,

@@ -96,5 +96,6 @@ def person_in_every_store(d, tmp):
         cid = json.loads(ok("import", "content", "--data", d,
                             "--interaction", str(ia), "--kind", kind,
                             f).out)["content"]
-        content[cid] = data
+        # Issue 29: an email is stored redacted as log lines are.
+        content[cid] = data.replace(b"jane.doe@example.org", b"[email]")
     return sid, content

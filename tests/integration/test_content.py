@@ -73,12 +73,13 @@ def sealed_on_disk_and_tamper_detected():
     with TempDir() as tmp:
         d, iid = vault_with_call(tmp)
         note = os.path.join(tmp, "transcript.txt")
-        text = b"Customer Jane Doe said her card is 4111 1111 1111 1111.\n" * 50
+        # Nothing the redaction masks (issue 29): the round trip is exact.
+        text = b"Customer Jane Doe asked where order 77 went, twice.\n" * 50
         open(note, "wb").write(text)
         r = ok("import", "content", "--data", d, "--interaction", str(iid),
                "--kind", "chat_transcript", note)
         cid = str(json.loads(r.out)["content"])
-        expect(files_containing(d, [b"Jane Doe", b"4111 1111"]) == [],
+        expect(files_containing(d, [b"Jane Doe", b"order 77"]) == [],
                "transcript in clear")
         stored = os.listdir(os.path.join(d, "content"))
         expect(len(stored) == 1 and len(stored[0]) == 32, stored)

@@ -179,6 +179,37 @@ def spans_that_cannot_be_kept_refused():
 
 
 @test
+def transcripts_redacted():
+    """a chat transcript, an email and a case note are stored with cards,
+    IBANs, addresses and numbers masked as in log lines; text with none
+    is stored byte for byte; the summary counts, never quotes"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        iid = a_call(d)
+        chat = os.path.join(tmp, "chat.txt")
+        open(chat, "w").write(
+            "agent: how would you like to pay?\n"
+            "customer: my card is 5500 0000 0000 0004\n"
+            "customer: or from DE89 3704 0044 0532 0130 00\n")
+        note = os.path.join(tmp, "note.txt")
+        open(note, "w").write("Customer asked about the delivery date.\n")
+        doc = json.loads(ok("import", "content", "--data", d,
+                            "--interaction", str(iid), "--kind",
+                            "chat_transcript", chat).out)
+        expect(doc["masking"] == {"state": "masked", "redacted": 2}, doc)
+        text = open(stored(d, tmp, doc["content"]), "rb").read()
+        expect(text == b"agent: how would you like to pay?\n"
+               b"customer: my card is [card]\ncustomer: or from [iban]\n",
+               text)
+        doc = json.loads(ok("import", "content", "--data", d,
+                            "--interaction", str(iid), "--kind",
+                            "case_note", note).out)
+        expect(doc["masking"] == {"state": "clean", "redacted": 0}, doc)
+        expect(open(stored(d, tmp, doc["content"]), "rb").read() ==
+               open(note, "rb").read(), "note changed")
+
+
+@test
 def api_upload_masked_and_exported():
     """POST .../content?kind=recording&mask_spans=...: masked as it
     streams in, the 201 says what was masked; 422 when spans cannot be

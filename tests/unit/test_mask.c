@@ -145,7 +145,8 @@ run(const struct wav *w, size_t step, const struct cxv_mask_span *marked,
 	struct cxv_mask *m;
 	const char *why;
 
-	assert_int_equal(cxv_mask_new(marked, nmarked, collect, &out, &m),
+	assert_int_equal(cxv_mask_new(CXV_MASK_AUDIO, marked, nmarked, collect, &out,
+	    &m),
 	    CXV_OK);
 	for (size_t i = 0; i < w->len; i += step)
 		assert_int_equal(cxv_mask_write(m, w->b + i,
@@ -376,6 +377,71 @@ test_unchecked(void **state)
 	free(sig);
 }
 
+/* Text: cards and the rest redacted line by line, clean text as it was. */
+static void
+test_text(void **state)
+{
+	const char *chat = "agent: how would you like to pay?\n"
+	    "customer: card 4111 1111 1111 1111, expiry 04/29\n"
+	    "customer: and mail me at jane.doe@example.org\n"
+	    "agent: thank you";
+	const char *plain = "agent: hello\ncustomer: my order is late\n";
+	struct wav in = { (uint8_t *)(uintptr_t)chat, strlen(chat), 0 }, out;
+	struct wav bin = { (uint8_t *)"line one\nbin\0ary 4111111111111111\n",
+	    34, 0 };
+	struct cxv_mask *m;
+	const char *why;
+	char *sum;
+
+	(void)state;
+	for (size_t step = 1; step <= in.len; step += in.len - 1) {
+		memset(&out, 0, sizeof(out));
+		assert_int_equal(cxv_mask_new(CXV_MASK_TEXT, NULL, 0, collect,
+		    &out, &m), CXV_OK);
+		for (size_t i = 0; i < in.len; i += step)
+			assert_int_equal(cxv_mask_write(m, in.b + i, in.len - i <
+			    step ? in.len - i : step), CXV_OK);
+		assert_int_equal(cxv_mask_end(m, &why), CXV_OK);
+		assert_int_equal(cxv_mask_summary(m, &sum), CXV_OK);
+		cxv_mask_free(m);
+		put(&out, "", 1);
+		assert_string_equal((char *)out.b, "agent: how would you like to "
+		    "pay?\ncustomer: card [card], expiry 04/29\ncustomer: and "
+		    "mail me at [email]\nagent: thank you");
+		assert_string_equal(sum, "{\"state\":\"masked\",\"redacted\":2}");
+		free(sum);
+		free(out.b);
+	}
+	in.b = (uint8_t *)(uintptr_t)plain;
+	in.len = strlen(plain);
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(cxv_mask_new(CXV_MASK_TEXT, NULL, 0, collect, &out, &m),
+	    CXV_OK);
+	assert_int_equal(cxv_mask_write(m, in.b, in.len), CXV_OK);
+	assert_int_equal(cxv_mask_end(m, &why), CXV_OK);
+	assert_int_equal(cxv_mask_summary(m, &sum), CXV_OK);
+	cxv_mask_free(m);
+	assert_int_equal(out.len, in.len);
+	assert_memory_equal(out.b, in.b, in.len);
+	assert_string_equal(sum, "{\"state\":\"clean\",\"redacted\":0}");
+	free(sum);
+	free(out.b);
+	/* A NUL byte: no text; the rest goes out as it came. */
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(cxv_mask_new(CXV_MASK_TEXT, NULL, 0, collect, &out, &m),
+	    CXV_OK);
+	assert_int_equal(cxv_mask_write(m, bin.b, bin.len), CXV_OK);
+	assert_int_equal(cxv_mask_end(m, &why), CXV_OK);
+	assert_int_equal(cxv_mask_summary(m, &sum), CXV_OK);
+	cxv_mask_free(m);
+	assert_int_equal(out.len, bin.len);
+	assert_memory_equal(out.b, bin.b, bin.len);
+	assert_string_equal(sum, "{\"state\":\"unchecked\",\"reason\":"
+	    "\"not text\"}");
+	free(sum);
+	free(out.b);
+}
+
 static void
 test_spans_parse(void **state)
 {
@@ -411,6 +477,7 @@ main(void)
 		cmocka_unit_test(test_codings),
 		cmocka_unit_test(test_marked),
 		cmocka_unit_test(test_unchecked),
+		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_spans_parse),
 	};
 
