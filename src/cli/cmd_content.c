@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cxvault content get: read back a sealed recording or transcript. */
+/*
+ * cxvault content get: read back a sealed recording or transcript;
+ * content mask: pass what was stored before masking through the mask.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -8,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/err.h"
+#include "base/util.h"
 #include "cli/cmds.h"
 #include "records/content.h"
 #include "records/vault.h"
@@ -16,12 +20,20 @@ static int run(int argc, char **argv);
 
 const struct cxv_cmd cxv_cmd_content = {
 	"content",
-	"read back recordings, voicemail and transcripts",
-	"cxvault content get [--data DIR] ID --out FILE|-",
+	"read back recordings, voicemail and transcripts; mask stored ones",
+	"cxvault content get [--data DIR] ID --out FILE|-\n"
+	"       cxvault content mask [--data DIR] [--since T]",
 	"  get  open content ID and write it to FILE (created 0600; an existing\n"
 	"       file is refused) or to standard output with '-'. The read is\n"
 	"       audited before any byte is written. If the sealed file was\n"
-	"       altered, exit 1 and FILE is not left behind.",
+	"       altered, exit 1 and FILE is not left behind.\n"
+	"  mask  pass content stored before masking (issue 29) through it, as\n"
+	"       import does now: DTMF tones silenced in recordings and\n"
+	"       voicemail, transcripts, emails and notes redacted. Only items\n"
+	"       never checked, created at or after T (YYYY-MM-DD[THH:MM:SSZ])\n"
+	"       if given; each is sealed again and its row switched in its own\n"
+	"       audited transaction (content.mask), so a stopped run is taken\n"
+	"       up by the next. Prints the counts as JSON.",
 	run,
 };
 
@@ -67,6 +79,52 @@ get_to_file(struct cxv_vault *v, int64_t id, const char *path)
 }
 
 static int
+since_opt(void *ctx, int o, const char *arg)
+{
+	if (o != 's')
+		return CXV_EXIT_USAGE;
+	*(const char **)ctx = arg;
+	return -1;
+}
+
+static int
+mask_stored(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "since", required_argument, NULL, 's' },
+		CXV_CLI_COMMON_OPTIONS
+	};
+	struct cxv_content_mask_stats st;
+	struct cxv_vault *v = NULL;
+	struct cxv_cli_args a;
+	const char *since = NULL;
+	int64_t since_ms = 0;
+	int r;
+
+	if ((r = cxv_cli_parse(&cxv_cmd_content, argc, argv, opts, since_opt,
+	    &since, &a)) != -1)
+		return r;
+	if (a.npos != 0 || (since != NULL && cxv_time_parse(since, &since_ms)
+	    != CXV_OK))
+		return cxv_cli_usage_error(&cxv_cmd_content, "content mask takes "
+		    "only --since YYYY-MM-DD[THH:MM:SSZ]");
+	if ((r = cxv_cli_open(a.dir, &v)) != CXV_EXIT_OK)
+		return r;
+	r = cxv_content_mask_stored(v, since_ms, &st);
+	cxv_vault_close(v);
+	if (r != CXV_OK) {
+		cxv_cli_error("content mask", "content %lld: %s (%lld items "
+		    "masked before it; run again to go on)", (long long)st.failed,
+		    r == CXV_ERR_CRYPTO ? "sealed content failed authentication "
+		    "(altered or truncated)" : cxv_strerror(r), st.checked);
+		return CXV_EXIT_FAIL;
+	}
+	return cxv_cli_print_json(json_pack("{s:I, s:I, s:I}", "checked",
+	    (json_int_t)st.checked, "masked", (json_int_t)st.masked, "gone",
+	    (json_int_t)st.gone));
+}
+
+static int
 run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -79,10 +137,13 @@ run(int argc, char **argv)
 	int64_t id = 0;
 	int r;
 
+	if (argc >= 2 && strcmp(argv[1], "mask") == 0)
+		return mask_stored(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[1], "get") != 0) {
 		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
 			return cxv_cli_help(&cxv_cmd_content);
-		return cxv_cli_usage_error(&cxv_cmd_content, "expected get");
+		return cxv_cli_usage_error(&cxv_cmd_content,
+		    "expected get or mask");
 	}
 	if ((r = cxv_cli_parse(&cxv_cmd_content, argc - 1, argv + 1, opts,
 	    out_opt, &out, &a)) != -1)

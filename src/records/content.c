@@ -84,11 +84,13 @@ user_subject(void *ctx, const struct cxv_user_row *row)
 
 /*
  * The row and its audit entry, in one transaction; a user's voicemail
- * message joins the mail outbox in it too (R4.3).
+ * message joins the mail outbox in it too (R4.3). With replaces, the
+ * row of a stored item now masked is pointed at its new file instead
+ * (NOT_FOUND if it was erased or changed meanwhile).
  */
 static int
 commit_row(struct cxv_vault *v, const struct cxv_content_row *row,
-    int64_t user_id)
+    int64_t user_id, const char *replaces)
 {
 	struct cxv_store *st = cxv_vault_store(v);
 	char idstr[24], detail[40];
@@ -101,7 +103,12 @@ commit_row(struct cxv_vault *v, const struct cxv_content_row *row,
 	snprintf(detail, sizeof(detail), "%s%s", cxv_content_kind_name(row->kind),
 	    row->masking != NULL && strstr(row->masking, "\"masked\"") != NULL ?
 	    " masked" : "");
-	if ((r = cxv_store_content_insert(st, row)) == CXV_OK &&
+	if (replaces != NULL) {
+		if ((r = cxv_store_content_remask(st, row, replaces)) == CXV_OK &&
+		    (r = cxv_vault_audit(v, "content.mask", "content", idstr,
+		    detail)) == CXV_OK)
+			r = cxv_store_commit(st);
+	} else if ((r = cxv_store_content_insert(st, row)) == CXV_OK &&
 	    (r = cxv_vault_audit(v, "content.create", "content", idstr,
 	    detail)) == CXV_OK &&
 	    (row->kind != CXV_CONTENT_VOICEMAIL || user_id == 0 ||
@@ -123,6 +130,7 @@ struct cxv_content_upload {
 	struct cxv_mask *mask;		/* recordings and voicemail */
 	char *masking;			/* the mask's summary, at commit */
 	uint64_t max, seen;
+	const char *replaces;		/* a stored item's file being masked */
 };
 
 void
@@ -189,6 +197,31 @@ redacted_kind(enum cxv_content_kind kind)
 	    kind == CXV_CONTENT_CASE_NOTE;
 }
 
+/*
+ * The rest of a new upload whose row has its id, subject and kind: a
+ * fresh file name, the sealed temporary file, the mask of its kind.
+ */
+static int
+upload_start(struct cxv_vault *v, struct cxv_content_upload *up,
+    const struct cxv_mask_span *marked, size_t nmarked)
+{
+	enum cxv_content_kind kind = (enum cxv_content_kind)up->row.kind;
+	uint8_t name[NAME_BYTES];
+	int r;
+
+	randombytes_buf(name, sizeof(name));
+	cxv_hex(name, sizeof(name), up->file);
+	up->row.file = up->file;
+	if ((r = content_path(v, up->file, ".tmp", up->tmp)) != CXV_OK ||
+	    (r = content_path(v, up->file, "", up->path)) != CXV_OK ||
+	    (r = upload_open(v, up)) != CXV_OK)
+		return r;
+	if (masked_kind(kind) || redacted_kind(kind))
+		r = cxv_mask_new(masked_kind(kind) ? CXV_MASK_AUDIO :
+		    CXV_MASK_TEXT, marked, nmarked, seal_out, up, &up->mask);
+	return r;
+}
+
 int
 cxv_content_upload_begin(struct cxv_vault *v, int64_t interaction_id,
     int64_t user_id, enum cxv_content_kind kind,
@@ -196,7 +229,6 @@ cxv_content_upload_begin(struct cxv_vault *v, int64_t interaction_id,
     struct cxv_content_upload **out)
 {
 	struct cxv_content_upload *up;
-	uint8_t name[NAME_BYTES];
 	int r;
 
 	*out = NULL;
@@ -209,21 +241,14 @@ cxv_content_upload_begin(struct cxv_vault *v, int64_t interaction_id,
 	    interaction_id, subject_of, &up->row.subject_id) :
 	    cxv_store_user_get(cxv_vault_store(v), user_id, user_subject,
 	    &up->row.subject_id);
-	randombytes_buf(name, sizeof(name));
-	cxv_hex(name, sizeof(name), up->file);
-	if (r == CXV_OK && (r = content_path(v, up->file, ".tmp", up->tmp)) ==
-	    CXV_OK && (r = content_path(v, up->file, "", up->path)) == CXV_OK) {
+	if (r == CXV_OK) {
 		up->row.id = cxv_time_id(&content_ids);
 		up->row.interaction_id = interaction_id;
 		up->row.kind = (int)kind;
-		up->row.file = up->file;
 		up->user_id = interaction_id == 0 ? user_id : 0;
 		up->max = max;
-		r = upload_open(v, up);
+		r = upload_start(v, up, marked, nmarked);
 	}
-	if (r == CXV_OK && (masked_kind(kind) || redacted_kind(kind)))
-		r = cxv_mask_new(masked_kind(kind) ? CXV_MASK_AUDIO :
-		    CXV_MASK_TEXT, marked, nmarked, seal_out, up, &up->mask);
 	if (r != CXV_OK) {
 		cxv_content_upload_abort(up);
 		return r;
@@ -267,8 +292,10 @@ cxv_content_upload_commit(struct cxv_vault *v, struct cxv_content_upload *up,
 		r = CXV_ERR_IO;
 	if (r == CXV_OK) {
 		up->row.size = (int64_t)size;
-		up->row.created_ms = cxv_now_ms();
-		if ((r = commit_row(v, &up->row, up->user_id)) != CXV_OK)
+		if (up->replaces == NULL)
+			up->row.created_ms = cxv_now_ms();
+		if ((r = commit_row(v, &up->row, up->user_id, up->replaces))
+		    != CXV_OK)
 			(void)unlink(up->path);
 		else
 			*id = up->row.id;
@@ -525,5 +552,105 @@ cxv_content_get(struct cxv_vault *v, int64_t id, FILE *out)
 		r = CXV_ERR_IO;
 	cxv_content_close(rd);
 	sodium_free(buf);
+	return r;
+}
+
+/*
+ * Stored item info read through a new upload of the same item (same id,
+ * subject, kind and time; a new file), whose commit points the row at
+ * the masked file; the old file goes after the commit.
+ */
+static int
+remask_one(struct cxv_vault *v, const struct cxv_content_info *info,
+    uint8_t *buf)
+{
+	struct cxv_content_reader *rd = NULL;
+	struct cxv_content_upload *up;
+	struct cxv_subject_key key;
+	char old[PATH_MAX];
+	size_t got = 0;
+	int64_t id;
+	int r;
+
+	if ((up = calloc(1, sizeof(*up))) == NULL)
+		return CXV_ERR_NOMEM;
+	up->row.id = info->id;
+	up->row.subject_id = info->subject_id;
+	up->row.interaction_id = info->interaction_id;
+	up->row.kind = info->kind;
+	up->row.created_ms = info->created_ms;
+	up->max = UINT64_MAX;
+	up->replaces = info->file;
+	if ((r = content_path(v, info->file, "", old)) == CXV_OK &&
+	    (r = cxv_subject_key(v, info->subject_id, &key)) == CXV_OK) {
+		r = cxv_content_open_keyed(old, &key, info, &rd);
+		cxv_subject_key_wipe(&key);
+	}
+	if (r == CXV_OK)
+		r = upload_start(v, up, NULL, 0);
+	while (r == CXV_OK && (r = cxv_content_read(rd, buf, CXV_STREAM_CHUNK,
+	    &got)) == CXV_OK && got > 0)
+		r = cxv_content_upload_write(up, buf, got);
+	cxv_content_close(rd);
+	if (r != CXV_OK) {
+		cxv_content_upload_abort(up);
+		return r;
+	}
+	if ((r = cxv_content_upload_commit(v, up, &id)) == CXV_OK)
+		(void)unlink(old);
+	return r;
+}
+
+struct next_item {
+	struct cxv_content_info info;
+	int found;
+};
+
+static int
+take_next(void *ctx, const struct cxv_content_row *row)
+{
+	struct next_item *n = ctx;
+
+	n->found = 1;
+	return take_row(&n->info, row);
+}
+
+int
+cxv_content_mask_stored(struct cxv_vault *v, int64_t since_ms,
+    struct cxv_content_mask_stats *st)
+{
+	struct next_item n;
+	int64_t after = 0;
+	uint8_t *buf;
+	int r = CXV_OK;
+
+	memset(st, 0, sizeof(*st));
+	if ((buf = malloc(CXV_STREAM_CHUNK)) == NULL)
+		return CXV_ERR_NOMEM;
+	for (;;) {
+		memset(&n, 0, sizeof(n));
+		r = cxv_store_content_unchecked(cxv_vault_store(v), since_ms,
+		    after, take_next, &n);
+		if (r != CXV_OK || !n.found)
+			break;
+		after = n.info.id;
+		if (!masked_kind((enum cxv_content_kind)n.info.kind) &&
+		    !redacted_kind((enum cxv_content_kind)n.info.kind))
+			continue;
+		/* Erased or changed meanwhile: nothing left to mask. */
+		if ((r = remask_one(v, &n.info, buf)) == CXV_ERR_NOT_FOUND) {
+			st->gone++;
+			continue;
+		}
+		if (r != CXV_OK) {
+			st->failed = n.info.id;
+			break;
+		}
+		st->checked++;
+		if (cxv_content_info(v, n.info.id, &n.info) == CXV_OK &&
+		    strstr(n.info.masking, "\"masked\"") != NULL)
+			st->masked++;
+	}
+	cxv_freezero(buf, CXV_STREAM_CHUNK);
 	return r;
 }

@@ -76,6 +76,22 @@ int cxv_content_upload_commit(struct cxv_vault *v,
     struct cxv_content_upload *up, int64_t *id /* OUT */);
 void cxv_content_upload_abort(struct cxv_content_upload *up);
 
+/*
+ * Content stored before masking existed (issue 29): every recording,
+ * voicemail, transcript, email and case note created at or after
+ * since_ms that was never checked is read and sealed again through the
+ * mask, one at a time, each in its own audited transaction
+ * ("content.mask"), so a run stopped anywhere is taken up by the next.
+ */
+struct cxv_content_mask_stats {
+	long long checked;	/* items passed through the mask */
+	long long masked;	/* of them, items where something was masked */
+	long long gone;		/* erased or changed while being masked */
+	int64_t failed;		/* the item an error stopped the run at, or 0 */
+};
+int cxv_content_mask_stored(struct cxv_vault *v, int64_t since_ms,
+    struct cxv_content_mask_stats *st /* OUT */);
+
 /* What is known of an item without reading it. */
 struct cxv_content_info {
 	int64_t id;

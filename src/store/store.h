@@ -259,6 +259,12 @@ int cxv_store_content_by_subject(struct cxv_store *st, int64_t subject_id,
     cxv_store_content_fn fn, void *ctx);
 int cxv_store_content_by_interaction(struct cxv_store *st, int64_t id,
     cxv_store_content_fn fn, void *ctx);
+/* The first item after after_id, created since since_ms, never masked. */
+int cxv_store_content_unchecked(struct cxv_store *st, int64_t since_ms,
+    int64_t after_id, cxv_store_content_fn fn, void *ctx);
+/* Row->id pointed at row->file, size, masking; NOT_FOUND unless at old_file. */
+int cxv_store_content_remask(struct cxv_store *st,
+    const struct cxv_content_row *row, const char *old_file);
 
 /* An internal user's account (R1.1); personal fields sealed. */
 struct cxv_user_row {

@@ -9,7 +9,8 @@
 #include "store/store_int.h"
 
 enum stmt_id {
-	S_CT_BY_SUBJECT, S_CT_BY_IA, S_CT_INSERT, S_CT_GET, S__COUNT
+	S_CT_BY_SUBJECT, S_CT_BY_IA, S_CT_INSERT, S_CT_GET, S_CT_UNCHECKED,
+	S_CT_REMASK, S__COUNT
 };
 _Static_assert(S__COUNT <= STORE_PART_STMTS, "STORE_PART_STMTS too small");
 
@@ -22,6 +23,11 @@ static const char *const stmt_sql[S__COUNT] = {
 	    "file, size, created_ms, masking) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[S_CT_GET] = "SELECT id, subject_id, interaction_id, kind, file, size, "
 	    "created_ms, masking FROM content WHERE id = ?1",
+	[S_CT_UNCHECKED] = "SELECT id, subject_id, interaction_id, kind, file, "
+	    "size, created_ms, masking FROM content WHERE masking IS NULL AND "
+	    "created_ms >= ?1 AND id > ?2 ORDER BY id LIMIT 1",
+	[S_CT_REMASK] = "UPDATE content SET file = ?2, size = ?3, masking = ?4 "
+	    "WHERE id = ?1 AND file = ?5",
 };
 
 #define STMT(st, id, r) \
@@ -113,4 +119,37 @@ cxv_store_content_get(struct cxv_store *st, int64_t id,
 		r = content_row(s, &cb);
 	db_reset(s);
 	return r;
+}
+
+int
+cxv_store_content_unchecked(struct cxv_store *st, int64_t since_ms,
+    int64_t after_id, cxv_store_content_fn fn, void *ctx)
+{
+	struct ct_cb cb = { fn, ctx };
+	struct db_stmt *s;
+	int r;
+
+	if ((s = STMT(st, S_CT_UNCHECKED, &r)) == NULL)
+		return r;
+	db_bind_int64(s, 1, since_ms);
+	db_bind_int64(s, 2, after_id);
+	return cxv_store_each_row(s, content_row, &cb);
+}
+
+int
+cxv_store_content_remask(struct cxv_store *st,
+    const struct cxv_content_row *row, const char *old_file)
+{
+	struct db_stmt *s;
+	int r;
+
+	if ((s = STMT(st, S_CT_REMASK, &r)) == NULL)
+		return r;
+	db_bind_int64(s, 1, row->id);
+	db_bind_text(s, 2, row->file);
+	db_bind_int64(s, 3, row->size);
+	if (row->masking != NULL)
+		db_bind_text(s, 4, row->masking);
+	db_bind_text(s, 5, old_file);
+	return cxv_store_step_one_change(st, s);
 }

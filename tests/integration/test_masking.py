@@ -13,8 +13,8 @@ import os
 import tarfile
 
 import audio
-from harness import (ADMIN_PW, Server, TempDir, api_vault, cx, expect, fails,
-                     main, new_vault, ok, test)
+from harness import (ADMIN_PW, Server, TempDir, api_vault, cx, db_rows,
+                     expect, fails, main, new_vault, ok, test)
 
 DATA = os.environ.get("CXVAULT_TESTDATA", os.path.join(
     os.path.dirname(__file__), "..", "data"))
@@ -207,6 +207,49 @@ def transcripts_redacted():
         expect(doc["masking"] == {"state": "clean", "redacted": 0}, doc)
         expect(open(stored(d, tmp, doc["content"]), "rb").read() ==
                open(note, "rb").read(), "note changed")
+
+
+@test
+def stored_content_masked_later():
+    """content mask: a recording and a transcript stored before masking
+    (made so here: imported as photos, then called what they are, never
+    checked) are masked in place, audited, the old files gone; a second
+    run finds nothing left, and --since limits a run"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        iid = a_call(d)
+        path, start, end, _ = audio.call(tmp, "old", CARD)
+        chat = os.path.join(tmp, "old-chat.txt")
+        open(chat, "w").write("customer: card 4111 1111 1111 1111\n")
+        ids = []
+        for f, kind in ((path, 0), (chat, 3)):
+            cid = json.loads(ok("import", "content", "--data", d,
+                                "--interaction", str(iid), "--kind", "photo",
+                                f).out)["content"]
+            db_rows(d, "UPDATE content SET kind = ?, masking = NULL "
+                    "WHERE id = ?", (kind, cid))
+            ids.append(cid)
+        files = sorted(os.listdir(os.path.join(d, "content")))
+        expect(json.loads(ok("content", "mask", "--data", d, "--since",
+                             "2999-01-01").out)["checked"] == 0, "--since")
+        done = json.loads(ok("content", "mask", "--data", d).out)
+        expect(done == {"checked": 2, "masked": 2, "gone": 0}, done)
+        after = sorted(os.listdir(os.path.join(d, "content")))
+        expect(len(after) == 2 and not set(after) & set(files),
+               f"{files} -> {after}")
+        out = stored(d, tmp, ids[0])
+        expect(audio.dtmf(audio.samples(out)) == "", "digits decode")
+        expect(open(stored(d, tmp, ids[1]), "rb").read() ==
+               b"customer: card [card]\n", "transcript")
+        entries = [json.loads(x) for x in ok("audit", "list", "--data",
+                                             d).out.splitlines()]
+        masked = sorted(e["fields"] for e in entries
+                        if e["action"] == "content.mask")
+        expect(masked == ["chat_transcript masked", "recording masked"],
+               masked)
+        again = json.loads(ok("content", "mask", "--data", d).out)
+        expect(again == {"checked": 0, "masked": 0, "gone": 0}, again)
+        ok("audit", "verify", "--data", d)
 
 
 @test
