@@ -37,10 +37,11 @@ const struct cxv_cmd cxv_cmd_content = {
 	run,
 };
 
+/* The value of the one option a verb takes (--out, --since). */
 static int
-out_opt(void *ctx, int o, const char *arg)
+value_opt(void *ctx, int o, const char *arg)
 {
-	if (o != 'o')
+	if (o != 'o' && o != 's')
 		return CXV_EXIT_USAGE;
 	*(const char **)ctx = arg;
 	return -1;
@@ -79,15 +80,6 @@ get_to_file(struct cxv_vault *v, int64_t id, const char *path)
 }
 
 static int
-since_opt(void *ctx, int o, const char *arg)
-{
-	if (o != 's')
-		return CXV_EXIT_USAGE;
-	*(const char **)ctx = arg;
-	return -1;
-}
-
-static int
 mask_stored(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -101,7 +93,7 @@ mask_stored(int argc, char **argv)
 	int64_t since_ms = 0;
 	int r;
 
-	if ((r = cxv_cli_parse(&cxv_cmd_content, argc, argv, opts, since_opt,
+	if ((r = cxv_cli_parse(&cxv_cmd_content, argc, argv, opts, value_opt,
 	    &since, &a)) != -1)
 		return r;
 	if (a.npos != 0 || (since != NULL && cxv_time_parse(since, &since_ms)
@@ -146,7 +138,7 @@ run(int argc, char **argv)
 		    "expected get or mask");
 	}
 	if ((r = cxv_cli_parse(&cxv_cmd_content, argc - 1, argv + 1, opts,
-	    out_opt, &out, &a)) != -1)
+	    value_opt, &out, &a)) != -1)
 		return r;
 	if (a.npos != 1 || out == NULL)
 		return cxv_cli_usage_error(&cxv_cmd_content,

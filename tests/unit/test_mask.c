@@ -138,15 +138,15 @@ collect(void *ctx, const uint8_t *data, size_t len)
 
 /* w through a mask in pieces of step bytes; the summary in *summary. */
 static struct wav
-run(const struct wav *w, size_t step, const struct cxv_mask_span *marked,
-    size_t nmarked, char **summary, int *rc)
+run_media(enum cxv_mask_media media, const struct wav *w, size_t step,
+    const struct cxv_mask_span *marked, size_t nmarked, char **summary,
+    int *rc)
 {
 	struct wav out = { NULL, 0, 0 };
 	struct cxv_mask *m;
 	const char *why;
 
-	assert_int_equal(cxv_mask_new(CXV_MASK_AUDIO, marked, nmarked, collect, &out,
-	    &m),
+	assert_int_equal(cxv_mask_new(media, marked, nmarked, collect, &out, &m),
 	    CXV_OK);
 	for (size_t i = 0; i < w->len; i += step)
 		assert_int_equal(cxv_mask_write(m, w->b + i,
@@ -155,6 +155,13 @@ run(const struct wav *w, size_t step, const struct cxv_mask_span *marked,
 	assert_int_equal(cxv_mask_summary(m, summary), CXV_OK);
 	cxv_mask_free(m);
 	return out;
+}
+
+static struct wav
+run(const struct wav *w, size_t step, const struct cxv_mask_span *marked,
+    size_t nmarked, char **summary, int *rc)
+{
+	return run_media(CXV_MASK_AUDIO, w, step, marked, nmarked, summary, rc);
 }
 
 /* Digits spandsp's detector hears in 8 kHz channel 0 of a PCM16 mono w. */
@@ -389,21 +396,13 @@ test_text(void **state)
 	struct wav in = { (uint8_t *)(uintptr_t)chat, strlen(chat), 0 }, out;
 	struct wav bin = { (uint8_t *)"line one\nbin\0ary 4111111111111111\n",
 	    34, 0 };
-	struct cxv_mask *m;
-	const char *why;
 	char *sum;
+	int rc;
 
 	(void)state;
 	for (size_t step = 1; step <= in.len; step += in.len - 1) {
-		memset(&out, 0, sizeof(out));
-		assert_int_equal(cxv_mask_new(CXV_MASK_TEXT, NULL, 0, collect,
-		    &out, &m), CXV_OK);
-		for (size_t i = 0; i < in.len; i += step)
-			assert_int_equal(cxv_mask_write(m, in.b + i, in.len - i <
-			    step ? in.len - i : step), CXV_OK);
-		assert_int_equal(cxv_mask_end(m, &why), CXV_OK);
-		assert_int_equal(cxv_mask_summary(m, &sum), CXV_OK);
-		cxv_mask_free(m);
+		out = run_media(CXV_MASK_TEXT, &in, step, NULL, 0, &sum, &rc);
+		assert_int_equal(rc, CXV_OK);
 		put(&out, "", 1);
 		assert_string_equal((char *)out.b, "agent: how would you like to "
 		    "pay?\ncustomer: card [card], expiry 04/29\ncustomer: and "
@@ -414,26 +413,16 @@ test_text(void **state)
 	}
 	in.b = (uint8_t *)(uintptr_t)plain;
 	in.len = strlen(plain);
-	memset(&out, 0, sizeof(out));
-	assert_int_equal(cxv_mask_new(CXV_MASK_TEXT, NULL, 0, collect, &out, &m),
-	    CXV_OK);
-	assert_int_equal(cxv_mask_write(m, in.b, in.len), CXV_OK);
-	assert_int_equal(cxv_mask_end(m, &why), CXV_OK);
-	assert_int_equal(cxv_mask_summary(m, &sum), CXV_OK);
-	cxv_mask_free(m);
+	out = run_media(CXV_MASK_TEXT, &in, in.len, NULL, 0, &sum, &rc);
+	assert_int_equal(rc, CXV_OK);
 	assert_int_equal(out.len, in.len);
 	assert_memory_equal(out.b, in.b, in.len);
 	assert_string_equal(sum, "{\"state\":\"clean\",\"redacted\":0}");
 	free(sum);
 	free(out.b);
 	/* A NUL byte: no text; the rest goes out as it came. */
-	memset(&out, 0, sizeof(out));
-	assert_int_equal(cxv_mask_new(CXV_MASK_TEXT, NULL, 0, collect, &out, &m),
-	    CXV_OK);
-	assert_int_equal(cxv_mask_write(m, bin.b, bin.len), CXV_OK);
-	assert_int_equal(cxv_mask_end(m, &why), CXV_OK);
-	assert_int_equal(cxv_mask_summary(m, &sum), CXV_OK);
-	cxv_mask_free(m);
+	out = run_media(CXV_MASK_TEXT, &bin, bin.len, NULL, 0, &sum, &rc);
+	assert_int_equal(rc, CXV_OK);
 	assert_int_equal(out.len, bin.len);
 	assert_memory_equal(out.b, bin.b, bin.len);
 	assert_string_equal(sum, "{\"state\":\"unchecked\",\"reason\":"
