@@ -69,7 +69,7 @@ seconds(const uint8_t *b, size_t len)
 int
 main(int argc, char **argv)
 {
-	int runs = argc > 2 ? atoi(argv[1]) : 0;
+	int runs = argc > 2 ? (int)strtol(argv[1], NULL, 10) : 0;
 	double audio = 0, *t;
 
 	if (runs < 1 || (t = calloc((size_t)runs, sizeof(*t))) == NULL) {

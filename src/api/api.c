@@ -111,6 +111,8 @@ static const struct route routes[] = {
 	  B_STREAM, api_content_upload },
 	{ "GET", "/v1/content/{id}", P(CONTENT_READ), P(INTERACTIONS_OWN),
 	  B_NONE, api_content_get },
+	{ "GET", "/v1/content/{id}/original", P(CONTENT_UNMASKED), NONE,
+	  B_NONE, api_content_original },
 	{ "POST", "/v1/cdr", P(CDR_INGEST), NONE, B_JSON, api_cdr_ingest },
 	{ "POST", "/v1/cdr/freeswitch", P(CDR_INGEST), NONE, B_RAW,
 	  api_cdr_freeswitch },

@@ -153,9 +153,9 @@ may_read(struct call *c, const struct cxv_content_info *info)
 	return 0;
 }
 
-/* GET /v1/content/{id}: the plaintext, streamed; the read is audited. */
-void
-api_content_get(struct call *c)
+/* The item, or its original, streamed; the read is audited first. */
+static void
+send_content(struct call *c, int original)
 {
 	struct cxv_content_reader *rd = NULL;
 	struct cxv_content_info info;
@@ -166,15 +166,38 @@ api_content_get(struct call *c)
 		api_fail(c, r, r == CXV_ERR_NOT_FOUND ? "no such content" : NULL);
 		return;
 	}
-	if (!may_read(c, &info))
+	if (!original && !may_read(c, &info))
 		return;
-	if ((r = cxv_content_open(c->v, c->id[0], &rd, &info)) != CXV_OK) {
-		api_fail(c, r, NULL);
+	r = original ? cxv_content_open_original(c->v, c->id[0], &rd, &info) :
+	    cxv_content_open(c->v, c->id[0], &rd, &info);
+	if (r != CXV_OK) {
+		api_fail(c, r, r == CXV_ERR_NOT_FOUND ? "no original is kept of "
+		    "this content" : NULL);
 		return;
 	}
-	snprintf(disp, sizeof(disp), "attachment; filename=\"content-%lld.%s\"",
-	    (long long)info.id, cxv_content_kind_name(info.kind));
+	snprintf(disp, sizeof(disp), "attachment; filename=\"content-%lld%s.%s\"",
+	    (long long)info.id, original ? "-original" : "",
+	    cxv_content_kind_name(info.kind));
 	cxv_http_add_header(c->req, "Content-Disposition", disp);
+	/* The row holds the masked item's size; the original's is unknown. */
 	cxv_http_respond_stream(c->req, 200, "application/octet-stream",
-	    (uint64_t)info.size, read_content, rd, close_content);
+	    original ? UINT64_MAX : (uint64_t)info.size, read_content, rd,
+	    close_content);
+}
+
+/* GET /v1/content/{id}: the plaintext, streamed; the read is audited. */
+void
+api_content_get(struct call *c)
+{
+	send_content(c, 0);
+}
+
+/*
+ * GET /v1/content/{id}/original: what came in before masking, for a
+ * profile with content.unmasked only (issue 29); content.read.original.
+ */
+void
+api_content_original(struct call *c)
+{
+	send_content(c, 1);
 }

@@ -275,5 +275,6 @@ void api_content_start(struct call *c);
 void api_content_piece(struct call *c, const char *data, size_t len);
 void api_content_upload(struct call *c);
 void api_content_get(struct call *c);
+void api_content_original(struct call *c);
 
 #endif

@@ -21,12 +21,15 @@ static int run(int argc, char **argv);
 const struct cxv_cmd cxv_cmd_content = {
 	"content",
 	"read back recordings, voicemail and transcripts; mask stored ones",
-	"cxvault content get [--data DIR] ID --out FILE|-\n"
+	"cxvault content get [--data DIR] ID --out FILE|- [--original]\n"
 	"       cxvault content mask [--data DIR] [--since T]",
 	"  get  open content ID and write it to FILE (created 0600; an existing\n"
 	"       file is refused) or to standard output with '-'. The read is\n"
 	"       audited before any byte is written. If the sealed file was\n"
-	"       altered, exit 1 and FILE is not left behind.\n"
+	"       altered, exit 1 and FILE is not left behind. --original: the\n"
+	"       item as it came in, before masking, where its category's\n"
+	"       policy keeps it (mask_* = masked_and_original), audited as\n"
+	"       content.read.original.\n"
 	"  mask  pass content stored before masking (issue 29) through it, as\n"
 	"       import does now: DTMF tones silenced in recordings and\n"
 	"       voicemail, transcripts, emails and notes redacted. Only items\n"
@@ -37,19 +40,30 @@ const struct cxv_cmd cxv_cmd_content = {
 	run,
 };
 
-/* The value of the one option a verb takes (--out, --since). */
+struct args {
+	const char *out, *since;
+	int original;
+};
+
 static int
-value_opt(void *ctx, int o, const char *arg)
+opt(void *ctx, int o, const char *arg)
 {
-	if (o != 'o' && o != 's')
+	struct args *a = ctx;
+
+	if (o == 'o')
+		a->out = arg;
+	else if (o == 's')
+		a->since = arg;
+	else if (o == 'O')
+		a->original = 1;
+	else
 		return CXV_EXIT_USAGE;
-	*(const char **)ctx = arg;
 	return -1;
 }
 
 /* Write to path.part, then rename: a failed read leaves no file. */
 static int
-get_to_file(struct cxv_vault *v, int64_t id, const char *path)
+get_to_file(struct cxv_vault *v, int64_t id, int original, const char *path)
 {
 	char part[PATH_MAX];
 	FILE *f;
@@ -69,7 +83,7 @@ get_to_file(struct cxv_vault *v, int64_t id, const char *path)
 		(void)unlink(part);
 		return CXV_ERR_IO;
 	}
-	r = cxv_content_get(v, id, f);
+	r = cxv_content_get(v, id, original, f);
 	if (fclose(f) != 0 && r == CXV_OK)
 		r = CXV_ERR_IO;
 	if (r == CXV_OK && rename(part, path) != 0)
@@ -89,15 +103,15 @@ mask_stored(int argc, char **argv)
 	struct cxv_content_mask_stats st;
 	struct cxv_vault *v = NULL;
 	struct cxv_cli_args a;
-	const char *since = NULL;
+	struct args o = { NULL, NULL, 0 };
 	int64_t since_ms = 0;
 	int r;
 
-	if ((r = cxv_cli_parse(&cxv_cmd_content, argc, argv, opts, value_opt,
-	    &since, &a)) != -1)
+	if ((r = cxv_cli_parse(&cxv_cmd_content, argc, argv, opts, opt, &o,
+	    &a)) != -1)
 		return r;
-	if (a.npos != 0 || (since != NULL && cxv_time_parse(since, &since_ms)
-	    != CXV_OK))
+	if (a.npos != 0 || (o.since != NULL && cxv_time_parse(o.since,
+	    &since_ms) != CXV_OK))
 		return cxv_cli_usage_error(&cxv_cmd_content, "content mask takes "
 		    "only --since YYYY-MM-DD[THH:MM:SSZ]");
 	if ((r = cxv_cli_open(a.dir, &v)) != CXV_EXIT_OK)
@@ -121,11 +135,12 @@ run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' },
+		{ "original", no_argument, NULL, 'O' },
 		CXV_CLI_COMMON_OPTIONS
 	};
 	struct cxv_vault *v = NULL;
 	struct cxv_cli_args a;
-	const char *out = NULL;
+	struct args o = { NULL, NULL, 0 };
 	int64_t id = 0;
 	int r;
 
@@ -137,22 +152,23 @@ run(int argc, char **argv)
 		return cxv_cli_usage_error(&cxv_cmd_content,
 		    "expected get or mask");
 	}
-	if ((r = cxv_cli_parse(&cxv_cmd_content, argc - 1, argv + 1, opts,
-	    value_opt, &out, &a)) != -1)
+	if ((r = cxv_cli_parse(&cxv_cmd_content, argc - 1, argv + 1, opts, opt,
+	    &o, &a)) != -1)
 		return r;
-	if (a.npos != 1 || out == NULL)
+	if (a.npos != 1 || o.out == NULL)
 		return cxv_cli_usage_error(&cxv_cmd_content,
 		    "give one content id and --out FILE|-");
 	if ((r = cxv_cli_parse_id(&cxv_cmd_content, a.pos[0], &id)) != -1)
 		return r;
 	if ((r = cxv_cli_open(a.dir, &v)) != CXV_EXIT_OK)
 		return r;
-	r = strcmp(out, "-") == 0 ? cxv_content_get(v, id, stdout) :
-	    get_to_file(v, id, out);
+	r = strcmp(o.out, "-") == 0 ? cxv_content_get(v, id, o.original,
+	    stdout) : get_to_file(v, id, o.original, o.out);
 	cxv_vault_close(v);
 	if (r != CXV_OK) {
 		cxv_cli_error("content get", "%s", r == CXV_ERR_NOT_FOUND ?
-		    "no such content" : r == CXV_ERR_CRYPTO ?
+		    (o.original ? "no such content, or no original kept of it" :
+		    "no such content") : r == CXV_ERR_CRYPTO ?
 		    "sealed content failed authentication (altered or "
 		    "truncated)" : r == CXV_ERR_EXISTS ?
 		    "output file exists; refusing to overwrite it" :

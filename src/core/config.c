@@ -45,6 +45,13 @@ static const char *const key_sources[] = { "file", "passphrase", NULL };
 static const char *const yes_no[] = { "no", "yes", NULL };
 static const char *const session_policies[] = { "refuse_new", "drop_oldest",
     NULL };
+static const char *const mask_policies[] = { "masked", "masked_and_original",
+    NULL };
+
+#define MASK_POLICY_DOC \
+	"'masked': only what the mask leaves is kept. 'masked_and_original':\n" \
+	"the original is sealed beside it under a key of its own, readable\n" \
+	"only by a profile with content.unmasked, each read audited."
 
 
 #define F(field)	offsetof(struct cxv_config, field)
@@ -288,6 +295,27 @@ static const struct key keys[] = {
 	{ "backup_keep", T_INT, F(backup_keep), 1, 3650, NULL, "7",
 	  "must be 1-3650",
 	  "Scheduled backups kept; older ones are deleted." },
+	{ "mask_recordings", T_ENUM,
+	  F(mask_keep_original[CXV_MASK_CAT_RECORDINGS]), 0, 0, mask_policies,
+	  "masked", "must be 'masked' or 'masked_and_original'",
+	  "Recordings: DTMF tones and marked spans are silenced before they\n"
+	  "are sealed (issue 29). " MASK_POLICY_DOC },
+	{ "mask_voicemail", T_ENUM,
+	  F(mask_keep_original[CXV_MASK_CAT_VOICEMAIL]), 0, 0, mask_policies,
+	  "masked", "must be 'masked' or 'masked_and_original'",
+	  "Voicemail, masked as recordings are. " MASK_POLICY_DOC },
+	{ "mask_transcripts", T_ENUM,
+	  F(mask_keep_original[CXV_MASK_CAT_TRANSCRIPTS]), 0, 0, mask_policies,
+	  "masked", "must be 'masked' or 'masked_and_original'",
+	  "Chat and SMS transcripts: cards, IBANs, addresses and numbers are\n"
+	  "redacted as in log lines. " MASK_POLICY_DOC },
+	{ "mask_email", T_ENUM, F(mask_keep_original[CXV_MASK_CAT_EMAIL]), 0, 0,
+	  mask_policies, "masked", "must be 'masked' or 'masked_and_original'",
+	  "Emails, redacted as transcripts are. " MASK_POLICY_DOC },
+	{ "mask_case_notes", T_ENUM,
+	  F(mask_keep_original[CXV_MASK_CAT_CASE_NOTES]), 0, 0, mask_policies,
+	  "masked", "must be 'masked' or 'masked_and_original'",
+	  "Case notes, redacted as transcripts are. " MASK_POLICY_DOC },
 	{ "erase_keep_skeletons", T_ENUM, F(erase_keep_skeletons), 0, 0, yes_no,
 	  "no", "must be 'no' or 'yes'",
 	  "When a person is erased, keep the interactions an agent handled as\n"

@@ -30,6 +30,13 @@ enum cxv_session_policy {
 
 #define CXV_CONFIG_STR_MAX	1024
 
+/* Content categories with a masking policy (issue 29). */
+enum cxv_mask_cat {
+	CXV_MASK_CAT_RECORDINGS, CXV_MASK_CAT_VOICEMAIL,
+	CXV_MASK_CAT_TRANSCRIPTS, CXV_MASK_CAT_EMAIL, CXV_MASK_CAT_CASE_NOTES,
+	CXV_MASK_CAT__COUNT
+};
+
 struct cxv_config {
 	enum cxv_key_source key_source;
 	int has_salt;
@@ -70,6 +77,8 @@ struct cxv_config {
 	int http_timeout_s;		/* a connection idle this long is cut */
 	int http_body_max;		/* bytes of a JSON request body */
 	long long upload_max;		/* bytes of one content upload */
+	/* Issue 29: per category, whether the original is kept beside. */
+	int mask_keep_original[CXV_MASK_CAT__COUNT];
 
 	/* Accounts and sessions (R2). */
 	char trusted_networks_text[CXV_CONFIG_STR_MAX];

@@ -50,6 +50,14 @@ cxv_subject_key_wipe(struct cxv_subject_key *key)
 		sodium_memzero(key, sizeof(*key));
 }
 
+void
+cxv_subject_key_derive(const struct cxv_subject_key *key, const char *purpose,
+    struct cxv_subject_key *out)
+{
+	crypto_generichash(out->k, sizeof(out->k), (const uint8_t *)purpose,
+	    strlen(purpose), key->k, sizeof(key->k));
+}
+
 static int
 keyring_new(struct cxv_keyring **out)
 {

@@ -47,6 +47,14 @@ struct cxv_subject_key {
 void cxv_subject_key_wipe(struct cxv_subject_key *key);
 
 /*
+ * A key of its own for one purpose ("content.original"), derived from a
+ * subject key by keyed BLAKE2b: gone with the subject key, and what is
+ * sealed under it does not open with the subject key itself.
+ */
+void cxv_subject_key_derive(const struct cxv_subject_key *key,
+    const char *purpose, struct cxv_subject_key *out /* OUT */);
+
+/*
  * Master key from the key file at path: it must be a regular file of
  * exactly 32 bytes, not a symlink, with no group/other permission bits.
  * Returns CXV_ERR_NOT_FOUND, CXV_ERR_DENIED (mode), CXV_ERR_CORRUPT (size).

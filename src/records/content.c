@@ -119,19 +119,40 @@ commit_row(struct cxv_vault *v, const struct cxv_content_row *row,
 	return r;
 }
 
-/* An item being sealed into DIR/content/<file>.tmp. */
-struct cxv_content_upload {
-	struct cxv_content_row row;
-	int64_t user_id;		/* a user's own item, or 0 */
-	char file[NAME_LEN + 1];
+/*
+ * A file being sealed: DIR/content/<name>.tmp, renamed to <name> once
+ * complete and synced.
+ */
+struct sealing {
+	char name[NAME_LEN + 1];
 	char tmp[PATH_MAX], path[PATH_MAX];
 	FILE *f;
 	struct cxv_stream *s;
-	struct cxv_mask *mask;		/* recordings and voicemail */
+};
+
+/* An item being sealed, and its original where the policy keeps it. */
+struct cxv_content_upload {
+	struct cxv_content_row row;
+	int64_t user_id;		/* a user's own item, or 0 */
+	struct sealing main;
+	struct sealing orig;		/* orig.s NULL: no original kept */
+	struct cxv_mask *mask;		/* recordings, voicemail, text */
 	char *masking;			/* the mask's summary, at commit */
 	uint64_t max, seen;
 	const char *replaces;		/* a stored item's file being masked */
 };
+
+static void
+sealing_drop(struct sealing *sf)
+{
+	cxv_stream_free(sf->s);
+	sf->s = NULL;
+	if (sf->f != NULL)
+		fclose(sf->f);
+	sf->f = NULL;
+	if (sf->tmp[0] != '\0')
+		(void)unlink(sf->tmp);
+}
 
 void
 cxv_content_upload_abort(struct cxv_content_upload *up)
@@ -140,36 +161,63 @@ cxv_content_upload_abort(struct cxv_content_upload *up)
 		return;
 	cxv_mask_free(up->mask);
 	free(up->masking);
-	cxv_stream_free(up->s);
-	if (up->f != NULL)
-		fclose(up->f);
-	(void)unlink(up->tmp);
+	sealing_drop(&up->main);
+	sealing_drop(&up->orig);
 	free(up);
 }
 
-/* The temporary file (0600, never an existing one) and its stream. */
+/*
+ * A fresh name, its temporary file (0600, never an existing one) and
+ * the stream sealing into it under key with ad.
+ */
 static int
-upload_open(struct cxv_vault *v, struct cxv_content_upload *up)
+sealing_open(struct cxv_vault *v, struct sealing *sf,
+    const struct cxv_subject_key *key, const char *ad)
 {
-	struct cxv_subject_key key;
-	char ad[AD_MAX];
+	uint8_t name[NAME_BYTES];
 	int fd, r;
 
-	fd = open(up->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	randombytes_buf(name, sizeof(name));
+	cxv_hex(name, sizeof(name), sf->name);
+	if ((r = content_path(v, sf->name, ".tmp", sf->tmp)) != CXV_OK ||
+	    (r = content_path(v, sf->name, "", sf->path)) != CXV_OK)
+		return r;
+	fd = open(sf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 	    0600);
-	if (fd < 0)
-		return CXV_ERR_IO;
-	if ((up->f = fdopen(fd, "wb")) == NULL) {
-		close(fd);
-		(void)unlink(up->tmp);
+	if (fd < 0) {
+		sf->tmp[0] = '\0';	/* not ours to remove */
 		return CXV_ERR_IO;
 	}
-	if ((r = cxv_subject_key(v, up->row.subject_id, &key)) != CXV_OK)
-		return r;
-	content_ad(up->row.id, ad);
-	r = cxv_stream_seal_begin(&key, ad, up->f, &up->s);
-	cxv_subject_key_wipe(&key);
+	if ((sf->f = fdopen(fd, "wb")) == NULL) {
+		close(fd);
+		return CXV_ERR_IO;
+	}
+	return cxv_stream_seal_begin(key, ad, sf->f, &sf->s);
+}
+
+/* The end sealed, synced and renamed into place; *size the plaintext. */
+static int
+sealing_finish(struct sealing *sf, uint64_t *size)
+{
+	int r = cxv_stream_seal_end(sf->s, size);
+
+	if (r == CXV_OK && fsync(fileno(sf->f)) != 0)
+		r = CXV_ERR_IO;
+	if (fclose(sf->f) != 0 && r == CXV_OK)
+		r = CXV_ERR_IO;
+	sf->f = NULL;
+	if (r == CXV_OK && rename(sf->tmp, sf->path) != 0)
+		r = CXV_ERR_IO;
+	if (r == CXV_OK)
+		sf->tmp[0] = '\0';	/* in place: no temporary left */
 	return r;
+}
+
+/* Associated data of the original: it opens as nothing else. */
+static void
+original_ad(int64_t id, char ad[AD_MAX])
+{
+	snprintf(ad, AD_MAX, "content-original:%lld", (long long)id);
 }
 
 /* The mask's output: sealed as it comes. */
@@ -178,7 +226,7 @@ seal_out(void *ctx, const uint8_t *data, size_t len)
 {
 	struct cxv_content_upload *up = ctx;
 
-	return cxv_stream_seal_write(up->s, data, len);
+	return cxv_stream_seal_write(up->main.s, data, len);
 }
 
 /* Calls hold card numbers keyed or read out; greetings and photos not. */
@@ -197,26 +245,53 @@ redacted_kind(enum cxv_content_kind kind)
 	    kind == CXV_CONTENT_CASE_NOTE;
 }
 
+/* Whether the policy of kind's category keeps the original (issue 29). */
+static int
+keeps_original(struct cxv_vault *v, enum cxv_content_kind kind)
+{
+	static const int cat[CXV_CONTENT__COUNT] = {
+		[CXV_CONTENT_RECORDING] = CXV_MASK_CAT_RECORDINGS,
+		[CXV_CONTENT_VOICEMAIL] = CXV_MASK_CAT_VOICEMAIL,
+		[CXV_CONTENT_GREETING] = -1,
+		[CXV_CONTENT_CHAT_TRANSCRIPT] = CXV_MASK_CAT_TRANSCRIPTS,
+		[CXV_CONTENT_SMS_TRANSCRIPT] = CXV_MASK_CAT_TRANSCRIPTS,
+		[CXV_CONTENT_EMAIL] = CXV_MASK_CAT_EMAIL,
+		[CXV_CONTENT_CASE_NOTE] = CXV_MASK_CAT_CASE_NOTES,
+		[CXV_CONTENT_PHOTO] = -1,
+	};
+
+	return cat[kind] >= 0 &&
+	    cxv_vault_config(v)->mask_keep_original[cat[kind]];
+}
+
 /*
- * The rest of a new upload whose row has its id, subject and kind: a
- * fresh file name, the sealed temporary file, the mask of its kind.
+ * The rest of a new upload whose row has its id, subject and kind: the
+ * sealed temporary file, the original's beside it if the policy keeps
+ * one, the mask of its kind.
  */
 static int
 upload_start(struct cxv_vault *v, struct cxv_content_upload *up,
     const struct cxv_mask_span *marked, size_t nmarked)
 {
 	enum cxv_content_kind kind = (enum cxv_content_kind)up->row.kind;
-	uint8_t name[NAME_BYTES];
+	struct cxv_subject_key key, okey;
+	char ad[AD_MAX];
 	int r;
 
-	randombytes_buf(name, sizeof(name));
-	cxv_hex(name, sizeof(name), up->file);
-	up->row.file = up->file;
-	if ((r = content_path(v, up->file, ".tmp", up->tmp)) != CXV_OK ||
-	    (r = content_path(v, up->file, "", up->path)) != CXV_OK ||
-	    (r = upload_open(v, up)) != CXV_OK)
+	if ((r = cxv_subject_key(v, up->row.subject_id, &key)) != CXV_OK)
 		return r;
-	if (masked_kind(kind) || redacted_kind(kind))
+	content_ad(up->row.id, ad);
+	r = sealing_open(v, &up->main, &key, ad);
+	up->row.file = up->main.name;
+	if (r == CXV_OK && (masked_kind(kind) || redacted_kind(kind)) &&
+	    keeps_original(v, kind)) {
+		cxv_subject_key_derive(&key, "content.original", &okey);
+		original_ad(up->row.id, ad);
+		r = sealing_open(v, &up->orig, &okey, ad);
+		cxv_subject_key_wipe(&okey);
+	}
+	cxv_subject_key_wipe(&key);
+	if (r == CXV_OK && (masked_kind(kind) || redacted_kind(kind)))
 		r = cxv_mask_new(masked_kind(kind) ? CXV_MASK_AUDIO :
 		    CXV_MASK_TEXT, marked, nmarked, seal_out, up, &up->mask);
 	return r;
@@ -261,12 +336,47 @@ int
 cxv_content_upload_write(struct cxv_content_upload *up, const void *data,
     size_t len)
 {
+	int r;
+
 	if (len > up->max - up->seen)
 		return CXV_ERR_TOO_LARGE;
 	up->seen += len;
+	if (up->orig.s != NULL &&
+	    (r = cxv_stream_seal_write(up->orig.s, data, len)) != CXV_OK)
+		return r;
 	if (up->mask != NULL)
 		return cxv_mask_write(up->mask, data, len);
-	return cxv_stream_seal_write(up->s, data, len);
+	return cxv_stream_seal_write(up->main.s, data, len);
+}
+
+/*
+ * The mask's end and summary; the original kept only where the mask
+ * changed something (else it is the same bytes, dropped).
+ */
+static int
+finish_mask(struct cxv_content_upload *up)
+{
+	uint64_t osize = 0;
+	const char *why;
+	int r;
+
+	if (up->mask == NULL)
+		return CXV_OK;
+	if ((r = cxv_mask_end(up->mask, &why)) != CXV_OK ||
+	    (r = cxv_mask_summary(up->mask, &up->masking)) != CXV_OK)
+		return r;
+	up->row.masking = up->masking;
+	if (up->orig.s == NULL)
+		return CXV_OK;
+	if (strstr(up->masking, "\"state\":\"masked\"") == NULL) {
+		sealing_drop(&up->orig);
+		return CXV_OK;
+	}
+	if ((r = sealing_finish(&up->orig, &osize)) == CXV_OK) {
+		up->row.original = up->orig.name;
+		up->row.original_size = (int64_t)osize;
+	}
+	return r;
 }
 
 int
@@ -274,31 +384,24 @@ cxv_content_upload_commit(struct cxv_vault *v, struct cxv_content_upload *up,
     int64_t *id)
 {
 	uint64_t size = 0;
-	const char *why;
-	int r = CXV_OK;
+	int r;
 
 	*id = 0;
-	if (up->mask != NULL && (r = cxv_mask_end(up->mask, &why)) == CXV_OK)
-		r = cxv_mask_summary(up->mask, &up->masking);
-	up->row.masking = up->masking;
-	if (r == CXV_OK && (r = cxv_stream_seal_end(up->s, &size)) == CXV_OK &&
-	    fsync(fileno(up->f)) != 0)
-		r = CXV_ERR_IO;
-	if (fclose(up->f) != 0 && r == CXV_OK)
-		r = CXV_ERR_IO;
-	up->f = NULL;
 	/* Synced before its row commits: a row never names a missing file. */
-	if (r == CXV_OK && rename(up->tmp, up->path) != 0)
-		r = CXV_ERR_IO;
+	if ((r = finish_mask(up)) == CXV_OK)
+		r = sealing_finish(&up->main, &size);
 	if (r == CXV_OK) {
 		up->row.size = (int64_t)size;
 		if (up->replaces == NULL)
 			up->row.created_ms = cxv_now_ms();
 		if ((r = commit_row(v, &up->row, up->user_id, up->replaces))
-		    != CXV_OK)
-			(void)unlink(up->path);
-		else
+		    == CXV_OK)
 			*id = up->row.id;
+	}
+	if (r != CXV_OK) {
+		(void)unlink(up->main.path);
+		if (up->row.original != NULL)
+			(void)unlink(up->orig.path);
 	}
 	cxv_content_upload_abort(up);
 	return r;
@@ -349,6 +452,11 @@ take_row(void *ctx, const struct cxv_content_row *row)
 	memcpy(info->file, row->file, sizeof(info->file));
 	snprintf(info->masking, sizeof(info->masking), "%s",
 	    row->masking != NULL ? row->masking : "");
+	if (row->original != NULL && strlen(row->original) != NAME_LEN)
+		return CXV_ERR_CORRUPT;
+	snprintf(info->original, sizeof(info->original), "%s",
+	    row->original != NULL ? row->original : "");
+	info->original_size = row->original_size;
 	return CXV_OK;
 }
 
@@ -360,18 +468,27 @@ cxv_content_info(struct cxv_vault *v, int64_t id,
 	return cxv_store_content_get(cxv_vault_store(v), id, take_row, info);
 }
 
+/* An item's row, and its read (or its original's) recorded (R7.2). */
+struct fetch {
+	struct cxv_content_info *info;
+	int original;
+};
+
 static int
 fetch_locked(struct cxv_vault *v, void *arg)
 {
-	struct cxv_content_info *info = arg;
+	struct fetch *f = arg;
 	char idstr[24];
 	int r;
 
-	snprintf(idstr, sizeof(idstr), "%lld", (long long)info->id);
-	if ((r = cxv_store_content_get(cxv_vault_store(v), info->id, take_row,
-	    info)) != CXV_OK)
+	snprintf(idstr, sizeof(idstr), "%lld", (long long)f->info->id);
+	if ((r = cxv_store_content_get(cxv_vault_store(v), f->info->id,
+	    take_row, f->info)) != CXV_OK)
 		return r;
-	return cxv_vault_audit(v, "content.read", "content", idstr, "bytes");
+	if (f->original && f->info->original[0] == '\0')
+		return CXV_ERR_NOT_FOUND;
+	return cxv_vault_audit(v, f->original ? "content.read.original" :
+	    "content.read", "content", idstr, "bytes");
 }
 
 /* An item being read back: its file and the authenticated stream. */
@@ -423,45 +540,61 @@ cxv_content_doomed_unlink(struct cxv_vault *v, struct cxv_content_doomed *d)
 
 int
 cxv_content_path_of(struct cxv_vault *v, const struct cxv_content_info *info,
-    char out[PATH_MAX])
+    int original, char out[PATH_MAX])
 {
-	return content_path(v, info->file, "", out);
+	return content_path(v, original ? info->original : info->file, "", out);
 }
 
-/* The file at path opened as the authenticated stream of item info. */
+/* The file at path opened as the authenticated stream sealed with ad. */
 static int
-open_keyed(const char *path, const struct cxv_subject_key *key,
-    const struct cxv_content_info *info, struct cxv_content_reader *rd)
+open_sealed(const char *path, const struct cxv_subject_key *key,
+    const char *ad, struct cxv_content_reader **out)
 {
-	char ad[AD_MAX];
-	int fd;
+	struct cxv_content_reader *rd;
+	int fd, r;
 
+	*out = NULL;
+	if ((rd = calloc(1, sizeof(*rd))) == NULL)
+		return CXV_ERR_NOMEM;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
-		return errno == ENOENT ? CXV_ERR_CORRUPT : CXV_ERR_IO;
-	if ((rd->f = fdopen(fd, "rb")) == NULL) {
+		r = errno == ENOENT ? CXV_ERR_CORRUPT : CXV_ERR_IO;
+	else if ((rd->f = fdopen(fd, "rb")) == NULL) {
 		close(fd);
-		return CXV_ERR_IO;
+		r = CXV_ERR_IO;
+	} else
+		r = cxv_stream_open_begin(key, ad, rd->f, &rd->s);
+	if (r != CXV_OK) {
+		cxv_content_close(rd);
+		return r;
 	}
-	content_ad(info->id, ad);
-	return cxv_stream_open_begin(key, ad, rd->f, &rd->s);
+	*out = rd;
+	return CXV_OK;
 }
 
 int
 cxv_content_open_keyed(const char *path, const struct cxv_subject_key *key,
     const struct cxv_content_info *info, struct cxv_content_reader **out)
 {
-	struct cxv_content_reader *rd;
+	char ad[AD_MAX];
+
+	content_ad(info->id, ad);
+	return open_sealed(path, key, ad, out);
+}
+
+int
+cxv_content_open_original_keyed(const char *path,
+    const struct cxv_subject_key *key, const struct cxv_content_info *info,
+    struct cxv_content_reader **out)
+{
+	struct cxv_subject_key okey;
+	char ad[AD_MAX];
 	int r;
 
-	*out = NULL;
-	if ((rd = calloc(1, sizeof(*rd))) == NULL)
-		return CXV_ERR_NOMEM;
-	if ((r = open_keyed(path, key, info, rd)) != CXV_OK) {
-		cxv_content_close(rd);
-		return r;
-	}
-	*out = rd;
-	return CXV_OK;
+	cxv_subject_key_derive(key, "content.original", &okey);
+	original_ad(info->id, ad);
+	r = open_sealed(path, &okey, ad, out);
+	cxv_subject_key_wipe(&okey);
+	return r;
 }
 
 struct each_item {
@@ -501,26 +634,45 @@ cxv_content_list_interaction(struct cxv_vault *v, int64_t interaction_id,
 	    interaction_id, each_row, &e);
 }
 
-int
-cxv_content_open(struct cxv_vault *v, int64_t id,
+/* The item, or its original, opened after its read is recorded. */
+static int
+open_audited(struct cxv_vault *v, int64_t id, int original,
     struct cxv_content_reader **out, struct cxv_content_info *info)
 {
 	struct cxv_subject_key key;
+	struct fetch f;
 	char path[PATH_MAX];
 	int r;
 
 	*out = NULL;
 	memset(info, 0, sizeof(*info));
 	info->id = id;
+	f.info = info;
+	f.original = original;
 	/* The read is recorded before anything is revealed (R7.2). */
-	if ((r = cxv_vault_in_txn(v, fetch_locked, info)) != CXV_OK)
-		return r;
-	if ((r = cxv_content_path_of(v, info, path)) != CXV_OK ||
+	if ((r = cxv_vault_in_txn(v, fetch_locked, &f)) != CXV_OK ||
+	    (r = content_path(v, original ? info->original : info->file, "",
+	    path)) != CXV_OK ||
 	    (r = cxv_subject_key(v, info->subject_id, &key)) != CXV_OK)
 		return r;
-	r = cxv_content_open_keyed(path, &key, info, out);
+	r = original ? cxv_content_open_original_keyed(path, &key, info, out) :
+	    cxv_content_open_keyed(path, &key, info, out);
 	cxv_subject_key_wipe(&key);
 	return r;
+}
+
+int
+cxv_content_open(struct cxv_vault *v, int64_t id,
+    struct cxv_content_reader **out, struct cxv_content_info *info)
+{
+	return open_audited(v, id, 0, out, info);
+}
+
+int
+cxv_content_open_original(struct cxv_vault *v, int64_t id,
+    struct cxv_content_reader **out, struct cxv_content_info *info)
+{
+	return open_audited(v, id, 1, out, info);
 }
 
 int
@@ -531,7 +683,7 @@ cxv_content_read(struct cxv_content_reader *rd, uint8_t *buf, size_t cap,
 }
 
 int
-cxv_content_get(struct cxv_vault *v, int64_t id, FILE *out)
+cxv_content_get(struct cxv_vault *v, int64_t id, int original, FILE *out)
 {
 	struct cxv_content_reader *rd = NULL;
 	struct cxv_content_info info;
@@ -541,7 +693,7 @@ cxv_content_get(struct cxv_vault *v, int64_t id, FILE *out)
 
 	if ((buf = sodium_malloc(CXV_STREAM_CHUNK)) == NULL)
 		return CXV_ERR_NOMEM;
-	if ((r = cxv_content_open(v, id, &rd, &info)) == CXV_OK)
+	if ((r = open_audited(v, id, original, &rd, &info)) == CXV_OK)
 		do {
 			if ((r = cxv_content_read(rd, buf, CXV_STREAM_CHUNK,
 			    &got)) == CXV_OK && got > 0 &&

@@ -51,11 +51,14 @@ int cxv_content_put(struct cxv_vault *v, int64_t interaction_id,
     int64_t *id /* OUT */);
 
 /*
- * Write content id, opened, to out (the read is audited first).
- * CXV_ERR_CRYPTO if the sealed file was altered or truncated; out may
- * then hold a prefix, which the caller must discard.
+ * Write content id, opened, to out (the read is audited first); with
+ * original, its original as it came in (kept where the category's
+ * policy is masked_and_original; NOT_FOUND if none), audited as
+ * content.read.original. CXV_ERR_CRYPTO if the sealed file was altered
+ * or truncated; out may then hold a prefix, which the caller must
+ * discard.
  */
-int cxv_content_get(struct cxv_vault *v, int64_t id, FILE *out);
+int cxv_content_get(struct cxv_vault *v, int64_t id, int original, FILE *out);
 
 /*
  * Push-style upload (the HTTP API receives bodies in pieces): begin
@@ -102,6 +105,8 @@ struct cxv_content_info {
 	int64_t created_ms;
 	char file[33];
 	char masking[CXV_MASK_SUMMARY_MAX];	/* "" if not checked */
+	char original[33];		/* the original's file, "" if none */
+	int64_t original_size;		/* its plaintext bytes */
 };
 
 /* The item's row, unaudited (for authorization decisions). */
@@ -116,6 +121,10 @@ int cxv_content_info(struct cxv_vault *v, int64_t id,
  */
 struct cxv_content_reader;
 int cxv_content_open(struct cxv_vault *v, int64_t id,
+    struct cxv_content_reader **out /* OUT */,
+    struct cxv_content_info *info /* OUT */);
+/* The same for the item's original (NOT_FOUND if none is kept). */
+int cxv_content_open_original(struct cxv_vault *v, int64_t id,
     struct cxv_content_reader **out /* OUT */,
     struct cxv_content_info *info /* OUT */);
 int cxv_content_read(struct cxv_content_reader *rd, uint8_t *buf, size_t cap,
@@ -145,15 +154,20 @@ int cxv_content_list_interaction(struct cxv_vault *v, int64_t interaction_id,
     int (*fn)(void *ctx, const struct cxv_content_info *info), void *ctx);
 
 /*
- * An item's file, and its stream opened with the subject's key held by
- * the caller (an export audits the whole archive once and reads many
- * items); the reader needs no vault.
+ * An item's file (or its original's), and its stream opened with the
+ * subject's key held by the caller (an export audits the whole archive
+ * once and reads many items); the reader needs no vault.
  */
 int cxv_content_path_of(struct cxv_vault *v,
-    const struct cxv_content_info *info, char out[PATH_MAX] /* OUT */);
+    const struct cxv_content_info *info, int original,
+    char out[PATH_MAX] /* OUT */);
 struct cxv_subject_key;
 int cxv_content_open_keyed(const char *path, const struct cxv_subject_key *key,
     const struct cxv_content_info *info,
+    struct cxv_content_reader **out /* OUT */);
+/* The same for the item's original, at path (info->original's). */
+int cxv_content_open_original_keyed(const char *path,
+    const struct cxv_subject_key *key, const struct cxv_content_info *info,
     struct cxv_content_reader **out /* OUT */);
 
 #endif

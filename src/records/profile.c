@@ -19,7 +19,7 @@ static const char *const perm_names[CXV_PERM__COUNT] = {
 	"cdr.ingest", "content.read", "content.write", "calllog.read",
 	"campaigns.read", "campaigns.write", "stats.read", "charges.read",
 	"charges.write", "audit.read", "cdr.export", "self", "subjects.write",
-	"subjects.erase", "subjects.export",
+	"subjects.erase", "subjects.export", "content.unmasked",
 };
 
 /*

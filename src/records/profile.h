@@ -42,6 +42,7 @@ enum cxv_perm {
 	CXV_PERM_SUBJECTS_WRITE,	/* rectify a person's data (R9.3) */
 	CXV_PERM_SUBJECTS_ERASE,	/* erase, hold, decide requests (R9.4) */
 	CXV_PERM_SUBJECTS_EXPORT,	/* export a person's data (R9.2) */
+	CXV_PERM_CONTENT_UNMASKED,	/* originals kept beside masked content */
 	CXV_PERM__COUNT
 };
 

@@ -304,6 +304,9 @@ jw_masking(struct cxv_jw *w, const char *text)
 	if (json_is_integer(json_object_get(m, "more_spans")))
 		cxv_jw_int(w, "more_spans", json_integer_value(
 		    json_object_get(m, "more_spans")));
+	if (json_is_integer(json_object_get(m, "redacted")))
+		cxv_jw_int(w, "redacted", json_integer_value(
+		    json_object_get(m, "redacted")));
 	cxv_jw_close(w);
 	json_decref(m);
 }
@@ -320,6 +323,7 @@ ia_content(void *ctx, const struct cxv_content_info *info)
 	cxv_jw_int(&d->w, "size", info->size);
 	jw_time(&d->w, "created", info->created_ms);
 	jw_masking(&d->w, info->masking);
+	cxv_jw_bool(&d->w, "original_kept", info->original[0] != '\0');
 	cxv_jw_close(&d->w);
 	return ia_status(d);
 }

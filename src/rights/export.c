@@ -25,9 +25,14 @@
 #define DOC_NAME	"person.json"
 #define NAME_MAX_TAR	64
 
-/* A content item to stream: its file and its name in the archive. */
+/*
+ * A content item to stream, or the original kept of one: its file, its
+ * name in the archive, its size.
+ */
 struct item {
 	struct cxv_content_info info;
+	int original;
+	uint64_t size;
 	char *path;
 	char name[NAME_MAX_TAR];
 };
@@ -174,11 +179,10 @@ add_stats(void *ctx, enum cxv_ident_kind kind, const char *value)
 	    category_of("statistics"))) == 0 ? CXV_OK : CXV_ERR_NOMEM;
 }
 
-/* A content item: listed in the document, streamed after it. */
+/* An item, or its original, to stream after the document. */
 static int
-add_item(void *ctx, const struct cxv_content_info *info)
+add_part(struct build *b, const struct cxv_content_info *info, int original)
 {
-	struct build *b = ctx;
 	struct cxv_export *x = b->x;
 	char path[PATH_MAX];
 	struct item *it;
@@ -194,14 +198,31 @@ add_item(void *ctx, const struct cxv_content_info *info)
 	it = &x->items[x->nitems];
 	memset(it, 0, sizeof(*it));
 	it->info = *info;
-	snprintf(it->name, sizeof(it->name), "content/%lld-%s",
-	    (long long)info->id, cxv_content_kind_name(info->kind));
-	if ((r = cxv_content_path_of(b->v, info, path)) != CXV_OK)
+	it->original = original;
+	it->size = (uint64_t)(original ? info->original_size : info->size);
+	snprintf(it->name, sizeof(it->name), "content/%lld-%s%s",
+	    (long long)info->id, cxv_content_kind_name(info->kind),
+	    original ? "-original" : "");
+	if ((r = cxv_content_path_of(b->v, info, original, path)) != CXV_OK)
 		return r;
 	if ((it->path = strdup(path)) == NULL)
 		return CXV_ERR_NOMEM;
 	x->nitems++;
 	return CXV_OK;
+}
+
+/*
+ * A content item: listed in the document, streamed after it, with the
+ * original kept of it (masked_and_original): the person's data too.
+ */
+static int
+add_item(void *ctx, const struct cxv_content_info *info)
+{
+	int r = add_part(ctx, info, 0);
+
+	if (r == CXV_OK && info->original[0] != '\0')
+		r = add_part(ctx, info, 1);
+	return r;
 }
 
 static json_t *
@@ -212,19 +233,24 @@ content_list(const struct cxv_export *x)
 
 	for (i = 0; list != NULL && i < x->nitems; i++) {
 		const struct cxv_content_info *in = &x->items[i].info;
+		/* An original follows its item: named in the item's entry. */
+		int orig = i + 1 < x->nitems && x->items[i + 1].original;
+		json_t *masking;
 
-		json_t *masking = in->masking[0] != '\0' ?
+		if (x->items[i].original)
+			continue;
+		masking = in->masking[0] != '\0' ?
 		    json_loads(in->masking, 0, NULL) : NULL;
-
 		/* What was masked: the person sees their recording was. */
 		if (json_array_append_new(list, json_pack("{s:I, s:s, s:o, s:I, "
-		    "s:o, s:s, s:o, s:o}", "content", (json_int_t)in->id, "kind",
-		    cxv_content_kind_name(in->kind), "interaction",
+		    "s:o, s:s, s:o, s:o, s:o}", "content", (json_int_t)in->id,
+		    "kind", cxv_content_kind_name(in->kind), "interaction",
 		    in->interaction_id ? json_integer(in->interaction_id) :
 		    json_null(), "size", (json_int_t)in->size, "created",
 		    cxv_view_time(in->created_ms), "file", x->items[i].name,
 		    "masking", masking != NULL ? masking : json_null(),
-		    "about", category_of("content"))) != 0) {
+		    "original_file", orig ? json_string(x->items[i + 1].name) :
+		    json_null(), "about", category_of("content"))) != 0) {
 			json_decref(list);
 			return NULL;
 		}
@@ -342,7 +368,7 @@ cxv_export_size(const struct cxv_export *x)
 	size_t i;
 
 	for (i = 0; i < x->nitems; i++)
-		n += part_bytes((uint64_t)x->items[i].info.size);
+		n += part_bytes(x->items[i].size);
 	return n;
 }
 
@@ -350,8 +376,7 @@ cxv_export_size(const struct cxv_export *x)
 static uint64_t
 part_size(const struct cxv_export *x)
 {
-	return x->part > 0 ? (uint64_t)x->items[x->part - 1].info.size :
-	    x->doclen;
+	return x->part > 0 ? x->items[x->part - 1].size : x->doclen;
 }
 
 /* Enter the header of the current part (opening an item's stream). */
@@ -366,8 +391,9 @@ start_part(struct cxv_export *x)
 	    (it != NULL ? it->info.created_ms : cxv_now_ms()) / 1000, x->hdr)) !=
 	    CXV_OK)
 		return r;
-	if (it != NULL && (r = cxv_content_open_keyed(it->path, x->key,
-	    &it->info, &x->rd)) != CXV_OK)
+	if (it != NULL && (r = (it->original ?
+	    cxv_content_open_original_keyed : cxv_content_open_keyed)(it->path,
+	    x->key, &it->info, &x->rd)) != CXV_OK)
 		return r;
 	x->phase = PH_HEADER;
 	x->pos = 0;

@@ -19,7 +19,7 @@
 #include <stdio.h>
 
 /* The last migration both engines know (their lists have this length). */
-#define DB_SCHEMA_LATEST	17
+#define DB_SCHEMA_LATEST	18
 
 /* db_step() results beside the vault's errors (err.h). */
 #define DB_ROW		1000

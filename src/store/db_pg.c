@@ -320,6 +320,14 @@ static const char *const migrations[DB_SCHEMA_LATEST] = {
 	 * times and kinds, never digits; NULL for content not checked.
 	 */
 	"ALTER TABLE content ADD COLUMN masking TEXT;",
+	/*
+	 * 17 -> 18: the original beside what the mask left, where a
+	 * category's policy is masked_and_original: its file (or NULL) and
+	 * its plaintext size.
+	 */
+	"ALTER TABLE content ADD COLUMN original TEXT;"
+	"ALTER TABLE content ADD COLUMN original_size BIGINT;"
+	"CREATE UNIQUE INDEX content_original ON content (original);",
 };
 
 struct pg {

@@ -335,6 +335,14 @@ static const char *const migrations[DB_SCHEMA_LATEST] = {
 	 * times and kinds, never digits; NULL for content not checked.
 	 */
 	"ALTER TABLE content ADD COLUMN masking TEXT;",
+	/*
+	 * 17 -> 18: the original beside what the mask left, where a
+	 * category's policy is masked_and_original: its file (or NULL) and
+	 * its plaintext size.
+	 */
+	"ALTER TABLE content ADD COLUMN original TEXT;"
+	"ALTER TABLE content ADD COLUMN original_size INTEGER;"
+	"CREATE UNIQUE INDEX content_original ON content (original);",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_LATEST,
     "one migration per schema version");

@@ -245,6 +245,8 @@ struct cxv_content_row {
 	int64_t size;			/* plaintext bytes */
 	int64_t created_ms;
 	const char *masking;		/* JSON (core/mask.h); NULL: not checked */
+	const char *original;		/* the unmasked original's file, or NULL */
+	int64_t original_size;		/* its plaintext bytes */
 };
 
 int cxv_store_content_insert(struct cxv_store *st,
@@ -262,7 +264,10 @@ int cxv_store_content_by_interaction(struct cxv_store *st, int64_t id,
 /* The first item after after_id, created since since_ms, never masked. */
 int cxv_store_content_unchecked(struct cxv_store *st, int64_t since_ms,
     int64_t after_id, cxv_store_content_fn fn, void *ctx);
-/* Row->id pointed at row->file, size, masking; NOT_FOUND unless at old_file. */
+/*
+ * Row->id pointed at row->file, size, masking, original; NOT_FOUND unless
+ * it names old_file.
+ */
 int cxv_store_content_remask(struct cxv_store *st,
     const struct cxv_content_row *row, const char *old_file);
 

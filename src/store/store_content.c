@@ -14,19 +14,22 @@ enum stmt_id {
 };
 _Static_assert(S__COUNT <= STORE_PART_STMTS, "STORE_PART_STMTS too small");
 
+#define CT_COLS	"id, subject_id, interaction_id, kind, file, size, " \
+	"created_ms, masking, original, original_size"
+
 static const char *const stmt_sql[S__COUNT] = {
-	[S_CT_BY_SUBJECT] = "SELECT id, subject_id, interaction_id, kind, file, "
-	    "size, created_ms, masking FROM content WHERE subject_id = ?1 ORDER BY id",
-	[S_CT_BY_IA] = "SELECT id, subject_id, interaction_id, kind, file, size, "
-	    "created_ms, masking FROM content WHERE interaction_id = ?1 ORDER BY id",
-	[S_CT_INSERT] = "INSERT INTO content (id, subject_id, interaction_id, kind, "
-	    "file, size, created_ms, masking) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[S_CT_GET] = "SELECT id, subject_id, interaction_id, kind, file, size, "
-	    "created_ms, masking FROM content WHERE id = ?1",
-	[S_CT_UNCHECKED] = "SELECT id, subject_id, interaction_id, kind, file, "
-	    "size, created_ms, masking FROM content WHERE masking IS NULL AND "
-	    "created_ms >= ?1 AND id > ?2 ORDER BY id LIMIT 1",
-	[S_CT_REMASK] = "UPDATE content SET file = ?2, size = ?3, masking = ?4 "
+	[S_CT_BY_SUBJECT] = "SELECT " CT_COLS " FROM content "
+	    "WHERE subject_id = ?1 ORDER BY id",
+	[S_CT_BY_IA] = "SELECT " CT_COLS " FROM content "
+	    "WHERE interaction_id = ?1 ORDER BY id",
+	[S_CT_INSERT] = "INSERT INTO content (" CT_COLS ") VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[S_CT_GET] = "SELECT " CT_COLS " FROM content WHERE id = ?1",
+	[S_CT_UNCHECKED] = "SELECT " CT_COLS " FROM content "
+	    "WHERE masking IS NULL AND created_ms >= ?1 AND id > ?2 "
+	    "ORDER BY id LIMIT 1",
+	[S_CT_REMASK] = "UPDATE content SET file = ?2, size = ?3, "
+	    "masking = ?4, original = ?6, original_size = ?7 "
 	    "WHERE id = ?1 AND file = ?5",
 };
 
@@ -51,6 +54,10 @@ cxv_store_content_insert(struct cxv_store *st, const struct cxv_content_row *row
 	db_bind_int64(s, 7, row->created_ms);
 	if (row->masking != NULL)
 		db_bind_text(s, 8, row->masking);
+	if (row->original != NULL) {
+		db_bind_text(s, 9, row->original);
+		db_bind_int64(s, 10, row->original_size);
+	}
 	return cxv_store_step_done(s);
 }
 
@@ -73,6 +80,8 @@ content_row(struct db_stmt *s, void *ctx)
 	row.size = db_column_int64(s, 5);
 	row.created_ms = db_column_int64(s, 6);
 	row.masking = db_column_text(s, 7);	/* NULL stays NULL */
+	row.original = db_column_text(s, 8);
+	row.original_size = db_column_int64(s, 9);
 	return cb->fn(cb->ctx, &row);
 }
 
@@ -151,5 +160,9 @@ cxv_store_content_remask(struct cxv_store *st,
 	if (row->masking != NULL)
 		db_bind_text(s, 4, row->masking);
 	db_bind_text(s, 5, old_file);
+	if (row->original != NULL) {
+		db_bind_text(s, 6, row->original);
+		db_bind_int64(s, 7, row->original_size);
+	}
 	return cxv_store_step_one_change(st, s);
 }

@@ -18,7 +18,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* In parentheses: clang takes a lone split string for a missed comma. */
 	[S_ER_INSERT] = ("INSERT INTO erasure (subject_id, erased_ms, receipt) "
 	    "VALUES (?1, ?2, ?3)"),
-	[S_ER_FILES] = "SELECT file, size FROM content WHERE subject_id = ?1",
+	[S_ER_FILES] = "SELECT file, size FROM content WHERE subject_id = ?1 "
+	    "UNION ALL SELECT original, original_size FROM content WHERE subject_id = ?1 "
+	    "AND original IS NOT NULL",
 	[S_TS_DELETE] = "DELETE FROM traffic_stat WHERE number_ps = ?1",
 };
 

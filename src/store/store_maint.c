@@ -199,9 +199,12 @@ cxv_store_ret_files(struct cxv_store *st, int cat, const int64_t *ids,
 
 	if (cat == CXV_RET_INTERACTIONS)
 		r = prepare(st, &s, "SELECT file, size FROM content WHERE "
-		    "interaction_id = ?1");
+		    "interaction_id = ?1 UNION ALL SELECT original, original_size FROM "
+		    "content WHERE interaction_id = ?1 AND original IS NOT NULL");
 	else if (ret_table(cat) != NULL && ret_tables[cat].kinds != NULL)
-		r = prepare(st, &s, "SELECT file, size FROM content WHERE id = ?1");
+		r = prepare(st, &s, "SELECT file, size FROM content WHERE id = ?1 "
+		    "UNION ALL SELECT original, original_size FROM content WHERE id = ?1 "
+		    "AND original IS NOT NULL");
 	else
 		return ret_table(cat) != NULL ? CXV_OK : CXV_ERR_INVALID;
 	if (r != CXV_OK)
@@ -367,8 +370,8 @@ cxv_store_content_file_known(struct cxv_store *st, const char *file)
 	struct db_stmt *s = NULL;
 	int r, rc;
 
-	if ((r = prepare(st, &s, "SELECT 1 FROM content WHERE file = ?1")) !=
-	    CXV_OK)
+	if ((r = prepare(st, &s, "SELECT 1 FROM content WHERE file = ?1 OR "
+	    "original = ?1")) != CXV_OK)
 		return r;
 	db_bind_text(s, 1, file);
 	rc = db_step(s);
@@ -384,8 +387,9 @@ cxv_store_content_files(struct cxv_store *st, cxv_store_file_fn fn,
 	struct db_stmt *s = NULL;
 	int r, rc = DB_DONE;
 
-	if ((r = prepare(st, &s, "SELECT file, size FROM content ORDER BY id"))
-	    != CXV_OK)
+	if ((r = prepare(st, &s, "SELECT file, size FROM content UNION ALL "
+	    "SELECT original, original_size FROM content WHERE original IS NOT NULL "
+	    "ORDER BY 1")) != CXV_OK)
 		return r;
 	while (r == CXV_OK && (rc = db_step(s)) == DB_ROW)
 		r = fn(ctx, db_column_text(s, 0),

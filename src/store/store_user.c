@@ -194,8 +194,9 @@ cxv_store_user_anonymize(struct cxv_store *st, int64_t user_id,
 
 	/* The user's own content files, named before their rows go. */
 	if ((rc = db_prepare(cxv_store_db(st), "SELECT file, size FROM content "
-	    "WHERE subject_id = ?1 AND interaction_id = 0", &s)) !=
-	    CXV_OK)
+	    "WHERE subject_id = ?1 AND interaction_id = 0 UNION ALL SELECT "
+	    "original, original_size FROM content WHERE subject_id = ?1 AND "
+	    "interaction_id = 0 AND original IS NOT NULL", &s)) != CXV_OK)
 		return db_rc(rc);
 	db_bind_int64(s, 1, subject_id);
 	r = CXV_OK;

@@ -163,15 +163,15 @@ cxv_store_content_delete(struct cxv_store *st, int64_t id,
 	int r, rc;
 
 	if ((r = db_prepare(cxv_store_db(st), "DELETE FROM content WHERE id = ?1 "
-	    "RETURNING file, size", &s)) != CXV_OK)
+	    "RETURNING file, size, original, original_size", &s)) != CXV_OK)
 		return r;
 	db_bind_int64(s, 1, id);
 	rc = db_step(s);
-	if (rc == DB_ROW)
-		r = fn(ctx, db_column_text(s, 0),
-		    db_column_int64(s, 1));
-	else
+	if (rc != DB_ROW)
 		r = rc == DB_DONE ? CXV_ERR_NOT_FOUND : db_rc(rc);
+	else if ((r = fn(ctx, db_column_text(s, 0), db_column_int64(s, 1))) ==
+	    CXV_OK && db_column_text(s, 2) != NULL)
+		r = fn(ctx, db_column_text(s, 2), db_column_int64(s, 3));
 	if (r == CXV_OK && (rc = db_step(s)) != DB_DONE)
 		r = db_rc(rc);
 	db_finalize(s);

@@ -253,6 +253,87 @@ def stored_content_masked_later():
 
 
 @test
+def masked_and_original_policy():
+    """mask_recordings/mask_transcripts = masked_and_original: the
+    original is sealed beside (a key of its own), only where something
+    was masked; read back whole with --original or by a profile with
+    content.unmasked (403 to a supervisor), each read audited; the
+    export carries it; retention's orphan sweep keeps it, erasure takes
+    it"""
+    with TempDir() as tmp:
+        d = api_vault(tmp, mask_recordings="masked_and_original",
+                      mask_transcripts="masked_and_original")
+        iid = a_call(d)
+        path, _, _, _ = audio.call(tmp, "orig", CARD)
+        clean, _, _, _ = audio.call(tmp, "orig-clean", None)
+        chat = os.path.join(tmp, "orig-chat.txt")
+        open(chat, "wb").write(b"customer: card 4111 1111 1111 1111\n")
+        rec = put(d, iid, path)
+        plain = put(d, iid, clean)
+        text = json.loads(ok("import", "content", "--data", d,
+                             "--interaction", str(iid), "--kind",
+                             "chat_transcript", chat).out)
+        content_dir = os.path.join(d, "content")
+        expect(len(os.listdir(content_dir)) == 5, os.listdir(content_dir))
+        out = os.path.join(tmp, "orig-out.wav")
+        ok("content", "get", "--data", d, str(rec["content"]), "--out", out,
+           "--original")
+        expect(open(out, "rb").read() == open(path, "rb").read(),
+               "original differs")
+        expect(audio.dtmf(audio.samples(stored(d, tmp, rec["content"]))) ==
+               "", "masked copy holds digits")
+        fails(cx("content", "get", "--data", d, str(plain["content"]),
+                 "--out", os.path.join(tmp, "none"), "--original"), 1,
+              "no original kept")
+        expect(ok("content", "get", "--data", d, str(text["content"]),
+                  "--out", "-", "--original").out ==
+               "customer: card 4111 1111 1111 1111\n", "text original")
+        entries = [json.loads(x) for x in ok("audit", "list", "--data",
+                                             d).out.splitlines()]
+        reads = [e for e in entries if e["action"] == "content.read.original"]
+        expect(len(reads) == 2, reads)
+        # Retention's sweep of files without a row keeps the originals.
+        for f in os.listdir(content_dir):
+            os.utime(os.path.join(content_dir, f), (0, 0))
+        rep = json.loads(ok("retention", "run", "--data", d).out)
+        expect(rep["orphan_files"] == 0 and
+               len(os.listdir(content_dir)) == 5, rep)
+        with Server(d) as s:
+            root = s.login("root", ADMIN_PW)
+            s.make_user(root, "SUP", "supervisor", "quiet harbour lamp 2026")
+            st, _, doc = s.call("POST", "/v1/profiles", {
+                "name": "investigator", "permissions": [
+                    "content.unmasked"]}, token=root)
+            expect(st == 201, doc)
+            s.make_user(root, "INV", "investigator", "amber field kite 2026")
+            url = f"/v1/content/{rec['content']}/original"
+            sup = s.login("SUP", "quiet harbour lamp 2026")
+            st, _, _ = s.call("GET", url, token=sup)
+            expect(st == 403, st)
+            inv = s.login("INV", "amber field kite 2026")
+            st, _, body = s.call("GET", url, token=inv)
+            expect(st == 200 and body == open(path, "rb").read(),
+                   f"{st} {len(body)}")
+            st, _, _ = s.call("GET", f"/v1/content/{plain['content']}"
+                              "/original", token=inv)
+            expect(st == 404, st)
+        sid = json.loads(ok("subject", "find", "--data", d, "--phone",
+                            "+4930123456789").out)["subject"]
+        tar = os.path.join(tmp, "orig-export.tar")
+        ok("subject", "export", "--data", d, str(sid), "--out", tar)
+        with tarfile.open(tar) as t:
+            person = json.load(t.extractfile("person.json"))
+            entry = [c for c in person["content"]
+                     if c["content"] == rec["content"]][0]
+            expect(entry["original_file"] is not None, entry)
+            got = t.extractfile(entry["original_file"]).read()
+        expect(got == open(path, "rb").read(), "export's original")
+        ok("subject", "erase", "--data", d, str(sid), "--reason",
+           "consent_withdrawn")
+        expect(os.listdir(content_dir) == [], os.listdir(content_dir))
+
+
+@test
 def api_upload_masked_and_exported():
     """POST .../content?kind=recording&mask_spans=...: masked as it
     streams in, the 201 says what was masked; 422 when spans cannot be

@@ -90,9 +90,12 @@ function masking(c) {
 	if (m.state === 'clean')
 		return 'no digits found';
 	const secs = (ms) => (ms / 1000).toFixed(2) + ' s';
+	const kept = c.original_kept ? '; original kept' : '';
+	if (m.spans === undefined)
+		return m.redacted + ' values redacted' + kept;
 	return m.spans.map((s) => (s.kind === 'dtmf' ? 'DTMF' : 'marked') +
 	    ' ' + secs(s.start_ms) + '–' + secs(s.end_ms)).join(', ') +
-	    (m.more_spans ? ' and ' + m.more_spans + ' more' : '');
+	    (m.more_spans ? ' and ' + m.more_spans + ' more' : '') + kept;
 }
 
 async function detail(main, ctx, id) {
