@@ -175,7 +175,7 @@ cxv_store_user_person_beyond(struct cxv_store *st, int64_t user_id,
 
 /* What anonymizing a user removes (R6.2); ?1 user id, ?2 its subject. */
 static const char *const anonymize_sql[] = {
-	"DELETE FROM content WHERE subject_id = ?2 AND interaction_id = 0",
+	"DELETE FROM content WHERE subject_id = ?2 AND interaction_id IS NULL",
 	"DELETE FROM credential WHERE user_id = ?1",
 	"DELETE FROM password_history WHERE user_id = ?1",
 	"DELETE FROM session WHERE user_id = ?1",
@@ -192,11 +192,14 @@ cxv_store_user_anonymize(struct cxv_store *st, int64_t user_id,
 	size_t i;
 	int rc, r;
 
-	/* The user's own content files, named before their rows go. */
+	/*
+	 * The user's own content files (no interaction: NULL, as the insert
+	 * leaves it), named before their rows go.
+	 */
 	if ((rc = db_prepare(cxv_store_db(st), "SELECT file, size FROM content "
-	    "WHERE subject_id = ?1 AND interaction_id = 0 UNION ALL SELECT "
+	    "WHERE subject_id = ?1 AND interaction_id IS NULL UNION ALL SELECT "
 	    "original, original_size FROM content WHERE subject_id = ?1 AND "
-	    "interaction_id = 0 AND original IS NOT NULL", &s)) != CXV_OK)
+	    "interaction_id IS NULL AND original IS NOT NULL", &s)) != CXV_OK)
 		return db_rc(rc);
 	db_bind_int64(s, 1, subject_id);
 	r = CXV_OK;

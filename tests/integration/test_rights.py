@@ -236,6 +236,12 @@ def export_over_api_and_anonymize():
         sid, content = person_in_every_store(d, tmp)
         # The agent on extension 100 took Jane's calls.
         ok("user", "login", "--data", d, "A0100", "--profile", "agent")
+        greeting = os.path.join(tmp, "greeting.wav")
+        open(greeting, "wb").write(b"RIFF-Anna-greeting" * 512)
+        own = json.loads(ok("import", "content", "--data", d, "--user",
+                            "A0100", "--kind", "greeting",
+                            greeting).out)["content"]
+        stored = set(os.listdir(os.path.join(d, "content")))
         with Server(d) as s:
             dpo = s.login("DPO2", PW)
             st, h, archive = s.call("POST", f"/v1/subjects/{sid}/export",
@@ -271,6 +277,11 @@ def export_over_api_and_anonymize():
             expect(len(calls["items"]) >= 3, calls)
         expect(ok("subject", "find", "--data", d, "--logon",
                   "A0100").out == "", "anonymized user still found")
+        # Her own content (a greeting) went with her data, file and row.
+        left = set(os.listdir(os.path.join(d, "content")))
+        expect(len(stored - left) == 1 and not left - stored, (stored, left))
+        fails(cx("content", "get", "--data", d, str(own), "--out", "-"), 1,
+              "no such content")
 
 
 if __name__ == "__main__":
