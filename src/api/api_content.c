@@ -17,6 +17,7 @@
 #include "records/content.h"
 #include "records/interaction.h"
 #include "records/vault.h"
+#include "records/view.h"
 
 static void
 upload_free(void *up)
@@ -114,8 +115,7 @@ api_content_upload(struct call *c)
 		api_error(c, 500, "internal", "internal error");
 	else
 		api_reply(c, 201, json_pack("{s:I,s:o}", "content",
-		    (json_int_t)id, "masking", info.masking[0] != '\0' ?
-		    json_loads(info.masking, 0, NULL) : json_null()));
+		    (json_int_t)id, "masking", cxv_view_masking(info.masking)));
 }
 
 static ssize_t

@@ -17,6 +17,7 @@
 #include "records/interaction.h"
 #include "records/user.h"
 #include "records/vault.h"
+#include "records/view.h"
 
 static int run(int argc, char **argv);
 
@@ -227,9 +228,9 @@ masking_of(struct cxv_vault *v, int64_t id)
 {
 	struct cxv_content_info info;
 
-	if (cxv_content_info(v, id, &info) != CXV_OK || info.masking[0] == '\0')
+	if (cxv_content_info(v, id, &info) != CXV_OK)
 		return json_null();
-	return json_loads(info.masking, 0, NULL);
+	return cxv_view_masking(info.masking);
 }
 
 static int

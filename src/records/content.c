@@ -82,6 +82,14 @@ user_subject(void *ctx, const struct cxv_user_row *row)
 	return CXV_OK;
 }
 
+/* Whether a mask's summary (core/mask.h) says something was masked. */
+static int
+was_masked(const char *masking)
+{
+	return masking != NULL &&
+	    strstr(masking, "\"state\":\"masked\"") != NULL;
+}
+
 /*
  * The row and its audit entry, in one transaction; a user's voicemail
  * message joins the mail outbox in it too (R4.3). With replaces, the
@@ -101,8 +109,7 @@ commit_row(struct cxv_vault *v, const struct cxv_content_row *row,
 		return r;
 	/* What was masked is said in the entry: kind and "masked". */
 	snprintf(detail, sizeof(detail), "%s%s", cxv_content_kind_name(row->kind),
-	    row->masking != NULL && strstr(row->masking, "\"masked\"") != NULL ?
-	    " masked" : "");
+	    was_masked(row->masking) ? " masked" : "");
 	if (replaces != NULL) {
 		if ((r = cxv_store_content_remask(st, row, replaces)) == CXV_OK &&
 		    (r = cxv_vault_audit(v, "content.mask", "content", idstr,
@@ -368,7 +375,7 @@ finish_mask(struct cxv_content_upload *up)
 	up->row.masking = up->masking;
 	if (up->orig.s == NULL)
 		return CXV_OK;
-	if (strstr(up->masking, "\"state\":\"masked\"") == NULL) {
+	if (!was_masked(up->masking)) {
 		sealing_drop(&up->orig);
 		return CXV_OK;
 	}
@@ -800,7 +807,7 @@ cxv_content_mask_stored(struct cxv_vault *v, int64_t since_ms,
 		}
 		st->checked++;
 		if (cxv_content_info(v, n.info.id, &n.info) == CXV_OK &&
-		    strstr(n.info.masking, "\"masked\"") != NULL)
+		    was_masked(n.info.masking))
 			st->masked++;
 	}
 	cxv_freezero(buf, CXV_STREAM_CHUNK);

@@ -52,6 +52,14 @@ cxv_view_time(int64_t ms)
 }
 
 json_t *
+cxv_view_masking(const char *masking)
+{
+	json_t *m = masking[0] != '\0' ? json_loads(masking, 0, NULL) : NULL;
+
+	return m != NULL ? m : json_null();
+}
+
+json_t *
 cxv_view_text(const char *s)
 {
 	char *fixed = NULL;

@@ -27,6 +27,8 @@ void cxv_view_wipe_on_free(void);
 
 /* "2026-11-25T03:48:08.123Z", or null for 0 (did not happen). */
 json_t *cxv_view_time(int64_t ms);
+/* What was masked in a content item (its masking text), or null if unchecked. */
+json_t *cxv_view_masking(const char *masking);
 
 /*
  * A decrypted value as a JSON string: bytes a platform wrote in another

@@ -235,12 +235,9 @@ content_list(const struct cxv_export *x)
 		const struct cxv_content_info *in = &x->items[i].info;
 		/* An original follows its item: named in the item's entry. */
 		int orig = i + 1 < x->nitems && x->items[i + 1].original;
-		json_t *masking;
 
 		if (x->items[i].original)
 			continue;
-		masking = in->masking[0] != '\0' ?
-		    json_loads(in->masking, 0, NULL) : NULL;
 		/* What was masked: the person sees their recording was. */
 		if (json_array_append_new(list, json_pack("{s:I, s:s, s:o, s:I, "
 		    "s:o, s:s, s:o, s:o, s:o}", "content", (json_int_t)in->id,
@@ -248,7 +245,7 @@ content_list(const struct cxv_export *x)
 		    in->interaction_id ? json_integer(in->interaction_id) :
 		    json_null(), "size", (json_int_t)in->size, "created",
 		    cxv_view_time(in->created_ms), "file", x->items[i].name,
-		    "masking", masking != NULL ? masking : json_null(),
+		    "masking", cxv_view_masking(in->masking),
 		    "original_file", orig ? json_string(x->items[i + 1].name) :
 		    json_null(), "about", category_of("content"))) != 0) {
 			json_decref(list);

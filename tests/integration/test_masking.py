@@ -41,6 +41,18 @@ def stored(d, tmp, cid):
     return out
 
 
+def exported(d, tmp):
+    """The export of the caller's person: its document and its members."""
+    sid = json.loads(ok("subject", "find", "--data", d, "--phone",
+                        "+4930123456789").out)["subject"]
+    tar = os.path.join(tmp, f"export-{sid}.tar")
+    ok("subject", "export", "--data", d, str(sid), "--out", tar)
+    with tarfile.open(tar) as t:
+        members = {m.name: t.extractfile(m).read() for m in t.getmembers()
+                   if m.isfile()}
+    return json.loads(members["person.json"]), members, sid
+
+
 def channels(path):
     return int(audio.subprocess.run(["soxi", "-c", path], check=True,
                                     capture_output=True, text=True).stdout)
@@ -317,17 +329,12 @@ def masked_and_original_policy():
             st, _, _ = s.call("GET", f"/v1/content/{plain['content']}"
                               "/original", token=inv)
             expect(st == 404, st)
-        sid = json.loads(ok("subject", "find", "--data", d, "--phone",
-                            "+4930123456789").out)["subject"]
-        tar = os.path.join(tmp, "orig-export.tar")
-        ok("subject", "export", "--data", d, str(sid), "--out", tar)
-        with tarfile.open(tar) as t:
-            person = json.load(t.extractfile("person.json"))
-            entry = [c for c in person["content"]
-                     if c["content"] == rec["content"]][0]
-            expect(entry["original_file"] is not None, entry)
-            got = t.extractfile(entry["original_file"]).read()
-        expect(got == open(path, "rb").read(), "export's original")
+        person, members, sid = exported(d, tmp)
+        entry = [c for c in person["content"]
+                 if c["content"] == rec["content"]][0]
+        expect(entry["original_file"] is not None, entry)
+        expect(members[entry["original_file"]] == open(path, "rb").read(),
+               "export's original")
         ok("subject", "erase", "--data", d, str(sid), "--reason",
            "consent_withdrawn")
         expect(os.listdir(content_dir) == [], os.listdir(content_dir))
@@ -364,12 +371,7 @@ def api_upload_masked_and_exported():
                    f"{st} {err}")
         out = stored(d, tmp, doc["content"])
         expect(audio.dtmf(audio.samples(out)) == "", "digits decode")
-        sid = json.loads(ok("subject", "find", "--data", d, "--phone",
-                            "+4930123456789").out)["subject"]
-        tar = os.path.join(tmp, "export.tar")
-        ok("subject", "export", "--data", d, str(sid), "--out", tar)
-        with tarfile.open(tar) as t:
-            person = json.load(t.extractfile("person.json"))
+        person, _, _ = exported(d, tmp)
         listed = {c["content"]: c["masking"] for c in person["content"]}
         expect(listed == {doc["content"]: doc["masking"]}, listed)
 
