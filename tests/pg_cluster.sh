@@ -6,6 +6,11 @@
 # passfile.
 #   tests/pg_cluster.sh start DIR   make and start it; prints the base
 #                                   URL, "{db}" standing for a database
+#   tests/pg_cluster.sh standby PRIMARY DIR
+#                                   a hot standby of PRIMARY's cluster in
+#                                   DIR (pg_basebackup -R), synchronous:
+#                                   PRIMARY's commits wait for it; prints
+#                                   a URL naming both, read-write first
 #   tests/pg_cluster.sh stop DIR    stop it and remove DIR
 set -euo pipefail
 
@@ -20,11 +25,15 @@ as_owner() {
 	fi
 }
 
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 start() {
 	local dir=$1 port pw
 	mkdir -p "$dir"
 	dir=$(cd "$dir" && pwd)
-	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	port=$(free_port)
 	pw=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
 	# A CA and a server certificate for "localhost" (verify-full), valid
 	# a year either side of now: tests move the clock with faketime.
@@ -58,9 +67,48 @@ start() {
 	EOF
 	# TLS or nothing, on loopback.
 	printf 'hostssl all all 127.0.0.1/32 scram-sha-256\n' >"$dir/data/pg_hba.conf"
+	printf 'hostssl replication all 127.0.0.1/32 scram-sha-256\n' \
+	    >>"$dir/data/pg_hba.conf"
+	echo "$port" >"$dir/port"
 	as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start \
 	    >/dev/null
 	echo "postgresql://cxv@localhost:$port/{db}?sslmode=verify-full&sslrootcert=$dir/ca.pem&passfile=$dir/pgpass"
+}
+
+# The standby shares the primary's CA, certificate and passfile (one
+# more line in it: its port); both URLs' hosts are tried in turn.
+standby() {
+	local pdir dir=$2 pport port conn
+	pdir=$(cd "$1" && pwd)
+	mkdir -p "$dir"
+	dir=$(cd "$dir" && pwd)
+	pport=$(cat "$pdir/port")
+	port=$(free_port)
+	cp "$pdir/server.pem" "$pdir/server.key" "$dir/"
+	printf 'localhost:%s:*:cxv:%s\n' "$port" \
+	    "$(cut -d: -f5 "$pdir/pgpass" | head -1)" >>"$pdir/pgpass"
+	echo "$port" >"$dir/port"
+	[ "$(id -u)" -eq 0 ] && chown -R postgres "$dir"
+	conn="host=localhost port=$pport user=cxv sslmode=verify-full sslrootcert=$pdir/ca.pem passfile=$pdir/pgpass application_name=standby"
+	as_owner "$BIN/pg_basebackup" -d "$conn" -D "$dir/data" -R \
+	    -X stream --no-sync
+	cat >>"$dir/data/postgresql.conf" <<-EOF
+	port = $port
+	unix_socket_directories = '$dir'
+	ssl_cert_file = '$dir/server.pem'
+	ssl_key_file = '$dir/server.key'
+	EOF
+	as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start \
+	    >/dev/null
+	PGPASSFILE=$pdir/pgpass psql -qAt "$conn dbname=postgres" \
+	    -c "ALTER SYSTEM SET synchronous_standby_names = 'standby'" \
+	    -c "SELECT pg_reload_conf()" >/dev/null
+	for _ in $(seq 100); do
+		[ "$(psql -qAt "$conn dbname=postgres" -c "SELECT sync_state \
+		    FROM pg_stat_replication")" = sync ] && break
+		sleep 0.1
+	done
+	echo "postgresql://cxv@localhost:$pport,localhost:$port/{db}?sslmode=verify-full&sslrootcert=$pdir/ca.pem&passfile=$pdir/pgpass&target_session_attrs=read-write&connect_timeout=2"
 }
 
 stop() {
@@ -72,6 +120,8 @@ stop() {
 
 case "${1:-}" in
 start)	start "$2" ;;
+standby) standby "$2" "$3" ;;
 stop)	stop "$2" ;;
-*)	echo "usage: tests/pg_cluster.sh start|stop DIR" >&2; exit 2 ;;
+*)	echo "usage: tests/pg_cluster.sh start DIR | standby PRIMARY DIR | stop DIR" >&2
+	exit 2 ;;
 esac

@@ -127,6 +127,9 @@ api_error(struct call *c, unsigned status, const char *code,
 	char *s = reply_text(json_pack("{s:{s:s, s:s}}", "error", "code", code,
 	    "message", message), &len);
 
+	/* Busy or no database for now: worth sending again in a moment. */
+	if (status == 503)
+		cxv_http_add_header(c->req, "Retry-After", "1");
 	cxv_http_respond(c->req, status, "application/json", s, len);
 }
 

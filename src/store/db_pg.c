@@ -335,6 +335,8 @@ struct pg {
 	PGconn *c;
 	int64_t changes;
 	unsigned stmts;			/* names given out */
+	unsigned epoch;			/* connections made: 1 the first */
+	int in_txn;
 	char name[32];			/* "PostgreSQL 15.18" */
 	char *copy;			/* a COPY line being built */
 	size_t copy_len, copy_cap;
@@ -343,6 +345,9 @@ struct pg {
 struct pg_stmt {
 	struct db_stmt base;
 	char name[16];
+	char *sql;			/* as PostgreSQL's, to prepare again */
+	Oid types[64];
+	unsigned epoch;			/* the connection it is prepared on */
 	int unique;			/* an insert: no row is CXV_ERR_EXISTS */
 	int scan;			/* rows one by one (single-row mode) */
 	int nparams;
@@ -412,6 +417,35 @@ pg_exec(struct db *d, const char *sql)
 
 	PQclear(res);
 	return r;
+}
+
+/* What every connection is set to, the first and any made again. */
+static int
+session_setup(struct pg *p)
+{
+	p->epoch++;
+	return pg_exec(&p->base, "SET client_min_messages = warning; "
+	    "SET standard_conforming_strings = on");
+}
+
+/*
+ * A connection lost (the server restarted, or a standby was promoted in
+ * its place) is made again between transactions, never inside one:
+ * libpq tries the URL's hosts in turn, and target_session_attrs=
+ * read-write takes the one that is primary now. Statements prepared on
+ * the lost connection are prepared again when next run (epoch).
+ */
+static int
+reconnect(struct pg *p)
+{
+	if (PQstatus(p->c) == CONNECTION_OK)
+		return CXV_OK;
+	if (p->in_txn)
+		return CXV_ERR_UNAVAILABLE;
+	PQreset(p->c);
+	if (PQstatus(p->c) != CONNECTION_OK)
+		return CXV_ERR_UNAVAILABLE;
+	return session_setup(p);
 }
 
 /*
@@ -521,21 +555,40 @@ pg_finalize(struct db_stmt *s)
 	char sql[40];
 
 	pg_reset(s);
-	snprintf(sql, sizeof(sql), "DEALLOCATE %s", ps->name);
-	(void)pg_exec(s->db, sql);
+	if (ps->epoch == PG(s->db)->epoch) {
+		snprintf(sql, sizeof(sql), "DEALLOCATE %s", ps->name);
+		(void)pg_exec(s->db, sql);
+	}
+	free(ps->sql);
 	free(ps->val);
 	free(ps->len);
 	free(ps->fmt);
 	free(ps);
 }
 
+/* ps prepared on the connection there is now, if it is not yet. */
+static int
+prepared(struct pg_stmt *ps)
+{
+	struct pg *p = PG(ps->base.db);
+	PGresult *res;
+	int r;
+
+	if ((r = reconnect(p)) != CXV_OK || ps->epoch == p->epoch)
+		return r;
+	res = PQprepare(p->c, ps->name, ps->sql, ps->nparams, ps->types);
+	r = res_ok(res) ? CXV_OK : pg_error(res, p->c);
+	PQclear(res);
+	if (r == CXV_OK)
+		ps->epoch = p->epoch;
+	return r;
+}
+
 static int
 pg_prepare(struct db *d, const char *sql, struct db_stmt **out)
 {
-	Oid types[64] = { 0 };
 	struct pg *p = PG(d);
 	struct pg_stmt *ps;
-	PGresult *res;
 	uint64_t used;
 	char *q;
 	int i, n, r, unique;
@@ -547,10 +600,6 @@ pg_prepare(struct db *d, const char *sql, struct db_stmt **out)
 		free(q);
 		return CXV_ERR_INTERNAL;
 	}
-	/* A parameter a statement leaves out has no type to infer: bigint. */
-	for (i = 0; i < n; i++)
-		if (!(used & (1ull << i)))
-			types[i] = INT8_OID;
 	if ((ps = calloc(1, sizeof(*ps))) == NULL ||
 	    (ps->val = calloc((size_t)n + 1, sizeof(*ps->val))) == NULL ||
 	    (ps->len = calloc((size_t)n + 1, sizeof(int))) == NULL ||
@@ -564,16 +613,18 @@ pg_prepare(struct db *d, const char *sql, struct db_stmt **out)
 		return CXV_ERR_NOMEM;
 	}
 	ps->base.db = d;
+	ps->sql = q;
 	ps->nparams = n;
 	ps->unique = unique;
+	/* A parameter a statement leaves out has no type to infer: bigint. */
+	for (i = 0; i < n; i++)
+		if (!(used & (1ull << i)))
+			ps->types[i] = INT8_OID;
 
 	p->stmts++;
 	snprintf(ps->name, sizeof(ps->name), "s%u", p->stmts);
-	res = PQprepare(PG(d)->c, ps->name, q, n, types);
-	free(q);
-	r = res_ok(res) ? CXV_OK : pg_error(res, PG(d)->c);
-	PQclear(res);
-	if (r != CXV_OK) {
+	if ((r = prepared(ps)) != CXV_OK) {
+		free(ps->sql);
 		free(ps->val);
 		free(ps->len);
 		free(ps->fmt);
@@ -648,6 +699,8 @@ run(struct pg_stmt *ps)
 	const char *tuples;
 	int r;
 
+	if ((r = prepared(ps)) != CXV_OK)
+		return r;
 	ps->res = PQexecPrepared(p->c, ps->name, ps->nparams,
 	    (const char *const *)ps->val, ps->len, ps->fmt, 0);
 	if (!res_ok(ps->res)) {
@@ -677,6 +730,9 @@ scan_step(struct pg_stmt *ps)
 	int r;
 
 	if (ps->res == NULL) {
+		if ((r = prepared(ps)) != CXV_OK)
+			return r;
+		c = PG(ps->base.db)->c;
 		if (!PQsendQueryPrepared(c, ps->name, ps->nparams,
 		    (const char *const *)ps->val, ps->len, ps->fmt, 0) ||
 		    !PQsetSingleRowMode(c))
@@ -1012,23 +1068,38 @@ pg_changes(struct db *d)
 	return PG(d)->changes;
 }
 
+/*
+ * A transaction begins; on a connection found lost only now (idle when
+ * its server went), once more on a new one: nothing was done yet.
+ */
 static int
 pg_begin(struct db *d, enum db_txn txn)
 {
+	struct pg *p = PG(d);
 	char sql[160];
+	int r, tries = 2;
 
 	if (txn == DB_TXN_READ)
-		return pg_exec(d, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ "
-		    "ONLY");
-	snprintf(sql, sizeof(sql), "BEGIN; SET LOCAL lock_timeout = %d; "
-	    "SELECT pg_advisory_xact_lock(%d)", CXV_DB_BUSY_MS, WRITER_LOCK);
-	return pg_exec(d, sql);
+		snprintf(sql, sizeof(sql), "BEGIN ISOLATION LEVEL REPEATABLE "
+		    "READ, READ ONLY");
+	else
+		snprintf(sql, sizeof(sql), "BEGIN; SET LOCAL lock_timeout = "
+		    "%d; SELECT pg_advisory_xact_lock(%d)", CXV_DB_BUSY_MS,
+		    WRITER_LOCK);
+	do {
+		if ((r = reconnect(p)) == CXV_OK)
+			r = pg_exec(d, sql);
+	} while (r == CXV_ERR_UNAVAILABLE && --tries > 0 &&
+	    PQstatus(p->c) != CONNECTION_OK);
+	p->in_txn = r == CXV_OK;
+	return r;
 }
 
 static void
 pg_rollback(struct db *d, enum db_txn txn)
 {
 	(void)txn;
+	PG(d)->in_txn = 0;
 	if (PQtransactionStatus(PG(d)->c) != PQTRANS_IDLE)
 		(void)pg_exec(d, "ROLLBACK");
 }
@@ -1036,11 +1107,14 @@ pg_rollback(struct db *d, enum db_txn txn)
 static int
 pg_commit(struct db *d, enum db_txn txn)
 {
+	int lost = PQstatus(PG(d)->c) != CONNECTION_OK;
+
 	/* COMMIT of a failed transaction "succeeds" as a rollback. */
 	if (PQtransactionStatus(PG(d)->c) != PQTRANS_INTRANS) {
 		pg_rollback(d, txn);
-		return CXV_ERR_INTERNAL;
+		return lost ? CXV_ERR_UNAVAILABLE : CXV_ERR_INTERNAL;
 	}
+	PG(d)->in_txn = 0;
 	return pg_exec(d, "COMMIT");
 }
 
@@ -1243,8 +1317,7 @@ db_pg_open(const char *conninfo, int create, struct db **out)
 	    v % 10000);
 	if (PQstatus(p->c) != CONNECTION_OK)
 		r = CXV_ERR_UNAVAILABLE;
-	else if ((r = pg_exec(&p->base, "SET client_min_messages = warning; "
-	    "SET standard_conforming_strings = on")) == CXV_OK)
+	else if ((r = session_setup(p)) == CXV_OK)
 		r = create ? check_empty(p) : pg_version_get(&p->base, &v);
 	/* Without create, no vault there is like a missing SQLite file. */
 	if (r == CXV_OK && !create && v == 0)
