@@ -38,12 +38,18 @@ def crash(data):
     """kill -9 of a cluster's postmaster and every process of it, as a
     machine that loses power: nothing is shut down."""
     pid = int(open(os.path.join(data, "postmaster.pid")).readline())
-    kids = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
-                          text=True).stdout.split()
+    kids = []
+    for p in filter(str.isdigit, os.listdir("/proc")):
+        try:  # the parent is the 4th field, after "(comm)"
+            stat = open(f"/proc/{p}/stat").read()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            kids.append(int(p))
     os.kill(pid, signal.SIGKILL)
     for k in kids:
         try:
-            os.kill(int(k), signal.SIGKILL)
+            os.kill(k, signal.SIGKILL)
         except ProcessLookupError:
             pass
 
