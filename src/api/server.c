@@ -419,7 +419,7 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 		cxv_vmmail_sender_stop(s.mail);
 		s.mail = NULL;
 		journal_stop(&s);
-		(void)cxv_store_checkpoint(cxv_vault_store(v));
+		(void)cxv_store_checkpoint(cxv_vault_store(v), 0);
 		CXV_LOG(CXV_LOG_INFO, "server.stop", CXV_LF("result", "ok"));
 	}
 	cxv_ami_free(s.ami);

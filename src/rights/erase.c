@@ -95,14 +95,19 @@ per_number(void *ctx, enum cxv_ident_kind kind, const char *value)
 static char *
 make_receipt(struct cxv_vault *v, const struct erase *e)
 {
-	char ts[CXV_TIME_STR];
+	char ts[CXV_TIME_STR], gone[CXV_TIME_STR];
+	int64_t now = cxv_now_ms();
 	json_t *doc;
 	char *s;
 
-	cxv_time_format(cxv_now_ms(), ts);
-	if ((doc = json_pack("{s:I, s:s, s:s, s:s, s:O}", "subject",
-	    (json_int_t)e->id, "erased_at", ts, "actor", cxv_vault_actor(v),
-	    "ground", e->ground, "erased", e->stores)) == NULL)
+	/* key_destroyed_by: out of the store's files (the checkpoint after). */
+	cxv_time_format(now, ts);
+	cxv_time_format(now + cxv_store_shred_bound_ms(cxv_vault_store(v)),
+	    gone);
+	if ((doc = json_pack("{s:I, s:s, s:s, s:s, s:s, s:O}", "subject",
+	    (json_int_t)e->id, "erased_at", ts, "key_destroyed_by", gone,
+	    "actor", cxv_vault_actor(v), "ground", e->ground, "erased",
+	    e->stores)) == NULL)
 		return NULL;
 	s = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(doc);
@@ -182,7 +187,8 @@ erase_run(struct cxv_vault *v, struct erase *e, char **receipt)
 		 * until then it holds the pages from before, the subject's
 		 * wrapped key among them. The files go after.
 		 */
-		if ((ck = cxv_store_checkpoint(cxv_vault_store(v))) != CXV_OK)
+		if ((ck = cxv_store_checkpoint(cxv_vault_store(v), e->id)) !=
+		    CXV_OK)
 			CXV_LOG(CXV_LOG_WARN, "subject.erase.checkpoint",
 			    CXV_LF("result", cxv_errcode(ck)));
 		cxv_content_doomed_unlink(v, &e->files);

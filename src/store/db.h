@@ -19,7 +19,7 @@
 #include <stdio.h>
 
 /* The last migration both engines know (their lists have this length). */
-#define DB_SCHEMA_LATEST	18
+#define DB_SCHEMA_LATEST	19
 
 /* db_step() results beside the vault's errors (err.h). */
 #define DB_ROW		1000
@@ -75,8 +75,9 @@ struct db_ops {
 	/* A consistent copy as an SQLite file at path (backups); NULL:
 	 * the store copies the rows itself. */
 	int (*snapshot)(struct db *, const char *path);
-	/* Give freed space back and make erased rows unreachable (DESIGN 3). */
-	int (*checkpoint)(struct db *);
+	/* Give freed space back and make erased rows unreachable (DESIGN 3);
+	 * erased: the subject whose key was just deleted, or 0. */
+	int (*checkpoint)(struct db *, int64_t erased);
 	/* After rows were copied in with their ids: number on from there. */
 	int (*copied)(struct db *);
 	/* Keep the vault's tables under name and start empty (restore);
@@ -98,6 +99,9 @@ struct db_ops {
 	int (*foreign)(struct db *, char *out, size_t cap);
 	/* migrations[i] takes the schema from version i to i + 1. */
 	const char *const *migrations;
+	/* How long after an erasure's commit its key may still be in the
+	 * database's files, checkpoint included (ms). */
+	int64_t shred_bound_ms;
 };
 
 struct db {

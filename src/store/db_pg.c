@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 #include <sodium.h>
@@ -28,6 +29,10 @@
 #define INT2_OID	21
 #define INT4_OID	23
 #define NUMERIC_OID	1700
+/* The partitions of the subject keys (migration 18 -> 19). */
+#define SUBJECT_PARTS	64
+/* The longest an erasure waits for older transactions and the lock. */
+#define SHRED_WAIT_S	60
 /* The advisory lock of writers (any constant; "cxvw"). */
 #define WRITER_LOCK	0x63787677
 
@@ -328,6 +333,34 @@ static const char *const migrations[DB_SCHEMA_LATEST] = {
 	"ALTER TABLE content ADD COLUMN original TEXT;"
 	"ALTER TABLE content ADD COLUMN original_size BIGINT;"
 	"CREATE UNIQUE INDEX content_original ON content (original);",
+	/*
+	 * 18 -> 19: the table of subject keys hash-partitioned by id
+	 * (SUBJECT_PARTS), so that an erasure rewrites the one partition
+	 * that held the key (pg_checkpoint), not the whole table. The
+	 * foreign keys that name subject are made again on the new table.
+	 */
+	"CREATE TABLE subject_new (LIKE subject INCLUDING DEFAULTS)"
+	"  PARTITION BY HASH (id);"
+	"DO $$ DECLARE c record; fks text[] := '{}'; fk text; BEGIN"
+	"  FOR i IN 0..63 LOOP"
+	"    EXECUTE format('CREATE TABLE subject_p%s PARTITION OF "
+	"subject_new FOR VALUES WITH (MODULUS 64, REMAINDER %s)',"
+	"      lpad(i::text, 2, '0'), i);"
+	"  END LOOP;"
+	"  FOR c IN SELECT conrelid::regclass::text AS t, conname,"
+	"      pg_get_constraintdef(oid) AS def FROM pg_constraint"
+	"      WHERE confrelid = 'subject'::regclass AND contype = 'f' LOOP"
+	"    fks := fks || format('ALTER TABLE %s ADD CONSTRAINT %I %s',"
+	"      c.t, c.conname, c.def);"
+	"    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', c.t,"
+	"      c.conname);"
+	"  END LOOP;"
+	"  INSERT INTO subject_new SELECT * FROM subject;"
+	"  DROP TABLE subject;"
+	"  ALTER TABLE subject_new RENAME TO subject;"
+	"  ALTER TABLE subject ADD CONSTRAINT subject_pkey PRIMARY KEY (id);"
+	"  FOREACH fk IN ARRAY fks LOOP EXECUTE fk; END LOOP;"
+	"END $$;",
 };
 
 struct pg {
@@ -1178,20 +1211,80 @@ pg_version_set(struct db *d, int v)
  * Deleted rows stay in their pages as dead tuples until VACUUM frees
  * them, and freed space keeps its bytes until reused. VACUUM FULL writes
  * a table anew, so the old pages go back to the file system: done for
- * the table of wrapped subject keys (small: about a second per million
- * subjects), so the erased person's sealed leftovers can no longer be
- * unwrapped from the table files. The other tables get a plain VACUUM:
- * rewriting the identifiers' table locks lookups for tens of seconds on
- * a large site (docs/scaling.md). CHECKPOINT lets the server recycle
+ * the partition of the subject keys that held the erased key (one of
+ * 64), so the erased person's sealed leftovers can no longer be
+ * unwrapped from the table files, while the other partitions and every
+ * other table go on being read and written. Dead tuples elsewhere are
+ * left to autovacuum: they are sealed under the destroyed key.
+ *
+ * A rewrite keeps a deleted row that a transaction older than the
+ * deletion could still see, in any database of the cluster. So first
+ * the transactions that began before it (those with an xid below the
+ * next one given out now, and the snapshots the vault's role can see;
+ * not autovacuum's, which the rewrite ignores) are waited for, within
+ * SHRED_WAIT_S; then the partition's lock, a
+ * little at a time (a long import would otherwise hold the rewrite back
+ * and every lookup queued behind it). CHECKPOINT lets the server recycle
  * the WAL.
  */
+#define SHRED_LOCK_MS	200
+
+/* 1 once no transaction that may see rows deleted before xid8 next runs. */
 static int
-pg_checkpoint(struct db *d)
+older_gone(struct pg *p, int64_t next)
+{
+	char sql[448];
+	int64_t gone = 0;
+
+	snprintf(sql, sizeof(sql), "SELECT (pg_snapshot_xmin("
+	    "pg_current_snapshot())::text::bigint >= %lld AND NOT EXISTS ("
+	    "SELECT 1 FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND "
+	    "backend_type NOT LIKE 'autovacuum%%' AND age(backend_xmin) >= "
+	    "age((%lld %% 4294967296)::text::xid)))::int",
+	    (long long)next, (long long)next);
+	return query_int(p, sql, &gone) == CXV_OK && gone == 1;
+}
+
+static int
+shred(struct pg *p, int64_t erased)
+{
+	char sql[192];
+	int64_t part = -1, next = 0;
+	int r, waited_ms = 0;
+
+	snprintf(sql, sizeof(sql), "SELECT r FROM generate_series(0, %d) r "
+	    "WHERE satisfies_hash_partition('subject'::regclass, %d, r, "
+	    "%lld::bigint)", SUBJECT_PARTS - 1, SUBJECT_PARTS,
+	    (long long)erased);
+	if ((r = query_int(p, sql, &part)) != CXV_OK || (r = query_int(p,
+	    "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint",
+	    &next)) != CXV_OK)
+		return r;
+	while (!older_gone(p, next) && waited_ms < 1000 * SHRED_WAIT_S) {
+		nanosleep(&(struct timespec){ 0, 50000000L }, NULL);
+		waited_ms += 50;
+	}
+	snprintf(sql, sizeof(sql), "SET lock_timeout = %d", SHRED_LOCK_MS);
+	if ((r = pg_exec(&p->base, sql)) != CXV_OK)
+		return r;
+	snprintf(sql, sizeof(sql), "VACUUM FULL subject_p%02lld",
+	    (long long)part);
+	do
+		r = pg_exec(&p->base, sql);
+	while (r == CXV_ERR_BUSY && (waited_ms += SHRED_LOCK_MS) <
+	    1000 * SHRED_WAIT_S);
+	(void)pg_exec(&p->base, "RESET lock_timeout");
+	/* Rewritten, but maybe with the row an old transaction still saw. */
+	return r == CXV_OK && waited_ms >= 1000 * SHRED_WAIT_S ?
+	    CXV_ERR_BUSY : r;
+}
+
+static int
+pg_checkpoint(struct db *d, int64_t erased)
 {
 	int r;
 
-	if ((r = pg_exec(d, "VACUUM FULL subject")) != CXV_OK ||
-	    (r = pg_exec(d, "VACUUM")) != CXV_OK)
+	if (erased != 0 && (r = shred(PG(d), erased)) != CXV_OK)
 		return r;
 	/* CHECKPOINT needs pg_checkpoint (or superuser) rights: best effort. */
 	(void)pg_exec(d, "CHECKPOINT");
@@ -1221,7 +1314,10 @@ own_table(const char *name)
 	for (const char *const *t = own_tables; *t != NULL; t++)
 		if (strcmp(*t, name) == 0)
 			return 1;
-	return 0;
+	/* The partitions of subject: subject_p00 to subject_p63. */
+	return strncmp(name, "subject_p", 9) == 0 && strlen(name) == 11 &&
+	    strspn(name + 9, "0123456789") == 2 &&
+	    strtol(name + 9, NULL, 10) < SUBJECT_PARTS;
 }
 
 /*
@@ -1272,6 +1368,8 @@ static const struct db_ops pg_ops = {
 	pg_begin, pg_commit, pg_rollback, pg_yield_wanted, pg_version_get, pg_version_set,
 	NULL, pg_checkpoint, pg_copied, pg_set_aside, pg_copy_begin,
 	pg_copy_row, pg_copy_end, pg_foreign, migrations,
+	/* The waits, then the rewrite of a partition (seconds at most). */
+	1000LL * SHRED_WAIT_S + 10000,
 };
 
 /* Server notices are not printed: they can quote values. */

@@ -343,6 +343,12 @@ static const char *const migrations[DB_SCHEMA_LATEST] = {
 	"ALTER TABLE content ADD COLUMN original TEXT;"
 	"ALTER TABLE content ADD COLUMN original_size INTEGER;"
 	"CREATE UNIQUE INDEX content_original ON content (original);",
+	/*
+	 * 18 -> 19: PostgreSQL splits the table of subject keys into
+	 * partitions (docs/scaling.md); SQLite's secure_delete already
+	 * overwrites an erased key where it lay. Nothing here.
+	 */
+	"",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_LATEST,
     "one migration per schema version");
@@ -743,10 +749,12 @@ lite_snapshot(struct db *d, const char *path)
  * CXV_DB_BUSY_MS. BUSY if the log could not be truncated.
  */
 static int
-lite_checkpoint(struct db *d)
+lite_checkpoint(struct db *d, int64_t erased)
 {
 	struct lite *l = LITE(d);
 	int r, log = 0, done = 0, waited_us = 0;
+
+	(void)erased;	/* secure_delete overwrote its key in place */
 
 	if ((r = turn(l, LOCK_SH)) != CXV_OK)
 		return r;
@@ -783,6 +791,7 @@ static const struct db_ops lite_ops = {
 	lite_commit, lite_rollback, lite_yield_wanted, lite_version_get, lite_version_set,
 	lite_snapshot, lite_checkpoint, lite_copied, NULL, NULL, NULL, NULL,
 	NULL, migrations,
+	0,	/* secure_delete: the key overwritten inside the transaction */
 };
 
 /*

@@ -312,10 +312,16 @@ cxv_store_set_aside(struct cxv_store *st, const char *stamp)
 	return st->db->ops->set_aside(st->db, name);
 }
 
-int
-cxv_store_checkpoint(struct cxv_store *st)
+int64_t
+cxv_store_shred_bound_ms(struct cxv_store *st)
 {
-	return st->db->ops->checkpoint(st->db);
+	return st->db->ops->shred_bound_ms;
+}
+
+int
+cxv_store_checkpoint(struct cxv_store *st, int64_t erased)
+{
+	return st->db->ops->checkpoint(st->db, erased);
 }
 
 int

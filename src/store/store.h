@@ -829,10 +829,13 @@ int cxv_store_copy(struct cxv_store *from, struct cxv_store *to,
     cxv_store_copy_fn fn, void *ctx);
 
 /*
- * After an erasure: SQLite checkpoints and truncates its write-ahead
- * log; PostgreSQL rewrites the table of subject keys (VACUUM FULL: the
- * erased key out of the table files), vacuums the rest and checkpoints.
+ * After an erasure (erased: the subject whose key was deleted) or other
+ * deletions (0): SQLite checkpoints and truncates its write-ahead log;
+ * PostgreSQL rewrites the partition of subject keys that held erased's
+ * (VACUUM FULL: the key out of the table files) and checkpoints.
  */
-int cxv_store_checkpoint(struct cxv_store *st);
+int cxv_store_checkpoint(struct cxv_store *st, int64_t erased);
+/* The longest an erased key may stay in the files after the commit. */
+int64_t cxv_store_shred_bound_ms(struct cxv_store *st);
 
 #endif

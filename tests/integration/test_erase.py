@@ -2,6 +2,7 @@
 """R6.1-R6.5, R6.8, DESIGN 3: one request erases a person from every
 store, physically, with a receipt whose counts match, and the key is
 destroyed so that a copy of their content kept aside cannot be opened."""
+import datetime
 import json
 import os
 import random
@@ -10,8 +11,8 @@ import subprocess
 import threading
 import time
 
-from harness import (BIN, ON_PG, Skip, TempDir, cx, db_rows, expect, fails,
-                     files_containing, main, new_vault, ok,
+from harness import (BIN, ON_PG, PG_URL, Skip, TempDir, cx, db_rows, expect,
+                     fails, files_containing, main, new_vault, ok,
                      pg_files_containing, test)
 from people import MASTER, person_everywhere
 
@@ -101,28 +102,60 @@ def erase_everywhere_with_receipt():
               "no such subject")
 
 
+def partition_files(d):
+    """{partition of subject: its file node}."""
+    return dict(db_rows(d, "SELECT relname, pg_relation_filenode(oid) FROM "
+                        "pg_class WHERE relname LIKE 'subject_p__' AND "
+                        "relkind = 'r'"))
+
+
 @test
 def postgresql_table_files_after_erasure():
-    """Issue 7 (DESIGN 3): on PostgreSQL the erased person's wrapped key is
-    in the database's files before the erasure and gone from them after it
-    (VACUUM FULL subject; blind indexes and the WAL: docs/scaling.md)"""
+    """Issue 7, 28.2 (DESIGN 3): on PostgreSQL the erased person's wrapped
+    key is in the database's files before the erasure and gone from them
+    by the receipt's key_destroyed_by, also while another database of the
+    cluster has a transaction open; only its partition of the key table
+    is rewritten (blind indexes and the WAL: docs/scaling.md)"""
     if not ON_PG:
         raise Skip("PostgreSQL only (SQLite: secure_delete, test_vault)")
     with TempDir() as tmp:
         d = new_vault(tmp)
         sid, _ = person_everywhere(d, tmp)
-        key, = db_rows(d, "SELECT wrapped_key FROM subject WHERE id = ?",
-                       (sid,))[0]
+        key, part = db_rows(d, "SELECT wrapped_key, tableoid::regclass "
+                            "FROM subject WHERE id = ?", (sid,))[0]
         needles = [key] + [r[0] for r in db_rows(
             d, "SELECT bidx FROM subject_ident WHERE subject_id = ?", (sid,))]
         db_rows(d, "CHECKPOINT")  # the pages written to the table files
         found = {n for _, n in pg_files_containing(d, needles, wal=False)}
         expect(found == set(needles), f"{len(found)} of {len(needles)} "
                "found before: the scan would miss them")
-        ok("subject", "erase", "--data", d, str(sid), "--reason",
-           "consent_withdrawn")
+        before = partition_files(d)
+        expect(len(before) == 64 and part in before, before)
+        # Another application's transaction on the same cluster, begun
+        # before the erasure and open for 3 s: a rewrite while it runs
+        # would keep the deleted row (it could still see it).
+        other = subprocess.Popen(
+            ["psql", PG_URL.replace("{db}", "postgres"), "-qAt", "-c",
+             "BEGIN", "-c", "SELECT txid_current()", "-c",
+             "SELECT pg_sleep(3)", "-c", "COMMIT"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        receipt = json.loads(ok("subject", "erase", "--data", d, str(sid),
+                                "--reason", "consent_withdrawn").out)
+        took = time.monotonic() - t0
+        other.communicate(timeout=30)
         left = pg_files_containing(d, [key], wal=False)
         expect(left == [], f"the wrapped key left in the table files: {left}")
+        expect(took > 1.5, f"the erasure did not wait for the older "
+               f"transaction ({took:.2f} s)")
+        at, by = (datetime.datetime.fromisoformat(receipt[k].rstrip("Z"))
+                  for k in ("erased_at", "key_destroyed_by"))
+        expect(datetime.timedelta(0) < by - at <= datetime.timedelta(
+            seconds=70), receipt)
+        after = partition_files(d)
+        expect([p for p in before if before[p] != after[p]] == [part],
+               f"rewritten: {[p for p in before if before[p] != after[p]]}")
 
 
 def cdr_line(i, rnd, callers):
