@@ -6,8 +6,9 @@
  * imports that many CDRs into the same vault three times: once to make
  * the callers, then alone, then while the people are erased one every
  * 300 ms; the erasures are timed during the last import, and the rates
- * of the last two are compared.
- * usage: bench_erase [PEOPLE] [INGEST] (default 20 0)
+ * of the last two are compared. STORE: a postgresql:// URL of an empty
+ * database (issue 28) instead of SQLite.
+ * usage: bench_erase [PEOPLE] [INGEST] [STORE] (default 20 0)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +123,7 @@ main(int argc, char **argv)
 	char dir[] = "/tmp/cxv-erase-XXXXXX", vdir[64], why[512];
 	int people = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 20;
 	long rows = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
+	const char *store = argc > 3 ? argv[3] : NULL;
 	double alone = 0, during = 0;
 	struct timespec gap = { 0, 300000000L };
 	pid_t pid = 0;
@@ -140,7 +142,7 @@ main(int argc, char **argv)
 	fwrite(buf, 1, CONTENT, blob);
 	free(buf);
 	snprintf(vdir, sizeof(vdir), "%s/vault", dir);
-	if (cxv_vault_init(vdir, NULL, NULL, NULL, 0, "local:bench", why,
+	if (cxv_vault_init(vdir, NULL, store, NULL, 0, "local:bench", why,
 	    sizeof(why)) ||
 	    cxv_vault_open(vdir, NULL, 0, "local:bench", &v, why, sizeof(why)))
 		return fprintf(stderr, "bench: %s\n", why), 1;
