@@ -1250,7 +1250,7 @@ shred(struct pg *p, int64_t erased)
 {
 	char sql[192];
 	int64_t part = -1, next = 0;
-	int r, waited_ms = 0;
+	int r, waited_ms = 0, nap_ms = 5;
 
 	snprintf(sql, sizeof(sql), "SELECT r FROM generate_series(0, %d) r "
 	    "WHERE satisfies_hash_partition('subject'::regclass, %d, r, "
@@ -1260,9 +1260,11 @@ shred(struct pg *p, int64_t erased)
 	    "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint",
 	    &next)) != CXV_OK)
 		return r;
+	/* Mostly a few ms (a commit just ending); 100 ms apart at most. */
 	while (!older_gone(p, next) && waited_ms < 1000 * SHRED_WAIT_S) {
-		nanosleep(&(struct timespec){ 0, 50000000L }, NULL);
-		waited_ms += 50;
+		nanosleep(&(struct timespec){ 0, nap_ms * 1000000L }, NULL);
+		waited_ms += nap_ms;
+		nap_ms = nap_ms < 100 ? 2 * nap_ms : nap_ms;
 	}
 	snprintf(sql, sizeof(sql), "SET lock_timeout = %d", SHRED_LOCK_MS);
 	if ((r = pg_exec(&p->base, sql)) != CXV_OK)
