@@ -1220,36 +1220,38 @@ pg_version_set(struct db *d, int v)
  * A rewrite keeps a deleted row that a transaction older than the
  * deletion could still see, in any database of the cluster. So first
  * the transactions that began before it (those with an xid below the
- * next one given out now, and the snapshots the vault's role can see;
- * not autovacuum's, which the rewrite ignores) are waited for, within
- * SHRED_WAIT_S; then the partition's lock, a
- * little at a time (a long import would otherwise hold the rewrite back
- * and every lookup queued behind it). CHECKPOINT lets the server recycle
- * the WAL.
+ * next one given out now, and the snapshots older than that the vault's
+ * role can see; not autovacuum's, which the rewrite ignores) are waited
+ * for, within SHRED_WAIT_S; then the partition's lock, a little at a
+ * time (a long import would otherwise hold the rewrite back and every
+ * lookup queued behind it). CHECKPOINT lets the server recycle the WAL.
  */
 #define SHRED_LOCK_MS	200
 
-/* 1 once no transaction that may see rows deleted before xid8 next runs. */
+/*
+ * *gone 1 once no transaction runs that may see rows deleted before xid8
+ * next was given out (a snapshot taken since has xmin next, and is not
+ * waited for: finds keep coming).
+ */
 static int
-older_gone(struct pg *p, int64_t next)
+older_gone(struct pg *p, int64_t next, int64_t *gone)
 {
 	char sql[448];
-	int64_t gone = 0;
 
 	snprintf(sql, sizeof(sql), "SELECT (pg_snapshot_xmin("
 	    "pg_current_snapshot())::text::bigint >= %lld AND NOT EXISTS ("
 	    "SELECT 1 FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND "
-	    "backend_type NOT LIKE 'autovacuum%%' AND age(backend_xmin) >= "
+	    "backend_type NOT LIKE 'autovacuum%%' AND age(backend_xmin) > "
 	    "age((%lld %% 4294967296)::text::xid)))::int",
 	    (long long)next, (long long)next);
-	return query_int(p, sql, &gone) == CXV_OK && gone == 1;
+	return query_int(p, sql, gone);
 }
 
 static int
 shred(struct pg *p, int64_t erased)
 {
 	char sql[192];
-	int64_t part = -1, next = 0;
+	int64_t part = -1, next = 0, gone = 0;
 	int r, waited_ms = 0, nap_ms = 5;
 
 	snprintf(sql, sizeof(sql), "SELECT r FROM generate_series(0, %d) r "
@@ -1261,11 +1263,14 @@ shred(struct pg *p, int64_t erased)
 	    &next)) != CXV_OK)
 		return r;
 	/* Mostly a few ms (a commit just ending); 100 ms apart at most. */
-	while (!older_gone(p, next) && waited_ms < 1000 * SHRED_WAIT_S) {
+	while ((r = older_gone(p, next, &gone)) == CXV_OK && !gone &&
+	    waited_ms < 1000 * SHRED_WAIT_S) {
 		nanosleep(&(struct timespec){ 0, nap_ms * 1000000L }, NULL);
 		waited_ms += nap_ms;
 		nap_ms = nap_ms < 100 ? 2 * nap_ms : nap_ms;
 	}
+	if (r != CXV_OK)
+		return r;
 	snprintf(sql, sizeof(sql), "SET lock_timeout = %d", SHRED_LOCK_MS);
 	if ((r = pg_exec(&p->base, sql)) != CXV_OK)
 		return r;
