@@ -11,6 +11,7 @@
 #                                   DIR (pg_basebackup -R), synchronous:
 #                                   PRIMARY's commits wait for it; prints
 #                                   a URL naming both, read-write first
+#   tests/pg_cluster.sh promote DIR the standby in DIR takes writes
 #   tests/pg_cluster.sh stop DIR    stop it and remove DIR
 set -euo pipefail
 
@@ -121,7 +122,9 @@ stop() {
 case "${1:-}" in
 start)	start "$2" ;;
 standby) standby "$2" "$3" ;;
+promote) as_owner "$BIN/pg_ctl" -D "$2/data" -w promote >/dev/null ;;
 stop)	stop "$2" ;;
-*)	echo "usage: tests/pg_cluster.sh start DIR | standby PRIMARY DIR | stop DIR" >&2
+*)	echo "usage: tests/pg_cluster.sh start DIR | standby PRIMARY DIR |" \
+	    "promote DIR | stop DIR" >&2
 	exit 2 ;;
 esac

@@ -15,9 +15,6 @@ from harness import (ADMIN_PW, BIN as CXVAULT, ON_PG, Server, Skip, TempDir, api
 
 CLUSTER = os.path.join(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))), "pg_cluster.sh")
-BIN = subprocess.run(["sh", "-c", "ls -d /usr/lib/postgresql/*/bin | "
-                      "sort -V | tail -1"], capture_output=True,
-                     text=True).stdout.strip()
 
 
 def cluster(*args):
@@ -26,12 +23,6 @@ def cluster(*args):
                        text=True, timeout=300)
     expect(r.returncode == 0, f"pg_cluster.sh {args}: {r.stderr}")
     return r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
-
-
-def as_postgres(*cmd):
-    pre = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    subprocess.run(pre + list(cmd), check=True, capture_output=True,
-                   timeout=120)
 
 
 def crash(data):
@@ -136,8 +127,7 @@ def failover_without_loss():
                 time.sleep(3)  # no primary: every answer a 503
                 down = [a for a in load.answers if a[4] > killed + 0.5]
                 promoted = time.monotonic()
-                as_postgres(os.path.join(BIN, "pg_ctl"), "-D",
-                            os.path.join(stby, "data"), "-w", "promote")
+                cluster("promote", stby)
                 before = len(load.acked())
                 load.wait_acked(before + 50)
                 load.halt.set()
