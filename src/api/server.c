@@ -30,6 +30,8 @@
 #include "net/sandbox.h"
 #include "net/vmmail.h"
 #include "records/vault.h"
+#include "records/worker.h"
+#include "rights/erase.h"
 #include "rights/maint.h"
 #include "store/store.h"
 
@@ -63,7 +65,8 @@ struct server {
 	int fd;
 	struct cxv_maint *maint;
 	struct cxv_logfwd *fwd;
-	struct cxv_vmmail_sender *mail;
+	struct cxv_worker *mail;
+	struct cxv_shredder *shredder;	/* erased keys out of the files */
 	struct cxv_journal *journal;	/* the reads served, DESIGN 5 */
 	struct cxv_vault *mover;	/* its handle into the trail */
 	struct cxv_ami *ami;		/* the Asterisk feeds (issue 27) */
@@ -373,7 +376,8 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 {
 	const struct cxv_config *cfg = cxv_vault_config(v);
 	const char *addr = listen != NULL ? listen : cfg->listen;
-	struct server s = { v, NULL, -1, NULL, NULL, NULL, NULL, NULL, NULL };
+	struct server s = { v, NULL, -1, NULL, NULL, NULL, NULL, NULL, NULL,
+	    NULL };
 	char beside[512], ready[320];
 	sigset_t set, old;
 	int r;
@@ -399,6 +403,7 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 	    (r = give_up_privileges(v, why, whylen)) == CXV_OK &&
 	    (r = journal_start(&s, why, whylen)) == CXV_OK &&
 	    (r = cxv_vmmail_sender_start(v, &s.mail)) == CXV_OK &&
+	    (r = cxv_shredder_start(v, &s.shredder)) == CXV_OK &&
 	    (r = forward_start(&s, why, whylen)) == CXV_OK &&
 	    (r = cxv_maint_new(v, cxv_now_ms(), &s.maint)) == CXV_OK &&
 	    (r = generation_new(&s, &s.gen, why, whylen)) == CXV_OK &&
@@ -416,15 +421,18 @@ cxv_server_run(struct cxv_vault *v, const char *listen, char *why,
 		cxv_maint_free(s.maint);
 		s.maint = NULL;
 		generation_free(s.gen, cxv_vault_config(v)->http_timeout_s);
-		cxv_vmmail_sender_stop(s.mail);
+		cxv_worker_stop(s.mail);
 		s.mail = NULL;
+		cxv_shredder_stop(s.shredder);
+		s.shredder = NULL;
 		journal_stop(&s);
-		(void)cxv_store_checkpoint(cxv_vault_store(v), 0);
+		(void)cxv_store_checkpoint(cxv_vault_store(v));
 		CXV_LOG(CXV_LOG_INFO, "server.stop", CXV_LF("result", "ok"));
 	}
 	cxv_ami_free(s.ami);
 	cxv_maint_free(s.maint);
-	cxv_vmmail_sender_stop(s.mail);
+	cxv_worker_stop(s.mail);
+	cxv_shredder_stop(s.shredder);
 	journal_stop(&s);
 	forward_stop(&s);
 	if (s.fd >= 0)

@@ -2,8 +2,6 @@
 /* Voicemail to email over SMTP with TLS; see vmmail.h. */
 #include "net/vmmail.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +20,7 @@
 #include "records/user.h"
 #include "records/vault.h"
 #include "records/voicemail.h"
+#include "records/worker.h"
 
 #define BATCH		16		/* messages per run */
 #define PAUSE_MS	60000LL		/* the first retry; doubles */
@@ -371,75 +370,21 @@ cxv_vmmail_run(struct cxv_vault *v, int64_t now_ms,
 	return r;
 }
 
-struct cxv_vmmail_sender {
-	struct cxv_vault *v;
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int stop;
-};
-
-static void *
-sender(void *arg)
+static void
+send_due(struct cxv_vault *v, void *ctx)
 {
-	struct cxv_vmmail_sender *s = arg;
 	struct cxv_vmmail_report rep;
-	struct timespec until;
 
-	pthread_mutex_lock(&s->mu);
-	while (!s->stop) {
-		pthread_mutex_unlock(&s->mu);
-		(void)cxv_vmmail_run(s->v, cxv_now_ms(), &rep);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += TICK_S;
-		pthread_mutex_lock(&s->mu);
-		if (!s->stop)
-			(void)pthread_cond_timedwait(&s->cv, &s->mu, &until);
-	}
-	pthread_mutex_unlock(&s->mu);
-	return NULL;
+	(void)ctx;
+	(void)cxv_vmmail_run(v, cxv_now_ms(), &rep);
 }
 
 int
-cxv_vmmail_sender_start(struct cxv_vault *v, struct cxv_vmmail_sender **out)
+cxv_vmmail_sender_start(struct cxv_vault *v, struct cxv_worker **out)
 {
-	struct cxv_vmmail_sender *s;
-	int r;
-
 	*out = NULL;
 	if (cxv_vault_config(v)->smtp_url[0] == '\0')
 		return CXV_OK;
-	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return CXV_ERR_NOMEM;
-	if ((r = cxv_vault_clone(v, &s->v)) != CXV_OK ||
-	    (r = cxv_vault_set_actor(s->v, "system:mail")) != CXV_OK) {
-		cxv_vault_close(s->v);
-		free(s);
-		return r;
-	}
-	pthread_mutex_init(&s->mu, NULL);
-	pthread_cond_init(&s->cv, NULL);
-	if (pthread_create(&s->thread, NULL, sender, s) != 0) {
-		cxv_vault_close(s->v);
-		free(s);
-		return CXV_ERR_NOMEM;
-	}
-	*out = s;
-	return CXV_OK;
-}
-
-void
-cxv_vmmail_sender_stop(struct cxv_vmmail_sender *s)
-{
-	if (s == NULL)
-		return;
-	pthread_mutex_lock(&s->mu);
-	s->stop = 1;
-	pthread_cond_signal(&s->cv);
-	pthread_mutex_unlock(&s->mu);
-	pthread_join(s->thread, NULL);
-	pthread_cond_destroy(&s->cv);
-	pthread_mutex_destroy(&s->mu);
-	cxv_vault_close(s->v);
-	free(s);
+	return cxv_worker_start(v, "system:mail", 1000 * TICK_S, send_due, NULL,
+	    out);
 }

@@ -31,12 +31,12 @@ int cxv_vmmail_run(struct cxv_vault *v, int64_t now_ms,
     struct cxv_vmmail_report *rep /* OUT */);
 
 /*
- * The server's sender: a thread on its own clone of v that sends what
- * is due every few seconds. stop waits for the current message.
+ * The server's sender: a worker that sends what is due every few
+ * seconds (cxv_worker_stop waits for the current message); *out NULL if
+ * no mail server is set.
  */
-struct cxv_vmmail_sender;
+struct cxv_worker;
 int cxv_vmmail_sender_start(struct cxv_vault *v,
-    struct cxv_vmmail_sender **out /* OUT */);
-void cxv_vmmail_sender_stop(struct cxv_vmmail_sender *s);
+    struct cxv_worker **out /* OUT */);
 
 #endif

@@ -422,7 +422,7 @@ cxv_user_anonymize(struct cxv_vault *v, int64_t id, int64_t *n, int *kept)
 	*kept = 0;
 	if ((r = cxv_vault_in_txn(v, anonymize_locked, &a)) == CXV_OK) {
 		cxv_content_doomed_unlink(v, &a.files);
-		(void)cxv_store_checkpoint(cxv_vault_store(v), 0);
+		(void)cxv_store_checkpoint(cxv_vault_store(v));
 		*n = a.n;
 		*kept = a.kept;
 	}

@@ -54,6 +54,7 @@ struct cxv_vault {
 	int log_open;
 	struct cxv_journal *journal;	/* the server's, borrowed */
 	int legacy_cdr_keys;		/* no META_LEG_KEYS */
+	int shred_later;		/* the server's shredder runs */
 };
 
 /* dir/name into out; CXV_ERR_TOO_LARGE if it does not fit PATH_MAX. */
@@ -627,6 +628,7 @@ cxv_vault_clone(const struct cxv_vault *v, struct cxv_vault **out)
 	memcpy(c->actor, v->actor, sizeof(c->actor));
 	c->journal = v->journal;
 	c->legacy_cdr_keys = v->legacy_cdr_keys;
+	c->shred_later = v->shred_later;
 	if ((r = cxv_keyring_dup(v->kr, &c->kr)) != CXV_OK ||
 	    (r = store_location(v->dir, &c->cfg, p, &name)) != CXV_OK ||
 	    (r = cxv_store_open(p, 0, &c->st)) != CXV_OK) {
@@ -830,6 +832,18 @@ void
 cxv_vault_set_journal(struct cxv_vault *v, struct cxv_journal *j)
 {
 	v->journal = j;
+}
+
+void
+cxv_vault_set_shred_later(struct cxv_vault *v, int later)
+{
+	v->shred_later = later;
+}
+
+int
+cxv_vault_shred_later(const struct cxv_vault *v)
+{
+	return v->shred_later;
 }
 
 int

@@ -161,6 +161,14 @@ int cxv_vault_audit_read(struct cxv_vault *v, const char *action,
 void cxv_vault_set_journal(struct cxv_vault *v, struct cxv_journal *j);
 
 /*
+ * Whether erasures leave their keys' removal from the store's files
+ * (cxv_store_shred) to the server's shredder instead of waiting for it
+ * before they return; clones made after inherit it.
+ */
+void cxv_vault_set_shred_later(struct cxv_vault *v, int later);
+int cxv_vault_shred_later(const struct cxv_vault *v);
+
+/*
  * Move the reads recorded in the audit journal (this process's, or the
  * running server's file) into the trail: before the trail is read,
  * verified or copied. Not inside a transaction.

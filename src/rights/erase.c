@@ -22,6 +22,7 @@
 #include "records/dnc.h"
 #include "records/subject.h"
 #include "records/vault.h"
+#include "records/worker.h"
 #include "store/store.h"
 
 static const char *const grounds[] = { "no_longer_necessary",
@@ -182,13 +183,14 @@ erase_run(struct cxv_vault *v, struct erase *e, char **receipt)
 		return CXV_ERR_NOMEM;
 	if ((r = cxv_vault_in_txn(v, erase_locked, e)) == CXV_OK) {
 		/*
-		 * The log is truncated at once, while an import gives way (it
-		 * would otherwise begin a batch the truncation waits for):
-		 * until then it holds the pages from before, the subject's
-		 * wrapped key among them. The files go after.
+		 * The key out of the store's files at once (SQLite's log is
+		 * truncated while an import gives way: until then it holds
+		 * the pages from before, the wrapped key among them), or by
+		 * the server's shredder, after the answer (PostgreSQL's
+		 * partition rewrite). The files go after.
 		 */
-		if ((ck = cxv_store_checkpoint(cxv_vault_store(v), e->id)) !=
-		    CXV_OK)
+		if (!cxv_vault_shred_later(v) && (ck = cxv_store_shred(
+		    cxv_vault_store(v), 1, NULL)) != CXV_OK)
 			CXV_LOG(CXV_LOG_WARN, "subject.erase.checkpoint",
 			    CXV_LF("result", cxv_errcode(ck)));
 		cxv_content_doomed_unlink(v, &e->files);
@@ -238,4 +240,76 @@ cxv_subject_erase_reapply(struct cxv_vault *v, int64_t id,
 	r = erase_run(v, &e, &out);
 	free(out);
 	return r;
+}
+
+/* The shredder's passes: each looks at the queue once, without waiting. */
+#define SHREDDER_MS	200
+/* Left queued this long, the log says so (once a minute). */
+#define SHRED_LATE_MS	60000
+
+struct cxv_shredder {
+	struct cxv_worker *w;
+	struct cxv_vault *v;		/* the server's: its erasures wait no more */
+	int64_t busy_since;		/* the worker's: something queued since */
+};
+
+static void
+shred_pass(struct cxv_vault *v, void *ctx)
+{
+	struct cxv_shredder *s = ctx;
+	int64_t now = cxv_now_ms();
+	char n[16];
+	int done = 0, r;
+
+	r = cxv_store_shred(cxv_vault_store(v), 0, &done);
+	if (done > 0) {
+		snprintf(n, sizeof(n), "%d", done);
+		CXV_LOG(CXV_LOG_INFO, "subject.erase.shred",
+		    CXV_LF("partitions", n));
+	}
+	if (r != CXV_OK && r != CXV_ERR_BUSY)
+		CXV_LOG(CXV_LOG_WARN, "subject.erase.shred",
+		    CXV_LF("result", cxv_errcode(r)));
+	if (r != CXV_ERR_BUSY)
+		s->busy_since = 0;
+	else if (s->busy_since == 0)
+		s->busy_since = now;
+	else if (now - s->busy_since >= SHRED_LATE_MS) {
+		/* Older transactions hold the rewrite back past its bound. */
+		CXV_LOG(CXV_LOG_WARN, "subject.erase.shred",
+		    CXV_LF("result", "busy"));
+		s->busy_since = now;
+	}
+}
+
+int
+cxv_shredder_start(struct cxv_vault *v, struct cxv_shredder **out)
+{
+	struct cxv_shredder *s;
+	int r;
+
+	*out = NULL;
+	if (!cxv_store_shreds_later(cxv_vault_store(v)))
+		return CXV_OK;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return CXV_ERR_NOMEM;
+	s->v = v;
+	if ((r = cxv_worker_start(v, "system:shredder", SHREDDER_MS,
+	    shred_pass, s, &s->w)) != CXV_OK) {
+		free(s);
+		return r;
+	}
+	cxv_vault_set_shred_later(v, 1);
+	*out = s;
+	return CXV_OK;
+}
+
+void
+cxv_shredder_stop(struct cxv_shredder *s)
+{
+	if (s == NULL)
+		return;
+	cxv_vault_set_shred_later(s->v, 0);
+	cxv_worker_stop(s->w);
+	free(s);
 }

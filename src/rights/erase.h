@@ -55,4 +55,17 @@ int cxv_subject_erase_also(struct cxv_vault *v, int64_t id, int add_dnc,
 int cxv_subject_erase_reapply(struct cxv_vault *v, int64_t id,
     const char *receipt);
 
+/*
+ * The server's shredder (PostgreSQL): erasures answer after their
+ * commit, and this worker rewrites the erased keys out of the store's
+ * files every SHREDDER_MS (cxv_store_shred), well within the receipt's
+ * key_destroyed_by; what a restart interrupted stays queued in the
+ * store. Sets v's erasures to leave it the work. *out NULL (nothing to
+ * do) on SQLite. Stop with cxv_shredder_stop before v is closed.
+ */
+struct cxv_shredder;
+int cxv_shredder_start(struct cxv_vault *v,
+    struct cxv_shredder **out /* OUT */);
+void cxv_shredder_stop(struct cxv_shredder *s);
+
 #endif

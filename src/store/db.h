@@ -19,7 +19,7 @@
 #include <stdio.h>
 
 /* The last migration both engines know (their lists have this length). */
-#define DB_SCHEMA_LATEST	19
+#define DB_SCHEMA_LATEST	20
 
 /* db_step() results beside the vault's errors (err.h). */
 #define DB_ROW		1000
@@ -75,9 +75,18 @@ struct db_ops {
 	/* A consistent copy as an SQLite file at path (backups); NULL:
 	 * the store copies the rows itself. */
 	int (*snapshot)(struct db *, const char *path);
-	/* Give freed space back and make erased rows unreachable (DESIGN 3);
-	 * erased: the subject whose key was just deleted, or 0. */
-	int (*checkpoint)(struct db *, int64_t erased);
+	/* Give freed space back and make erased rows unreachable (DESIGN 3). */
+	int (*checkpoint)(struct db *);
+	/*
+	 * Where deleted rows outlive their transaction in the files (a
+	 * rewrite is needed), doom queues the rewrite that removes subject's
+	 * wrapped key, inside the transaction deleting it; shred makes one
+	 * pass over the queue without waiting: *done rewrites made, *left
+	 * still queued (older transactions may still see the key). NULL:
+	 * the key is overwritten inside the transaction.
+	 */
+	int (*doom)(struct db *, int64_t subject);
+	int (*shred)(struct db *, int *done, int *left);
 	/* After rows were copied in with their ids: number on from there. */
 	int (*copied)(struct db *);
 	/* Keep the vault's tables under name and start empty (restore);
@@ -100,7 +109,7 @@ struct db_ops {
 	/* migrations[i] takes the schema from version i to i + 1. */
 	const char *const *migrations;
 	/* How long after an erasure's commit its key may still be in the
-	 * database's files, checkpoint included (ms). */
+	 * database's files, shred and checkpoint included (ms). */
 	int64_t shred_bound_ms;
 };
 

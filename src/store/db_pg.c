@@ -31,8 +31,6 @@
 #define NUMERIC_OID	1700
 /* The partitions of the subject keys (migration 18 -> 19). */
 #define SUBJECT_PARTS	64
-/* The longest an erasure waits for older transactions and the lock. */
-#define SHRED_WAIT_S	60
 /* The advisory lock of writers (any constant; "cxvw"). */
 #define WRITER_LOCK	0x63787677
 
@@ -361,6 +359,14 @@ static const char *const migrations[DB_SCHEMA_LATEST] = {
 	"  ALTER TABLE subject ADD CONSTRAINT subject_pkey PRIMARY KEY (id);"
 	"  FOREACH fk IN ARRAY fks LOOP EXECUTE fk; END LOOP;"
 	"END $$;",
+	/*
+	 * 19 -> 20: the partitions whose rewrite deleted keys wait for
+	 * (pg_doom, pg_shred): a number and the xid8 after the deleting
+	 * transaction's. Nothing personal.
+	 */
+	"CREATE TABLE shred ("
+	"  part INTEGER NOT NULL,"
+	"  xid_next BIGINT NOT NULL);",
 };
 
 struct pg {
@@ -1211,27 +1217,43 @@ pg_version_set(struct db *d, int v)
  * Deleted rows stay in their pages as dead tuples until VACUUM frees
  * them, and freed space keeps its bytes until reused. VACUUM FULL writes
  * a table anew, so the old pages go back to the file system: done for
- * the partition of the subject keys that held the erased key (one of
+ * the partition of the subject keys that held an erased key (one of
  * 64), so the erased person's sealed leftovers can no longer be
  * unwrapped from the table files, while the other partitions and every
  * other table go on being read and written. Dead tuples elsewhere are
  * left to autovacuum: they are sealed under the destroyed key.
  *
- * A rewrite keeps a deleted row that a transaction older than the
- * deletion could still see, in any database of the cluster. So first
- * the transactions that began before it (those with an xid below the
- * next one given out now, and the snapshots older than that the vault's
- * role can see; not autovacuum's, which the rewrite ignores) are waited
- * for, within SHRED_WAIT_S; then the partition's lock, a little at a
- * time (a long import would otherwise hold the rewrite back and every
- * lookup queued behind it). CHECKPOINT lets the server recycle the WAL.
+ * The deleting transaction queues the partition (pg_doom) with the xid8
+ * after its own; the rewrite comes after the commit, from the erasure
+ * itself (the CLI) or from the server's shredder (an API erasure
+ * answers first). A rewrite keeps a deleted row that a transaction
+ * older than the deletion could still see, in any database of the
+ * cluster. So a pass (pg_shred) rewrites a queued partition only once
+ * those have ended (running xids and the snapshots the vault's role can
+ * see; not autovacuum's, which the rewrite ignores), asking for its lock
+ * SHRED_LOCK_MS at a time: a long import would otherwise hold the
+ * rewrite back and every lookup queued behind it. What it cannot do yet
+ * stays queued for the next pass.
  */
 #define SHRED_LOCK_MS	200
 
+static int
+pg_doom(struct db *d, int64_t subject)
+{
+	char sql[320];
+
+	snprintf(sql, sizeof(sql), "INSERT INTO shred (part, xid_next) "
+	    "SELECT r, txid_current() + 1 FROM generate_series(0, %d) r WHERE "
+	    "satisfies_hash_partition('subject'::regclass, %d, r, "
+	    "%lld::bigint)", SUBJECT_PARTS - 1, SUBJECT_PARTS,
+	    (long long)subject);
+	return pg_exec(d, sql);
+}
+
 /*
  * *gone 1 once no transaction runs that may see rows deleted before xid8
- * next was given out (a snapshot taken since has xmin next, and is not
- * waited for: finds keep coming).
+ * next was given out (a snapshot taken since has xmin next or later, and
+ * is not waited for: finds keep coming).
  */
 static int
 older_gone(struct pg *p, int64_t next, int64_t *gone)
@@ -1247,53 +1269,63 @@ older_gone(struct pg *p, int64_t next, int64_t *gone)
 	return query_int(p, sql, gone);
 }
 
+/* Partition part rewritten and its queue entries up to next gone. */
 static int
-shred(struct pg *p, int64_t erased)
+rewrite(struct pg *p, int part, int64_t next, int *done, int *left)
 {
-	char sql[192];
-	int64_t part = -1, next = 0, gone = 0;
-	int r, waited_ms = 0, nap_ms = 5;
+	char sql[128];
+	int64_t gone = 0;
+	int r;
 
-	snprintf(sql, sizeof(sql), "SELECT r FROM generate_series(0, %d) r "
-	    "WHERE satisfies_hash_partition('subject'::regclass, %d, r, "
-	    "%lld::bigint)", SUBJECT_PARTS - 1, SUBJECT_PARTS,
-	    (long long)erased);
-	if ((r = query_int(p, sql, &part)) != CXV_OK || (r = query_int(p,
-	    "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint",
-	    &next)) != CXV_OK)
-		return r;
-	/* Mostly a few ms (a commit just ending); 100 ms apart at most. */
-	while ((r = older_gone(p, next, &gone)) == CXV_OK && !gone &&
-	    waited_ms < 1000 * SHRED_WAIT_S) {
-		nanosleep(&(struct timespec){ 0, nap_ms * 1000000L }, NULL);
-		waited_ms += nap_ms;
-		nap_ms = nap_ms < 100 ? 2 * nap_ms : nap_ms;
-	}
-	if (r != CXV_OK)
-		return r;
+	if ((r = older_gone(p, next, &gone)) != CXV_OK || !gone)
+		return r == CXV_OK ? ++*left, CXV_OK : r;
 	snprintf(sql, sizeof(sql), "SET lock_timeout = %d", SHRED_LOCK_MS);
 	if ((r = pg_exec(&p->base, sql)) != CXV_OK)
 		return r;
-	snprintf(sql, sizeof(sql), "VACUUM FULL subject_p%02lld",
-	    (long long)part);
-	do
-		r = pg_exec(&p->base, sql);
-	while (r == CXV_ERR_BUSY && (waited_ms += SHRED_LOCK_MS) <
-	    1000 * SHRED_WAIT_S);
+	snprintf(sql, sizeof(sql), "VACUUM FULL subject_p%02d", part);
+	r = pg_exec(&p->base, sql);
 	(void)pg_exec(&p->base, "RESET lock_timeout");
-	/* Rewritten, but maybe with the row an old transaction still saw. */
-	return r == CXV_OK && waited_ms >= 1000 * SHRED_WAIT_S ?
-	    CXV_ERR_BUSY : r;
+	if (r == CXV_ERR_BUSY)
+		return ++*left, CXV_OK;
+	if (r != CXV_OK)
+		return r;
+	++*done;
+	snprintf(sql, sizeof(sql), "DELETE FROM shred WHERE part = %d AND "
+	    "xid_next <= %lld", part, (long long)next);
+	return pg_exec(&p->base, sql);
 }
 
 static int
-pg_checkpoint(struct db *d, int64_t erased)
+pg_shred(struct db *d, int *done, int *left)
 {
-	int r;
+	struct pg *p = PG(d);
+	PGresult *res;
+	int i, r;
 
-	if (erased != 0 && (r = shred(PG(d), erased)) != CXV_OK)
+	*done = *left = 0;
+	if ((r = reconnect(p)) != CXV_OK)
 		return r;
-	/* CHECKPOINT needs pg_checkpoint (or superuser) rights: best effort. */
+	res = PQexec(p->c, "SELECT part, max(xid_next) FROM shred "
+	    "GROUP BY part ORDER BY part");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		r = pg_error(res, p->c);
+	for (i = 0; r == CXV_OK && i < PQntuples(res); i++) {
+		int part = (int)strtol(PQgetvalue(res, i, 0), NULL, 10);
+
+		if (part < 0 || part >= SUBJECT_PARTS)
+			r = CXV_ERR_CORRUPT;
+		else
+			r = rewrite(p, part, strtoll(PQgetvalue(res, i, 1),
+			    NULL, 10), done, left);
+	}
+	PQclear(res);
+	return r;
+}
+
+/* CHECKPOINT needs pg_checkpoint (or superuser) rights: best effort. */
+static int
+pg_checkpoint(struct db *d)
+{
 	(void)pg_exec(d, "CHECKPOINT");
 	return CXV_OK;
 }
@@ -1312,7 +1344,8 @@ static const char *const own_tables[] = { "audit", "call_log", "campaign",
     "correction", "credential", "cxv_schema", "dnc", "erasure",
     "erasure_request", "interaction", "interaction_item", "interaction_step",
     "login_failure", "mail_outbox", "meta", "password_history", "profile",
-    "session", "subject", "subject_ident", "traffic_stat", "user_account",
+    "session", "shred", "subject", "subject_ident", "traffic_stat",
+    "user_account",
     "voicemail_mail", NULL };
 
 static int
@@ -1373,10 +1406,14 @@ static const struct db_ops pg_ops = {
 	pg_column_text, pg_column_blob, pg_column_bytes, pg_column_null,
 	pg_column_count, pg_column_name, pg_column_type, pg_changes,
 	pg_begin, pg_commit, pg_rollback, pg_yield_wanted, pg_version_get, pg_version_set,
-	NULL, pg_checkpoint, pg_copied, pg_set_aside, pg_copy_begin,
-	pg_copy_row, pg_copy_end, pg_foreign, migrations,
-	/* The waits, then the rewrite of a partition (seconds at most). */
-	1000LL * SHRED_WAIT_S + 10000,
+	NULL, pg_checkpoint, pg_doom, pg_shred, pg_copied, pg_set_aside,
+	pg_copy_begin, pg_copy_row, pg_copy_end, pg_foreign, migrations,
+	/*
+	 * An erasure's (or the server's shredder's, 0.2 s apart) passes
+	 * for 60 s (store.c), then the rewrite of a partition (seconds at
+	 * most).
+	 */
+	70000,
 };
 
 /* Server notices are not printed: they can quote values. */

@@ -349,6 +349,8 @@ static const char *const migrations[DB_SCHEMA_LATEST] = {
 	 * overwrites an erased key where it lay. Nothing here.
 	 */
 	"",
+	/* 19 -> 20: PostgreSQL's queue of those partitions' rewrites. */
+	"",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_LATEST,
     "one migration per schema version");
@@ -749,12 +751,10 @@ lite_snapshot(struct db *d, const char *path)
  * CXV_DB_BUSY_MS. BUSY if the log could not be truncated.
  */
 static int
-lite_checkpoint(struct db *d, int64_t erased)
+lite_checkpoint(struct db *d)
 {
 	struct lite *l = LITE(d);
 	int r, log = 0, done = 0, waited_us = 0;
-
-	(void)erased;	/* secure_delete overwrote its key in place */
 
 	if ((r = turn(l, LOCK_SH)) != CXV_OK)
 		return r;
@@ -789,8 +789,8 @@ static const struct db_ops lite_ops = {
 	lite_column_bytes, lite_column_null, lite_column_count,
 	lite_column_name, lite_column_type, lite_changes, lite_begin,
 	lite_commit, lite_rollback, lite_yield_wanted, lite_version_get, lite_version_set,
-	lite_snapshot, lite_checkpoint, lite_copied, NULL, NULL, NULL, NULL,
-	NULL, migrations,
+	lite_snapshot, lite_checkpoint, NULL, NULL, lite_copied, NULL, NULL,
+	NULL, NULL, NULL, migrations,
 	0,	/* secure_delete: the key overwritten inside the transaction */
 };
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/err.h"
@@ -29,6 +30,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_META_SET] = "INSERT INTO meta (key, value) VALUES (?1, ?2) "
 	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 };
+
+/* How long an erasure waits for its key's rewrite (cxv_store_shred). */
+#define STORE_SHRED_WAIT_MS	60000
 
 #define STMT(st, id, r) \
 	cxv_store_stmt((st), STORE_PART_CORE, stmt_sql, (id), (r))
@@ -319,9 +323,45 @@ cxv_store_shred_bound_ms(struct cxv_store *st)
 }
 
 int
-cxv_store_checkpoint(struct cxv_store *st, int64_t erased)
+cxv_store_checkpoint(struct cxv_store *st)
 {
-	return st->db->ops->checkpoint(st->db, erased);
+	return st->db->ops->checkpoint(st->db);
+}
+
+int
+cxv_store_shreds_later(struct cxv_store *st)
+{
+	return st->db->ops->shred != NULL;
+}
+
+/*
+ * Passes a few ms apart at first (mostly a commit just ending), then
+ * 100 ms apart at most.
+ */
+int
+cxv_store_shred(struct cxv_store *st, int wait, int *done)
+{
+	const struct db_ops *ops = st->db->ops;
+	int r, n = 0, all = 0, left = 0, waited_ms = 0, nap_ms = 5;
+
+	if (done != NULL)
+		*done = 0;
+	if (ops->shred == NULL)
+		return ops->checkpoint(st->db);
+	while ((r = ops->shred(st->db, &n, &left)) == CXV_OK) {
+		all += n;
+		if (left == 0 || !wait || waited_ms >= STORE_SHRED_WAIT_MS)
+			break;
+		nanosleep(&(struct timespec){ 0, nap_ms * 1000000L }, NULL);
+		waited_ms += nap_ms;
+		nap_ms = nap_ms < 100 ? 2 * nap_ms : nap_ms;
+	}
+	if (done != NULL)
+		*done = all;
+	/* CHECKPOINT lets PostgreSQL recycle the log holding the old pages. */
+	if (all > 0 && (n = ops->checkpoint(st->db)) != CXV_OK && r == CXV_OK)
+		r = n;
+	return r == CXV_OK && left > 0 ? CXV_ERR_BUSY : r;
 }
 
 int

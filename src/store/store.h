@@ -100,7 +100,10 @@ int cxv_store_subject_insert(struct cxv_store *st, int64_t id,
 /* wrapped has room for cap bytes. NOT_FOUND if no such subject. */
 int cxv_store_subject_get(struct cxv_store *st, int64_t id, uint8_t *wrapped,
     size_t cap, size_t *len /* OUT */, int64_t *created_ms /* OUT */);
-/* Delete a subject and its identifiers (physically: secure_delete). */
+/*
+ * Delete a subject and its identifiers (physically: secure_delete on
+ * SQLite; on PostgreSQL the key's rewrite is queued: cxv_store_shred).
+ */
 int cxv_store_subject_delete(struct cxv_store *st, int64_t id);
 int cxv_store_subject_count(struct cxv_store *st, int64_t *n /* OUT */);
 
@@ -829,12 +832,23 @@ int cxv_store_copy(struct cxv_store *from, struct cxv_store *to,
     cxv_store_copy_fn fn, void *ctx);
 
 /*
- * After an erasure (erased: the subject whose key was deleted) or other
- * deletions (0): SQLite checkpoints and truncates its write-ahead log;
- * PostgreSQL rewrites the partition of subject keys that held erased's
- * (VACUUM FULL: the key out of the table files) and checkpoints.
+ * After deletions: SQLite checkpoints and truncates its write-ahead log,
+ * PostgreSQL checkpoints.
  */
-int cxv_store_checkpoint(struct cxv_store *st, int64_t erased);
+int cxv_store_checkpoint(struct cxv_store *st);
+/*
+ * Remove erased keys from the files (DESIGN 3): on PostgreSQL every
+ * deleted subject key queued since (cxv_store_subject_delete) is
+ * rewritten out of its partition once no older transaction can see it;
+ * with wait, passes are made until none is left or 60 s passed
+ * (CXV_ERR_BUSY then: the queue keeps it for the next call),
+ * without, one pass; then a checkpoint if anything was rewritten. On
+ * SQLite, secure_delete overwrote the key in its transaction: the
+ * checkpoint alone. *done (may be NULL): partitions rewritten.
+ */
+int cxv_store_shred(struct cxv_store *st, int wait, int *done /* OUT */);
+/* Whether cxv_store_shred has a queue to work on (PostgreSQL). */
+int cxv_store_shreds_later(struct cxv_store *st);
 /* The longest an erased key may stay in the files after the commit. */
 int64_t cxv_store_shred_bound_ms(struct cxv_store *st);
 

@@ -104,6 +104,7 @@ cxv_store_subject_get(struct cxv_store *st, int64_t id, uint8_t *wrapped,
 int
 cxv_store_subject_delete(struct cxv_store *st, int64_t id)
 {
+	struct db *d = cxv_store_db(st);
 	struct db_stmt *s;
 	int r;
 
@@ -112,7 +113,10 @@ cxv_store_subject_delete(struct cxv_store *st, int64_t id)
 	db_bind_int64(s, 1, id);
 	if ((r = cxv_store_step_done(s)) != CXV_OK)
 		return r;
-	return db_changes(cxv_store_db(st)) == 1 ? CXV_OK : CXV_ERR_NOT_FOUND;
+	if (db_changes(d) != 1)
+		return CXV_ERR_NOT_FOUND;
+	/* The deleted row's bytes stay in the files until a rewrite. */
+	return d->ops->doom != NULL ? d->ops->doom(d, id) : CXV_OK;
 }
 
 int

@@ -11,9 +11,10 @@ import subprocess
 import threading
 import time
 
-from harness import (BIN, ON_PG, PG_URL, Skip, TempDir, cx, db_rows, expect,
-                     fails, files_containing, main, new_vault, ok,
-                     pg_files_containing, read_config, test)
+from harness import (ADMIN_PW, BIN, ON_PG, PG_URL, Server, Skip, TempDir,
+                     api_vault, cx, db_rows, expect, fails, files_containing,
+                     main, new_vault, ok, pg_files_containing, read_config,
+                     test)
 from people import MASTER, person_everywhere
 
 
@@ -179,6 +180,71 @@ def postgresql_table_files_after_erasure():
         for r in readers:
             r.wait(60)
         expect(took < 2, f"the erasure waited {took:.2f} s for later reads")
+
+
+def older_transaction(seconds):
+    """Another database's transaction on the test cluster, open for
+    seconds from the moment this returns: it could still see rows an
+    erasure deletes meanwhile."""
+    other = subprocess.Popen(
+        ["psql", PG_URL.replace("{db}", "postgres"), "-qAt", "-c", "BEGIN",
+         "-c", "SELECT txid_current()", "-c", f"SELECT pg_sleep({seconds})",
+         "-c", "COMMIT"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    other.stdout.readline()     # its xid: the transaction has begun
+    return other
+
+
+@test
+def postgresql_api_erasure_answers_before_the_rewrite():
+    """Issue 28.2: through the server an erasure answers after its commit;
+    the server's shredder rewrites the key's partition once older
+    transactions end, by the receipt's key_destroyed_by; the queued
+    rewrite survives a restart of the server"""
+    if not ON_PG:
+        raise Skip("PostgreSQL only (SQLite overwrites the key in the "
+                   "erasure's own transaction)")
+    with TempDir() as tmp:
+        d = api_vault(tmp)
+        sid = ok("subject", "add", "--data", d, "--phone",
+                 "+4930555000111").out.strip()
+        key, part = db_rows(d, "SELECT wrapped_key, tableoid::regclass "
+                            "FROM subject WHERE id = ?", (int(sid),))[0]
+        db_rows(d, "CHECKPOINT")
+        expect(pg_files_containing(d, [key], wal=False) != [],
+               "the key is not in the files before: the scan would miss it")
+        before = partition_files(d)[part]
+        other = older_transaction(6)
+        with Server(d) as s:
+            root = s.login("root", ADMIN_PW)
+            s.make_user(root, "DPO1", "auditor", "dpo pass phrase 2026")
+            dpo = s.login("DPO1", "dpo pass phrase 2026")
+            t0 = time.monotonic()
+            st, _, rec = s.call("POST", f"/v1/subjects/{sid}/erase",
+                                {"reason": "consent_withdrawn"}, token=dpo)
+            took = time.monotonic() - t0
+            expect(st == 200 and rec["subject"] == int(sid), rec)
+            expect(took < 2, f"the erasure waited {took:.2f} s for an "
+                   "older transaction")
+            time.sleep(0.5)     # passes of the shredder, all held back
+            expect(db_rows(d, "SELECT part FROM shred") == [(int(part[-2:]),)],
+                   "the rewrite is not queued")
+        # Stopped with the rewrite still due: the queue keeps it.
+        expect(db_rows(d, "SELECT count(*) FROM shred") == [(1,)],
+               "the queued rewrite was lost with the server")
+        expect(partition_files(d)[part] == before,
+               "rewritten while an older transaction could see the key")
+        other.communicate(timeout=30)
+        with Server(d):
+            deadline = time.monotonic() + 10
+            while db_rows(d, "SELECT count(*) FROM shred") != [(0,)]:
+                expect(time.monotonic() < deadline, "never rewritten")
+                time.sleep(0.1)
+        done = datetime.datetime.utcnow()
+        expect(done <= datetime.datetime.fromisoformat(
+            rec["key_destroyed_by"].rstrip("Z")), (done, rec))
+        expect(partition_files(d)[part] != before, "not rewritten")
+        left = pg_files_containing(d, [key], wal=False)
+        expect(left == [], f"the wrapped key left in the table files: {left}")
 
 
 def cdr_line(i, rnd, callers):
