@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /*
  * Parse the whole of s as a base-10 integer within [min, max] into *out.
@@ -111,6 +112,9 @@ void cxv_time_format(int64_t ms, char out[CXV_TIME_STR]);
 /* The same for file names: "20261125T034808.123Z". */
 #define CXV_STAMP_STR	32
 void cxv_time_stamp(int64_t ms, char out[CXV_STAMP_STR]);
+
+/* The CLOCK_REALTIME time ms from now: a pthread_cond_timedwait deadline. */
+struct timespec cxv_deadline_ms(int ms);
 
 /*
  * Parse "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SSZ" or "YYYY-MM-DDTHH:MM:SS.mmmZ"

@@ -467,10 +467,7 @@ reaper(void *arg)
 				(void)shutdown(k->fd, SHUT_RDWR);
 				k->waiting = 0;
 			}
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += REAP_MS * 1000000L;
-		until.tv_sec += until.tv_nsec / 1000000000L;
-		until.tv_nsec %= 1000000000L;
+		until = cxv_deadline_ms(REAP_MS);
 		(void)pthread_cond_timedwait(&h->wake, &h->lock, &until);
 	}
 	pthread_mutex_unlock(&h->lock);

@@ -167,16 +167,9 @@ next_line(struct cxv_logfwd *f, unsigned long long *dropped)
 static int
 pause_ms(struct cxv_logfwd *f, int ms)
 {
-	struct timespec until;
+	struct timespec until = cxv_deadline_ms(ms);
 	int stop;
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&f->mu);
 	if (!f->stop)
 		(void)pthread_cond_timedwait(&f->cv, &f->mu, &until);
@@ -283,8 +276,7 @@ cxv_logfwd_stop(struct cxv_logfwd *f, int wait_ms)
 	if (f == NULL)
 		return;
 	pthread_mutex_lock(&f->mu);
-	clock_gettime(CLOCK_REALTIME, &f->deadline);
-	f->deadline.tv_sec += wait_ms / 1000;
+	f->deadline = cxv_deadline_ms(wait_ms);
 	f->stop = 1;
 	pthread_cond_broadcast(&f->cv);
 	pthread_mutex_unlock(&f->mu);

@@ -4,9 +4,9 @@
 
 #include <pthread.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "base/err.h"
+#include "base/util.h"
 #include "records/vault.h"
 
 struct cxv_worker {
@@ -30,13 +30,7 @@ work(void *arg)
 	while (!w->stop) {
 		pthread_mutex_unlock(&w->mu);
 		w->fn(w->v, w->ctx);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += w->period_ms / 1000;
-		until.tv_nsec += (long)(w->period_ms % 1000) * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
+		until = cxv_deadline_ms(w->period_ms);
 		pthread_mutex_lock(&w->mu);
 		if (!w->stop)
 			(void)pthread_cond_timedwait(&w->cv, &w->mu, &until);
