@@ -1277,8 +1277,10 @@ rewrite(struct pg *p, int part, int64_t next, int *done, int *left)
 	int64_t gone = 0;
 	int r;
 
-	if ((r = older_gone(p, next, &gone)) != CXV_OK || !gone)
-		return r == CXV_OK ? ++*left, CXV_OK : r;
+	if ((r = older_gone(p, next, &gone)) != CXV_OK)
+		return r;
+	if (!gone)
+		return ++*left, CXV_OK;
 	snprintf(sql, sizeof(sql), "SET lock_timeout = %d", SHRED_LOCK_MS);
 	if ((r = pg_exec(&p->base, sql)) != CXV_OK)
 		return r;
@@ -1345,8 +1347,7 @@ static const char *const own_tables[] = { "audit", "call_log", "campaign",
     "erasure_request", "interaction", "interaction_item", "interaction_step",
     "login_failure", "mail_outbox", "meta", "password_history", "profile",
     "session", "shred", "subject", "subject_ident", "traffic_stat",
-    "user_account",
-    "voicemail_mail", NULL };
+    "user_account", "voicemail_mail", NULL };
 
 static int
 own_table(const char *name)
