@@ -244,22 +244,28 @@ cxv_subject_erase_reapply(struct cxv_vault *v, int64_t id,
 
 /* The shredder's passes: each looks at the queue once, without waiting. */
 #define SHREDDER_MS	200
-/* Left queued this long, the log says so (once a minute). */
-#define SHRED_LATE_MS	60000
+/* A pass failing (or a rewrite held back) this long is logged again. */
+#define SHRED_LOG_MS	60000
 
 struct cxv_shredder {
 	struct cxv_worker *w;
 	struct cxv_vault *v;		/* the server's: its erasures wait no more */
-	int64_t busy_since;		/* the worker's: something queued since */
+	int64_t failing_since;		/* the worker's: passes not done since */
 };
 
+/*
+ * A pass that fails is logged at once and then once a minute while it
+ * lasts (a database away would otherwise fill the log five lines a
+ * second); one held back by older transactions only past a minute,
+ * when the receipt's bound is at risk.
+ */
 static void
 shred_pass(struct cxv_vault *v, void *ctx)
 {
 	struct cxv_shredder *s = ctx;
 	int64_t now = cxv_now_ms();
 	char n[16];
-	int done = 0, r;
+	int done = 0, r, first;
 
 	r = cxv_store_shred(cxv_vault_store(v), 0, &done);
 	if (done > 0) {
@@ -267,18 +273,19 @@ shred_pass(struct cxv_vault *v, void *ctx)
 		CXV_LOG(CXV_LOG_INFO, "subject.erase.shred",
 		    CXV_LF("partitions", n));
 	}
-	if (r != CXV_OK && r != CXV_ERR_BUSY)
+	if (r == CXV_OK) {
+		s->failing_since = 0;
+		return;
+	}
+	first = s->failing_since == 0;
+	if (first)
+		s->failing_since = now;
+	if ((first && r != CXV_ERR_BUSY) ||
+	    now - s->failing_since >= SHRED_LOG_MS) {
 		CXV_LOG(CXV_LOG_WARN, "subject.erase.shred",
 		    CXV_LF("result", cxv_errcode(r)));
-	if (r != CXV_ERR_BUSY)
-		s->busy_since = 0;
-	else if (s->busy_since == 0)
-		s->busy_since = now;
-	else if (now - s->busy_since >= SHRED_LATE_MS) {
-		/* Older transactions hold the rewrite back past its bound. */
-		CXV_LOG(CXV_LOG_WARN, "subject.erase.shred",
-		    CXV_LF("result", "busy"));
-		s->busy_since = now;
+		if (!first)
+			s->failing_since = now;
 	}
 }
 
