@@ -15,6 +15,7 @@
  * too, and the shredder's backlog after the last one.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +93,7 @@ struct eraser {
 	struct cxv_vault *v;		/* a clone: a worker's own handle */
 	long first, n;			/* the callers erased */
 	double *lat;
-	volatile int done;
+	atomic_int done;
 };
 
 static void *
@@ -113,7 +114,7 @@ erase_all(void *arg)
 		free(receipt);
 		nanosleep(&(struct timespec){ 0, 50000000L }, NULL);
 	}
-	e->done = 1;
+	atomic_store(&e->done, 1);
 	return NULL;
 }
 
@@ -134,7 +135,7 @@ beside_erasures(struct cxv_vault *v, long callers, long erase)
 	    cxv_vault_clone(v, &e.v) != CXV_OK ||
 	    pthread_create(&th, NULL, erase_all, &e) != 0)
 		abort();
-	while (!e.done && n < cap) {
+	while (!atomic_load(&e.done) && n < cap) {
 		t = bench_now();
 		(void)caller_subject(v, (long)randombytes_uniform(
 		    (uint32_t)(callers - erase)));
