@@ -204,6 +204,29 @@ test_time(void **state)
 	assert_int_equal(cxv_time_parse("2026-11-25x", &ms), CXV_ERR_INVALID);
 }
 
+/* Deadlines ms ahead of the clock, nanoseconds carried into seconds. */
+static void
+test_deadline(void **state)
+{
+	static const int ms[] = { 0, 1, 200, 999, 1000, 1999, 60000 };
+	struct timespec before, d, after;
+	int64_t lo, hi, at;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+		clock_gettime(CLOCK_REALTIME, &before);
+		d = cxv_deadline_ms(ms[i]);
+		clock_gettime(CLOCK_REALTIME, &after);
+		assert_true(d.tv_nsec >= 0 && d.tv_nsec < 1000000000L);
+		at = (int64_t)d.tv_sec * 1000000000 + d.tv_nsec;
+		lo = (int64_t)before.tv_sec * 1000000000 + before.tv_nsec +
+		    (int64_t)ms[i] * 1000000;
+		hi = (int64_t)after.tv_sec * 1000000000 + after.tv_nsec +
+		    (int64_t)ms[i] * 1000000;
+		assert_true(at >= lo && at <= hi);
+	}
+}
+
 /* The formatter against gmtime_r over the four-digit years. */
 static void
 test_time_format(void **state)
@@ -291,6 +314,7 @@ main(void)
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_time_format),
+		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_files),
 	};
 
