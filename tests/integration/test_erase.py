@@ -247,6 +247,37 @@ def postgresql_api_erasure_answers_before_the_rewrite():
         expect(left == [], f"the wrapped key left in the table files: {left}")
 
 
+@test
+def postgresql_merge_queues_the_dropped_key():
+    """Issue 28.2 (docs/scaling.md): a merge deletes the other person's
+    key like an erasure; on PostgreSQL its partition's rewrite is queued,
+    and the next server start does it: the dropped key is then in no
+    table file"""
+    if not ON_PG:
+        raise Skip("PostgreSQL only (SQLite: secure_delete)")
+    with TempDir() as tmp:
+        d = api_vault(tmp)
+        keep = ok("subject", "add", "--data", d, "--phone",
+                  "+4930555000222").out.strip()
+        other = ok("subject", "add", "--data", d, "--email",
+                   "merged@example.org").out.strip()
+        key, part = db_rows(d, "SELECT wrapped_key, tableoid::regclass "
+                            "FROM subject WHERE id = ?", (int(other),))[0]
+        ok("subject", "merge", "--data", d, keep, other)
+        expect(db_rows(d, "SELECT part FROM shred") == [(int(part[-2:]),)],
+               "the merge queued no rewrite of the dropped key")
+        db_rows(d, "CHECKPOINT")
+        expect(pg_files_containing(d, [key], wal=False) != [],
+               "the dropped key is not in the files: the scan would miss it")
+        with Server(d):
+            deadline = time.monotonic() + 10
+            while db_rows(d, "SELECT count(*) FROM shred") != [(0,)]:
+                expect(time.monotonic() < deadline, "never rewritten")
+                time.sleep(0.1)
+        left = pg_files_containing(d, [key], wal=False)
+        expect(left == [], f"the dropped key left in the table files: {left}")
+
+
 def cdr_line(i, rnd, callers):
     """Line i of an Asterisk Master.csv load: a call from one of callers
     numbers drawn by rnd, a second after call i - 1."""
