@@ -21,6 +21,9 @@
 /* The last migration both engines know (their lists have this length). */
 #define DB_SCHEMA_LATEST	20
 
+/* How long cxv_store_shred waits for a rewrite's older transactions. */
+#define DB_SHRED_WAIT_MS	60000
+
 /* db_step() results beside the vault's errors (err.h). */
 #define DB_ROW		1000
 #define DB_DONE		1001

@@ -1409,12 +1409,8 @@ static const struct db_ops pg_ops = {
 	pg_begin, pg_commit, pg_rollback, pg_yield_wanted, pg_version_get, pg_version_set,
 	NULL, pg_checkpoint, pg_doom, pg_shred, pg_copied, pg_set_aside,
 	pg_copy_begin, pg_copy_row, pg_copy_end, pg_foreign, migrations,
-	/*
-	 * An erasure's (or the server's shredder's, 0.2 s apart) passes
-	 * for 60 s (store.c), then the rewrite of a partition (seconds at
-	 * most).
-	 */
-	70000,
+	/* The passes' wait, then the rewrite of a partition (seconds). */
+	DB_SHRED_WAIT_MS + 10000,
 };
 
 /* Server notices are not printed: they can quote values. */

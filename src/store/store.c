@@ -31,9 +31,6 @@ static const char *const stmt_sql[S__COUNT] = {
 	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 };
 
-/* How long an erasure waits for its key's rewrite (cxv_store_shred). */
-#define STORE_SHRED_WAIT_MS	60000
-
 #define STMT(st, id, r) \
 	cxv_store_stmt((st), STORE_PART_CORE, stmt_sql, (id), (r))
 
@@ -350,7 +347,7 @@ cxv_store_shred(struct cxv_store *st, int wait, int *done)
 		return ops->checkpoint(st->db);
 	while ((r = ops->shred(st->db, &n, &left)) == CXV_OK) {
 		all += n;
-		if (left == 0 || !wait || waited_ms >= STORE_SHRED_WAIT_MS)
+		if (left == 0 || !wait || waited_ms >= DB_SHRED_WAIT_MS)
 			break;
 		nanosleep(&(struct timespec){ 0, nap_ms * 1000000L }, NULL);
 		waited_ms += nap_ms;

@@ -103,6 +103,18 @@ def erase_everywhere_with_receipt():
               "no such subject")
 
 
+def older_transaction(seconds):
+    """Another database's transaction on the test cluster, open for
+    seconds from the moment this returns: it could still see rows an
+    erasure deletes meanwhile."""
+    other = subprocess.Popen(
+        ["psql", PG_URL.replace("{db}", "postgres"), "-qAt", "-c", "BEGIN",
+         "-c", "SELECT txid_current()", "-c", f"SELECT pg_sleep({seconds})",
+         "-c", "COMMIT"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    other.stdout.readline()     # its xid: the transaction has begun
+    return other
+
+
 def partition_files(d):
     """{partition of subject: its file node}."""
     return dict(db_rows(d, "SELECT relname, pg_relation_filenode(oid) FROM "
@@ -135,12 +147,7 @@ def postgresql_table_files_after_erasure():
         # Another application's transaction on the same cluster, begun
         # before the erasure and open for 3 s: a rewrite while it runs
         # would keep the deleted row (it could still see it).
-        other = subprocess.Popen(
-            ["psql", PG_URL.replace("{db}", "postgres"), "-qAt", "-c",
-             "BEGIN", "-c", "SELECT txid_current()", "-c",
-             "SELECT pg_sleep(3)", "-c", "COMMIT"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(0.5)
+        other = older_transaction(3)
         t0 = time.monotonic()
         receipt = json.loads(ok("subject", "erase", "--data", d, str(sid),
                                 "--reason", "consent_withdrawn").out)
@@ -180,18 +187,6 @@ def postgresql_table_files_after_erasure():
         for r in readers:
             r.wait(60)
         expect(took < 2, f"the erasure waited {took:.2f} s for later reads")
-
-
-def older_transaction(seconds):
-    """Another database's transaction on the test cluster, open for
-    seconds from the moment this returns: it could still see rows an
-    erasure deletes meanwhile."""
-    other = subprocess.Popen(
-        ["psql", PG_URL.replace("{db}", "postgres"), "-qAt", "-c", "BEGIN",
-         "-c", "SELECT txid_current()", "-c", f"SELECT pg_sleep({seconds})",
-         "-c", "COMMIT"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    other.stdout.readline()     # its xid: the transaction has begun
-    return other
 
 
 @test
