@@ -2,9 +2,11 @@
 /* Batched, idempotent imports of platform files; see import.h. */
 #include "ingest/import.h"
 
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -282,12 +284,35 @@ struct list_cols {
 	int64_t campaign_id;
 };
 
+/*
+ * CDRs read ahead, so that a piped transaction (cxv_store_pipeline)
+ * reads what they will look up in a few queries, not a few each: what
+ * reading each gave, in the file's order. A stream that has no more to
+ * give yet ends the window early, so that a live feed is not held up.
+ */
+#define IMPORT_AHEAD	128
+
+struct ahead {
+	struct cxv_cdr *cdr;		/* IMPORT_AHEAD records, locked */
+	struct {
+		enum got got;
+		const char *why;
+		int r;
+		uint64_t where;
+	} e[IMPORT_AHEAD];
+	size_t n, at;			/* read; handed out */
+	int fetched;			/* the rest prefetched in this txn */
+	int whole;			/* a file (or memory): read on */
+};
+
 struct run {
 	struct cxv_vault *v;
 	const struct cxv_import_report *rep;
 	struct cxv_import_stats *st;
 	struct reader rd;
-	struct cxv_cdr *cdr;		/* CDR imports */
+	uint64_t where;			/* the record's line or document */
+	struct ahead *ahead;		/* CDR imports */
+	struct cxv_cdr *cdr;		/* CDR imports: the record */
 	struct list_cols *list;		/* calling-list imports */
 	enum got (*next)(struct run *ru, const char **why, int *r);
 	/* *fate: stored, duplicate or skipped (enum cxv_cdr_fate) */
@@ -320,13 +345,112 @@ reject(struct run *ru, const char *why)
 {
 	ru->st->rejected++;
 	if (ru->rep->reject != NULL)
-		ru->rep->reject(ru->rep->ctx, ru->rd.where, why);
+		ru->rep->reject(ru->rep->ctx, ru->where, why);
+}
+
+static int
+ahead_new(FILE *in, struct ahead **out)
+{
+	struct ahead *a;
+	struct stat sb;
+
+	if ((*out = a = calloc(1, sizeof(*a))) == NULL)
+		return CXV_ERR_NOMEM;
+	/* Parsed records hold personal data: locked memory, wiped. */
+	if ((a->cdr = sodium_malloc(IMPORT_AHEAD * sizeof(*a->cdr))) == NULL)
+		return CXV_ERR_NOMEM;
+	memset(a->cdr, 0, IMPORT_AHEAD * sizeof(*a->cdr));
+	a->whole = fileno(in) < 0 || (fstat(fileno(in), &sb) == 0 &&
+	    S_ISREG(sb.st_mode));
+	return CXV_OK;
+}
+
+static void
+ahead_free(struct ahead *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	if (a->cdr != NULL)
+		for (i = 0; i < a->n; i++)
+			cxv_cdr_wipe(&a->cdr[i]);
+	sodium_free(a->cdr);
+	free(a);
+}
+
+/* Whether more of a stream can be read without waiting for it. */
+static int
+more_now(const struct ahead *a, FILE *in)
+{
+	struct pollfd pfd = { fileno(in), POLLIN, 0 };
+
+	return a->whole || poll(&pfd, 1, 0) > 0;
+}
+
+/* The next records into the window, up to the end or a failure. */
+static void
+read_ahead(struct run *ru)
+{
+	struct ahead *a = ru->ahead;
+	enum got got;
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		cxv_cdr_wipe(&a->cdr[i]);
+	a->n = a->at = 0;
+	a->fetched = 0;
+	do {
+		got = ru->rd.next(&ru->rd, &a->cdr[a->n], &a->e[a->n].why,
+		    &a->e[a->n].r);
+		a->e[a->n].got = got;
+		a->e[a->n++].where = ru->rd.where;
+	} while (a->n < IMPORT_AHEAD && (got == GOT_RECORD ||
+	    got == GOT_REJECT) && more_now(a, ru->rd.in));
 }
 
 static enum got
 next_cdr(struct run *ru, const char **why, int *r)
 {
-	return ru->rd.next(&ru->rd, ru->cdr, why, r);
+	struct ahead *a = ru->ahead;
+	size_t at;
+
+	if (a->at == a->n)
+		read_ahead(ru);
+	at = a->at++;
+	ru->cdr = &a->cdr[at];
+	ru->where = a->e[at].where;
+	*why = a->e[at].why;
+	*r = a->e[at].r;
+	return a->e[at].got;
+}
+
+/*
+ * In the batch's transaction, piped where that saves round trips: what
+ * the window's records still to store will look up, read at once.
+ */
+static int
+prefetch(struct run *ru)
+{
+	struct cxv_store *st = cxv_vault_store(ru->v);
+	struct ahead *a = ru->ahead;
+	const struct cxv_cdr *todo[IMPORT_AHEAD];
+	size_t i, n = 0;
+	int r;
+
+	if (!cxv_store_piped(st)) {
+		if ((r = cxv_store_pipeline(st)) != CXV_OK)
+			return r;
+		a->fetched = 0;
+	}
+	if (a->fetched || !cxv_store_piped(st))
+		return CXV_OK;
+	a->fetched = 1;
+	for (i = a->at - 1; i < a->n; i++)
+		if (a->e[i].got == GOT_RECORD)
+			todo[n++] = &a->cdr[i];
+	return cxv_interaction_prefetch_cdrs(ru->v, ru->rd.src, todo, n,
+	    ru->batch);
 }
 
 static int
@@ -342,6 +466,8 @@ store_cdr(struct run *ru, int *fate, const char **why)
 		*fate = FATE_OUTSIDE;
 		return CXV_OK;
 	}
+	if ((r = prefetch(ru)) != CXV_OK)
+		return r;
 	r = cxv_interaction_add_cdr(ru->v, ru->rd.src, ru->cdr, ru->batch, &id,
 	    &f, why);
 	*fate = (int)f;
@@ -425,7 +551,13 @@ batch_full(struct run *ru, uint64_t n, int64_t began)
 
 	if (n >= CXV_IMPORT_BATCH)
 		return 1;
-	if (n % CXV_IMPORT_ASK != 0)
+	/*
+	 * A piped batch asks, and ends, only once its window is used up:
+	 * asking waits for what the pipe owes, and a new transaction reads
+	 * the rest of the window again.
+	 */
+	if (cxv_store_piped(cxv_vault_store(ru->v)) ?
+	    ru->ahead->at != ru->ahead->n : n % CXV_IMPORT_ASK != 0)
 		return 0;
 	age = monotonic_ms() - began;
 	return age >= CXV_IMPORT_BATCH_MS || (age >= CXV_IMPORT_BATCH_MIN_MS &&
@@ -504,10 +636,8 @@ cxv_import_cdr(struct cxv_vault *v, const char *format,
 
 	run_init(&ru, v, rep, st, next_cdr, store_cdr);
 	ru.win = win;
-	/* Parsed records hold personal data: locked memory, wiped. */
-	if ((r = reader_open(&ru.rd, format, in)) == CXV_OK &&
-	    (ru.cdr = sodium_malloc(sizeof(*ru.cdr))) == NULL)
-		r = CXV_ERR_NOMEM;
+	if ((r = reader_open(&ru.rd, format, in)) == CXV_OK)
+		r = ahead_new(in, &ru.ahead);
 	if (r == CXV_OK)
 		r = cxv_cdr_batch_new(&ru.batch);
 	ru.rd.src = src;
@@ -516,7 +646,7 @@ cxv_import_cdr(struct cxv_vault *v, const char *format,
 	if (r != CXV_OK)
 		cxv_store_rollback(cxv_vault_store(v));
 	reader_close(&ru.rd);
-	sodium_free(ru.cdr);
+	ahead_free(ru.ahead);
 	cxv_cdr_batch_free(ru.batch);
 	CXV_LOG(CXV_LOG_INFO, "import.cdr", CXV_LF("format", format),
 	    CXV_LF("result", cxv_errcode(r)));
@@ -564,7 +694,9 @@ next_list_line(struct run *ru, const char **why, int *r)
 	size_t len = 0, used = 0, n = 0;
 	enum got got;
 
-	if ((got = next_line(&ru->rd, &len, why, r)) != GOT_RECORD)
+	got = next_line(&ru->rd, &len, why, r);
+	ru->where = ru->rd.where;
+	if (got != GOT_RECORD)
 		return got;
 	if (cxv_csv_split(ru->rd.buf, len, l->col, 2 + CXV_CAMPAIGN_CUSTOM_MAX,
 	    CXV_CSV_UTF8, &n, l->store, sizeof(l->store), &used, why) != CXV_OK)

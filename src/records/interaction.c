@@ -655,6 +655,81 @@ stored_before(struct cxv_vault *v, const struct cxv_cdr *c,
 	    &times);
 }
 
+/* What one record of a window will look up (cxv_interaction_prefetch_cdrs). */
+static void
+want_record(struct cxv_vault *v, const struct cxv_source *src,
+    const struct cxv_cdr *c, struct cxv_cdr_batch *b, struct cxv_store_want *w,
+    struct cxv_store_want_ref *refs, struct cxv_store_want_ident *ids)
+{
+	uint8_t legacy[CXV_HASH_BYTES];
+	char buf[CXV_IDENT_NORM_MAX];
+	struct cxv_ident_input in[3];
+	struct cxv_party p[2];
+	size_t n = 0, i;
+
+	refs[w->nrefs].started_ms = c->start_ms;
+	cdr_ref(v, c, refs[w->nrefs++].ref, legacy);
+	classify(b, src, c->caller, 0, &p[0]);
+	classify(b, src, c->callee, 1, &p[1]);
+	/* Each party as a user's extension, or as a customer (its key). */
+	for (i = 0; i < 2; i++) {
+		if (user_ident(&p[i], &in[n], buf) &&
+		    cxv_subject_ident_index(v, &in[n], ids[w->nidents].bidx) ==
+		    CXV_OK) {
+			ids[w->nidents].kind = (int)in[n].kind;
+			ids[w->nidents++].key = 0;
+		}
+		if (cxv_party_is_person(p[i].kind) &&
+		    p[i].kind != CXV_PARTY_EXTENSION)
+			in[n++] = (struct cxv_ident_input){ p[i].ident, p[i].norm };
+	}
+	if (*c->caller_name != '\0' &&
+	    cxv_utf8_valid(c->caller_name, strlen(c->caller_name)))
+		in[n++] = (struct cxv_ident_input){ CXV_IDENT_NAME,
+		    c->caller_name };
+	for (i = 0; i < n; i++)
+		if (cxv_subject_ident_index(v, &in[i], ids[w->nidents].bidx) ==
+		    CXV_OK) {
+			ids[w->nidents].kind = (int)in[i].kind;
+			ids[w->nidents++].key = in[i].kind != CXV_IDENT_NAME;
+		}
+	sodium_memzero(p, sizeof(p));
+	sodium_memzero(buf, sizeof(buf));
+}
+
+/* Identifiers a record can look up at most: two users, two parties, a name. */
+#define WANT_IDENTS	5
+
+int
+cxv_interaction_prefetch_cdrs(struct cxv_vault *v, const struct cxv_source *src,
+    const struct cxv_cdr *const *cdrs, size_t n, struct cxv_cdr_batch *b)
+{
+	struct cxv_store_want w = { NULL, NULL, 0, NULL, 0 };
+	struct cxv_store_want_ref *refs;
+	struct cxv_store_want_ident *ids;
+	size_t i;
+	int r = CXV_ERR_NOMEM;
+
+	if (n == 0 || !cxv_store_piped(cxv_vault_store(v)))
+		return CXV_OK;
+	if (src == NULL)
+		src = cxv_config_source(cxv_vault_config(v), NULL);
+	refs = calloc(n, sizeof(*refs));
+	ids = calloc(n * WANT_IDENTS, sizeof(*ids));
+	if (refs != NULL && ids != NULL) {
+		w.source = cdrs[0]->source;
+		w.ref = refs;
+		w.ident = ids;
+		/* One source to a window, as an import reads one format. */
+		for (i = 0; i < n && strcmp(cdrs[i]->source, w.source) == 0; i++)
+			want_record(v, src, cdrs[i], b, &w, refs, ids);
+		r = cxv_store_prefetch(cxv_vault_store(v), &w);
+	}
+	free(refs);
+	free(ids);
+	return r;
+}
+
 const char *
 cxv_cdr_fate_skip_name(enum cxv_cdr_fate fate)
 {

@@ -100,6 +100,15 @@ int cxv_interaction_add_cdr(struct cxv_vault *v, const struct cxv_source *src,
     const struct cxv_cdr *cdr, struct cxv_cdr_batch *b, int64_t *id /* OUT */,
     enum cxv_cdr_fate *fate /* OUT */, const char **why /* OUT */);
 
+/*
+ * Before the n records cdrs are given to cxv_interaction_add_cdr() in
+ * a piped transaction (cxv_store_pipeline): read what they will look
+ * up, in a few queries (cxv_store_prefetch). Only speed depends on it.
+ */
+int cxv_interaction_prefetch_cdrs(struct cxv_vault *v,
+    const struct cxv_source *src, const struct cxv_cdr *const *cdrs, size_t n,
+    struct cxv_cdr_batch *b);
+
 /* A session entered by hand or by a channel without a CDR feed. */
 struct cxv_session_in {
 	enum cxv_media media;

@@ -510,6 +510,20 @@ cxv_subject_claim_tx(struct cxv_vault *v, const struct cxv_ident_input *ids,
 	    RESOLVE_NEW, id, &created, why);
 }
 
+int
+cxv_subject_ident_index(struct cxv_vault *v,
+    const struct cxv_ident_input *ident, uint8_t bidx[CXV_HASH_BYTES])
+{
+	struct prepared p;
+	const char *why;
+	int r = prepare(v, ident, &p, &why);
+
+	if (r == CXV_OK)
+		memcpy(bidx, p.bidx, CXV_HASH_BYTES);
+	sodium_memzero(&p, sizeof(p));
+	return r;
+}
+
 static int
 first_id(void *ctx, int64_t sid)
 {

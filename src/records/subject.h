@@ -78,6 +78,13 @@ int cxv_subject_claim_tx(struct cxv_vault *v,
     int64_t *id /* OUT */, const char **why /* OUT */);
 
 /*
+ * The blind index ident is stored and looked up by, for reads made
+ * ahead for a batch (cxv_store_prefetch); CXV_ERR_INVALID if malformed.
+ */
+int cxv_subject_ident_index(struct cxv_vault *v,
+    const struct cxv_ident_input *ident, uint8_t bidx[32]);
+
+/*
  * The first subject holding ident, inside the caller's transaction and
  * without an audit entry of its own: for records derived from one being
  * written (an agent's call-log entry of an imported call). NOT_FOUND if

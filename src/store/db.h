@@ -36,6 +36,18 @@
  */
 enum db_txn { DB_TXN_NONE, DB_TXN_WRITE, DB_TXN_READ, DB_TXN_BULK };
 
+/*
+ * How a piped statement goes (step_piped): now, after the rows held so
+ * far; or held, to go later with the other rows of its own statement
+ * (as one statement, for an insert), before any statement that is not
+ * held and after any sent meanwhile. Held statements go parents first,
+ * then rows, then what comes after rows (a trim of them), each class in
+ * the order of its statements' first rows: a held row may refer to rows
+ * written before it and to held parents; only what comes after, or a
+ * later statement that is not held, may refer to held rows.
+ */
+enum db_pipe { DB_PIPE_NOW, DB_PIPE_AFTER, DB_PIPE_HELD, DB_PIPE_PARENT };
+
 /* What a column of a row holds (db_column_type()). */
 enum db_type { DB_NULL, DB_INTEGER, DB_TEXT, DB_BLOB };
 
@@ -73,6 +85,15 @@ struct db_ops {
 	void (*rollback)(struct db *, enum db_txn txn);
 	/* In a bulk transaction: 1 if another writer waits for it. */
 	int (*yield_wanted)(struct db *);
+	/*
+	 * Run a statement that returns no rows, in a write transaction,
+	 * without waiting for its answer, which is read before the next
+	 * statement that waits for its own. A piped statement that fails,
+	 * or an insert of one that meets a unique key, fails the whole
+	 * transaction (its caller went on as if it was done): for writes
+	 * that cannot meet one. Reset s after. NULL: no round trip to save.
+	 */
+	int (*step_piped)(struct db_stmt *, enum db_pipe how);
 	int (*version_get)(struct db *, int *v);
 	int (*version_set)(struct db *, int v);	/* in the migration's txn */
 	/* A consistent copy as an SQLite file at path (backups); NULL:

@@ -33,6 +33,19 @@
 #define SUBJECT_PARTS	64
 /* The advisory lock of writers (any constant; "cxvw"). */
 #define WRITER_LOCK	0x63787677
+/*
+ * Answers piped inserts may owe before they are read: far fewer bytes
+ * (about 30 each) than the socket buffers hold, so that the server
+ * never waits to send them while we wait to send more.
+ */
+#define PIPE_OWED_MAX	512
+/*
+ * Held rows (db_step_piped with DB_PIPE_HELD): up to GANG_ROWS of a
+ * statement go as one statement of as many rows, for up to GANGS
+ * statements at a time.
+ */
+#define GANG_ROWS	64
+#define GANGS		8
 
 /*
  * Migration i takes the schema from version i to i + 1, table for table
@@ -369,6 +382,18 @@ static const char *const migrations[DB_SCHEMA_LATEST] = {
 	"  xid_next BIGINT NOT NULL);",
 };
 
+struct pg_stmt;
+
+/* The rows held for one statement: its parameters, row after row. */
+struct gang {
+	struct pg_stmt *ps;		/* NULL: free */
+	unsigned seq;			/* when its first row came */
+	int rank;			/* enum db_pipe: the higher first */
+	int rows;
+	char **val;			/* GANG_ROWS * nparams, owned */
+	int *len, *fmt;
+};
+
 struct pg {
 	struct db base;
 	PGconn *c;
@@ -376,6 +401,12 @@ struct pg {
 	unsigned stmts;			/* names given out */
 	unsigned epoch;			/* connections made: 1 the first */
 	int in_txn;
+	unsigned owed;			/* answers of piped statements not read */
+	/* Rows each answer must report (0: any), up to a flush's worth over. */
+	int expect[PIPE_OWED_MAX + GANGS * GANG_ROWS];
+	int broken;			/* a piped statement failed: the txn did */
+	struct gang gang[GANGS];
+	unsigned gangs_made;
 	char name[32];			/* "PostgreSQL 15.18" */
 	char *copy;			/* a COPY line being built */
 	size_t copy_len, copy_cap;
@@ -388,6 +419,9 @@ struct pg_stmt {
 	Oid types[64];
 	unsigned epoch;			/* the connection it is prepared on */
 	int unique;			/* an insert: no row is CXV_ERR_EXISTS */
+	/* Of "INSERT ... VALUES (...) ...", where the row is: else 0. */
+	size_t row_at, row_len;
+	int sent;			/* piped: no result until reset */
 	int scan;			/* rows one by one (single-row mode) */
 	int nparams;
 	char **val;			/* owned copies, NULL = SQL NULL */
@@ -448,11 +482,185 @@ pg_name(struct db *d)
 	return PG(d)->name;
 }
 
+/* Free a gang's rows. */
+static void
+gang_free(struct gang *g, int nparams)
+{
+	int i;
+
+	for (i = 0; g->val != NULL && i < g->rows * nparams; i++)
+		free(g->val[i]);
+	free(g->val);
+	free(g->len);
+	free(g->fmt);
+	memset(g, 0, sizeof(*g));
+}
+
+/* In pipeline mode, sending counted: the answer must report expect rows. */
+static void
+sent(struct pg *p, int ok, int expect)
+{
+	if (!ok && p->broken == CXV_OK)
+		p->broken = CXV_ERR_UNAVAILABLE;
+	if (ok)
+		p->expect[p->owed++] = expect;
+}
+
+/*
+ * The insert of ps for rows rows: its row repeated with the parameters
+ * numbered on ($12 for the second row's first of 11).
+ */
+static char *
+rows_sql(const struct pg_stmt *ps, int rows)
+{
+	const char *row = ps->sql + ps->row_at, *end = row + ps->row_len, *c;
+	size_t cap = strlen(ps->sql) + (size_t)rows * (ps->row_len + 2 +
+	    (size_t)ps->nparams * 6);
+	char *out = malloc(cap), *o;
+	int j;
+
+	if (out == NULL)
+		return NULL;
+	o = out + snprintf(out, cap, "%.*s", (int)ps->row_at, ps->sql);
+	for (j = 0; j < rows; j++) {
+		if (j > 0)
+			*o++ = ',';
+		for (c = row; c < end; c++) {
+			*o++ = *c;
+			if (*c == '$') {
+				o += snprintf(o, cap - (size_t)(o - out), "%ld",
+				    strtol(c + 1, NULL, 10) + (long)j * ps->nparams);
+				while (c + 1 < end && c[1] >= '0' && c[1] <= '9')
+					c++;
+			}
+		}
+	}
+	snprintf(o, cap - (size_t)(o - out), "%s", end);
+	return out;
+}
+
+/* Send a gang's rows: one statement of them all, or one by one. */
+static void
+send_gang(struct pg *p, struct gang *g)
+{
+	struct pg_stmt *ps = g->ps;
+	int n = ps->nparams, i, expect = ps->unique;
+	Oid *types;
+	char *sql;
+
+	if (PQpipelineStatus(p->c) == PQ_PIPELINE_OFF &&
+	    !PQenterPipelineMode(p->c)) {
+		sent(p, 0, 0);
+		return;
+	}
+	if (g->rows == 1 || ps->row_len == 0) {
+		for (i = 0; i < g->rows; i++)
+			sent(p, PQsendQueryPrepared(p->c, ps->name, n,
+			    (const char *const *)g->val + i * n, g->len + i * n,
+			    g->fmt + i * n, 0), expect);
+		return;
+	}
+	sql = rows_sql(ps, g->rows);
+	types = calloc((size_t)(g->rows * n), sizeof(*types));
+	for (i = 0; types != NULL && i < g->rows * n; i++)
+		types[i] = ps->types[i % n];
+	sent(p, sql != NULL && types != NULL && PQsendQueryParams(p->c, sql,
+	    g->rows * n, types, (const char *const *)g->val, g->len, g->fmt,
+	    0), expect * g->rows);
+	free(sql);
+	free(types);
+}
+
+/* Send every held row, the statements in the order their rows came. */
+static void
+flush_gangs(struct pg *p)
+{
+	struct gang *first;
+	int i;
+
+	for (;;) {
+		first = NULL;
+		for (i = 0; i < GANGS; i++)
+			if (p->gang[i].ps != NULL && (first == NULL ||
+			    p->gang[i].rank > first->rank ||
+			    (p->gang[i].rank == first->rank &&
+			    p->gang[i].seq < first->seq)))
+				first = &p->gang[i];
+		if (first == NULL)
+			return;
+		if (p->broken == CXV_OK)
+			send_gang(p, first);
+		gang_free(first, first->ps->nparams);
+	}
+}
+
+/* Forget the held rows (the transaction is rolled back). */
+static void
+drop_gangs(struct pg *p)
+{
+	int i;
+
+	for (i = 0; i < GANGS; i++)
+		if (p->gang[i].ps != NULL)
+			gang_free(&p->gang[i], p->gang[i].ps->nparams);
+}
+
+/*
+ * Read the answers piped statements owe, in order, and leave pipeline
+ * mode for a statement that waits for its own. The first failure, or an
+ * insert that met a unique key and did nothing, fails the transaction
+ * for good: its caller went on as if it was done.
+ */
+static int
+settle(struct pg *p)
+{
+	PGresult *res;
+	ExecStatusType t;
+	unsigned ends = 0;
+	int r = CXV_OK;
+
+	flush_gangs(p);
+	if (PQpipelineStatus(p->c) == PQ_PIPELINE_OFF)
+		return p->broken;
+	if (!PQpipelineSync(p->c))
+		r = CXV_ERR_UNAVAILABLE;
+	/* Each insert's answer ends in a NULL; the sync's does not. */
+	while (r != CXV_ERR_UNAVAILABLE) {
+		if ((res = PQgetResult(p->c)) == NULL) {
+			if (PQstatus(p->c) != CONNECTION_OK || ++ends > p->owed)
+				r = CXV_ERR_UNAVAILABLE;
+			continue;
+		}
+		t = PQresultStatus(res);
+		if (t == PGRES_PIPELINE_SYNC) {
+			PQclear(res);
+			break;
+		}
+		if (r == CXV_OK && t != PGRES_COMMAND_OK)
+			r = pg_error(res, p->c);
+		else if (r == CXV_OK && ends < p->owed && p->expect[ends] > 0 &&
+		    strtol(PQcmdTuples(res), NULL, 10) != p->expect[ends])
+			r = CXV_ERR_INTERNAL;
+		PQclear(res);
+	}
+	p->owed = 0;
+	if (r != CXV_ERR_UNAVAILABLE && !PQexitPipelineMode(p->c))
+		r = CXV_ERR_INTERNAL;
+	if (p->broken == CXV_OK && r != CXV_OK)
+		p->broken = r == CXV_ERR_EXISTS ? CXV_ERR_INTERNAL : r;
+	return p->broken;
+}
+
 static int
 pg_exec(struct db *d, const char *sql)
 {
-	PGresult *res = PQexec(PG(d)->c, sql);
-	int r = res_ok(res) ? CXV_OK : pg_error(res, PG(d)->c);
+	PGresult *res;
+	int r;
+
+	if ((r = settle(PG(d))) != CXV_OK)
+		return r;
+	res = PQexec(PG(d)->c, sql);
+	r = res_ok(res) ? CXV_OK : pg_error(res, PG(d)->c);
 
 	PQclear(res);
 	return r;
@@ -482,6 +690,7 @@ reconnect(struct pg *p)
 	if (p->in_txn)
 		return CXV_ERR_UNAVAILABLE;
 	PQreset(p->c);
+	p->owed = 0;
 	if (PQstatus(p->c) != CONNECTION_OK)
 		return CXV_ERR_UNAVAILABLE;
 	return session_setup(p);
@@ -579,6 +788,7 @@ pg_reset(struct db_stmt *s)
 		while ((res = PQgetResult(PG(s->db)->c)) != NULL)
 			PQclear(res);
 	clear_result(ps);
+	ps->sent = 0;
 	for (i = 0; i < ps->nparams; i++) {
 		free(ps->val[i]);
 		ps->val[i] = NULL;
@@ -613,7 +823,8 @@ prepared(struct pg_stmt *ps)
 	PGresult *res;
 	int r;
 
-	if ((r = reconnect(p)) != CXV_OK || ps->epoch == p->epoch)
+	if ((r = reconnect(p)) != CXV_OK || ps->epoch == p->epoch ||
+	    (r = settle(p)) != CXV_OK)
 		return r;
 	res = PQprepare(p->c, ps->name, ps->sql, ps->nparams, ps->types);
 	r = res_ok(res) ? CXV_OK : pg_error(res, p->c);
@@ -621,6 +832,20 @@ prepared(struct pg_stmt *ps)
 	if (r == CXV_OK)
 		ps->epoch = p->epoch;
 	return r;
+}
+
+/* Where an insert's one row of values is, for sending many at once. */
+static void
+row_of(struct pg_stmt *ps)
+{
+	const char *v = strstr(ps->sql, " VALUES ("), *end;
+
+	if (strncmp(ps->sql, "INSERT", 6) != 0 || v == NULL ||
+	    (end = strchr(v + 9, ')')) == NULL || memchr(v + 9, '(',
+	    (size_t)(end - v - 9)) != NULL || strstr(end, "RETURNING") != NULL)
+		return;
+	ps->row_at = (size_t)(v + 8 - ps->sql);
+	ps->row_len = (size_t)(end + 1 - (v + 8));
 }
 
 static int
@@ -655,6 +880,7 @@ pg_prepare(struct db *d, const char *sql, struct db_stmt **out)
 	ps->sql = q;
 	ps->nparams = n;
 	ps->unique = unique;
+	row_of(ps);
 	/* A parameter a statement leaves out has no type to infer: bigint. */
 	for (i = 0; i < n; i++)
 		if (!(used & (1ull << i)))
@@ -726,6 +952,77 @@ pg_bind_blob(struct db_stmt *s, int i, const void *v, size_t n)
 	set_param(PSTMT(s), i, v != NULL ? v : "", n, 1);
 }
 
+/* Send a statement without waiting: done, as far as its caller knows. */
+static int
+send_piped(struct pg_stmt *ps)
+{
+	struct pg *p = PG(ps->base.db);
+	int r;
+
+	if ((r = prepared(ps)) != CXV_OK || p->broken != CXV_OK)
+		return r != CXV_OK ? r : p->broken;
+	if (PQpipelineStatus(p->c) == PQ_PIPELINE_OFF &&
+	    !PQenterPipelineMode(p->c))
+		return p->broken = CXV_ERR_UNAVAILABLE;
+	if (!PQsendQueryPrepared(p->c, ps->name, ps->nparams,
+	    (const char *const *)ps->val, ps->len, ps->fmt, 0))
+		return p->broken = CXV_ERR_UNAVAILABLE;
+	p->changes = 1;
+	ps->sent = 1;
+	p->expect[p->owed++] = ps->unique;
+	return p->owed < PIPE_OWED_MAX ? CXV_OK : settle(p);
+}
+
+/* Hold ps's row with the others of its gang; all sent when one fills. */
+static int
+hold(struct pg_stmt *ps, enum db_pipe rank)
+{
+	struct pg *p = PG(ps->base.db);
+	struct gang *g = NULL;
+	size_t n = (size_t)ps->nparams;
+	int i, r;
+
+	if ((r = prepared(ps)) != CXV_OK || p->broken != CXV_OK)
+		return r != CXV_OK ? r : p->broken;
+	for (i = 0; i < GANGS && g == NULL; i++)
+		if (p->gang[i].ps == ps)
+			g = &p->gang[i];
+	for (i = 0; i < GANGS && g == NULL; i++)
+		if (p->gang[i].ps == NULL)
+			g = &p->gang[i];
+	if (g == NULL) {
+		flush_gangs(p);
+		g = &p->gang[0];
+	}
+	if (g->ps == NULL) {
+		g->ps = ps;
+		g->seq = p->gangs_made++;
+		g->rank = (int)rank;
+		g->val = calloc(GANG_ROWS * n + 1, sizeof(*g->val));
+		g->len = calloc(GANG_ROWS * n + 1, sizeof(*g->len));
+		g->fmt = calloc(GANG_ROWS * n + 1, sizeof(*g->fmt));
+		if (g->val == NULL || g->len == NULL || g->fmt == NULL) {
+			gang_free(g, 0);
+			return p->broken = CXV_ERR_NOMEM;
+		}
+	}
+	/* The row's values change hands: reset frees none of them. */
+	for (i = 0; i < ps->nparams; i++) {
+		g->val[(size_t)g->rows * n + (size_t)i] = ps->val[i];
+		g->len[(size_t)g->rows * n + (size_t)i] = ps->len[i];
+		g->fmt[(size_t)g->rows * n + (size_t)i] = ps->fmt[i];
+		ps->val[i] = NULL;
+	}
+	g->rows++;
+	p->changes = 1;
+	ps->sent = 1;
+	if (g->rows == GANG_ROWS)
+		flush_gangs(p);
+	if (p->owed >= PIPE_OWED_MAX)
+		return settle(p);
+	return p->broken;
+}
+
 /*
  * Run the statement. An insert that met a unique key did nothing and is
  * CXV_ERR_EXISTS, as SQLite's constraint error, without failing the
@@ -738,7 +1035,7 @@ run(struct pg_stmt *ps)
 	const char *tuples;
 	int r;
 
-	if ((r = prepared(ps)) != CXV_OK)
+	if ((r = prepared(ps)) != CXV_OK || (r = settle(p)) != CXV_OK)
 		return r;
 	ps->res = PQexecPrepared(p->c, ps->name, ps->nparams,
 	    (const char *const *)ps->val, ps->len, ps->fmt, 0);
@@ -769,7 +1066,8 @@ scan_step(struct pg_stmt *ps)
 	int r;
 
 	if (ps->res == NULL) {
-		if ((r = prepared(ps)) != CXV_OK)
+		if ((r = prepared(ps)) != CXV_OK ||
+		    (r = settle(PG(ps->base.db))) != CXV_OK)
 			return r;
 		c = PG(ps->base.db)->c;
 		if (!PQsendQueryPrepared(c, ps->name, ps->nparams,
@@ -807,12 +1105,27 @@ pg_step(struct db_stmt *s)
 		return ps->err;
 	if (ps->scan)
 		return scan_step(ps);
-	if (ps->res == NULL && (r = run(ps)) != CXV_OK)
+	if (ps->res == NULL && !ps->sent && (r = run(ps)) != CXV_OK)
 		return r;
 	clear_row(ps);
 	if (PQresultStatus(ps->res) != PGRES_TUPLES_OK)
 		return DB_DONE;
 	return ++ps->row < PQntuples(ps->res) ? DB_ROW : DB_DONE;
+}
+
+static int
+pg_step_piped(struct db_stmt *s, enum db_pipe how)
+{
+	struct pg_stmt *ps = PSTMT(s);
+
+	if (ps->err != CXV_OK)
+		return ps->err;
+	if (ps->scan || ps->res != NULL || ps->sent || !PG(s->db)->in_txn)
+		return CXV_ERR_INTERNAL;
+	if (how != DB_PIPE_NOW)
+		return hold(ps, how);
+	flush_gangs(PG(s->db));
+	return send_piped(ps);
 }
 
 /* The current row's value of column i, NULL if SQL NULL or none. */
@@ -1134,11 +1447,21 @@ pg_begin(struct db *d, enum db_txn txn)
 	return r;
 }
 
+/* The transaction's piped statements forgotten: it ends, whatever they did. */
+static void
+unpipe(struct pg *p)
+{
+	drop_gangs(p);
+	(void)settle(p);
+	p->broken = CXV_OK;
+}
+
 static void
 pg_rollback(struct db *d, enum db_txn txn)
 {
 	(void)txn;
 	PG(d)->in_txn = 0;
+	unpipe(PG(d));
 	if (PQtransactionStatus(PG(d)->c) != PQTRANS_IDLE)
 		(void)pg_exec(d, "ROLLBACK");
 }
@@ -1146,7 +1469,13 @@ pg_rollback(struct db *d, enum db_txn txn)
 static int
 pg_commit(struct db *d, enum db_txn txn)
 {
-	int lost = PQstatus(PG(d)->c) != CONNECTION_OK;
+	int lost, r;
+
+	if ((r = settle(PG(d))) != CXV_OK) {
+		pg_rollback(d, txn);
+		return r;
+	}
+	lost = PQstatus(PG(d)->c) != CONNECTION_OK;
 
 	/* COMMIT of a failed transaction "succeeds" as a rollback. */
 	if (PQtransactionStatus(PG(d)->c) != PQTRANS_INTRANS) {
@@ -1161,9 +1490,12 @@ pg_commit(struct db *d, enum db_txn txn)
 static int
 query_int(struct pg *p, const char *sql, int64_t *v)
 {
-	PGresult *res = PQexec(p->c, sql);
-	int r = CXV_OK;
+	PGresult *res;
+	int r;
 
+	if ((r = settle(p)) != CXV_OK)
+		return r;
+	res = PQexec(p->c, sql);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
 		r = pg_error(res, p->c);
 	else
@@ -1406,7 +1738,8 @@ static const struct db_ops pg_ops = {
 	pg_step, pg_bind_int64, pg_bind_text, pg_bind_blob, pg_column_int64,
 	pg_column_text, pg_column_blob, pg_column_bytes, pg_column_null,
 	pg_column_count, pg_column_name, pg_column_type, pg_changes,
-	pg_begin, pg_commit, pg_rollback, pg_yield_wanted, pg_version_get, pg_version_set,
+	pg_begin, pg_commit, pg_rollback, pg_yield_wanted, pg_step_piped,
+	pg_version_get, pg_version_set,
 	NULL, pg_checkpoint, pg_doom, pg_shred, pg_copied, pg_set_aside,
 	pg_copy_begin, pg_copy_row, pg_copy_end, pg_foreign, migrations,
 	/* The passes' wait, then the rewrite of a partition (seconds). */

@@ -788,7 +788,8 @@ static const struct db_ops lite_ops = {
 	lite_column_int64, lite_column_text, lite_column_blob,
 	lite_column_bytes, lite_column_null, lite_column_count,
 	lite_column_name, lite_column_type, lite_changes, lite_begin,
-	lite_commit, lite_rollback, lite_yield_wanted, lite_version_get, lite_version_set,
+	lite_commit, lite_rollback, lite_yield_wanted, NULL, lite_version_get,
+	lite_version_set,
 	lite_snapshot, lite_checkpoint, NULL, NULL, lite_copied, NULL, NULL,
 	NULL, NULL, NULL, migrations,
 	0,	/* secure_delete: the key overwritten inside the transaction */

@@ -40,6 +40,9 @@ struct cxv_store {
 	enum db_txn in_txn;
 	struct db *arch;		/* retention's archive, if attached */
 	int trail_only;			/* see cxv_store_set_trail_only() */
+	int piped;			/* cxv_store_pipeline() */
+	int64_t id_floor[2];		/* cxv_store_step_new_id() */
+	struct store_memo *memo;
 };
 
 struct db *
@@ -73,6 +76,79 @@ cxv_store_step_done(struct db_stmt *s)
 
 	db_reset(s);
 	return db_rc(rc);
+}
+
+int
+cxv_store_piped(struct cxv_store *st)
+{
+	return st->piped;
+}
+
+struct store_memo **
+cxv_store_memo_slot(struct cxv_store *st)
+{
+	return &st->memo;
+}
+
+int
+cxv_store_step_piped(struct cxv_store *st, struct db_stmt *s,
+    enum db_pipe how)
+{
+	int r;
+
+	if (!st->piped)
+		return cxv_store_step_done(s);
+	r = st->db->ops->step_piped(s, how);
+	db_reset(s);
+	return r;
+}
+
+int
+cxv_store_step_new_id(struct cxv_store *st, int which, int64_t id,
+    struct db_stmt *s)
+{
+	if (st->piped && id > st->id_floor[which])
+		return cxv_store_step_piped(st, s, DB_PIPE_HELD);
+	return cxv_store_step_done(s);
+}
+
+/* The highest id of the tables cxv_store_step_new_id() knows. */
+static const char *const floor_sql[] = {
+	"SELECT coalesce(max(id), 0) FROM interaction",
+	"SELECT coalesce(max(id), 0) FROM call_log",
+};
+
+int
+cxv_store_pipeline(struct cxv_store *st)
+{
+	struct db_stmt *s = NULL;
+	size_t i;
+	int r = CXV_OK;
+
+	if (st->in_txn != DB_TXN_BULK)
+		return CXV_ERR_INTERNAL;
+	if (st->db->ops->step_piped == NULL)
+		return CXV_OK;
+	if (st->memo == NULL && (st->memo = calloc(1, cxv_store_memo_size()))
+	    == NULL)
+		return CXV_ERR_NOMEM;
+	for (i = 0; i < 2 && r == CXV_OK; i++) {
+		if ((r = db_prepare(st->db, floor_sql[i], &s)) == CXV_OK &&
+		    (r = cxv_store_step_row(s)) == CXV_OK)
+			st->id_floor[i] = db_column_int64(s, 0);
+		db_finalize(s);
+		s = NULL;
+	}
+	st->piped = r == CXV_OK;
+	return r;
+}
+
+/* The transaction ends: nothing piped or remembered outlives it. */
+static void
+unpipe(struct cxv_store *st)
+{
+	st->piped = 0;
+	cxv_store_memo_forget(st);
 }
 
 int
@@ -137,6 +213,7 @@ cxv_store_close(struct cxv_store *st)
 				db_finalize(st->stmt[p][i]);
 		st->db->ops->close(st->db);
 	}
+	cxv_store_memo_free(st);
 	free(st);
 }
 
@@ -199,6 +276,7 @@ cxv_store_commit(struct cxv_store *st)
 	if (txn != DB_TXN_WRITE && txn != DB_TXN_BULK)
 		return CXV_ERR_INTERNAL;
 	st->in_txn = DB_TXN_NONE;
+	unpipe(st);
 	r = st->db->ops->commit(st->db, txn);
 	if (!st->trail_only)
 		write_epoch++;	/* committed or not: read again to know */
@@ -231,6 +309,7 @@ cxv_store_rollback(struct cxv_store *st)
 {
 	if (st->in_txn == DB_TXN_NONE)
 		return;
+	unpipe(st);
 	st->db->ops->rollback(st->db, st->in_txn);
 	st->in_txn = DB_TXN_NONE;
 }
@@ -492,6 +571,7 @@ cxv_store_release(struct cxv_store *st)
 void
 cxv_store_rollback_savepoint(struct cxv_store *st)
 {
+	cxv_store_memo_forget(st);
 	(void)db_exec(st->db, "ROLLBACK TO rec");
 	(void)db_exec(st->db, "RELEASE rec");
 }

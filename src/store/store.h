@@ -82,6 +82,46 @@ int cxv_store_begin_bulk(struct cxv_store *st);
 int cxv_store_yield_wanted(struct cxv_store *st);
 
 /*
+ * For the rest of a bulk transaction, where each statement costs a
+ * round trip (PostgreSQL; a no-op on SQLite): the rows it adds go
+ * without waiting for each answer, and the lookups the last
+ * cxv_store_prefetch() read are answered from memory. For a CDR
+ * import's writes, which look up what they could clash with first: a
+ * write that fails anyway (a random subject id drawn twice) fails the
+ * whole transaction at its end instead of returning CXV_ERR_EXISTS.
+ */
+int cxv_store_pipeline(struct cxv_store *st);
+/* Whether the transaction is piped (by cxv_store_pipeline). */
+int cxv_store_piped(struct cxv_store *st);
+
+/* What a window of records to come will look up (cxv_store_prefetch). */
+struct cxv_store_want_ref {
+	int64_t started_ms;
+	uint8_t ref[32];		/* source_ref */
+};
+struct cxv_store_want_ident {
+	int kind;
+	int key;			/* the holder's wrapped key as well */
+	uint8_t bidx[32];
+};
+struct cxv_store_want {
+	const char *source;		/* the refs' */
+	const struct cxv_store_want_ref *ref;
+	size_t nrefs;
+	const struct cxv_store_want_ident *ident;
+	size_t nidents;
+};
+
+/*
+ * In a piped transaction: read, in a few queries, the interactions,
+ * identifiers and keys w names, so that the records' own lookups need
+ * no round trip (an answer of "none" included: nothing else writes
+ * while the transaction holds the writers' lock, and its own writes are
+ * added). Replaces the previous window's; a no-op outside one.
+ */
+int cxv_store_prefetch(struct cxv_store *st, const struct cxv_store_want *w);
+
+/*
  * A read transaction: the reads between see one snapshot and take the
  * database's locks once (the server's per-request checks). No writes.
  */

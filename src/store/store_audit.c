@@ -35,6 +35,8 @@ cxv_store_audit_head(struct cxv_store *st, int64_t *seq, uint8_t hash[32])
 	size_t len = 0;
 	int r;
 
+	if (cxv_store_memo_audit_head(st, seq, hash))
+		return CXV_OK;
 	*seq = 0;
 	memset(hash, 0, 32);
 	if ((s = STMT(st, S_AUDIT_HEAD, &r)) == NULL)
@@ -67,7 +69,9 @@ cxv_store_audit_insert(struct cxv_store *st, const struct cxv_audit_row *row)
 	db_bind_text(s, 7, row->fields);
 	db_bind_blob(s, 8, row->prev, 32);
 	db_bind_blob(s, 9, row->hash, 32);
-	return cxv_store_step_done(s);
+	if ((r = cxv_store_step_piped(st, s, DB_PIPE_HELD)) == CXV_OK)
+		cxv_store_memo_audit_set(st, row->seq, row->hash);
+	return r;
 }
 
 struct audit_cb {

@@ -43,12 +43,13 @@ cxv_store_call_log_insert(struct cxv_store *st,
 	db_bind_int64(s, 5, row->ts_ms);
 	db_bind_int64(s, 6, row->duration_s);
 	db_bind_blob(s, 7, row->sealed, row->sealed_len);
-	if ((r = cxv_store_step_done(s)) != CXV_OK ||
+	if ((r = cxv_store_step_new_id(st, 1, row->id, s)) != CXV_OK ||
 	    (s = STMT(st, S_CL_TRIM, &r)) == NULL)
 		return r;
 	db_bind_int64(s, 1, row->user_id);
 	db_bind_int64(s, 2, keep);
-	return cxv_store_step_done(s);
+	/* After the rows it trims, which may be held. */
+	return cxv_store_step_piped(st, s, DB_PIPE_AFTER);
 }
 
 struct cl_cb {

@@ -39,7 +39,7 @@ enum store_part {
 	STORE_PART_ACCOUNT, STORE_PART_CALL_LOG, STORE_PART_CAMPAIGN,
 	STORE_PART_CONTACT, STORE_PART_CHARGE, STORE_PART_ERASE,
 	STORE_PART_REQUEST, STORE_PART_REPORT, STORE_PART_CORRECTION,
-	STORE_PART__COUNT
+	STORE_PART_MEMO, STORE_PART__COUNT
 };
 #define STORE_PART_STMTS	32	/* statements of one file at the most */
 
@@ -53,6 +53,51 @@ struct db_stmt *cxv_store_stmt(struct cxv_store *st, enum store_part part,
 
 /* Step a statement that returns no rows, then reset it. */
 int cxv_store_step_done(struct db_stmt *s);
+/*
+ * The same for a write that cannot meet a unique key: piped in a piped
+ * transaction (cxv_store_pipeline), as how says (db.h), where a failure
+ * fails the whole transaction, later.
+ */
+int cxv_store_step_piped(struct cxv_store *st, struct db_stmt *s,
+    enum db_pipe how);
+/*
+ * The same for an insert of row id into a table whose ids callers pick
+ * (cxv_time_id) and retry on a clash: held (DB_PIPE_HELD) only when id
+ * is above every id the table held when piping began (which=0
+ * interaction, 1 call_log), where nothing else writes meanwhile; else
+ * it waits for its answer (CXV_ERR_EXISTS on a clash).
+ */
+int cxv_store_step_new_id(struct cxv_store *st, int which, int64_t id,
+    struct db_stmt *s);
+
+/*
+ * The memo of a piped transaction (store_memo.c): the rows the last
+ * cxv_store_prefetch() read, with the transaction's writes added. A
+ * lookup returns 1 with *r CXV_OK or CXV_ERR_NOT_FOUND (or fn's result)
+ * when the memo knows, 0 when the database must be asked.
+ */
+struct store_memo **cxv_store_memo_slot(struct cxv_store *st);
+size_t cxv_store_memo_size(void);
+void cxv_store_memo_forget(struct cxv_store *st);
+void cxv_store_memo_free(struct cxv_store *st);
+int cxv_store_memo_interaction(struct cxv_store *st, const char *source,
+    int64_t started_ms, const uint8_t ref[32], int *r);
+void cxv_store_memo_interaction_add(struct cxv_store *st, const char *source,
+    int64_t started_ms, const uint8_t ref[32]);
+int cxv_store_memo_ident_find(struct cxv_store *st, int kind,
+    const uint8_t bidx[32], int (*fn)(void *, int64_t), void *ctx, int *r);
+int cxv_store_memo_ident_held(struct cxv_store *st, int64_t sid, int kind,
+    const uint8_t bidx[32], int *r);
+void cxv_store_memo_ident_add(struct cxv_store *st, int64_t sid, int kind,
+    const uint8_t bidx[32]);
+int cxv_store_memo_key(struct cxv_store *st, int64_t sid, uint8_t *wrapped,
+    size_t cap, size_t *len, int64_t *created_ms);
+void cxv_store_memo_key_add(struct cxv_store *st, int64_t sid,
+    const uint8_t *wrapped, size_t len, int64_t created_ms);
+int cxv_store_memo_audit_head(struct cxv_store *st, int64_t *seq,
+    uint8_t hash[32]);
+void cxv_store_memo_audit_set(struct cxv_store *st, int64_t seq,
+    const uint8_t hash[32]);
 /* cxv_store_step_done(), then NOT_FOUND unless exactly one row changed. */
 int cxv_store_step_one_change(struct cxv_store *st, struct db_stmt *s);
 /* Step a one-row query; NOT_FOUND if it returns none (not reset). */

@@ -95,7 +95,10 @@ cxv_store_interaction_insert(struct cxv_store *st,
 	db_bind_blob(s, 10, row->sealed, row->sealed_len);
 	if (row->agent_user_id != 0)
 		db_bind_int64(s, 11, row->agent_user_id);
-	return cxv_store_step_done(s);
+	if ((r = cxv_store_step_new_id(st, 0, row->id, s)) == CXV_OK)
+		cxv_store_memo_interaction_add(st, row->source, row->started_ms,
+		    row->source_ref);
+	return r;
 }
 
 int
@@ -105,6 +108,8 @@ cxv_store_interaction_exists(struct cxv_store *st, const char *source,
 	struct db_stmt *s;
 	int r;
 
+	if (cxv_store_memo_interaction(st, source, started_ms, ref, &r))
+		return r;
 	if ((s = STMT(st, S_IA_EXISTS, &r)) == NULL)
 		return r;
 	db_bind_text(s, 1, source);
@@ -330,7 +335,7 @@ cxv_store_stat_insert(struct cxv_store *st, int64_t ts_ms, int64_t duration_s,
 	db_bind_int64(s, 2, duration_s);
 	db_bind_int64(s, 3, answered);
 	db_bind_text(s, 4, number_ps);
-	return cxv_store_step_done(s);
+	return cxv_store_step_piped(st, s, DB_PIPE_HELD);
 }
 
 struct day_cb {

@@ -79,7 +79,10 @@ cxv_store_subject_insert(struct cxv_store *st, int64_t id,
 	db_bind_int64(s, 1, id);
 	db_bind_blob(s, 2, wrapped, len);
 	db_bind_int64(s, 3, created_ms);
-	return cxv_store_step_done(s);
+	/* Held rows may refer to it: it goes before them. */
+	if ((r = cxv_store_step_piped(st, s, DB_PIPE_PARENT)) == CXV_OK)
+		cxv_store_memo_key_add(st, id, wrapped, len, created_ms);
+	return r;
 }
 
 int
@@ -90,6 +93,8 @@ cxv_store_subject_get(struct cxv_store *st, int64_t id, uint8_t *wrapped,
 	int r;
 
 	*len = 0;
+	if (cxv_store_memo_key(st, id, wrapped, cap, len, created_ms))
+		return CXV_OK;
 	if ((s = STMT(st, S_SUBJ_GET, &r)) == NULL)
 		return r;
 	db_bind_int64(s, 1, id);
@@ -108,6 +113,7 @@ cxv_store_subject_delete(struct cxv_store *st, int64_t id)
 	struct db_stmt *s;
 	int r;
 
+	cxv_store_memo_forget(st);
 	if ((s = STMT(st, S_SUBJ_DELETE, &r)) == NULL)
 		return r;
 	db_bind_int64(s, 1, id);
@@ -178,7 +184,9 @@ cxv_store_ident_insert(struct cxv_store *st, int64_t subject_id, int kind,
 	db_bind_int64(s, 2, kind);
 	db_bind_blob(s, 3, bidx, 32);
 	db_bind_blob(s, 4, sealed, len);
-	return cxv_store_step_done(s);
+	if ((r = cxv_store_step_piped(st, s, DB_PIPE_HELD)) == CXV_OK)
+		cxv_store_memo_ident_add(st, subject_id, kind, bidx);
+	return r;
 }
 
 int
@@ -188,6 +196,8 @@ cxv_store_ident_held(struct cxv_store *st, int64_t subject_id, int kind,
 	struct db_stmt *s;
 	int r;
 
+	if (cxv_store_memo_ident_held(st, subject_id, kind, bidx, &r))
+		return r;
 	if ((s = STMT(st, S_IDENT_HELD, &r)) == NULL)
 		return r;
 	db_bind_int64(s, 1, subject_id);
@@ -205,6 +215,7 @@ cxv_store_ident_delete(struct cxv_store *st, int64_t subject_id, int kind,
 	struct db_stmt *s;
 	int r;
 
+	cxv_store_memo_forget(st);
 	if ((s = STMT(st, S_IDENT_DELETE, &r)) == NULL)
 		return r;
 	db_bind_int64(s, 1, subject_id);
@@ -234,6 +245,8 @@ cxv_store_ident_find(struct cxv_store *st, int kind, const uint8_t bidx[32],
 	struct db_stmt *s;
 	int r;
 
+	if (cxv_store_memo_ident_find(st, kind, bidx, fn, ctx, &r))
+		return r;
 	if ((s = STMT(st, S_IDENT_FIND, &r)) == NULL)
 		return r;
 	db_bind_blob(s, 1, bidx, 32);

@@ -4,9 +4,10 @@ trails, tied to the right subjects, idempotently, with precise rejects,
 and with nothing of the input left in clear on disk."""
 import json
 import os
+import time
 
 from harness import (audit_ids, cx, db_rows, expect, fails, files_containing, main,
-                     new_vault, ok, ON_PG, TempDir, test)
+                     new_vault, ok, ON_PG, set_config, TempDir, test)
 
 DATA = os.environ.get("CXVAULT_TESTDATA", os.path.join(
     os.path.dirname(__file__), "..", "data"))
@@ -665,6 +666,108 @@ def csv_export_runs_no_formula():
         js = [json.loads(l)["outcome"] for l in ok(
             "export", "cdr", "--data", d, "--format", "json").out.splitlines()]
         expect(sorted(js) == sorted(evil), js)
+
+def many_calls(n, callers, repeat_every):
+    """n cdr_csv lines, 7 s apart, from callers numbers (each with its
+    name) to extensions 100 and 101 in turn; every repeat_every-th line
+    is written again right after itself (a platform that wrote it
+    twice). The lines, and the calls of each caller and extension."""
+    lines, per_caller, per_ext = [], {}, {100: 0, 101: 0}
+    for i in range(n):
+        k, ext = i % callers if i % 3 else (i * 7) % callers, 100 + i % 2
+        t = 1793600000 + i * 7
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t))
+        end = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t + 30))
+        line = (f'"","+49 30 5550{k:03d}","{ext}","from-trunk",'
+                f'"""Caller {k}"" <+49 30 5550{k:03d}>","PJSIP/t-{i}",'
+                f'"PJSIP/{ext}-{i}","Dial","x","{when}","{when}","{end}",'
+                f'30,30,"ANSWERED","DOCUMENTATION","u{i}.{t}",""')
+        lines.append(line)
+        if i % repeat_every == 0:
+            lines.append(line)
+        per_caller[k] = per_caller.get(k, 0) + 1
+        per_ext[ext] += 1
+    return lines, per_caller, per_ext
+
+
+@test
+def many_records_in_windows_and_batches():
+    """Issue 28: an import of more records than are read ahead at once
+    (and than one PostgreSQL round trip looks up) files every record
+    under the one person of its number and name, across windows and
+    batches: callers seen in an earlier window or earlier in the same,
+    a record written twice in a row counted as a duplicate, each agent's
+    call log kept to its last call_log_size entries; the audit chain
+    verifies, and a second import adds nothing"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        for logon, ext in (("A0100", "100"), ("A0101", "101")):
+            ok("user", "add", "--data", d, "--logon", logon, "--first-name",
+               "Agent", "--last-name", ext, "--extension", ext)
+        set_config(d, call_log_size=150)
+        lines, per_caller, per_ext = many_calls(700, 23, 50)
+        path = os.path.join(tmp, "Master.csv")
+        open(path, "w").write("\n".join(lines) + "\n")
+        r, rep = import_master(d, path)
+        expect(r.rc == 0, r)
+        expect((rep["read"], rep["imported"], rep["duplicates"]) ==
+               (714, 700, 14), rep)
+        st = json.loads(ok("status", "--data", d).out)
+        # The 23 callers and the two agents, nobody twice.
+        expect(st["interactions"] == 700 and st["subjects"] == 25, st)
+        for k in (0, 7, 22):
+            calls = listing(d, "--phone", f"+49 30 5550{k:03d}")
+            expect(len(calls) == per_caller[k], (k, len(calls)))
+            expect(len({c["subject"] for c in calls}) == 1, k)
+            named = listing(d, "--name", f"caller {k}")
+            expect({c["subject"] for c in named} ==
+                   {calls[0]["subject"]}, (k, named[:1]))
+        for agent, ext in (("A0100", 100), ("A0101", 101)):
+            log = ok("calllog", "show", "--data", d, "--agent",
+                     agent).out.splitlines()
+            expect(per_ext[ext] > 150 and len(log) == 150, (agent, len(log)))
+        ok("audit", "verify", "--data", d)
+        r, rep = import_master(d, path)
+        expect((rep["imported"], rep["duplicates"]) == (0, 714), rep)
+        again = json.loads(ok("status", "--data", d).out)
+        expect((again["interactions"], again["subjects"]) == (700, 25), again)
+
+
+@test
+def postgresql_refused_row_fails_its_batch_whole():
+    """Issue 28: on PostgreSQL an import sends its rows without waiting
+    for each answer. A row the database refuses (here a trigger refuses
+    the statistics row of the 401st call) fails its batch as a whole: the
+    import stops with an error, no record is left half written, the
+    audit chain verifies, and the next run stores the rest"""
+    if not ON_PG:
+        return
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        lines, _, _ = many_calls(700, 23, 50)
+        path = os.path.join(tmp, "Master.csv")
+        open(path, "w").write("\n".join(lines) + "\n")
+        refused = (1793600000 + 400 * 7) * 1000
+        db_rows(d, "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE "
+                "plpgsql AS $$ BEGIN IF NEW.ts_ms = " + str(refused) +
+                " THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END "
+                "$$; CREATE TRIGGER refuse BEFORE INSERT ON traffic_stat "
+                "FOR EACH ROW EXECUTE FUNCTION refuse()")
+        r = cx("import", "cdr", "--data", d, "--format", "asterisk-csv", path)
+        expect(r.rc != 0 and "u400." not in r.err, r)
+        kept = db_rows(d, "SELECT count(*) FROM interaction")[0][0]
+        stats = db_rows(d, "SELECT count(*) FROM traffic_stat")[0][0]
+        expect(kept == stats and kept < 400, (kept, stats))
+        expect(db_rows(d, "SELECT count(*) FROM interaction WHERE "
+                       "started_ms = ?", (refused,)) == [(0,)], refused)
+        ok("audit", "verify", "--data", d)
+        db_rows(d, "DROP TRIGGER refuse ON traffic_stat; DROP FUNCTION "
+                "refuse()")
+        r, rep = import_master(d, path)
+        expect(r.rc == 0 and rep["imported"] == 700 - kept and
+               rep["duplicates"] == 14 + kept, rep)
+        ok("audit", "verify", "--data", d)
+
 
 if __name__ == "__main__":
     main()
