@@ -309,6 +309,7 @@ struct run {
 	struct cxv_vault *v;
 	const struct cxv_import_report *rep;
 	struct cxv_import_stats *st;
+	struct cxv_import_stats done;	/* as of the last commit */
 	struct reader rd;
 	uint64_t where;			/* the record's line or document */
 	struct ahead *ahead;		/* CDR imports */
@@ -525,6 +526,7 @@ end_batch(struct run *ru)
 	    (r = cxv_cdr_batch_end(ru->v, ru->batch)) != CXV_OK) ||
 	    (r = cxv_store_commit(cxv_vault_store(ru->v))) != CXV_OK)
 		return r;
+	ru->done = *ru->st;
 	if (ru->rep->progress != NULL)
 		ru->rep->progress(ru->rep->ctx, ru->st);
 	return CXV_OK;
@@ -643,8 +645,10 @@ cxv_import_cdr(struct cxv_vault *v, const char *format,
 	ru.rd.src = src;
 	if (r == CXV_OK)
 		r = import_records(&ru);
-	if (r != CXV_OK)
+	if (r != CXV_OK) {
 		cxv_store_rollback(cxv_vault_store(v));
+		*st = ru.done;	/* the batch rolled back is not imported */
+	}
 	reader_close(&ru.rd);
 	ahead_free(ru.ahead);
 	cxv_cdr_batch_free(ru.batch);

@@ -7,6 +7,12 @@
  * a killed import keeps every committed batch. A batch's CDRs are
  * audited by one entry naming their ids. Re-importing a file adds
  * nothing (records are keyed by the platform's unique id).
+ *
+ * CDRs are read up to 128 ahead (fewer from a stream with no more to
+ * give yet), so that on PostgreSQL a batch is piped (store.h,
+ * cxv_store_pipeline): what a window of records looks up is read in a
+ * few queries and their rows are written without waiting for each
+ * answer. A row the database refuses there fails its batch as a whole.
  */
 #ifndef CXV_IMPORT_H
 #define CXV_IMPORT_H
@@ -65,7 +71,7 @@ struct cxv_import_window {
  * Records with no person among their parties are skipped and counted by
  * reason; malformed ones are reported and counted. The return is not
  * CXV_OK only for what stops the whole import (I/O, database), with
- * earlier batches kept.
+ * earlier batches kept (and *st counting those alone).
  */
 struct cxv_source;
 int cxv_import_cdr(struct cxv_vault *v, const char *format,

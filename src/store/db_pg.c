@@ -402,8 +402,12 @@ struct pg {
 	unsigned epoch;			/* connections made: 1 the first */
 	int in_txn;
 	unsigned owed;			/* answers of piped statements not read */
-	/* Rows each answer must report (0: any), up to a flush's worth over. */
-	int expect[PIPE_OWED_MAX + GANGS * GANG_ROWS];
+	/*
+	 * Rows each answer must report (0: any). owed is under
+	 * PIPE_OWED_MAX between statements; a flush of the held rows adds
+	 * GANGS * GANG_ROWS at most, and a statement one.
+	 */
+	int expect[PIPE_OWED_MAX + GANGS * GANG_ROWS + 1];
 	int broken;			/* a piped statement failed: the txn did */
 	struct gang gang[GANGS];
 	unsigned gangs_made;
@@ -556,12 +560,13 @@ send_gang(struct pg *p, struct gang *g)
 	if (g->rows == 1 || ps->row_len == 0) {
 		for (i = 0; i < g->rows; i++)
 			sent(p, PQsendQueryPrepared(p->c, ps->name, n,
-			    (const char *const *)g->val + i * n, g->len + i * n,
-			    g->fmt + i * n, 0), expect);
+			    (const char *const *)g->val + (size_t)i * (size_t)n,
+			    g->len + (size_t)i * (size_t)n,
+			    g->fmt + (size_t)i * (size_t)n, 0), expect);
 		return;
 	}
 	sql = rows_sql(ps, g->rows);
-	types = calloc((size_t)(g->rows * n), sizeof(*types));
+	types = calloc((size_t)g->rows * (size_t)n, sizeof(*types));
 	for (i = 0; types != NULL && i < g->rows * n; i++)
 		types[i] = ps->types[i % n];
 	sent(p, sql != NULL && types != NULL && PQsendQueryParams(p->c, sql,
@@ -964,13 +969,11 @@ send_piped(struct pg_stmt *ps)
 	if (PQpipelineStatus(p->c) == PQ_PIPELINE_OFF &&
 	    !PQenterPipelineMode(p->c))
 		return p->broken = CXV_ERR_UNAVAILABLE;
-	if (!PQsendQueryPrepared(p->c, ps->name, ps->nparams,
-	    (const char *const *)ps->val, ps->len, ps->fmt, 0))
-		return p->broken = CXV_ERR_UNAVAILABLE;
+	sent(p, PQsendQueryPrepared(p->c, ps->name, ps->nparams,
+	    (const char *const *)ps->val, ps->len, ps->fmt, 0), ps->unique);
 	p->changes = 1;
 	ps->sent = 1;
-	p->expect[p->owed++] = ps->unique;
-	return p->owed < PIPE_OWED_MAX ? CXV_OK : settle(p);
+	return p->owed < PIPE_OWED_MAX ? p->broken : settle(p);
 }
 
 /* Hold ps's row with the others of its gang; all sent when one fills. */

@@ -21,7 +21,7 @@
 #include "store/store_int.h"
 
 enum stmt_id {
-	S_META_GET, S_META_SET, S__COUNT
+	S_META_GET, S_META_SET, S_IA_MAX_ID, S_CL_MAX_ID, S__COUNT
 };
 _Static_assert(S__COUNT <= STORE_PART_STMTS, "STORE_PART_STMTS too small");
 
@@ -29,6 +29,11 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[S_META_SET] = "INSERT INTO meta (key, value) VALUES (?1, ?2) "
 	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	/* The highest ids of the tables cxv_store_step_new_id() knows. */
+	[S_IA_MAX_ID] = "SELECT coalesce(max(id), 0) "
+	    "FROM interaction",
+	[S_CL_MAX_ID] = "SELECT coalesce(max(id), 0) "
+	    "FROM call_log",
 };
 
 #define STMT(st, id, r) \
@@ -112,18 +117,10 @@ cxv_store_step_new_id(struct cxv_store *st, int which, int64_t id,
 	return cxv_store_step_done(s);
 }
 
-/* The highest id of the tables cxv_store_step_new_id() knows. */
-static const char *const floor_sql[] = {
-	"SELECT coalesce(max(id), 0) FROM interaction",
-	"SELECT coalesce(max(id), 0) FROM call_log",
-};
-
 int
 cxv_store_pipeline(struct cxv_store *st)
 {
-	struct db_stmt *s = NULL;
-	size_t i;
-	int r = CXV_OK;
+	int r;
 
 	if (st->in_txn != DB_TXN_BULK)
 		return CXV_ERR_INTERNAL;
@@ -132,13 +129,10 @@ cxv_store_pipeline(struct cxv_store *st)
 	if (st->memo == NULL && (st->memo = calloc(1, cxv_store_memo_size()))
 	    == NULL)
 		return CXV_ERR_NOMEM;
-	for (i = 0; i < 2 && r == CXV_OK; i++) {
-		if ((r = db_prepare(st->db, floor_sql[i], &s)) == CXV_OK &&
-		    (r = cxv_store_step_row(s)) == CXV_OK)
-			st->id_floor[i] = db_column_int64(s, 0);
-		db_finalize(s);
-		s = NULL;
-	}
+	if ((r = cxv_store_count(st, STORE_PART_CORE, stmt_sql, S_IA_MAX_ID,
+	    &st->id_floor[0])) == CXV_OK)
+		r = cxv_store_count(st, STORE_PART_CORE, stmt_sql, S_CL_MAX_ID,
+		    &st->id_floor[1]);
 	st->piped = r == CXV_OK;
 	return r;
 }

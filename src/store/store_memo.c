@@ -352,22 +352,25 @@ read_refs(struct cxv_store *st, struct store_memo *m,
 {
 	const struct cxv_store_want_ref *ref;
 	struct db_stmt *s = NULL;
-	size_t i = 0;
+	size_t i;
 	int n = 0, r = CXV_OK, rc;
 
-	while (r == CXV_OK && (i < w->nrefs || n > 0)) {
-		ref = i < w->nrefs ? &w->ref[i++] : NULL;
-		if (ref != NULL && (has(m, SLOT_REF_ASKED, ref->ref,
-		    ref->started_ms, 0) || !room(m)))
-			continue;
-		if (n == 0 && (s = STMT(st, S_REFS, &r)) == NULL)
-			return r;
-		if (ref != NULL) {
+	/* One more turn than refs, to read the last chunk. */
+	for (i = 0; r == CXV_OK && i <= w->nrefs; i++) {
+		if (i < w->nrefs) {
+			ref = &w->ref[i];
+			if (has(m, SLOT_REF_ASKED, ref->ref, ref->started_ms, 0) ||
+			    !room(m))
+				continue;
+			if (n == 0 && (s = STMT(st, S_REFS, &r)) == NULL)
+				return r;
 			put(m, SLOT_REF_ASKED, ref->ref, ref->started_ms, 0);
 			db_bind_int64(s, ++n + 1, ref->started_ms);
 			if (n < BATCH_PARAMS - 1)
 				continue;
 		}
+		if (n == 0)
+			continue;
 		db_bind_text(s, 1, w->source);
 		while ((rc = db_step(s)) == DB_ROW)
 			if (db_column_bytes(s, 1) == 32)
@@ -406,22 +409,24 @@ read_idents(struct cxv_store *st, struct store_memo *m,
 	const struct cxv_store_want_ident *id;
 	struct sid_list c = { sids, 0, w->nidents };
 	struct db_stmt *s = NULL;
-	size_t i = 0;
+	size_t i;
 	int n = 0, r = CXV_OK, rc;
 
-	while (r == CXV_OK && (i < w->nidents || n > 0)) {
-		id = i < w->nidents ? &w->ident[i++] : NULL;
-		if (id != NULL && (has(m, SLOT_IDENT_ASKED, id->bidx, id->kind,
-		    0) || !room(m)))
-			continue;
-		if (n == 0 && (s = STMT(st, S_IDENTS, &r)) == NULL)
-			return r;
-		if (id != NULL) {
+	for (i = 0; r == CXV_OK && i <= w->nidents; i++) {
+		if (i < w->nidents) {
+			id = &w->ident[i];
+			if (has(m, SLOT_IDENT_ASKED, id->bidx, id->kind, 0) ||
+			    !room(m))
+				continue;
+			if (n == 0 && (s = STMT(st, S_IDENTS, &r)) == NULL)
+				return r;
 			put(m, SLOT_IDENT_ASKED, id->bidx, id->kind, 0);
 			db_bind_blob(s, ++n, id->bidx, 32);
 			if (n < BATCH_PARAMS)
 				continue;
 		}
+		if (n == 0)
+			continue;
 		while ((rc = db_step(s)) == DB_ROW)
 			if (db_column_bytes(s, 1) == 32)
 				put(m, SLOT_IDENT, db_column_blob(s, 1),
