@@ -20,10 +20,13 @@
 #include "base/err.h"
 #include "store/store_int.h"
 
+/* The highest ids, in the order of enum store_ids. */
 enum stmt_id {
 	S_META_GET, S_META_SET, S_IA_MAX_ID, S_CL_MAX_ID, S__COUNT
 };
 _Static_assert(S__COUNT <= STORE_PART_STMTS, "STORE_PART_STMTS too small");
+_Static_assert(S_CL_MAX_ID - S_IA_MAX_ID == STORE_IDS_CALL_LOG,
+    "the max-id statements follow enum store_ids");
 
 static const char *const stmt_sql[S__COUNT] = {
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
@@ -46,7 +49,7 @@ struct cxv_store {
 	struct db *arch;		/* retention's archive, if attached */
 	int trail_only;			/* see cxv_store_set_trail_only() */
 	int piped;			/* cxv_store_pipeline() */
-	int64_t id_floor[2];		/* cxv_store_step_new_id() */
+	int64_t id_floor[STORE_IDS__COUNT];	/* cxv_store_step_new_id() */
 	struct store_memo *memo;
 };
 
@@ -109,10 +112,10 @@ cxv_store_step_piped(struct cxv_store *st, struct db_stmt *s,
 }
 
 int
-cxv_store_step_new_id(struct cxv_store *st, int which, int64_t id,
-    struct db_stmt *s)
+cxv_store_step_new_id(struct cxv_store *st, enum store_ids table,
+    int64_t id, struct db_stmt *s)
 {
-	if (st->piped && id > st->id_floor[which])
+	if (st->piped && id > st->id_floor[table])
 		return cxv_store_step_piped(st, s, DB_PIPE_HELD);
 	return cxv_store_step_done(s);
 }
@@ -120,19 +123,15 @@ cxv_store_step_new_id(struct cxv_store *st, int which, int64_t id,
 int
 cxv_store_pipeline(struct cxv_store *st)
 {
-	int r;
+	int i, r = CXV_OK;
 
 	if (st->in_txn != DB_TXN_BULK)
 		return CXV_ERR_INTERNAL;
 	if (st->db->ops->step_piped == NULL)
 		return CXV_OK;
-	if (st->memo == NULL && (st->memo = calloc(1, cxv_store_memo_size()))
-	    == NULL)
-		return CXV_ERR_NOMEM;
-	if ((r = cxv_store_count(st, STORE_PART_CORE, stmt_sql, S_IA_MAX_ID,
-	    &st->id_floor[0])) == CXV_OK)
-		r = cxv_store_count(st, STORE_PART_CORE, stmt_sql, S_CL_MAX_ID,
-		    &st->id_floor[1]);
+	for (i = 0; i < STORE_IDS__COUNT && r == CXV_OK; i++)
+		r = cxv_store_count(st, STORE_PART_CORE, stmt_sql,
+		    S_IA_MAX_ID + i, &st->id_floor[i]);
 	st->piped = r == CXV_OK;
 	return r;
 }

@@ -43,8 +43,8 @@ cxv_store_call_log_insert(struct cxv_store *st,
 	db_bind_int64(s, 5, row->ts_ms);
 	db_bind_int64(s, 6, row->duration_s);
 	db_bind_blob(s, 7, row->sealed, row->sealed_len);
-	if ((r = cxv_store_step_new_id(st, 1, row->id, s)) != CXV_OK ||
-	    (s = STMT(st, S_CL_TRIM, &r)) == NULL)
+	if ((r = cxv_store_step_new_id(st, STORE_IDS_CALL_LOG, row->id,
+	    s)) != CXV_OK || (s = STMT(st, S_CL_TRIM, &r)) == NULL)
 		return r;
 	db_bind_int64(s, 1, row->user_id);
 	db_bind_int64(s, 2, keep);

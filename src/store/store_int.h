@@ -63,12 +63,15 @@ int cxv_store_step_piped(struct cxv_store *st, struct db_stmt *s,
 /*
  * The same for an insert of row id into a table whose ids callers pick
  * (cxv_time_id) and retry on a clash: held (DB_PIPE_HELD) only when id
- * is above every id the table held when piping began (which=0
- * interaction, 1 call_log), where nothing else writes meanwhile; else
- * it waits for its answer (CXV_ERR_EXISTS on a clash).
+ * is above every id the table held when piping began, where nothing
+ * else writes meanwhile; else it waits for its answer (CXV_ERR_EXISTS
+ * on a clash).
  */
-int cxv_store_step_new_id(struct cxv_store *st, int which, int64_t id,
-    struct db_stmt *s);
+enum store_ids {
+	STORE_IDS_INTERACTION, STORE_IDS_CALL_LOG, STORE_IDS__COUNT
+};
+int cxv_store_step_new_id(struct cxv_store *st, enum store_ids table,
+    int64_t id, struct db_stmt *s);
 
 /*
  * The memo of a piped transaction (store_memo.c): the rows the last
@@ -77,7 +80,6 @@ int cxv_store_step_new_id(struct cxv_store *st, int which, int64_t id,
  * when the memo knows, 0 when the database must be asked.
  */
 struct store_memo **cxv_store_memo_slot(struct cxv_store *st);
-size_t cxv_store_memo_size(void);
 void cxv_store_memo_forget(struct cxv_store *st);
 void cxv_store_memo_free(struct cxv_store *st);
 int cxv_store_memo_interaction(struct cxv_store *st, const char *source,

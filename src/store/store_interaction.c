@@ -95,7 +95,8 @@ cxv_store_interaction_insert(struct cxv_store *st,
 	db_bind_blob(s, 10, row->sealed, row->sealed_len);
 	if (row->agent_user_id != 0)
 		db_bind_int64(s, 11, row->agent_user_id);
-	if ((r = cxv_store_step_new_id(st, 0, row->id, s)) == CXV_OK)
+	if ((r = cxv_store_step_new_id(st, STORE_IDS_INTERACTION, row->id,
+	    s)) == CXV_OK)
 		cxv_store_memo_interaction_add(st, row->source, row->started_ms,
 		    row->source_ref);
 	return r;

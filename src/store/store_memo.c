@@ -113,12 +113,6 @@ memo(struct cxv_store *st)
 	return m != NULL && m->on ? m : NULL;
 }
 
-size_t
-cxv_store_memo_size(void)
-{
-	return sizeof(struct store_memo);
-}
-
 void
 cxv_store_memo_forget(struct cxv_store *st)
 {
@@ -469,13 +463,16 @@ read_keys(struct cxv_store *st, const int64_t *sids, size_t nsids)
 int
 cxv_store_prefetch(struct cxv_store *st, const struct cxv_store_want *w)
 {
-	struct store_memo *m = *cxv_store_memo_slot(st);
+	struct store_memo **slot = cxv_store_memo_slot(st), *m = *slot;
 	int64_t *sids = NULL;
 	size_t nsids = 0;
 	int r;
 
-	if (m == NULL || !cxv_store_piped(st))
+	if (!cxv_store_piped(st))
 		return CXV_OK;
+	/* Made for the first piped import of the handle, kept till it closes. */
+	if (m == NULL && (m = *slot = calloc(1, sizeof(*m))) == NULL)
+		return CXV_ERR_NOMEM;
 	/* A window too large for the memo is read from the database. */
 	if (w->nrefs + w->nidents > MEMO_FILL / 2 ||
 	    strlen(w->source) >= SOURCE_MAX)
