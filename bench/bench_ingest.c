@@ -14,6 +14,7 @@
  * usage: bench_ingest [ROWS [CALLERS [both|cyclic|random [URL]]]]
  *        (default 200000 20000 both)
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,49 @@ raw_copy(const char *url, long rows, long callers, enum bench_order order)
 	return t[1];
 }
 
+/* Seconds of CPU this process has used. */
+static double
+cpu_self(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Seconds of CPU every "postgres" process on this machine has used (the
+ * database server the bench is given runs here): what the server spent
+ * on an import, taken before and after.
+ */
+static double
+cpu_postgres(void)
+{
+	char path[300], comm[32];
+	unsigned long long ut, st, sum = 0;
+	struct dirent *e;
+	DIR *d = opendir("/proc");
+	FILE *f;
+
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		/* pid (comm) state ppid pgrp session tty tpgid flags
+		 * minflt cminflt majflt cmajflt utime stime */
+		if (fscanf(f, "%*d (%31[^)]) %*c %*d %*d %*d %*d %*d %*u "
+		    "%*u %*u %*u %*u %llu %llu", comm, &ut, &st) == 3 &&
+		    strcmp(comm, "postgres") == 0)
+			sum += ut + st;
+		fclose(f);
+	}
+	if (d != NULL)
+		closedir(d);
+	return (double)sum / (double)sysconf(_SC_CLK_TCK);
+}
+
 /* Import rows in order into a fresh vault under dir, then the baseline. */
 static void
 run(const char *dir, const char *url, long rows, long callers,
@@ -151,7 +195,7 @@ run(const char *dir, const char *url, long rows, long callers,
 	struct cxv_import_report rep = { NULL, NULL, NULL };
 	struct cxv_import_stats st;
 	struct cxv_vault *v = NULL;
-	double t, traw;
+	double t, traw, cpu, srv;
 	FILE *csv;
 
 	snprintf(vdir, sizeof(vdir), "%s/vault-%d", dir, (int)order);
@@ -165,10 +209,14 @@ run(const char *dir, const char *url, long rows, long callers,
 		exit(1);
 	}
 	t = bench_now();
+	cpu = cpu_self();
+	srv = url != NULL ? cpu_postgres() : 0;
 	if (cxv_import_cdr(v, "asterisk-csv", NULL, NULL, csv, &rep, &st) != CXV_OK ||
 	    st.imported != (uint64_t)rows)
 		abort();
 	t = bench_now() - t;
+	cpu = cpu_self() - cpu;
+	srv = url != NULL ? cpu_postgres() - srv : 0;
 	cxv_vault_close(v);
 	fclose(csv);
 	traw = url != NULL ? raw_copy(url, rows, callers, order) :
@@ -179,6 +227,11 @@ run(const char *dir, const char *url, long rows, long callers,
 	printf("%-7s %s  %9.0f rows/s (%.1f s)\n", "", url != NULL ?
 	    "raw PG COPY  " : "raw SQLite    ", (double)rows / traw, traw);
 	printf("%-7s ratio           %9.1f %%\n", "", 100.0 * traw / t);
+	printf("%-7s import CPU      %9.1f us/record here", "",
+	    1e6 * cpu / (double)rows);
+	if (url != NULL)
+		printf(", %.1f us in postgres", 1e6 * srv / (double)rows);
+	printf("\n");
 }
 
 /*

@@ -303,6 +303,7 @@ struct ahead {
 	size_t n, at;			/* read; handed out */
 	int fetched;			/* the rest prefetched in this txn */
 	int whole;			/* a file (or memory): read on */
+	int dry;			/* a stream with no more to give yet */
 };
 
 struct run {
@@ -401,13 +402,14 @@ read_ahead(struct run *ru)
 		cxv_cdr_wipe(&a->cdr[i]);
 	a->n = a->at = 0;
 	a->fetched = 0;
+	a->dry = 0;
 	do {
 		got = ru->rd.next(&ru->rd, &a->cdr[a->n], &a->e[a->n].why,
 		    &a->e[a->n].r);
 		a->e[a->n].got = got;
 		a->e[a->n++].where = ru->rd.where;
 	} while (a->n < IMPORT_AHEAD && (got == GOT_RECORD ||
-	    got == GOT_REJECT) && more_now(a, ru->rd.in));
+	    got == GOT_REJECT) && !(a->dry = !more_now(a, ru->rd.in)));
 }
 
 static enum got
@@ -544,14 +546,17 @@ monotonic_ms(void)
 /*
  * Whether the batch is done: full, old enough, or, past its shortest
  * length, wanted by another writer (asked every CXV_IMPORT_ASK records:
- * a system call).
+ * a system call). A stream that has given all it has so far ends it
+ * too: reading on would hold the writers' lock (and the records) for
+ * as long as the stream stays quiet.
  */
 static int
 batch_full(struct run *ru, uint64_t n, int64_t began)
 {
 	int64_t age;
 
-	if (n >= CXV_IMPORT_BATCH)
+	if (n >= CXV_IMPORT_BATCH || (ru->ahead != NULL && ru->ahead->dry &&
+	    ru->ahead->at == ru->ahead->n))
 		return 1;
 	/*
 	 * A piped batch asks, and ends, only once its window is used up:

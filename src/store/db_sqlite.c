@@ -351,6 +351,8 @@ static const char *const migrations[DB_SCHEMA_LATEST] = {
 	"",
 	/* 19 -> 20: PostgreSQL's queue of those partitions' rewrites. */
 	"",
+	/* 20 -> 21: PostgreSQL's foreign keys to a plain table of ids. */
+	"",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_LATEST,
     "one migration per schema version");

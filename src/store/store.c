@@ -132,16 +132,21 @@ cxv_store_pipeline(struct cxv_store *st)
 	for (i = 0; i < STORE_IDS__COUNT && r == CXV_OK; i++)
 		r = cxv_store_count(st, STORE_PART_CORE, stmt_sql,
 		    S_IA_MAX_ID + i, &st->id_floor[i]);
+	if (r == CXV_OK)
+		r = cxv_store_memo_begin(st);
 	st->piped = r == CXV_OK;
 	return r;
 }
 
-/* The transaction ends: nothing piped or remembered outlives it. */
+/*
+ * The transaction ends: nothing piped outlives it, nothing remembered
+ * but the keys of one that commits (store_memo.c).
+ */
 static void
-unpipe(struct cxv_store *st)
+unpipe(struct cxv_store *st, int committing)
 {
 	st->piped = 0;
-	cxv_store_memo_forget(st);
+	cxv_store_memo_forget(st, committing);
 }
 
 int
@@ -269,8 +274,9 @@ cxv_store_commit(struct cxv_store *st)
 	if (txn != DB_TXN_WRITE && txn != DB_TXN_BULK)
 		return CXV_ERR_INTERNAL;
 	st->in_txn = DB_TXN_NONE;
-	unpipe(st);
-	r = st->db->ops->commit(st->db, txn);
+	unpipe(st, 1);
+	if ((r = st->db->ops->commit(st->db, txn)) != CXV_OK)
+		cxv_store_memo_forget(st, 0);
 	if (!st->trail_only)
 		write_epoch++;	/* committed or not: read again to know */
 	return r;
@@ -302,7 +308,7 @@ cxv_store_rollback(struct cxv_store *st)
 {
 	if (st->in_txn == DB_TXN_NONE)
 		return;
-	unpipe(st);
+	unpipe(st, 0);
 	st->db->ops->rollback(st->db, st->in_txn);
 	st->in_txn = DB_TXN_NONE;
 }
@@ -564,7 +570,7 @@ cxv_store_release(struct cxv_store *st)
 void
 cxv_store_rollback_savepoint(struct cxv_store *st)
 {
-	cxv_store_memo_forget(st);
+	cxv_store_memo_forget(st, 0);
 	(void)db_exec(st->db, "ROLLBACK TO rec");
 	(void)db_exec(st->db, "RELEASE rec");
 }

@@ -117,7 +117,10 @@ struct cxv_store_want {
  * identifiers and keys w names, so that the records' own lookups need
  * no round trip (an answer of "none" included: nothing else writes
  * while the transaction holds the writers' lock, and its own writes are
- * added). Replaces the previous window's; a no-op outside one.
+ * added). Replaces the previous window's; a no-op outside one. The
+ * wrapped keys it reads or the transaction writes are kept after a
+ * commit, for the handle's later piped transactions, until a key of
+ * the vault is deleted or rewrapped (by any process).
  */
 int cxv_store_prefetch(struct cxv_store *st, const struct cxv_store_want *w);
 

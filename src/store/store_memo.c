@@ -8,6 +8,13 @@
  * nothing but its own writes, all added here, changes those rows. A
  * delete or an undone savepoint forgets everything. Blind indexes and
  * wrapped keys only (nothing in clear), wiped when forgotten.
+ *
+ * The wrapped keys outlive a committed transaction: a key read once is
+ * not read again (through 64 partitions, the dearest lookup) while no
+ * key has been deleted or rewrapped since, which the sequence
+ * subject_gone counts (its triggers: db_pg.c, migration 20 -> 21). It
+ * is read as each piped transaction begins, holding the writers' lock,
+ * so no deletion can come between it and the keys' use.
  */
 #include "store/store.h"
 
@@ -22,7 +29,8 @@
 /* Open addressing over the hashes' first bytes (keyed, so uniform). */
 #define MEMO_SLOTS	4096
 #define MEMO_FILL	(MEMO_SLOTS / 2)
-#define KEY_SLOTS	1024
+/* Keys of the people of many windows: 10 MB, allocated as used. */
+#define KEY_SLOTS	65536
 #define KEY_FILL	(KEY_SLOTS / 2)
 #define KEY_MAX		128
 #define SOURCE_MAX	32
@@ -48,19 +56,27 @@ struct key_slot {
 	uint8_t wrapped[KEY_MAX];
 };
 
-struct store_memo {
+/* What a window's prefetch read, forgotten at the next. */
+struct memo_rows {
 	int on;
 	char source[SOURCE_MAX];	/* the refs' source */
 	struct slot slot[MEMO_SLOTS];
 	size_t used;
-	struct key_slot key[KEY_SLOTS];
-	size_t keys;
 	int head_known;
 	int64_t head_seq;
 	uint8_t head_hash[32];
 };
 
-enum stmt_id { S_REFS, S_IDENTS, S_KEYS, S__COUNT };
+struct store_memo {
+	struct memo_rows rows;
+	/* subject_gone as the keys were read: its value and oid. */
+	int64_t gone[2];
+	size_t keys;
+	uint32_t key_at[KEY_FILL];	/* the slots used, to wipe them */
+	struct key_slot key[KEY_SLOTS];
+};
+
+enum stmt_id { S_REFS, S_IDENTS, S_KEYS, S_GONE, S__COUNT };
 
 /* "(?3), (?4), ..., (?64)", spelt out once. */
 #define V10(a)	"(?" #a "0), (?" #a "1), (?" #a "2), (?" #a "3), (?" #a \
@@ -90,6 +106,13 @@ static const char *const stmt_sql[S__COUNT] = {
 	    "(CAST(?1 AS BIGINT)), (?2), " V_3_64 ") AS w(id) CROSS JOIN "
 	    "LATERAL (SELECT id, wrapped_key, created_ms FROM subject WHERE "
 	    "id = w.id OFFSET 0) AS s",
+	/*
+	 * Its first nextval leaves last_value as it was (1) and sets
+	 * is_called. A restore's new sequence has another oid.
+	 */
+	[S_GONE] = "SELECT last_value + CAST(is_called AS INTEGER), "
+	    "CAST(CAST(CAST('subject_gone' AS regclass) AS oid) AS BIGINT) "
+	    "FROM subject_gone",
 };
 
 #define STMT(st, id, r) \
@@ -110,17 +133,56 @@ memo(struct cxv_store *st)
 {
 	struct store_memo *m = *cxv_store_memo_slot(st);
 
-	return m != NULL && m->on ? m : NULL;
+	return m != NULL && m->rows.on ? m : NULL;
+}
+
+/* The keys wiped, slot by slot: most of the table was never touched. */
+static void
+forget_keys(struct store_memo *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->keys; i++)
+		sodium_memzero(&m->key[m->key_at[i]], sizeof(m->key[0]));
+	m->keys = 0;
 }
 
 void
-cxv_store_memo_forget(struct cxv_store *st)
+cxv_store_memo_forget(struct cxv_store *st, int keys_stay)
 {
 	struct store_memo *m = *cxv_store_memo_slot(st);
 
-	if (m == NULL || (!m->on && m->used == 0 && m->keys == 0))
+	if (m == NULL)
 		return;
-	sodium_memzero(m, sizeof(*m));
+	if (m->rows.on || m->rows.used != 0 || m->rows.head_known)
+		sodium_memzero(&m->rows, sizeof(m->rows));
+	if (!keys_stay)
+		forget_keys(m);
+}
+
+int
+cxv_store_memo_begin(struct cxv_store *st)
+{
+	struct store_memo **slot = cxv_store_memo_slot(st), *m = *slot;
+	struct db_stmt *s;
+	int64_t gone[2] = { 0, 0 };
+	int r;
+
+	/* Made for the first piped import of the handle, kept till it closes. */
+	if (m == NULL && (m = *slot = calloc(1, sizeof(*m))) == NULL)
+		return CXV_ERR_NOMEM;
+	if ((s = STMT(st, S_GONE, &r)) == NULL)
+		return r;
+	if ((r = cxv_store_step_row(s)) == CXV_OK) {
+		gone[0] = db_column_int64(s, 0);
+		gone[1] = db_column_int64(s, 1);
+	}
+	db_reset(s);
+	if (r != CXV_OK || gone[0] != m->gone[0] || gone[1] != m->gone[1])
+		forget_keys(m);
+	m->gone[0] = gone[0];
+	m->gone[1] = gone[1];
+	return r;
 }
 
 void
@@ -138,9 +200,9 @@ cxv_store_memo_free(struct cxv_store *st)
 static int
 room(struct store_memo *m)
 {
-	if (m->used < MEMO_FILL)
+	if (m->rows.used < MEMO_FILL)
 		return 1;
-	m->on = 0;
+	m->rows.on = 0;
 	return 0;
 }
 
@@ -153,14 +215,14 @@ put(struct store_memo *m, int type, const uint8_t h[32], int64_t a,
 
 	if (!room(m))
 		return;
-	while (m->slot[i].type != SLOT_FREE)
+	while (m->rows.slot[i].type != SLOT_FREE)
 		i = (i + 1) % MEMO_SLOTS;
-	s = &m->slot[i];
+	s = &m->rows.slot[i];
 	s->type = (uint8_t)type;
 	memcpy(s->hash, h, 32);
 	s->a = a;
 	s->sid = sid;
-	m->used++;
+	m->rows.used++;
 }
 
 /* Whether a row of type with h and a (and sid, unless 0) is there. */
@@ -170,9 +232,9 @@ has(const struct store_memo *m, int type, const uint8_t h[32], int64_t a,
 {
 	size_t i;
 
-	for (i = hash_of(h, a); m->slot[i].type != SLOT_FREE;
+	for (i = hash_of(h, a); m->rows.slot[i].type != SLOT_FREE;
 	    i = (i + 1) % MEMO_SLOTS) {
-		const struct slot *s = &m->slot[i];
+		const struct slot *s = &m->rows.slot[i];
 
 		if (s->type == type && s->a == a && (sid == 0 || s->sid == sid) &&
 		    memcmp(s->hash, h, 32) == 0)
@@ -187,7 +249,7 @@ cxv_store_memo_interaction(struct cxv_store *st, const char *source,
 {
 	struct store_memo *m = memo(st);
 
-	if (m == NULL || strcmp(m->source, source) != 0 ||
+	if (m == NULL || strcmp(m->rows.source, source) != 0 ||
 	    !has(m, SLOT_REF_ASKED, ref, started_ms, 0))
 		return 0;
 	*r = has(m, SLOT_REF, ref, started_ms, 0) ? CXV_OK : CXV_ERR_NOT_FOUND;
@@ -200,7 +262,7 @@ cxv_store_memo_interaction_add(struct cxv_store *st, const char *source,
 {
 	struct store_memo *m = memo(st);
 
-	if (m != NULL && strcmp(m->source, source) == 0 &&
+	if (m != NULL && strcmp(m->rows.source, source) == 0 &&
 	    has(m, SLOT_REF_ASKED, ref, started_ms, 0))
 		put(m, SLOT_REF, ref, started_ms, 0);
 }
@@ -223,9 +285,9 @@ cxv_store_memo_ident_find(struct cxv_store *st, int kind,
 
 	if (m == NULL || !has(m, SLOT_IDENT_ASKED, bidx, kind, 0))
 		return 0;
-	for (i = hash_of(bidx, kind); m->slot[i].type != SLOT_FREE;
+	for (i = hash_of(bidx, kind); m->rows.slot[i].type != SLOT_FREE;
 	    i = (i + 1) % MEMO_SLOTS) {
-		const struct slot *s = &m->slot[i];
+		const struct slot *s = &m->rows.slot[i];
 
 		if (s->type != SLOT_IDENT || s->a != kind ||
 		    memcmp(s->hash, bidx, 32) != 0)
@@ -300,9 +362,13 @@ cxv_store_memo_key_add(struct cxv_store *st, int64_t sid,
 	struct store_memo *m = memo(st);
 	struct key_slot *k;
 
-	if (m == NULL || sid == 0 || len > KEY_MAX || m->keys >= KEY_FILL ||
-	    (k = key_slot(m, sid))->sid != 0)
+	if (m == NULL || sid == 0 || len > KEY_MAX)
 		return;
+	if (m->keys >= KEY_FILL)
+		forget_keys(m);		/* full: begin again */
+	if ((k = key_slot(m, sid))->sid != 0)
+		return;
+	m->key_at[m->keys] = (uint32_t)(k - m->key);
 	k->sid = sid;
 	k->created_ms = created_ms;
 	k->len = len;
@@ -316,10 +382,10 @@ cxv_store_memo_audit_head(struct cxv_store *st, int64_t *seq,
 {
 	struct store_memo *m = memo(st);
 
-	if (m == NULL || !m->head_known)
+	if (m == NULL || !m->rows.head_known)
 		return 0;
-	*seq = m->head_seq;
-	memcpy(hash, m->head_hash, 32);
+	*seq = m->rows.head_seq;
+	memcpy(hash, m->rows.head_hash, 32);
 	return 1;
 }
 
@@ -331,9 +397,9 @@ cxv_store_memo_audit_set(struct cxv_store *st, int64_t seq,
 
 	if (m == NULL)
 		return;
-	m->head_known = 1;
-	m->head_seq = seq;
-	memcpy(m->head_hash, hash, 32);
+	m->rows.head_known = 1;
+	m->rows.head_seq = seq;
+	memcpy(m->rows.head_hash, hash, 32);
 }
 
 /*
@@ -437,14 +503,19 @@ read_idents(struct cxv_store *st, struct store_memo *m,
 	return r;
 }
 
-/* The wrapped keys of sids, by chunks of 64. */
+/* The wrapped keys of sids not known already, by chunks of 64. */
 static int
-read_keys(struct cxv_store *st, const int64_t *sids, size_t nsids)
+read_keys(struct cxv_store *st, struct store_memo *m, int64_t *sids,
+    size_t nsids)
 {
 	struct db_stmt *s;
 	size_t i, n;
 	int r = CXV_OK, rc;
 
+	for (i = n = 0; i < nsids; i++)
+		if (key_slot(m, sids[i])->sid != sids[i])
+			sids[n++] = sids[i];
+	nsids = n;
 	for (i = 0; i < nsids && r == CXV_OK; i += n) {
 		if ((s = STMT(st, S_KEYS, &r)) == NULL)
 			return r;
@@ -463,30 +534,26 @@ read_keys(struct cxv_store *st, const int64_t *sids, size_t nsids)
 int
 cxv_store_prefetch(struct cxv_store *st, const struct cxv_store_want *w)
 {
-	struct store_memo **slot = cxv_store_memo_slot(st), *m = *slot;
+	struct store_memo *m = *cxv_store_memo_slot(st);
 	int64_t *sids = NULL;
 	size_t nsids = 0;
 	int r;
 
-	if (!cxv_store_piped(st))
-		return CXV_OK;
-	/* Made for the first piped import of the handle, kept till it closes. */
-	if (m == NULL && (m = *slot = calloc(1, sizeof(*m))) == NULL)
-		return CXV_ERR_NOMEM;
 	/* A window too large for the memo is read from the database. */
-	if (w->nrefs + w->nidents > MEMO_FILL / 2 ||
+	if (!cxv_store_piped(st) || m == NULL ||
+	    w->nrefs + w->nidents > MEMO_FILL / 2 ||
 	    strlen(w->source) >= SOURCE_MAX)
 		return CXV_OK;
-	cxv_store_memo_forget(st);
-	m->on = 1;
-	memcpy(m->source, w->source, strlen(w->source) + 1);
+	cxv_store_memo_forget(st, 1);
+	m->rows.on = 1;
+	memcpy(m->rows.source, w->source, strlen(w->source) + 1);
 	if ((sids = calloc(w->nidents + 1, sizeof(*sids))) == NULL)
 		r = CXV_ERR_NOMEM;
 	else if ((r = read_refs(st, m, w)) == CXV_OK &&
 	    (r = read_idents(st, m, w, sids, &nsids)) == CXV_OK)
-		r = read_keys(st, sids, nsids);
+		r = read_keys(st, m, sids, nsids);
 	free(sids);
 	if (r != CXV_OK)
-		cxv_store_memo_forget(st);
+		cxv_store_memo_forget(st, 1);
 	return r;
 }

@@ -273,6 +273,77 @@ def postgresql_merge_queues_the_dropped_key():
         expect(left == [], f"the dropped key left in the table files: {left}")
 
 
+# Schema 21 undone: the foreign keys name subject again, no subject_id.
+TO_SCHEMA_20 = """
+DO $$ DECLARE c record; BEGIN
+  FOR c IN SELECT conrelid::regclass::text AS t, conname,
+      pg_get_constraintdef(oid) AS def FROM pg_constraint
+      WHERE confrelid = 'subject_id'::regclass AND contype = 'f' LOOP
+    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', c.t, c.conname);
+    EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.t, c.conname,
+      replace(c.def, 'REFERENCES subject_id(id)', 'REFERENCES subject(id)'));
+  END LOOP;
+END $$;
+DROP TRIGGER subject_id_add ON subject;
+DROP TRIGGER subject_id_drop ON subject;
+DROP TRIGGER subject_gone ON subject;
+DROP FUNCTION subject_id_add();
+DROP FUNCTION subject_id_drop();
+DROP FUNCTION subject_gone();
+DROP SEQUENCE subject_gone;
+DROP TABLE subject_id;
+UPDATE cxv_schema SET version = 20
+"""
+
+
+def foreign_keys(d):
+    """{(table, constraint): the table it names} of the keys naming
+    people."""
+    return {(t, c): to for t, c, to in db_rows(
+        d, "SELECT conrelid::regclass::text, conname, "
+        "confrelid::regclass::text FROM pg_constraint WHERE contype = 'f' "
+        "AND conparentid = 0 AND confrelid::regclass::text IN "
+        "('subject', 'subject_id')")}
+
+
+@test
+def postgresql_schema_20_vault_migrates_its_foreign_keys():
+    """Issue 28.1: a PostgreSQL vault of schema 20, whose records' foreign
+    keys named the 64-partition key table, opens migrated: each person's
+    id is in subject_id, every one of those keys names it instead, and an
+    erasure still takes every record of the person (through the trigger
+    that keeps subject_id in step)"""
+    if not ON_PG:
+        raise Skip("PostgreSQL only: SQLite's foreign keys are unchanged")
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        sid, _ = person_everywhere(d, tmp)
+        now = foreign_keys(d)
+        expect(len(now) == 11 and set(now.values()) == {"subject_id"}, now)
+        db_rows(d, TO_SCHEMA_20)
+        expect(set(foreign_keys(d).values()) == {"subject"}, "not undone")
+        people = sorted(r[0] for r in db_rows(d, "SELECT id FROM subject"))
+        expect(len(people) >= 3 and sid in people, people)
+        status = json.loads(ok("status", "--data", d).out)
+        expect(status["schema_version"] == 21, status)
+        expect(foreign_keys(d) == now, foreign_keys(d))
+        expect(sorted(r[0] for r in db_rows(d, "SELECT id FROM subject_id"))
+               == people, "ids not carried over")
+        others = db_rows(d, "SELECT count(*) FROM interaction WHERE "
+                         "subject_id <> ?", (sid,))[0][0]
+        rc = json.loads(ok("subject", "erase", "--data", d, str(sid),
+                           "--reason", "objection").out)
+        expect(rc["erased"]["interactions"] == 5, rc)
+        for table in ("subject_id", "subject_ident", "interaction",
+                      "call_log", "content", "contact", "charge"):
+            expect(db_rows(d, f"SELECT count(*) FROM {table} WHERE "
+                           f"{'id' if table == 'subject_id' else 'subject_id'}"
+                           " = ?", (sid,)) == [(0,)], f"{table} keeps her")
+        expect(db_rows(d, "SELECT count(*) FROM interaction") == [(others,)],
+               "others' records lost")
+        ok("audit", "verify", "--data", d)
+
+
 def cdr_line(i, rnd, callers):
     """Line i of an Asterisk Master.csv load: a call from one of callers
     numbers drawn by rnd, a second after call i - 1."""

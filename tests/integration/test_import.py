@@ -4,9 +4,10 @@ trails, tied to the right subjects, idempotently, with precise rejects,
 and with nothing of the input left in clear on disk."""
 import json
 import os
+import subprocess
 import time
 
-from harness import (audit_ids, cx, db_rows, expect, fails, files_containing, main,
+from harness import (BIN, audit_ids, cx, db_rows, expect, fails, files_containing, main,
                      new_vault, ok, ON_PG, set_config, TempDir, test)
 
 DATA = os.environ.get("CXVAULT_TESTDATA", os.path.join(
@@ -734,6 +735,58 @@ def many_records_in_windows_and_batches():
         expect((rep["imported"], rep["duplicates"]) == (0, 714), rep)
         again = json.loads(ok("status", "--data", d).out)
         expect((again["interactions"], again["subjects"]) == (700, 25), again)
+
+
+def wait_for(what, cond, seconds=20):
+    """Poll cond until it holds; fail naming what otherwise."""
+    end = time.monotonic() + seconds
+    while not cond():
+        expect(time.monotonic() < end, f"no {what} after {seconds} s")
+        time.sleep(0.1)
+
+
+@test
+def a_quiet_stream_holds_nothing_back():
+    """Issue 28 (found with it): an import from a stream that has no more
+    to give yet commits what it has and lets go of the writers' lock
+    while it waits, so the records are there and other writers (a user
+    added, an erasure) go through at once. After the caller is erased,
+    their later calls in the same stream are filed under a new person
+    and read back (on PostgreSQL with the keys the import keeps across
+    its transactions)"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        fifo = os.path.join(tmp, "feed")
+        os.mkfifo(fifo)
+        imp = subprocess.Popen([BIN, "import", "cdr", "--data", d,
+                                "--format", "asterisk-csv", fifo],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        feed = open(fifo, "w")
+        lines = many_calls(6, 1, 1000)[0][1:]  # its first line twice
+        feed.write("\n".join(lines[:3]) + "\n")
+        feed.flush()
+        wait_for("records of the quiet stream", lambda: json.loads(
+            ok("status", "--data", d).out)["interactions"] == 3)
+        t = time.monotonic()
+        ok("user", "add", "--data", d, "--logon", "A0100", "--extension",
+           "100")
+        expect(time.monotonic() - t < 3, "the user waited for the import")
+        first = listing(d, "--phone", "+49 30 5550000")
+        expect(len(first) == 3, first)
+        ok("subject", "erase", "--data", d, str(first[0]["subject"]),
+           "--reason", "objection")
+        feed.write("\n".join(lines[3:]) + "\n")
+        feed.close()
+        out, err = imp.communicate(timeout=60)
+        expect(imp.returncode == 0, err)
+        rep = json.loads(out)
+        expect((rep["read"], rep["imported"]) == (6, 6), rep)
+        later = listing(d, "--phone", "+49 30 5550000")
+        expect(len(later) == 3 and
+               {c["subject"] for c in later} != {first[0]["subject"]} and
+               len({c["subject"] for c in later}) == 1, later)
+        ok("interaction", "show", "--data", d, str(later[0]["interaction"]))
+        ok("audit", "verify", "--data", d)
 
 
 @test
