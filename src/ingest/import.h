@@ -9,7 +9,8 @@
  * nothing (records are keyed by the platform's unique id).
  *
  * CDRs are read up to 128 ahead (fewer from a stream with no more to
- * give yet), so that on PostgreSQL a batch is piped (store.h,
+ * give yet, which also ends the batch: nothing is held while it is
+ * quiet), so that on PostgreSQL a batch is piped (store.h,
  * cxv_store_pipeline): what a window of records looks up is read in a
  * few queries and their rows are written without waiting for each
  * answer. A row the database refuses there fails its batch as a whole.
