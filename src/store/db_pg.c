@@ -451,6 +451,7 @@ struct pg {
 	 */
 	int expect[PIPE_OWED_MAX + GANGS * GANG_ROWS + 1];
 	int broken;			/* a piped statement failed: the txn did */
+	int wanted;			/* a writer waited, as last asked piped */
 	struct gang gang[GANGS];
 	unsigned gangs_made;
 	char name[32];			/* "PostgreSQL 15.18" */
@@ -547,6 +548,9 @@ gang_free(struct gang *g, int nparams)
 	free(g->fmt);
 	memset(g, 0, sizeof(*g));
 }
+
+/* What pg_yield_wanted's piped question expects: its answer, a count. */
+#define EXPECT_WANTED	(-1)
 
 /* In pipeline mode, sending counted: the answer must report expect rows. */
 static void
@@ -695,13 +699,18 @@ send_gang(struct pg *p, struct gang *g)
 		sent(p, 0, 0);
 		return;
 	}
-	if (g->rows > 1 && ps->bulk != NULL && send_bulk(p, g))
-		return;
-	for (i = 0; i < g->rows; i++)
-		sent(p, PQsendQueryPrepared(p->c, ps->name, n,
-		    (const char *const *)g->val + (size_t)i * (size_t)n,
-		    g->len + (size_t)i * (size_t)n,
-		    g->fmt + (size_t)i * (size_t)n, 0), ps->unique);
+	if (g->rows == 1 || ps->bulk == NULL || !send_bulk(p, g))
+		for (i = 0; i < g->rows; i++)
+			sent(p, PQsendQueryPrepared(p->c, ps->name, n,
+			    (const char *const *)g->val + (size_t)i * (size_t)n,
+			    g->len + (size_t)i * (size_t)n,
+			    g->fmt + (size_t)i * (size_t)n, 0), ps->unique);
+	/*
+	 * Out now: in pipeline mode libpq sends only once 64 KB wait, and
+	 * the server would sit idle while the next rows are made.
+	 */
+	if (PQflush(p->c) < 0)
+		sent(p, 0, 0);
 }
 
 /* Send every held row, the statements in the order their rows came. */
@@ -769,7 +778,11 @@ settle(struct pg *p)
 			PQclear(res);
 			break;
 		}
-		if (r == CXV_OK && t != PGRES_COMMAND_OK)
+		if (r == CXV_OK && t == PGRES_TUPLES_OK && ends < p->owed &&
+		    p->expect[ends] == EXPECT_WANTED)
+			p->wanted = PQntuples(res) == 1 &&
+			    strtol(PQgetvalue(res, 0, 0), NULL, 10) > 0;
+		else if (r == CXV_OK && t != PGRES_COMMAND_OK)
 			r = pg_error(res, p->c);
 		else if (r == CXV_OK && ends < p->owed && p->expect[ends] > 0 &&
 		    strtol(PQcmdTuples(res), NULL, 10) != p->expect[ends])
@@ -1633,6 +1646,7 @@ pg_begin(struct db *d, enum db_txn txn)
 	} while (r == CXV_ERR_UNAVAILABLE && --tries > 0 &&
 	    PQstatus(p->c) != CONNECTION_OK);
 	p->in_txn = r == CXV_OK;
+	p->wanted = 0;
 	return r;
 }
 
@@ -1694,18 +1708,36 @@ query_int(struct pg *p, const char *sql, int64_t *v)
 	return r;
 }
 
-/* Another session waiting for the writers' advisory lock of this database. */
+/*
+ * Another session waiting for the writers' advisory lock of this
+ * database. In pipeline mode the question goes with the piped writes and
+ * the answer is the one to the question asked before (read with theirs):
+ * a window of records late, without waiting for the writes.
+ */
 static int
 pg_yield_wanted(struct db *d)
 {
+	struct pg *p = PG(d);
 	char sql[256];
 	int64_t n = 0;
+	int wanted = p->wanted;
 
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_locks l JOIN "
 	    "pg_database b ON b.oid = l.database WHERE b.datname = "
 	    "current_database() AND l.locktype = 'advisory' AND NOT l.granted "
 	    "AND l.objid = %u AND l.objsubid = 1", (unsigned)WRITER_LOCK);
-	return query_int(PG(d), sql, &n) == CXV_OK && n > 0;
+	if (PQpipelineStatus(p->c) != PQ_PIPELINE_OFF && p->broken == CXV_OK &&
+	    p->owed < PIPE_OWED_MAX) {
+		/* The rows held go first: the server has them meanwhile. */
+		flush_gangs(p);
+		p->wanted = 0;
+		sent(p, PQsendQueryParams(p->c, sql, 0, NULL, NULL, NULL, NULL,
+		    0) && PQflush(p->c) == 0, EXPECT_WANTED);
+		if (p->owed >= PIPE_OWED_MAX)
+			(void)settle(p);	/* as hold() keeps it */
+		return wanted;
+	}
+	return query_int(p, sql, &n) == CXV_OK && n > 0;
 }
 
 static int

@@ -190,8 +190,7 @@ cxv_store_memo_free(struct cxv_store *st)
 {
 	struct store_memo **m = cxv_store_memo_slot(st);
 
-	if (*m != NULL)
-		sodium_memzero(*m, sizeof(**m));
+	cxv_store_memo_forget(st, 0);
 	free(*m);
 	*m = NULL;
 }
