@@ -109,14 +109,6 @@ copy_once(PGconn *c, long rows, long callers, enum bench_order order)
 	return bench_now() - t;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /*
  * COPY of the same rows as text into a plain table with the same index:
  * the median of three (one takes a tenth of a second at 20 000 rows, so
@@ -139,7 +131,7 @@ raw_copy(const char *url, long rows, long callers, enum bench_order order)
 	for (int i = 0; i < 3; i++)
 		t[i] = copy_once(c, rows, callers, order);
 	PQfinish(c);
-	qsort(t, 3, sizeof(t[0]), cmp_double);
+	bench_sort(t, 3);
 	return t[1];
 }
 

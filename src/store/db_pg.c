@@ -1900,8 +1900,7 @@ static const char *const own_tables[] = { "audit", "call_log", "campaign",
     "erasure_request", "interaction", "interaction_item", "interaction_step",
     "login_failure", "mail_outbox", "meta", "password_history", "profile",
     "session", "shred", "subject", "subject_id", "subject_ident",
-    "traffic_stat",
-    "user_account", "voicemail_mail", NULL };
+    "traffic_stat", "user_account", "voicemail_mail", NULL };
 
 static int
 own_table(const char *name)
