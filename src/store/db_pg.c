@@ -664,6 +664,14 @@ column_array(const struct gang *g, int i, int *len)
 	return a;
 }
 
+/* The name ps->bulk is prepared under: ps's with a "b". */
+static const char *
+bulk_name(const struct pg_stmt *ps, char name[20])
+{
+	snprintf(name, 20, "%sb", ps->name);
+	return name;
+}
+
 /* A gang's rows as one statement of arrays, column by column. */
 static int
 send_bulk(struct pg *p, const struct gang *g)
@@ -671,16 +679,15 @@ send_bulk(struct pg *p, const struct gang *g)
 	const struct pg_stmt *ps = g->ps;
 	unsigned char *val[64] = { NULL };
 	int len[64], fmt[64], i, ok = 1;
-	Oid types[64];
+	char name[20];
 
 	for (i = 0; i < ps->nparams && ok; i++) {
-		types[i] = array_of(ps->types[i]);
 		fmt[i] = 1;
 		ok = (val[i] = column_array(g, i, &len[i])) != NULL;
 	}
 	if (ok)
-		sent(p, PQsendQueryParams(p->c, ps->bulk, ps->nparams, types,
-		    (const char *const *)val, len, fmt, 0),
+		sent(p, PQsendQueryPrepared(p->c, bulk_name(ps, name),
+		    ps->nparams, (const char *const *)val, len, fmt, 0),
 		    ps->unique * g->rows);
 	for (i = 0; i < ps->nparams; i++)
 		free(val[i]);
@@ -812,13 +819,24 @@ pg_exec(struct db *d, const char *sql)
 	return r;
 }
 
-/* What every connection is set to, the first and any made again. */
+/*
+ * What every connection is set to, the first and any made again; and
+ * "wanted", the question a piped import asks at every window's end
+ * (pg_yield_wanted): parsed once, not every time.
+ */
 static int
 session_setup(struct pg *p)
 {
+	char sql[512];
+
 	p->epoch++;
-	return pg_exec(&p->base, "SET client_min_messages = warning; "
-	    "SET standard_conforming_strings = on");
+	snprintf(sql, sizeof(sql), "SET client_min_messages = warning; "
+	    "SET standard_conforming_strings = on; PREPARE wanted AS "
+	    "SELECT count(*) FROM pg_locks l JOIN pg_database b ON b.oid = "
+	    "l.database WHERE b.datname = current_database() AND l.locktype "
+	    "= 'advisory' AND NOT l.granted AND l.objid = %u AND l.objsubid "
+	    "= 1", (unsigned)WRITER_LOCK);
+	return pg_exec(&p->base, sql);
 }
 
 /*
@@ -947,12 +965,17 @@ static void
 pg_finalize(struct db_stmt *s)
 {
 	struct pg_stmt *ps = PSTMT(s);
-	char sql[40];
+	char sql[40], name[20];
 
 	pg_reset(s);
 	if (ps->epoch == PG(s->db)->epoch) {
 		snprintf(sql, sizeof(sql), "DEALLOCATE %s", ps->name);
 		(void)pg_exec(s->db, sql);
+		if (ps->bulk != NULL) {
+			snprintf(sql, sizeof(sql), "DEALLOCATE %s",
+			    bulk_name(ps, name));
+			(void)pg_exec(s->db, sql);
+		}
 	}
 	free(ps->sql);
 	free(ps->bulk);
@@ -975,9 +998,14 @@ bulk_of(struct pg_stmt *ps)
 	const char *row = ps->sql + ps->row_at + 1;
 	const char *end = ps->sql + ps->row_at + ps->row_len - 1, *c;
 	size_t cap = strlen(ps->sql) + (size_t)ps->nparams * 24 + 64;
-	PGresult *res = PQdescribePrepared(p->c, ps->name);
+	PGresult *res;
 	char *o;
-	int i, r = res_ok(res) ? CXV_OK : pg_error(res, p->c);
+	int i, r;
+
+	if (ps->nparams == 0)
+		return CXV_OK;	/* the same row every time: none to gang */
+	res = PQdescribePrepared(p->c, ps->name);
+	r = res_ok(res) ? CXV_OK : pg_error(res, p->c);
 
 	for (i = 0; r == CXV_OK && i < ps->nparams; i++)
 		if (array_of(ps->types[i] = PQparamtype(res, i)) == 0) {
@@ -1022,7 +1050,9 @@ prepared(struct pg_stmt *ps)
 {
 	struct pg *p = PG(ps->base.db);
 	PGresult *res;
-	int r;
+	Oid types[64];
+	char name[20];
+	int i, r;
 
 	if ((r = reconnect(p)) != CXV_OK || ps->epoch == p->epoch ||
 	    (r = settle(p)) != CXV_OK)
@@ -1030,10 +1060,19 @@ prepared(struct pg_stmt *ps)
 	res = PQprepare(p->c, ps->name, ps->sql, ps->nparams, ps->types);
 	r = res_ok(res) ? CXV_OK : pg_error(res, p->c);
 	PQclear(res);
-	if (r == CXV_OK)
-		ps->epoch = p->epoch;
 	if (r == CXV_OK && ps->row_len != 0 && ps->bulk == NULL)
 		r = bulk_of(ps);
+	/* Prepared too: parsed and planned once, not for every gang. */
+	if (r == CXV_OK && ps->bulk != NULL) {
+		for (i = 0; i < ps->nparams; i++)
+			types[i] = array_of(ps->types[i]);
+		res = PQprepare(p->c, bulk_name(ps, name), ps->bulk,
+		    ps->nparams, types);
+		r = res_ok(res) ? CXV_OK : pg_error(res, p->c);
+		PQclear(res);
+	}
+	if (r == CXV_OK)
+		ps->epoch = p->epoch;
 	return r;
 }
 
@@ -1718,26 +1757,21 @@ static int
 pg_yield_wanted(struct db *d)
 {
 	struct pg *p = PG(d);
-	char sql[256];
 	int64_t n = 0;
 	int wanted = p->wanted;
 
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_locks l JOIN "
-	    "pg_database b ON b.oid = l.database WHERE b.datname = "
-	    "current_database() AND l.locktype = 'advisory' AND NOT l.granted "
-	    "AND l.objid = %u AND l.objsubid = 1", (unsigned)WRITER_LOCK);
 	if (PQpipelineStatus(p->c) != PQ_PIPELINE_OFF && p->broken == CXV_OK &&
 	    p->owed < PIPE_OWED_MAX) {
 		/* The rows held go first: the server has them meanwhile. */
 		flush_gangs(p);
 		p->wanted = 0;
-		sent(p, PQsendQueryParams(p->c, sql, 0, NULL, NULL, NULL, NULL,
-		    0) && PQflush(p->c) == 0, EXPECT_WANTED);
+		sent(p, PQsendQueryPrepared(p->c, "wanted", 0, NULL, NULL,
+		    NULL, 0) && PQflush(p->c) == 0, EXPECT_WANTED);
 		if (p->owed >= PIPE_OWED_MAX)
 			(void)settle(p);	/* as hold() keeps it */
 		return wanted;
 	}
-	return query_int(p, sql, &n) == CXV_OK && n > 0;
+	return query_int(p, "EXECUTE wanted", &n) == CXV_OK && n > 0;
 }
 
 static int
