@@ -422,6 +422,20 @@ static const char *const migrations[DB_SCHEMA_LATEST] = {
 	"      'REFERENCES subject_id(id)'));"
 	"  END LOOP;"
 	"END $$;",
+	/*
+	 * 21 -> 22: identifiers added, moved or deleted count as well: a
+	 * piped import keeps whom it found (or did not) while the count
+	 * stands (store_memo.c), so the sequence is named for both.
+	 */
+	"ALTER SEQUENCE subject_gone RENAME TO subject_changed;"
+	"DROP FUNCTION subject_gone() CASCADE;"	/* and its trigger */
+	"CREATE FUNCTION subject_changed() RETURNS trigger LANGUAGE plpgsql"
+	"  AS $$ BEGIN PERFORM nextval('subject_changed'); RETURN NULL; END $$;"
+	"CREATE TRIGGER subject_changed AFTER DELETE OR UPDATE OF wrapped_key"
+	"  ON subject FOR EACH STATEMENT EXECUTE FUNCTION subject_changed();"
+	"CREATE TRIGGER subject_ident_changed AFTER INSERT OR UPDATE OR DELETE"
+	"  ON subject_ident FOR EACH STATEMENT"
+	"  EXECUTE FUNCTION subject_changed();",
 };
 
 struct pg_stmt;

@@ -353,6 +353,8 @@ static const char *const migrations[DB_SCHEMA_LATEST] = {
 	"",
 	/* 20 -> 21: PostgreSQL's foreign keys to a plain table of ids. */
 	"",
+	/* 21 -> 22: PostgreSQL's count of identifiers changed. */
+	"",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_LATEST,
     "one migration per schema version");

@@ -140,7 +140,7 @@ cxv_store_pipeline(struct cxv_store *st)
 
 /*
  * The transaction ends: nothing piped outlives it, nothing remembered
- * but the keys of one that commits (store_memo.c).
+ * but the people of one that commits (store_memo.c).
  */
 static void
 unpipe(struct cxv_store *st, int committing)
@@ -273,6 +273,7 @@ cxv_store_commit(struct cxv_store *st)
 
 	if (txn != DB_TXN_WRITE && txn != DB_TXN_BULK)
 		return CXV_ERR_INTERNAL;
+	cxv_store_memo_commit(st);	/* still holding the writers' lock */
 	st->in_txn = DB_TXN_NONE;
 	unpipe(st, 1);
 	if ((r = st->db->ops->commit(st->db, txn)) != CXV_OK)

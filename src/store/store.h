@@ -118,9 +118,11 @@ struct cxv_store_want {
  * no round trip (an answer of "none" included: nothing else writes
  * while the transaction holds the writers' lock, and its own writes are
  * added). Replaces the previous window's; a no-op outside one. The
- * wrapped keys it reads or the transaction writes are kept after a
- * commit, for the handle's later piped transactions, until a key of
- * the vault is deleted or rewrapped (by any process).
+ * identifiers and wrapped keys it reads or the transaction writes are
+ * kept after a commit, for the handle's later piped transactions,
+ * until another transaction (of any process, or of this handle outside
+ * a pipe) adds, moves or deletes an identifier, or deletes or rewraps a
+ * key.
  */
 int cxv_store_prefetch(struct cxv_store *st, const struct cxv_store_want *w);
 

@@ -74,17 +74,20 @@ int cxv_store_step_new_id(struct cxv_store *st, enum store_ids table,
     int64_t id, struct db_stmt *s);
 
 /*
- * The memo of a piped transaction (store_memo.c): the rows the last
- * cxv_store_prefetch() read, with the transaction's writes added, and
- * the wrapped keys read since no key was deleted or rewrapped. A
- * lookup returns 1 with *r CXV_OK or CXV_ERR_NOT_FOUND (or fn's result)
- * when the memo knows, 0 when the database must be asked.
+ * The memo of a piped transaction (store_memo.c): the refs the last
+ * cxv_store_prefetch() read, and the identifiers and wrapped keys read
+ * since no other transaction changed people, with the transaction's
+ * writes added. A lookup returns 1 with *r CXV_OK or CXV_ERR_NOT_FOUND
+ * (or fn's result) when the memo knows, 0 when the database must be
+ * asked.
  */
 struct store_memo **cxv_store_memo_slot(struct cxv_store *st);
-/* A piped transaction begins: the keys kept are dropped if stale. */
+/* A piped transaction begins: the people kept are dropped if stale. */
 int cxv_store_memo_begin(struct cxv_store *st);
-/* The rows forgotten; the keys too, unless keys_stay (a commit). */
-void cxv_store_memo_forget(struct cxv_store *st, int keys_stay);
+/* It is about to commit: the people it knows may stay past it. */
+void cxv_store_memo_commit(struct cxv_store *st);
+/* The refs forgotten; the people too, unless people_stay. */
+void cxv_store_memo_forget(struct cxv_store *st, int people_stay);
 void cxv_store_memo_free(struct cxv_store *st);
 int cxv_store_memo_interaction(struct cxv_store *st, const char *source,
     int64_t started_ms, const uint8_t ref[32], int *r);

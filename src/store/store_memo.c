@@ -9,12 +9,15 @@
  * delete or an undone savepoint forgets everything. Blind indexes and
  * wrapped keys only (nothing in clear), wiped when forgotten.
  *
- * The wrapped keys outlive a committed transaction: a key read once is
- * not read again (through 64 partitions, the dearest lookup) while no
- * key has been deleted or rewrapped since, which the sequence
- * subject_gone counts (its triggers: db_pg.c, migration 20 -> 21). It
- * is read as each piped transaction begins, holding the writers' lock,
- * so no deletion can come between it and the keys' use.
+ * The people it found outlive a committed transaction: their wrapped
+ * keys (read through 64 partitions, the dearest lookup) and the
+ * identifiers it asked for (the holders, or none), with its own writes
+ * added as they are made, while no other transaction has deleted or
+ * rewrapped a key or changed an identifier since. The sequence
+ * subject_changed counts those statements (its triggers: db_pg.c,
+ * migrations 20 -> 21 and 21 -> 22). It is read as a piped transaction
+ * commits and as the next begins, both holding the writers' lock: the
+ * same count means no other writer came between.
  */
 #include "store/store.h"
 
@@ -29,7 +32,10 @@
 /* Open addressing over the hashes' first bytes (keyed, so uniform). */
 #define MEMO_SLOTS	4096
 #define MEMO_FILL	(MEMO_SLOTS / 2)
-/* Keys of the people of many windows: 10 MB, allocated as used. */
+/* People of many windows: 7 MB of identifiers and 10 MB of keys,
+ * allocated as used. */
+#define IDENT_SLOTS	131072
+#define IDENT_FILL	(IDENT_SLOTS / 2)
 #define KEY_SLOTS	65536
 #define KEY_FILL	(KEY_SLOTS / 2)
 #define KEY_MAX		128
@@ -56,7 +62,7 @@ struct key_slot {
 	uint8_t wrapped[KEY_MAX];
 };
 
-/* What a window's prefetch read, forgotten at the next. */
+/* The refs a window's prefetch read, forgotten at the next. */
 struct memo_rows {
 	int on;
 	char source[SOURCE_MAX];	/* the refs' source */
@@ -69,14 +75,17 @@ struct memo_rows {
 
 struct store_memo {
 	struct memo_rows rows;
-	/* subject_gone as the keys were read: its value and oid. */
-	int64_t gone[2];
+	/* subject_changed as last read: its value and oid. */
+	int64_t changed[2];
+	size_t idents;
+	uint32_t ident_at[IDENT_FILL];	/* the slots used, to wipe them */
+	struct slot ident[IDENT_SLOTS];
 	size_t keys;
 	uint32_t key_at[KEY_FILL];	/* the slots used, to wipe them */
 	struct key_slot key[KEY_SLOTS];
 };
 
-enum stmt_id { S_REFS, S_IDENTS, S_KEYS, S_GONE, S__COUNT };
+enum stmt_id { S_REFS, S_IDENTS, S_KEYS, S_CHANGED, S__COUNT };
 
 /* "(?3), (?4), ..., (?64)", spelt out once. */
 #define V10(a)	"(?" #a "0), (?" #a "1), (?" #a "2), (?" #a "3), (?" #a \
@@ -110,30 +119,44 @@ static const char *const stmt_sql[S__COUNT] = {
 	 * Its first nextval leaves last_value as it was (1) and sets
 	 * is_called. A restore's new sequence has another oid.
 	 */
-	[S_GONE] = "SELECT last_value + CAST(is_called AS INTEGER), "
-	    "CAST(CAST(CAST('subject_gone' AS regclass) AS oid) AS BIGINT) "
-	    "FROM subject_gone",
+	[S_CHANGED] = "SELECT last_value + CAST(is_called AS INTEGER), "
+	    "CAST(CAST(CAST('subject_changed' AS regclass) AS oid) AS BIGINT) "
+	    "FROM subject_changed",
 };
 
 #define STMT(st, id, r) \
 	cxv_store_stmt((st), STORE_PART_MEMO, stmt_sql, (id), (r))
 
-static uint32_t
-hash_of(const uint8_t h[32], int64_t a)
+/* Where a row's probe starts in a table of size slots (a power of 2). */
+static size_t
+hash_of(const uint8_t h[32], int64_t a, size_t size)
 {
 	uint32_t x;
 
 	memcpy(&x, h, sizeof(x));
-	return (x ^ (uint32_t)a * 2654435761u) % MEMO_SLOTS;
+	return (x ^ (uint32_t)a * 2654435761u) & (size - 1);
 }
 
-/* The memo if it is on; NULL sends every lookup to the database. */
+/* The memo if its rows are on; NULL sends refs to the database. */
 static struct store_memo *
 memo(struct cxv_store *st)
 {
 	struct store_memo *m = *cxv_store_memo_slot(st);
 
 	return m != NULL && m->rows.on ? m : NULL;
+}
+
+/*
+ * The memo of people in a piped transaction, which sees every write of
+ * the transaction; NULL outside one (the next piped one begins by
+ * checking that nobody changed people meanwhile).
+ */
+static struct store_memo *
+people(struct cxv_store *st)
+{
+	struct store_memo *m = *cxv_store_memo_slot(st);
+
+	return m != NULL && cxv_store_piped(st) ? m : NULL;
 }
 
 /* The keys wiped, slot by slot: most of the table was never touched. */
@@ -147,8 +170,18 @@ forget_keys(struct store_memo *m)
 	m->keys = 0;
 }
 
+static void
+forget_idents(struct store_memo *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->idents; i++)
+		sodium_memzero(&m->ident[m->ident_at[i]], sizeof(m->ident[0]));
+	m->idents = 0;
+}
+
 void
-cxv_store_memo_forget(struct cxv_store *st, int keys_stay)
+cxv_store_memo_forget(struct cxv_store *st, int people_stay)
 {
 	struct store_memo *m = *cxv_store_memo_slot(st);
 
@@ -156,33 +189,56 @@ cxv_store_memo_forget(struct cxv_store *st, int keys_stay)
 		return;
 	if (m->rows.on || m->rows.used != 0 || m->rows.head_known)
 		sodium_memzero(&m->rows, sizeof(m->rows));
-	if (!keys_stay)
+	if (!people_stay) {
+		forget_idents(m);
 		forget_keys(m);
+	}
+}
+
+/* subject_changed now, into changed[] (value, oid). */
+static int
+read_changed(struct cxv_store *st, int64_t changed[2])
+{
+	struct db_stmt *s;
+	int r;
+
+	if ((s = STMT(st, S_CHANGED, &r)) == NULL)
+		return r;
+	if ((r = cxv_store_step_row(s)) == CXV_OK) {
+		changed[0] = db_column_int64(s, 0);
+		changed[1] = db_column_int64(s, 1);
+	}
+	db_reset(s);
+	return r;
 }
 
 int
 cxv_store_memo_begin(struct cxv_store *st)
 {
 	struct store_memo **slot = cxv_store_memo_slot(st), *m = *slot;
-	struct db_stmt *s;
-	int64_t gone[2] = { 0, 0 };
+	int64_t changed[2] = { 0, 0 };
 	int r;
 
 	/* Made for the first piped import of the handle, kept till it closes. */
 	if (m == NULL && (m = *slot = calloc(1, sizeof(*m))) == NULL)
 		return CXV_ERR_NOMEM;
-	if ((s = STMT(st, S_GONE, &r)) == NULL)
-		return r;
-	if ((r = cxv_store_step_row(s)) == CXV_OK) {
-		gone[0] = db_column_int64(s, 0);
-		gone[1] = db_column_int64(s, 1);
-	}
-	db_reset(s);
-	if (r != CXV_OK || gone[0] != m->gone[0] || gone[1] != m->gone[1])
-		forget_keys(m);
-	m->gone[0] = gone[0];
-	m->gone[1] = gone[1];
+	r = read_changed(st, changed);
+	if (r != CXV_OK || changed[0] != m->changed[0] ||
+	    changed[1] != m->changed[1])
+		cxv_store_memo_forget(st, 0);
+	m->changed[0] = changed[0];
+	m->changed[1] = changed[1];
 	return r;
+}
+
+void
+cxv_store_memo_commit(struct cxv_store *st)
+{
+	struct store_memo *m = people(st);
+
+	/* The count with this transaction's own changes in it. */
+	if (m != NULL && read_changed(st, m->changed) != CXV_OK)
+		cxv_store_memo_forget(st, 0);
 }
 
 void
@@ -195,7 +251,7 @@ cxv_store_memo_free(struct cxv_store *st)
 	*m = NULL;
 }
 
-/* Room for one more row, else the memo turns off (correct, just slower). */
+/* Room for one more ref, else the rows turn off (correct, just slower). */
 static int
 room(struct store_memo *m)
 {
@@ -205,41 +261,77 @@ room(struct store_memo *m)
 	return 0;
 }
 
-static void
-put(struct store_memo *m, int type, const uint8_t h[32], int64_t a,
+/* A row into a table of size slots with room for it; its slot. */
+static size_t
+put(struct slot *tab, size_t size, int type, const uint8_t h[32], int64_t a,
     int64_t sid)
 {
-	size_t i = hash_of(h, a);
-	struct slot *s;
+	size_t i = hash_of(h, a, size);
 
-	if (!room(m))
-		return;
-	while (m->rows.slot[i].type != SLOT_FREE)
-		i = (i + 1) % MEMO_SLOTS;
-	s = &m->rows.slot[i];
-	s->type = (uint8_t)type;
-	memcpy(s->hash, h, 32);
-	s->a = a;
-	s->sid = sid;
-	m->rows.used++;
+	while (tab[i].type != SLOT_FREE)
+		i = (i + 1) & (size - 1);
+	tab[i].type = (uint8_t)type;
+	memcpy(tab[i].hash, h, 32);
+	tab[i].a = a;
+	tab[i].sid = sid;
+	return i;
 }
 
 /* Whether a row of type with h and a (and sid, unless 0) is there. */
 static int
-has(const struct store_memo *m, int type, const uint8_t h[32], int64_t a,
-    int64_t sid)
+has(const struct slot *tab, size_t size, int type, const uint8_t h[32],
+    int64_t a, int64_t sid)
 {
 	size_t i;
 
-	for (i = hash_of(h, a); m->rows.slot[i].type != SLOT_FREE;
-	    i = (i + 1) % MEMO_SLOTS) {
-		const struct slot *s = &m->rows.slot[i];
+	for (i = hash_of(h, a, size); tab[i].type != SLOT_FREE;
+	    i = (i + 1) & (size - 1)) {
+		const struct slot *s = &tab[i];
 
 		if (s->type == type && s->a == a && (sid == 0 || s->sid == sid) &&
 		    memcmp(s->hash, h, 32) == 0)
 			return 1;
 	}
 	return 0;
+}
+
+static void
+put_ref(struct store_memo *m, int type, const uint8_t ref[32],
+    int64_t started_ms)
+{
+	if (room(m)) {
+		put(m->rows.slot, MEMO_SLOTS, type, ref, started_ms, 0);
+		m->rows.used++;
+	}
+}
+
+static int
+has_ref(const struct store_memo *m, int type, const uint8_t ref[32],
+    int64_t started_ms)
+{
+	return has(m->rows.slot, MEMO_SLOTS, type, ref, started_ms, 0);
+}
+
+/*
+ * An identifier's row, or the mark that it was asked for. Full, the
+ * memo forgets every identifier and begins again: an identifier not
+ * marked asked is asked of the database.
+ */
+static void
+put_ident(struct store_memo *m, int type, const uint8_t bidx[32], int kind,
+    int64_t sid)
+{
+	if (m->idents >= IDENT_FILL)
+		forget_idents(m);
+	m->ident_at[m->idents++] = (uint32_t)put(m->ident, IDENT_SLOTS, type,
+	    bidx, kind, sid);
+}
+
+static int
+has_ident(const struct store_memo *m, int type, const uint8_t bidx[32],
+    int kind, int64_t sid)
+{
+	return has(m->ident, IDENT_SLOTS, type, bidx, kind, sid);
 }
 
 int
@@ -249,9 +341,9 @@ cxv_store_memo_interaction(struct cxv_store *st, const char *source,
 	struct store_memo *m = memo(st);
 
 	if (m == NULL || strcmp(m->rows.source, source) != 0 ||
-	    !has(m, SLOT_REF_ASKED, ref, started_ms, 0))
+	    !has_ref(m, SLOT_REF_ASKED, ref, started_ms))
 		return 0;
-	*r = has(m, SLOT_REF, ref, started_ms, 0) ? CXV_OK : CXV_ERR_NOT_FOUND;
+	*r = has_ref(m, SLOT_REF, ref, started_ms) ? CXV_OK : CXV_ERR_NOT_FOUND;
 	return 1;
 }
 
@@ -262,8 +354,8 @@ cxv_store_memo_interaction_add(struct cxv_store *st, const char *source,
 	struct store_memo *m = memo(st);
 
 	if (m != NULL && strcmp(m->rows.source, source) == 0 &&
-	    has(m, SLOT_REF_ASKED, ref, started_ms, 0))
-		put(m, SLOT_REF, ref, started_ms, 0);
+	    has_ref(m, SLOT_REF_ASKED, ref, started_ms))
+		put_ref(m, SLOT_REF, ref, started_ms);
 }
 
 static int
@@ -278,15 +370,15 @@ int
 cxv_store_memo_ident_find(struct cxv_store *st, int kind,
     const uint8_t bidx[32], cxv_store_id_fn fn, void *ctx, int *r)
 {
-	struct store_memo *m = memo(st);
+	struct store_memo *m = people(st);
 	int64_t ids[64];
 	size_t i, n = 0, k;
 
-	if (m == NULL || !has(m, SLOT_IDENT_ASKED, bidx, kind, 0))
+	if (m == NULL || !has_ident(m, SLOT_IDENT_ASKED, bidx, kind, 0))
 		return 0;
-	for (i = hash_of(bidx, kind); m->rows.slot[i].type != SLOT_FREE;
-	    i = (i + 1) % MEMO_SLOTS) {
-		const struct slot *s = &m->rows.slot[i];
+	for (i = hash_of(bidx, kind, IDENT_SLOTS); m->ident[i].type !=
+	    SLOT_FREE; i = (i + 1) & (IDENT_SLOTS - 1)) {
+		const struct slot *s = &m->ident[i];
 
 		if (s->type != SLOT_IDENT || s->a != kind ||
 		    memcmp(s->hash, bidx, 32) != 0)
@@ -310,11 +402,12 @@ int
 cxv_store_memo_ident_held(struct cxv_store *st, int64_t sid, int kind,
     const uint8_t bidx[32], int *r)
 {
-	struct store_memo *m = memo(st);
+	struct store_memo *m = people(st);
 
-	if (m == NULL || !has(m, SLOT_IDENT_ASKED, bidx, kind, 0))
+	if (m == NULL || !has_ident(m, SLOT_IDENT_ASKED, bidx, kind, 0))
 		return 0;
-	*r = has(m, SLOT_IDENT, bidx, kind, sid) ? CXV_OK : CXV_ERR_NOT_FOUND;
+	*r = has_ident(m, SLOT_IDENT, bidx, kind, sid) ? CXV_OK :
+	    CXV_ERR_NOT_FOUND;
 	return 1;
 }
 
@@ -322,11 +415,11 @@ void
 cxv_store_memo_ident_add(struct cxv_store *st, int64_t sid, int kind,
     const uint8_t bidx[32])
 {
-	struct store_memo *m = memo(st);
+	struct store_memo *m = people(st);
 
-	if (m != NULL && has(m, SLOT_IDENT_ASKED, bidx, kind, 0) &&
-	    !has(m, SLOT_IDENT, bidx, kind, sid))
-		put(m, SLOT_IDENT, bidx, kind, sid);
+	if (m != NULL && has_ident(m, SLOT_IDENT_ASKED, bidx, kind, 0) &&
+	    !has_ident(m, SLOT_IDENT, bidx, kind, sid))
+		put_ident(m, SLOT_IDENT, bidx, kind, sid);
 }
 
 static struct key_slot *
@@ -343,7 +436,7 @@ int
 cxv_store_memo_key(struct cxv_store *st, int64_t sid, uint8_t *wrapped,
     size_t cap, size_t *len, int64_t *created_ms)
 {
-	struct store_memo *m = memo(st);
+	struct store_memo *m = people(st);
 	struct key_slot *k;
 
 	if (m == NULL || (k = key_slot(m, sid))->sid == 0 || k->len > cap)
@@ -358,7 +451,7 @@ void
 cxv_store_memo_key_add(struct cxv_store *st, int64_t sid,
     const uint8_t *wrapped, size_t len, int64_t created_ms)
 {
-	struct store_memo *m = memo(st);
+	struct store_memo *m = people(st);
 	struct key_slot *k;
 
 	if (m == NULL || sid == 0 || len > KEY_MAX)
@@ -418,12 +511,12 @@ read_refs(struct cxv_store *st, struct store_memo *m,
 	for (i = 0; r == CXV_OK && i <= w->nrefs; i++) {
 		if (i < w->nrefs) {
 			ref = &w->ref[i];
-			if (has(m, SLOT_REF_ASKED, ref->ref, ref->started_ms, 0) ||
-			    !room(m))
+			if (has_ref(m, SLOT_REF_ASKED, ref->ref,
+			    ref->started_ms) || !room(m))
 				continue;
 			if (n == 0 && (s = STMT(st, S_REFS, &r)) == NULL)
 				return r;
-			put(m, SLOT_REF_ASKED, ref->ref, ref->started_ms, 0);
+			put_ref(m, SLOT_REF_ASKED, ref->ref, ref->started_ms);
 			db_bind_int64(s, ++n + 1, ref->started_ms);
 			if (n < BATCH_PARAMS - 1)
 				continue;
@@ -433,8 +526,8 @@ read_refs(struct cxv_store *st, struct store_memo *m,
 		db_bind_text(s, 1, w->source);
 		while ((rc = db_step(s)) == DB_ROW)
 			if (db_column_bytes(s, 1) == 32)
-				put(m, SLOT_REF, db_column_blob(s, 1),
-				    db_column_int64(s, 0), 0);
+				put_ref(m, SLOT_REF, db_column_blob(s, 1),
+				    db_column_int64(s, 0));
 		r = db_rc(rc);
 		db_reset(s);
 		n = 0;
@@ -474,12 +567,12 @@ read_idents(struct cxv_store *st, struct store_memo *m,
 	for (i = 0; r == CXV_OK && i <= w->nidents; i++) {
 		if (i < w->nidents) {
 			id = &w->ident[i];
-			if (has(m, SLOT_IDENT_ASKED, id->bidx, id->kind, 0) ||
-			    !room(m))
+			if (has_ident(m, SLOT_IDENT_ASKED, id->bidx, id->kind,
+			    0))
 				continue;
 			if (n == 0 && (s = STMT(st, S_IDENTS, &r)) == NULL)
 				return r;
-			put(m, SLOT_IDENT_ASKED, id->bidx, id->kind, 0);
+			put_ident(m, SLOT_IDENT_ASKED, id->bidx, id->kind, 0);
 			db_bind_blob(s, ++n, id->bidx, 32);
 			if (n < BATCH_PARAMS)
 				continue;
@@ -488,8 +581,9 @@ read_idents(struct cxv_store *st, struct store_memo *m,
 			continue;
 		while ((rc = db_step(s)) == DB_ROW)
 			if (db_column_bytes(s, 1) == 32)
-				put(m, SLOT_IDENT, db_column_blob(s, 1),
-				    db_column_int64(s, 0), db_column_int64(s, 2));
+				put_ident(m, SLOT_IDENT, db_column_blob(s, 1),
+				    (int)db_column_int64(s, 0),
+				    db_column_int64(s, 2));
 		r = db_rc(rc);
 		db_reset(s);
 		n = 0;
@@ -539,8 +633,7 @@ cxv_store_prefetch(struct cxv_store *st, const struct cxv_store_want *w)
 	int r;
 
 	/* A window too large for the memo is read from the database. */
-	if (!cxv_store_piped(st) || m == NULL ||
-	    w->nrefs + w->nidents > MEMO_FILL / 2 ||
+	if (!cxv_store_piped(st) || m == NULL || w->nrefs > MEMO_FILL / 2 ||
 	    strlen(w->source) >= SOURCE_MAX)
 		return CXV_OK;
 	cxv_store_memo_forget(st, 1);
@@ -552,7 +645,7 @@ cxv_store_prefetch(struct cxv_store *st, const struct cxv_store_want *w)
 	    (r = read_idents(st, m, w, sids, &nsids)) == CXV_OK)
 		r = read_keys(st, m, sids, nsids);
 	free(sids);
-	if (r != CXV_OK)
-		cxv_store_memo_forget(st, 1);
+	if (r != CXV_OK)	/* identifiers marked asked, not all read */
+		cxv_store_memo_forget(st, 0);
 	return r;
 }

@@ -215,7 +215,7 @@ cxv_store_ident_delete(struct cxv_store *st, int64_t subject_id, int kind,
 	struct db_stmt *s;
 	int r;
 
-	cxv_store_memo_forget(st, 1);	/* keys stand */
+	cxv_store_memo_forget(st, 0);
 	if ((s = STMT(st, S_IDENT_DELETE, &r)) == NULL)
 		return r;
 	db_bind_int64(s, 1, subject_id);

@@ -385,6 +385,108 @@ test_piped_keys_kept(void **state)
 	cxv_store_close(other);
 }
 
+struct holders {
+	int64_t id[8];
+	size_t n;
+};
+
+static int
+add_holder(void *ctx, int64_t id)
+{
+	struct holders *h = ctx;
+
+	assert_true(h->n < 8);
+	h->id[h->n++] = id;
+	return CXV_OK;
+}
+
+/* The holders of identifier b (kind 1), as st finds them piped. */
+static size_t
+piped_holders(struct cxv_store *st, uint8_t b, struct holders *h)
+{
+	struct cxv_store_want_ident want = { 1, 0, { 0 } };
+	struct cxv_store_want w = { "test", NULL, 0, &want, 1 };
+
+	memset(want.bidx, b, sizeof(want.bidx));
+	h->n = 0;
+	assert_int_equal(cxv_store_begin_bulk(st), CXV_OK);
+	assert_int_equal(cxv_store_pipeline(st), CXV_OK);
+	assert_int_equal(cxv_store_prefetch(st, &w), CXV_OK);
+	assert_int_equal(cxv_store_ident_find(st, 1, want.bidx, add_holder, h),
+	    CXV_OK);
+	assert_int_equal(cxv_store_commit(st), CXV_OK);
+	return h->n;
+}
+
+/* Identifier b (kind 1) added to subject sid by st, outside a pipe. */
+static void
+ident_add(struct cxv_store *st, int64_t sid, uint8_t b)
+{
+	uint8_t bidx[32], sealed[40] = { 0 };
+
+	memset(bidx, b, sizeof(bidx));
+	assert_int_equal(cxv_store_begin(st), CXV_OK);
+	assert_int_equal(cxv_store_ident_insert(st, sid, 1, bidx, sealed,
+	    sizeof(sealed)), CXV_OK);
+	assert_int_equal(cxv_store_commit(st), CXV_OK);
+}
+
+/*
+ * Issue 28: a piped import keeps whom it found for an identifier, or
+ * that nobody holds it, past its commits, with its own writes; and asks
+ * again once any other transaction (another process, or one of its own
+ * outside a pipe) added, moved or deleted an identifier, or its own
+ * transaction rolled back.
+ */
+static void
+test_piped_idents_kept(void **state)
+{
+	struct fx *f = *state;
+	struct cxv_store *other = NULL;
+	struct holders h;
+	uint8_t w[73] = { 0 }, bidx[32], sealed[40] = { 0 };
+	int64_t id;
+
+	assert_int_equal(cxv_store_open(f->path, 0, &other), CXV_OK);
+	assert_int_equal(cxv_store_begin(other), CXV_OK);
+	for (id = 5; id <= 9; id++)
+		assert_int_equal(cxv_store_subject_insert(other, id, w,
+		    sizeof(w), 1), CXV_OK);
+	assert_int_equal(cxv_store_commit(other), CXV_OK);
+	/* Nobody holds 0xb1; the import gives it to 5, piped. */
+	assert_int_equal(piped_holders(f->st, 0xb1, &h), 0);
+	memset(bidx, 0xb1, sizeof(bidx));
+	piped_begin(f->st);
+	assert_int_equal(cxv_store_ident_insert(f->st, 5, 1, bidx, sealed,
+	    sizeof(sealed)), CXV_OK);
+	assert_int_equal(cxv_store_commit(f->st), CXV_OK);
+	/*
+	 * Added where the triggers do not see it: what was kept, with the
+	 * import's own write, answers (its commit counted its own change).
+	 */
+	pg_run(f->db, "SET session_replication_role = replica; INSERT INTO "
+	    "subject_ident (subject_id, kind, bidx, sealed) VALUES (6, 1, "
+	    "decode(repeat('b1', 32), 'hex'), '\\x00')");
+	assert_int_equal(piped_holders(f->st, 0xb1, &h), 1);
+	assert_int_equal(h.id[0], 5);
+	assert_int_equal(piped_holders(f->st, 0xb1, &h), 1);
+	/* Another writer adds a holder: asked again, all three found. */
+	ident_add(other, 7, 0xb1);
+	assert_int_equal(piped_holders(f->st, 0xb1, &h), 3);
+	assert_true(h.id[0] == 5 && h.id[1] == 6 && h.id[2] == 7);
+	/* So does the import's own store outside a pipe. */
+	ident_add(f->st, 8, 0xb1);
+	assert_int_equal(piped_holders(f->st, 0xb1, &h), 4);
+	/* A holder added by a transaction rolled back is not kept. */
+	piped_begin(f->st);
+	assert_int_equal(cxv_store_ident_insert(f->st, 9, 1, bidx, sealed,
+	    sizeof(sealed)), CXV_OK);
+	cxv_store_rollback(f->st);
+	assert_int_equal(piped_holders(f->st, 0xb1, &h), 4);
+	assert_int_equal(h.id[3], 8);
+	cxv_store_close(other);
+}
+
 /* n subjects from id on, piped: a full gang goes out, the pipe is on. */
 static void
 piped_subjects(struct cxv_store *st, int64_t id, int n)
@@ -546,6 +648,8 @@ main(void)
 		/* First: PostgreSQL's only. */
 		cmocka_unit_test_setup_teardown(test_piped_keys_kept, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_piped_idents_kept, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_piped_yield, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_create, setup, teardown),
@@ -566,11 +670,11 @@ main(void)
 	size_t n = sizeof(tests) / sizeof(tests[0]), first = 0;
 
 	if (!on_pg) {
-		printf("# SKIP test_piped_keys_kept, test_piped_yield: "
-		    "PostgreSQL's piped imports only (SQLite's statements cost "
-		    "no round trip)\n");
-		first = 2;
-		n -= 2;
+		printf("# SKIP test_piped_keys_kept, test_piped_idents_kept, "
+		    "test_piped_yield: PostgreSQL's piped imports only "
+		    "(SQLite's statements cost no round trip)\n");
+		first = 3;
+		n -= 3;
 	} else {
 		printf("# SKIP test_not_a_database: SQLite's file only\n"
 		    "# SKIP test_secure_delete: SQLite's file only (PostgreSQL: "
