@@ -39,7 +39,8 @@ check_party(const struct cxv_source *src, const char *value, int callee)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct cxv_cdr cdr;
+	static struct cxv_cdr_own own;
+	struct cxv_cdr *c = cxv_cdr_own_init(&own);
 	struct cxv_source src;
 	const char *why = NULL;
 	size_t i;
@@ -55,26 +56,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (data[0] & 8)
 		r = cxv_cdr_parse_ami((const char *)data + 1, size - 1, &src,
-		    &cdr, &why);
+		    c, &why);
 	else if (data[0] & 1)
 		r = cxv_cdr_parse_asterisk_custom((const char *)data + 1,
-		    size - 1, &src, &cdr, &why);
+		    size - 1, &src, c, &why);
 	else
 		r = cxv_cdr_parse_asterisk((const char *)data + 1, size - 1,
-		    &src, &cdr, &why);
+		    &src, c, &why);
 	if (r != CXV_OK) {
 		if (why == NULL)
 			abort();	/* every refusal has a reason */
 		return 0;
 	}
 	/* Every string of an accepted record is inside the record. */
-	if (strlen(cdr.caller) + strlen(cdr.callee) + strlen(cdr.source_id) +
-	    strlen(cdr.caller_name) > sizeof(cdr.text))
+	if (strlen(c->caller) + strlen(c->callee) + strlen(c->source_id) +
+	    strlen(c->caller_name) > c->cap)
 		abort();
-	for (i = 0; i < cdr.nfields; i++)
-		if (strlen(cdr.fields[i].value) > CXV_FIELD_MAX)
+	for (i = 0; i < c->nfields; i++)
+		if (strlen(c->fields[i].value) > CXV_FIELD_MAX)
 			abort();
-	check_party(&src, cdr.caller, 0);
-	check_party(&src, cdr.callee, 1);
+	check_party(&src, c->caller, 0);
+	check_party(&src, c->callee, 1);
 	return 0;
 }

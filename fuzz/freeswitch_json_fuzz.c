@@ -12,10 +12,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct cxv_cdr cdr;
+	static struct cxv_cdr_own own;
 	const char *why = NULL;
 
-	if (cxv_cdr_parse_freeswitch((const char *)data, size, &cdr, &why)
+	if (cxv_cdr_parse_freeswitch((const char *)data, size,
+	    cxv_cdr_own_init(&own), &why)
 	    != CXV_OK && why == NULL)
 		abort();	/* every refusal has a reason */
 	return 0;

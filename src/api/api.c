@@ -231,6 +231,8 @@ cxv_api_new(struct cxv_vault **vaults, size_t n, struct cxv_api **out)
 		free(api);
 		return CXV_ERR_NOMEM;
 	}
+	for (size_t i = 0; i < n; i++)
+		(void)cxv_cdr_own_init(&api->cdr[i]);
 	api->v = vaults;
 	api->n = n;
 	api->body_max = (size_t)cxv_vault_config(vaults[0])->http_body_max;

@@ -32,7 +32,7 @@ api_acquire(struct call *c)
 	if (i < api->n) {
 		api->busy[i] = 1;
 		c->v = api->v[i];
-		c->cdr = &api->cdr[i];
+		c->cdr = &api->cdr[i].c;
 	}
 	pthread_mutex_unlock(&api->mu);
 	if (c->v == NULL) {

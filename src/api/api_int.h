@@ -23,6 +23,7 @@
 struct api_pool;
 struct call;
 struct cxv_cdr;
+struct cxv_cdr_own;
 struct cxv_throttle;
 
 /* The API over a pool of vault handles (api.h). */
@@ -33,7 +34,7 @@ struct cxv_api {
 	 * clear, allocated once (sodium_malloc per request costs four
 	 * system calls and a TLB shootdown on every core).
 	 */
-	struct cxv_cdr *cdr;
+	struct cxv_cdr_own *cdr;
 	int *busy;
 	size_t n;
 	pthread_mutex_t mu;

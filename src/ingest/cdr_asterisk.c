@@ -98,7 +98,7 @@ split_line(struct cxv_cdr *c, const char *line, size_t len, struct split *sp,
 	int r;
 
 	r = cxv_csv_split(line, len, raw, NCOL_MAX, CXV_CSV_BYTES, &sp->ncol,
-	    c->text + c->used, sizeof(c->text) - c->used, &used, why);
+	    c->text + c->used, c->cap - c->used, &used, why);
 	if (r != CXV_OK)
 		return r;
 	c->used += used;
@@ -280,7 +280,7 @@ split_custom(struct cxv_cdr *c, const char *line, size_t len,
 	int r;
 
 	r = cxv_csv_split(line, len, raw, CXV_CDR_FIELDS_MAX, CXV_CSV_BYTES,
-	    &sp->ncol, c->text + c->used, sizeof(c->text) - c->used, &used,
+	    &sp->ncol, c->text + c->used, c->cap - c->used, &used,
 	    why);
 	if (r != CXV_OK)
 		return r;

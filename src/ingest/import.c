@@ -287,13 +287,21 @@ struct list_cols {
 /*
  * CDRs read ahead, so that a piped transaction (cxv_store_pipeline)
  * reads what they will look up in a few queries, not a few each: what
- * reading each gave, in the file's order. A stream that has no more to
- * give yet ends the window early, so that a live feed is not held up.
+ * reading each gave, in the file's order. A window waits for its
+ * lookups once, with the server's queue drained: 512 records keep the
+ * server busy between (128 left it idle a quarter of the time). Their
+ * strings share AHEAD_TEXT bytes, room for records of 2 KB on average;
+ * a window ends early when what is left could not hold the longest.
+ * So does a stream that has no more to give yet, so that a live feed
+ * is not held up.
  */
-#define IMPORT_AHEAD	128
+#define IMPORT_AHEAD	512
+#define AHEAD_TEXT	(IMPORT_AHEAD * (size_t)2048 + CXV_CDR_TEXT_MAX)
 
 struct ahead {
 	struct cxv_cdr *cdr;		/* IMPORT_AHEAD records, locked */
+	char *text;			/* their strings, locked */
+	size_t text_used;
 	struct {
 		enum got got;
 		const char *why;
@@ -359,7 +367,8 @@ ahead_new(FILE *in, struct ahead **out)
 	if ((*out = a = calloc(1, sizeof(*a))) == NULL)
 		return CXV_ERR_NOMEM;
 	/* Parsed records hold personal data: locked memory, wiped. */
-	if ((a->cdr = sodium_malloc(IMPORT_AHEAD * sizeof(*a->cdr))) == NULL)
+	if ((a->cdr = sodium_malloc(IMPORT_AHEAD * sizeof(*a->cdr))) == NULL ||
+	    (a->text = sodium_malloc(AHEAD_TEXT)) == NULL)
 		return CXV_ERR_NOMEM;
 	memset(a->cdr, 0, IMPORT_AHEAD * sizeof(*a->cdr));
 	a->whole = fileno(in) < 0 || (fstat(fileno(in), &sb) == 0 &&
@@ -378,6 +387,7 @@ ahead_free(struct ahead *a)
 		for (i = 0; i < a->n; i++)
 			cxv_cdr_wipe(&a->cdr[i]);
 	sodium_free(a->cdr);
+	sodium_free(a->text);
 	free(a);
 }
 
@@ -395,21 +405,26 @@ static void
 read_ahead(struct run *ru)
 {
 	struct ahead *a = ru->ahead;
+	struct cxv_cdr *c;
 	enum got got;
 	size_t i;
 
 	for (i = 0; i < a->n; i++)
 		cxv_cdr_wipe(&a->cdr[i]);
 	a->n = a->at = 0;
+	a->text_used = 0;
 	a->fetched = 0;
 	a->dry = 0;
 	do {
-		got = ru->rd.next(&ru->rd, &a->cdr[a->n], &a->e[a->n].why,
-		    &a->e[a->n].r);
+		c = &a->cdr[a->n];
+		cxv_cdr_init(c, a->text + a->text_used, CXV_CDR_TEXT_MAX);
+		got = ru->rd.next(&ru->rd, c, &a->e[a->n].why, &a->e[a->n].r);
+		a->text_used += c->used;
 		a->e[a->n].got = got;
 		a->e[a->n++].where = ru->rd.where;
-	} while (a->n < IMPORT_AHEAD && (got == GOT_RECORD ||
-	    got == GOT_REJECT) && !(a->dry = !more_now(a, ru->rd.in)));
+	} while (a->n < IMPORT_AHEAD && AHEAD_TEXT - a->text_used >=
+	    CXV_CDR_TEXT_MAX && (got == GOT_RECORD || got == GOT_REJECT) &&
+	    !(a->dry = !more_now(a, ru->rd.in)));
 }
 
 static enum got

@@ -74,7 +74,7 @@ struct feed {
 	uint64_t stored, duplicates, skipped, rejected;
 	struct gap gaps[GAPS_KEPT];
 	size_t ngaps;
-	struct cxv_cdr cdr;
+	struct cxv_cdr_own cdr;
 };
 
 struct cxv_ami {
@@ -525,7 +525,7 @@ add_locked(struct cxv_vault *v, void *arg)
 	struct feed *f = a->f;
 	int r;
 
-	if ((r = cxv_interaction_add_cdr(v, &f->src, &f->cdr, NULL, &a->id,
+	if ((r = cxv_interaction_add_cdr(v, &f->src, &f->cdr.c, NULL, &a->id,
 	    &a->fate, &a->why)) != CXV_OK)
 		return r;
 	if (a->fate == CXV_CDR_DUPLICATE)
@@ -559,13 +559,13 @@ take_cdr(struct feed *f, const char *msg, size_t len)
 	int64_t seen = f->seen;
 	int r;
 
-	if (cxv_cdr_parse_ami(msg, len, &f->src, &f->cdr, &a.why) != CXV_OK) {
+	if (cxv_cdr_parse_ami(msg, len, &f->src, &f->cdr.c, &a.why) != CXV_OK) {
 		reject_event(f, a.why);
-		cxv_cdr_wipe(&f->cdr);
+		cxv_cdr_wipe(&f->cdr.c);
 		return CXV_OK;
 	}
 	r = cxv_vault_in_txn(f->v, add_locked, &a);
-	cxv_cdr_wipe(&f->cdr);
+	cxv_cdr_wipe(&f->cdr.c);
 	if (r == CXV_OK) {
 		f->seen_saved = f->seen;
 		return CXV_OK;
@@ -720,6 +720,7 @@ cxv_ami_new(struct cxv_vault *v, struct cxv_ami **out, char *why,
 		f->owner = a;
 		f->fd = -1;
 		f->src = cfg->sources[i];
+		(void)cxv_cdr_own_init(&f->cdr);
 		if ((r = read_secret(f, why, whylen)) == CXV_OK &&
 		    (r = cxv_vault_clone(v, &f->v)) != CXV_OK)
 			snprintf(why, whylen, "database handle: %s",

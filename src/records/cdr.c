@@ -22,6 +22,22 @@ cxv_cdr_reset(struct cxv_cdr *c, const char *source)
 }
 
 void
+cxv_cdr_init(struct cxv_cdr *c, char *text, size_t cap)
+{
+	memset(c, 0, sizeof(*c));
+	c->text = text;
+	c->cap = cap;
+	cxv_cdr_reset(c, "");
+}
+
+struct cxv_cdr *
+cxv_cdr_own_init(struct cxv_cdr_own *o)
+{
+	cxv_cdr_init(&o->c, o->text, sizeof(o->text));
+	return &o->c;
+}
+
+void
 cxv_cdr_wipe(struct cxv_cdr *c)
 {
 	sodium_memzero(c->text, c->used);
@@ -33,7 +49,7 @@ cxv_cdr_keep(struct cxv_cdr *c, const char *s, size_t n)
 {
 	char *p;
 
-	if (n + 1 > sizeof(c->text) - c->used)
+	if (n + 1 > c->cap - c->used)
 		return NULL;
 	p = c->text + c->used;
 	if (n > 0)

@@ -3,7 +3,8 @@
  * A call detail record as a platform wrote it (R1.3, R10.1), parsed but
  * not yet stored: the parsers of each format (cdr_format.h) fill it,
  * interaction.c stores it. Pure data, no vault access; the strings
- * live inside the struct, so one struct is one record.
+ * live in storage the record is given (cxv_cdr_init): a record of its
+ * own (struct cxv_cdr_own), or a share of an import's window.
  */
 #ifndef CXV_CDR_H
 #define CXV_CDR_H
@@ -29,9 +30,25 @@ struct cxv_cdr {
 	struct cxv_field fields[CXV_CDR_FIELDS_MAX];	/* platform's names */
 	size_t nfields;
 	unsigned dropped;		/* side fields left out (unreadable) */
-	char text[2 * CXV_IMPORT_LINE_MAX];	/* storage of the strings */
-	size_t used;
+	char *text;			/* storage of the strings, not owned */
+	size_t cap, used;
 };
+
+/* Storage that holds the strings of any one line (Latin-1 doubled). */
+#define CXV_CDR_TEXT_MAX	((size_t)2 * CXV_IMPORT_LINE_MAX)
+
+/* A record with storage of its own. */
+struct cxv_cdr_own {
+	struct cxv_cdr c;
+	char text[CXV_CDR_TEXT_MAX];
+};
+
+/* c, empty, with its strings in text (cap bytes: CXV_CDR_TEXT_MAX for
+ * any record). */
+void cxv_cdr_init(struct cxv_cdr *c, char *text, size_t cap);
+
+/* o's record, empty, over o's own storage. */
+struct cxv_cdr *cxv_cdr_own_init(struct cxv_cdr_own *o);
 
 /* Empty out c for a record from source (a static name). */
 void cxv_cdr_reset(struct cxv_cdr *c, const char *source);

@@ -835,6 +835,7 @@ cxv_interaction_add(struct cxv_vault *v, const struct cxv_session_in *in,
     int64_t *id, const char **why)
 {
 	struct add_session a = { in, NULL, id, why };
+	struct cxv_cdr_own *own;
 	size_t n = strlen(in->outcome);
 	int r;
 
@@ -848,12 +849,13 @@ cxv_interaction_add(struct cxv_vault *v, const struct cxv_session_in *in,
 	    strspn(in->outcome, "abcdefghijklmnopqrstuvwxyz_") != n)
 		return *why = "a session needs a start time and an outcome "
 		    "(lower-case word)", CXV_ERR_INVALID;
-	if ((a.c = sodium_malloc(sizeof(*a.c))) == NULL)
+	if ((own = sodium_malloc(sizeof(*own))) == NULL)
 		return CXV_ERR_NOMEM;
+	a.c = cxv_cdr_own_init(own);
 	if ((r = session_record(in, cxv_vault_config(v)->country_code, a.c,
 	    why)) == CXV_OK)
 		r = cxv_vault_in_txn(v, add_session_locked, &a);
-	sodium_free(a.c);
+	sodium_free(own);
 	return r;
 }
 

@@ -668,21 +668,30 @@ def csv_export_runs_no_formula():
             "export", "cdr", "--data", d, "--format", "json").out.splitlines()]
         expect(sorted(js) == sorted(evil), js)
 
-def many_calls(n, callers, repeat_every):
+def long_value(i, what):
+    """A value of 1 000 characters that names line i (long_fields)."""
+    return f"{what}{i:05d}".ljust(1000, "abcdefghij"[i % 10])
+
+
+def many_calls(n, callers, repeat_every, long_fields=False):
     """n cdr_csv lines, 7 s apart, from callers numbers (each with its
     name) to extensions 100 and 101 in turn; every repeat_every-th line
     is written again right after itself (a platform that wrote it
-    twice). The lines, and the calls of each caller and extension."""
+    twice); with long_fields, each line's lastdata and userfield are
+    long_value()s. The lines, and the calls of each caller and
+    extension."""
     lines, per_caller, per_ext = [], {}, {100: 0, 101: 0}
     for i in range(n):
         k, ext = i % callers if i % 3 else (i * 7) % callers, 100 + i % 2
         t = 1793600000 + i * 7
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t))
         end = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t + 30))
+        data, user = ((long_value(i, "lastdata"), long_value(i, "user"))
+                      if long_fields else ("x", ""))
         line = (f'"","+49 30 5550{k:03d}","{ext}","from-trunk",'
                 f'"""Caller {k}"" <+49 30 5550{k:03d}>","PJSIP/t-{i}",'
-                f'"PJSIP/{ext}-{i}","Dial","x","{when}","{when}","{end}",'
-                f'30,30,"ANSWERED","DOCUMENTATION","u{i}.{t}",""')
+                f'"PJSIP/{ext}-{i}","Dial","{data}","{when}","{when}","{end}",'
+                f'30,30,"ANSWERED","DOCUMENTATION","u{i}.{t}","{user}"')
         lines.append(line)
         if i % repeat_every == 0:
             lines.append(line)
@@ -735,6 +744,40 @@ def many_records_in_windows_and_batches():
         expect((rep["imported"], rep["duplicates"]) == (0, 714), rep)
         again = json.loads(ok("status", "--data", d).out)
         expect((again["interactions"], again["subjects"]) == (700, 25), again)
+
+
+@test
+def long_records_end_their_window_early():
+    """Issue 28: records of 2 KB and more (two side fields of 1 000
+    characters) fill the read-ahead's shared storage before its 512
+    records, so windows end early; every record is stored whole and
+    under its caller, and its fields read back as written (a sample at
+    every position of a window: storage shared wrongly would show a
+    neighbour's)"""
+    with TempDir() as tmp:
+        d = new_vault(tmp)
+        lines, per_caller, _ = many_calls(1000, 7, 1000, long_fields=True)
+        path = os.path.join(tmp, "Master.csv")
+        open(path, "w").write("\n".join(lines) + "\n")
+        r, rep = import_master(d, path)
+        expect(r.rc == 0 and (rep["read"], rep["imported"], rep["rejected"],
+               rep["fields_dropped"]) == (1001, 1000, 0, 0), (r, rep))
+        started = {}
+        for k in range(7):
+            calls = listing(d, "--phone", f"+49 30 5550{k:03d}")
+            expect(len(calls) == per_caller[k], (k, len(calls)))
+            expect(len({c["subject"] for c in calls}) == 1, k)
+            started.update({c["started"]: c["interaction"] for c in calls})
+        for i in list(range(0, 1000, 9)) + [999]:
+            when = time.strftime("%Y-%m-%dT%H:%M:%S.000Z",
+                                 time.gmtime(1793600000 + i * 7))
+            show = json.loads(ok("interaction", "show", "--data", d,
+                                 str(started[when])).out)
+            expect(show["fields"].get("lastdata") ==
+                   long_value(i, "lastdata") and
+                   show["fields"].get("userfield") == long_value(i, "user"),
+                   (i, {k: v[:12] for k, v in show["fields"].items()}))
+        ok("audit", "verify", "--data", d)
 
 
 def wait_for(what, cond, seconds=20):

@@ -17,6 +17,7 @@
 #include "records/cdr.h"
 
 static struct cxv_cdr cdr;
+static char cdr_text[CXV_CDR_TEXT_MAX];
 
 static int
 parse(const char *line, const char **why)
@@ -354,5 +355,6 @@ main(void)
 		cmocka_unit_test(test_freeswitch_bad),
 	};
 
+	cxv_cdr_init(&cdr, cdr_text, sizeof(cdr_text));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
