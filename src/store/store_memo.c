@@ -159,25 +159,27 @@ people(struct cxv_store *st)
 	return m != NULL && cxv_store_piped(st) ? m : NULL;
 }
 
-/* The keys wiped, slot by slot: most of the table was never touched. */
+/* The *n slots used of a table wiped, one by one: most were never touched. */
 static void
-forget_keys(struct store_memo *m)
+wipe_used(void *tab, size_t slot_size, const uint32_t *at, size_t *n)
 {
 	size_t i;
 
-	for (i = 0; i < m->keys; i++)
-		sodium_memzero(&m->key[m->key_at[i]], sizeof(m->key[0]));
-	m->keys = 0;
+	for (i = 0; i < *n; i++)
+		sodium_memzero((char *)tab + at[i] * slot_size, slot_size);
+	*n = 0;
+}
+
+static void
+forget_keys(struct store_memo *m)
+{
+	wipe_used(m->key, sizeof(m->key[0]), m->key_at, &m->keys);
 }
 
 static void
 forget_idents(struct store_memo *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->idents; i++)
-		sodium_memzero(&m->ident[m->ident_at[i]], sizeof(m->ident[0]));
-	m->idents = 0;
+	wipe_used(m->ident, sizeof(m->ident[0]), m->ident_at, &m->idents);
 }
 
 void
