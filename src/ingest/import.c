@@ -568,22 +568,29 @@ monotonic_ms(void)
 static int
 batch_full(struct run *ru, uint64_t n, int64_t began)
 {
+	struct cxv_store *st = cxv_vault_store(ru->v);
 	int64_t age;
 
 	if (n >= CXV_IMPORT_BATCH || (ru->ahead != NULL && ru->ahead->dry &&
 	    ru->ahead->at == ru->ahead->n))
 		return 1;
 	/*
-	 * A piped batch asks, and ends, only once its window is used up:
-	 * asking waits for what the pipe owes, and a new transaction reads
-	 * the rest of the window again.
+	 * A piped batch asks at its window's end, with the writes, and is
+	 * told when the next window's lookups have been read (they wait
+	 * for every answer): after the next window's first record, which
+	 * ends the batch if a writer waits (a new transaction reads the
+	 * rest of the window again). It ends for its age only at a
+	 * window's end.
 	 */
-	if (cxv_store_piped(cxv_vault_store(ru->v)) ?
-	    ru->ahead->at != ru->ahead->n : n % CXV_IMPORT_ASK != 0)
+	if (cxv_store_piped(st) && ru->ahead->at == 1 && ru->ahead->n > 1)
+		return monotonic_ms() - began >= CXV_IMPORT_BATCH_MIN_MS &&
+		    cxv_store_yield_wanted(st);
+	if (cxv_store_piped(st) ? ru->ahead->at != ru->ahead->n :
+	    n % CXV_IMPORT_ASK != 0)
 		return 0;
 	age = monotonic_ms() - began;
 	return age >= CXV_IMPORT_BATCH_MS || (age >= CXV_IMPORT_BATCH_MIN_MS &&
-	    cxv_store_yield_wanted(cxv_vault_store(ru->v)));
+	    cxv_store_yield_wanted(st));
 }
 
 static int
