@@ -835,7 +835,7 @@ pg_exec(struct db *d, const char *sql)
 
 /*
  * What every connection is set to, the first and any made again; and
- * "wanted", the question a piped import asks at every window's end
+ * "wanted", the question a piped import asks a few times a window
  * (pg_yield_wanted): parsed once, not every time.
  */
 static int
@@ -1764,8 +1764,9 @@ query_int(struct pg *p, const char *sql, int64_t *v)
 /*
  * Another session waiting for the writers' advisory lock of this
  * database. In pipeline mode the question goes with the piped writes and
- * the answer is the one to the question asked before (read with theirs):
- * a window of records late, without waiting for the writes.
+ * the answer is the one to the question asked before, read with the
+ * writes' answers at the last wait for them (settle), so the writes are
+ * never waited for here.
  */
 static int
 pg_yield_wanted(struct db *d)
